@@ -1,0 +1,64 @@
+"""The composition root: one Context wires storage, the engine, service tasks and the clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bpmn_sales.engine import ProcessEngine
+from bpmn_sales.persistence.db import make_engine, session_factory, upgrade
+from bpmn_sales.persistence.store import UnitOfWork
+from bpmn_sales.tasks import SERVICE_TASKS
+
+BUNDLED_DIAGRAMS = Path(__file__).resolve().parents[2] / "bpmn"
+DEFAULT_DATABASE_URL = "sqlite:///var/bpmn-sales.sqlite3"
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def database_url_from_env() -> str:
+    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+_shared_engine: ProcessEngine | None = None
+
+
+def shared_process_engine() -> ProcessEngine:
+    """One ProcessEngine (and spec cache) per OS process; spec cache keys are content digests."""
+    global _shared_engine
+    if _shared_engine is None:
+        _shared_engine = ProcessEngine(SERVICE_TASKS)
+    return _shared_engine
+
+
+@dataclass
+class Context:
+    """Everything a use case needs from the outside world."""
+
+    database_url: str
+    clock: Clock = utcnow
+    engine: ProcessEngine = field(default_factory=shared_process_engine)
+
+    def __post_init__(self) -> None:
+        if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
+            Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
+                parents=True, exist_ok=True
+            )
+        self.db = make_engine(self.database_url)
+        self.sessions = session_factory(self.db)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+    def migrate(self) -> None:
+        upgrade(self.db)
+
+    def close(self) -> None:
+        self.db.dispose()

@@ -1,0 +1,189 @@
+"""Plain values the use cases return and the rules on the fields people type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from bpmn_sales.errors import InvalidInput
+
+
+class Role(StrEnum):
+    REP = "rep"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class LeadStatus(StrEnum):
+    NEW = "new"
+    DISQUALIFIED = "disqualified"
+    QUALIFIED = "qualified"
+
+
+class DealStatus(StrEnum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is doing something: a signed-in user, an API client or an operator at the CLI."""
+
+    id: int
+    username: str
+    role: Role
+    manager_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+@dataclass(frozen=True)
+class TaskView:
+    task_id: str
+    element_id: str
+    title: str
+    lane: str | None
+    role: str
+    stage: str | None
+    subject_type: str
+    subject_id: int
+    subject_name: str
+    owner: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    at: datetime
+    actor: str | None
+    action: str
+    from_stage: str | None
+    to_stage: str | None
+    from_status: str | None
+    to_status: str | None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "at": self.at.isoformat()}
+
+
+@dataclass(frozen=True)
+class LeadView:
+    id: int
+    name: str
+    company: str | None
+    email: str | None
+    phone: str | None
+    estimated_value: Decimal | None
+    status: str
+    owner: str
+    process: str
+    disqualify_reason: str | None
+    deal_id: int | None
+    version: int
+    created_at: datetime
+    tasks: list[TaskView] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["estimated_value"] = money_out(self.estimated_value)
+        data["created_at"] = self.created_at.isoformat()
+        data["tasks"] = [t.to_dict() for t in self.tasks]
+        return data
+
+
+@dataclass(frozen=True)
+class DealView:
+    id: int
+    name: str
+    customer: str | None
+    value: Decimal
+    currency: str
+    status: str
+    stage: str | None
+    stage_name: str | None
+    probability: int
+    owner: str
+    process: str
+    lead_id: int | None
+    reopened_from_id: int | None
+    reopened_as_id: int | None
+    lost_reason: str | None
+    closed_at: datetime | None
+    version: int
+    created_at: datetime
+    tasks: list[TaskView] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["value"] = money_out(self.value)
+        data["created_at"] = self.created_at.isoformat()
+        data["closed_at"] = self.closed_at.isoformat() if self.closed_at else None
+        data["tasks"] = [t.to_dict() for t in self.tasks]
+        return data
+
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_NAME = 200
+MAX_MONEY = Decimal("1e12")
+
+
+def money_out(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def required_text(value: object, field_name: str, max_length: int = MAX_NAME) -> str:
+    """Return a trimmed non-empty string or refuse naming the field."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{field_name} is required", field=field_name)
+    text = value.strip()
+    if len(text) > max_length:
+        raise InvalidInput(f"{field_name} is longer than {max_length} characters", field=field_name)
+    return text
+
+
+def optional_text(value: object, field_name: str, max_length: int = MAX_NAME) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return required_text(value, field_name, max_length)
+
+
+def optional_email(value: object, field_name: str = "email") -> str | None:
+    text = optional_text(value, field_name)
+    if text is not None and not EMAIL.match(text):
+        raise InvalidInput(f"{field_name} {text!r} is not an e-mail address", field=field_name)
+    return text
+
+
+def money(value: object, field_name: str) -> Decimal | None:
+    """Parse a non-negative amount with at most two decimals."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise InvalidInput(f"{field_name} must be a number", field=field_name)
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise InvalidInput(f"{field_name} {value!r} is not a number", field=field_name) from None
+    if not amount.is_finite() or amount < 0 or amount >= MAX_MONEY:
+        raise InvalidInput(f"{field_name} must be between 0 and {MAX_MONEY:,.0f}", field=field_name)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(f"{field_name} has more than two decimals", field=field_name)
+    return amount.quantize(Decimal("0.01"))
+
+
+def currency(value: object) -> str:
+    if value is None or value == "":
+        return "USD"
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+        raise InvalidInput(f"currency {value!r} is not a 3-letter code", field="currency")
+    return value.strip().upper()

@@ -1,0 +1,33 @@
+"""Who may do what: the authorization rules every use case checks."""
+
+from __future__ import annotations
+
+from bpmn_sales.domain.model import Actor, Role
+from bpmn_sales.errors import Forbidden
+
+
+def can_access(actor: Actor, owner_id: int, owner_manager_id: int | None) -> bool:
+    """Admins see everything; a rep their own records; a manager their own and their reports'."""
+    if actor.is_admin or actor.id == owner_id:
+        return True
+    return actor.role is Role.MANAGER and owner_manager_id == actor.id
+
+
+def require_access(actor: Actor, owner_id: int, owner_manager_id: int | None, what: str) -> None:
+    if not can_access(actor, owner_id, owner_manager_id):
+        raise Forbidden(f"{actor.username} may not act on {what}", actor=actor.username)
+
+
+def require_role_for_task(actor: Actor, task_role: str, title: str) -> None:
+    """A manager task needs a manager or an admin; anyone with access may do a rep task."""
+    if task_role == Role.MANAGER and actor.role not in (Role.MANAGER, Role.ADMIN):
+        raise Forbidden(
+            f"task '{title}' is for a manager; {actor.username} is a {actor.role}",
+            actor=actor.username,
+        )
+
+
+def require_admin(actor: Actor, action: str) -> None:
+    if not actor.is_admin:
+        raise Forbidden(f"only an admin may {action}", actor=actor.username)
+

@@ -1,0 +1,16 @@
+"""Engine glue: the only package that imports SpiffWorkflow."""
+
+from bpmn_sales.engine.diagrams import Problem
+from bpmn_sales.engine.instance import Instance, Snapshot, StageRef, WorkItem
+from bpmn_sales.engine.runtime import CompiledProcess, ProcessEngine, ProcessInfo
+
+__all__ = [
+    "CompiledProcess",
+    "Instance",
+    "Problem",
+    "ProcessEngine",
+    "ProcessInfo",
+    "Snapshot",
+    "StageRef",
+    "WorkItem",
+]

@@ -1,0 +1,230 @@
+"""Parse, check and lint diagrams: the one place diagram XML turns into Spiff specs."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from bpmn_sales.engine.evaluator import RestrictedEvaluator
+from bpmn_sales.engine.xml import element_line, parse_xml
+from bpmn_sales.errors import DiagramError
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+
+# Every place a diagram can carry code, and whether it is an expression or a script.
+CODE_XPATHS: tuple[tuple[str, str], ...] = (
+    ("//bpmn:conditionExpression", "expression"),
+    ("//bpmn:timeDuration | //bpmn:timeDate | //bpmn:timeCycle", "expression"),
+    ("//bpmn:loopCardinality | //bpmn:completionCondition", "expression"),
+    ("//bpmn:formalExpression | //bpmn:messagePath", "expression"),
+    ("//spiffworkflow:messagePayload", "expression"),
+    ("//spiffworkflow:processVariableCorrelation/spiffworkflow:expression", "expression"),
+    ("//bpmn:script | //spiffworkflow:preScript | //spiffworkflow:postScript", "script"),
+)
+
+FLOW_NODE_TAGS = (
+    "task userTask serviceTask scriptTask manualTask sendTask receiveTask businessRuleTask "
+    "callActivity subProcess startEvent endEvent intermediateCatchEvent intermediateThrowEvent "
+    "boundaryEvent exclusiveGateway parallelGateway inclusiveGateway eventBasedGateway"
+).split()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One lint finding, located by file, element id and line."""
+
+    file: str
+    message: str
+    element_id: str | None = None
+    line: int | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        element = f" {self.element_id}:" if self.element_id else ""
+        return f"{where}:{element} {self.severity}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "element_id": self.element_id,
+            "line": self.line,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class ParsedProcess:
+    """A process found in the diagrams, with its specs ready to run or serialize."""
+
+    key: str
+    name: str
+    file: str
+    spec: Any
+    subprocess_specs: dict[str, Any]
+
+
+def _owner_id(node: etree._Element) -> str | None:
+    current: etree._Element | None = node
+    while current is not None:
+        if current.get("id"):
+            return current.get("id")
+        current = current.getparent()
+    return None
+
+
+def _code_problems(
+    tree: etree._ElementTree, filename: str, evaluator: RestrictedEvaluator
+) -> Iterator[Problem]:
+    for xpath, kind in CODE_XPATHS:
+        for node in tree.xpath(xpath, namespaces=NS):  # type: ignore[union-attr]
+            assert isinstance(node, etree._Element)
+            source = (node.text or "").strip()
+            if not source:
+                continue
+            yield from _check_code(source, kind, node, filename, evaluator)
+    for node in tree.xpath("//spiffworkflow:parameter[@value]", namespaces=NS):  # type: ignore[union-attr]
+        assert isinstance(node, etree._Element)
+        yield from _check_code(node.get("value", ""), "expression", node, filename, evaluator)
+
+
+def _check_code(
+    source: str,
+    kind: str,
+    node: etree._Element,
+    filename: str,
+    evaluator: RestrictedEvaluator,
+) -> Iterator[Problem]:
+    try:
+        if kind == "script":
+            evaluator.validate_script(source)
+        else:
+            evaluator.validate_expression(source)
+    except DiagramError as exc:
+        line = node.sourceline if isinstance(node.sourceline, int) else None
+        yield Problem(filename, exc.message, _owner_id(node), line)
+
+
+def _operation_problems(
+    tree: etree._ElementTree, filename: str, services: Collection[str]
+) -> Iterator[Problem]:
+    xpath = "//spiffworkflow:serviceTaskOperator"
+    for node in tree.xpath(xpath, namespaces=NS):  # type: ignore[union-attr]
+        assert isinstance(node, etree._Element)
+        name = node.get("id", "")
+        if name not in services:
+            known = ", ".join(sorted(services))
+            yield Problem(
+                filename,
+                f"unknown service task operation '{name}' (known: {known})",
+                _owner_id(node.getparent() if node.getparent() is not None else node),
+                node.sourceline if isinstance(node.sourceline, int) else None,
+            )
+
+
+def _label_problems(tree: etree._ElementTree, filename: str) -> Iterator[Problem]:
+    for tag in FLOW_NODE_TAGS:
+        for node in tree.xpath(f"//bpmn:{tag}", namespaces=NS):  # type: ignore[union-attr]
+            assert isinstance(node, etree._Element)
+            if not (node.get("name") or "").strip():
+                yield Problem(
+                    filename,
+                    f"{tag} has no label (name)",
+                    node.get("id"),
+                    node.sourceline if isinstance(node.sourceline, int) else None,
+                    severity="warning",
+                )
+
+
+def _validation_problem(
+    exc: SpiffWorkflowException, filename: str, tree: etree._ElementTree | None
+) -> Problem:
+    element_id = getattr(exc, "id", "") or None
+    line = getattr(exc, "line_number", "") or None
+    if not isinstance(line, int):
+        line = element_line(tree, element_id) if (tree is not None and element_id) else None
+    message = str(exc.args[0]) if exc.args else str(exc)
+    return Problem(getattr(exc, "file_name", "") or filename, message, element_id, line)
+
+
+class DiagramCompiler:
+    """Turn uploaded diagram files into checked Spiff specs, or a list of located problems."""
+
+    def __init__(self, services: Collection[str]) -> None:
+        self.services = services
+        self.evaluator = RestrictedEvaluator()
+        self.validator = BpmnValidator()
+
+    def lint(self, files: Mapping[str, bytes]) -> list[Problem]:
+        """Return every problem found in the files (errors and warnings)."""
+        problems, _ = self._compile(files)
+        return problems
+
+    def compile(self, files: Mapping[str, bytes]) -> list[ParsedProcess]:
+        """Return the executable processes defined in the files; raise on the first error."""
+        problems, processes = self._compile(files)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            first = errors[0]
+            more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+            raise DiagramError(first.message + more, first.file, first.element_id, first.line)
+        return processes
+
+    def _compile(self, files: Mapping[str, bytes]) -> tuple[list[Problem], list[ParsedProcess]]:
+        problems: list[Problem] = []
+        parser = SpiffBpmnParser(validator=self.validator)
+        trees: dict[str, etree._ElementTree] = {}
+        for filename, data in files.items():
+            try:
+                tree = parse_xml(data, filename)
+            except DiagramError as exc:
+                problems.append(Problem(filename, exc.message.split(": ", 1)[-1], None, exc.line))
+                continue
+            trees[filename] = tree
+            file_problems = [
+                *_code_problems(tree, filename, self.evaluator),
+                *_operation_problems(tree, filename, self.services),
+                *_label_problems(tree, filename),
+            ]
+            problems.extend(file_problems)
+            try:
+                parser.add_bpmn_xml(tree, filename)
+            except SpiffWorkflowException as exc:
+                problems.append(_validation_problem(exc, filename, tree))
+        if any(p.severity == "error" for p in problems):
+            return problems, []
+        return problems, self._processes(parser, trees, problems)
+
+    def _processes(
+        self,
+        parser: SpiffBpmnParser,
+        trees: Mapping[str, etree._ElementTree],
+        problems: list[Problem],
+    ) -> list[ParsedProcess]:
+        processes = []
+        for filename, tree in trees.items():
+            xpath = "/bpmn:definitions/bpmn:process[@isExecutable='true']"
+            for node in tree.xpath(xpath, namespaces=NS):  # type: ignore[union-attr]
+                assert isinstance(node, etree._Element)
+                key = node.get("id", "")
+                try:
+                    spec = parser.get_spec(key)
+                    subs = parser.get_subprocess_specs(key)
+                except (ValidationException, SpiffWorkflowException) as exc:
+                    problems.append(_validation_problem(exc, filename, tree))
+                    continue
+                processes.append(ParsedProcess(key, node.get("name") or key, filename, spec, subs))
+        if not processes and not problems:
+            problems.append(Problem(next(iter(trees), "?"), "no executable process found"))
+        return processes

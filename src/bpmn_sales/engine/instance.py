@@ -1,0 +1,258 @@
+"""A running process instance and the projection of it that storage and queries need."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.task import Task, TaskState
+
+from bpmn_sales.errors import DiagramError, InvalidState, NotFound, SalesError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class StageRef:
+    key: str
+    name: str
+    order: int
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A ready user task: who should do it (lane, role) and where it sits (stage)."""
+
+    task_id: str
+    element_id: str
+    title: str
+    lane: str | None
+    role: str
+    stage: StageRef | None
+    properties: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the rest of the product needs to know about an instance after a step."""
+
+    completed: bool
+    ready: list[WorkItem]
+    waiting_messages: list[str]
+    stage: StageRef | None
+    end_event: str | None
+    state_properties: dict[str, str]
+    data: dict[str, Any]
+    activities_done: int
+    activities_total: int
+
+
+def properties(task_spec: Any) -> dict[str, str]:
+    extensions = getattr(task_spec, "extensions", None) or {}
+    props: dict[str, str] = extensions.get("properties", {})
+    return props
+
+
+def stage_of(spec: Any) -> StageRef | None:
+    props = properties(spec)
+    if "stage_order" not in props:
+        return None
+    key = props.get("stage_key") or spec.bpmn_id or spec.name
+    return StageRef(key, spec.bpmn_name or key, int(props["stage_order"]))
+
+
+def translate_errors(action: Callable[[], T]) -> T:
+    """Run an engine action, turning Spiff's exceptions into our error family."""
+    try:
+        return action()
+    except WorkflowTaskException as exc:
+        cause = getattr(exc, "exception", None) or exc.__cause__
+        if isinstance(cause, SalesError):
+            raise cause from None
+        task = getattr(exc, "task", None)
+        element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
+        detail = f"{exc.args[0] if exc.args else exc}"
+        if cause is not None and str(cause) not in detail:
+            detail += f": {type(cause).__name__}: {cause}"
+        raise DiagramError(detail, element_id=element) from None
+    except SpiffWorkflowException as exc:
+        raise DiagramError(str(exc.args[0] if exc.args else exc)) from None
+
+
+class Instance:
+    """A SpiffWorkflow instance with the operations our use cases need."""
+
+    def __init__(self, workflow: BpmnWorkflow) -> None:
+        self.workflow = workflow
+
+    def advance(self) -> None:
+        translate_errors(self.workflow.do_engine_steps)
+
+    def ready_tasks(self) -> list[Task]:
+        tasks: list[Task] = self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        return tasks
+
+    def find_ready(self, task_id: str) -> Task:
+        try:
+            uuid = UUID(task_id)
+        except ValueError:
+            raise NotFound(f"task '{task_id}' is not a task id", task_id=task_id) from None
+        task = self.workflow.get_task_from_id(uuid)
+        if task is None:
+            raise NotFound(f"task '{task_id}' does not exist", task_id=task_id)
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise InvalidState(
+                f"task '{task.task_spec.bpmn_name or task.task_spec.name}' is not ready "
+                f"(it is {TaskState.get_name(task.state).lower()})",
+                task_id=task_id,
+            )
+        return task
+
+    def complete(self, task_id: str, data: Mapping[str, Any]) -> WorkItem:
+        """Complete a ready user task with form data, then run the engine to the next wait."""
+        task = self.find_ready(task_id)
+        item = self.work_item(task)
+        task.set_data(**dict(data))
+
+        def run() -> None:
+            task.run()
+            self.workflow.do_engine_steps()
+
+        translate_errors(run)
+        return item
+
+    def waiting_messages(self) -> list[str]:
+        names = []
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if isinstance(definition, MessageEventDefinition):
+                names.append(definition.name)
+        return names
+
+    def send_message(self, name: str, payload: Mapping[str, Any]) -> None:
+        """Deliver a BPMN message to the instance; refuse one it is not waiting for."""
+        if name not in self.waiting_messages():
+            raise InvalidState(f"the process is not waiting for message '{name}'", message=name)
+        event = BpmnEvent(MessageEventDefinition(name), payload=dict(payload))
+
+        def deliver() -> None:
+            try:
+                self.workflow.send_event(event)
+            except WorkflowException as exc:
+                if isinstance(exc, WorkflowTaskException):
+                    raise
+                raise InvalidState(str(exc), message=name) from None
+            self.workflow.do_engine_steps()
+
+        translate_errors(deliver)
+
+    def enclosing_task(self, task: Task) -> Task | None:
+        parent_id = getattr(task.workflow, "parent_task_id", None)
+        if parent_id is None:
+            return None
+        parent: Task | None = self.workflow.get_task_from_id(parent_id)
+        return parent
+
+    def stage_for(self, task: Task) -> StageRef | None:
+        current: Task | None = task
+        while current is not None:
+            stage = stage_of(current.task_spec)
+            if stage is not None and current is not task:
+                return stage
+            current = self.enclosing_task(current)
+        return None
+
+    def lane_for(self, task: Task) -> str | None:
+        current: Task | None = task
+        while current is not None:
+            lane: str | None = current.task_spec.lane
+            if lane:
+                return lane
+            current = self.enclosing_task(current)
+        return None
+
+    def work_item(self, task: Task) -> WorkItem:
+        spec = task.task_spec
+        props = properties(spec)
+        lane = self.lane_for(task)
+        role = props.get("performer_role") or (
+            "manager" if lane and "manager" in lane.lower() else "rep"
+        )
+        return WorkItem(
+            task_id=str(task.id),
+            element_id=spec.bpmn_id or spec.name,
+            title=spec.bpmn_name or spec.bpmn_id or spec.name,
+            lane=lane,
+            role=role,
+            stage=self.stage_for(task),
+            properties=props,
+        )
+
+    def current_stage(self) -> StageRef | None:
+        started, finished = [], []
+        for task in self.workflow.get_tasks(state=TaskState.STARTED | TaskState.COMPLETED):
+            stage = stage_of(task.task_spec)
+            if stage is None:
+                continue
+            (started if task.state == TaskState.STARTED else finished).append(stage)
+        if started:
+            return max(started, key=lambda s: s.order)
+        return max(finished, key=lambda s: s.order) if finished else None
+
+    def end_task(self) -> Task | None:
+        for task in self.workflow.tasks.values():
+            if isinstance(task.task_spec, EndEvent) and task.state == TaskState.COMPLETED:
+                return task
+        return None
+
+    def snapshot(self) -> Snapshot:
+        ready = [self.work_item(task) for task in self.ready_tasks()]
+        state_props: dict[str, str] = {}
+        end = self.end_task() if self.workflow.completed else None
+        data: dict[str, Any] = dict(self.workflow.data)
+        if end is not None:
+            state_props.update(properties(end.task_spec))
+            data.update(end.data)
+        else:
+            for task in self.workflow.get_tasks(state=TaskState.WAITING | TaskState.READY):
+                state_props.update(properties(task.task_spec))
+                data.update(task.data)
+        done, total = self.activity_counts()
+        return Snapshot(
+            completed=self.workflow.completed,
+            ready=ready,
+            waiting_messages=self.waiting_messages(),
+            stage=self.current_stage(),
+            end_event=(end.task_spec.bpmn_id if end is not None else None),
+            state_properties=state_props,
+            data=data,
+            activities_done=done,
+            activities_total=total,
+        )
+
+    def activity_counts(self) -> tuple[int, int]:
+        """Count the user tasks of stages: completed ones, and all the stages define."""
+        total = 0
+        stage_specs = set()
+        specs = [self.workflow.spec, *self.workflow.subprocess_specs.values()]
+        for process_spec in specs:
+            for task_spec in process_spec.task_specs.values():
+                if stage_of(task_spec) is not None:
+                    stage_specs.add(task_spec.spec)
+        for name in stage_specs:
+            sub = self.workflow.subprocess_specs.get(name)
+            if sub is not None:
+                total += sum(1 for ts in sub.task_specs.values() if ts.manual)
+        done = 0
+        for task in self.workflow.get_tasks(state=TaskState.COMPLETED, manual=True):
+            if self.stage_for(task) is not None:
+                done += 1
+        return done, total

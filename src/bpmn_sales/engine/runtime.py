@@ -1,0 +1,145 @@
+"""The engine facade: compile diagrams, cache each version's spec, start and restore instances."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+from bpmn_sales.engine.diagrams import DiagramCompiler, ParsedProcess, Problem
+from bpmn_sales.engine.instance import Instance, StageRef, properties, stage_of, translate_errors
+from bpmn_sales.engine.script_engine import ServiceFunction, make_script_engine
+from bpmn_sales.engine.serialization import Serializer
+
+
+@dataclass(frozen=True)
+class CompiledProcess:
+    """A checked process ready to store: its key, name and serialized spec."""
+
+    key: str
+    name: str
+    file: str
+    spec_json: str
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    """What the diagram says that use cases and clients need without running it."""
+
+    key: str
+    name: str
+    stages: list[StageRef]
+    messages: list[str]
+    lost_reasons: list[str]
+
+
+@dataclass
+class _LoadedSpec:
+    spec: Any
+    subprocess_specs: dict[str, Any]
+    info: ProcessInfo
+
+
+class ProcessEngine:
+    """Everything that touches SpiffWorkflow at run time goes through here."""
+
+    def __init__(self, services: Mapping[str, ServiceFunction], cache_size: int = 256) -> None:
+        self.services = services
+        self.compiler = DiagramCompiler(set(services))
+        self.serializer = Serializer()
+        self.script_engine = make_script_engine(services)
+        self._cache: OrderedDict[str, _LoadedSpec] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    # -- deploy time -------------------------------------------------------------------
+    def lint(self, files: Mapping[str, bytes]) -> list[Problem]:
+        return self.compiler.lint(files)
+
+    def compile(self, files: Mapping[str, bytes]) -> list[CompiledProcess]:
+        parsed = self.compiler.compile(files)
+        return [self._compiled(p) for p in parsed]
+
+    def _compiled(self, parsed: ParsedProcess) -> CompiledProcess:
+        spec_json = self.serializer.dump_spec(parsed.spec, parsed.subprocess_specs)
+        return CompiledProcess(parsed.key, parsed.name, parsed.file, spec_json)
+
+    # -- run time ----------------------------------------------------------------------
+    def _load(self, cache_key: str, spec_json: Callable[[], str]) -> _LoadedSpec:
+        with self._lock:
+            loaded = self._cache.get(cache_key)
+            if loaded is not None:
+                self._cache.move_to_end(cache_key)
+                return loaded
+        spec, subs = self.serializer.load_spec(spec_json())
+        loaded = _LoadedSpec(spec, subs, _describe(spec, subs))
+        with self._lock:
+            self._cache[cache_key] = loaded
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return loaded
+
+    def info(self, cache_key: str, spec_json: Callable[[], str]) -> ProcessInfo:
+        return self._load(cache_key, spec_json).info
+
+    def start(
+        self, cache_key: str, spec_json: Callable[[], str], data: Mapping[str, Any]
+    ) -> Instance:
+        """Start a new instance with initial data and run it to its first wait."""
+        loaded = self._load(cache_key, spec_json)
+        workflow = BpmnWorkflow(
+            loaded.spec, loaded.subprocess_specs, script_engine=self.script_engine
+        )
+        workflow.data.update(data)
+        start = workflow.task_tree
+        start.data.update(data)
+        instance = Instance(workflow)
+        instance.advance()
+        return instance
+
+    def restore(self, cache_key: str, spec_json: Callable[[], str], state: str) -> Instance:
+        loaded = self._load(cache_key, spec_json)
+        workflow = translate_errors(
+            lambda: self.serializer.load_state(state, loaded.spec, loaded.subprocess_specs)
+        )
+        workflow.script_engine = self.script_engine
+        return Instance(workflow)
+
+    def dump(self, instance: Instance) -> str:
+        return self.serializer.dump_state(instance.workflow)
+
+
+def _describe(spec: Any, subprocess_specs: Mapping[str, Any]) -> ProcessInfo:
+    stages: list[StageRef] = []
+    messages: set[str] = set()
+    lost_reasons: list[str] = []
+    for process_spec in [spec, *subprocess_specs.values()]:
+        for task_spec in process_spec.task_specs.values():
+            stage = stage_of(task_spec)
+            if stage is not None:
+                stages.append(stage)
+            definition = getattr(task_spec, "event_definition", None)
+            if definition is not None and type(definition).__name__ == "MessageEventDefinition":
+                messages.add(definition.name)
+            params = getattr(task_spec, "operation_params", None) or {}
+            if "lost_reasons" in params and not lost_reasons:
+                lost_reasons = _literal_list(params["lost_reasons"].get("value", ""))
+            listed = properties(task_spec).get("lost_reasons")
+            if listed and not lost_reasons:
+                lost_reasons = [r.strip() for r in listed.split(";") if r.strip()]
+    stages.sort(key=lambda s: s.order)
+    return ProcessInfo(spec.name, spec.description or spec.name, stages, sorted(messages), lost_reasons)
+
+
+def _literal_list(source: str) -> list[str]:
+    import ast
+
+    try:
+        value = ast.literal_eval(source)
+    except (ValueError, SyntaxError):
+        return []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []

@@ -1,0 +1,78 @@
+"""The script engine diagrams run with: restricted expressions and service tasks from `tasks/`."""
+
+from __future__ import annotations
+
+import json
+from collections import ChainMap
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import Any
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+from bpmn_sales.engine.evaluator import RestrictedEvaluator
+from bpmn_sales.errors import DiagramError, SalesError
+
+ServiceFunction = Callable[..., Mapping[str, Any]]
+
+
+class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
+    """Evaluate diagram code with the restricted evaluator; dispatch service tasks by name."""
+
+    def __init__(
+        self, evaluator: RestrictedEvaluator, services: Mapping[str, ServiceFunction]
+    ) -> None:
+        super().__init__({})
+        self.evaluator = evaluator
+        self.services = services
+
+    def evaluate(
+        self,
+        expression: str,
+        context: Mapping[str, Any],
+        external_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        names = ChainMap(dict(context), dict(external_context)) if external_context else context
+        return self.evaluator.evaluate(expression, names)
+
+    def execute(
+        self,
+        script: str,
+        context: MutableMapping[str, Any],
+        external_context: Mapping[str, Any] | None = None,
+    ) -> bool:
+        self.evaluator.execute(script, context)
+        return True
+
+    def call_service(
+        self,
+        context: Mapping[str, Any],
+        operation_name: str,
+        operation_params: Mapping[str, Mapping[str, Any]],
+        **_: Any,
+    ) -> str:
+        function = self.services.get(operation_name)
+        if function is None:
+            raise DiagramError(f"unknown service task operation '{operation_name}'")
+        params = {name: param["value"] for name, param in operation_params.items()}
+        return json.dumps(function(**params))
+
+
+class SalesScriptEngine(PythonScriptEngine):  # type: ignore[misc]
+    """A PythonScriptEngine that lets our own errors through and wraps the rest with the task."""
+
+    def call_service(self, task: Any, **kwargs: Any) -> str:
+        try:
+            result: str = self.environment.call_service(task.data, **kwargs)
+        except SalesError:
+            raise
+        except Exception as err:
+            raise WorkflowTaskException(
+                f"service task failed: {err}", task=task, exception=err
+            ) from err
+        return result
+
+
+def make_script_engine(services: Mapping[str, ServiceFunction]) -> SalesScriptEngine:
+    return SalesScriptEngine(environment=RestrictedEnvironment(RestrictedEvaluator(), services))

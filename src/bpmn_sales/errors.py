@@ -1,0 +1,98 @@
+"""The one error family of bpmn-sales; the edges (API, CLI) translate it, nothing else does."""
+
+from __future__ import annotations
+
+
+class SalesError(Exception):
+    """Base of every error the product reports to a user."""
+
+    code = "error"
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = {k: v for k, v in details.items() if v is not None}
+
+    def to_dict(self) -> dict[str, object]:
+        return {"error": self.code, "message": self.message, **self.details}
+
+
+class NotFound(SalesError):
+    """A lead, deal, task, process or user that does not exist."""
+
+    code = "not_found"
+
+
+class InvalidInput(SalesError):
+    """A missing or malformed field; `field` names it."""
+
+    code = "invalid_input"
+
+    def __init__(self, message: str, field: str | None = None, **details: object) -> None:
+        super().__init__(message, field=field, **details)
+        self.field = field
+
+
+class InvalidState(SalesError):
+    """The action is not possible in the entity's current state."""
+
+    code = "invalid_state"
+
+
+class Conflict(SalesError):
+    """Someone else changed the entity since the caller read it."""
+
+    code = "conflict"
+
+
+class Forbidden(SalesError):
+    """The user may not do this."""
+
+    code = "forbidden"
+
+
+class Unauthorized(SalesError):
+    """No valid credentials were given."""
+
+    code = "unauthorized"
+
+
+class RuleViolation(SalesError):
+    """A sales rule carried by the diagram refuses the action."""
+
+    code = "rule_violation"
+
+
+class DiagramError(SalesError):
+    """A diagram that cannot be deployed or run; names file, element and line where known."""
+
+    code = "diagram_error"
+
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        element_id: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        where = ", ".join(
+            part
+            for part in (
+                file,
+                f"element {element_id}" if element_id else None,
+                f"line {line}" if line else None,
+            )
+            if part
+        )
+        super().__init__(
+            f"{where}: {message}" if where else message, file=file, element_id=element_id, line=line
+        )
+        self.file = file
+        self.element_id = element_id
+        self.line = line
+
+
+class UnsafeExpression(DiagramError):
+    """A condition or script in a diagram uses something the restricted evaluator refuses."""
+
+    code = "unsafe_expression"

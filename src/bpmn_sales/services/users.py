@@ -1,0 +1,129 @@
+"""Use cases for users and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor, Role, optional_email, required_text
+from bpmn_sales.domain.policy import require_admin
+from bpmn_sales.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from bpmn_sales.persistence.models import User
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    full_name: str
+    email: str | None
+    role: str
+    manager: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user.id, user.username, Role(user.role), user.manager_id)
+
+
+def create_user(
+    ctx: Context,
+    actor: Actor | None,
+    username: str,
+    full_name: str,
+    role: str,
+    manager: str | None = None,
+    email: str | None = None,
+) -> tuple[UserView, str]:
+    """Create a user and return it with a fresh API token (shown once, stored hashed)."""
+    if actor is not None:
+        require_admin(actor, "create users")
+    if not isinstance(username, str) or not USERNAME.match(username):
+        raise InvalidInput(
+            "username must be 2-80 lower-case letters, digits, '.', '_' or '-'", field="username"
+        )
+    if role not in {r.value for r in Role}:
+        raise InvalidInput(f"role must be one of rep, manager, admin, not {role!r}", field="role")
+    name = required_text(full_name, "full_name")
+    mail = optional_email(email)
+    token = secrets.token_urlsafe(32)
+    with ctx.uow() as store:
+        if store.user_by_username(username) is not None:
+            raise Conflict(f"user '{username}' already exists", field="username")
+        manager_user = None
+        if manager:
+            manager_user = store.user_by_username(manager)
+            if manager_user is None:
+                raise InvalidInput(f"manager '{manager}' does not exist", field="manager")
+        user = User(
+            username=username,
+            full_name=name,
+            email=mail,
+            role=role,
+            manager_id=manager_user.id if manager_user else None,
+            token_hash=hash_token(token),
+            created_at=ctx.clock(),
+        )
+        store.add(user)
+        store.commit()
+        view = UserView(user.id, username, name, mail, role, manager)
+    return view, token
+
+
+def actor_for_token(ctx: Context, token: str) -> Actor:
+    with ctx.uow() as store:
+        user = store.user_by_token_hash(hash_token(token)) if token else None
+        if user is None:
+            raise Unauthorized("the API token is not valid")
+        return actor_of(user)
+
+
+def actor_for_username(ctx: Context, username: str) -> Actor:
+    with ctx.uow() as store:
+        user = store.user_by_username(username)
+        if user is None:
+            raise NotFound(f"user '{username}' does not exist", username=username)
+        return actor_of(user)
+
+
+def list_users(ctx: Context) -> list[UserView]:
+    with ctx.uow() as store:
+        users = store.users()
+        names = {u.id: u.username for u in users}
+        return [
+            UserView(
+                u.id,
+                u.username,
+                u.full_name,
+                u.email,
+                u.role,
+                names.get(u.manager_id) if u.manager_id else None,
+            )
+            for u in users
+        ]
+
+
+def rotate_token(ctx: Context, actor: Actor, username: str) -> str:
+    """Give a user a new API token; the old one stops working."""
+    if actor.username != username:
+        require_admin(actor, "rotate another user's token")
+    token = secrets.token_urlsafe(32)
+    with ctx.uow() as store:
+        user = store.user_by_username(username)
+        if user is None:
+            raise NotFound(f"user '{username}' does not exist", username=username)
+        user.token_hash = hash_token(token)
+        store.commit()
+    return token
