@@ -1,0 +1,145 @@
+"""Operator verbs: init, demo, serve, lint, deploy, processes, users."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
+from bpmn_sales.services import demo, processes, users
+
+
+@main.command()
+@pass_state
+@handled
+def init(state: State) -> None:
+    """Create or upgrade the database and deploy the bundled diagrams."""
+    state.ctx.migrate()
+    for result in processes.deploy_bundled(state.ctx):
+        verb = "deployed" if result.created else "unchanged"
+        click.echo(f"{verb} {result.key} v{result.version}")
+
+
+@main.command(name="demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing if users already exist.")
+@pass_state
+@handled
+def demo_command(state: State, if_empty: bool) -> None:
+    """Load demo users, leads and deals (prints the demo users' API tokens)."""
+    tokens = demo.load_demo(state.ctx, if_empty=if_empty)
+    if not tokens:
+        click.echo("demo data already present; nothing loaded")
+    for username, token in tokens.items():
+        click.echo(f"user {username:<8} token {token}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@pass_state
+@handled
+def serve(state: State, host: str, port: int, threads: int) -> None:
+    """Serve the web app and the JSON API (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from bpmn_sales.web import create_app
+
+    app = create_app({"DATABASE_URL": state.database_url})
+    click.echo(f"serving on http://{host}:{port}/ (API at /api/v1/, database {state.database_url})")
+    waitress_serve(app, host=host, port=port, threads=threads)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@json_option
+@pass_state
+@handled
+def lint(state: State, files: tuple[Path, ...], as_json: bool) -> None:
+    """Check diagrams: XML, BPMN schema, unknown elements, unsafe code, unknown operations."""
+    problems = processes.lint_diagrams(state.ctx, processes.read_files(list(files)))
+    emit([p.to_dict() for p in problems], as_json, (str(p) for p in problems))
+    errors = [p for p in problems if p.severity == "error"]
+    if not as_json:
+        click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)", err=True)
+    if errors:
+        sys.exit(2)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@json_option
+@pass_state
+@handled
+def deploy(state: State, files: tuple[Path, ...], as_json: bool) -> None:
+    """Deploy diagrams; a changed diagram becomes the process's next version."""
+    results = processes.deploy_process(state.ctx, state.actor(), processes.read_files(list(files)))
+    emit(
+        [r.to_dict() for r in results],
+        as_json,
+        (f"{'deployed' if r.created else 'unchanged'} {r.key} v{r.version}" for r in results),
+    )
+
+
+@main.command(name="processes")
+@json_option
+@pass_state
+@handled
+def processes_command(state: State, as_json: bool) -> None:
+    """List deployed processes with their current version and stages."""
+    views = processes.list_processes(state.ctx)
+    emit(
+        [v.to_dict() for v in views],
+        as_json,
+        (
+            f"{v.key:<20} v{v.version:<3} {'enabled ' if v.enabled else 'disabled'} "
+            f"in use by {v.in_use:<4} {v.name}"
+            for v in views
+        ),
+    )
+
+
+@main.group(name="user")
+def user_group() -> None:
+    """Users and their API tokens."""
+
+
+@user_group.command(name="add")
+@click.argument("username")
+@click.option("--name", "full_name", required=True)
+@click.option("--role", type=click.Choice(["rep", "manager", "admin"]), default="rep")
+@click.option("--manager", default=None, help="Username of the direct manager.")
+@click.option("--email", default=None)
+@pass_state
+@handled
+def user_add(
+    state: State, username: str, full_name: str, role: str, manager: str | None, email: str | None
+) -> None:
+    """Create a user and print its API token (shown once)."""
+    view, token = users.create_user(state.ctx, None, username, full_name, role, manager, email)
+    click.echo(f"created {view.username} ({view.role}); API token: {token}")
+
+
+@user_group.command(name="list")
+@json_option
+@pass_state
+@handled
+def user_list(state: State, as_json: bool) -> None:
+    views = users.list_users(state.ctx)
+    emit(
+        [v.to_dict() for v in views],
+        as_json,
+        (f"{v.username:<12} {v.role:<8} manager={v.manager or '-':<10} {v.full_name}" for v in views),
+    )
+
+
+@user_group.command(name="token")
+@click.argument("username")
+@pass_state
+@handled
+def user_token(state: State, username: str) -> None:
+    """Issue a new API token for a user (the old one stops working)."""
+    click.echo(users.rotate_token(state.ctx, state.actor(), username))
+
