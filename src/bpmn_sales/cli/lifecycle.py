@@ -12,7 +12,10 @@ from bpmn_sales.errors import InvalidInput
 from bpmn_sales.services import deals, leads, worklist
 
 version_option = click.option(
-    "--expect-version", "expected_version", type=int, default=None,
+    "--expect-version",
+    "expected_version",
+    type=int,
+    default=None,
     help="Refuse if the record is no longer at this version.",
 )
 
@@ -20,7 +23,9 @@ version_option = click.option(
 def lead_line(v: LeadView) -> str:
     deal = f" -> deal {v.deal_id}" if v.deal_id else ""
     reason = f" ({v.disqualify_reason})" if v.disqualify_reason else ""
-    return f"lead {v.id:<5} {v.status:<12}{reason} {v.name} / {v.company or '-'} owner={v.owner}{deal}"
+    return (
+        f"lead {v.id:<5} {v.status:<12}{reason} {v.name} / {v.company or '-'} owner={v.owner}{deal}"
+    )
 
 
 def deal_line(v: DealView) -> str:
@@ -44,7 +49,9 @@ def history_line(h: HistoryView) -> str:
     move = ""
     if h.from_stage != h.to_stage and (h.from_stage or h.to_stage):
         move = f" stage {h.from_stage or '-'} -> {h.to_stage or '-'}"
-    status = f" status {h.from_status or '-'} -> {h.to_status}" if h.from_status != h.to_status else ""
+    status = (
+        f" status {h.from_status or '-'} -> {h.to_status}" if h.from_status != h.to_status else ""
+    )
     detail = f" {json.dumps(h.detail)}" if h.detail else ""
     return f"{h.at:%Y-%m-%d %H:%M:%S} {h.actor or '-':<10} {h.action:<15}{move}{status}{detail}"
 
@@ -73,11 +80,19 @@ def lead_group() -> None:
 @json_option
 @pass_state
 @handled
-def lead_create(state: State, name: str, company: str | None, email: str | None,
-                phone: str | None, estimated_value: str | None, owner: str | None,
-                as_json: bool) -> None:
-    view = leads.create_lead(state.ctx, state.actor(), name, company, email, phone,
-                             estimated_value, owner)
+def lead_create(
+    state: State,
+    name: str,
+    company: str | None,
+    email: str | None,
+    phone: str | None,
+    estimated_value: str | None,
+    owner: str | None,
+    as_json: bool,
+) -> None:
+    view = leads.create_lead(
+        state.ctx, state.actor(), name, company, email, phone, estimated_value, owner
+    )
     show_lead(view, as_json)
 
 
@@ -118,8 +133,9 @@ def lead_qualify(state: State, lead_id: int, expected_version: int | None, as_js
 @json_option
 @pass_state
 @handled
-def lead_disqualify(state: State, lead_id: int, reason: str, expected_version: int | None,
-                    as_json: bool) -> None:
+def lead_disqualify(
+    state: State, lead_id: int, reason: str, expected_version: int | None, as_json: bool
+) -> None:
     view = leads.disqualify_lead(state.ctx, state.actor(), lead_id, reason, expected_version)
     show_lead(view, as_json)
 
@@ -160,8 +176,15 @@ def deal_group() -> None:
 @json_option
 @pass_state
 @handled
-def deal_create(state: State, name: str, customer: str | None, value: str | None,
-                currency: str | None, owner: str | None, as_json: bool) -> None:
+def deal_create(
+    state: State,
+    name: str,
+    customer: str | None,
+    value: str | None,
+    currency: str | None,
+    owner: str | None,
+    as_json: bool,
+) -> None:
     """Start an opportunity directly, skipping the lead step."""
     view = deals.create_deal(state.ctx, state.actor(), name, customer, value, currency, owner)
     show_deal(view, as_json)
@@ -196,8 +219,14 @@ def deal_show(state: State, deal_id: int, as_json: bool) -> None:
 @json_option
 @pass_state
 @handled
-def deal_close(state: State, deal_id: int, outcome: str | None, reason: str | None,
-               expected_version: int | None, as_json: bool) -> None:
+def deal_close(
+    state: State,
+    deal_id: int,
+    outcome: str | None,
+    reason: str | None,
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
     if outcome is None:
         raise InvalidInput("say --won or --lost", field="outcome")
     view = deals.close_deal(state.ctx, state.actor(), deal_id, outcome, reason, expected_version)
@@ -247,8 +276,9 @@ def task_list(state: State, role: str | None, as_json: bool) -> None:
 @json_option
 @pass_state
 @handled
-def task_complete(state: State, task_id: str, data_json: str | None,
-                  expected_version: int | None, as_json: bool) -> None:
+def task_complete(
+    state: State, task_id: str, data_json: str | None, expected_version: int | None, as_json: bool
+) -> None:
     """Complete a ready task (an activity of a deal's stage, or a lead review)."""
     try:
         data = json.loads(data_json) if data_json else None

@@ -131,7 +131,10 @@ def user_list(state: State, as_json: bool) -> None:
     emit(
         [v.to_dict() for v in views],
         as_json,
-        (f"{v.username:<12} {v.role:<8} manager={v.manager or '-':<10} {v.full_name}" for v in views),
+        (
+            f"{v.username:<12} {v.role:<8} manager={v.manager or '-':<10} {v.full_name}"
+            for v in views
+        ),
     )
 
 
@@ -142,4 +145,3 @@ def user_list(state: State, as_json: bool) -> None:
 def user_token(state: State, username: str) -> None:
     """Issue a new API token for a user (the old one stops working)."""
     click.echo(users.rotate_token(state.ctx, state.actor(), username))
-

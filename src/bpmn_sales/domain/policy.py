@@ -30,4 +30,3 @@ def require_role_for_task(actor: Actor, task_role: str, title: str) -> None:
 def require_admin(actor: Actor, action: str) -> None:
     if not actor.is_admin:
         raise Forbidden(f"only an admin may {action}", actor=actor.username)
-

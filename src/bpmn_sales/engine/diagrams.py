@@ -33,10 +33,26 @@ CODE_XPATHS: tuple[tuple[str, str], ...] = (
 )
 
 FLOW_NODE_TAGS = (
-    "task userTask serviceTask scriptTask manualTask sendTask receiveTask businessRuleTask "
-    "callActivity subProcess startEvent endEvent intermediateCatchEvent intermediateThrowEvent "
-    "boundaryEvent exclusiveGateway parallelGateway inclusiveGateway eventBasedGateway"
-).split()
+    "task",
+    "userTask",
+    "serviceTask",
+    "scriptTask",
+    "manualTask",
+    "sendTask",
+    "receiveTask",
+    "businessRuleTask",
+    "callActivity",
+    "subProcess",
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+)
 
 
 @dataclass(frozen=True)
@@ -88,13 +104,13 @@ def _code_problems(
     tree: etree._ElementTree, filename: str, evaluator: RestrictedEvaluator
 ) -> Iterator[Problem]:
     for xpath, kind in CODE_XPATHS:
-        for node in tree.xpath(xpath, namespaces=NS):  # type: ignore[union-attr]
+        for node in tree.xpath(xpath, namespaces=NS):
             assert isinstance(node, etree._Element)
             source = (node.text or "").strip()
             if not source:
                 continue
             yield from _check_code(source, kind, node, filename, evaluator)
-    for node in tree.xpath("//spiffworkflow:parameter[@value]", namespaces=NS):  # type: ignore[union-attr]
+    for node in tree.xpath("//spiffworkflow:parameter[@value]", namespaces=NS):
         assert isinstance(node, etree._Element)
         yield from _check_code(node.get("value", ""), "expression", node, filename, evaluator)
 
@@ -120,7 +136,7 @@ def _operation_problems(
     tree: etree._ElementTree, filename: str, services: Collection[str]
 ) -> Iterator[Problem]:
     xpath = "//spiffworkflow:serviceTaskOperator"
-    for node in tree.xpath(xpath, namespaces=NS):  # type: ignore[union-attr]
+    for node in tree.xpath(xpath, namespaces=NS):
         assert isinstance(node, etree._Element)
         name = node.get("id", "")
         if name not in services:
@@ -128,14 +144,14 @@ def _operation_problems(
             yield Problem(
                 filename,
                 f"unknown service task operation '{name}' (known: {known})",
-                _owner_id(node.getparent() if node.getparent() is not None else node),
+                _owner_id(node),
                 node.sourceline if isinstance(node.sourceline, int) else None,
             )
 
 
 def _label_problems(tree: etree._ElementTree, filename: str) -> Iterator[Problem]:
     for tag in FLOW_NODE_TAGS:
-        for node in tree.xpath(f"//bpmn:{tag}", namespaces=NS):  # type: ignore[union-attr]
+        for node in tree.xpath(f"//bpmn:{tag}", namespaces=NS):
             assert isinstance(node, etree._Element)
             if not (node.get("name") or "").strip():
                 yield Problem(
@@ -215,7 +231,7 @@ class DiagramCompiler:
         processes = []
         for filename, tree in trees.items():
             xpath = "/bpmn:definitions/bpmn:process[@isExecutable='true']"
-            for node in tree.xpath(xpath, namespaces=NS):  # type: ignore[union-attr]
+            for node in tree.xpath(xpath, namespaces=NS):
                 assert isinstance(node, etree._Element)
                 key = node.get("id", "")
                 try:

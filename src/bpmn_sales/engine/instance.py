@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
@@ -140,7 +140,7 @@ class Instance:
     def send_message(self, name: str, payload: Mapping[str, Any]) -> None:
         """Deliver a BPMN message to the instance; refuse one it is not waiting for."""
         if name not in self.waiting_messages():
-            raise InvalidState(f"the process is not waiting for message '{name}'", message=name)
+            raise InvalidState(f"the process is not waiting for message '{name}'", event=name)
         event = BpmnEvent(MessageEventDefinition(name), payload=dict(payload))
 
         def deliver() -> None:
@@ -149,7 +149,7 @@ class Instance:
             except WorkflowException as exc:
                 if isinstance(exc, WorkflowTaskException):
                     raise
-                raise InvalidState(str(exc), message=name) from None
+                raise InvalidState(str(exc), event=name) from None
             self.workflow.do_engine_steps()
 
         translate_errors(deliver)
@@ -197,9 +197,10 @@ class Instance:
         )
 
     def current_stage(self) -> StageRef | None:
-        started, finished = [], []
+        started: list[StageRef] = []
+        finished: list[StageRef] = []
         for task in self.workflow.get_tasks(state=TaskState.STARTED | TaskState.COMPLETED):
-            stage = stage_of(task.task_spec)
+            stage: StageRef | None = stage_of(task.task_spec)
             if stage is None:
                 continue
             (started if task.state == TaskState.STARTED else finished).append(stage)

@@ -132,7 +132,9 @@ def _describe(spec: Any, subprocess_specs: Mapping[str, Any]) -> ProcessInfo:
             if listed and not lost_reasons:
                 lost_reasons = [r.strip() for r in listed.split(";") if r.strip()]
     stages.sort(key=lambda s: s.order)
-    return ProcessInfo(spec.name, spec.description or spec.name, stages, sorted(messages), lost_reasons)
+    return ProcessInfo(
+        spec.name, spec.description or spec.name, stages, sorted(messages), lost_reasons
+    )
 
 
 def _literal_list(source: str) -> list[str]:

@@ -62,9 +62,7 @@ def restore(ctx: Context, store: Store, subject: Subject) -> Instance:
     return ctx.engine.restore(key, loader, subject.state)
 
 
-def project_work_items(
-    ctx: Context, store: Store, subject: Subject, snapshot: Snapshot
-) -> None:
+def project_work_items(ctx: Context, store: Store, subject: Subject, snapshot: Snapshot) -> None:
     kind = subject_type(subject)
     now = ctx.clock()
     store.replace_work_items(
@@ -140,8 +138,11 @@ def find_work_item(store: Store, task_id: str) -> WorkItem:
     return item
 
 
-def history_for(ctx: Context, store: Store, actor: Actor, kind: str, subject_id: int) -> list[HistoryView]:
-    model: type[Lead] | type[Deal] = Lead if kind == "lead" else Deal
-    subject = store.get(model, subject_id, kind)
+def history_for(
+    ctx: Context, store: Store, actor: Actor, kind: str, subject_id: int
+) -> list[HistoryView]:
+    subject: Subject = (
+        store.get(Lead, subject_id, kind) if kind == "lead" else store.get(Deal, subject_id, kind)
+    )
     require_subject_access(store, actor, subject)
     return history_views(store, kind, subject_id)

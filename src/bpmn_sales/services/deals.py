@@ -198,8 +198,15 @@ def complete_deal_task(
     task = instance.work_item(instance.find_ready(task_id))
     require_role_for_task(actor, task.role, task.title)
     instance.complete(task_id, data)
-    _apply(ctx, store, deal, instance, actor, "task_completed",
-           {"task": task.title, "element_id": task.element_id})
+    _apply(
+        ctx,
+        store,
+        deal,
+        instance,
+        actor,
+        "task_completed",
+        {"task": task.title, "element_id": task.element_id},
+    )
 
 
 def close_deal(
@@ -217,8 +224,9 @@ def close_deal(
         deal = _open_deal(store, actor, deal_id, expected_version)
         instance = common.restore(ctx, store, deal)
         instance.send_message(CLOSE_MESSAGE, {"outcome": outcome, "reason": reason})
-        snap = _apply(ctx, store, deal, instance, actor, "closed",
-                      {"outcome": outcome, "reason": reason})
+        snap = _apply(
+            ctx, store, deal, instance, actor, "closed", {"outcome": outcome, "reason": reason}
+        )
         if not snap.completed:
             raise InvalidState("the process did not reach an end event after the close request")
         store.commit()
@@ -234,13 +242,26 @@ def reopen_deal(ctx: Context, actor: Actor, deal_id: int) -> DealView:
             raise InvalidState(f"deal {deal_id} is open; only a closed deal can be reopened")
         already = store.reopened_as(old.id)
         if already is not None:
-            raise InvalidState(f"deal {deal_id} was already reopened as deal {already}",
-                               reopened_as_id=already)
+            raise InvalidState(
+                f"deal {deal_id} was already reopened as deal {already}", reopened_as_id=already
+            )
         owner = store.get(User, old.owner_id, "user")
-        fields = {"name": old.name, "customer": old.customer, "value": old.value,
-                  "currency": old.currency}
-        deal = start_deal(ctx, store, actor, owner, fields, lead_id=old.lead_id,
-                          reopened_from_id=old.id, detail={"reopened_from": old.id})
+        fields = {
+            "name": old.name,
+            "customer": old.customer,
+            "value": old.value,
+            "currency": old.currency,
+        }
+        deal = start_deal(
+            ctx,
+            store,
+            actor,
+            owner,
+            fields,
+            lead_id=old.lead_id,
+            reopened_from_id=old.id,
+            detail={"reopened_from": old.id},
+        )
         store.commit()
         return deal_view(store, deal)
 

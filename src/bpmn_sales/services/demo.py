@@ -21,18 +21,26 @@ def load_demo(ctx: Context, if_empty: bool = False) -> dict[str, str]:
             return {}
     tokens = {}
     for username, name, role, manager in DEMO_USERS:
-        _, tokens[username] = users.create_user(ctx, None, username, name, role, manager,
-                                                f"{username}@example.com")
+        _, tokens[username] = users.create_user(
+            ctx, None, username, name, role, manager, f"{username}@example.com"
+        )
     rob = users.actor_for_username(ctx, "rob")
     sara = users.actor_for_username(ctx, "sara")
     mia = users.actor_for_username(ctx, "mia")
 
-    leads.create_lead(ctx, rob, "Jane Cooper", "Northwind Traders", "jane@northwind.example",
-                      estimated_value="12000")
+    leads.create_lead(
+        ctx,
+        rob,
+        "Jane Cooper",
+        "Northwind Traders",
+        "jane@northwind.example",
+        estimated_value="12000",
+    )
     dropped = leads.create_lead(ctx, rob, "Tom Baker", "Fabrikam", "tom@fabrikam.example")
     leads.disqualify_lead(ctx, rob, dropped.id, "No budget this year")
-    won_lead = leads.create_lead(ctx, sara, "Lena Ortiz", "Contoso", "lena@contoso.example",
-                                 estimated_value="48000")
+    won_lead = leads.create_lead(
+        ctx, sara, "Lena Ortiz", "Contoso", "lena@contoso.example", estimated_value="48000"
+    )
     qualified = leads.qualify_lead(ctx, sara, won_lead.id)
 
     # Sara's opportunity from the lead: needs analysis done, now in Proposal.

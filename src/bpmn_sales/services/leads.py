@@ -85,16 +85,31 @@ def _apply(
     lead.updated_at = ctx.clock()
     store.flush()
     common.project_work_items(ctx, store, lead, snap)
-    store.record("lead", lead.id, ctx.clock(), actor.id, action,
-                 from_status=before if action != "created" else None, to_status=status,
-                 detail=detail)
+    store.record(
+        "lead",
+        lead.id,
+        ctx.clock(),
+        actor.id,
+        action,
+        from_status=before if action != "created" else None,
+        to_status=status,
+        detail=detail,
+    )
     if status == LeadStatus.QUALIFIED and lead.deal_id is None:
         proposal = snap.data.get("opportunity") or {}
-        fields = deal_fields(proposal.get("name") or lead.name, proposal.get("customer"),
-                             proposal.get("value"), None)
+        fields = deal_fields(
+            proposal.get("name") or lead.name, proposal.get("customer"), proposal.get("value"), None
+        )
         owner = store.get(User, lead.owner_id, "user")
-        deal = start_deal(ctx, store, actor, owner, fields, lead_id=lead.id,
-                          detail={"source": "lead", "lead_id": lead.id})
+        deal = start_deal(
+            ctx,
+            store,
+            actor,
+            owner,
+            fields,
+            lead_id=lead.id,
+            detail={"source": "lead", "lead_id": lead.id},
+        )
         lead.deal_id = deal.id
 
 
@@ -120,9 +135,16 @@ def create_lead(
         owner_user = resolve_owner(store, actor, owner)
         version = current_version(store, LEAD_PROCESS)
         now = ctx.clock()
-        lead = Lead(name=lead_name, status=LeadStatus.NEW, owner_id=owner_user.id,
-                    process_version_id=version.id, state="", created_at=now, updated_at=now,
-                    **fields)
+        lead = Lead(
+            name=lead_name,
+            status=LeadStatus.NEW,
+            owner_id=owner_user.id,
+            process_version_id=version.id,
+            state="",
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
         key, loader = common.spec_loader(store, version)
         instance = ctx.engine.start(key, loader, {"lead": _lead_data(lead)})
         store.add(lead)
@@ -148,8 +170,9 @@ def _review(
     action: str,
 ) -> None:
     if lead.status != LeadStatus.NEW:
-        raise InvalidState(f"lead {lead.id} is {lead.status}; only a new lead can be {action}",
-                           status=lead.status)
+        raise InvalidState(
+            f"lead {lead.id} is {lead.status}; only a new lead can be {action}", status=lead.status
+        )
     instance = common.restore(ctx, store, lead)
     ready = [t for t in instance.ready_tasks() if t.task_spec.bpmn_id == REVIEW_TASK]
     if not ready:
@@ -218,8 +241,9 @@ def set_lead_status(
         return disqualify_lead(ctx, actor, lead_id, reason, expected_version)
     if status == LeadStatus.NEW:
         return renew_lead(ctx, actor, lead_id, expected_version)
-    raise InvalidInput(f"status must be new, qualified or disqualified, not {status!r}",
-                       field="status")
+    raise InvalidInput(
+        f"status must be new, qualified or disqualified, not {status!r}", field="status"
+    )
 
 
 def complete_lead_task(
@@ -229,8 +253,15 @@ def complete_lead_task(
     item = instance.work_item(instance.find_ready(task_id))
     require_role_for_task(actor, item.role, item.title)
     instance.complete(task_id, data)
-    _apply(ctx, store, actor, lead, instance, "task_completed",
-           {"task": item.title, "element_id": item.element_id})
+    _apply(
+        ctx,
+        store,
+        actor,
+        lead,
+        instance,
+        "task_completed",
+        {"task": item.title, "element_id": item.element_id},
+    )
 
 
 def get_lead(ctx: Context, actor: Actor, lead_id: int) -> LeadView:

@@ -75,8 +75,18 @@ def deploy_process(
     results = []
     with ctx.uow() as store:
         for proc in compiled:
-            results.append(_store_version(ctx, store, actor, proc.key, proc.name, proc.file,
-                                          files[proc.file], proc.spec_json))
+            results.append(
+                _store_version(
+                    ctx,
+                    store,
+                    actor,
+                    proc.key,
+                    proc.name,
+                    proc.file,
+                    files[proc.file],
+                    proc.spec_json,
+                )
+            )
         store.commit()
     return results
 

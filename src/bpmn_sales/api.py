@@ -1,0 +1,286 @@
+"""The JSON API under /api/v1: thin views that parse, call one use case, and return JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor
+from bpmn_sales.errors import InvalidInput, Unauthorized
+from bpmn_sales.openapi import openapi_document
+from bpmn_sales.services import deals, leads, processes, users, worklist
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def ctx() -> Context:
+    return cast(Context, current_app.extensions["bpmn_sales"])
+
+
+def actor() -> Actor:
+    return cast(Actor, g.actor)
+
+
+def authenticated(view: F) -> F:
+    """Require `Authorization: Bearer <token>`; the token names the acting user."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
+        g.actor = users.actor_for_token(ctx(), token.strip())
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if data is None and not request.data:
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidInput("the request body must be a JSON object", field="body")
+    return data
+
+
+def expected_version(data: dict[str, Any]) -> int | None:
+    """The version the client read: `version` in the body or an If-Match header."""
+    value = data.get("version")
+    header = request.headers.get("If-Match")
+    if value is None and header:
+        value = header.strip('"W/ ')
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"version {value!r} is not an integer", field="version") from None
+
+
+def query_int(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} {raw!r} is not an integer", field=name) from None
+
+
+def created(payload: dict[str, Any], location: str) -> Any:
+    response = jsonify(payload)
+    response.status_code = 201
+    response.headers["Location"] = location
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(openapi_document())
+
+
+@bp.get("/me")
+@authenticated
+def me() -> Any:
+    a = actor()
+    return jsonify(id=a.id, username=a.username, role=a.role)
+
+
+# -- processes --------------------------------------------------------------------------------
+@bp.get("/processes")
+@authenticated
+def list_processes() -> Any:
+    return jsonify([p.to_dict() for p in processes.list_processes(ctx())])
+
+
+@bp.get("/processes/<key>")
+@authenticated
+def get_process(key: str) -> Any:
+    return jsonify(processes.get_process(ctx(), key).to_dict())
+
+
+def uploaded_files() -> dict[str, bytes]:
+    files = {f.filename or "diagram.bpmn": f.read() for f in request.files.getlist("file")}
+    if not files and request.data:
+        files = {request.args.get("filename", "diagram.bpmn"): request.get_data()}
+    if not files:
+        raise InvalidInput(
+            "upload diagrams as multipart 'file' fields or an XML body", field="file"
+        )
+    return files
+
+
+@bp.post("/processes")
+@authenticated
+def deploy() -> Any:
+    results = processes.deploy_process(ctx(), actor(), uploaded_files())
+    return jsonify([r.to_dict() for r in results]), 201
+
+
+@bp.post("/processes/lint")
+@authenticated
+def lint() -> Any:
+    problems = processes.lint_diagrams(ctx(), uploaded_files())
+    errors = sum(1 for p in problems if p.severity == "error")
+    return jsonify(ok=errors == 0, problems=[p.to_dict() for p in problems])
+
+
+# -- leads ------------------------------------------------------------------------------------
+@bp.get("/leads")
+@authenticated
+def list_leads() -> Any:
+    views = leads.list_leads(ctx(), actor(), request.args.get("status"), query_int("limit", 100))
+    return jsonify([v.to_dict() for v in views])
+
+
+@bp.post("/leads")
+@authenticated
+def create_lead() -> Any:
+    data = body()
+    view = leads.create_lead(
+        ctx(),
+        actor(),
+        data.get("name"),
+        data.get("company"),
+        data.get("email"),
+        data.get("phone"),
+        data.get("estimated_value"),
+        data.get("owner"),
+    )
+    return created(view.to_dict(), f"/api/v1/leads/{view.id}")
+
+
+@bp.get("/leads/<int:lead_id>")
+@authenticated
+def get_lead(lead_id: int) -> Any:
+    return jsonify(leads.get_lead(ctx(), actor(), lead_id).to_dict())
+
+
+@bp.patch("/leads/<int:lead_id>")
+@authenticated
+def edit_lead_status(lead_id: int) -> Any:
+    data = body()
+    if "status" not in data:
+        raise InvalidInput("status is required", field="status")
+    view = leads.set_lead_status(
+        ctx(), actor(), lead_id, data["status"], data.get("reason"), expected_version(data)
+    )
+    return jsonify(view.to_dict())
+
+
+@bp.post("/leads/<int:lead_id>/qualify")
+@authenticated
+def qualify_lead(lead_id: int) -> Any:
+    view = leads.qualify_lead(ctx(), actor(), lead_id, expected_version(body()))
+    return jsonify(view.to_dict())
+
+
+@bp.post("/leads/<int:lead_id>/disqualify")
+@authenticated
+def disqualify_lead(lead_id: int) -> Any:
+    data = body()
+    view = leads.disqualify_lead(
+        ctx(), actor(), lead_id, data.get("reason"), expected_version(data)
+    )
+    return jsonify(view.to_dict())
+
+
+@bp.post("/leads/<int:lead_id>/renew")
+@authenticated
+def renew_lead(lead_id: int) -> Any:
+    view = leads.renew_lead(ctx(), actor(), lead_id, expected_version(body()))
+    return jsonify(view.to_dict())
+
+
+@bp.get("/leads/<int:lead_id>/history")
+@authenticated
+def lead_history(lead_id: int) -> Any:
+    return jsonify([h.to_dict() for h in leads.lead_history(ctx(), actor(), lead_id)])
+
+
+# -- deals ------------------------------------------------------------------------------------
+@bp.get("/deals")
+@authenticated
+def list_deals() -> Any:
+    views = deals.list_deals(
+        ctx(),
+        actor(),
+        request.args.get("status"),
+        request.args.get("stage"),
+        query_int("limit", 100),
+    )
+    return jsonify([v.to_dict() for v in views])
+
+
+@bp.post("/deals")
+@authenticated
+def create_deal() -> Any:
+    data = body()
+    view = deals.create_deal(
+        ctx(),
+        actor(),
+        data.get("name"),
+        data.get("customer"),
+        data.get("value"),
+        data.get("currency"),
+        data.get("owner"),
+    )
+    return created(view.to_dict(), f"/api/v1/deals/{view.id}")
+
+
+@bp.get("/deals/<int:deal_id>")
+@authenticated
+def get_deal(deal_id: int) -> Any:
+    return jsonify(deals.get_deal(ctx(), actor(), deal_id).to_dict())
+
+
+@bp.post("/deals/<int:deal_id>/close")
+@authenticated
+def close_deal(deal_id: int) -> Any:
+    data = body()
+    outcome = data.get("outcome")
+    if not isinstance(outcome, str):
+        raise InvalidInput("outcome is required: won or lost", field="outcome")
+    view = deals.close_deal(
+        ctx(), actor(), deal_id, outcome, data.get("reason"), expected_version(data)
+    )
+    return jsonify(view.to_dict())
+
+
+@bp.post("/deals/<int:deal_id>/reopen")
+@authenticated
+def reopen_deal(deal_id: int) -> Any:
+    view = deals.reopen_deal(ctx(), actor(), deal_id)
+    return created(view.to_dict(), f"/api/v1/deals/{view.id}")
+
+
+@bp.get("/deals/<int:deal_id>/history")
+@authenticated
+def deal_history(deal_id: int) -> Any:
+    return jsonify([h.to_dict() for h in deals.deal_history(ctx(), actor(), deal_id)])
+
+
+# -- tasks ------------------------------------------------------------------------------------
+@bp.get("/tasks")
+@authenticated
+def list_tasks() -> Any:
+    views = worklist.list_tasks(ctx(), actor(), request.args.get("role"))
+    return jsonify([t.to_dict() for t in views])
+
+
+@bp.post("/tasks/<task_id>/complete")
+@authenticated
+def complete_task(task_id: str) -> Any:
+    data = body()
+    form = data.get("data")
+    if form is not None and not isinstance(form, dict):
+        raise InvalidInput("data must be an object", field="data")
+    view = worklist.complete_task(ctx(), actor(), task_id, form, expected_version(data))
+    return jsonify(view.to_dict())
