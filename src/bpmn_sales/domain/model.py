@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -187,3 +188,33 @@ def currency(value: object) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
         raise InvalidInput(f"currency {value!r} is not a 3-letter code", field="currency")
     return value.strip().upper()
+
+
+FORM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+# Names the bundled processes compute themselves; a form may not overwrite them.
+RESERVED_FORM_KEYS = frozenset(
+    {"lead", "deal", "opportunity", "disqualification", "renewal", "close", "close_request"}
+)
+MAX_FORM_BYTES = 64 * 1024
+
+
+def form_data(data: dict[str, Any] | None) -> dict[str, Any]:
+    """Check user-supplied task data: plain JSON values under snake_case, unreserved keys."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidInput("data must be an object", field="data")
+    for key in data:
+        if not isinstance(key, str) or not FORM_KEY.match(key):
+            raise InvalidInput(
+                f"data field {key!r} must be snake_case (a-z, 0-9, _)", field=f"data.{key}"
+            )
+        if key in RESERVED_FORM_KEYS:
+            raise InvalidInput(f"data field {key!r} is set by the process", field=f"data.{key}")
+    try:
+        size = len(json.dumps(data, allow_nan=False))
+    except (TypeError, ValueError):
+        raise InvalidInput("data must hold only JSON values", field="data") from None
+    if size > MAX_FORM_BYTES:
+        raise InvalidInput(f"data is larger than {MAX_FORM_BYTES} bytes", field="data")
+    return data

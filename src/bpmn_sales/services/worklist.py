@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bpmn_sales.context import Context
-from bpmn_sales.domain.model import Actor, TaskView
+from bpmn_sales.domain.model import Actor, TaskView, form_data
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.persistence.models import Deal, Lead
 from bpmn_sales.services import common
@@ -30,8 +30,7 @@ def complete_task(
     expected_version: int | None = None,
 ) -> TaskView:
     """Complete a ready user task of a lead or deal with form data; return the task done."""
-    if data is not None and not isinstance(data, dict):
-        raise InvalidInput("data must be an object", field="data")
+    form = form_data(data)
     with ctx.uow() as store:
         item = common.find_work_item(store, task_id)
         view = common.task_views(store, [item])[0]
@@ -39,11 +38,11 @@ def complete_task(
             deal = store.get(Deal, item.subject_id, "deal")
             common.require_subject_access(store, actor, deal)
             common.check_version(deal, expected_version)
-            complete_deal_task(ctx, store, actor, deal, task_id, data or {})
+            complete_deal_task(ctx, store, actor, deal, task_id, form)
         else:
             lead = store.get(Lead, item.subject_id, "lead")
             common.require_subject_access(store, actor, lead)
             common.check_version(lead, expected_version)
-            complete_lead_task(ctx, store, actor, lead, task_id, data or {})
+            complete_lead_task(ctx, store, actor, lead, task_id, form)
         store.commit()
     return view
