@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bpmn_sales.engine import ProcessEngine
+from bpmn_sales.engine import Instance, ProcessEngine
 from bpmn_sales.persistence.db import make_engine, session_factory, upgrade
 from bpmn_sales.persistence.store import UnitOfWork
 from bpmn_sales.tasks import SERVICE_TASKS
@@ -38,6 +40,36 @@ def shared_process_engine() -> ProcessEngine:
     return _shared_engine
 
 
+class LiveInstances:
+    """Instances kept in memory after a commit, keyed by (kind, id, row version).
+
+    A hit skips restoring the instance from its stored state. The row version changes on every
+    write, so an entry is only ever used while nobody (in any process) has changed the row since.
+    An instance is taken out while a use case works on it and put back only after a commit.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, int, int], Instance] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, key: tuple[str, int, int]) -> Instance | None:
+        with self._lock:
+            return self._items.pop(key, None)
+
+    def put(self, key: tuple[str, int, int], instance: Instance) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = instance
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 @dataclass
 class Context:
     """Everything a use case needs from the outside world."""
@@ -53,6 +85,8 @@ class Context:
             )
         self.db = make_engine(self.database_url)
         self.sessions = session_factory(self.db)
+        self.live = LiveInstances()
+        self.digests: dict[int, str] = {}
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)

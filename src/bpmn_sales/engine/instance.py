@@ -90,8 +90,14 @@ def translate_errors(action: Callable[[], T]) -> T:
 class Instance:
     """A SpiffWorkflow instance with the operations our use cases need."""
 
-    def __init__(self, workflow: BpmnWorkflow) -> None:
+    def __init__(
+        self, workflow: BpmnWorkflow, stage_specs: frozenset[str], activities_total: int
+    ) -> None:
         self.workflow = workflow
+        self.stage_specs = stage_specs
+        self.activities_total = activities_total
+        # The ready task ids last written to the work-item projection, when known.
+        self.projected: set[str] | None = None
 
     def advance(self) -> None:
         translate_errors(self.workflow.do_engine_steps)
@@ -196,64 +202,47 @@ class Instance:
             properties=props,
         )
 
-    def current_stage(self) -> StageRef | None:
+    def snapshot(self) -> Snapshot:
+        """Project the instance in one pass over its task tree."""
+        ready: list[WorkItem] = []
+        messages: list[str] = []
         started: list[StageRef] = []
         finished: list[StageRef] = []
-        for task in self.workflow.get_tasks(state=TaskState.STARTED | TaskState.COMPLETED):
-            stage: StageRef | None = stage_of(task.task_spec)
-            if stage is None:
-                continue
-            (started if task.state == TaskState.STARTED else finished).append(stage)
-        if started:
-            return max(started, key=lambda s: s.order)
-        return max(finished, key=lambda s: s.order) if finished else None
-
-    def end_task(self) -> Task | None:
-        for task in self.workflow.tasks.values():
-            if isinstance(task.task_spec, EndEvent) and task.state == TaskState.COMPLETED:
-                return task
-        return None
-
-    def snapshot(self) -> Snapshot:
-        ready = [self.work_item(task) for task in self.ready_tasks()]
         state_props: dict[str, str] = {}
-        end = self.end_task() if self.workflow.completed else None
         data: dict[str, Any] = dict(self.workflow.data)
-        if end is not None:
-            state_props.update(properties(end.task_spec))
-            data.update(end.data)
-        else:
-            for task in self.workflow.get_tasks(state=TaskState.WAITING | TaskState.READY):
-                state_props.update(properties(task.task_spec))
+        done = 0
+        end: Task | None = None
+        for task in self.workflow.get_tasks():
+            state, spec = task.state, task.task_spec
+            if state == TaskState.COMPLETED:
+                if spec.manual and task.workflow.spec.name in self.stage_specs:
+                    done += 1
+                elif isinstance(spec, EndEvent) and task.workflow is self.workflow:
+                    end = task
+            elif state & (TaskState.READY | TaskState.WAITING):
+                state_props.update(properties(spec))
                 data.update(task.data)
-        done, total = self.activity_counts()
+                if state == TaskState.READY and spec.manual:
+                    ready.append(self.work_item(task))
+                definition = getattr(spec, "event_definition", None)
+                if state == TaskState.WAITING and isinstance(definition, MessageEventDefinition):
+                    messages.append(definition.name)
+            stage = stage_of(spec) if state & (TaskState.STARTED | TaskState.COMPLETED) else None
+            if stage is not None:
+                (started if state == TaskState.STARTED else finished).append(stage)
+        current = max(started or finished, key=lambda s: s.order) if (started or finished) else None
+        completed = bool(self.workflow.completed)
+        if completed and end is not None:
+            state_props = properties(end.task_spec)
+            data = {**self.workflow.data, **end.data}
         return Snapshot(
-            completed=self.workflow.completed,
+            completed=completed,
             ready=ready,
-            waiting_messages=self.waiting_messages(),
-            stage=self.current_stage(),
-            end_event=(end.task_spec.bpmn_id if end is not None else None),
-            state_properties=state_props,
+            waiting_messages=messages,
+            stage=current,
+            end_event=(end.task_spec.bpmn_id if completed and end is not None else None),
+            state_properties=dict(state_props),
             data=data,
             activities_done=done,
-            activities_total=total,
+            activities_total=self.activities_total,
         )
-
-    def activity_counts(self) -> tuple[int, int]:
-        """Count the user tasks of stages: completed ones, and all the stages define."""
-        total = 0
-        stage_specs = set()
-        specs = [self.workflow.spec, *self.workflow.subprocess_specs.values()]
-        for process_spec in specs:
-            for task_spec in process_spec.task_specs.values():
-                if stage_of(task_spec) is not None:
-                    stage_specs.add(task_spec.spec)
-        for name in stage_specs:
-            sub = self.workflow.subprocess_specs.get(name)
-            if sub is not None:
-                total += sum(1 for ts in sub.task_specs.values() if ts.manual)
-        done = 0
-        for task in self.workflow.get_tasks(state=TaskState.COMPLETED, manual=True):
-            if self.stage_for(task) is not None:
-                done += 1
-        return done, total

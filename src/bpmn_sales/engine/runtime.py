@@ -42,6 +42,11 @@ class _LoadedSpec:
     spec: Any
     subprocess_specs: dict[str, Any]
     info: ProcessInfo
+    stage_specs: frozenset[str]
+    activities_total: int
+
+    def instance(self, workflow: BpmnWorkflow) -> Instance:
+        return Instance(workflow, self.stage_specs, self.activities_total)
 
 
 class ProcessEngine:
@@ -76,7 +81,9 @@ class ProcessEngine:
                 self._cache.move_to_end(cache_key)
                 return loaded
         spec, subs = self.serializer.load_spec(spec_json())
-        loaded = _LoadedSpec(spec, subs, _describe(spec, subs))
+        stage_specs = _stage_specs(spec, subs)
+        total = sum(1 for name in stage_specs for ts in subs[name].task_specs.values() if ts.manual)
+        loaded = _LoadedSpec(spec, subs, _describe(spec, subs), stage_specs, total)
         with self._lock:
             self._cache[cache_key] = loaded
             while len(self._cache) > self._cache_size:
@@ -97,7 +104,7 @@ class ProcessEngine:
         workflow.data.update(data)
         start = workflow.task_tree
         start.data.update(data)
-        instance = Instance(workflow)
+        instance = loaded.instance(workflow)
         instance.advance()
         return instance
 
@@ -107,10 +114,20 @@ class ProcessEngine:
             lambda: self.serializer.load_state(state, loaded.spec, loaded.subprocess_specs)
         )
         workflow.script_engine = self.script_engine
-        return Instance(workflow)
+        return loaded.instance(workflow)
 
     def dump(self, instance: Instance) -> str:
         return self.serializer.dump_state(instance.workflow)
+
+
+def _stage_specs(spec: Any, subprocess_specs: Mapping[str, Any]) -> frozenset[str]:
+    """Names of the sub-process specs that are stages (their task carries `stage_order`)."""
+    names = set()
+    for process_spec in [spec, *subprocess_specs.values()]:
+        for task_spec in process_spec.task_specs.values():
+            if stage_of(task_spec) is not None and task_spec.spec in subprocess_specs:
+                names.add(task_spec.spec)
+    return frozenset(names)
 
 
 def _describe(spec: Any, subprocess_specs: Mapping[str, Any]) -> ProcessInfo:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 from uuid import UUID
 
+import orjson
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -73,7 +74,7 @@ class Serializer:
     def dump_state(self, workflow: BpmnWorkflow) -> str:
         dct: dict[str, Any] = self.registry.convert(workflow)
         dct["format"] = STATE_FORMAT
-        return json.dumps(dct, separators=(",", ":"))
+        return orjson.dumps(dct).decode()
 
     def load_state(
         self,
@@ -81,7 +82,7 @@ class Serializer:
         spec: BpmnProcessSpec,
         subprocess_specs: dict[str, BpmnProcessSpec],
     ) -> BpmnWorkflow:
-        dct = json.loads(text)
+        dct = orjson.loads(text)
         if dct.pop("format", None) != STATE_FORMAT:
             raise ValueError("not a bpmn-sales instance state")
         workflow: BpmnWorkflow = self.registry.restore(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +24,8 @@ from bpmn_sales.persistence.models import (
     WorkItem,
 )
 
+WORK_ITEM_COLUMNS = tuple(c.key for c in WorkItem.__table__.columns)
+
 M = TypeVar("M", Lead, Deal, User, Process, ProcessVersion)
 
 
@@ -32,6 +34,11 @@ class Store:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once this transaction has committed (never if it rolls back)."""
+        self._after_commit.append(callback)
 
     # -- transaction -------------------------------------------------------------------
     def commit(self) -> None:
@@ -45,6 +52,9 @@ class Store:
         except IntegrityError as exc:
             self.session.rollback()
             raise Conflict(f"the change conflicts with existing data: {exc.orig}") from None
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
 
     def add(self, obj: object) -> None:
         self.session.add(obj)
@@ -140,8 +150,41 @@ class Store:
         return int(self.session.scalar(select(func.count()).select_from(model)) or 0)
 
     # -- projections -------------------------------------------------------------------
-    def replace_work_items(self, subject_type: str, subject_id: int, items: list[WorkItem]) -> None:
-        """Swap the ready tasks of a subject for new ones, keeping rows that did not change."""
+    def version_digest(self, version_id: int) -> str:
+        digest = self.session.scalar(
+            select(ProcessVersion.digest).where(ProcessVersion.id == version_id)
+        )
+        if digest is None:
+            raise NotFound(f"process version {version_id} does not exist")
+        return digest
+
+    def replace_work_items(
+        self,
+        subject_type: str,
+        subject_id: int,
+        items: list[WorkItem],
+        previous: set[str] | None = None,
+    ) -> None:
+        """Swap the ready tasks of a subject for new ones, keeping rows that did not change.
+
+        `previous` is the set of task ids projected last time, when the caller knows it; it
+        saves reading them back.
+        """
+        if previous is not None:
+            keep = {item.task_id for item in items}
+            gone = previous - keep
+            if gone:
+                self.session.execute(
+                    delete(WorkItem)
+                    .where(WorkItem.task_id.in_(gone))
+                    .execution_options(synchronize_session=False)
+                )
+            new = [item for item in items if item.task_id not in previous]
+            if new:
+                self.session.execute(
+                    insert(WorkItem), [{c: getattr(i, c) for c in WORK_ITEM_COLUMNS} for i in new]
+                )
+            return
         existing = {
             w.task_id: w
             for w in self.session.scalars(
@@ -151,9 +194,9 @@ class Store:
             )
         }
         keep = {item.task_id for item in items}
-        gone = [task_id for task_id in existing if task_id not in keep]
-        if gone:
-            self.session.execute(delete(WorkItem).where(WorkItem.task_id.in_(gone)))
+        gone_ids = [task_id for task_id in existing if task_id not in keep]
+        if gone_ids:
+            self.session.execute(delete(WorkItem).where(WorkItem.task_id.in_(gone_ids)))
         for item in items:
             if item.task_id not in existing:
                 self.session.add(item)

@@ -57,14 +57,30 @@ def spec_loader(store: Store, version: ProcessVersion) -> tuple[str, Any]:
 
 
 def restore(ctx: Context, store: Store, subject: Subject) -> Instance:
-    version = store.get(ProcessVersion, subject.process_version_id, "process version")
-    key, loader = spec_loader(store, version)
-    return ctx.engine.restore(key, loader, subject.state)
+    """The subject's instance: from the live cache if nobody changed the row, else its state."""
+    live = ctx.live.take((subject_type(subject), subject.id, subject.version))
+    if live is not None:
+        return live
+    version_id = subject.process_version_id
+    digest = ctx.digests.get(version_id)
+    if digest is None:
+        digest = ctx.digests[version_id] = store.version_digest(version_id)
+    return ctx.engine.restore(digest, lambda: store.spec_json(version_id), subject.state)
 
 
-def project_work_items(ctx: Context, store: Store, subject: Subject, snapshot: Snapshot) -> None:
+def keep_live(ctx: Context, store: Store, subject: Subject, instance: Instance) -> None:
+    """Once the transaction commits, keep the instance in memory under the new row version."""
+    kind = subject_type(subject)
+    store.after_commit(lambda: ctx.live.put((kind, subject.id, subject.version), instance))
+
+
+def project_work_items(
+    ctx: Context, store: Store, subject: Subject, snapshot: Snapshot, instance: Instance
+) -> None:
     kind = subject_type(subject)
     now = ctx.clock()
+    previous = instance.projected
+    instance.projected = {item.task_id for item in snapshot.ready}
     store.replace_work_items(
         kind,
         subject.id,
@@ -83,6 +99,7 @@ def project_work_items(ctx: Context, store: Store, subject: Subject, snapshot: S
             )
             for item in snapshot.ready
         ],
+        previous,
     )
 
 

@@ -93,8 +93,8 @@ def _apply(
         deal.probability = probability(snap.activities_done, snap.activities_total)
     deal.state = ctx.engine.dump(instance)
     deal.updated_at = ctx.clock()
-    store.flush()
-    common.project_work_items(ctx, store, deal, snap)
+    common.project_work_items(ctx, store, deal, snap, instance)
+    common.keep_live(ctx, store, deal, instance)
     store.record(
         "deal",
         deal.id,

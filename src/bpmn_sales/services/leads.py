@@ -83,8 +83,8 @@ def _apply(
         lead.disqualify_reason = None
     lead.state = ctx.engine.dump(instance)
     lead.updated_at = ctx.clock()
-    store.flush()
-    common.project_work_items(ctx, store, lead, snap)
+    common.project_work_items(ctx, store, lead, snap, instance)
+    common.keep_live(ctx, store, lead, instance)
     store.record(
         "lead",
         lead.id,

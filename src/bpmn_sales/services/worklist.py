@@ -6,6 +6,7 @@ from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, TaskView, form_data
+from bpmn_sales.domain.policy import require_access
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.persistence.models import Deal, Lead
 from bpmn_sales.services import common
@@ -33,16 +34,29 @@ def complete_task(
     form = form_data(data)
     with ctx.uow() as store:
         item = common.find_work_item(store, task_id)
-        view = common.task_views(store, [item])[0]
-        if item.subject_type == "deal":
-            deal = store.get(Deal, item.subject_id, "deal")
-            common.require_subject_access(store, actor, deal)
-            common.check_version(deal, expected_version)
-            complete_deal_task(ctx, store, actor, deal, task_id, form)
+        subject: Deal | Lead = (
+            store.get(Deal, item.subject_id, "deal")
+            if item.subject_type == "deal"
+            else store.get(Lead, item.subject_id, "lead")
+        )
+        owner = common.owner_of(store, subject)
+        require_access(actor, owner.id, owner.manager_id, f"{item.subject_type} {subject.id}")
+        common.check_version(subject, expected_version)
+        view = TaskView(
+            task_id=item.task_id,
+            element_id=item.element_id,
+            title=item.title,
+            lane=item.lane,
+            role=item.role,
+            stage=item.stage_key,
+            subject_type=item.subject_type,
+            subject_id=item.subject_id,
+            subject_name=subject.name,
+            owner=owner.username,
+        )
+        if isinstance(subject, Deal):
+            complete_deal_task(ctx, store, actor, subject, task_id, form)
         else:
-            lead = store.get(Lead, item.subject_id, "lead")
-            common.require_subject_access(store, actor, lead)
-            common.check_version(lead, expected_version)
-            complete_lead_task(ctx, store, actor, lead, task_id, form)
+            complete_lead_task(ctx, store, actor, subject, task_id, form)
         store.commit()
     return view

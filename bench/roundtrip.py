@@ -1,0 +1,308 @@
+"""Time one user task completed and committed: naive Spiff round trip vs ours vs a blob UPDATE.
+
+    python bench/roundtrip.py [--tasks N] [--database-url URL] [--warmup W]
+
+(a) naive:    SELECT the full serialized workflow (spec embedded), deserialize, complete one
+              READY user task, serialize, UPDATE, commit.
+(b) ours:     services.worklist.complete_task through the real service layer and storage
+              (spec stored once per version, instance state, work-item projection, history).
+(c) limit:    UPDATE a TEXT value the size of our per-deal state, commit.
+
+By default each contender gets its own fresh SQLite file (WAL, synchronous=NORMAL, the
+product's engine setup) in a temporary directory; with --database-url all three share that
+database (the bench creates its own users, deals and two scratch tables there).
+The last line is `ratio_vs_naive=X.XX ratio_vs_limit=Y.YY` (ours tasks/s over theirs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import TaskState
+from sqlalchemy import Engine, text
+
+from bpmn_sales.context import BUNDLED_DIAGRAMS, Context, shared_process_engine
+from bpmn_sales.domain.model import Actor
+from bpmn_sales.persistence.db import make_engine
+from bpmn_sales.services import deals, processes, users, worklist
+
+DIAGRAM = BUNDLED_DIAGRAMS / "sales_process.bpmn"
+PROCESS_KEY = "sales_process"
+USER_TASKS_PER_DEAL = 6  # 2 user tasks in each of 3 stages
+
+
+@dataclass
+class Result:
+    name: str
+    times: list[float]
+
+    @property
+    def total(self) -> float:
+        return sum(self.times)
+
+    @property
+    def per_second(self) -> float:
+        return len(self.times) / self.total
+
+    @property
+    def mean_ms(self) -> float:
+        return 1000 * self.total / len(self.times)
+
+    def quantile_ms(self, q: float) -> float:
+        ordered = sorted(self.times)
+        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def timed(steps: Sequence[Callable[[], None]], warmup: int, name: str) -> Result:
+    """Run the first `warmup` steps untimed, then time each of the rest on its own."""
+    for step in steps[:warmup]:
+        step()
+    gc.collect()
+    times = []
+    for step in steps[warmup:]:
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return Result(name, times)
+
+
+def deal_data(index: int) -> dict[str, Any]:
+    """The instance data start_deal gives a deal (same for the naive instances)."""
+    fields = deals.deal_fields(f"Deal {index}", "ACME Corp", "12500.00", None)
+    return {"deal": {**fields, "value": float(fields["value"])}}
+
+
+def round_robin(count: int, deals_count: int) -> list[int]:
+    """Deal indexes for `count` tasks, one task per deal in turn (each deal gets <= 6)."""
+    return [i % deals_count for i in range(count)]
+
+
+def byte_sizes(engine: Engine, sql: str) -> list[int]:
+    with engine.connect() as conn:
+        return [len(value.encode()) for (value,) in conn.execute(text(sql))]
+
+
+# -- (a) the naive round trip ------------------------------------------------------------
+class Naive:
+    """Full workflow JSON (spec embedded) in one TEXT column, the way Spiff's docs show it."""
+
+    def __init__(self, engine: Engine, deals_count: int) -> None:
+        self.engine = engine
+        self.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+        self.script_engine = shared_process_engine().script_engine
+        parsed = shared_process_engine().compiler.compile({DIAGRAM.name: DIAGRAM.read_bytes()})
+        process = next(p for p in parsed if p.key == PROCESS_KEY)
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS naive_instances"))
+            conn.execute(
+                text("CREATE TABLE naive_instances (id INTEGER PRIMARY KEY, workflow TEXT)")
+            )
+        for index in range(deals_count):
+            workflow = BpmnWorkflow(
+                process.spec, process.subprocess_specs, script_engine=self.script_engine
+            )
+            data = deal_data(index)
+            workflow.data.update(data)
+            workflow.task_tree.data.update(data)
+            workflow.do_engine_steps()
+            with engine.begin() as conn:
+                conn.execute(
+                    text("INSERT INTO naive_instances (id, workflow) VALUES (:id, :wf)"),
+                    {"id": index + 1, "wf": self.serializer.serialize_json(workflow)},
+                )
+
+    def complete_one(self, instance_id: int) -> None:
+        with self.engine.connect() as conn:
+            dumped = conn.execute(
+                text("SELECT workflow FROM naive_instances WHERE id = :id"), {"id": instance_id}
+            ).scalar_one()
+            workflow = self.serializer.deserialize_json(dumped)
+            workflow.script_engine = self.script_engine
+            task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+            task.run()
+            workflow.do_engine_steps()
+            conn.execute(
+                text("UPDATE naive_instances SET workflow = :wf WHERE id = :id"),
+                {"wf": self.serializer.serialize_json(workflow), "id": instance_id},
+            )
+            conn.commit()
+
+    def steps(self, order: list[int]) -> list[Callable[[], None]]:
+        return [lambda i=i: self.complete_one(i + 1) for i in order]
+
+    def sizes(self) -> list[int]:
+        return byte_sizes(self.engine, "SELECT workflow FROM naive_instances")
+
+
+# -- (b) ours ----------------------------------------------------------------------------
+class Ours:
+    """The product: deploy, a manager who owns every deal, complete_task per task."""
+
+    def __init__(self, ctx: Context, deals_count: int, name: str) -> None:
+        self.ctx = ctx
+        self.name = name
+        ctx.migrate()
+        processes.deploy_bundled(ctx)
+        username = f"bench-{uuid.uuid4().hex[:8]}"
+        users.create_user(ctx, None, username, "Bench Manager", "manager")
+        self.actor: Actor = users.actor_for_username(ctx, username)
+        self.deal_ids = [
+            deals.create_deal(self.ctx, self.actor, f"Deal {i}", "ACME Corp", "12500.00").id
+            for i in range(deals_count)
+        ]
+
+    def ready_task(self, deal_id: int) -> str:
+        """A ready task of the deal, looked up from the projection (not timed)."""
+        with self.ctx.db.connect() as conn:
+            task_id: str = conn.execute(
+                text(
+                    "SELECT task_id FROM work_items WHERE subject_type = 'deal' "
+                    "AND subject_id = :id ORDER BY task_id LIMIT 1"
+                ),
+                {"id": deal_id},
+            ).scalar_one()
+        return task_id
+
+    def run(self, order: list[int], warmup: int) -> Result:
+        for index in order[:warmup]:
+            worklist.complete_task(self.ctx, self.actor, self.ready_task(self.deal_ids[index]))
+        gc.collect()
+        times = []
+        for index in order[warmup:]:
+            task_id = self.ready_task(self.deal_ids[index])
+            start = time.perf_counter()
+            worklist.complete_task(self.ctx, self.actor, task_id)
+            times.append(time.perf_counter() - start)
+        return Result(self.name, times)
+
+    def sizes(self) -> list[int]:
+        ids = ",".join(str(i) for i in self.deal_ids)
+        return byte_sizes(self.ctx.db, f"SELECT state FROM deals WHERE id IN ({ids})")
+
+    def spec_size(self) -> int:
+        sql = (
+            "SELECT pv.spec_json FROM process_versions pv JOIN deals d "
+            f"ON d.process_version_id = pv.id WHERE d.id = {self.deal_ids[0]}"
+        )
+        return byte_sizes(self.ctx.db, sql)[0]
+
+
+# -- (c) the physical limit --------------------------------------------------------------
+class Limit:
+    """One UPDATE of a TEXT value of our state's size and a commit: the storage floor."""
+
+    def __init__(self, engine: Engine, rows: int, size: int) -> None:
+        self.engine = engine
+        self.payloads = [letter * size for letter in "abcdefgh"]
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS limit_blobs"))
+            conn.execute(text("CREATE TABLE limit_blobs (id INTEGER PRIMARY KEY, state TEXT)"))
+            conn.execute(
+                text("INSERT INTO limit_blobs (id, state) VALUES (:id, :state)"),
+                [{"id": i + 1, "state": self.payloads[0]} for i in range(rows)],
+            )
+
+    def update_one(self, row_id: int, payload: str) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(
+                text("UPDATE limit_blobs SET state = :state WHERE id = :id"),
+                {"state": payload, "id": row_id},
+            )
+            conn.commit()
+
+    def steps(self, order: list[int]) -> list[Callable[[], None]]:
+        return [
+            lambda n=n, i=i: self.update_one(i + 1, self.payloads[(n + 1) % len(self.payloads)])
+            for n, i in enumerate(order)
+        ]
+
+
+# -- report ------------------------------------------------------------------------------
+def mean_int(values: list[int]) -> int:
+    return round(statistics.fmean(values)) if values else 0
+
+
+def report(
+    results: list[Result], naive_sizes: list[int], our_sizes: list[int], spec_size: int
+) -> None:
+    print(f"{'contender':<24}{'tasks/s':>10}{'mean ms':>10}{'p50 ms':>10}{'p95 ms':>10}")
+    for r in results:
+        print(
+            f"{r.name:<24}{r.per_second:>10.1f}{r.mean_ms:>10.3f}"
+            f"{r.quantile_ms(0.5):>10.3f}{r.quantile_ms(0.95):>10.3f}"
+        )
+    print()
+    print("stored bytes per instance (mean / max over all instances after the run)")
+    print(f"  naive full JSON (spec embedded): {mean_int(naive_sizes):>8} / {max(naive_sizes)}")
+    print(f"  ours state only:                 {mean_int(our_sizes):>8} / {max(our_sizes)}")
+    print(f"  ours spec (once per version):    {spec_size:>8}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=300, help="timed user tasks per contender")
+    parser.add_argument("--warmup", type=int, default=12, help="untimed tasks first")
+    parser.add_argument("--database-url", help="one database for all three (default: temp)")
+    args = parser.parse_args(argv)
+    tasks, warmup = args.tasks, args.warmup
+    if tasks < 1 or warmup < 0:
+        parser.error("--tasks must be >= 1 and --warmup >= 0")
+    deals_count = (tasks + warmup) // USER_TASKS_PER_DEAL + 1
+    order = round_robin(tasks + warmup, deals_count)
+
+    with tempfile.TemporaryDirectory(prefix="bpmn-sales-bench-") as tmp:
+
+        def url(name: str) -> str:
+            return args.database_url or f"sqlite:///{Path(tmp) / name}.sqlite3"
+
+        naive_engine = make_engine(url("naive"))
+        ctx = Context(url("ours"))
+        cold_ctx = Context(url("ours_cold"))
+        cold_ctx.live.size = 0  # every task restores its instance from the stored state
+        limit_engine = make_engine(url("limit"))
+        try:
+            where = args.database_url or f"fresh SQLite files (WAL) in {tmp}"
+            print(f"{tasks} timed tasks (+{warmup} warm-up) over {deals_count} deals; {where}")
+            naive = Naive(naive_engine, deals_count)
+            ours = Ours(ctx, deals_count, "ours (complete_task)")
+            cold = Ours(cold_ctx, deals_count, "ours, no live cache")
+            naive_result = timed(naive.steps(order), warmup, "naive Spiff round trip")
+            our_result = ours.run(order, warmup)
+            cold_result = cold.run(order, warmup)
+            our_sizes = ours.sizes()
+            limit = Limit(limit_engine, deals_count, mean_int(our_sizes))
+            limit_result = timed(limit.steps(order), warmup, "limit (blob UPDATE)")
+            print()
+            report(
+                [naive_result, our_result, cold_result, limit_result],
+                naive.sizes(),
+                our_sizes,
+                ours.spec_size(),
+            )
+        finally:
+            naive_engine.dispose()
+            ctx.close()
+            cold_ctx.close()
+            limit_engine.dispose()
+    cold_ratio = cold_result.per_second / naive_result.per_second
+    print(f"cold (no live cache) ratio_vs_naive={cold_ratio:.2f}")
+    print(
+        f"ratio_vs_naive={our_result.per_second / naive_result.per_second:.2f} "
+        f"ratio_vs_limit={our_result.per_second / limit_result.per_second:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
