@@ -203,6 +203,22 @@ class Store:
             else:
                 existing[item.task_id].owner_id = item.owner_id
 
+    def work_item_with_subject(self, task_id: str) -> tuple[WorkItem, Deal | Lead, User] | None:
+        """A ready task with its lead or deal and that record's owner, in one query."""
+        for model in (Deal, Lead):
+            row = self.session.execute(
+                select(WorkItem, model, User)
+                .join(model, model.id == WorkItem.subject_id)
+                .join(User, User.id == model.owner_id)
+                .where(
+                    WorkItem.task_id == task_id,
+                    WorkItem.subject_type == ("deal" if model is Deal else "lead"),
+                )
+            ).first()
+            if row is not None:
+                return row[0], row[1], row[2]  # type: ignore[return-value]
+        return None
+
     def work_item(self, task_id: str) -> WorkItem | None:
         return self.session.get(WorkItem, task_id)
 
@@ -287,3 +303,8 @@ class UnitOfWork:
         self._session.rollback()
         self._session.close()
         self._session = None
+        # A stale row can surface at any autoflush, not only at commit: report it the same way.
+        if isinstance(exc, StaleDataError):
+            raise Conflict(
+                "someone else changed this record since you read it; reload and try again"
+            ) from None

@@ -7,8 +7,8 @@ from typing import Any
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, TaskView, form_data
 from bpmn_sales.domain.policy import require_access
-from bpmn_sales.errors import InvalidInput
-from bpmn_sales.persistence.models import Deal, Lead
+from bpmn_sales.errors import InvalidInput, NotFound
+from bpmn_sales.persistence.models import Deal
 from bpmn_sales.services import common
 from bpmn_sales.services.deals import complete_deal_task
 from bpmn_sales.services.leads import complete_lead_task
@@ -33,13 +33,10 @@ def complete_task(
     """Complete a ready user task of a lead or deal with form data; return the task done."""
     form = form_data(data)
     with ctx.uow() as store:
-        item = common.find_work_item(store, task_id)
-        subject: Deal | Lead = (
-            store.get(Deal, item.subject_id, "deal")
-            if item.subject_type == "deal"
-            else store.get(Lead, item.subject_id, "lead")
-        )
-        owner = common.owner_of(store, subject)
+        found = store.work_item_with_subject(task_id)
+        if found is None:
+            raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
+        item, subject, owner = found
         require_access(actor, owner.id, owner.manager_id, f"{item.subject_type} {subject.id}")
         common.check_version(subject, expected_version)
         view = TaskView(

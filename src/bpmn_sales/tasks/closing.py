@@ -18,6 +18,8 @@ def validate_close(
             f"outcome must be one of {', '.join(OUTCOME_PROBABILITY)}, not {outcome!r}",
             field="outcome",
         )
+    if reason is not None and not isinstance(reason, str):
+        raise InvalidInput("the reason must be text", field="reason")
     if outcome == "lost":
         if reason not in lost_reasons:
             allowed = "; ".join(lost_reasons)

@@ -25,6 +25,8 @@ def open_opportunity(lead: dict[str, Any]) -> dict[str, Any]:
 
 def check_disqualification(reason: str | None) -> dict[str, Any]:
     """Refuse a disqualification without a reason."""
+    if reason is not None and not isinstance(reason, str):
+        raise InvalidInput("the reason must be text", field="reason")
     text = (reason or "").strip()
     if not text:
         raise InvalidInput("a reason is required to disqualify a lead", field="reason")
