@@ -11,7 +11,11 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.exceptions import (
+    SpiffWorkflowException,
+    TaskNotFoundException,
+    WorkflowException,
+)
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task, TaskState
 
@@ -111,7 +115,10 @@ class Instance:
             uuid = UUID(task_id)
         except ValueError:
             raise NotFound(f"task '{task_id}' is not a task id", task_id=task_id) from None
-        task = self.workflow.get_task_from_id(uuid)
+        try:
+            task = self.workflow.get_task_from_id(uuid)
+        except TaskNotFoundException:
+            task = None
         if task is None:
             raise NotFound(f"task '{task_id}' does not exist", task_id=task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
