@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from bpmn_sales.errors import DiagramError
 
 MAX_DIAGRAM_BYTES = 5 * 1024 * 1024
+# Refused before parsing, so an entity bomb never reaches the parser at all.
+DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
 def _parser() -> etree.XMLParser:
@@ -24,6 +28,13 @@ def parse_xml(data: bytes, filename: str) -> etree._ElementTree:
     """Parse `data` as XML, refusing DOCTYPEs (XXE, billion laughs) and oversized input."""
     if len(data) > MAX_DIAGRAM_BYTES:
         raise DiagramError(f"diagram is larger than {MAX_DIAGRAM_BYTES} bytes", file=filename)
+    doctype = DOCTYPE.search(data)
+    if doctype is not None:
+        raise DiagramError(
+            "DOCTYPE declarations (and so entities) are not allowed in diagrams",
+            file=filename,
+            line=data[: doctype.start()].count(b"\n") + 1,
+        )
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser()))
     except etree.XMLSyntaxError as exc:
