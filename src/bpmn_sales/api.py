@@ -58,10 +58,11 @@ def expected_version(data: dict[str, Any]) -> int | None:
         value = header.strip('"W/ ')
     if value is None:
         return None
-    try:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
         return int(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"version {value!r} is not an integer", field="version") from None
+    raise InvalidInput(f"version {value!r} is not an integer", field="version")
 
 
 def query_int(name: str, default: int) -> int:

@@ -87,6 +87,7 @@ class DiagramError(SalesError):
         super().__init__(
             f"{where}: {message}" if where else message, file=file, element_id=element_id, line=line
         )
+        self.reason = message  # without the "file, element, line:" prefix
         self.file = file
         self.element_id = element_id
         self.line = line

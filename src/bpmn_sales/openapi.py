@@ -203,6 +203,9 @@ def _paths() -> dict[str, Any]:
         },
     }
     return {
+        "/openapi.json": {
+            "get": op("This document", "openapi", ok({"type": "object"}), security=[])
+        },
         "/me": {
             "get": op(
                 "The user the token belongs to",

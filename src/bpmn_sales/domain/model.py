@@ -172,14 +172,14 @@ def money(value: object, field_name: str) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         raise InvalidInput(f"{field_name} must be a number", field=field_name)
     try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
+        amount = Decimal(value) if isinstance(value, int | Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
         raise InvalidInput(f"{field_name} {value!r} is not a number", field=field_name) from None
     if not amount.is_finite() or amount < 0 or amount >= MAX_MONEY:
         raise InvalidInput(f"{field_name} must be between 0 and {MAX_MONEY:,.0f}", field=field_name)
     if amount != amount.quantize(Decimal("0.01")):
         raise InvalidInput(f"{field_name} has more than two decimals", field=field_name)
-    return amount.quantize(Decimal("0.01"))
+    return amount.quantize(Decimal("0.01")).copy_abs()  # never "-0.00"
 
 
 def currency(value: object) -> str:

@@ -14,7 +14,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from bpmn_sales.engine.evaluator import RestrictedEvaluator
 from bpmn_sales.engine.xml import element_line, parse_xml
-from bpmn_sales.errors import DiagramError
+from bpmn_sales.errors import DiagramError, UnsafeExpression
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -64,6 +64,7 @@ class Problem:
     element_id: str | None = None
     line: int | None = None
     severity: str = "error"
+    code: str = "diagram_error"
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
@@ -94,7 +95,8 @@ class ParsedProcess:
 def _owner_id(node: etree._Element) -> str | None:
     current: etree._Element | None = node
     while current is not None:
-        if current.get("id"):
+        # Spiff's own elements use `id` for names (parameters, operations): skip them.
+        if etree.QName(current).namespace == NS["bpmn"] and current.get("id"):
             return current.get("id")
         current = current.getparent()
     return None
@@ -129,7 +131,7 @@ def _check_code(
             evaluator.validate_expression(source)
     except DiagramError as exc:
         line = node.sourceline if isinstance(node.sourceline, int) else None
-        yield Problem(filename, exc.message, _owner_id(node), line)
+        yield Problem(filename, exc.reason, _owner_id(node), line, code=exc.code)
 
 
 def _operation_problems(
@@ -194,7 +196,8 @@ class DiagramCompiler:
         if errors:
             first = errors[0]
             more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-            raise DiagramError(first.message + more, first.file, first.element_id, first.line)
+            error = UnsafeExpression if first.code == UnsafeExpression.code else DiagramError
+            raise error(first.message + more, first.file, first.element_id, first.line)
         return processes
 
     def _compile(self, files: Mapping[str, bytes]) -> tuple[list[Problem], list[ParsedProcess]]:
@@ -205,7 +208,7 @@ class DiagramCompiler:
             try:
                 tree = parse_xml(data, filename)
             except DiagramError as exc:
-                problems.append(Problem(filename, exc.message.split(": ", 1)[-1], None, exc.line))
+                problems.append(Problem(filename, exc.reason, None, exc.line))
                 continue
             trees[filename] = tree
             file_problems = [

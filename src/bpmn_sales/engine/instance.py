@@ -73,22 +73,45 @@ def stage_of(spec: Any) -> StageRef | None:
     return StageRef(key, spec.bpmn_name or key, int(props["stage_order"]))
 
 
+def _sales_cause(exc: BaseException) -> SalesError | None:
+    """The first of our own errors in the exception's cause/context chain."""
+    current: BaseException | None = exc
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        if isinstance(current, SalesError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _root_cause(exc: BaseException) -> BaseException | None:
+    current, seen = exc.__cause__ or exc.__context__, {id(exc)}
+    last = None
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        last = current
+        current = current.__cause__ or current.__context__
+    return last
+
+
 def translate_errors(action: Callable[[], T]) -> T:
     """Run an engine action, turning Spiff's exceptions into our error family."""
     try:
         return action()
-    except WorkflowTaskException as exc:
-        cause = getattr(exc, "exception", None) or exc.__cause__
-        if isinstance(cause, SalesError):
-            raise cause from None
+    except SpiffWorkflowException as exc:
         task = getattr(exc, "task", None)
         element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
+        ours = _sales_cause(exc)
+        if isinstance(ours, DiagramError) and ours.element_id is None and element:
+            raise type(ours)(ours.reason, ours.file, element, ours.line) from None
+        if ours is not None:
+            raise ours from None
         detail = f"{exc.args[0] if exc.args else exc}"
+        cause = _root_cause(exc)
         if cause is not None and str(cause) not in detail:
             detail += f": {type(cause).__name__}: {cause}"
         raise DiagramError(detail, element_id=element) from None
-    except SpiffWorkflowException as exc:
-        raise DiagramError(str(exc.args[0] if exc.args else exc)) from None
 
 
 class Instance:

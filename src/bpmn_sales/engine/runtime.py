@@ -14,6 +14,7 @@ from bpmn_sales.engine.diagrams import DiagramCompiler, ParsedProcess, Problem
 from bpmn_sales.engine.instance import Instance, StageRef, properties, stage_of, translate_errors
 from bpmn_sales.engine.script_engine import ServiceFunction, make_script_engine
 from bpmn_sales.engine.serialization import Serializer
+from bpmn_sales.errors import InvalidState
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,12 @@ class ProcessEngine:
 
     def restore(self, cache_key: str, spec_json: Callable[[], str], state: str) -> Instance:
         loaded = self._load(cache_key, spec_json)
-        workflow = translate_errors(
-            lambda: self.serializer.load_state(state, loaded.spec, loaded.subprocess_specs)
-        )
+        try:
+            workflow = translate_errors(
+                lambda: self.serializer.load_state(state, loaded.spec, loaded.subprocess_specs)
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidState(f"the stored instance state cannot be read: {exc}") from None
         workflow.script_engine = self.script_engine
         return loaded.instance(workflow)
 

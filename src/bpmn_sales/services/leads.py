@@ -252,6 +252,11 @@ def complete_lead_task(
     instance = common.restore(ctx, store, lead)
     item = instance.work_item(instance.find_ready(task_id))
     require_role_for_task(actor, item.role, item.title)
+    if item.element_id == REVIEW_TASK and data.get("decision") not in ("qualify", "disqualify"):
+        raise InvalidInput(
+            "decision must be 'qualify' or 'disqualify' to complete the lead review",
+            field="data.decision",
+        )
     instance.complete(task_id, data)
     _apply(
         ctx,

@@ -27,8 +27,8 @@ def validate_close(
                 f"lost reason {reason!r} is not one of the configured reasons: {allowed}",
                 field="reason",
             )
-    elif reason:
-        reason = reason.strip() or None
+    else:
+        reason = (reason or "").strip() or None
     return {"outcome": outcome, "reason": reason, "probability": OUTCOME_PROBABILITY[outcome]}
 
 

@@ -1,0 +1,329 @@
+"""The `bpmn-sales` command line on a SQLite file: operator verbs and the whole lifecycle."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bpmn_sales.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLED = sorted((REPO / "bpmn").glob("*.bpmn"))
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Run:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    runner = CliRunner()
+
+    def invoke(*args: str, user: str | None = None) -> Result:
+        argv = ["--database-url", url]
+        if user:
+            argv += ["--as", user]
+        return runner.invoke(main, [*argv, *args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def ready(run: Run) -> Run:
+    """An initialised database with the demo team (admin, mia, rob, sara) and olga."""
+    assert run("init").exit_code == 0
+    assert run("demo").exit_code == 0
+    assert run("user", "add", "olga", "--name", "Olga Other").exit_code == 0
+    return run
+
+
+def ok_json(result: Result) -> Any:
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return json.loads(result.stdout)
+
+
+def assert_error(result: Result, *needles: str) -> str:
+    """Exit 2, exactly one line on stderr starting `error:`, no traceback anywhere."""
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.output
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+def test_init_is_idempotent(run: Run) -> None:
+    first = run("init")
+    assert first.exit_code == 0, first.output
+    assert sorted(first.stdout.splitlines()) == [
+        "deployed lead_qualification v1",
+        "deployed sales_process v1",
+    ]
+    second = run("init")
+    assert second.exit_code == 0
+    assert sorted(second.stdout.splitlines()) == [
+        "unchanged lead_qualification v1",
+        "unchanged sales_process v1",
+    ]
+
+
+def test_demo_if_empty_loads_once(run: Run) -> None:
+    run("init")
+    first = run("demo", "--if-empty")
+    assert first.exit_code == 0, first.output
+    users = [line.split()[1] for line in first.stdout.splitlines()]
+    assert users == ["admin", "mia", "rob", "sara"]
+    second = run("demo", "--if-empty")
+    assert second.exit_code == 0
+    assert "nothing loaded" in second.stdout
+    assert "token" not in second.stdout
+    listed = ok_json(run("deal", "list", "--json"))
+    assert len(listed) == 4
+    assert {d["status"] for d in listed} == {"open", "won", "lost"}
+
+
+def test_lint_bundled_diagrams(run: Run) -> None:
+    result = run("lint", *map(str, BUNDLED))
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.stderr
+    problems = ok_json(run("lint", "--json", *map(str, BUNDLED)))
+    assert [p for p in problems if p["severity"] == "error"] == []
+
+
+def test_lint_unsafe_condition_names_file_and_element(run: Run, tmp_path: Path) -> None:
+    xml = (REPO / "bpmn" / "lead_qualification.bpmn").read_text(encoding="utf-8")
+    assert "decision == 'qualify'" in xml
+    bad = tmp_path / "unsafe.bpmn"
+    bad.write_text(xml.replace("decision == 'qualify'", "__import__('os').system('id')"))
+    result = run("lint", str(bad))
+    assert result.exit_code == 2
+    assert "unsafe.bpmn" in result.stdout
+    assert "Flow_Qualify" in result.stdout
+    assert "Traceback" not in result.output
+    problems = json.loads(run("lint", "--json", str(bad)).stdout)
+    assert any(
+        p["file"] == "unsafe.bpmn"
+        and p["element_id"] == "Flow_Qualify"
+        and p["severity"] == "error"
+        for p in problems
+    )
+
+
+def test_lint_missing_file(run: Run, tmp_path: Path) -> None:
+    assert_error(run("lint", str(tmp_path / "missing.bpmn")), "missing.bpmn")
+
+
+def test_deploy_and_processes(ready: Run, tmp_path: Path) -> None:
+    same = ok_json(ready("deploy", "--json", *map(str, BUNDLED), user="admin"))
+    assert sorted((r["key"], r["version"], r["created"]) for r in same) == [
+        ("lead_qualification", 1, False),
+        ("sales_process", 1, False),
+    ]
+    xml = (REPO / "bpmn" / "sales_process.bpmn").read_text(encoding="utf-8")
+    changed = tmp_path / "sales_process.bpmn"
+    changed.write_text(xml.replace('name="Send contract"', 'name="Send the contract"'))
+    result = ready("deploy", str(changed), user="admin")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "deployed sales_process v2"
+
+    listed = {p["key"]: p for p in ok_json(ready("processes", "--json"))}
+    assert set(listed) == {"lead_qualification", "sales_process"}
+    sales = listed["sales_process"]
+    assert (sales["version"], sales["versions"], sales["enabled"]) == (2, 2, True)
+    assert [s["key"] for s in sales["stages"]] == ["needs_analysis", "proposal", "negotiation"]
+    assert "Lost to a competitor" in sales["lost_reasons"]
+    assert sales["in_use"] == 4  # the four demo deals stay on v1
+
+    assert_error(ready("deploy", str(changed), user="rob"), "admin")
+
+
+def test_deploy_unsafe_diagram_is_refused(ready: Run, tmp_path: Path) -> None:
+    xml = (REPO / "bpmn" / "lead_qualification.bpmn").read_text(encoding="utf-8")
+    bad = tmp_path / "lead_qualification.bpmn"
+    bad.write_text(xml.replace("decision == 'qualify'", "open('/etc/passwd').read()"))
+    assert_error(ready("deploy", str(bad), user="admin"), "Flow_Qualify")
+    listed = {p["key"]: p for p in ok_json(ready("processes", "--json"))}
+    assert listed["lead_qualification"]["versions"] == 1
+
+
+def test_lead_lifecycle(ready: Run) -> None:
+    lead = ok_json(
+        ready(
+            "lead",
+            "create",
+            "--name",
+            "Jane",
+            "--company",
+            "Northwind",
+            "--value",
+            "1200",
+            "--json",
+            user="rob",
+        )
+    )
+    assert (lead["status"], lead["owner"], lead["estimated_value"]) == ("new", "rob", 1200.0)
+    assert [t["title"] for t in lead["tasks"]] == ["Review lead"]
+    lid = str(lead["id"])
+
+    dropped = ok_json(
+        ready("lead", "disqualify", lid, "--reason", "No budget", "--json", user="rob")
+    )
+    assert (dropped["status"], dropped["disqualify_reason"]) == ("disqualified", "No budget")
+    renewed = ok_json(ready("lead", "renew", lid, "--json", user="rob"))
+    assert renewed["status"] == "new"
+    assert [t["title"] for t in renewed["tasks"]] == ["Review lead"]
+    qualified = ok_json(
+        ready(
+            "lead",
+            "qualify",
+            lid,
+            "--expect-version",
+            str(renewed["version"]),
+            "--json",
+            user="rob",
+        )
+    )
+    assert qualified["status"] == "qualified"
+    deal = ok_json(ready("deal", "show", str(qualified["deal_id"]), "--json", user="rob"))
+    assert (deal["lead_id"], deal["name"], deal["value"]) == (
+        lead["id"],
+        "Northwind opportunity",
+        1200.0,
+    )
+
+    history = ok_json(ready("lead", "history", lid, "--json", user="rob"))
+    assert [h["action"] for h in history] == ["created", "disqualified", "renewed", "qualified"]
+    assert {h["actor"] for h in history} == {"rob"}
+    shown = ok_json(ready("lead", "show", lid, "--json", user="mia"))
+    assert shown["deal_id"] == deal["id"]
+    listed = ok_json(ready("lead", "list", "--status", "qualified", "--json", user="rob"))
+    assert lead["id"] in [v["id"] for v in listed]
+    assert_error(ready("lead", "show", lid, user="sara"), "sara")
+    assert_error(ready("lead", "qualify", lid, user="rob"), "qualified")
+
+
+def test_deal_lifecycle_by_shell(ready: Run) -> None:
+    deal = ok_json(
+        ready(
+            "deal",
+            "create",
+            "--name",
+            "Shell deal",
+            "--customer",
+            "Acme",
+            "--value",
+            "900",
+            "--json",
+            user="rob",
+        )
+    )
+    did = str(deal["id"])
+    assert (deal["status"], deal["stage"], deal["probability"]) == ("open", "needs_analysis", 0)
+
+    seen = [deal["probability"]]
+    while True:
+        tasks = [
+            t
+            for t in ok_json(ready("task", "list", "--json", user="rob"))
+            if t["subject_type"] == "deal" and t["subject_id"] == deal["id"]
+        ]
+        manager = [
+            t
+            for t in ok_json(ready("task", "list", "--role", "manager", "--json", user="mia"))
+            if t["subject_id"] == deal["id"]
+        ]
+        if not tasks and not manager:
+            break
+        for task in tasks:
+            who = "mia" if task["role"] == "manager" else "rob"
+            if who == "mia":
+                assert_error(ready("task", "complete", task["task_id"], user="rob"), "manager")
+            done = ok_json(
+                ready(
+                    "task",
+                    "complete",
+                    task["task_id"],
+                    "--data",
+                    '{"note": "ok"}',
+                    "--json",
+                    user=who,
+                )
+            )
+            assert done["task_id"] == task["task_id"]
+        seen.append(ok_json(ready("deal", "show", did, "--json", user="rob"))["probability"])
+    assert seen == [0, 33, 67, 100]
+
+    listed = ok_json(ready("deal", "list", "--status", "open", "--json", user="rob"))
+    assert deal["id"] in [d["id"] for d in listed]
+    assert all(d["owner"] == "rob" for d in listed)
+    won = ok_json(ready("deal", "close", did, "--won", "--json", user="rob"))
+    assert (won["status"], won["probability"]) == ("won", 100)
+    reopened = ok_json(ready("deal", "reopen", did, "--json", user="rob"))
+    assert reopened["reopened_from_id"] == deal["id"]
+    lost = ok_json(
+        ready(
+            "deal",
+            "close",
+            str(reopened["id"]),
+            "--lost",
+            "--reason",
+            "No decision",
+            "--json",
+            user="mia",
+        )
+    )
+    assert (lost["status"], lost["lost_reason"]) == ("lost", "No decision")
+
+    history = ok_json(ready("deal", "history", did, "--json", user="rob"))
+    moves = [(h["from_stage"], h["to_stage"]) for h in history if h["from_stage"]]
+    assert moves == [("needs_analysis", "proposal"), ("proposal", "negotiation")]
+    assert history[-1]["action"] == "closed"
+    assert history[-1]["to_status"] == "won"
+    text = ready("deal", "history", did, user="rob")
+    assert text.exit_code == 0
+    assert "stage proposal -> negotiation" in text.stdout
+    assert_error(ready("deal", "reopen", did, user="rob"), "already reopened")
+
+
+def test_bad_input_is_one_error_line(ready: Run) -> None:
+    deal = ok_json(ready("deal", "create", "--name", "Errors", "--json", user="rob"))
+    did = str(deal["id"])
+    assert_error(ready("deal", "show", "9999", user="rob"), "9999")
+    assert_error(ready("deal", "close", "9999", "--won", user="rob"), "9999")
+    assert_error(ready("deal", "close", did, user="rob"), "--won")
+    assert_error(ready("deal", "close", did, "--lost", user="rob"), "reason")
+    assert_error(ready("deal", "close", did, "--lost", "--reason", "Bored", user="rob"), "Bored")
+    assert_error(ready("deal", "show", did, user="olga"), "olga")
+    assert_error(ready("deal", "create", "--name", "x", "--value", "abc", user="rob"), "value")
+    assert_error(ready("deal", "list", user="nobody"), "nobody")
+
+    task = deal["tasks"][0]["task_id"]
+    assert_error(ready("task", "complete", task, "--data", "{not json", user="rob"), "--data")
+    assert_error(ready("task", "complete", task, "--data", "[1, 2]", user="rob"), "data")
+    assert_error(
+        ready("task", "complete", task, "--expect-version", str(deal["version"] - 1), user="rob"),
+        "version",
+    )
+    assert_error(ready("task", "complete", "no-such-task", user="rob"), "no-such-task")
+    # none of that changed the deal
+    same = ok_json(ready("deal", "show", did, "--json", user="rob"))
+    assert (same["version"], same["status"]) == (deal["version"], "open")
+
+    ok_json(
+        ready(
+            "task", "complete", task, "--expect-version", str(deal["version"]), "--json", user="rob"
+        )
+    )
+    assert_error(
+        ready("deal", "close", did, "--won", "--expect-version", str(deal["version"]), user="rob"),
+        "version",
+    )
+    assert ok_json(ready("deal", "show", did, "--json", user="rob"))["status"] == "open"
+    ok_json(ready("deal", "close", did, "--won", "--json", user="rob"))
+    assert_error(ready("deal", "close", did, "--won", user="rob"), "not open")

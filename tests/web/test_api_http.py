@@ -1,0 +1,464 @@
+"""The JSON API over HTTP (Flask test client, SQLite): contract, auth, every lifecycle path."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openapi_spec_validator import validate
+from werkzeug.test import TestResponse
+
+from bpmn_sales.context import Context
+from bpmn_sales.web import create_app
+
+REPO = Path(__file__).resolve().parents[2]
+LEAD_XML = (REPO / "bpmn" / "lead_qualification.bpmn").read_text(encoding="utf-8")
+SALES_XML = (REPO / "bpmn" / "sales_process.bpmn").read_text(encoding="utf-8")
+
+Call = Callable[..., TestResponse]
+
+
+@pytest.fixture
+def app(sqlite_ctx: Context) -> Flask:
+    return create_app({"CONTEXT": sqlite_ctx, "TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def api(client: FlaskClient, sqlite_team: Any) -> Call:
+    """`api(method, path, user=..., **kwargs)`: every response is checked for tracebacks."""
+
+    def call(method: str, path: str, user: str | None = "rob", **kwargs: Any) -> TestResponse:
+        headers = dict(kwargs.pop("headers", {}))
+        if user is not None:
+            headers["Authorization"] = f"Bearer {sqlite_team.tokens[user]}"
+        response = client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+        assert "Traceback" not in response.get_data(as_text=True)
+        assert response.is_json, (response.status_code, response.get_data(as_text=True))
+        return response
+
+    return call
+
+
+def error(response: TestResponse, status: int, code: str, field: str | None = None) -> Any:
+    assert response.status_code == status, (response.status_code, response.get_json())
+    body = response.get_json()
+    assert body["error"] == code, body
+    assert body["message"]
+    if field is not None:
+        assert body.get("field") == field, body
+    return body
+
+
+# -- contract ---------------------------------------------------------------------------------
+def test_openapi_document_is_valid(client: FlaskClient) -> None:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.get_json()
+    validate(document)
+    assert document["openapi"].startswith("3.1")
+
+
+def flask_routes(app: Flask) -> dict[str, set[str]]:
+    routes: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        methods = {m.lower() for m in rule.methods or ()} - {"head", "options"}
+        routes.setdefault(path, set()).update(methods)
+    return routes
+
+
+def test_every_authenticated_route_is_documented(app: Flask, client: FlaskClient) -> None:
+    documented = client.get("/api/v1/openapi.json").get_json()["paths"]
+    routes = flask_routes(app)
+    assert len(routes) > 10
+    for path, methods in routes.items():
+        if path == "/openapi.json":
+            continue
+        assert path in documented, path
+        assert methods == set(documented[path]) & {"get", "post", "patch", "put", "delete"}, path
+
+
+def test_every_route_under_api_v1_is_in_the_paths(app: Flask, client: FlaskClient) -> None:
+    """Including the document itself (GET /api/v1/openapi.json)."""
+    documented = set(client.get("/api/v1/openapi.json").get_json()["paths"])
+    assert set(flask_routes(app)) - documented == set()
+
+
+# -- authentication ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer "},
+    ],
+)
+def test_missing_or_wrong_token_is_401(api: Call, headers: dict[str, str]) -> None:
+    for method, path in (("GET", "/deals"), ("POST", "/leads"), ("GET", "/me")):
+        response = api(method, path, user=None, headers=headers, json={"name": "x"})
+        error(response, 401, "unauthorized")
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert api("GET", "/leads", user="admin").get_json() == []
+
+
+def test_me(api: Call) -> None:
+    assert api("GET", "/me", user="mia").get_json()["username"] == "mia"
+
+
+# -- leads ------------------------------------------------------------------------------------
+def test_lead_lifecycle_over_http(api: Call) -> None:
+    created = api(
+        "POST", "/leads", json={"name": "Jane", "company": "Northwind", "estimated_value": "1200"}
+    )
+    assert created.status_code == 201
+    lead = created.get_json()
+    assert created.headers["Location"].endswith(f"/api/v1/leads/{lead['id']}")
+    assert (lead["status"], lead["owner"], lead["estimated_value"]) == ("new", "rob", 1200.0)
+    assert api("GET", f"/leads/{lead['id']}").get_json()["id"] == lead["id"]
+
+    dropped = api("POST", f"/leads/{lead['id']}/disqualify", json={"reason": "No budget"})
+    assert dropped.status_code == 200
+    assert dropped.get_json()["status"] == "disqualified"
+    renewed = api("POST", f"/leads/{lead['id']}/renew")
+    assert renewed.status_code == 200
+    assert renewed.get_json()["status"] == "new"
+    assert [t["title"] for t in renewed.get_json()["tasks"]] == ["Review lead"]
+    qualified = api(
+        "POST", f"/leads/{lead['id']}/qualify", json={"version": renewed.get_json()["version"]}
+    )
+    assert qualified.status_code == 200
+    deal_id = qualified.get_json()["deal_id"]
+    deal = api("GET", f"/deals/{deal_id}").get_json()
+    assert (deal["lead_id"], deal["name"], deal["value"]) == (
+        lead["id"],
+        "Northwind opportunity",
+        1200.0,
+    )
+
+    history = api("GET", f"/leads/{lead['id']}/history").get_json()
+    assert [(h["action"], h["to_status"]) for h in history] == [
+        ("created", "new"),
+        ("disqualified", "disqualified"),
+        ("renewed", "new"),
+        ("qualified", "qualified"),
+    ]
+    listed = api("GET", "/leads?status=qualified").get_json()
+    assert [v["id"] for v in listed] == [lead["id"]]
+    error(api("POST", f"/leads/{lead['id']}/qualify"), 409, "invalid_state")
+
+
+def test_patch_lead_status(api: Call) -> None:
+    lead = api("POST", "/leads", json={"name": "Patchy"}).get_json()
+    path = f"/leads/{lead['id']}"
+    error(api("PATCH", path, json={"reason": "x"}), 400, "invalid_input", "status")
+    error(api("PATCH", path, json={"status": "won"}), 400, "invalid_input", "status")
+    error(api("PATCH", path, json={"status": "disqualified"}), 400, "invalid_input", "reason")
+    dropped = api("PATCH", path, json={"status": "disqualified", "reason": "No decision"})
+    assert dropped.status_code == 200
+    assert dropped.get_json()["disqualify_reason"] == "No decision"
+    renewed = api(
+        "PATCH",
+        path,
+        json={"status": "new"},
+        headers={"If-Match": f'"{dropped.get_json()["version"]}"'},
+    )
+    assert renewed.get_json()["status"] == "new"
+    error(
+        api(
+            "PATCH", path, json={"status": "qualified"}, headers={"If-Match": str(lead["version"])}
+        ),
+        409,
+        "conflict",
+    )
+    assert api("PATCH", path, json={"status": "qualified"}).get_json()["status"] == "qualified"
+
+
+def test_lead_input_errors_name_the_field(api: Call) -> None:
+    error(api("POST", "/leads", json={}), 400, "invalid_input", "name")
+    error(api("POST", "/leads", json={"name": "   "}), 400, "invalid_input", "name")
+    error(api("POST", "/leads", json={"name": 5}), 400, "invalid_input", "name")
+    error(api("POST", "/leads", json=["name"]), 400, "invalid_input", "body")
+    error(api("POST", "/leads", json="Jane"), 400, "invalid_input", "body")
+    error(
+        api("POST", "/leads", data="{not json", content_type="application/json"),
+        400,
+        "invalid_input",
+        "body",
+    )
+    error(api("POST", "/leads", json={"name": "x", "email": "nope"}), 400, "invalid_input", "email")
+    error(
+        api("POST", "/leads", json={"name": "x", "estimated_value": "-1"}),
+        400,
+        "invalid_input",
+        "estimated_value",
+    )
+    error(api("GET", "/leads?limit=many"), 400, "invalid_input", "limit")
+    error(api("GET", "/leads?status=open"), 400, "invalid_input", "status")
+    assert api("GET", "/leads", user="admin").get_json() == []
+
+
+# -- deals ------------------------------------------------------------------------------------
+def test_deal_lifecycle_over_http(api: Call) -> None:
+    created = api("POST", "/deals", json={"name": "HTTP deal", "customer": "Acme", "value": 900})
+    assert created.status_code == 201
+    deal = created.get_json()
+    assert created.headers["Location"].endswith(f"/api/v1/deals/{deal['id']}")
+    assert (deal["status"], deal["stage"], deal["probability"]) == ("open", "needs_analysis", 0)
+
+    probabilities = [deal["probability"]]
+    while True:
+        tasks = [
+            t
+            for t in api("GET", "/tasks", user="mia").get_json()
+            if t["subject_type"] == "deal" and t["subject_id"] == deal["id"]
+        ]
+        if not tasks:
+            break
+        for task in tasks:
+            path = f"/tasks/{task['task_id']}/complete"
+            if task["role"] == "manager":
+                error(api("POST", path, user="rob"), 403, "forbidden")
+                done = api("POST", path, user="mia", json={"data": {"approved": True}})
+            else:
+                done = api("POST", path, user="rob")
+            assert done.status_code == 200
+            assert done.get_json()["task_id"] == task["task_id"]
+        probabilities.append(api("GET", f"/deals/{deal['id']}").get_json()["probability"])
+    assert probabilities == [0, 33, 67, 100]
+
+    manager_tasks = api("GET", "/tasks?role=manager", user="mia").get_json()
+    assert manager_tasks == []
+    closed = api("POST", f"/deals/{deal['id']}/close", json={"outcome": "won"})
+    assert closed.status_code == 200
+    assert (closed.get_json()["status"], closed.get_json()["probability"]) == ("won", 100)
+    error(api("POST", f"/deals/{deal['id']}/close", json={"outcome": "won"}), 409, "invalid_state")
+
+    reopened = api("POST", f"/deals/{deal['id']}/reopen")
+    assert reopened.status_code == 201
+    new = reopened.get_json()
+    assert reopened.headers["Location"].endswith(f"/api/v1/deals/{new['id']}")
+    assert new["reopened_from_id"] == deal["id"]
+    assert api("GET", f"/deals/{deal['id']}").get_json()["reopened_as_id"] == new["id"]
+    error(api("POST", f"/deals/{deal['id']}/reopen"), 409, "invalid_state")
+    error(api("POST", f"/deals/{new['id']}/reopen"), 409, "invalid_state")
+
+    lost = api("POST", f"/deals/{new['id']}/close", json={"outcome": "lost", "reason": "Other"})
+    assert (lost.get_json()["status"], lost.get_json()["lost_reason"]) == ("lost", "Other")
+
+    history = api("GET", f"/deals/{deal['id']}/history").get_json()
+    assert [(h["from_stage"], h["to_stage"]) for h in history if h["from_stage"]] == [
+        ("needs_analysis", "proposal"),
+        ("proposal", "negotiation"),
+    ]
+    assert history[-1]["action"] == "closed"
+    assert {d["id"] for d in api("GET", "/deals?status=lost").get_json()} == {new["id"]}
+
+
+def test_deal_errors(api: Call) -> None:
+    deal = api("POST", "/deals", json={"name": "Errors", "value": "10"}).get_json()
+    path = f"/deals/{deal['id']}"
+    error(api("POST", "/deals", json={"customer": "x"}), 400, "invalid_input", "name")
+    error(
+        api("POST", "/deals", json={"name": "x", "currency": "EURO"}),
+        400,
+        "invalid_input",
+        "currency",
+    )
+    error(api("POST", "/deals", json=[1]), 400, "invalid_input", "body")
+    error(api("GET", "/deals/9999"), 404, "not_found")
+    error(api("POST", "/deals/9999/close", json={"outcome": "won"}), 404, "not_found")
+    error(api("GET", "/deals/9999/history"), 404, "not_found")
+    error(api("GET", path, user="sara"), 403, "forbidden")
+    error(api("POST", f"{path}/close", user="olga", json={"outcome": "won"}), 403, "forbidden")
+    assert api("GET", path, user="mia").status_code == 200
+    error(api("POST", f"{path}/close", json={}), 400, "invalid_input", "outcome")
+    error(api("POST", f"{path}/close", json={"outcome": "draw"}), 400, "invalid_input", "outcome")
+    error(api("POST", f"{path}/close", json={"outcome": "lost"}), 400, "invalid_input", "reason")
+    error(
+        api("POST", f"{path}/close", json={"outcome": "lost", "reason": "Bored"}),
+        400,
+        "invalid_input",
+        "reason",
+    )
+    error(
+        api("POST", f"{path}/close", json={"outcome": "won", "version": "abc"}),
+        400,
+        "invalid_input",
+        "version",
+    )
+    assert api("GET", path).get_json()["version"] == deal["version"]
+
+    # stale versions: in the body and in If-Match
+    task = deal["tasks"][0]["task_id"]
+    done = api("POST", f"/tasks/{task}/complete", json={"version": deal["version"]})
+    assert done.status_code == 200
+    body = error(
+        api("POST", f"{path}/close", json={"outcome": "won", "version": deal["version"]}),
+        409,
+        "conflict",
+    )
+    assert body["current_version"] > deal["version"]
+    error(
+        api(
+            "POST",
+            f"{path}/close",
+            json={"outcome": "won"},
+            headers={"If-Match": f'"{deal["version"]}"'},
+        ),
+        409,
+        "conflict",
+    )
+    error(
+        api(
+            "POST",
+            f"/tasks/{deal['tasks'][1]['task_id']}/complete",
+            headers={"If-Match": str(deal["version"])},
+        ),
+        409,
+        "conflict",
+    )
+    assert api("GET", path).get_json()["status"] == "open"
+
+
+def test_task_errors(api: Call) -> None:
+    deal = api("POST", "/deals", json={"name": "Tasks"}).get_json()
+    task = deal["tasks"][0]["task_id"]
+    error(api("POST", "/tasks/nope/complete"), 404, "not_found")
+    error(api("POST", f"/tasks/{task}/complete", json={"data": [1]}), 400, "invalid_input", "data")
+    error(
+        api("POST", f"/tasks/{task}/complete", json={"data": {"Bad Key": 1}}),
+        400,
+        "invalid_input",
+    )
+    error(
+        api("POST", f"/tasks/{task}/complete", json={"data": {"close": 1}}),
+        400,
+        "invalid_input",
+        "data.close",
+    )
+    error(api("POST", f"/tasks/{task}/complete", user="sara"), 403, "forbidden")
+    error(api("GET", "/tasks?role=boss"), 400, "invalid_input", "role")
+    assert api("GET", f"/deals/{deal['id']}").get_json()["version"] == deal["version"]
+    assert api("POST", f"/tasks/{task}/complete").status_code == 200
+    error(api("POST", f"/tasks/{task}/complete"), 404, "not_found")
+
+
+# -- processes --------------------------------------------------------------------------------
+def test_processes_list_and_get(api: Call) -> None:
+    listed = api("GET", "/processes").get_json()
+    assert {p["key"] for p in listed} == {"lead_qualification", "sales_process"}
+    sales = api("GET", "/processes/sales_process").get_json()
+    assert sales["version"] == 1
+    assert "No budget" in sales["lost_reasons"]
+    error(api("GET", "/processes/nope"), 404, "not_found")
+
+
+def upload(name: str, xml: str) -> dict[str, Any]:
+    return {
+        "data": {"file": (io.BytesIO(xml.encode()), name)},
+        "content_type": "multipart/form-data",
+    }
+
+
+def test_deploy_by_multipart(api: Call) -> None:
+    changed = SALES_XML.replace('name="Negotiate terms"', 'name="Negotiate the terms"')
+    error(
+        api("POST", "/processes", user="mia", **upload("sales_process.bpmn", changed)),
+        403,
+        "forbidden",
+    )
+    same = api("POST", "/processes", user="admin", **upload("sales_process.bpmn", SALES_XML))
+    assert same.status_code == 201
+    assert [(r["version"], r["created"]) for r in same.get_json()] == [(1, False)]
+    deployed = api("POST", "/processes", user="admin", **upload("sales_process.bpmn", changed))
+    assert deployed.status_code == 201
+    assert [(r["key"], r["version"], r["created"]) for r in deployed.get_json()] == [
+        ("sales_process", 2, True)
+    ]
+    assert api("GET", "/processes/sales_process").get_json()["versions"] == 2
+    error(api("POST", "/processes", user="admin"), 400, "invalid_input", "file")
+
+
+def test_deploy_unsafe_diagram_names_the_element(api: Call) -> None:
+    unsafe = LEAD_XML.replace("decision == 'qualify'", "__import__('os').system('id')")
+    response = api("POST", "/processes", user="admin", **upload("lead_qualification.bpmn", unsafe))
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"] in ("diagram_error", "unsafe_expression"), body
+    assert body["file"] == "lead_qualification.bpmn"
+    assert body["element_id"] == "Flow_Qualify"
+    assert "Flow_Qualify" in body["message"]
+    assert api("GET", "/processes/lead_qualification").get_json()["versions"] == 1
+
+
+def test_lint(api: Call) -> None:
+    good = api("POST", "/processes/lint", **upload("sales_process.bpmn", SALES_XML))
+    assert good.status_code == 200
+    assert good.get_json()["ok"] is True
+    unsafe = LEAD_XML.replace("decision == 'qualify'", "__import__('os').system('id')")
+    bad = api("POST", "/processes/lint", **upload("unsafe.bpmn", unsafe)).get_json()
+    assert bad["ok"] is False
+    assert any(p["element_id"] == "Flow_Qualify" for p in bad["problems"])
+
+
+def test_lint_xxe_diagram(api: Call) -> None:
+    xxe = LEAD_XML.replace(
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+    ).replace('name="Review lead"', 'name="&xxe;"')
+    assert "<!DOCTYPE" in xxe
+    response = api("POST", "/processes/lint", **upload("xxe.bpmn", xxe))
+    assert response.status_code == 200
+    result = response.get_json()
+    assert result["ok"] is False
+    assert any("DOCTYPE" in p["message"] and p["file"] == "xxe.bpmn" for p in result["problems"])
+    assert "root:" not in response.get_data(as_text=True)
+    # and deploying it is refused
+    error(api("POST", "/processes", user="admin", **upload("xxe.bpmn", xxe)), 400, "diagram_error")
+
+
+# -- everything else ---------------------------------------------------------------------------
+def test_unknown_route_is_json_404(client: FlaskClient) -> None:
+    for path in ("/api/v1/nothing", "/nothing", "/api/v1/deals/abc"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.is_json
+        assert response.get_json()["error"] == "not_found"
+        assert "Traceback" not in response.get_data(as_text=True)
+    wrong_method = client.delete("/api/v1/deals")
+    assert wrong_method.status_code == 405
+    assert wrong_method.is_json
+
+
+def test_index(client: FlaskClient) -> None:
+    assert client.get("/").get_json()["openapi"] == "/api/v1/openapi.json"
+
+
+@pytest.mark.parametrize("version", [True, 2.7, "2.0", [2]])
+def test_non_integer_body_version_is_refused(api: Call, version: Any) -> None:
+    """A version that is not an integer is bad input, never silently truncated to one."""
+    deal = api("POST", "/deals", json={"name": "Versions"}).get_json()
+    assert deal["version"] == 2
+    error(
+        api("POST", f"/deals/{deal['id']}/close", json={"outcome": "won", "version": version}),
+        400,
+        "invalid_input",
+        "version",
+    )
+    after = api("GET", f"/deals/{deal['id']}").get_json()
+    assert (after["status"], after["version"]) == ("open", deal["version"])

@@ -1,0 +1,112 @@
+"""Run the real bundled diagrams through the engine, optionally round-tripping the state.
+
+`Run` wraps an `Instance`: every step (start, complete, send) can be followed by a
+dump/restore round trip, the way the product stores an instance between two requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bpmn_sales.engine import CompiledProcess, Instance, ProcessEngine, Snapshot, WorkItem
+from bpmn_sales.tasks import SERVICE_TASKS
+
+BPMN = Path(__file__).resolve().parents[2] / "bpmn"
+
+LEAD = "lead_qualification"
+DEAL = "sales_process"
+
+
+def cache_key(spec_json: str) -> str:
+    return hashlib.sha256(spec_json.encode()).hexdigest()
+
+
+@dataclass
+class Run:
+    """One process instance driven step by step, with a round trip after each step if asked."""
+
+    engine: ProcessEngine
+    key: str
+    loader: Callable[[], str]
+    roundtrip: bool
+    instance: Instance
+    restores: int = 0
+    history: list[str] = field(default_factory=list)
+
+    def _after_step(self) -> None:
+        if self.roundtrip:
+            self.instance = self.restore(self.dump())
+            self.restores += 1
+
+    def dump(self) -> str:
+        return self.engine.dump(self.instance)
+
+    def restore(self, state: str) -> Instance:
+        return self.engine.restore(self.key, self.loader, state)
+
+    def reset_to(self, state: str) -> None:
+        """Throw the in-memory instance away and continue from a stored state (a rollback)."""
+        self.instance = self.restore(state)
+
+    def snap(self) -> Snapshot:
+        return self.instance.snapshot()
+
+    def ready_titles(self) -> list[str]:
+        return sorted(item.title for item in self.snap().ready)
+
+    def item(self, title: str) -> WorkItem:
+        items = [w for w in self.snap().ready if w.title == title]
+        assert len(items) == 1, f"expected one ready '{title}', got {self.ready_titles()}"
+        return items[0]
+
+    def complete(self, title: str, data: Mapping[str, Any] | None = None) -> WorkItem:
+        item = self.instance.complete(self.item(title).task_id, data or {})
+        self.history.append(title)
+        self._after_step()
+        return item
+
+    def complete_id(self, task_id: str, data: Mapping[str, Any] | None = None) -> WorkItem:
+        item = self.instance.complete(task_id, data or {})
+        self._after_step()
+        return item
+
+    def send(self, name: str, payload: Mapping[str, Any] | None = None) -> None:
+        self.instance.send_message(name, payload or {})
+        self.history.append(f"message {name}")
+        self._after_step()
+
+
+@pytest.fixture(scope="session")
+def engine() -> ProcessEngine:
+    return ProcessEngine(SERVICE_TASKS)
+
+
+@pytest.fixture(scope="session")
+def compiled(engine: ProcessEngine) -> dict[str, CompiledProcess]:
+    files = {p.name: p.read_bytes() for p in sorted(BPMN.glob("*.bpmn"))}
+    return {c.key: c for c in engine.compile(files)}
+
+
+StartRun = Callable[..., Run]
+
+
+@pytest.fixture
+def start(engine: ProcessEngine, compiled: dict[str, CompiledProcess]) -> StartRun:
+    def _start(process: str, data: Mapping[str, Any], roundtrip: bool) -> Run:
+        spec_json = compiled[process].spec_json
+        key = cache_key(spec_json)
+
+        def loader() -> str:
+            return spec_json
+
+        run = Run(engine, key, loader, roundtrip, engine.start(key, loader, data))
+        run._after_step()
+        return run
+
+    return _start

@@ -1,0 +1,145 @@
+"""Instance state is stored without the spec and restores against the cached spec."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bpmn_sales.engine import CompiledProcess, ProcessEngine
+from bpmn_sales.tasks import SERVICE_TASKS
+
+StartRun = Callable[..., Any]
+LEAD = "lead_qualification"
+DEAL = "sales_process"
+
+# Text that exists only in the diagrams (names, conditions, parameters), never in state.
+SPEC_ONLY_TEXT = [
+    "Identify decision makers",
+    "Review proposal",
+    "close['outcome'] == 'won'",
+    "Lost to a competitor",
+    "performer_role",
+    "stage_order",
+]
+
+
+def deal_in_stage_two(start: StartRun) -> Any:
+    run = start(DEAL, {"deal": {"name": "Acme"}}, False)
+    run.complete("Analyse needs")
+    run.complete("Identify decision makers")
+    run.complete("Prepare proposal", {"summary": "three licences"})
+    return run
+
+
+def test_state_does_not_contain_the_spec(
+    start: StartRun, compiled: dict[str, CompiledProcess]
+) -> None:
+    run = deal_in_stage_two(start)
+    state = run.dump()
+    spec_json = compiled[DEAL].spec_json
+    dct = json.loads(state)
+
+    assert dct["format"] == "bpmn-sales-state/1"
+    assert "spec" not in dct
+    assert "subprocess_specs" not in dct
+    assert "task_specs" not in state
+    for text in SPEC_ONLY_TEXT:
+        assert text in spec_json
+        assert text not in state
+    assert len(state) < len(spec_json)
+    # The data the tasks were completed with is state, though.
+    assert "three licences" in state
+
+
+def test_state_is_much_smaller_than_the_spec_at_start(
+    start: StartRun, compiled: dict[str, CompiledProcess]
+) -> None:
+    for key, data in ((DEAL, {"deal": {}}), (LEAD, {"lead": {"name": "A"}})):
+        state = start(key, data, False).dump()
+        assert len(state) < 0.7 * len(compiled[key].spec_json), key
+
+
+def test_restore_gives_the_same_instance(start: StartRun) -> None:
+    run = deal_in_stage_two(start)
+    restored = run.restore(run.dump())
+
+    assert [w.task_id for w in restored.snapshot().ready] == [w.task_id for w in run.snap().ready]
+    assert restored.snapshot() == run.snap()
+    # Dump -> restore -> dump is stable.
+    assert run.engine.dump(restored) == run.dump()
+
+
+def test_restore_on_a_fresh_engine_loads_the_spec_once(
+    start: StartRun, compiled: dict[str, CompiledProcess]
+) -> None:
+    run = deal_in_stage_two(start)
+    state = run.dump()
+    spec_json = compiled[DEAL].spec_json
+    loads = []
+
+    def loader() -> str:
+        loads.append(1)
+        return spec_json
+
+    other = ProcessEngine(SERVICE_TASKS)
+    key = hashlib.sha256(spec_json.encode()).hexdigest()
+    first = other.restore(key, loader, state)
+    second = other.restore(key, loader, state)
+
+    assert len(loads) == 1
+    assert first.snapshot() == run.snap() == second.snapshot()
+    # And the restored instance really runs on the other engine.
+    first.complete(first.snapshot().ready[0].task_id, {})
+    assert first.snapshot().stage is not None
+    assert first.snapshot().stage.key == "negotiation"
+    # The original is untouched by what the copy did.
+    assert run.snap().stage is not None and run.snap().stage.key == "proposal"
+
+
+def test_two_instances_of_one_spec_are_independent(start: StartRun) -> None:
+    one = start(LEAD, {"lead": {"name": "One", "company": "One Inc"}}, True)
+    two = start(LEAD, {"lead": {"name": "Two"}}, True)
+    one.complete("Review lead", {"decision": "qualify"})
+
+    assert one.snap().completed
+    assert not two.snap().completed
+    assert two.ready_titles() == ["Review lead"]
+    two.complete("Review lead", {"decision": "disqualify", "disqualify_reason": "small"})
+    assert one.snap().data["opportunity"]["customer"] == "One Inc"
+    assert "disqualification" not in one.snap().data
+    assert two.snap().data["disqualification"] == {"reason": "small"}
+
+
+@pytest.mark.parametrize("process", [LEAD, DEAL])
+def test_info_describes_the_process(
+    engine: ProcessEngine, compiled: dict[str, CompiledProcess], process: str
+) -> None:
+    spec_json = compiled[process].spec_json
+    info = engine.info(hashlib.sha256(spec_json.encode()).hexdigest(), lambda: spec_json)
+
+    if process == DEAL:
+        assert info.key == "sales_process"
+        assert info.name == "Sales process"
+        assert [(s.key, s.name, s.order) for s in info.stages] == [
+            ("needs_analysis", "Needs analysis", 1),
+            ("proposal", "Proposal", 2),
+            ("negotiation", "Negotiation", 3),
+        ]
+        assert info.messages == ["deal_close"]
+        assert info.lost_reasons == [
+            "Too expensive",
+            "Lost to a competitor",
+            "No budget",
+            "No decision",
+            "Other",
+        ]
+    else:
+        assert info.key == "lead_qualification"
+        assert info.name == "Lead qualification"
+        assert info.stages == []
+        assert info.messages == ["lead_renewed"]
+        assert info.lost_reasons == []
