@@ -60,7 +60,7 @@ def expected_version(data: dict[str, Any]) -> int | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)
     raise InvalidInput(f"version {value!r} is not an integer", field="version")
 

@@ -462,3 +462,16 @@ def test_non_integer_body_version_is_refused(api: Call, version: Any) -> None:
     )
     after = api("GET", f"/deals/{deal['id']}").get_json()
     assert (after["status"], after["version"]) == ("open", deal["version"])
+
+
+@pytest.mark.parametrize("header", ["abc", "1.5", "\u00b2", "-1", ""])
+def test_non_integer_if_match_is_refused(api: Call, header: str) -> None:
+    deal = api("POST", "/deals", json={"name": "Versions"}).get_json()
+    response = api(
+        "POST", f"/deals/{deal['id']}/close", json={"outcome": "won"}, headers={"If-Match": header}
+    )
+    if header == "":
+        assert response.status_code == 200  # an empty If-Match is no precondition
+        return
+    error(response, 400, "invalid_input", "version")
+    assert api("GET", f"/deals/{deal['id']}").get_json()["status"] == "open"
