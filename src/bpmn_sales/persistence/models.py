@@ -100,7 +100,9 @@ class Lead(Base):
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     state: Mapped[str] = mapped_column(Text)
     disqualify_reason: Mapped[str | None] = mapped_column(String(500))
-    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", use_alter=True))
+    deal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deals.id", use_alter=True, name="fk_leads_deal_id_deals")
+    )
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
