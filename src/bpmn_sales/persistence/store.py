@@ -219,9 +219,6 @@ class Store:
                 return row[0], row[1], row[2]  # type: ignore[return-value]
         return None
 
-    def work_item(self, task_id: str) -> WorkItem | None:
-        return self.session.get(WorkItem, task_id)
-
     def work_items_for(self, subject_type: str, subject_id: int) -> Sequence[WorkItem]:
         return self.session.scalars(
             select(WorkItem)

@@ -9,7 +9,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, HistoryView, TaskView
 from bpmn_sales.domain.policy import require_access
 from bpmn_sales.engine import Instance, Snapshot
-from bpmn_sales.errors import Conflict, InvalidInput, NotFound
+from bpmn_sales.errors import Conflict, InvalidInput
 from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, User, WorkItem
 from bpmn_sales.persistence.store import Store
 
@@ -146,13 +146,6 @@ def history_views(store: Store, kind: str, subject_id: int) -> list[HistoryView]
         )
         for e in entries
     ]
-
-
-def find_work_item(store: Store, task_id: str) -> WorkItem:
-    item = store.work_item(task_id)
-    if item is None:
-        raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
-    return item
 
 
 def history_for(
