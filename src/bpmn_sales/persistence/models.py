@@ -76,8 +76,9 @@ class ProcessVersion(Base):
     process_id: Mapped[int] = mapped_column(ForeignKey("processes.id"))
     version: Mapped[int] = mapped_column(Integer)
     filename: Mapped[str] = mapped_column(String(200))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
-    spec_json: Mapped[str] = mapped_column(Text)
+    # Large, and read only when a spec is (re)loaded: not fetched with the row.
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     digest: Mapped[str] = mapped_column(String(64))
     enabled: Mapped[bool] = mapped_column(default=True)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
