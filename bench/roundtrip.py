@@ -33,14 +33,17 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import TaskState
 from sqlalchemy import Engine, text
 
-from bpmn_sales.context import BUNDLED_DIAGRAMS, Context, shared_process_engine
+from bpmn_sales.context import Context, shared_process_engine
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.persistence.db import make_engine
 from bpmn_sales.services import deals, processes, users, worklist
 
-DIAGRAM = BUNDLED_DIAGRAMS / "sales_process.bpmn"
-PROCESS_KEY = "sales_process"
-USER_TASKS_PER_DEAL = 6  # 2 user tasks in each of 3 stages
+# Two rated stages with two weighted activities each and no blocking rules (required fields,
+# notes, approvals), so every ready task can be completed straight away: what is timed is the
+# round trip, with the probability, rule checks and projections the product does on each one.
+DIAGRAM = Path(__file__).resolve().parents[1] / "tests" / "data" / "rules" / "rated.bpmn"
+PROCESS_KEY = "rated"
+USER_TASKS_PER_DEAL = 4  # 2 user tasks in each of 2 stages
 
 
 @dataclass
@@ -148,18 +151,20 @@ class Naive:
 
 # -- (b) ours ----------------------------------------------------------------------------
 class Ours:
-    """The product: deploy, a manager who owns every deal, complete_task per task."""
+    """The product: deploy, an admin who owns every deal, complete_task per task."""
 
     def __init__(self, ctx: Context, deals_count: int, name: str) -> None:
         self.ctx = ctx
         self.name = name
         ctx.migrate()
-        processes.deploy_bundled(ctx)
         username = f"bench-{uuid.uuid4().hex[:8]}"
-        users.create_user(ctx, None, username, "Bench Manager", "manager")
+        users.create_user(ctx, None, username, "Bench Admin", "admin")
         self.actor: Actor = users.actor_for_username(ctx, username)
+        processes.deploy_process(ctx, self.actor, {DIAGRAM.name: DIAGRAM.read_bytes()})
         self.deal_ids = [
-            deals.create_deal(self.ctx, self.actor, f"Deal {i}", "ACME Corp", "12500.00").id
+            deals.create_deal(
+                self.ctx, self.actor, f"Deal {i}", "ACME Corp", "12500.00", process=PROCESS_KEY
+            ).id
             for i in range(deals_count)
         ]
 

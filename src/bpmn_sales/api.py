@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
+from urllib.parse import quote
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput, Unauthorized
 from bpmn_sales.openapi import openapi_document
-from bpmn_sales.services import deals, leads, processes, users, worklist
+from bpmn_sales.services import deals, leads, notices, processes, records, users, worklist
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -130,7 +131,12 @@ def deploy() -> Any:
 def lint() -> Any:
     problems = processes.lint_diagrams(ctx(), uploaded_files())
     errors = sum(1 for p in problems if p.severity == "error")
-    return jsonify(ok=errors == 0, problems=[p.to_dict() for p in problems])
+    return jsonify(
+        ok=errors == 0,
+        problems=[p.to_dict() for p in problems],
+        errors=errors,
+        warnings=len(problems) - errors,
+    )
 
 
 # -- leads ------------------------------------------------------------------------------------
@@ -232,6 +238,8 @@ def create_deal() -> Any:
         data.get("value"),
         data.get("currency"),
         data.get("owner"),
+        data.get("process"),
+        data.get("expected_close_date"),
     )
     return created(view.to_dict(), f"/api/v1/deals/{view.id}")
 
@@ -248,11 +256,83 @@ def close_deal(deal_id: int) -> Any:
     data = body()
     outcome = data.get("outcome")
     if not isinstance(outcome, str):
-        raise InvalidInput("outcome is required: won or lost", field="outcome")
+        raise InvalidInput("outcome is required: won, lost or invalid", field="outcome")
     view = deals.close_deal(
         ctx(), actor(), deal_id, outcome, data.get("reason"), expected_version(data)
     )
     return jsonify(view.to_dict())
+
+
+@bp.patch("/deals/<int:deal_id>")
+@authenticated
+def update_deal(deal_id: int) -> Any:
+    data = body()
+    changes = {k: v for k, v in data.items() if k != "version"}
+    view = deals.update_deal(ctx(), actor(), deal_id, changes, expected_version(data))
+    return jsonify(view.to_dict())
+
+
+@bp.post("/deals/<int:deal_id>/move")
+@authenticated
+def move_deal(deal_id: int) -> Any:
+    data = body()
+    view = deals.move_deal(ctx(), actor(), deal_id, data.get("stage"), expected_version(data))
+    return jsonify(view.to_dict())
+
+
+@bp.post("/deals/<int:deal_id>/contacts")
+@authenticated
+def add_contact(deal_id: int) -> Any:
+    data = body()
+    contact = records.add_contact(
+        ctx(),
+        actor(),
+        deal_id,
+        data.get("name"),
+        data.get("email"),
+        data.get("phone"),
+        data.get("title"),
+    )
+    return jsonify(contact), 201
+
+
+@bp.post("/deals/<int:deal_id>/notes")
+@authenticated
+def add_note(deal_id: int) -> Any:
+    data = body()
+    note = records.add_note(ctx(), actor(), deal_id, data.get("text"), data.get("attachment_ids"))
+    return jsonify(note), 201
+
+
+@bp.post("/deals/<int:deal_id>/attachments")
+@authenticated
+def upload_attachment(deal_id: int) -> Any:
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput("upload the file as a multipart 'file' field", field="file")
+    attachment = records.upload_attachment(ctx(), actor(), deal_id, upload.filename, upload.read())
+    return created(attachment, f"/api/v1/attachments/{attachment['id']}")
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@authenticated
+def download_attachment(attachment_id: int) -> Any:
+    meta, content = records.get_attachment(ctx(), actor(), attachment_id)
+    response = Response(content, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(meta['filename'])}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.post("/deals/<int:deal_id>/orders")
+@authenticated
+def create_order(deal_id: int) -> Any:
+    data = body()
+    order = records.create_order(ctx(), actor(), deal_id, data.get("amount"), data.get("currency"))
+    return jsonify(order), 201
 
 
 @bp.post("/deals/<int:deal_id>/reopen")
@@ -283,5 +363,40 @@ def complete_task(task_id: str) -> Any:
     form = data.get("data")
     if form is not None and not isinstance(form, dict):
         raise InvalidInput("data must be an object", field="data")
-    view = worklist.complete_task(ctx(), actor(), task_id, form, expected_version(data))
+    view = worklist.complete_task(
+        ctx(),
+        actor(),
+        task_id,
+        form,
+        expected_version(data),
+        data.get("note"),
+        data.get("attachment_ids"),
+    )
     return jsonify(view.to_dict())
+
+
+# -- notifications and people -----------------------------------------------------------------
+@bp.get("/notifications")
+@authenticated
+def list_notifications() -> Any:
+    unread = request.args.get("unread") in ("1", "true", "yes")
+    return jsonify(notices.list_notifications(ctx(), actor(), unread, query_int("limit", 100)))
+
+
+@bp.post("/notifications/read")
+@authenticated
+def mark_notifications_read() -> Any:
+    data = body()
+    return jsonify(marked=notices.mark_read(ctx(), actor(), data.get("ids")))
+
+
+@bp.get("/outbox")
+@authenticated
+def list_outbox() -> Any:
+    return jsonify(notices.list_outbox(ctx(), actor(), request.args.get("status")))
+
+
+@bp.get("/groups")
+@authenticated
+def list_groups() -> Any:
+    return jsonify(users.list_groups(ctx()))

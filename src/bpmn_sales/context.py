@@ -29,6 +29,15 @@ def database_url_from_env() -> str:
     return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
+def max_upload_from_env() -> int:
+    """MAX_UPLOAD_MB (default 10): the largest file a deal may carry."""
+    try:
+        megabytes = float(os.environ.get("MAX_UPLOAD_MB") or 10)
+    except ValueError:
+        megabytes = 10
+    return int(max(0.001, megabytes) * 1024 * 1024)
+
+
 _shared_engine: ProcessEngine | None = None
 
 
@@ -77,6 +86,7 @@ class Context:
     database_url: str
     clock: Clock = utcnow
     engine: ProcessEngine = field(default_factory=shared_process_engine)
+    max_upload_bytes: int = field(default_factory=lambda: max_upload_from_env())
 
     def __post_init__(self) -> None:
         if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:

@@ -21,13 +21,17 @@ def errors(*codes: int) -> dict[str, Any]:
     texts = {
         400: "Bad input (names the field)",
         401: "Missing or invalid API token",
-        403: "Not allowed for this user",
+        403: "Not allowed for this user (says why)",
         404: "Not found",
         409: "Wrong state, or a stale version (conflict)",
-        422: "A sales rule refuses it",
+        413: "The request body is larger than the server accepts",
+        422: "A sales rule refuses it (`unmet` lists each unmet requirement)",
     }
     return {
-        str(c): {"description": texts[c], "content": {JSON: {"schema": ref("Error")}}}
+        str(c): {
+            "description": texts[c],
+            "content": {JSON: {"schema": ref("RuleViolation" if c == 422 else "Error")}},
+        }
         for c in codes
     }
 
@@ -40,8 +44,9 @@ def path_id(name: str, kind: str = "integer") -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
 
 
-def query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema}
+def query(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    param = {"name": name, "in": "query", "required": False, "schema": schema}
+    return {**param, "description": description} if description else param
 
 
 def op(summary: str, op_id: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -55,11 +60,36 @@ def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, 
     return schema
 
 
+def _array(schema: dict[str, Any] | str) -> dict[str, Any]:
+    return {"type": "array", "items": ref(schema) if isinstance(schema, str) else schema}
+
+
+def _nullable(name: str) -> dict[str, Any]:
+    return {"anyOf": [ref(name), {"type": "null"}]}
+
+
 STR = {"type": "string"}
 NSTR = {"type": ["string", "null"]}
 INT = {"type": "integer"}
 NINT = {"type": ["integer", "null"]}
 NUM = {"type": ["number", "null"]}
+BOOL = {"type": "boolean"}
+OBJ = {"type": "object"}
+STRS = {"type": "array", "items": STR}
+INTS = {"type": "array", "items": INT}
+DATE = {"type": "string", "format": "date"}
+NDATE = {"type": ["string", "null"], "format": "date"}
+TIME = {"type": "string", "format": "date-time"}
+NTIME = {"type": ["string", "null"], "format": "date-time"}
+DEAL_STATUS = {"enum": ["open", "won", "lost", "invalid"]}
+NOTE_REQUIRED = {"enum": ["none", "note", "note_and_file"]}
+FIELD_VALUES = {
+    "type": "object",
+    "description": "Custom fields by snake_case name; null clears one. Values are checked "
+    "against the type a stage's stage_required_fields declares (text, number, date, boolean, "
+    "email).",
+    "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+}
 VERSIONED = {
     "version": {
         "type": "integer",
@@ -68,20 +98,214 @@ VERSIONED = {
     }
 }
 
+# -- records a deal carries -------------------------------------------------------------------
+RECORDS: dict[str, Any] = {
+    "Contact": _obj(
+        {
+            "id": INT,
+            "customer_id": {**INT, "description": "Only in the response to POST"},
+            "name": STR,
+            "email": NSTR,
+            "phone": NSTR,
+            "title": NSTR,
+        },
+        ["id", "name"],
+    ),
+    "Note": _obj(
+        {
+            "id": INT,
+            "text": STR,
+            "attachments": {**INTS, "description": "Attachment ids (response to POST)"},
+            "author": {**NSTR, "description": "In Deal.detail"},
+            "task": {**NSTR, "description": "Element id of the task it was written for"},
+            "at": TIME,
+        },
+        ["id", "text"],
+    ),
+    "Attachment": _obj(
+        {
+            "id": INT,
+            "filename": STR,
+            "content_type": STR,
+            "size": INT,
+            "sha256": STR,
+            "note_id": NINT,
+            "at": TIME,
+        },
+        ["id", "filename", "content_type", "size"],
+    ),
+    "Order": _obj(
+        {
+            "id": INT,
+            "deal_id": {**INT, "description": "Only in the response to POST"},
+            "number": STR,
+            "amount": {"type": "number"},
+            "currency": STR,
+            "status": {**DEAL_STATUS, "description": "The deal's status (response to POST)"},
+            "at": {**TIME, "description": "In Deal.detail"},
+        },
+        ["id", "number", "amount", "currency"],
+    ),
+    "Approval": _obj(
+        {
+            "stage": STR,
+            "decision": {"enum": ["approve", "reject"]},
+            "comment": STR,
+            "by": NSTR,
+            "at": TIME,
+        }
+    ),
+    "FollowUp": _obj(
+        {"id": INT, "title": STR, "due_on": DATE, "assignee": NSTR, "done": BOOL},
+    ),
+    "Customer": _obj({"id": INT, "name": STR, "fields": OBJ}),
+}
+
+# -- the rules of a process, as the deal page shows them -------------------------------------
+RULES: dict[str, Any] = {
+    "Activity": _obj(
+        {
+            "element_id": STR,
+            "name": STR,
+            "stage": NSTR,
+            "weight": {"type": "number"},
+            "obligatory": BOOL,
+            "completed_by": STRS,
+            "note_required": NOTE_REQUIRED,
+            "notify": STRS,
+            "follow_up": {
+                "anyOf": [
+                    _obj({"title": STR, "due_days": INT, "assignee": STR}),
+                    {"type": "null"},
+                ]
+            },
+            "tip": STR,
+            "description": STR,
+            "approval": NSTR,
+            "done": {**BOOL, "description": "In Deal.detail.checklist"},
+        }
+    ),
+    "Stage": _obj(
+        {
+            "key": STR,
+            "name": STR,
+            "element_id": STR,
+            "order": INT,
+            "description": STR,
+            "requirements": STR,
+            "win_rate": NUM,
+            "required_fields": STRS,
+            "min_contacts": INT,
+            "optional": BOOL,
+            "approval": NSTR,
+            "phase": {"enum": ["pre_sale", "post_sale"]},
+            "activities": _array("Activity"),
+        }
+    ),
+    "StagePathEntry": _obj(
+        {
+            "key": STR,
+            "name": STR,
+            "order": INT,
+            "phase": {"enum": ["pre_sale", "post_sale"]},
+            "win_rate": NUM,
+            "optional": BOOL,
+            "state": {"enum": ["passed", "current", "todo"]},
+        }
+    ),
+    "Terminal": _obj(
+        {
+            "element_id": STR,
+            "outcome": {"enum": ["won", "lost", "invalid"]},
+            "label": STR,
+            "probability": {"type": "number"},
+            "lost_reasons": STRS,
+            "order_required": BOOL,
+            "orders_from_stage": NSTR,
+        }
+    ),
+    "DealDetail": {
+        **_obj(
+            {
+                "stages": _array("StagePathEntry"),
+                "current_stage": _nullable("Stage"),
+                "checklist": _array("Activity"),
+                "unmet_requirements": {
+                    **STRS,
+                    "description": "What the current stage still needs before it can be left",
+                },
+                "win_blockers": {**STRS, "description": "What winning still needs"},
+                "terminals": _array("Terminal"),
+                "free_moves": {
+                    **BOOL,
+                    "description": "The process lets the deal move between stages freely",
+                },
+                "customer": _nullable("Customer"),
+                "contacts": _array("Contact"),
+                "approvals": _array("Approval"),
+                "notes": _array("Note"),
+                "attachments": _array("Attachment"),
+                "orders": _array("Order"),
+                "follow_ups": _array("FollowUp"),
+            },
+            [
+                "stages",
+                "checklist",
+                "unmet_requirements",
+                "win_blockers",
+                "terminals",
+                "free_moves",
+            ],
+        ),
+        "description": "The deal page's extras: GET /deals/{deal_id} and PATCH only.",
+    },
+}
+
 SCHEMAS: dict[str, Any] = {
-    "Error": _obj({"error": STR, "message": STR, "field": STR}, ["error", "message"]),
+    "Error": _obj(
+        {
+            "error": STR,
+            "message": STR,
+            "field": {**STR, "description": "The bad field (400)"},
+            "current_version": {**INT, "description": "The record's version (409 conflict)"},
+        },
+        ["error", "message"],
+    ),
+    "RuleViolation": {
+        "allOf": [
+            ref("Error"),
+            _obj(
+                {
+                    "error": {"const": "rule_violation"},
+                    "unmet": {
+                        **STRS,
+                        "description": "Each unmet requirement, e.g. "
+                        "'Initial visit: customer.industry is empty'",
+                    },
+                }
+            ),
+        ]
+    },
     "Task": _obj(
         {
-            "task_id": STR,
+            "task_id": {**STR, "description": "follow-up-N for follow-up tasks"},
             "element_id": STR,
             "title": STR,
             "lane": NSTR,
-            "role": STR,
+            "role": {"enum": ["rep", "manager", "admin"]},
             "stage": NSTR,
             "subject_type": {"enum": ["lead", "deal"]},
             "subject_id": INT,
             "subject_name": STR,
             "owner": NSTR,
+            "kind": {"enum": ["task", "approval", "follow_up"]},
+            "assignee": {
+                **NSTR,
+                "description": "The user (or group:NAME for follow-ups) it is assigned to",
+            },
+            "due_on": {**NDATE, "description": "Follow-ups: the day it is due"},
+            "tip": STR,
+            "note_required": NOTE_REQUIRED,
         }
     ),
     "Lead": _obj(
@@ -99,7 +323,7 @@ SCHEMAS: dict[str, Any] = {
             "deal_id": NINT,
             "version": INT,
             "created_at": STR,
-            "tasks": {"type": "array", "items": ref("Task")},
+            "tasks": _array("Task"),
         }
     ),
     "Deal": _obj(
@@ -109,12 +333,21 @@ SCHEMAS: dict[str, Any] = {
             "customer": NSTR,
             "value": {"type": "number"},
             "currency": STR,
-            "status": {"enum": ["open", "won", "lost"]},
+            "status": DEAL_STATUS,
             "stage": NSTR,
             "stage_name": NSTR,
             "probability": INT,
             "owner": STR,
-            "process": STR,
+            "process": {**STR, "description": "Key and version, e.g. 'sales_process v1'"},
+            "process_key": STR,
+            "outcome_label": NSTR,
+            "expected_close_date": NDATE,
+            "fields": OBJ,
+            "stage_fields": {
+                "type": "object",
+                "description": "Stage fields by stage key",
+                "additionalProperties": OBJ,
+            },
             "lead_id": NINT,
             "reopened_from_id": NINT,
             "reopened_as_id": NINT,
@@ -122,9 +355,12 @@ SCHEMAS: dict[str, Any] = {
             "closed_at": NSTR,
             "version": INT,
             "created_at": STR,
-            "tasks": {"type": "array", "items": ref("Task")},
+            "tasks": _array("Task"),
+            "detail": ref("DealDetail"),
         }
     ),
+    **RECORDS,
+    **RULES,
     "HistoryEntry": _obj(
         {
             "at": STR,
@@ -134,7 +370,7 @@ SCHEMAS: dict[str, Any] = {
             "to_stage": NSTR,
             "from_status": NSTR,
             "to_status": NSTR,
-            "detail": {"type": "object"},
+            "detail": OBJ,
         }
     ),
     "Process": _obj(
@@ -143,23 +379,49 @@ SCHEMAS: dict[str, Any] = {
             "name": STR,
             "version": INT,
             "versions": INT,
-            "enabled": {"type": "boolean"},
+            "enabled": BOOL,
             "deployed_at": STR,
-            "stages": {"type": "array", "items": _obj({"key": STR, "name": STR, "order": INT})},
-            "messages": {"type": "array", "items": STR},
-            "lost_reasons": {"type": "array", "items": STR},
+            "stages": _array(_obj({"key": STR, "name": STR, "order": INT})),
+            "messages": STRS,
+            "lost_reasons": STRS,
             "in_use": INT,
         }
     ),
+    "DeployResult": _obj({"key": STR, "name": STR, "version": INT, "created": BOOL}),
     "Problem": _obj(
         {
             "file": STR,
             "element_id": NSTR,
             "line": NINT,
             "severity": {"enum": ["error", "warning"]},
+            "code": NSTR,
             "message": STR,
         }
     ),
+    "Notification": _obj(
+        {
+            "id": INT,
+            "kind": STR,
+            "message": STR,
+            "subject_type": STR,
+            "subject_id": INT,
+            "created_at": TIME,
+            "read_at": NTIME,
+        }
+    ),
+    "OutboxMessage": _obj(
+        {
+            "id": INT,
+            "channel": STR,
+            "recipient": STR,
+            "subject": STR,
+            "status": STR,
+            "attempts": INT,
+            "created_at": TIME,
+            "last_error": NSTR,
+        }
+    ),
+    "Group": _obj({"id": INT, "name": STR, "members": STRS}),
     "NewLead": _obj(
         {
             "name": STR,
@@ -178,69 +440,38 @@ SCHEMAS: dict[str, Any] = {
             "value": {"type": ["number", "string"]},
             "currency": STR,
             "owner": STR,
+            "process": {**STR, "description": "Process key (default sales_process)"},
+            "expected_close_date": DATE,
         },
         ["name"],
+    ),
+    "DealChanges": _obj(
+        {
+            "name": STR,
+            "customer": NSTR,
+            "value": {"type": ["number", "string"]},
+            "currency": STR,
+            "expected_close_date": NDATE,
+            "fields": {**FIELD_VALUES, "description": "Deal custom fields (deal.NAME)"},
+            "customer_fields": {
+                **FIELD_VALUES,
+                "description": "The customer's custom fields (customer.NAME)",
+            },
+            "stage_fields": {
+                "type": "object",
+                "description": "Stage fields by stage key: {stage: {name: value}}",
+                "additionalProperties": FIELD_VALUES,
+            },
+            **VERSIONED,
+        }
     ),
 }
 
 
-def _array(name: str) -> dict[str, Any]:
-    return {"type": "array", "items": ref(name)}
-
-
-def _paths() -> dict[str, Any]:
-    lead_id, deal_id = [path_id("lead_id")], [path_id("deal_id")]
+def _lead_paths() -> dict[str, Any]:
+    lead_id = [path_id("lead_id")]
     versioned = body(_obj(VERSIONED), required=False)
-    upload = {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": _obj(
-                    {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}}
-                )
-            },
-            "application/xml": {"schema": STR},
-        },
-    }
     return {
-        "/openapi.json": {
-            "get": op("This document", "openapi", ok({"type": "object"}), security=[])
-        },
-        "/me": {
-            "get": op(
-                "The user the token belongs to",
-                "me",
-                ok(_obj({"id": INT, "username": STR, "role": STR})) | errors(401),
-            )
-        },
-        "/processes": {
-            "get": op(
-                "List deployed processes", "listProcesses", ok(_array("Process")) | errors(401)
-            ),
-            "post": op(
-                "Deploy diagrams (admin); a changed diagram becomes a new version",
-                "deployProcess",
-                ok(_array("Process"), "Deployed", "201") | errors(400, 401, 403),
-                requestBody=upload,
-            ),
-        },
-        "/processes/lint": {
-            "post": op(
-                "Lint diagrams",
-                "lintDiagrams",
-                ok(_obj({"ok": {"type": "boolean"}, "problems": _array("Problem")}))
-                | errors(400, 401),
-                requestBody=upload,
-            )
-        },
-        "/processes/{key}": {
-            "get": op(
-                "One process",
-                "getProcess",
-                ok(ref("Process")) | errors(401, 404),
-                parameters=[path_id("key", "string")],
-            )
-        },
         "/leads": {
             "get": op(
                 "List visible leads",
@@ -314,38 +545,128 @@ def _paths() -> dict[str, Any]:
                 parameters=lead_id,
             )
         },
+    }
+
+
+def _deal_paths() -> dict[str, Any]:
+    deal_id = [path_id("deal_id")]
+    return {
         "/deals": {
             "get": op(
                 "List visible deals",
                 "listDeals",
                 ok(_array("Deal")) | errors(400, 401),
                 parameters=[
-                    query("status", {"enum": ["open", "won", "lost"]}),
+                    query("status", DEAL_STATUS),
                     query("stage", STR),
                     query("limit", INT),
                 ],
             ),
             "post": op(
-                "Start an opportunity directly",
+                "Start an opportunity directly (in sales_process or the named process)",
                 "createDeal",
-                ok(ref("Deal"), "Created", "201") | errors(400, 401, 403),
+                ok(ref("Deal"), "Created", "201") | errors(400, 401, 403, 404),
                 requestBody=body(ref("NewDeal")),
             ),
         },
         "/deals/{deal_id}": {
             "get": op(
-                "One deal", "getDeal", ok(ref("Deal")) | errors(401, 403, 404), parameters=deal_id
+                "One deal, with `detail` (stages, checklist, requirements, records)",
+                "getDeal",
+                ok(ref("Deal")) | errors(401, 403, 404),
+                parameters=deal_id,
+            ),
+            "patch": op(
+                "Change the deal's fields, its customer's fields and its stage fields",
+                "updateDeal",
+                ok(ref("Deal")) | errors(400, 401, 403, 404, 409),
+                parameters=deal_id,
+                requestBody=body(ref("DealChanges")),
+            ),
+        },
+        "/deals/{deal_id}/move": {
+            "post": op(
+                "Move the deal to another stage (processes with free moves); forward moves "
+                "need the requirements of the stage left and of every non-optional stage passed",
+                "moveDeal",
+                ok(ref("Deal")) | errors(400, 401, 403, 404, 409, 422),
+                parameters=deal_id,
+                requestBody=body(_obj({"stage": STR, **VERSIONED}, ["stage"])),
+            )
+        },
+        "/deals/{deal_id}/contacts": {
+            "post": op(
+                "Add a contact person to the deal's customer",
+                "addContact",
+                ok(ref("Contact"), "Created", "201") | errors(400, 401, 403, 404, 409),
+                parameters=deal_id,
+                requestBody=body(
+                    _obj({"name": STR, "email": STR, "phone": STR, "title": STR}, ["name"])
+                ),
+            )
+        },
+        "/deals/{deal_id}/notes": {
+            "post": op(
+                "Add a note, with files uploaded before (attachment_ids)",
+                "addNote",
+                ok(ref("Note"), "Created", "201") | errors(400, 401, 403, 404),
+                parameters=deal_id,
+                requestBody=body(_obj({"text": STR, "attachment_ids": INTS}, ["text"])),
+            )
+        },
+        "/deals/{deal_id}/attachments": {
+            "post": op(
+                "Upload a file to the deal (pdf, images, text, csv, office documents; "
+                "never HTML or SVG; at most the configured size)",
+                "uploadAttachment",
+                ok(ref("Attachment"), "Created", "201") | errors(400, 401, 403, 404, 413),
+                parameters=deal_id,
+                requestBody={
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": _obj(
+                                {"file": {"type": "string", "format": "binary"}}, ["file"]
+                            )
+                        }
+                    },
+                },
+            )
+        },
+        "/deals/{deal_id}/orders": {
+            "post": op(
+                "Create an order (where the process allows: orders_from_stage)",
+                "createOrder",
+                ok(ref("Order"), "Created", "201") | errors(400, 401, 403, 404, 422),
+                parameters=deal_id,
+                requestBody=body(
+                    _obj(
+                        {
+                            "amount": {
+                                "type": ["number", "string"],
+                                "description": "Default: the deal's value",
+                            },
+                            "currency": {**STR, "description": "Default: the deal's currency"},
+                        }
+                    ),
+                    required=False,
+                ),
             )
         },
         "/deals/{deal_id}/close": {
             "post": op(
-                "Close as won or lost (lost needs a listed reason)",
+                "Close as won, lost or invalid (lost needs a reason from the process's list; "
+                "won needs the obligatory activities and, where required, an order)",
                 "closeDeal",
-                ok(ref("Deal")) | errors(400, 401, 403, 404, 409),
+                ok(ref("Deal")) | errors(400, 401, 403, 404, 409, 422),
                 parameters=deal_id,
                 requestBody=body(
                     _obj(
-                        {"outcome": {"enum": ["won", "lost"]}, "reason": STR, **VERSIONED},
+                        {
+                            "outcome": {"enum": ["won", "lost", "invalid"]},
+                            "reason": STR,
+                            **VERSIONED,
+                        },
                         ["outcome"],
                     )
                 ),
@@ -367,23 +688,174 @@ def _paths() -> dict[str, Any]:
                 parameters=deal_id,
             )
         },
+        "/attachments/{attachment_id}": {
+            "get": op(
+                "Download a file, always as an attachment (octet-stream, nosniff, CSP sandbox)",
+                "downloadAttachment",
+                {
+                    "200": {
+                        "description": "The file's bytes",
+                        "headers": {
+                            "Content-Disposition": {
+                                "description": "attachment; filename*=UTF-8''NAME",
+                                "schema": STR,
+                            }
+                        },
+                        "content": {
+                            "application/octet-stream": {
+                                "schema": {"type": "string", "format": "binary"}
+                            }
+                        },
+                    }
+                }
+                | errors(401, 403, 404),
+                parameters=[path_id("attachment_id")],
+            )
+        },
+    }
+
+
+def _work_paths() -> dict[str, Any]:
+    return {
         "/tasks": {
             "get": op(
-                "Ready tasks on visible leads and deals",
+                "Ready tasks on visible leads and deals, assigned tasks, then open follow-ups",
                 "listTasks",
                 ok(_array("Task")) | errors(400, 401),
-                parameters=[query("role", {"enum": ["rep", "manager"]})],
+                parameters=[query("role", {"enum": ["rep", "manager", "admin"]})],
             )
         },
         "/tasks/{task_id}/complete": {
             "post": op(
-                "Complete a ready task with form data",
+                "Complete a ready task or a follow-up (task_id follow-up-N)",
                 "completeTask",
-                ok(ref("Task")) | errors(400, 401, 403, 404, 409),
+                ok(ref("Task")) | errors(400, 401, 403, 404, 409, 422),
                 parameters=[path_id("task_id", "string")],
-                requestBody=body(_obj({"data": {"type": "object"}, **VERSIONED}), required=False),
+                requestBody=body(
+                    _obj(
+                        {
+                            "data": {
+                                **OBJ,
+                                "description": "Form data; approval tasks take "
+                                "{decision: approve|reject, comment} (a reject needs a comment)",
+                            },
+                            "note": {
+                                **STR,
+                                "description": "Needed where the task's note_required says",
+                            },
+                            "attachment_ids": {
+                                **INTS,
+                                "description": "Files uploaded to the deal before, for the note",
+                            },
+                            **VERSIONED,
+                        }
+                    ),
+                    required=False,
+                ),
             )
         },
+        "/notifications": {
+            "get": op(
+                "Your notifications, newest first, with the unread count",
+                "listNotifications",
+                ok(
+                    _obj(
+                        {"unread": INT, "notifications": _array("Notification")},
+                        ["unread", "notifications"],
+                    )
+                )
+                | errors(400, 401),
+                parameters=[
+                    query("unread", {"enum": ["1", "true", "yes"]}, "Only unread ones"),
+                    query("limit", INT),
+                ],
+            )
+        },
+        "/notifications/read": {
+            "post": op(
+                "Mark your notifications read (all of them without ids)",
+                "markNotificationsRead",
+                ok(_obj({"marked": INT}, ["marked"])) | errors(400, 401),
+                requestBody=body(_obj({"ids": INTS}), required=False),
+            )
+        },
+        "/outbox": {
+            "get": op(
+                "Mail waiting to be delivered, or delivered (admin)",
+                "listOutbox",
+                ok(_array("OutboxMessage")) | errors(401, 403),
+                parameters=[query("status", STR)],
+            )
+        },
+        "/groups": {
+            "get": op("Groups and their members", "listGroups", ok(_array("Group")) | errors(401))
+        },
+    }
+
+
+def _paths() -> dict[str, Any]:
+    upload = {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": _obj(
+                    {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}}
+                )
+            },
+            "application/xml": {"schema": STR},
+        },
+    }
+    return {
+        "/openapi.json": {
+            "get": op("This document", "openapi", ok({"type": "object"}), security=[])
+        },
+        "/me": {
+            "get": op(
+                "The user the token belongs to",
+                "me",
+                ok(_obj({"id": INT, "username": STR, "role": STR})) | errors(401),
+            )
+        },
+        "/processes": {
+            "get": op(
+                "List deployed processes", "listProcesses", ok(_array("Process")) | errors(401)
+            ),
+            "post": op(
+                "Deploy diagrams (admin); a changed diagram becomes a new version",
+                "deployProcess",
+                ok(_array("DeployResult"), "Deployed", "201") | errors(400, 401, 403),
+                requestBody=upload,
+            ),
+        },
+        "/processes/lint": {
+            "post": op(
+                "Lint diagrams",
+                "lintDiagrams",
+                ok(
+                    _obj(
+                        {
+                            "ok": BOOL,
+                            "problems": _array("Problem"),
+                            "errors": INT,
+                            "warnings": INT,
+                        }
+                    )
+                )
+                | errors(400, 401),
+                requestBody=upload,
+            )
+        },
+        "/processes/{key}": {
+            "get": op(
+                "One process",
+                "getProcess",
+                ok(ref("Process")) | errors(401, 404),
+                parameters=[path_id("key", "string")],
+            )
+        },
+        **_lead_paths(),
+        **_deal_paths(),
+        **_work_paths(),
     }
 
 

@@ -253,14 +253,14 @@ async function main(files) {
     return 2;
   }
 
-  const linter = createLinter();
-
   let failed = false;
 
   for (const file of files) {
     let problems = 0;
 
-    await checkFile(file, linter, (id, message) => {
+    // One linter per file: some bpmnlint rules keep state inside the linter
+    // (no-duplicate-sequence-flows), which must not leak from one file to the next.
+    await checkFile(file, createLinter(), (id, message) => {
       problems++;
       console.log(`${file}: ${id}: ${message}`);
     });

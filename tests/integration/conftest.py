@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealView
-from bpmn_sales.services import deals, worklist
+from bpmn_sales.services import deals
 
 
 class Flow:
@@ -23,20 +24,20 @@ class Flow:
         return deals.get_deal(self.ctx, actor or self.team.admin, deal_id)
 
     def complete_stage(self, deal_id: int, rep: Actor | None = None) -> DealView:
-        """Complete every ready task of the deal: rep tasks as the owner, manager ones as mia."""
-        rep = rep or self.team.rob
-        tasks = self.deal(deal_id).tasks
-        assert tasks, f"deal {deal_id} has no ready task"
-        for task in tasks:
-            actor = self.team.mia if task.role == "manager" else rep
-            worklist.complete_task(self.ctx, actor, task.task_id)
+        """Meet the current stage's rules and complete it: the owner's activities, mia's
+        approval."""
+        helpers.complete_stage(self.ctx, rep or self.team.rob, self.team.mia, deal_id)
         return self.deal(deal_id)
 
     def develop(self, deal_id: int, rep: Actor | None = None) -> DealView:
-        view = self.deal(deal_id)
-        while view.tasks:
-            view = self.complete_stage(deal_id, rep)
-        return view
+        """Every pre-sale stage: the deal then waits to be closed."""
+        helpers.develop(self.ctx, rep or self.team.rob, self.team.mia, deal_id)
+        return self.deal(deal_id)
+
+    def ready_to_win(self, deal_id: int, rep: Actor | None = None) -> DealView:
+        """Every pre-sale stage and an order: the win rules are met."""
+        helpers.ready_to_win(self.ctx, rep or self.team.rob, self.team.mia, deal_id)
+        return self.deal(deal_id)
 
     def row(self, table: str, row_id: int) -> tuple[Any, ...]:
         with self.ctx.db.connect() as conn:

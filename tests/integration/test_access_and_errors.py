@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from bpmn_sales.services import deals, leads, worklist
@@ -88,7 +89,7 @@ def test_manager_can_act_on_reports_records(
     assert qualified.deal_id is not None
     new_deal = deals.get_deal(ctx, team.rob, qualified.deal_id)
     assert new_deal.owner == "rob"
-    worklist.complete_task(ctx, team.mia, records["sara_deal"].tasks[0].task_id)
+    helpers.complete(ctx, team.mia, records["sara_deal"].id, "Meet the customer")
     closed = deals.close_deal(ctx, team.mia, records["sara_deal"].id, "lost", "No decision")
     assert closed.status == "lost"
     history = deals.deal_history(ctx, team.sara, records["sara_deal"].id)
@@ -121,36 +122,48 @@ def test_lists_only_show_visible_records(ctx: Context, team: Any, records: dict[
     }
     # filters
     assert deals.list_deals(ctx, team.rob, status="won") == []
-    assert [d.id for d in deals.list_deals(ctx, team.rob, stage="needs_analysis")] == [
+    assert [d.id for d in deals.list_deals(ctx, team.rob, stage="initial_visit")] == [
         records["rob_deal"].id
     ]
+    assert deals.list_deals(ctx, team.rob, stage="needs_analysis") == []
     assert worklist.list_tasks(ctx, team.rob, role="manager") == []
     with pytest.raises(InvalidInput):
         deals.list_deals(ctx, team.rob, status="closed")
     with pytest.raises(InvalidInput):
         leads.list_leads(ctx, team.rob, status="open")
+    # tasks only an admin may complete have their own role now
+    assert worklist.list_tasks(ctx, team.rob, role="admin") == []
     with pytest.raises(InvalidInput):
-        worklist.list_tasks(ctx, team.rob, role="admin")
+        worklist.list_tasks(ctx, team.rob, role="boss")
 
 
 def test_manager_task_needs_a_manager(ctx: Context, team: Any, flow: Any) -> None:
-    deal = deals.create_deal(ctx, team.rob, "Proposal", value="10")
-    view = flow.complete_stage(deal.id)
-    review = next(t for t in view.tasks if t.title == "Review proposal")
-    assert review.role == "manager"
+    """Approving the solution design is for the owner's direct manager (or an admin)."""
+    deal = deals.create_deal(ctx, team.rob, "Proposal", "Acme", "10")
+    helpers.walk_to(ctx, team.rob, team.mia, deal.id, "solution_design")
+    view = helpers.solution_design(ctx, team.rob, deal.id)
+    (review,) = view.tasks
+    assert (review.title, review.role, review.kind) == ("Approve solution", "manager", "approval")
+    assert review.assignee == "mia"
     before = flow.row("deals", deal.id)
-    with pytest.raises(Forbidden):
-        worklist.complete_task(ctx, team.rob, review.task_id)
+    with pytest.raises(Forbidden) as refused:
+        worklist.complete_task(ctx, team.rob, review.task_id, {"decision": "approve"})
+    assert "direct manager (mia)" in refused.value.message
     assert flow.row("deals", deal.id) == before
-    done = worklist.complete_task(ctx, team.mia, review.task_id)
-    assert done.title == "Review proposal"
+    done = worklist.complete_task(
+        ctx, team.mia, review.task_id, {"decision": "approve", "comment": "Fine"}
+    )
+    assert done.title == "Approve solution"
     after = deals.get_deal(ctx, team.rob, deal.id)
-    assert [t.title for t in after.tasks] == ["Prepare proposal"]
+    assert after.stage == "quote_and_bid"
+    assert sorted(t.title for t in after.tasks) == ["Negotiate terms", "Send quote"]
     # an admin may do a manager task too
-    other = deals.create_deal(ctx, team.sara, "Other", value="1")
-    view = flow.complete_stage(other.id, team.sara)
+    other = deals.create_deal(ctx, team.sara, "Other", "Initech", "1")
+    helpers.walk_to(ctx, team.sara, team.mia, other.id, "solution_design")
+    view = helpers.solution_design(ctx, team.sara, other.id)
     review = next(t for t in view.tasks if t.role == "manager")
-    worklist.complete_task(ctx, team.admin, review.task_id)
+    worklist.complete_task(ctx, team.admin, review.task_id, {"decision": "approve"})
+    assert deals.get_deal(ctx, team.sara, other.id).stage == "quote_and_bid"
 
 
 def test_unknown_records_are_not_found(ctx: Context, team: Any) -> None:
@@ -173,7 +186,7 @@ def test_unknown_records_are_not_found(ctx: Context, team: Any) -> None:
 
 def test_completed_task_is_no_longer_found(ctx: Context, team: Any) -> None:
     deal = deals.create_deal(ctx, team.rob, "Once", value="1")
-    task = deal.tasks[0]
+    task = helpers.ready_task(ctx, team.rob, deal.id, "Meet the customer")
     worklist.complete_task(ctx, team.rob, task.task_id)
     version = deals.get_deal(ctx, team.rob, deal.id).version
     with pytest.raises(NotFound):
@@ -199,11 +212,12 @@ def test_impossible_transitions_are_invalid_state(ctx: Context, team: Any, flow:
     with pytest.raises(InvalidState):
         leads.renew_lead(ctx, team.rob, new_lead.id)
 
-    deal = deals.create_deal(ctx, team.rob, "Deal", value="1")
-    deals.close_deal(ctx, team.rob, deal.id, "won")
+    deal = deals.create_deal(ctx, team.rob, "Deal", "Acme", "1")
+    helpers.walk_to_won(ctx, team.rob, team.mia, deal.id)
+    # a won deal runs on in its post-sale stages, but it cannot be closed again
     closed_row = flow.row("deals", deal.id)
     history = flow.history_count("deal", deal.id)
-    for outcome, reason in (("won", None), ("lost", "Other")):
+    for outcome, reason in (("won", None), ("lost", "Other"), ("invalid", None)):
         with pytest.raises(InvalidState):
             deals.close_deal(ctx, team.rob, deal.id, outcome, reason)
     assert flow.row("deals", deal.id) == closed_row

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Conflict
 from bpmn_sales.persistence.models import Deal, Lead
@@ -33,6 +34,7 @@ def test_stale_expected_version_on_close(
     ctx: Context, other: Context, team: Any, flow: Any
 ) -> None:
     deal = deals.create_deal(ctx, team.rob, "Race", value="10")
+    flow.ready_to_win(deal.id)
     first = deals.get_deal(ctx, team.rob, deal.id)
     second = deals.get_deal(other, team.mia, deal.id)
     assert first.version == second.version
@@ -51,21 +53,25 @@ def test_stale_expected_version_on_task_completion(
     ctx: Context, other: Context, team: Any, flow: Any
 ) -> None:
     deal = deals.create_deal(ctx, team.rob, "Race", value="10")
+    helpers.prepare_initial_visit(ctx, team.rob, deal.id)
     seen_first = deals.get_deal(ctx, team.rob, deal.id)
     seen_second = deals.get_deal(other, team.rob, deal.id)
-    task_a, task_b = seen_first.tasks
+    task_b, task_a = seen_first.tasks  # "Identify decision makers", "Meet the customer"
+    assert (task_a.title, task_b.title) == ("Meet the customer", "Identify decision makers")
     worklist.complete_task(ctx, team.rob, task_a.task_id, expected_version=seen_first.version)
     before = snapshot(flow, deal.id)
     with pytest.raises(Conflict):
         worklist.complete_task(
-            other, team.rob, task_b.task_id, expected_version=seen_second.version
+            other, team.rob, task_b.task_id, expected_version=seen_second.version, note="Kim"
         )
     assert snapshot(flow, deal.id) == before
     # task b is still ready, and completes with the current version
     current = deals.get_deal(other, team.rob, deal.id)
     assert [t.task_id for t in current.tasks] == [task_b.task_id]
-    worklist.complete_task(other, team.rob, task_b.task_id, expected_version=current.version)
-    assert deals.get_deal(ctx, team.rob, deal.id).stage == "proposal"
+    worklist.complete_task(
+        other, team.rob, task_b.task_id, expected_version=current.version, note="Kim"
+    )
+    assert deals.get_deal(ctx, team.rob, deal.id).stage == "needs_analysis"
 
 
 def test_stale_expected_version_on_lead(ctx: Context, other: Context, team: Any) -> None:
@@ -113,9 +119,13 @@ def test_version_column_race_on_commit(ctx: Context, other: Context, team: Any) 
 def test_race_inside_a_use_case_without_expected_version(
     ctx: Context, other: Context, team: Any, flow: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """rob completes task a; while his use case runs, sara's manager completes task b."""
-    deal = deals.create_deal(ctx, team.rob, "Race", value="10")
-    task_a, task_b = deals.get_deal(ctx, team.rob, deal.id).tasks
+    """rob completes task a; while his use case runs, his manager completes task b."""
+    created = deals.create_deal(ctx, team.rob, "Race", value="10")
+    helpers.prepare_initial_visit(ctx, team.rob, created.id)
+    deal = deals.get_deal(ctx, team.rob, created.id)
+    task_a, task_b = deal.tasks  # "Identify decision makers", "Meet the customer"
+    assert (task_a.title, task_b.title) == ("Identify decision makers", "Meet the customer")
+    history_before = len(deals.deal_history(ctx, team.rob, deal.id))
     real_restore = common.restore
     raced: list[Any] = []
 
@@ -127,7 +137,7 @@ def test_race_inside_a_use_case_without_expected_version(
 
     monkeypatch.setattr(common, "restore", restore_then_race)
     with pytest.raises(Conflict):
-        worklist.complete_task(ctx, team.rob, task_a.task_id)
+        worklist.complete_task(ctx, team.rob, task_a.task_id, note="Kim decides")
     assert raced, "the concurrent write did not happen"
     monkeypatch.undo()
 
@@ -136,20 +146,22 @@ def test_race_inside_a_use_case_without_expected_version(
     assert view.version == deal.version + 1
     assert [t.task_id for t in view.tasks] == [task_a.task_id]
     history = deals.deal_history(ctx, team.rob, deal.id)
-    assert [(h.action, h.detail.get("task"), h.actor) for h in history] == [
-        ("created", None, "rob"),
+    assert [(h.action, h.detail.get("task"), h.actor) for h in history[history_before:]] == [
         ("task_completed", task_b.title, "mia"),
     ]
     assert flow.count("work_items", subject_type="deal", subject_id=deal.id) == 1
+    assert flow.count("notes") == 0  # nor the loser's note
     # retrying succeeds against the new version
-    worklist.complete_task(ctx, team.rob, task_a.task_id)
-    assert deals.get_deal(ctx, team.rob, deal.id).stage == "proposal"
+    worklist.complete_task(ctx, team.rob, task_a.task_id, note="Kim decides")
+    assert deals.get_deal(ctx, team.rob, deal.id).stage == "needs_analysis"
 
 
 def test_race_on_close_without_expected_version(
     ctx: Context, other: Context, team: Any, flow: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     deal = deals.create_deal(ctx, team.rob, "Race", value="10")
+    flow.ready_to_win(deal.id)
+    history_before = len(deals.deal_history(ctx, team.rob, deal.id))
     real_restore = common.restore
     raced: list[Any] = []
 
@@ -166,8 +178,10 @@ def test_race_on_close_without_expected_version(
     assert raced
     view = deals.get_deal(ctx, team.rob, deal.id)
     assert (view.status, view.lost_reason) == ("won", None)
-    actions = [(h.action, h.to_status) for h in deals.deal_history(ctx, team.rob, deal.id)]
-    assert actions == [("created", "open"), ("closed", "won")]
+    history = deals.deal_history(ctx, team.rob, deal.id)
+    assert [(h.action, h.to_status, h.actor) for h in history[history_before:]] == [
+        ("closed", "won", "mia")
+    ]
 
 
 def test_race_on_lead_review_without_expected_version(

@@ -16,6 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DIAGRAMS_DIR = REPO_ROOT / "tests" / "diagrams"
 CHECK_SCRIPT = DIAGRAMS_DIR / "check.mjs"
 BPMN_DIR = REPO_ROOT / "bpmn"
+RULES_DIR = REPO_ROOT / "tests" / "data" / "rules"
 
 INSTALL_HINT = "run `npm ci --prefix tests/diagrams` (from the repository root) first"
 
@@ -51,9 +52,14 @@ def _describe(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_bpmn_diagrams_pass_moddle_roundtrip_and_bpmnlint() -> None:
-    diagrams = sorted(p.relative_to(REPO_ROOT).as_posix() for p in BPMN_DIR.glob("*.bpmn"))
+    diagrams = sorted(
+        p.relative_to(REPO_ROOT).as_posix()
+        for p in [*BPMN_DIR.glob("*.bpmn"), *RULES_DIR.glob("*.bpmn")]
+    )
     assert "bpmn/lead_qualification.bpmn" in diagrams
     assert "bpmn/sales_process.bpmn" in diagrams
+    assert "bpmn/openfire_pipeline.bpmn" in diagrams
+    assert "tests/data/rules/approval.bpmn" in diagrams
 
     result = _run_check(*diagrams)
 

@@ -11,6 +11,7 @@ from bpmn_sales.context import BUNDLED_DIAGRAMS, Context
 from bpmn_sales.errors import Forbidden
 from bpmn_sales.persistence.models import Deal
 from bpmn_sales.services import common, deals, leads, processes, worklist
+from helpers import solution_design, walk_to
 
 SALES = BUNDLED_DIAGRAMS / "sales_process.bpmn"
 
@@ -25,16 +26,17 @@ def sales_version_count(flow: Any) -> int:
 
 
 def test_deploying_the_same_diagram_keeps_version_1(ctx: Context, team: Any, flow: Any) -> None:
-    assert flow.count("process_versions") == 2
+    assert flow.count("process_versions") == 3
     results = processes.deploy_process(ctx, team.admin, {SALES.name: SALES.read_bytes()})
     assert [(r.key, r.version, r.created) for r in results] == [("sales_process", 1, False)]
     again = processes.deploy_bundled(ctx)
     assert sorted((r.key, r.version, r.created) for r in again) == [
         ("lead_qualification", 1, False),
+        ("openfire_pipeline", 1, False),
         ("sales_process", 1, False),
     ]
-    assert flow.count("process_versions") == 2
-    assert flow.count("processes") == 2
+    assert flow.count("process_versions") == 3
+    assert flow.count("processes") == 3
     assert processes.get_process(ctx, "sales_process").versions == 1
 
 
@@ -46,8 +48,8 @@ def test_changed_diagram_becomes_v2_and_old_deals_stay_on_v1(
     old_pv = flow.scalar("SELECT process_version_id FROM deals WHERE id = :i", i=old.id)
 
     xml = SALES.read_text(encoding="utf-8")
-    assert 'name="Prepare proposal"' in xml
-    changed = xml.replace('name="Prepare proposal"', 'name="Write the proposal"')
+    assert xml.count('name="Analyse needs"') == 1
+    changed = xml.replace('name="Analyse needs"', 'name="Analyse the needs"')
     results = processes.deploy_process(ctx, team.admin, {SALES.name: changed.encode()})
     assert [(r.key, r.version, r.created) for r in results] == [("sales_process", 2, True)]
     assert sales_version_count(flow) == 2
@@ -61,8 +63,8 @@ def test_changed_diagram_becomes_v2_and_old_deals_stay_on_v1(
     still = deals.get_deal(ctx, team.rob, old.id)
     assert still.process == "sales_process v1"
     assert flow.scalar("SELECT process_version_id FROM deals WHERE id = :i", i=old.id) == old_pv
-    assert sorted(t.title for t in still.tasks) == ["Prepare proposal", "Review proposal"]
-    flow.develop(old.id)
+    assert sorted(t.title for t in still.tasks) == ["Analyse needs", "Qualify budget"]
+    flow.ready_to_win(old.id)
     assert deals.close_deal(ctx, team.rob, old.id, "won").status == "won"
     assert deals.get_deal(ctx, team.rob, old.id).process == "sales_process v1"
 
@@ -70,14 +72,16 @@ def test_changed_diagram_becomes_v2_and_old_deals_stay_on_v1(
     new = deals.create_deal(ctx, team.rob, "New deal")
     assert new.process == "sales_process v2"
     assert flow.scalar("SELECT process_version_id FROM deals WHERE id = :i", i=new.id) != old_pv
-    proposal = flow.complete_stage(new.id)
-    assert sorted(t.title for t in proposal.tasks) == ["Review proposal", "Write the proposal"]
+    needs = flow.complete_stage(new.id)
+    assert sorted(t.title for t in needs.tasks) == ["Analyse the needs", "Qualify budget"]
     # v1 and v2 are both in use
     assert processes.get_process(ctx, "sales_process").in_use == 2
 
 
 def test_only_admin_may_deploy(ctx: Context, team: Any, flow: Any) -> None:
-    xml = SALES.read_text(encoding="utf-8").replace("Prepare proposal", "Draft proposal")
+    xml = SALES.read_text(encoding="utf-8")
+    assert "Qualify budget" in xml
+    xml = xml.replace("Qualify budget", "Check the budget")
     for who in (team.mia, team.rob, team.olga):
         with pytest.raises(Forbidden):
             processes.deploy_process(ctx, who, {SALES.name: xml.encode()})
@@ -114,9 +118,8 @@ def test_deal_state_does_not_contain_the_spec(ctx: Context, team: Any, flow: Any
 
 
 def test_work_items_match_ready_tasks(ctx: Context, team: Any, flow: Any) -> None:
-    deal = deals.create_deal(ctx, team.sara, "Projection", value="1")
+    deal = deals.create_deal(ctx, team.sara, "Projection", "Initech", "1")
     lead = leads.create_lead(ctx, team.sara, "Lead")
-    flow.complete_stage(deal.id, team.sara)  # now in Proposal: a rep and a manager task
 
     def stored(kind: str, subject_id: int) -> set[tuple[Any, ...]]:
         with ctx.db.connect() as conn:
@@ -129,33 +132,51 @@ def test_work_items_match_ready_tasks(ctx: Context, team: Any, flow: Any) -> Non
             ).all()
         return {tuple(r) for r in rows}
 
-    with ctx.uow() as store:
-        row = store.get(Deal, deal.id, "deal")
-        ready = common.restore(ctx, store, row).snapshot().ready
-        owner = row.owner_id
-    expected = {
-        (
-            i.task_id,
-            i.element_id,
-            i.title,
-            i.lane,
-            i.role,
-            i.stage.key if i.stage else None,
-            owner,
-        )
-        for i in ready
-    }
+    def ready() -> set[tuple[Any, ...]]:
+        with ctx.uow() as store:
+            row = store.get(Deal, deal.id, "deal")
+            items = common.restore(ctx, store, row).snapshot().ready
+            owner = row.owner_id
+        return {
+            (
+                i.task_id,
+                i.element_id,
+                i.title,
+                i.lane,
+                i.role,
+                i.stage.key if i.stage else None,
+                owner,
+            )
+            for i in items
+        }
+
+    # two rep activities of the initial visit
+    expected = ready()
     assert stored("deal", deal.id) == expected
     assert {(e[1], e[3], e[4], e[5]) for e in expected} == {
-        ("Activity_PrepareProposal", "Sales rep", "rep", "proposal"),
-        ("Activity_ReviewProposal", "Sales rep", "manager", "proposal"),
+        ("Activity_MeetCustomer", "Sales rep", "rep", "initial_visit"),
+        ("Activity_IdentifyDecisionMakers", "Sales rep", "rep", "initial_visit"),
     }
+    # later, the manager's approval of the solution design
+    walk_to(ctx, team.sara, team.mia, deal.id, "solution_design")
+    solution_design(ctx, team.sara, deal.id)
+    expected = ready()
+    assert stored("deal", deal.id) == expected
+    assert {(e[1], e[3], e[4], e[5]) for e in expected} == {
+        ("Activity_ApproveSolution", "Sales rep", "manager", "solution_design"),
+    }
+    # a task only one person may complete is assigned to them
+    assignee = flow.scalar(
+        "SELECT assignee_id FROM work_items WHERE subject_type = 'deal' AND subject_id = :i",
+        i=deal.id,
+    )
+    assert assignee == team.mia.id
     assert {(e[1], e[3], e[4], e[5]) for e in stored("lead", lead.id)} == {
         ("Activity_ReviewLead", "Sales rep", "rep", None)
     }
     # the task list reads the projection, with the role filter
     manager_tasks = worklist.list_tasks(ctx, team.mia, role="manager")
-    assert [(t.title, t.subject_id) for t in manager_tasks] == [("Review proposal", deal.id)]
+    assert [(t.title, t.subject_id) for t in manager_tasks] == [("Approve solution", deal.id)]
 
     # closing removes the projection; the lead's review goes when it is qualified
     deals.close_deal(ctx, team.sara, deal.id, "lost", "Other")

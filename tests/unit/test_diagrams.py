@@ -9,7 +9,8 @@ from xml.sax.saxutils import escape
 import pytest
 
 from bpmn_sales.engine import ProcessEngine
-from bpmn_sales.engine.diagrams import DiagramCompiler, Problem
+from bpmn_sales.engine.diagrams import DiagramCompiler
+from bpmn_sales.engine.problems import Problem
 from bpmn_sales.errors import DiagramError, UnsafeExpression
 from bpmn_sales.tasks import SERVICE_TASKS
 
@@ -79,10 +80,10 @@ def with_script_task(script: str) -> str:
 
 def test_bundled_diagrams_lint_clean(engine: ProcessEngine) -> None:
     files = {p.name: p.read_bytes() for p in BPMN.glob("*.bpmn")}
-    assert len(files) == 2
+    assert len(files) == 3
     assert engine.lint(files) == []
     keys = sorted(c.key for c in engine.compile(files))
-    assert keys == ["lead_qualification", "sales_process"]
+    assert keys == ["lead_qualification", "openfire_pipeline", "sales_process"]
 
 
 def test_problem_formats_location() -> None:
@@ -93,6 +94,7 @@ def test_problem_formats_location() -> None:
         "element_id": "Flow_1",
         "line": 12,
         "severity": "error",
+        "code": "diagram_error",
         "message": "bad thing",
     }
 
@@ -198,7 +200,7 @@ def test_a_safe_script_task_really_runs(engine: ProcessEngine) -> None:
     instance = engine.start(key, lambda: process.spec_json, {})
     snap = instance.snapshot()
     assert snap.data["reached"] == "yes"
-    assert snap.stage is not None and snap.stage.key == "needs_analysis"
+    assert snap.stage is not None and snap.stage.key == "initial_visit"
 
 
 # --------------------------------------------------------------------------------------------

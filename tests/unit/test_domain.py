@@ -1,4 +1,4 @@
-"""Domain rules: money, e-mail, currency, probability, access policy."""
+"""Domain rules: money, e-mail, currency, win probability, access policy, who may complete."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 from bpmn_sales.domain.model import Actor, Role, currency, money, optional_email
-from bpmn_sales.domain.policy import can_access, require_role_for_task
-from bpmn_sales.domain.probability import probability
+from bpmn_sales.domain.policy import can_access, require_access
+from bpmn_sales.domain.rules import ActivityRule, ProcessRules, StageRule, TerminalRule
 from bpmn_sales.errors import Forbidden, InvalidInput
+from bpmn_sales.tasks.completion import Party, refusal
+from bpmn_sales.tasks.weights import whole_percent, win_probability
 
 # --------------------------------------------------------------------------------------------
 # money
@@ -131,26 +133,175 @@ def test_currency_refuses(value: Any) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# probability
+# win probability: stage win rates moved by activity weights (docs: "Win probability")
 # --------------------------------------------------------------------------------------------
 
 
+def activity(element_id: str, stage: str, weight: float) -> ActivityRule:
+    return ActivityRule(element_id, element_id.removeprefix("Activity_"), stage, weight=weight)
+
+
+def stage(
+    key: str, order: int, rate: float | None, *activities: ActivityRule, phase: str = "pre_sale"
+) -> StageRule:
+    return StageRule(
+        key, key, f"Stage_{key}", order, win_rate=rate, phase=phase, activities=activities
+    )
+
+
+def sales_rules(
+    rates: tuple[float | None, ...] = (10, 30, 50, 80), won: float = 100
+) -> ProcessRules:
+    """The rules of the bundled sales process (same stages, rates and weights), by hand."""
+    return ProcessRules(
+        stages=(
+            stage(
+                "initial_visit",
+                1,
+                rates[0],
+                activity("Activity_MeetCustomer", "initial_visit", 2),
+                activity("Activity_IdentifyDecisionMakers", "initial_visit", 1),
+            ),
+            stage(
+                "needs_analysis",
+                2,
+                rates[1],
+                activity("Activity_AnalyseNeeds", "needs_analysis", 2),
+                activity("Activity_QualifyBudget", "needs_analysis", 1),
+            ),
+            stage(
+                "solution_design",
+                3,
+                rates[2],
+                activity("Activity_DesignSolution", "solution_design", 2),
+                activity("Activity_PresentSolution", "solution_design", 1),
+                activity("Activity_ApproveSolution", "solution_design", 0),
+                activity("Activity_ReviseSolution", "solution_design", 0),
+            ),
+            stage(
+                "quote_and_bid",
+                4,
+                rates[3],
+                activity("Activity_SendQuote", "quote_and_bid", 1),
+                activity("Activity_NegotiateTerms", "quote_and_bid", 2),
+            ),
+            stage(
+                "installation",
+                5,
+                None,
+                activity("Activity_Install", "installation", 1),
+                phase="post_sale",
+            ),
+        ),
+        terminals=(
+            TerminalRule("Event_DealWon", "won", "Won", won),
+            TerminalRule("Event_DealLost", "lost", "Lost", 0),
+        ),
+    )
+
+
+INITIAL_VISIT = ["Activity_MeetCustomer", "Activity_IdentifyDecisionMakers"]
+
+
 @pytest.mark.parametrize(
-    ("done", "total", "expected"),
+    ("stage_key", "done", "expected"),
     [
-        (0, 0, 0),
-        (3, 0, 0),
-        (0, -1, 0),
-        (0, 6, 0),
-        (1, 6, 17),
-        (3, 6, 50),
-        (2, 3, 67),
-        (6, 6, 100),
-        (9, 6, 100),
+        (None, [], 10),  # no stage yet: the first stage's rate
+        ("initial_visit", [], 10),
+        ("initial_visit", ["Activity_MeetCustomer"], 23),  # 10 + 20 * 2/3 = 23.33
+        ("initial_visit", ["Activity_IdentifyDecisionMakers"], 17),  # 10 + 20 * 1/3 = 16.67
+        ("initial_visit", INITIAL_VISIT, 30),  # 10 + 20 * 3/3
+        ("needs_analysis", INITIAL_VISIT, 30),  # only the current stage's weights count
+        ("needs_analysis", [*INITIAL_VISIT, "Activity_AnalyseNeeds"], 43),  # 30 + 20 * 2/3
+        ("solution_design", ["Activity_DesignSolution"], 70),  # 50 + 30 * 2/3
+        ("solution_design", ["Activity_PresentSolution"], 60),  # 50 + 30 * 1/3
+        ("solution_design", ["Activity_DesignSolution", "Activity_PresentSolution"], 80),
+        ("solution_design", ["Activity_ApproveSolution"], 50),  # weight 0
+        ("quote_and_bid", ["Activity_SendQuote"], 87),  # 80 + 20 * 1/3 = 86.67
+        ("quote_and_bid", ["Activity_NegotiateTerms"], 93),  # 80 + 20 * 2/3 = 93.33
+        ("quote_and_bid", ["Activity_SendQuote", "Activity_NegotiateTerms"], 100),
+        ("installation", [], 100),  # post-sale: the won probability
     ],
 )
-def test_probability(done: int, total: int, expected: int) -> None:
-    assert probability(done, total) == expected
+def test_win_probability_with_stage_rates(
+    stage_key: str | None, done: list[str], expected: int
+) -> None:
+    assert win_probability(sales_rules(), stage_key, done) == expected
+
+
+def test_the_last_stage_moves_toward_the_won_probability() -> None:
+    rules = sales_rules(won=90)
+    assert win_probability(rules, "quote_and_bid", []) == 80
+    assert win_probability(rules, "quote_and_bid", ["Activity_SendQuote"]) == 83  # 83.33
+    assert win_probability(rules, "quote_and_bid", ["Activity_NegotiateTerms"]) == 87  # 86.67
+    assert win_probability(rules, "installation", []) == 90
+
+
+ALL_PRE_SALE = [
+    *INITIAL_VISIT,
+    "Activity_AnalyseNeeds",
+    "Activity_QualifyBudget",
+    "Activity_DesignSolution",
+    "Activity_PresentSolution",
+    "Activity_SendQuote",
+    "Activity_NegotiateTerms",
+]
+
+
+@pytest.mark.parametrize(
+    ("done", "expected"),
+    [
+        ([], 0),
+        (["Activity_MeetCustomer"], 17),  # 100 * 2/12 = 16.67
+        (["Activity_IdentifyDecisionMakers"], 8),  # 100 * 1/12 = 8.33
+        ([*INITIAL_VISIT, "Activity_AnalyseNeeds"], 42),  # 100 * 5/12 = 41.67
+        (["Activity_QualifyBudget", "Activity_SendQuote", "Activity_ApproveSolution"], 17),
+        (ALL_PRE_SALE, 100),
+        (["Activity_Install"], 0),  # post-sale weights are not part of it
+    ],
+)
+def test_win_probability_without_rates_is_the_done_weight_share(
+    done: list[str], expected: int
+) -> None:
+    """No stage has a rate: done weight of all pre-sale activities over their total (12)."""
+    rules = sales_rules(rates=(None, None, None, None))
+    for stage_key in (None, "initial_visit", "quote_and_bid"):
+        assert win_probability(rules, stage_key, done) == expected
+
+
+def test_win_probability_without_weights_is_zero() -> None:
+    rules = ProcessRules(stages=(stage("only", 1, None, activity("Activity_A", "only", 0)),))
+    assert win_probability(rules, "only", ["Activity_A"]) == 0
+    assert win_probability(ProcessRules(), None, []) == 0
+
+
+def test_win_probability_rounds_half_up() -> None:
+    """0 + 25 * 1/2 = 12.5 gives 13 (not the 12 of round-half-even)."""
+    rules = ProcessRules(
+        stages=(
+            stage("one", 1, 0, activity("Activity_A", "one", 1), activity("Activity_B", "one", 1)),
+            stage("two", 2, 25),
+        )
+    )
+    assert win_probability(rules, "one", ["Activity_A"]) == 13
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, 0),
+        (0.5, 1),
+        (2.5, 3),
+        (12.5, 13),
+        (16.66, 17),
+        (49.49, 49),
+        (-3, 0),
+        (100.4, 100),
+        (250, 100),
+    ],
+)
+def test_whole_percent_rounds_half_up_and_clamps(value: float, expected: int) -> None:
+    assert whole_percent(value) == expected
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,20 +337,82 @@ def test_can_access(
     assert can_access(actor, owner_id, owner_manager_id) is allowed
 
 
-@pytest.mark.parametrize("actor", [ROB, OLGA])
-def test_manager_task_refuses_reps(actor: Actor) -> None:
+def test_require_access_names_the_actor() -> None:
     with pytest.raises(Forbidden) as refused:
-        require_role_for_task(actor, "manager", "Review proposal")
-    assert "Review proposal" in refused.value.message
-    assert refused.value.details["actor"] == actor.username
+        require_access(OLGA, ROB.id, ROB.manager_id, "deal 7")
+    assert "deal 7" in refused.value.message
+    assert refused.value.details["actor"] == "olga"
+    assert require_access(MIA, ROB.id, ROB.manager_id, "deal 7") is None
 
 
-@pytest.mark.parametrize("actor", [MIA, MAX, ADMIN])
-def test_manager_task_allows_managers_and_admins(actor: Actor) -> None:
-    assert require_role_for_task(actor, "manager", "Review proposal") is None
-    assert require_role_for_task(actor, Role.MANAGER, "Review proposal") is None
+# --------------------------------------------------------------------------------------------
+# who may complete an activity (the `completed_by` property; admins always may)
+# --------------------------------------------------------------------------------------------
+
+ROBS_DEAL = Party(owner_id=ROB.id, owner_name="rob", manager_id=MIA.id, manager_name="mia")
+NO_MANAGER = Party(owner_id=OLGA.id, owner_name="olga", manager_id=None, manager_name=None)
+APPROVAL = ActivityRule(
+    "Activity_ApproveSolution",
+    "Approve solution",
+    "solution_design",
+    weight=0,
+    completed_by=("direct_manager",),
+    approval="direct_manager",
+)
 
 
-@pytest.mark.parametrize("actor", [ROB, OLGA, MIA, ADMIN])
-def test_rep_task_allows_anyone(actor: Actor) -> None:
-    assert require_role_for_task(actor, "rep", "Analyse needs") is None
+def rule(*parties: str) -> ActivityRule:
+    return ActivityRule("Activity_X", "Do it", "stage", completed_by=parties)
+
+
+@pytest.mark.parametrize("actor", [ROB, OLGA, MAX])
+def test_approval_refuses_all_but_the_direct_manager(actor: Actor) -> None:
+    reason = refusal(APPROVAL, actor, ROBS_DEAL, set())
+    assert reason is not None
+    assert "Approve solution" in reason
+    assert "direct manager (mia)" in reason
+
+
+@pytest.mark.parametrize("actor", [MIA, ADMIN])
+def test_approval_allows_the_direct_manager_and_admins(actor: Actor) -> None:
+    assert refusal(APPROVAL, actor, ROBS_DEAL, set()) is None
+
+
+def test_an_approval_task_is_a_manager_task() -> None:
+    assert APPROVAL.role == "manager"
+    assert rule("anyone").role == "rep"
+    assert rule("owner").role == "rep"
+    assert rule("admin").role == "admin"
+
+
+def test_direct_manager_of_an_owner_without_one_means_an_admin() -> None:
+    reason = refusal(APPROVAL, MIA, NO_MANAGER, set())
+    assert reason is not None and "an admin (the owner has no manager)" in reason
+    assert refusal(APPROVAL, ADMIN, NO_MANAGER, set()) is None
+
+
+@pytest.mark.parametrize(
+    ("parties", "actor", "groups", "allowed"),
+    [
+        (("anyone",), OLGA, set(), True),
+        (("owner",), ROB, set(), True),
+        (("owner",), MIA, set(), False),  # not even the owner's manager
+        (("owner",), ADMIN, set(), True),  # admins may always
+        (("manager",), MAX, set(), True),  # any manager
+        (("manager",), ROB, set(), False),
+        (("admin",), MIA, set(), False),
+        (("user:olga",), OLGA, set(), True),
+        (("user:olga",), ROB, set(), False),
+        (("group:presales",), ROB, {"presales"}, True),
+        (("group:presales",), ROB, {"delivery"}, False),
+        (("owner", "group:presales"), OLGA, {"presales"}, True),  # any of the list
+        (("owner", "group:presales"), OLGA, set(), False),
+    ],
+)
+def test_completed_by_parties(
+    parties: tuple[str, ...], actor: Actor, groups: set[str], allowed: bool
+) -> None:
+    reason = refusal(rule(*parties), actor, ROBS_DEAL, groups)
+    assert (reason is None) is allowed
+    if not allowed:
+        assert reason is not None and reason.startswith("'Do it' may be completed only by")

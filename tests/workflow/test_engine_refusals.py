@@ -45,24 +45,39 @@ def test_completed_instances_refuse_messages(start: StartRun, roundtrip: bool) -
         lead.send("lead_renewed", {})
 
     deal = start(DEAL, DEAL_DATA, roundtrip)
-    deal.send("deal_close", {"outcome": "won"})
+    deal.send("deal_close", {"outcome": "lost", "reason": "Other"})
+    assert deal.snap().completed
     with pytest.raises(InvalidState):
+        deal.send("deal_close", {"outcome": "won"})
+    assert deal.snap().end_event == "Event_DealLost"
+
+
+def test_a_won_deal_refuses_another_close(start: StartRun, roundtrip: bool) -> None:
+    """Won leads into the post-sale stages: the process runs on but no longer takes a close."""
+    deal = start(DEAL, DEAL_DATA, roundtrip)
+    deal.send("deal_close", {"outcome": "won"})
+    before = deal.snap()
+    assert not before.completed
+    assert deal.ready_titles() == ["Install the solution"]
+    with pytest.raises(InvalidState) as refused:
         deal.send("deal_close", {"outcome": "lost", "reason": "Other"})
-    assert deal.snap().end_event == "Event_DealWon"
+    assert refused.value.details["event"] == "deal_close"
+    assert deal.snap() == before
+    assert deal.snap().outcome_event == "Event_DealWon"
 
 
 def test_a_completed_task_cannot_be_completed_again(start: StartRun, roundtrip: bool) -> None:
     run = start(DEAL, DEAL_DATA, roundtrip)
-    task_id = run.item("Analyse needs").task_id
+    task_id = run.item("Meet the customer").task_id
     run.complete_id(task_id, {"note": "first"})
     before = run.snap()
 
     with pytest.raises(InvalidState, match="completed") as refused:
         run.complete_id(task_id, {"note": "second"})
     assert refused.value.details["task_id"] == task_id
-    assert "Analyse needs" in refused.value.message
+    assert "Meet the customer" in refused.value.message
     assert run.snap() == before
-    assert (before.activities_done, before.activities_total) == (1, 6)
+    assert run.ready_titles() == ["Identify decision makers"]
 
 
 def test_a_finished_lead_task_cannot_be_completed(start: StartRun, roundtrip: bool) -> None:

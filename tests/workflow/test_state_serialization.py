@@ -19,19 +19,21 @@ DEAL = "sales_process"
 # Text that exists only in the diagrams (names, conditions, parameters), never in state.
 SPEC_ONLY_TEXT = [
     "Identify decision makers",
-    "Review proposal",
+    "Approve solution",
     "close['outcome'] == 'won'",
+    "approval['decision'] == 'approve'",
     "Lost to a competitor",
-    "performer_role",
+    "stage_win_rate",
     "stage_order",
 ]
 
 
 def deal_in_stage_two(start: StartRun) -> Any:
+    """Initial visit done; in needs analysis, "Analyse needs" done and "Qualify budget" open."""
     run = start(DEAL, {"deal": {"name": "Acme"}}, False)
-    run.complete("Analyse needs")
+    run.complete("Meet the customer")
     run.complete("Identify decision makers")
-    run.complete("Prepare proposal", {"summary": "three licences"})
+    run.complete("Analyse needs", {"summary": "three licences"})
     return run
 
 
@@ -93,11 +95,13 @@ def test_restore_on_a_fresh_engine_loads_the_spec_once(
     assert len(loads) == 1
     assert first.snapshot() == run.snap() == second.snapshot()
     # And the restored instance really runs on the other engine.
-    first.complete(first.snapshot().ready[0].task_id, {})
+    (budget,) = first.snapshot().ready
+    assert budget.title == "Qualify budget"
+    first.complete(budget.task_id, {})
     assert first.snapshot().stage is not None
-    assert first.snapshot().stage.key == "negotiation"
+    assert first.snapshot().stage.key == "solution_design"
     # The original is untouched by what the copy did.
-    assert run.snap().stage is not None and run.snap().stage.key == "proposal"
+    assert run.snap().stage is not None and run.snap().stage.key == "needs_analysis"
 
 
 def test_two_instances_of_one_spec_are_independent(start: StartRun) -> None:
@@ -125,10 +129,29 @@ def test_info_describes_the_process(
         assert info.key == "sales_process"
         assert info.name == "Sales process"
         assert [(s.key, s.name, s.order) for s in info.stages] == [
-            ("needs_analysis", "Needs analysis", 1),
-            ("proposal", "Proposal", 2),
-            ("negotiation", "Negotiation", 3),
+            ("initial_visit", "Initial visit", 1),
+            ("needs_analysis", "Needs analysis", 2),
+            ("solution_design", "Solution design", 3),
+            ("quote_and_bid", "Quote and bid", 4),
+            ("installation", "On-site installation", 5),
+            ("training", "Implementation training", 6),
+            ("acceptance", "Acceptance", 7),
         ]
+        assert [(s.key, s.win_rate) for s in info.rules.pre_sale] == [
+            ("initial_visit", 10),
+            ("needs_analysis", 30),
+            ("solution_design", 50),
+            ("quote_and_bid", 80),
+        ]
+        assert {t.element_id: t.outcome for t in info.rules.terminals} == {
+            "Event_DealWon": "won",
+            "Event_DealLost": "lost",
+            "Event_DealInvalid": "invalid",
+            "Event_DealDelivered": "won",
+        }
+        # A close "won" means the throw event before the post-sale stages.
+        won = info.rules.terminal("won")
+        assert won is not None and won.element_id == "Event_DealWon"
         assert info.messages == ["deal_close"]
         assert info.lost_reasons == [
             "Too expensive",

@@ -9,7 +9,7 @@ import click
 from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
 from bpmn_sales.domain.model import DealView, HistoryView, LeadView, TaskView
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.services import deals, leads, worklist
+from bpmn_sales.services import deals, leads, notices, records, worklist
 
 version_option = click.option(
     "--expect-version",
@@ -60,8 +60,29 @@ def show_lead(v: LeadView, as_json: bool) -> None:
     emit(v.to_dict(), as_json, [lead_line(v), *(f"  task {task_line(t)}" for t in v.tasks)])
 
 
+def detail_lines(v: DealView) -> list[str]:
+    if not v.detail:
+        return []
+    path = " > ".join(
+        f"[{s['name']}]" if s["state"] == "current" else s["name"] for s in v.detail["stages"]
+    )
+    lines = [f"  stages: {path}"]
+    lines += [
+        f"  {'[x]' if a['done'] else '[ ]'} {a['name']} (weight {a['weight']:g}"
+        f"{', obligatory' if a['obligatory'] else ''})"
+        for a in v.detail["checklist"]
+    ]
+    lines += [f"  needed to leave the stage: {u}" for u in v.detail["unmet_requirements"]]
+    lines += [f"  needed to win: {u}" for u in v.detail["win_blockers"]]
+    return lines
+
+
 def show_deal(v: DealView, as_json: bool) -> None:
-    emit(v.to_dict(), as_json, [deal_line(v), *(f"  task {task_line(t)}" for t in v.tasks)])
+    emit(
+        v.to_dict(),
+        as_json,
+        [deal_line(v), *detail_lines(v), *(f"  task {task_line(t)}" for t in v.tasks)],
+    )
 
 
 # -- leads ------------------------------------------------------------------------------------
@@ -173,6 +194,8 @@ def deal_group() -> None:
 @click.option("--value")
 @click.option("--currency")
 @click.option("--owner", help="Owner username (default: you).")
+@click.option("--process", help="Process key (default: sales_process).")
+@click.option("--expected-close-date", help="YYYY-MM-DD.")
 @json_option
 @pass_state
 @handled
@@ -183,15 +206,27 @@ def deal_create(
     value: str | None,
     currency: str | None,
     owner: str | None,
+    process: str | None,
+    expected_close_date: str | None,
     as_json: bool,
 ) -> None:
     """Start an opportunity directly, skipping the lead step."""
-    view = deals.create_deal(state.ctx, state.actor(), name, customer, value, currency, owner)
+    view = deals.create_deal(
+        state.ctx,
+        state.actor(),
+        name,
+        customer,
+        value,
+        currency,
+        owner,
+        process,
+        expected_close_date,
+    )
     show_deal(view, as_json)
 
 
 @deal_group.command(name="list")
-@click.option("--status", type=click.Choice(["open", "won", "lost"]))
+@click.option("--status", type=click.Choice(["open", "won", "lost", "invalid"]))
 @click.option("--stage", help="Stage key.")
 @json_option
 @pass_state
@@ -214,6 +249,7 @@ def deal_show(state: State, deal_id: int, as_json: bool) -> None:
 @click.argument("deal_id", type=int)
 @click.option("--won", "outcome", flag_value="won", help="Close as won.")
 @click.option("--lost", "outcome", flag_value="lost", help="Close as lost (needs --reason).")
+@click.option("--invalid", "outcome", flag_value="invalid", help="Close as invalid.")
 @click.option("--reason", help="Lost reason, from the process's list.")
 @version_option
 @json_option
@@ -228,9 +264,162 @@ def deal_close(
     as_json: bool,
 ) -> None:
     if outcome is None:
-        raise InvalidInput("say --won or --lost", field="outcome")
+        raise InvalidInput("say --won, --lost or --invalid", field="outcome")
     view = deals.close_deal(state.ctx, state.actor(), deal_id, outcome, reason, expected_version)
     show_deal(view, as_json)
+
+
+@deal_group.command(name="move")
+@click.argument("deal_id", type=int)
+@click.argument("stage")
+@version_option
+@json_option
+@pass_state
+@handled
+def deal_move(
+    state: State, deal_id: int, stage: str, expected_version: int | None, as_json: bool
+) -> None:
+    """Move a deal to another stage (where the process allows free moves)."""
+    show_deal(deals.move_deal(state.ctx, state.actor(), deal_id, stage, expected_version), as_json)
+
+
+def _assignments(pairs: tuple[str, ...], option: str) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise InvalidInput(f"{option} takes NAME=VALUE, not {pair!r}", field=option)
+        out[name] = value if value != "" else None
+    return out
+
+
+@deal_group.command(name="update")
+@click.argument("deal_id", type=int)
+@click.option("--name")
+@click.option("--customer")
+@click.option("--value")
+@click.option("--expected-close-date", help="YYYY-MM-DD; empty clears it.")
+@click.option("--field", "fields", multiple=True, help="Deal field NAME=VALUE.")
+@click.option("--customer-field", "customer_fields", multiple=True, help="NAME=VALUE.")
+@click.option("--stage-field", "stage_fields", multiple=True, help="STAGE.NAME=VALUE.")
+@version_option
+@json_option
+@pass_state
+@handled
+def deal_update(
+    state: State,
+    deal_id: int,
+    name: str | None,
+    customer: str | None,
+    value: str | None,
+    expected_close_date: str | None,
+    fields: tuple[str, ...],
+    customer_fields: tuple[str, ...],
+    stage_fields: tuple[str, ...],
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
+    """Change a deal's fields, its customer's fields or its stage fields."""
+    changes: dict[str, object] = {}
+    for key, given in (
+        ("name", name),
+        ("customer", customer),
+        ("value", value),
+        ("expected_close_date", expected_close_date),
+    ):
+        if given is not None:
+            changes[key] = given
+    if fields:
+        changes["fields"] = _assignments(fields, "--field")
+    if customer_fields:
+        changes["customer_fields"] = _assignments(customer_fields, "--customer-field")
+    if stage_fields:
+        by_stage: dict[str, dict[str, object]] = {}
+        for key, field_value in _assignments(stage_fields, "--stage-field").items():
+            stage, dot, field_name = key.partition(".")
+            if not dot:
+                raise InvalidInput("--stage-field takes STAGE.NAME=VALUE", field="--stage-field")
+            by_stage.setdefault(stage, {})[field_name] = field_value
+        changes["stage_fields"] = by_stage
+    view = deals.update_deal(state.ctx, state.actor(), deal_id, changes, expected_version)
+    show_deal(view, as_json)
+
+
+@deal_group.command(name="contact")
+@click.argument("deal_id", type=int)
+@click.option("--name", required=True)
+@click.option("--email")
+@click.option("--phone")
+@click.option("--title")
+@json_option
+@pass_state
+@handled
+def deal_contact(
+    state: State,
+    deal_id: int,
+    name: str,
+    email: str | None,
+    phone: str | None,
+    title: str | None,
+    as_json: bool,
+) -> None:
+    """Add a contact person to the deal's customer."""
+    contact = records.add_contact(state.ctx, state.actor(), deal_id, name, email, phone, title)
+    emit(contact, as_json, [f"contact {contact['id']} {contact['name']} added"])
+
+
+@deal_group.command(name="note")
+@click.argument("deal_id", type=int)
+@click.argument("text")
+@click.option("--file", "paths", multiple=True, type=click.Path(dir_okay=False))
+@json_option
+@pass_state
+@handled
+def deal_note(state: State, deal_id: int, text: str, paths: tuple[str, ...], as_json: bool) -> None:
+    """Add a note (with files) to a deal."""
+    ids = _upload(state, deal_id, paths)
+    note = records.add_note(state.ctx, state.actor(), deal_id, text, ids)
+    emit(note, as_json, [f"note {note['id']} added"])
+
+
+@deal_group.command(name="attach")
+@click.argument("deal_id", type=int)
+@click.argument("path", type=click.Path(dir_okay=False))
+@json_option
+@pass_state
+@handled
+def deal_attach(state: State, deal_id: int, path: str, as_json: bool) -> None:
+    """Attach a file to a deal."""
+    [attachment_id] = _upload(state, deal_id, (path,))
+    emit({"id": attachment_id}, as_json, [f"attachment {attachment_id} stored"])
+
+
+@deal_group.command(name="order")
+@click.argument("deal_id", type=int)
+@click.option("--amount", help="Default: the deal's value.")
+@click.option("--currency")
+@json_option
+@pass_state
+@handled
+def deal_order(
+    state: State, deal_id: int, amount: str | None, currency: str | None, as_json: bool
+) -> None:
+    """Create an order on a deal (where the process allows it)."""
+    order = records.create_order(state.ctx, state.actor(), deal_id, amount, currency)
+    emit(order, as_json, [f"order {order['number']} {order['amount']:.2f} {order['currency']}"])
+
+
+def _upload(state: State, deal_id: int, paths: tuple[str, ...]) -> list[int]:
+    ids = []
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                content = handle.read()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror}", field="file") from None
+        attachment = records.upload_attachment(state.ctx, state.actor(), deal_id, path, content)
+        ids.append(int(attachment["id"]))
+    return ids
 
 
 @deal_group.command(name="reopen")
@@ -260,7 +449,7 @@ def task_group() -> None:
 
 
 @task_group.command(name="list")
-@click.option("--role", type=click.Choice(["rep", "manager"]))
+@click.option("--role", type=click.Choice(["rep", "manager", "admin"]))
 @json_option
 @pass_state
 @handled
@@ -272,17 +461,74 @@ def task_list(state: State, role: str | None, as_json: bool) -> None:
 @task_group.command(name="complete")
 @click.argument("task_id")
 @click.option("--data", "data_json", default=None, help="Form data as a JSON object.")
+@click.option("--note", help="A note, where the activity needs one.")
+@click.option("--file", "paths", multiple=True, type=click.Path(dir_okay=False))
+@click.option("--approve", "decision", flag_value="approve", help="Approval tasks: approve.")
+@click.option("--reject", "decision", flag_value="reject", help="Approval tasks: reject.")
+@click.option("--comment", help="Approval comment (needed to reject).")
 @version_option
 @json_option
 @pass_state
 @handled
 def task_complete(
-    state: State, task_id: str, data_json: str | None, expected_version: int | None, as_json: bool
+    state: State,
+    task_id: str,
+    data_json: str | None,
+    note: str | None,
+    paths: tuple[str, ...],
+    decision: str | None,
+    comment: str | None,
+    expected_version: int | None,
+    as_json: bool,
 ) -> None:
-    """Complete a ready task (an activity of a deal's stage, or a lead review)."""
+    """Complete a ready task (an activity of a deal's stage, an approval, or a lead review)."""
     try:
         data = json.loads(data_json) if data_json else None
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"--data is not JSON: {exc.msg}", field="data") from None
-    view = worklist.complete_task(state.ctx, state.actor(), task_id, data, expected_version)
+    if decision is not None:
+        data = {**(data if isinstance(data, dict) else {}), "decision": decision}
+        if comment:
+            data["comment"] = comment
+    ids: list[int] = []
+    if paths:
+        task = next(
+            (t for t in worklist.list_tasks(state.ctx, state.actor()) if t.task_id == task_id),
+            None,
+        )
+        if task is None or task.subject_type != "deal":
+            raise InvalidInput("--file needs a ready task of a deal", field="file")
+        ids = _upload(state, task.subject_id, paths)
+    view = worklist.complete_task(
+        state.ctx, state.actor(), task_id, data, expected_version, note, ids or None
+    )
     emit(view.to_dict(), as_json, [f"completed {task_line(view)}"])
+
+
+@main.group(name="notifications")
+def notifications_group() -> None:
+    """Your in-app notifications."""
+
+
+@notifications_group.command(name="list")
+@click.option("--unread", is_flag=True)
+@json_option
+@pass_state
+@handled
+def notifications_list(state: State, unread: bool, as_json: bool) -> None:
+    found = notices.list_notifications(state.ctx, state.actor(), unread)
+    lines = [f"{found['unread']} unread"] + [
+        f"{n['id']:<6} {'*' if not n['read_at'] else ' '} {n['created_at'][:16]} {n['message']}"
+        for n in found["notifications"]
+    ]
+    emit(found, as_json, lines)
+
+
+@notifications_group.command(name="read")
+@click.argument("ids", nargs=-1, type=int)
+@pass_state
+@handled
+def notifications_read(state: State, ids: tuple[int, ...]) -> None:
+    """Mark notifications read (all when no ids are given)."""
+    count = notices.mark_read(state.ctx, state.actor(), list(ids) if ids else None)
+    click.echo(f"{count} marked read")

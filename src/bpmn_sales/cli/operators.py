@@ -58,12 +58,22 @@ def serve(state: State, host: str, port: int, threads: int) -> None:
 @pass_state
 @handled
 def lint(state: State, files: tuple[Path, ...], as_json: bool) -> None:
-    """Check diagrams: XML, BPMN schema, unknown elements, unsafe code, unknown operations."""
-    problems = processes.lint_diagrams(state.ctx, processes.read_files(list(files)))
-    emit([p.to_dict() for p in problems], as_json, (str(p) for p in problems))
-    errors = [p for p in problems if p.severity == "error"]
+    """Check diagrams before deploy; exit 2 on any error (deploy refuses those).
+
+    Prints `file:line: element-id: severity: message` per problem, `-` where unknown.
+    """
+    # Keyed by the path as given, so two files with one name stay apart and editors can jump.
+    diagrams = {str(p): data for p in files for data in processes.read_files([p]).values()}
+    problems = processes.lint_diagrams(state.ctx, diagrams)
+    errors = sum(1 for p in problems if p.severity == "error")
+    report = {
+        "problems": [p.to_dict() for p in problems],
+        "errors": errors,
+        "warnings": len(problems) - errors,
+    }
+    emit(report, as_json, (str(p) for p in problems))
     if not as_json:
-        click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)", err=True)
+        click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)", err=True)
     if errors:
         sys.exit(2)
 
@@ -112,14 +122,50 @@ def user_group() -> None:
 @click.option("--role", type=click.Choice(["rep", "manager", "admin"]), default="rep")
 @click.option("--manager", default=None, help="Username of the direct manager.")
 @click.option("--email", default=None)
+@click.option("--department", default=None)
+@click.option("--group", "groups", multiple=True, help="Group to join (repeatable).")
 @pass_state
 @handled
 def user_add(
-    state: State, username: str, full_name: str, role: str, manager: str | None, email: str | None
+    state: State,
+    username: str,
+    full_name: str,
+    role: str,
+    manager: str | None,
+    email: str | None,
+    department: str | None,
+    groups: tuple[str, ...],
 ) -> None:
     """Create a user and print its API token (shown once)."""
-    view, token = users.create_user(state.ctx, None, username, full_name, role, manager, email)
+    view, token = users.create_user(
+        state.ctx, None, username, full_name, role, manager, email, department, list(groups)
+    )
     click.echo(f"created {view.username} ({view.role}); API token: {token}")
+
+
+@user_group.command(name="groups")
+@click.argument("username")
+@click.argument("groups", nargs=-1)
+@pass_state
+@handled
+def user_groups(state: State, username: str, groups: tuple[str, ...]) -> None:
+    """Set the groups a user belongs to (none given: no groups)."""
+    view = users.set_groups(state.ctx, None, username, list(groups))
+    click.echo(f"{view.username}: groups {', '.join(view.groups) or '-'}")
+
+
+@user_group.command(name="manager")
+@click.argument("username")
+@click.argument("manager", required=False)
+@click.option("--department", default=None, help="Also set the department ('' clears it).")
+@pass_state
+@handled
+def user_manager(state: State, username: str, manager: str | None, department: str | None) -> None:
+    """Set (or, with no MANAGER, clear) a user's direct manager."""
+    view = users.set_manager(state.ctx, None, username, manager, department)
+    click.echo(
+        f"{view.username}: manager {view.manager or '-'}, department {view.department or '-'}"
+    )
 
 
 @user_group.command(name="list")
@@ -132,7 +178,9 @@ def user_list(state: State, as_json: bool) -> None:
         [v.to_dict() for v in views],
         as_json,
         (
-            f"{v.username:<12} {v.role:<8} manager={v.manager or '-':<10} {v.full_name}"
+            f"{v.username:<12} {v.role:<8} manager={v.manager or '-':<10} "
+            f"department={v.department or '-':<10} groups={','.join(v.groups) or '-':<12} "
+            f"{v.full_name}"
             for v in views
         ),
     )

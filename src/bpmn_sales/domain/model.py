@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -29,6 +29,7 @@ class DealStatus(StrEnum):
     OPEN = "open"
     WON = "won"
     LOST = "lost"
+    INVALID = "invalid"
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,16 @@ class TaskView:
     subject_id: int
     subject_name: str
     owner: str | None
+    kind: str = "task"  # task, approval or follow_up
+    assignee: str | None = None
+    due_on: date | None = None
+    tip: str = ""
+    note_required: str = "none"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["due_on"] = self.due_on.isoformat() if self.due_on else None
+        return data
 
 
 @dataclass(frozen=True)
@@ -123,13 +131,25 @@ class DealView:
     version: int
     created_at: datetime
     tasks: list[TaskView] = field(default_factory=list)
+    process_key: str = ""
+    outcome_label: str | None = None
+    expected_close_date: date | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    stage_fields: dict[str, Any] = field(default_factory=dict)
+    # The deal page's extras (stage path, checklist, requirements, records); get_deal only.
+    detail: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["value"] = money_out(self.value)
         data["created_at"] = self.created_at.isoformat()
         data["closed_at"] = self.closed_at.isoformat() if self.closed_at else None
+        data["expected_close_date"] = (
+            self.expected_close_date.isoformat() if self.expected_close_date else None
+        )
         data["tasks"] = [t.to_dict() for t in self.tasks]
+        if self.detail is None:
+            del data["detail"]
         return data
 
 
@@ -193,7 +213,17 @@ def currency(value: object) -> str:
 FORM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # Names the bundled processes compute themselves; a form may not overwrite them.
 RESERVED_FORM_KEYS = frozenset(
-    {"lead", "deal", "opportunity", "disqualification", "renewal", "close", "close_request"}
+    {
+        "lead",
+        "deal",
+        "opportunity",
+        "disqualification",
+        "renewal",
+        "close",
+        "close_request",
+        "move_request",
+        "approval",
+    }
 )
 MAX_FORM_BYTES = 64 * 1024
 

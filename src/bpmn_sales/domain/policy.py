@@ -18,15 +18,6 @@ def require_access(actor: Actor, owner_id: int, owner_manager_id: int | None, wh
         raise Forbidden(f"{actor.username} may not act on {what}", actor=actor.username)
 
 
-def require_role_for_task(actor: Actor, task_role: str, title: str) -> None:
-    """A manager task needs a manager or an admin; anyone with access may do a rep task."""
-    if task_role == Role.MANAGER and actor.role not in (Role.MANAGER, Role.ADMIN):
-        raise Forbidden(
-            f"task '{title}' is for a manager; {actor.username} is a {actor.role}",
-            actor=actor.username,
-        )
-
-
 def require_admin(actor: Actor, action: str) -> None:
     if not actor.is_admin:
         raise Forbidden(f"only an admin may {action}", actor=actor.username)

@@ -1,7 +1,7 @@
 """Engine glue: the only package that imports SpiffWorkflow."""
 
-from bpmn_sales.engine.diagrams import Problem
 from bpmn_sales.engine.instance import Instance, Snapshot, StageRef, WorkItem
+from bpmn_sales.engine.problems import Problem
 from bpmn_sales.engine.runtime import CompiledProcess, ProcessEngine, ProcessInfo
 
 __all__ = [

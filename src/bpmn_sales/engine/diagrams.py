@@ -1,4 +1,10 @@
-"""Parse, check and lint diagrams: the one place diagram XML turns into Spiff specs."""
+"""Parse, check and lint diagrams: the one place diagram XML turns into Spiff specs.
+
+Lint runs on every deploy, so every check works on one lxml tree per file (which keeps source
+lines): XML safety, the BPMN schema, code through the restricted evaluator and service
+operations here; the sales-rule checks (vocabulary, stages, terminals, reachability, labels,
+layout) in `lint.py`. Each finding is a `Problem` naming file, line and element id.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +19,10 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from bpmn_sales.engine.evaluator import RestrictedEvaluator
+from bpmn_sales.engine.lint import rule_problems
+from bpmn_sales.engine.problems import NS, Problem, line_of
 from bpmn_sales.engine.xml import element_line, parse_xml
 from bpmn_sales.errors import DiagramError, UnsafeExpression
-
-NS = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-}
 
 # Every place a diagram can carry code, and whether it is an expression or a script.
 CODE_XPATHS: tuple[tuple[str, str], ...] = (
@@ -32,54 +35,6 @@ CODE_XPATHS: tuple[tuple[str, str], ...] = (
     ("//bpmn:script | //spiffworkflow:preScript | //spiffworkflow:postScript", "script"),
 )
 
-FLOW_NODE_TAGS = (
-    "task",
-    "userTask",
-    "serviceTask",
-    "scriptTask",
-    "manualTask",
-    "sendTask",
-    "receiveTask",
-    "businessRuleTask",
-    "callActivity",
-    "subProcess",
-    "startEvent",
-    "endEvent",
-    "intermediateCatchEvent",
-    "intermediateThrowEvent",
-    "boundaryEvent",
-    "exclusiveGateway",
-    "parallelGateway",
-    "inclusiveGateway",
-    "eventBasedGateway",
-)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One lint finding, located by file, element id and line."""
-
-    file: str
-    message: str
-    element_id: str | None = None
-    line: int | None = None
-    severity: str = "error"
-    code: str = "diagram_error"
-
-    def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
-        element = f" {self.element_id}:" if self.element_id else ""
-        return f"{where}:{element} {self.severity}: {self.message}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "element_id": self.element_id,
-            "line": self.line,
-            "severity": self.severity,
-            "message": self.message,
-        }
-
 
 @dataclass(frozen=True)
 class ParsedProcess:
@@ -90,6 +45,11 @@ class ParsedProcess:
     file: str
     spec: Any
     subprocess_specs: dict[str, Any]
+
+
+# --------------------------------------------------------------------------------------------
+# Code, service operations, schema
+# --------------------------------------------------------------------------------------------
 
 
 def _owner_id(node: etree._Element) -> str | None:
@@ -130,8 +90,7 @@ def _check_code(
         else:
             evaluator.validate_expression(source)
     except DiagramError as exc:
-        line = node.sourceline if isinstance(node.sourceline, int) else None
-        yield Problem(filename, exc.reason, _owner_id(node), line, code=exc.code)
+        yield Problem(filename, exc.reason, _owner_id(node), line_of(node), code=exc.code)
 
 
 def _operation_problems(
@@ -143,26 +102,10 @@ def _operation_problems(
         name = node.get("id", "")
         if name not in services:
             known = ", ".join(sorted(services))
+            message = f"unknown service task operation '{name}' (known: {known})"
             yield Problem(
-                filename,
-                f"unknown service task operation '{name}' (known: {known})",
-                _owner_id(node),
-                node.sourceline if isinstance(node.sourceline, int) else None,
+                filename, message, _owner_id(node), line_of(node), code="unknown_operation"
             )
-
-
-def _label_problems(tree: etree._ElementTree, filename: str) -> Iterator[Problem]:
-    for tag in FLOW_NODE_TAGS:
-        for node in tree.xpath(f"//bpmn:{tag}", namespaces=NS):
-            assert isinstance(node, etree._Element)
-            if not (node.get("name") or "").strip():
-                yield Problem(
-                    filename,
-                    f"{tag} has no label (name)",
-                    node.get("id"),
-                    node.sourceline if isinstance(node.sourceline, int) else None,
-                    severity="warning",
-                )
 
 
 def _validation_problem(
@@ -173,7 +116,14 @@ def _validation_problem(
     if not isinstance(line, int):
         line = element_line(tree, element_id) if (tree is not None and element_id) else None
     message = str(exc.args[0]) if exc.args else str(exc)
-    return Problem(getattr(exc, "file_name", "") or filename, message, element_id, line)
+    return Problem(
+        getattr(exc, "file_name", "") or filename, message, element_id, line, code="schema"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The compiler
+# --------------------------------------------------------------------------------------------
 
 
 class DiagramCompiler:
@@ -185,7 +135,7 @@ class DiagramCompiler:
         self.validator = BpmnValidator()
 
     def lint(self, files: Mapping[str, bytes]) -> list[Problem]:
-        """Return every problem found in the files (errors and warnings)."""
+        """Return every problem found in the files (errors and warnings), by file and line."""
         problems, _ = self._compile(files)
         return problems
 
@@ -208,19 +158,19 @@ class DiagramCompiler:
             try:
                 tree = parse_xml(data, filename)
             except DiagramError as exc:
-                problems.append(Problem(filename, exc.reason, None, exc.line))
+                problems.append(Problem(filename, exc.reason, None, exc.line, code="xml"))
                 continue
             trees[filename] = tree
             file_problems = [
                 *_code_problems(tree, filename, self.evaluator),
                 *_operation_problems(tree, filename, self.services),
-                *_label_problems(tree, filename),
+                *rule_problems(tree, filename),
             ]
-            problems.extend(file_problems)
             try:
                 parser.add_bpmn_xml(tree, filename)
             except SpiffWorkflowException as exc:
-                problems.append(_validation_problem(exc, filename, tree))
+                file_problems.append(_validation_problem(exc, filename, tree))
+            problems.extend(sorted(file_problems, key=lambda p: p.line or 0))
         if any(p.severity == "error" for p in problems):
             return problems, []
         return problems, self._processes(parser, trees, problems)
@@ -245,5 +195,6 @@ class DiagramCompiler:
                     continue
                 processes.append(ParsedProcess(key, node.get("name") or key, filename, spec, subs))
         if not processes and not problems:
-            problems.append(Problem(next(iter(trees), "?"), "no executable process found"))
+            file = next(iter(trees), "?")
+            problems.append(Problem(file, "no executable process found", code="no_process"))
         return processes

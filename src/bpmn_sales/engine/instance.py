@@ -19,6 +19,8 @@ from SpiffWorkflow.exceptions import (
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task, TaskState
 
+from bpmn_sales.domain.rules import ActivityRule, ProcessRules
+from bpmn_sales.engine.rules import properties
 from bpmn_sales.errors import DiagramError, InvalidState, NotFound, SalesError
 
 T = TypeVar("T")
@@ -41,6 +43,7 @@ class WorkItem:
     lane: str | None
     role: str
     stage: StageRef | None
+    rule: ActivityRule
     properties: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -52,17 +55,11 @@ class Snapshot:
     ready: list[WorkItem]
     waiting_messages: list[str]
     stage: StageRef | None
+    running_stage: StageRef | None
     end_event: str | None
+    outcome_event: str | None
     state_properties: dict[str, str]
     data: dict[str, Any]
-    activities_done: int
-    activities_total: int
-
-
-def properties(task_spec: Any) -> dict[str, str]:
-    extensions = getattr(task_spec, "extensions", None) or {}
-    props: dict[str, str] = extensions.get("properties", {})
-    return props
 
 
 def stage_of(spec: Any) -> StageRef | None:
@@ -117,12 +114,9 @@ def translate_errors(action: Callable[[], T]) -> T:
 class Instance:
     """A SpiffWorkflow instance with the operations our use cases need."""
 
-    def __init__(
-        self, workflow: BpmnWorkflow, stage_specs: frozenset[str], activities_total: int
-    ) -> None:
+    def __init__(self, workflow: BpmnWorkflow, rules: ProcessRules) -> None:
         self.workflow = workflow
-        self.stage_specs = stage_specs
-        self.activities_total = activities_total
+        self.rules = rules
         # The ready task ids last written to the work-item projection, when known.
         self.projected: set[str] | None = None
 
@@ -217,20 +211,29 @@ class Instance:
 
     def work_item(self, task: Task) -> WorkItem:
         spec = task.task_spec
-        props = properties(spec)
-        lane = self.lane_for(task)
-        role = props.get("performer_role") or (
-            "manager" if lane and "manager" in lane.lower() else "rep"
-        )
+        element = spec.bpmn_id or spec.name
+        title = spec.bpmn_name or spec.bpmn_id or spec.name
+        stage = self.stage_for(task)
+        rule = self.rules.tasks.get(element) or ActivityRule(element, title, None, weight=0)
         return WorkItem(
             task_id=str(task.id),
-            element_id=spec.bpmn_id or spec.name,
-            title=spec.bpmn_name or spec.bpmn_id or spec.name,
-            lane=lane,
-            role=role,
-            stage=self.stage_for(task),
-            properties=props,
+            element_id=element,
+            title=title,
+            lane=self.lane_for(task),
+            role=rule.role,
+            stage=stage,
+            rule=rule,
+            properties=properties(spec),
         )
+
+    def running_stage(self) -> StageRef | None:
+        """The stage the instance is in now (the highest-ordered running one), if any."""
+        running = [
+            stage
+            for task in self.workflow.get_tasks(state=TaskState.STARTED)
+            if (stage := stage_of(task.task_spec)) is not None
+        ]
+        return max(running, key=lambda s: s.order) if running else None
 
     def snapshot(self) -> Snapshot:
         """Project the instance in one pass over its task tree."""
@@ -240,15 +243,17 @@ class Instance:
         finished: list[StageRef] = []
         state_props: dict[str, str] = {}
         data: dict[str, Any] = dict(self.workflow.data)
-        done = 0
         end: Task | None = None
+        outcome: Task | None = None
         for task in self.workflow.get_tasks():
             state, spec = task.state, task.task_spec
             if state == TaskState.COMPLETED:
-                if spec.manual and task.workflow.spec.name in self.stage_specs:
-                    done += 1
-                elif isinstance(spec, EndEvent) and task.workflow is self.workflow:
+                if isinstance(spec, EndEvent) and task.workflow is self.workflow:
                     end = task
+                if "outcome" in properties(spec) and (
+                    outcome is None or task.last_state_change >= outcome.last_state_change
+                ):
+                    outcome = task
             elif state & (TaskState.READY | TaskState.WAITING):
                 state_props.update(properties(spec))
                 data.update(task.data)
@@ -260,7 +265,8 @@ class Instance:
             stage = stage_of(spec) if state & (TaskState.STARTED | TaskState.COMPLETED) else None
             if stage is not None:
                 (started if state == TaskState.STARTED else finished).append(stage)
-        current = max(started or finished, key=lambda s: s.order) if (started or finished) else None
+        running = max(started, key=lambda s: s.order) if started else None
+        current = running or (max(finished, key=lambda s: s.order) if finished else None)
         completed = bool(self.workflow.completed)
         if completed and end is not None:
             state_props = properties(end.task_spec)
@@ -270,9 +276,9 @@ class Instance:
             ready=ready,
             waiting_messages=messages,
             stage=current,
+            running_stage=running,
             end_event=(end.task_spec.bpmn_id if completed and end is not None else None),
+            outcome_event=(outcome.task_spec.bpmn_id if outcome is not None else None),
             state_properties=dict(state_props),
             data=data,
-            activities_done=done,
-            activities_total=self.activities_total,
         )

@@ -10,8 +10,11 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from bpmn_sales.engine.diagrams import DiagramCompiler, ParsedProcess, Problem
-from bpmn_sales.engine.instance import Instance, StageRef, properties, stage_of, translate_errors
+from bpmn_sales.domain.rules import ProcessRules
+from bpmn_sales.engine.diagrams import DiagramCompiler, ParsedProcess
+from bpmn_sales.engine.instance import Instance, StageRef, stage_of, translate_errors
+from bpmn_sales.engine.problems import Problem
+from bpmn_sales.engine.rules import read_rules
 from bpmn_sales.engine.script_engine import ServiceFunction, make_script_engine
 from bpmn_sales.engine.serialization import Serializer
 from bpmn_sales.errors import InvalidState
@@ -35,7 +38,11 @@ class ProcessInfo:
     name: str
     stages: list[StageRef]
     messages: list[str]
-    lost_reasons: list[str]
+    rules: ProcessRules
+
+    @property
+    def lost_reasons(self) -> list[str]:
+        return self.rules.lost_reasons
 
 
 @dataclass
@@ -43,11 +50,9 @@ class _LoadedSpec:
     spec: Any
     subprocess_specs: dict[str, Any]
     info: ProcessInfo
-    stage_specs: frozenset[str]
-    activities_total: int
 
     def instance(self, workflow: BpmnWorkflow) -> Instance:
-        return Instance(workflow, self.stage_specs, self.activities_total)
+        return Instance(workflow, self.info.rules)
 
 
 class ProcessEngine:
@@ -82,9 +87,7 @@ class ProcessEngine:
                 self._cache.move_to_end(cache_key)
                 return loaded
         spec, subs = self.serializer.load_spec(spec_json())
-        stage_specs = _stage_specs(spec, subs)
-        total = sum(1 for name in stage_specs for ts in subs[name].task_specs.values() if ts.manual)
-        loaded = _LoadedSpec(spec, subs, _describe(spec, subs), stage_specs, total)
+        loaded = _LoadedSpec(spec, subs, _describe(spec, subs))
         with self._lock:
             self._cache[cache_key] = loaded
             while len(self._cache) > self._cache_size:
@@ -124,20 +127,9 @@ class ProcessEngine:
         return self.serializer.dump_state(instance.workflow)
 
 
-def _stage_specs(spec: Any, subprocess_specs: Mapping[str, Any]) -> frozenset[str]:
-    """Names of the sub-process specs that are stages (their task carries `stage_order`)."""
-    names = set()
-    for process_spec in [spec, *subprocess_specs.values()]:
-        for task_spec in process_spec.task_specs.values():
-            if stage_of(task_spec) is not None and task_spec.spec in subprocess_specs:
-                names.add(task_spec.spec)
-    return frozenset(names)
-
-
 def _describe(spec: Any, subprocess_specs: Mapping[str, Any]) -> ProcessInfo:
     stages: list[StageRef] = []
     messages: set[str] = set()
-    lost_reasons: list[str] = []
     for process_spec in [spec, *subprocess_specs.values()]:
         for task_spec in process_spec.task_specs.values():
             stage = stage_of(task_spec)
@@ -146,23 +138,6 @@ def _describe(spec: Any, subprocess_specs: Mapping[str, Any]) -> ProcessInfo:
             definition = getattr(task_spec, "event_definition", None)
             if definition is not None and type(definition).__name__ == "MessageEventDefinition":
                 messages.add(definition.name)
-            params = getattr(task_spec, "operation_params", None) or {}
-            if "lost_reasons" in params and not lost_reasons:
-                lost_reasons = _literal_list(params["lost_reasons"].get("value", ""))
-            listed = properties(task_spec).get("lost_reasons")
-            if listed and not lost_reasons:
-                lost_reasons = [r.strip() for r in listed.split(";") if r.strip()]
     stages.sort(key=lambda s: s.order)
-    return ProcessInfo(
-        spec.name, spec.description or spec.name, stages, sorted(messages), lost_reasons
-    )
-
-
-def _literal_list(source: str) -> list[str]:
-    import ast
-
-    try:
-        value = ast.literal_eval(source)
-    except (ValueError, SyntaxError):
-        return []
-    return [str(v) for v in value] if isinstance(value, list | tuple) else []
+    rules = read_rules(spec, subprocess_specs)
+    return ProcessInfo(spec.name, spec.description or spec.name, stages, sorted(messages), rules)

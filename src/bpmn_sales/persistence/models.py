@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -51,7 +57,42 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", name="fk_users_department_id_departments")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    groups: Mapped[list[Group]] = relationship(
+        secondary="group_members", back_populates="members", order_by="Group.name"
+    )
+
+
+class Department(Base):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+group_members = Table(
+    "group_members",
+    Base.metadata,
+    Column("group_id", ForeignKey("groups.id"), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), primary_key=True, index=True),
+)
+
+
+class Group(Base):
+    """A named set of users that tasks and follow-ups can be assigned to (a lane's audience)."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    members: Mapped[list[User]] = relationship(
+        secondary="group_members", back_populates="groups", order_by="User.username"
+    )
 
 
 class Process(Base):
@@ -111,6 +152,29 @@ class Lead(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    # Custom customer fields, keyed by the field name the configuration declares.
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    title: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Deal(Base):
     __tablename__ = "deals"
     __table_args__ = (Index("ix_deals_owner_status", "owner_id", "status"),)
@@ -131,6 +195,17 @@ class Deal(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     state: Mapped[str] = mapped_column(Text)
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", name="fk_deals_customer_id_customers"), index=True
+    )
+    # Custom opportunity fields; stage_fields holds stage key -> {field: value}.
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    stage_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Element ids of every activity ever completed, so a revisited stage remembers them.
+    activities_done: Mapped[list[str]] = mapped_column(JSON, default=list)
+    expected_close_date: Mapped[date | None] = mapped_column(Date)
+    stage_entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome_label: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -153,6 +228,12 @@ class WorkItem(Base):
     role: Mapped[str] = mapped_column(String(20))
     stage_key: Mapped[str | None] = mapped_column(String(100))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_work_items_assignee_id_users"), index=True
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", name="fk_work_items_group_id_groups")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -173,3 +254,109 @@ class HistoryEntry(Base):
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     detail: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_subject", "subject_type", "subject_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    task_element_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    note_id: Mapped[int | None] = mapped_column(ForeignKey("notes.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # The file itself: read only when downloaded, never with a list of attachments.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Approval(Base):
+    """A manager's decision on a stage's approval task."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    stage_key: Mapped[str] = mapped_column(String(100))
+    task_element_id: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str] = mapped_column(String(10))
+    comment: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    subject_type: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(50))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OutboxMessage(Base):
+    """A message to send (mail, ...), written in the same transaction as the change it reports."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20))  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class FollowUp(Base):
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    source_element_id: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    number: Mapped[str] = mapped_column(String(50), unique=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -8,25 +8,39 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql.elements import ColumnElement
 
 from bpmn_sales.errors import Conflict, NotFound
 from bpmn_sales.persistence.models import (
+    Approval,
+    Attachment,
+    Base,
+    Contact,
+    Customer,
     Deal,
+    Department,
+    FollowUp,
+    Group,
     HistoryEntry,
     Lead,
+    Note,
+    Notification,
+    Order,
+    OutboxMessage,
     Process,
     ProcessVersion,
     User,
     WorkItem,
+    group_members,
 )
 
 WORK_ITEM_COLUMNS = tuple(c.key for c in WorkItem.__table__.columns)
 
-M = TypeVar("M", Lead, Deal, User, Process, ProcessVersion)
+M = TypeVar("M", bound=Base)
 
 
 class Store:
@@ -91,6 +105,144 @@ class Store:
 
     def report_ids(self, manager_id: int) -> list[int]:
         return list(self.session.scalars(select(User.id).where(User.manager_id == manager_id)))
+
+    def user_ids(self, role: str) -> list[int]:
+        return list(self.session.scalars(select(User.id).where(User.role == role)))
+
+    def group_by_name(self, name: str) -> Group | None:
+        return self.session.scalars(select(Group).where(Group.name == name)).first()
+
+    def groups(self) -> Sequence[Group]:
+        return self.session.scalars(select(Group).order_by(Group.name)).all()
+
+    def group_member_ids(self, name: str) -> list[int]:
+        return list(
+            self.session.scalars(
+                select(group_members.c.user_id)
+                .join(Group, Group.id == group_members.c.group_id)
+                .where(Group.name == name)
+                .order_by(group_members.c.user_id)
+            )
+        )
+
+    def group_names(self, ids: Iterable[int]) -> dict[int, str]:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        rows = self.session.execute(select(Group.id, Group.name).where(Group.id.in_(wanted)))
+        return {row.id: row.name for row in rows}
+
+    def groups_of(self, user_id: int) -> dict[int, str]:
+        rows = self.session.execute(
+            select(Group.id, Group.name)
+            .join(group_members, group_members.c.group_id == Group.id)
+            .where(group_members.c.user_id == user_id)
+        )
+        return {row.id: row.name for row in rows}
+
+    def department_by_name(self, name: str) -> Department | None:
+        return self.session.scalars(select(Department).where(Department.name == name)).first()
+
+    def departments(self) -> Sequence[Department]:
+        return self.session.scalars(select(Department).order_by(Department.name)).all()
+
+    # -- deal records --------------------------------------------------------------------
+    def customer_by_name(self, name: str) -> Customer | None:
+        return self.session.scalars(
+            select(Customer).where(Customer.name == name).order_by(Customer.id)
+        ).first()
+
+    def contacts(self, customer_id: int | None) -> Sequence[Contact]:
+        if customer_id is None:
+            return []
+        return self.session.scalars(
+            select(Contact).where(Contact.customer_id == customer_id).order_by(Contact.id)
+        ).all()
+
+    def contact_count(self, customer_id: int | None) -> int:
+        if customer_id is None:
+            return 0
+        return int(
+            self.session.scalar(select(func.count()).where(Contact.customer_id == customer_id)) or 0
+        )
+
+    def approvals(self, deal_id: int) -> Sequence[Approval]:
+        return self.session.scalars(
+            select(Approval).where(Approval.deal_id == deal_id).order_by(Approval.id)
+        ).all()
+
+    def notes(self, subject_type: str, subject_id: int) -> Sequence[Note]:
+        return self.session.scalars(
+            select(Note)
+            .where(Note.subject_type == subject_type, Note.subject_id == subject_id)
+            .order_by(Note.id)
+        ).all()
+
+    def attachments(self, deal_id: int) -> Sequence[Attachment]:
+        return self.session.scalars(
+            select(Attachment).where(Attachment.deal_id == deal_id).order_by(Attachment.id)
+        ).all()
+
+    def orders(self, deal_id: int) -> Sequence[Order]:
+        return self.session.scalars(
+            select(Order).where(Order.deal_id == deal_id).order_by(Order.id)
+        ).all()
+
+    def order_count(self, deal_id: int) -> int:
+        return int(self.session.scalar(select(func.count()).where(Order.deal_id == deal_id)) or 0)
+
+    def follow_ups_for(self, deal_id: int) -> Sequence[FollowUp]:
+        return self.session.scalars(
+            select(FollowUp).where(FollowUp.deal_id == deal_id).order_by(FollowUp.id)
+        ).all()
+
+    def open_follow_ups(
+        self, owner_ids: list[int] | None, user_id: int, group_ids: Sequence[int]
+    ) -> Sequence[FollowUp]:
+        """Open follow-ups assigned to the user or its groups, or on deals of the owners."""
+        query = select(FollowUp).where(FollowUp.done_at.is_(None))
+        if owner_ids is not None:
+            on_deals = select(Deal.id).where(Deal.owner_id.in_(owner_ids))
+            visible: list[ColumnElement[bool]] = [
+                FollowUp.assignee_id == user_id,
+                FollowUp.deal_id.in_(on_deals),
+            ]
+            if group_ids:
+                visible.append(FollowUp.group_id.in_(group_ids))
+            query = query.where(or_(*visible))
+        return self.session.scalars(query.order_by(FollowUp.due_on, FollowUp.id)).all()
+
+    # -- notifications -------------------------------------------------------------------
+    def notifications(self, user_id: int, unread_only: bool, limit: int) -> Sequence[Notification]:
+        query = select(Notification).where(Notification.user_id == user_id)
+        if unread_only:
+            query = query.where(Notification.read_at.is_(None))
+        return self.session.scalars(query.order_by(Notification.id.desc()).limit(limit)).all()
+
+    def unread_count(self, user_id: int) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count()).where(
+                    Notification.user_id == user_id, Notification.read_at.is_(None)
+                )
+            )
+            or 0
+        )
+
+    def mark_read(self, user_id: int, ids: Sequence[int] | None, at: datetime) -> int:
+        query = update(Notification).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None)
+        )
+        if ids is not None:
+            query = query.where(Notification.id.in_(ids))
+        result = self.session.execute(query.values(read_at=at))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def outbox(self, status: str | None, limit: int) -> Sequence[OutboxMessage]:
+        query = select(OutboxMessage)
+        if status:
+            query = query.where(OutboxMessage.status == status)
+        return self.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)).all()
 
     # -- processes ---------------------------------------------------------------------
     def process_by_key(self, key: str) -> Process | None:
@@ -202,6 +354,7 @@ class Store:
                 self.session.add(item)
             else:
                 existing[item.task_id].owner_id = item.owner_id
+                existing[item.task_id].assignee_id = item.assignee_id
 
     def work_item_with_subject(self, task_id: str) -> tuple[WorkItem, Deal | Lead, User] | None:
         """A ready task with its lead or deal and that record's owner, in one query."""
@@ -226,13 +379,36 @@ class Store:
             .order_by(WorkItem.created_at, WorkItem.title)
         ).all()
 
-    def work_items(self, owner_ids: list[int] | None, role: str | None) -> Sequence[WorkItem]:
+    def work_items(
+        self,
+        owner_ids: list[int] | None,
+        role: str | None,
+        assignee_id: int | None = None,
+        group_ids: Sequence[int] = (),
+    ) -> Sequence[WorkItem]:
+        """Ready tasks on the owners' records, plus those assigned to the user or its groups."""
         query = select(WorkItem)
         if owner_ids is not None:
-            query = query.where(WorkItem.owner_id.in_(owner_ids))
+            mine: list[ColumnElement[bool]] = [WorkItem.owner_id.in_(owner_ids)]
+            if assignee_id is not None:
+                mine.append(WorkItem.assignee_id == assignee_id)
+            if group_ids:
+                mine.append(WorkItem.group_id.in_(group_ids))
+            query = query.where(or_(*mine))
         if role:
             query = query.where(WorkItem.role == role)
         return self.session.scalars(query.order_by(WorkItem.created_at, WorkItem.title)).all()
+
+    def subject_versions(self, subject_type: str, ids: Iterable[int]) -> dict[int, int]:
+        """Process version id of each lead or deal."""
+        model: type[Lead] | type[Deal] = Lead if subject_type == "lead" else Deal
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(model.id, model.process_version_id).where(model.id.in_(wanted))
+        )
+        return {row.id: row.process_version_id for row in rows}
 
     def subject_names(self, subject_type: str, ids: Iterable[int]) -> dict[int, str]:
         model: type[Lead] | type[Deal] = Lead if subject_type == "lead" else Deal

@@ -8,10 +8,12 @@ from typing import Any
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, HistoryView, TaskView
 from bpmn_sales.domain.policy import require_access
-from bpmn_sales.engine import Instance, Snapshot
+from bpmn_sales.domain.rules import ActivityRule, ProcessRules
+from bpmn_sales.engine import Instance, ProcessInfo, Snapshot
 from bpmn_sales.errors import Conflict, InvalidInput
 from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, User, WorkItem
 from bpmn_sales.persistence.store import Store
+from bpmn_sales.tasks.completion import Party
 
 Subject = Lead | Deal
 
@@ -56,16 +58,88 @@ def spec_loader(store: Store, version: ProcessVersion) -> tuple[str, Any]:
     return version.digest, lambda: store.spec_json(version.id)
 
 
+def digest_of(ctx: Context, store: Store, version_id: int) -> str:
+    digest = ctx.digests.get(version_id)
+    if digest is None:
+        digest = ctx.digests[version_id] = store.version_digest(version_id)
+    return digest
+
+
+def info_for(ctx: Context, store: Store, version_id: int) -> ProcessInfo:
+    """What a process version's diagram says (stages, rules), from the shared spec cache."""
+    digest = digest_of(ctx, store, version_id)
+    return ctx.engine.info(digest, lambda: store.spec_json(version_id))
+
+
+def rules_for(ctx: Context, store: Store, subject: Subject) -> ProcessRules:
+    return info_for(ctx, store, subject.process_version_id).rules
+
+
 def restore(ctx: Context, store: Store, subject: Subject) -> Instance:
     """The subject's instance: from the live cache if nobody changed the row, else its state."""
     live = ctx.live.take((subject_type(subject), subject.id, subject.version))
     if live is not None:
         return live
     version_id = subject.process_version_id
-    digest = ctx.digests.get(version_id)
-    if digest is None:
-        digest = ctx.digests[version_id] = store.version_digest(version_id)
+    digest = digest_of(ctx, store, version_id)
     return ctx.engine.restore(digest, lambda: store.spec_json(version_id), subject.state)
+
+
+def party_of(store: Store, subject: Subject) -> Party:
+    """The owner and the owner's direct manager, as completion rules name them."""
+    owner = owner_of(store, subject)
+    names = store.usernames([owner.manager_id])
+    manager_name = names.get(owner.manager_id) if owner.manager_id else None
+    return Party(owner.id, owner.username, owner.manager_id, manager_name)
+
+
+class StoreDirectory:
+    """The people party names refer to, for one record's owner (tasks.notifications.Directory)."""
+
+    def __init__(self, store: Store, owner: User) -> None:
+        self.store = store
+        self._owner = owner
+
+    def owner(self) -> int:
+        return self._owner.id
+
+    def direct_manager(self) -> int | None:
+        return self._owner.manager_id
+
+    def managers(self) -> list[int]:
+        """Managers who can see the record: the owner's manager, or the owner if a manager."""
+        found = [self._owner.id] if self._owner.role == "manager" else []
+        if self._owner.manager_id is not None:
+            found.append(self._owner.manager_id)
+        return found
+
+    def admins(self) -> list[int]:
+        return self.store.user_ids("admin")
+
+    def user(self, username: str) -> int | None:
+        user = self.store.user_by_username(username)
+        return user.id if user else None
+
+    def group(self, name: str) -> list[int]:
+        return self.store.group_member_ids(name)
+
+
+def assignment(store: Store, owner: User, rule: ActivityRule) -> tuple[int | None, int | None]:
+    """(assignee user id, group id) of a task whose completed_by names one person or group."""
+    if len(rule.completed_by) != 1:
+        return None, None
+    party = rule.completed_by[0]
+    if party == "owner":
+        return owner.id, None
+    if party == "direct_manager":
+        return owner.manager_id, None
+    if party.startswith("user:"):
+        user = store.user_by_username(party[5:])
+        return (user.id if user else None), None
+    if party.startswith("group:"):
+        group = store.group_by_name(party[6:])
+        return None, (group.id if group else None)
+    return None, None
 
 
 def keep_live(ctx: Context, store: Store, subject: Subject, instance: Instance) -> None:
@@ -81,10 +155,16 @@ def project_work_items(
     now = ctx.clock()
     previous = instance.projected
     instance.projected = {item.task_id for item in snapshot.ready}
-    store.replace_work_items(
-        kind,
-        subject.id,
-        [
+    owner: User | None = None
+    rows = []
+    for item in snapshot.ready:
+        assignee_id = group_id = None
+        if item.rule.completed_by != ("anyone",) and (
+            previous is None or item.task_id not in previous
+        ):
+            owner = owner or owner_of(store, subject)
+            assignee_id, group_id = assignment(store, owner, item.rule)
+        rows.append(
             WorkItem(
                 task_id=item.task_id,
                 subject_type=kind,
@@ -95,39 +175,66 @@ def project_work_items(
                 role=item.role,
                 stage_key=item.stage.key if item.stage else None,
                 owner_id=subject.owner_id,
+                assignee_id=assignee_id,
+                group_id=group_id,
                 created_at=now,
             )
-            for item in snapshot.ready
-        ],
-        previous,
+        )
+    store.replace_work_items(kind, subject.id, rows, previous)
+
+
+def task_rule(ctx: Context, store: Store, version_id: int | None, element_id: str) -> ActivityRule:
+    rule = info_for(ctx, store, version_id).rules.tasks.get(element_id) if version_id else None
+    return rule or ActivityRule(element_id, element_id, None, weight=0)
+
+
+def task_view(
+    item: WorkItem, subject_name: str, owner: str | None, assignee: str | None, rule: ActivityRule
+) -> TaskView:
+    return TaskView(
+        task_id=item.task_id,
+        element_id=item.element_id,
+        title=item.title,
+        lane=item.lane,
+        role=item.role,
+        stage=item.stage_key,
+        subject_type=item.subject_type,
+        subject_id=item.subject_id,
+        subject_name=subject_name,
+        owner=owner,
+        kind="approval" if rule.approval else "task",
+        assignee=assignee,
+        tip=rule.tip,
+        note_required=rule.note_required,
     )
 
 
-def task_views(store: Store, items: list[WorkItem]) -> list[TaskView]:
-    names = {
-        kind: store.subject_names(kind, [i.subject_id for i in items if i.subject_type == kind])
-        for kind in ("lead", "deal")
-    }
-    owners = store.usernames(i.owner_id for i in items)
+def task_views(ctx: Context, store: Store, items: list[WorkItem]) -> list[TaskView]:
+    names: dict[str, dict[int, str]] = {}
+    versions: dict[str, dict[int, int]] = {}
+    for kind in ("lead", "deal"):
+        ids = [i.subject_id for i in items if i.subject_type == kind]
+        names[kind] = store.subject_names(kind, ids)
+        versions[kind] = store.subject_versions(kind, ids)
+    users = store.usernames([i.owner_id for i in items] + [i.assignee_id for i in items])
+    groups = store.group_names([i.group_id for i in items if i.group_id is not None])
     return [
-        TaskView(
-            task_id=i.task_id,
-            element_id=i.element_id,
-            title=i.title,
-            lane=i.lane,
-            role=i.role,
-            stage=i.stage_key,
-            subject_type=i.subject_type,
-            subject_id=i.subject_id,
-            subject_name=names[i.subject_type].get(i.subject_id, ""),
-            owner=owners.get(i.owner_id),
+        task_view(
+            i,
+            names[i.subject_type].get(i.subject_id, ""),
+            users.get(i.owner_id),
+            users.get(i.assignee_id)
+            if i.assignee_id
+            else (f"group:{groups[i.group_id]}" if i.group_id in groups else None),
+            task_rule(ctx, store, versions[i.subject_type].get(i.subject_id), i.element_id),
         )
         for i in items
     ]
 
 
-def subject_tasks(store: Store, subject: Subject) -> list[TaskView]:
-    return task_views(store, list(store.work_items_for(subject_type(subject), subject.id)))
+def subject_tasks(ctx: Context, store: Store, subject: Subject) -> list[TaskView]:
+    items = list(store.work_items_for(subject_type(subject), subject.id))
+    return task_views(ctx, store, items)
 
 
 def history_views(store: Store, kind: str, subject_id: int) -> list[HistoryView]:

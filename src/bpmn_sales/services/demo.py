@@ -3,15 +3,66 @@
 from __future__ import annotations
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor
 from bpmn_sales.persistence.models import User
-from bpmn_sales.services import deals, leads, users, worklist
+from bpmn_sales.services import deals, leads, records, users, worklist
 
-DEMO_USERS = (
-    ("admin", "Ada Admin", "admin", None),
-    ("mia", "Mia Manager", "manager", None),
-    ("rob", "Rob Rep", "rep", "mia"),
-    ("sara", "Sara Seller", "rep", "mia"),
+DEMO_USERS: tuple[tuple[str, str, str, str | None, list[str]], ...] = (
+    ("admin", "Ada Admin", "admin", None, []),
+    ("mia", "Mia Manager", "manager", None, ["presales"]),
+    ("rob", "Rob Rep", "rep", "mia", []),
+    ("sara", "Sara Seller", "rep", "mia", ["presales"]),
 )
+
+
+def _do(ctx: Context, actor: Actor, deal_id: int, title: str, **kwargs: object) -> None:
+    """Complete the ready task of a deal with this title."""
+    task = next(t for t in deals.deal_tasks(ctx, actor, deal_id) if t.title == title)
+    worklist.complete_task(ctx, actor, task.task_id, **kwargs)  # type: ignore[arg-type]
+
+
+def _initial_visit(ctx: Context, rep: Actor, deal_id: int, industry: str) -> None:
+    records.add_contact(ctx, rep, deal_id, "Pat Direct", "pat@customer.example", title="Buyer")
+    records.add_contact(ctx, rep, deal_id, "Kim Boss", title="Chief executive")
+    deals.update_deal(ctx, rep, deal_id, {"customer_fields": {"industry": industry}})
+    _do(ctx, rep, deal_id, "Meet the customer")
+    _do(ctx, rep, deal_id, "Identify decision makers", note="Kim decides; Pat buys.")
+
+
+def _needs_analysis(ctx: Context, rep: Actor, deal_id: int, budget: int) -> None:
+    deals.update_deal(
+        ctx, rep, deal_id, {"fields": {"budget": budget}, "expected_close_date": "2027-03-31"}
+    )
+    _do(ctx, rep, deal_id, "Analyse needs")
+    _do(ctx, rep, deal_id, "Qualify budget")
+
+
+def _solution_design(ctx: Context, rep: Actor, deal_id: int) -> None:
+    deals.update_deal(
+        ctx,
+        rep,
+        deal_id,
+        {
+            "stage_fields": {
+                "solution_design": {
+                    "design_summary": "Two sites, phased roll-out",
+                    "customer_feedback": "Likes the phasing",
+                }
+            }
+        },
+    )
+    design = records.upload_attachment(
+        ctx, rep, deal_id, "solution-design.txt", b"Phase 1: head office.\nPhase 2: branches.\n"
+    )
+    _do(
+        ctx,
+        rep,
+        deal_id,
+        "Design solution",
+        note="Design attached",
+        attachment_ids=[design["id"]],
+    )
+    _do(ctx, rep, deal_id, "Present solution")
 
 
 def load_demo(ctx: Context, if_empty: bool = False) -> dict[str, str]:
@@ -20,9 +71,17 @@ def load_demo(ctx: Context, if_empty: bool = False) -> dict[str, str]:
         if if_empty and store.count(User) > 0:
             return {}
     tokens = {}
-    for username, name, role, manager in DEMO_USERS:
+    for username, name, role, manager, groups in DEMO_USERS:
         _, tokens[username] = users.create_user(
-            ctx, None, username, name, role, manager, f"{username}@example.com"
+            ctx,
+            None,
+            username,
+            name,
+            role,
+            manager,
+            f"{username}@example.com",
+            department="Sales",
+            groups=groups,
         )
     rob = users.actor_for_username(ctx, "rob")
     sara = users.actor_for_username(ctx, "sara")
@@ -38,20 +97,47 @@ def load_demo(ctx: Context, if_empty: bool = False) -> dict[str, str]:
     )
     dropped = leads.create_lead(ctx, rob, "Tom Baker", "Fabrikam", "tom@fabrikam.example")
     leads.disqualify_lead(ctx, rob, dropped.id, "No budget this year")
-    won_lead = leads.create_lead(
+    contoso = leads.create_lead(
         ctx, sara, "Lena Ortiz", "Contoso", "lena@contoso.example", estimated_value="48000"
     )
-    qualified = leads.qualify_lead(ctx, sara, won_lead.id)
+    qualified = leads.qualify_lead(ctx, sara, contoso.id)
 
-    # Sara's opportunity from the lead: needs analysis done, now in Proposal.
+    # Sara's opportunity from the lead: through needs analysis, waiting for Mia's approval.
     assert qualified.deal_id is not None
-    for task in deals.get_deal(ctx, sara, qualified.deal_id).tasks:
-        worklist.complete_task(ctx, sara, task.task_id)
+    _initial_visit(ctx, sara, qualified.deal_id, "Manufacturing")
+    _needs_analysis(ctx, sara, qualified.deal_id, 48000)
+    _solution_design(ctx, sara, qualified.deal_id)
 
-    direct = deals.create_deal(ctx, rob, "Adventure Works rollout", "Adventure Works", "30000")
+    # Rob's: one just opened, one in needs analysis.
+    deals.create_deal(ctx, rob, "Adventure Works rollout", "Adventure Works", "30000")
+    fourth = deals.create_deal(ctx, rob, "Wide World upgrade", "Wide World Importers", "22000")
+    _initial_visit(ctx, rob, fourth.id, "Logistics")
+
+    # Won and in post-sale installation: every stage, an approval, an order.
     won = deals.create_deal(ctx, rob, "Litware renewal", "Litware", "8000")
-    deals.close_deal(ctx, mia, won.id, "won")
+    _initial_visit(ctx, rob, won.id, "Software")
+    _needs_analysis(ctx, rob, won.id, 8000)
+    _solution_design(ctx, rob, won.id)
+    _do(ctx, mia, won.id, "Approve solution", data={"decision": "approve", "comment": "Go"})
+    _do(ctx, rob, won.id, "Send quote")
+    _do(ctx, rob, won.id, "Negotiate terms")
+    records.create_order(ctx, rob, won.id)
+    deals.close_deal(ctx, rob, won.id, "won")
+
     lost = deals.create_deal(ctx, sara, "Tailspin pilot", "Tailspin Toys", "15000")
     deals.close_deal(ctx, sara, lost.id, "lost", "Lost to a competitor")
-    del direct
+    spam = deals.create_deal(ctx, sara, "Test entry", None, "0")
+    deals.close_deal(ctx, sara, spam.id, "invalid", "Created by mistake")
+
+    # The OpenFire-style pipeline, where deals move freely between stages.
+    kitchen = deals.create_deal(
+        ctx,
+        rob,
+        "Rénovation cuisine",
+        "Famille Martin",
+        "12500",
+        "EUR",
+        process="openfire_pipeline",
+    )
+    deals.move_deal(ctx, rob, kitchen.id, "visite_technique")
     return tokens

@@ -15,14 +15,15 @@ from bpmn_sales.domain.model import (
     optional_text,
     required_text,
 )
-from bpmn_sales.domain.policy import require_role_for_task
+from bpmn_sales.domain.rules import ActivityRule
 from bpmn_sales.engine import Instance
-from bpmn_sales.errors import InvalidInput, InvalidState
+from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState
 from bpmn_sales.persistence.models import Lead, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deals import deal_fields, resolve_owner, start_deal
 from bpmn_sales.services.processes import current_version
+from bpmn_sales.tasks import completion
 
 LEAD_PROCESS = "lead_qualification"
 REVIEW_TASK = "Activity_ReviewLead"
@@ -30,7 +31,7 @@ RENEW_MESSAGE = "lead_renewed"
 MAX_LIMIT = 500
 
 
-def lead_view(store: Store, lead: Lead) -> LeadView:
+def lead_view(ctx: Context, store: Store, lead: Lead) -> LeadView:
     owner = store.get(User, lead.owner_id, "user")
     pv = store.get(ProcessVersion, lead.process_version_id, "process version")
     return LeadView(
@@ -47,7 +48,7 @@ def lead_view(store: Store, lead: Lead) -> LeadView:
         deal_id=lead.deal_id,
         version=lead.version,
         created_at=lead.created_at,
-        tasks=common.subject_tasks(store, lead),
+        tasks=common.subject_tasks(ctx, store, lead),
     )
 
 
@@ -151,7 +152,7 @@ def create_lead(
         store.flush()
         _apply(ctx, store, actor, lead, instance, "created")
         store.commit()
-        return lead_view(store, lead)
+        return lead_view(ctx, store, lead)
 
 
 def _load(store: Store, actor: Actor, lead_id: int, expected_version: int | None) -> Lead:
@@ -159,6 +160,16 @@ def _load(store: Store, actor: Actor, lead_id: int, expected_version: int | None
     common.require_subject_access(store, actor, lead)
     common.check_version(lead, expected_version)
     return lead
+
+
+def _may_complete(store: Store, actor: Actor, lead: Lead, rule: ActivityRule, task_id: str) -> None:
+    """Refuse an actor the task's `completed_by` does not name (admins may always)."""
+    if "anyone" in rule.completed_by:
+        return
+    groups = set(store.groups_of(actor.id).values())
+    reason = completion.refusal(rule, actor, common.party_of(store, lead), groups)
+    if reason is not None:
+        raise Forbidden(reason, task_id=task_id)
 
 
 def _review(
@@ -177,6 +188,7 @@ def _review(
     ready = [t for t in instance.ready_tasks() if t.task_spec.bpmn_id == REVIEW_TASK]
     if not ready:
         raise InvalidState(f"lead {lead.id} has no ready '{REVIEW_TASK}' task")
+    _may_complete(store, actor, lead, instance.work_item(ready[0]).rule, str(ready[0].id))
     instance.complete(str(ready[0].id), decision)
     _apply(ctx, store, actor, lead, instance, action, decision)
 
@@ -189,7 +201,7 @@ def qualify_lead(
         lead = _load(store, actor, lead_id, expected_version)
         _review(ctx, store, actor, lead, {"decision": "qualify"}, "qualified")
         store.commit()
-        return lead_view(store, lead)
+        return lead_view(ctx, store, lead)
 
 
 def disqualify_lead(
@@ -205,7 +217,7 @@ def disqualify_lead(
         decision = {"decision": "disqualify", "disqualify_reason": reason}
         _review(ctx, store, actor, lead, decision, "disqualified")
         store.commit()
-        return lead_view(store, lead)
+        return lead_view(ctx, store, lead)
 
 
 def renew_lead(
@@ -223,7 +235,7 @@ def renew_lead(
         instance.send_message(RENEW_MESSAGE, {"by": actor.username})
         _apply(ctx, store, actor, lead, instance, "renewed")
         store.commit()
-        return lead_view(store, lead)
+        return lead_view(ctx, store, lead)
 
 
 def set_lead_status(
@@ -251,7 +263,7 @@ def complete_lead_task(
 ) -> None:
     instance = common.restore(ctx, store, lead)
     item = instance.work_item(instance.find_ready(task_id))
-    require_role_for_task(actor, item.role, item.title)
+    _may_complete(store, actor, lead, item.rule, task_id)
     if item.element_id == REVIEW_TASK and data.get("decision") not in ("qualify", "disqualify"):
         raise InvalidInput(
             "decision must be 'qualify' or 'disqualify' to complete the lead review",
@@ -273,7 +285,7 @@ def get_lead(ctx: Context, actor: Actor, lead_id: int) -> LeadView:
     with ctx.uow() as store:
         lead = store.get(Lead, lead_id, "lead")
         common.require_subject_access(store, actor, lead)
-        return lead_view(store, lead)
+        return lead_view(ctx, store, lead)
 
 
 def list_leads(
@@ -286,7 +298,7 @@ def list_leads(
     with ctx.uow() as store:
         owners = common.visible_owner_ids(store, actor)
         leads = store.leads(owners, status, max(1, min(limit, MAX_LIMIT)))
-        return [lead_view(store, lead) for lead in leads]
+        return [lead_view(ctx, store, lead) for lead in leads]
 
 
 def lead_history(ctx: Context, actor: Actor, lead_id: int) -> list[HistoryView]:

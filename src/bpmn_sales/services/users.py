@@ -12,7 +12,8 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role, optional_email, required_text
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import Conflict, InvalidInput, NotFound, Unauthorized
-from bpmn_sales.persistence.models import User
+from bpmn_sales.persistence.models import Department, Group, User
+from bpmn_sales.persistence.store import Store
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
@@ -25,6 +26,8 @@ class UserView:
     email: str | None
     role: str
     manager: str | None
+    department: str | None = None
+    groups: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -46,6 +49,8 @@ def create_user(
     role: str,
     manager: str | None = None,
     email: str | None = None,
+    department: str | None = None,
+    groups: list[str] | None = None,
 ) -> tuple[UserView, str]:
     """Create a user and return it with a fresh API token (shown once, stored hashed)."""
     if actor is not None:
@@ -67,19 +72,111 @@ def create_user(
             manager_user = store.user_by_username(manager)
             if manager_user is None:
                 raise InvalidInput(f"manager '{manager}' does not exist", field="manager")
+        dept = _department(store, department, ctx) if department else None
+        member_of = [_group(store, g, ctx) for g in dict.fromkeys(groups or [])]
         user = User(
             username=username,
             full_name=name,
             email=mail,
             role=role,
             manager_id=manager_user.id if manager_user else None,
+            department_id=dept.id if dept else None,
             token_hash=hash_token(token),
             created_at=ctx.clock(),
         )
+        user.groups = member_of
         store.add(user)
         store.commit()
-        view = UserView(user.id, username, name, mail, role, manager)
+        view = UserView(
+            user.id,
+            username,
+            name,
+            mail,
+            role,
+            manager,
+            department,
+            tuple(g.name for g in member_of),
+        )
     return view, token
+
+
+GROUP_NAME = re.compile(r"^[^;:]{1,100}$")
+
+
+def _group(store: Store, name: str, ctx: Context) -> Group:
+    """The group of that name, created on first use."""
+    if not isinstance(name, str) or not GROUP_NAME.match(name.strip()):
+        raise InvalidInput(
+            f"group name {name!r} must be 1-100 characters without ';' or ':'", field="groups"
+        )
+    group = store.group_by_name(name.strip())
+    if group is None:
+        group = Group(name=name.strip(), created_at=ctx.clock())
+        store.add(group)
+        store.flush()
+    return group
+
+
+def _department(store: Store, name: str, ctx: Context) -> Department:
+    text = required_text(name, "department", 100)
+    dept = store.department_by_name(text)
+    if dept is None:
+        dept = Department(name=text, created_at=ctx.clock())
+        store.add(dept)
+        store.flush()
+    return dept
+
+
+def set_groups(ctx: Context, actor: Actor | None, username: str, groups: list[str]) -> UserView:
+    """Replace a user's group memberships (groups are created on first use).
+
+    `actor` None is an operator at the CLI, who has the database anyway."""
+    if actor is not None:
+        require_admin(actor, "change group memberships")
+    with ctx.uow() as store:
+        user = store.user_by_username(username)
+        if user is None:
+            raise NotFound(f"user '{username}' does not exist", username=username)
+        user.groups = [_group(store, g, ctx) for g in dict.fromkeys(groups)]
+        store.commit()
+    return next(u for u in list_users(ctx) if u.username == username)
+
+
+def set_manager(
+    ctx: Context,
+    actor: Actor | None,
+    username: str,
+    manager: str | None,
+    department: str | None = None,
+) -> UserView:
+    """Set a user's direct manager (None clears it) and, if given, department ('' clears)."""
+    if actor is not None:
+        require_admin(actor, "change managers")
+    with ctx.uow() as store:
+        user = store.user_by_username(username)
+        if user is None:
+            raise NotFound(f"user '{username}' does not exist", username=username)
+        if manager:
+            boss = store.user_by_username(manager)
+            if boss is None:
+                raise InvalidInput(f"manager '{manager}' does not exist", field="manager")
+            if boss.id == user.id:
+                raise InvalidInput("a user cannot be their own manager", field="manager")
+            user.manager_id = boss.id
+        else:
+            user.manager_id = None
+        if department is not None:
+            user.department_id = _department(store, department, ctx).id if department else None
+        store.commit()
+    return next(u for u in list_users(ctx) if u.username == username)
+
+
+def list_groups(ctx: Context) -> list[dict[str, Any]]:
+    with ctx.uow() as store:
+        return [
+            {"id": g.id, "name": g.name, "members": [u.username for u in g.members]}
+            for g in store.groups()
+        ]
 
 
 def actor_for_token(ctx: Context, token: str) -> Actor:
@@ -102,6 +199,7 @@ def list_users(ctx: Context) -> list[UserView]:
     with ctx.uow() as store:
         users = store.users()
         names = {u.id: u.username for u in users}
+        departments = {d.id: d.name for d in store.departments()}
         return [
             UserView(
                 u.id,
@@ -110,6 +208,8 @@ def list_users(ctx: Context) -> list[UserView]:
                 u.email,
                 u.role,
                 names.get(u.manager_id) if u.manager_id else None,
+                departments.get(u.department_id) if u.department_id else None,
+                tuple(g.name for g in u.groups),
             )
             for u in users
         ]

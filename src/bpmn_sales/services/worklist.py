@@ -1,26 +1,100 @@
-"""Use cases on tasks across leads and deals: list them, complete one."""
+"""Use cases on tasks across leads and deals: list them, complete one (follow-ups too)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, TaskView, form_data
-from bpmn_sales.domain.policy import require_access
-from bpmn_sales.errors import InvalidInput, NotFound
-from bpmn_sales.persistence.models import Deal
+from bpmn_sales.domain.policy import can_access
+from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from bpmn_sales.persistence.models import Deal, FollowUp, Group, User
+from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deals import complete_deal_task
 from bpmn_sales.services.leads import complete_lead_task
 
+FOLLOW_UP_ID = re.compile(r"^follow-up-(\d{1,18})$")
+
+
+def follow_up_view(
+    store: Store, follow_up: FollowUp, deal: Deal, names: dict[int, str]
+) -> TaskView:
+    group = store.session.get(Group, follow_up.group_id) if follow_up.group_id else None
+    return TaskView(
+        task_id=f"follow-up-{follow_up.id}",
+        element_id=follow_up.source_element_id,
+        title=follow_up.title,
+        lane=None,
+        role="rep",
+        stage=deal.stage_key,
+        subject_type="deal",
+        subject_id=deal.id,
+        subject_name=deal.name,
+        owner=names.get(deal.owner_id),
+        kind="follow_up",
+        assignee=(
+            names.get(follow_up.assignee_id)
+            if follow_up.assignee_id
+            else (f"group:{group.name}" if group else None)
+        ),
+        due_on=follow_up.due_on,
+    )
+
 
 def list_tasks(ctx: Context, actor: Actor, role: str | None = None) -> list[TaskView]:
-    """Ready tasks on the records the actor may see, optionally only one role's."""
-    if role is not None and role not in ("rep", "manager"):
-        raise InvalidInput(f"role must be rep or manager, not {role!r}", field="role")
+    """Ready tasks on the records the actor may see or that are assigned to it or its groups,
+    then open follow-ups, by due date."""
+    if role is not None and role not in ("rep", "manager", "admin"):
+        raise InvalidInput(f"role must be rep, manager or admin, not {role!r}", field="role")
     with ctx.uow() as store:
         owners = common.visible_owner_ids(store, actor)
-        return common.task_views(store, list(store.work_items(owners, role)))
+        group_ids = list(store.groups_of(actor.id))
+        items = list(store.work_items(owners, role, actor.id, group_ids))
+        views = common.task_views(ctx, store, items)
+        if role in (None, "rep"):
+            follow_ups = store.open_follow_ups(owners, actor.id, group_ids)
+            deals = {d.id: d for d in (store.session.get(Deal, f.deal_id) for f in follow_ups) if d}
+            names = store.usernames(
+                [f.assignee_id for f in follow_ups] + [d.owner_id for d in deals.values()]
+            )
+            views += [follow_up_view(store, f, deals[f.deal_id], names) for f in follow_ups]
+        return views
+
+
+def complete_follow_up(ctx: Context, actor: Actor, follow_up_id: int) -> TaskView:
+    with ctx.uow() as store:
+        follow_up = store.session.get(FollowUp, follow_up_id)
+        if follow_up is None:
+            raise NotFound(f"task 'follow-up-{follow_up_id}' does not exist", task_id=follow_up_id)
+        deal = store.get(Deal, follow_up.deal_id, "deal")
+        owner = store.get(User, deal.owner_id, "user")
+        groups = store.groups_of(actor.id)
+        mine = follow_up.assignee_id == actor.id or follow_up.group_id in groups
+        if not mine and not can_access(actor, owner.id, owner.manager_id):
+            raise Forbidden(f"{actor.username} may not act on deal {deal.id}", actor=actor.username)
+        if follow_up.done_at is not None:
+            raise InvalidState(f"follow-up '{follow_up.title}' is already done")
+        now = ctx.clock()
+        follow_up.done_at, follow_up.done_by_id = now, actor.id
+        store.record(
+            "deal",
+            deal.id,
+            now,
+            actor.id,
+            "follow_up_done",
+            from_stage=None,
+            to_stage=deal.stage_key,
+            from_status=deal.status,
+            to_status=deal.status,
+            detail={"follow_up": follow_up.title},
+        )
+        view = follow_up_view(
+            store, follow_up, deal, store.usernames([follow_up.assignee_id, deal.owner_id])
+        )
+        store.commit()
+        return view
 
 
 def complete_task(
@@ -29,30 +103,35 @@ def complete_task(
     task_id: str,
     data: dict[str, Any] | None = None,
     expected_version: int | None = None,
+    note: str | None = None,
+    attachment_ids: list[int] | None = None,
 ) -> TaskView:
     """Complete a ready user task of a lead or deal with form data; return the task done."""
+    follow_up = FOLLOW_UP_ID.match(task_id)
+    if follow_up:
+        return complete_follow_up(ctx, actor, int(follow_up[1]))
     form = form_data(data)
+    if note is not None and not isinstance(note, str):
+        raise InvalidInput("note must be text", field="note")
     with ctx.uow() as store:
         found = store.work_item_with_subject(task_id)
         if found is None:
             raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
         item, subject, owner = found
-        require_access(actor, owner.id, owner.manager_id, f"{item.subject_type} {subject.id}")
-        common.check_version(subject, expected_version)
-        view = TaskView(
-            task_id=item.task_id,
-            element_id=item.element_id,
-            title=item.title,
-            lane=item.lane,
-            role=item.role,
-            stage=item.stage_key,
-            subject_type=item.subject_type,
-            subject_id=item.subject_id,
-            subject_name=subject.name,
-            owner=owner.username,
+        assigned = item.assignee_id == actor.id or (
+            item.group_id is not None and item.group_id in store.groups_of(actor.id)
         )
+        if not assigned and not can_access(actor, owner.id, owner.manager_id):
+            raise Forbidden(
+                f"{actor.username} may not act on {item.subject_type} {subject.id}",
+                actor=actor.username,
+            )
+        common.check_version(subject, expected_version)
+        rule = common.task_rule(ctx, store, subject.process_version_id, item.element_id)
+        assignee = store.usernames([item.assignee_id]).get(item.assignee_id or 0)
+        view = common.task_view(item, subject.name, owner.username, assignee, rule)
         if isinstance(subject, Deal):
-            complete_deal_task(ctx, store, actor, subject, task_id, form)
+            complete_deal_task(ctx, store, actor, subject, task_id, form, note, attachment_ids)
         else:
             complete_lead_task(ctx, store, actor, subject, task_id, form)
         store.commit()

@@ -1,35 +1,54 @@
-"""Closing a deal: the outcome must be known and a lost deal needs a listed reason."""
+"""Closing a deal: the outcome must be one the diagram defines, with a reason it accepts."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from bpmn_sales.domain.rules import ProcessRules
 from bpmn_sales.errors import InvalidInput
 
-OUTCOME_PROBABILITY = {"won": 100, "lost": 0}
+OUTCOMES = ("won", "lost", "invalid")
+MAX_REASON = 200
 
 
-def validate_close(
-    outcome: str | None, reason: str | None, lost_reasons: list[str]
-) -> dict[str, Any]:
-    """Check a close request against the diagram's list of lost reasons."""
-    if outcome not in OUTCOME_PROBABILITY:
+def validate_close(outcome: str | None, reason: str | None = None) -> dict[str, Any]:
+    """Service task: normalise a close request the use case has already checked."""
+    if outcome not in OUTCOMES:
         raise InvalidInput(
-            f"outcome must be one of {', '.join(OUTCOME_PROBABILITY)}, not {outcome!r}",
+            f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}", field="outcome"
+        )
+    if reason is not None and not isinstance(reason, str):
+        raise InvalidInput("the reason must be text", field="reason")
+    return {"outcome": outcome, "reason": (reason or "").strip() or None}
+
+
+def close_request(rules: ProcessRules, outcome: object, reason: object) -> dict[str, Any]:
+    """Check a close against the process's terminal states; return the message payload."""
+    outcomes = rules.outcomes()
+    if outcome not in outcomes:
+        raise InvalidInput(
+            f"outcome must be one of {', '.join(outcomes) or '(none defined)'}, not {outcome!r}",
             field="outcome",
         )
     if reason is not None and not isinstance(reason, str):
         raise InvalidInput("the reason must be text", field="reason")
+    text = (reason or "").strip() or None
+    if text is not None and len(text) > MAX_REASON:
+        raise InvalidInput(f"the reason is longer than {MAX_REASON} characters", field="reason")
     if outcome == "lost":
-        if reason not in lost_reasons:
-            allowed = "; ".join(lost_reasons)
+        allowed = rules.lost_reasons
+        if allowed and text is None:
             raise InvalidInput(
-                f"lost reason {reason!r} is not one of the configured reasons: {allowed}",
+                f"a lost deal needs a reason, one of: {'; '.join(allowed)}", field="reason"
+            )
+        if allowed and text not in allowed:
+            raise InvalidInput(
+                f"lost reason {text!r} is not one of the configured reasons: {'; '.join(allowed)}",
                 field="reason",
             )
-    else:
-        reason = (reason or "").strip() or None
-    return {"outcome": outcome, "reason": reason, "probability": OUTCOME_PROBABILITY[outcome]}
+        if not allowed and text is None:
+            raise InvalidInput("a lost deal needs a reason", field="reason")
+    return {"outcome": outcome, "reason": text}
 
 
 SERVICE_TASKS = (validate_close,)

@@ -1,0 +1,354 @@
+"""The sales-rule lint: vocabulary, stage structure, terminals, reachability, labels, layout.
+
+Works on one lxml tree per file (which keeps source lines); each finding is a `Problem` naming
+file, line and element id, with a stable `code`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from lxml import etree
+
+from bpmn_sales.engine import vocabulary
+from bpmn_sales.engine.problems import (
+    BPMN,
+    BPMNDI,
+    FLOW_NODE_TAGS,
+    NS,
+    PROPERTY_XPATH,
+    SUBPROCESS_TAGS,
+    Problem,
+    line_of,
+)
+
+# --------------------------------------------------------------------------------------------
+# The flow nodes of a file, with their sales-rule properties read once
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Node:
+    element: etree._Element
+    tag: str
+    id: str
+    process: str
+    container: str  # id of the process or sub-process the node is a direct child of
+    stage: _Node | None  # the innermost stage around the node
+    properties: list[etree._Element]
+    props: dict[str, str] = field(default_factory=dict)
+    kind: str = "other"
+    values: dict[str, Any] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def line(self) -> int | None:
+        return line_of(self.element)
+
+    def propertyline_of(self, name: str) -> int | None:
+        for prop in reversed(self.properties):  # the last one wins, as in Spiff
+            if prop.get("name") == name:
+                return line_of(prop)
+        return self.line
+
+
+@dataclass
+class _Diagram:
+    file: str
+    nodes: list[_Node] = field(default_factory=list)
+    flows: dict[str, list[etree._Element]] = field(default_factory=dict)
+    containers: dict[str, str] = field(default_factory=dict)  # id -> tag
+    executable: set[str] = field(default_factory=set)
+
+    def problem(
+        self, node: _Node, message: str, code: str, line: int | None = None, warning: bool = False
+    ) -> Problem:
+        severity = "warning" if warning else "error"
+        return Problem(self.file, message, node.id, line or node.line, severity, code)
+
+
+def _index(tree: etree._ElementTree, filename: str) -> _Diagram:
+    diagram = _Diagram(filename)
+    for process in tree.getroot().iterchildren(BPMN + "process"):
+        key = process.get("id", "")
+        if process.get("isExecutable") == "true":
+            diagram.executable.add(key)
+        _walk(process, key, None, diagram)
+    return diagram
+
+
+def _walk(container: etree._Element, process: str, stage: _Node | None, diagram: _Diagram) -> None:
+    key = container.get("id", "")
+    diagram.containers[key] = etree.QName(container).localname
+    for child in container:
+        if not isinstance(child.tag, str) or not child.tag.startswith(BPMN):
+            continue
+        tag = etree.QName(child).localname
+        if tag == "sequenceFlow":
+            diagram.flows.setdefault(key, []).append(child)
+        if tag not in FLOW_NODE_TAGS:
+            continue
+        found = child.xpath(PROPERTY_XPATH, namespaces=NS)
+        properties = [p for p in found if isinstance(p, etree._Element)]
+        node = _Node(child, tag, child.get("id", ""), process, key, stage, properties)
+        node.props = {p.get("name", ""): p.get("value", "") for p in properties if _complete(p)}
+        node.kind = vocabulary.element_kind(tag, node.props, stage is not None)
+        if node.props:
+            node.values, node.messages = vocabulary.read(node.kind, node.props)
+        diagram.nodes.append(node)
+        if tag in SUBPROCESS_TAGS:
+            _walk(child, process, node if node.kind == "stage" else stage, diagram)
+
+
+def _complete(prop: etree._Element) -> bool:
+    return bool(prop.get("name")) and prop.get("value") is not None
+
+
+def _by(nodes: Iterable[_Node], attribute: str) -> dict[str, list[_Node]]:
+    groups: dict[str, list[_Node]] = defaultdict(list)
+    for node in nodes:
+        groups[getattr(node, attribute)].append(node)
+    return groups
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _stage_key(stage: _Node) -> str:
+    return str(stage.values.get("stage_key") or stage.id)
+
+
+# --------------------------------------------------------------------------------------------
+# Sales rules: properties, stages, terminals
+# --------------------------------------------------------------------------------------------
+
+_QUOTED = re.compile(r"'(\w+)'")
+
+
+def _property_problems(diagram: _Diagram) -> Iterator[Problem]:
+    for node in diagram.nodes:
+        seen: set[str] = set()
+        for prop in node.properties:
+            name = prop.get("name") or ""
+            if not _complete(prop):
+                message = f"property '{name}' has no value" if name else "property has no name"
+                yield diagram.problem(node, message, "property", line_of(prop))
+            elif name in seen:
+                message = f"property '{name}' is given more than once"
+                yield diagram.problem(node, message, "duplicate_property", line_of(prop))
+            seen.add(name)
+        for message in node.messages:
+            named = [n for n in _QUOTED.findall(message) if n in node.props]
+            line = node.propertyline_of(named[0]) if named else None
+            code = "unknown_property" if message.startswith("unknown property") else "property"
+            yield diagram.problem(node, message, code, line)
+
+
+def _stage_problems(diagram: _Diagram) -> Iterator[Problem]:
+    for nodes in _by(diagram.nodes, "process").values():
+        stages = [n for n in nodes if n.kind == "stage"]
+        yield from _stage_identity(diagram, stages)
+        yield from _win_rates(diagram, stages)
+        yield from _activity_problems(diagram, stages, [n for n in nodes if n.kind == "activity"])
+        keys = {_stage_key(s) for s in stages}
+        for node in nodes:
+            wanted = node.values.get("orders_from_stage") if node.kind == "terminal" else None
+            if isinstance(wanted, str) and wanted not in keys:
+                known = ", ".join(sorted(keys)) or "none"
+                message = f"orders_from_stage '{wanted}' names no stage of this process ({known})"
+                line = node.propertyline_of("orders_from_stage")
+                yield diagram.problem(node, message, "unknown_stage", line)
+
+
+def _stage_identity(diagram: _Diagram, stages: list[_Node]) -> Iterator[Problem]:
+    orders: dict[Any, _Node] = {}
+    keys: dict[str, _Node] = {}
+    for stage in stages:
+        if stage.stage is not None:
+            message = f"stage inside another stage ({stage.stage.id}); stages may not nest"
+            yield diagram.problem(stage, message, "nested_stage")
+        order = stage.values.get("stage_order")
+        if isinstance(order, int) and order in orders:
+            message = f"stage_order {order} is also the order of {orders[order].id}"
+            yield diagram.problem(
+                stage, message, "duplicate_stage_order", stage.propertyline_of("stage_order")
+            )
+        orders.setdefault(order, stage)
+        key = _stage_key(stage)
+        if key in keys:
+            message = f"stage key '{key}' is also the key of {keys[key].id}"
+            yield diagram.problem(
+                stage, message, "duplicate_stage_key", stage.propertyline_of("stage_key")
+            )
+        keys.setdefault(key, stage)
+
+
+def _win_rates(diagram: _Diagram, stages: list[_Node]) -> Iterator[Problem]:
+    pre_sale = [s for s in stages if s.values.get("stage_phase") != "post_sale"]
+    rated = [s for s in pre_sale if "stage_win_rate" in s.props]
+    if rated and len(rated) < len(pre_sale):
+        names = ", ".join(s.id for s in rated)
+        for stage in pre_sale:
+            if stage not in rated:
+                message = (
+                    f"stage has no stage_win_rate while other pre-sale stages have one ({names}): "
+                    "give every pre-sale stage a win rate, or none"
+                )
+                yield diagram.problem(stage, message, "mixed_win_rates")
+    ordered = sorted(
+        (s for s in rated if isinstance(s.values.get("stage_order"), int)),
+        key=lambda s: int(s.values["stage_order"]),
+    )
+    for before, stage in pairwise(ordered):
+        low, high = (
+            _number(stage.values["stage_win_rate"]),
+            _number(before.values["stage_win_rate"]),
+        )
+        if low is not None and high is not None and low < high:
+            message = f"win rate {low:g} is lower than {high:g} of the earlier stage {before.id}"
+            line = stage.propertyline_of("stage_win_rate")
+            yield diagram.problem(stage, message, "falling_win_rate", line, warning=True)
+
+
+def _activity_problems(
+    diagram: _Diagram, stages: list[_Node], activities: list[_Node]
+) -> Iterator[Problem]:
+    for activity in activities:
+        stage = activity.stage
+        assert stage is not None  # an activity is a user task inside a stage
+        if activity.values.get("obligatory") is True and stage.values.get("stage_optional") is True:
+            message = f"obligatory activity inside the optional stage {stage.id}"
+            line = activity.propertyline_of("obligatory")
+            yield diagram.problem(activity, message, "obligatory_in_optional_stage", line)
+        if "approval" in activity.props and "stage_approval" not in stage.props:
+            message = f"approval task inside {stage.id}, a stage without stage_approval"
+            line = activity.propertyline_of("approval")
+            yield diagram.problem(activity, message, "approval_without_stage_approval", line)
+    for stage in stages:
+        tasks = [a for a in activities if a.stage is stage and "approval" in a.props]
+        if "stage_approval" in stage.props and not tasks:
+            message = "stage has stage_approval but no user task with approval in it"
+            line = stage.propertyline_of("stage_approval")
+            yield diagram.problem(stage, message, "missing_approval_task", line)
+
+
+def _terminal_problems(diagram: _Diagram) -> Iterator[Problem]:
+    """Deal processes (with stages, or calling a process with stages) end with an outcome."""
+    deals = {n.process for n in diagram.nodes if n.kind == "stage"}
+    calls = [
+        (n.process, n.element.get("calledElement"))
+        for n in diagram.nodes
+        if n.tag == "callActivity"
+    ]
+    while new := {caller for caller, called in calls if called in deals} - deals:
+        deals |= new
+    executable_deals = deals & diagram.executable
+    for node in diagram.nodes:
+        if node.tag != "endEvent" or "outcome" in node.props:
+            continue
+        if node.container == node.process and node.process in executable_deals:
+            message = "end event has no outcome (won, lost or invalid) in a deal process"
+            yield diagram.problem(node, message, "no_outcome")
+
+
+# --------------------------------------------------------------------------------------------
+# Flow: reachability; presentation: labels and layout
+# --------------------------------------------------------------------------------------------
+
+
+def _link_name(node: _Node) -> str | None:
+    definition = node.element.find(BPMN + "linkEventDefinition")
+    return definition.get("name") if definition is not None else None
+
+
+def _successors(diagram: _Diagram, container: str, members: list[_Node]) -> dict[str, list[str]]:
+    following: dict[str, list[str]] = defaultdict(list)
+    for flow in diagram.flows.get(container, []):
+        following[flow.get("sourceRef", "")].append(flow.get("targetRef", ""))
+    links: dict[str | None, list[str]] = defaultdict(list)
+    for node in members:
+        if node.tag == "intermediateCatchEvent":
+            links[_link_name(node)].append(node.id)
+    for node in members:
+        if node.tag == "boundaryEvent":
+            following[node.element.get("attachedToRef", "")].append(node.id)
+        elif node.tag == "intermediateThrowEvent" and _link_name(node) is not None:
+            following[node.id].extend(links[_link_name(node)])
+    return following
+
+
+def _roots(diagram: _Diagram, container: str, members: list[_Node]) -> list[str]:
+    roots = [
+        n.id
+        for n in members
+        if n.tag == "startEvent"
+        or n.element.get("triggeredByEvent") == "true"
+        or n.element.get("isForCompensation") == "true"
+    ]
+    if diagram.containers.get(container) == "adHocSubProcess" or not roots:
+        # Without a start event, BPMN starts every node that no sequence flow leads to.
+        targets = {f.get("targetRef") for f in diagram.flows.get(container, [])}
+        roots += [n.id for n in members if n.tag != "boundaryEvent" and n.id not in targets]
+    return roots
+
+
+def _reachability_problems(diagram: _Diagram) -> Iterator[Problem]:
+    for container, members in _by(diagram.nodes, "container").items():
+        following = _successors(diagram, container, members)
+        reached: set[str] = set()
+        todo = _roots(diagram, container, members)
+        while todo:
+            current = todo.pop()
+            if current not in reached:
+                reached.add(current)
+                todo.extend(following.get(current, ()))
+        for node in members:
+            if node.id not in reached:
+                message = f"{node.tag} cannot be reached from a start event"
+                yield diagram.problem(node, message, "unreachable")
+
+
+def _label_problems(diagram: _Diagram) -> Iterator[Problem]:
+    for node in diagram.nodes:
+        if not (node.element.get("name") or "").strip():
+            message = f"{node.tag} has no label (name)"
+            yield diagram.problem(node, message, "no_label", warning=True)
+
+
+def _layout_problems(tree: etree._ElementTree, diagram: _Diagram) -> Iterator[Problem]:
+    root = tree.getroot()
+    if next(root.iterchildren(BPMNDI + "BPMNDiagram"), None) is None:
+        for process in root.iterchildren(BPMN + "process"):
+            message = "diagram has no layout (bpmndi:BPMNDiagram)"
+            yield Problem(
+                diagram.file, message, process.get("id"), line_of(process), "warning", "no_layout"
+            )
+        return
+    drawn = {e.get("bpmnElement") for e in root.iter(BPMNDI + "BPMNShape", BPMNDI + "BPMNEdge")}
+    for node in diagram.nodes:
+        if node.id not in drawn:
+            message = f"{node.tag} has no shape in the diagram layout (bpmndi)"
+            yield diagram.problem(node, message, "no_layout", warning=True)
+    for flows in diagram.flows.values():
+        for flow in flows:
+            if flow.get("id") not in drawn:
+                message = "sequenceFlow has no edge in the diagram layout (bpmndi)"
+                yield Problem(
+                    diagram.file, message, flow.get("id"), line_of(flow), "warning", "no_layout"
+                )
+
+
+def rule_problems(tree: etree._ElementTree, filename: str) -> Iterator[Problem]:
+    diagram = _index(tree, filename)
+    yield from _property_problems(diagram)
+    yield from _stage_problems(diagram)
+    yield from _terminal_problems(diagram)
+    yield from _reachability_problems(diagram)
+    yield from _label_problems(diagram)
+    yield from _layout_problems(tree, diagram)

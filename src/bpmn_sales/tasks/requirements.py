@@ -1,0 +1,156 @@
+"""What it takes to leave a stage, and to win: required fields, contacts, approvals, obligatory
+activities. Each refusal names every unmet requirement."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bpmn_sales.domain.rules import FieldRef, ProcessRules, StageRule
+from bpmn_sales.errors import InvalidInput
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_FIELD_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class DealFacts:
+    """What the requirement checks look at, read from storage by the use case."""
+
+    customer: Mapping[str, Any] = field(default_factory=dict)
+    deal: Mapping[str, Any] = field(default_factory=dict)
+    stage_fields: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    contacts: int = 0
+    approvals: Mapping[str, str] = field(default_factory=dict)  # stage key -> last decision
+    done: Collection[str] = ()
+    orders: int = 0
+
+
+def field_value(ref: FieldRef, facts: DealFacts, stage_key: str) -> Any:
+    if ref.scope == "customer":
+        return facts.customer.get(ref.name)
+    if ref.scope == "deal":
+        return facts.deal.get(ref.name)
+    return facts.stage_fields.get(stage_key, {}).get(ref.name)
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def stage_unmet(stage: StageRule, facts: DealFacts, *, skipped: bool = False) -> list[str]:
+    """The requirements of `stage` not met yet (`skipped`: the deal passes it without a visit)."""
+    unmet = []
+    for ref in stage.required_fields:
+        if is_empty(field_value(ref, facts, stage.key)):
+            unmet.append(f"{ref.path} is empty")
+    if facts.contacts < stage.min_contacts:
+        unmet.append(
+            f"the customer needs at least {stage.min_contacts} contacts (has {facts.contacts})"
+        )
+    if stage.approval and facts.approvals.get(stage.key) != "approve":
+        decision = facts.approvals.get(stage.key)
+        state = "was rejected" if decision == "reject" else "is missing"
+        unmet.append(f"the direct manager's approval {state}")
+    for activity in stage.activities:
+        if activity.obligatory and activity.element_id not in facts.done:
+            unmet.append(f"obligatory activity '{activity.name}' is not done")
+    if skipped and stage.optional:
+        return []
+    return unmet
+
+
+def leave_unmet(
+    rules: ProcessRules, facts: DealFacts, current: str | None, target: str | None
+) -> list[str]:
+    """Unmet requirements for a move from stage `current` forward to `target`.
+
+    `target` None means past the last stage. The current stage must meet its requirements; a
+    stage passed over must too, unless it is optional. Moving back has none.
+    """
+    here = rules.stage(current)
+    there = rules.stage(target)
+    if here is None or (there is not None and there.order <= here.order):
+        return []
+    passed = [here] if there is None else rules.stages_between(current, target)
+    unmet = []
+    for stage in passed:
+        for problem in stage_unmet(stage, facts, skipped=stage is not here):
+            unmet.append(f"{stage.name}: {problem}")
+    return unmet
+
+
+def win_unmet(rules: ProcessRules, facts: DealFacts) -> list[str]:
+    """Winning needs every obligatory activity done and, where the process says so, an order."""
+    unmet = []
+    for activity in rules.obligatory():
+        if activity.element_id not in facts.done:
+            stage = rules.stage(activity.stage_key)
+            where = stage.name if stage else activity.stage_key
+            unmet.append(f"obligatory activity '{activity.name}' ({where}) is not done")
+    if rules.order_required and facts.orders == 0:
+        unmet.append("an order must exist to win")
+    return unmet
+
+
+def convert(ref: FieldRef, value: Any, where: str) -> Any:
+    """A field value checked against its declared type (None clears the field)."""
+    if is_empty(value):
+        return None
+    if ref.type == "number":
+        if isinstance(value, bool):
+            raise InvalidInput(f"{where} must be a number", field=where)
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise InvalidInput(f"{where} must be a number, not {value!r}", field=where) from None
+        if not number.is_finite():
+            raise InvalidInput(f"{where} must be a finite number", field=where)
+        return int(number) if number == number.to_integral_value() else float(number)
+    if ref.type == "boolean":
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("true", "false"):
+            return str(value).lower() == "true"
+        raise InvalidInput(f"{where} must be true or false", field=where)
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise InvalidInput(f"{where} must be text", field=where)
+    text = str(value).strip()
+    if len(text) > MAX_FIELD_TEXT:
+        raise InvalidInput(f"{where} is longer than {MAX_FIELD_TEXT} characters", field=where)
+    if ref.type == "date":
+        try:
+            if not ISO_DATE.match(text):
+                raise ValueError(text)
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise InvalidInput(
+                f"{where} must be a date YYYY-MM-DD, not {text!r}", field=where
+            ) from None
+    if ref.type == "email" and not EMAIL.match(text):
+        raise InvalidInput(f"{where} must be an e-mail address", field=where)
+    return text
+
+
+def declared(rules: ProcessRules, scope: str) -> dict[str, FieldRef]:
+    """Fields of a scope that some stage requires, by name (first declaration wins)."""
+    found: dict[str, FieldRef] = {}
+    for stage in rules.stages:
+        for ref in stage.required_fields:
+            if ref.scope == scope:
+                found.setdefault(ref.name, ref)
+    return found
+
+
+def stage_declared(rules: ProcessRules, stage_key: str) -> dict[str, FieldRef]:
+    stage = rules.stage(stage_key)
+    if stage is None:
+        raise InvalidInput(
+            f"stage '{stage_key}' does not exist in this process", field="stage_fields"
+        )
+    return {r.name: r for r in stage.required_fields if r.scope == "stage"}
