@@ -46,15 +46,14 @@ def status_for(error: SalesError) -> int:
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; `test_config` may set DATABASE_URL and a ready `CONTEXT`."""
     app = Flask(__name__)
-    app.config.from_mapping(
-        DATABASE_URL=database_url_from_env(),
-        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
-        JSON_SORT_KEYS=False,
-    )
+    app.config.from_mapping(DATABASE_URL=database_url_from_env(), JSON_SORT_KEYS=False)
     if test_config:
         app.config.from_mapping(test_config)
     ctx = app.config.get("CONTEXT") or Context(app.config["DATABASE_URL"])
     app.extensions["bpmn_sales"] = ctx
+    # Room for one file at the upload limit plus its multipart envelope; the file limit itself
+    # is checked (and named in a 400) by the use case.
+    app.config.setdefault("MAX_CONTENT_LENGTH", ctx.max_upload_bytes + 1024 * 1024)
 
     from bpmn_sales.api import bp as api_bp
 

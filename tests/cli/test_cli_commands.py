@@ -63,12 +63,14 @@ def test_init_is_idempotent(run: Run) -> None:
     assert first.exit_code == 0, first.output
     assert sorted(first.stdout.splitlines()) == [
         "deployed lead_qualification v1",
+        "deployed openfire_pipeline v1",
         "deployed sales_process v1",
     ]
     second = run("init")
     assert second.exit_code == 0
     assert sorted(second.stdout.splitlines()) == [
         "unchanged lead_qualification v1",
+        "unchanged openfire_pipeline v1",
         "unchanged sales_process v1",
     ]
 
@@ -84,16 +86,18 @@ def test_demo_if_empty_loads_once(run: Run) -> None:
     assert "nothing loaded" in second.stdout
     assert "token" not in second.stdout
     listed = ok_json(run("deal", "list", "--json"))
-    assert len(listed) == 4
-    assert {d["status"] for d in listed} == {"open", "won", "lost"}
+    assert len(listed) == 7
+    assert {d["status"] for d in listed} == {"open", "won", "lost", "invalid"}
+    assert {d["process_key"] for d in listed} == {"sales_process", "openfire_pipeline"}
 
 
 def test_lint_bundled_diagrams(run: Run) -> None:
     result = run("lint", *map(str, BUNDLED))
     assert result.exit_code == 0, result.output
     assert "0 error(s)" in result.stderr
-    problems = ok_json(run("lint", "--json", *map(str, BUNDLED)))
-    assert [p for p in problems if p["severity"] == "error"] == []
+    report = ok_json(run("lint", "--json", *map(str, BUNDLED)))
+    assert report["errors"] == 0
+    assert [p for p in report["problems"] if p["severity"] == "error"] == []
 
 
 def test_lint_unsafe_condition_names_file_and_element(run: Run, tmp_path: Path) -> None:
@@ -106,12 +110,11 @@ def test_lint_unsafe_condition_names_file_and_element(run: Run, tmp_path: Path) 
     assert "unsafe.bpmn" in result.stdout
     assert "Flow_Qualify" in result.stdout
     assert "Traceback" not in result.output
-    problems = json.loads(run("lint", "--json", str(bad)).stdout)
+    report = json.loads(run("lint", "--json", str(bad)).stdout)
+    assert report["errors"] >= 1
     assert any(
-        p["file"] == "unsafe.bpmn"
-        and p["element_id"] == "Flow_Qualify"
-        and p["severity"] == "error"
-        for p in problems
+        p["file"] == str(bad) and p["element_id"] == "Flow_Qualify" and p["severity"] == "error"
+        for p in report["problems"]
     )
 
 
@@ -123,22 +126,32 @@ def test_deploy_and_processes(ready: Run, tmp_path: Path) -> None:
     same = ok_json(ready("deploy", "--json", *map(str, BUNDLED), user="admin"))
     assert sorted((r["key"], r["version"], r["created"]) for r in same) == [
         ("lead_qualification", 1, False),
+        ("openfire_pipeline", 1, False),
         ("sales_process", 1, False),
     ]
     xml = (REPO / "bpmn" / "sales_process.bpmn").read_text(encoding="utf-8")
+    assert xml.count('name="Send quote"') == 1
     changed = tmp_path / "sales_process.bpmn"
-    changed.write_text(xml.replace('name="Send contract"', 'name="Send the contract"'))
+    changed.write_text(xml.replace('name="Send quote"', 'name="Send the quote"'))
     result = ready("deploy", str(changed), user="admin")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "deployed sales_process v2"
 
     listed = {p["key"]: p for p in ok_json(ready("processes", "--json"))}
-    assert set(listed) == {"lead_qualification", "sales_process"}
+    assert set(listed) == {"lead_qualification", "openfire_pipeline", "sales_process"}
     sales = listed["sales_process"]
     assert (sales["version"], sales["versions"], sales["enabled"]) == (2, 2, True)
-    assert [s["key"] for s in sales["stages"]] == ["needs_analysis", "proposal", "negotiation"]
+    assert [s["key"] for s in sales["stages"]] == [
+        "initial_visit",
+        "needs_analysis",
+        "solution_design",
+        "quote_and_bid",
+        "installation",
+        "training",
+        "acceptance",
+    ]
     assert "Lost to a competitor" in sales["lost_reasons"]
-    assert sales["in_use"] == 4  # the four demo deals stay on v1
+    assert sales["in_use"] == 6  # the six demo deals of the sales process stay on v1
 
     assert_error(ready("deploy", str(changed), user="rob"), "admin")
 
@@ -208,7 +221,7 @@ def test_lead_lifecycle(ready: Run) -> None:
     assert_error(ready("lead", "qualify", lid, user="rob"), "qualified")
 
 
-def test_deal_lifecycle_by_shell(ready: Run) -> None:
+def test_deal_lifecycle_by_shell(ready: Run, tmp_path: Path) -> None:
     deal = ok_json(
         ready(
             "deal",
@@ -224,46 +237,98 @@ def test_deal_lifecycle_by_shell(ready: Run) -> None:
         )
     )
     did = str(deal["id"])
-    assert (deal["status"], deal["stage"], deal["probability"]) == ("open", "needs_analysis", 0)
+    assert (deal["status"], deal["stage"], deal["probability"]) == ("open", "initial_visit", 10)
+
+    def shown(user: str = "rob") -> Any:
+        return ok_json(ready("deal", "show", did, "--json", user=user))
+
+    def task_id(title: str) -> str:
+        found = [t["task_id"] for t in shown()["tasks"] if t["title"] == title]
+        assert len(found) == 1, (title, shown()["tasks"])
+        return str(found[0])
+
+    def done(title: str, *options: str, user: str = "rob") -> None:
+        result = ready("task", "complete", task_id(title), *options, "--json", user=user)
+        assert ok_json(result)["title"] == title
 
     seen = [deal["probability"]]
-    while True:
-        tasks = [
-            t
-            for t in ok_json(ready("task", "list", "--json", user="rob"))
-            if t["subject_type"] == "deal" and t["subject_id"] == deal["id"]
-        ]
-        manager = [
-            t
-            for t in ok_json(ready("task", "list", "--role", "manager", "--json", user="mia"))
-            if t["subject_id"] == deal["id"]
-        ]
-        if not tasks and not manager:
-            break
-        for task in tasks:
-            who = "mia" if task["role"] == "manager" else "rob"
-            if who == "mia":
-                assert_error(ready("task", "complete", task["task_id"], user="rob"), "manager")
-            done = ok_json(
-                ready(
-                    "task",
-                    "complete",
-                    task["task_id"],
-                    "--data",
-                    '{"note": "ok"}',
-                    "--json",
-                    user=who,
-                )
-            )
-            assert done["task_id"] == task["task_id"]
-        seen.append(ok_json(ready("deal", "show", did, "--json", user="rob"))["probability"])
-    assert seen == [0, 33, 67, 100]
+    # Initial visit: leaving it needs two contacts and the customer's industry.
+    for contact in (("--name", "Pat Direct", "--email", "pat@acme.example"), ("--name", "Kim")):
+        assert ready("deal", "contact", did, *contact, user="rob").exit_code == 0
+    updated = ok_json(
+        ready("deal", "update", did, "--customer-field", "industry=Software", "--json", user="rob")
+    )
+    assert updated["detail"]["customer"]["fields"] == {"industry": "Software"}
+    assert len(updated["detail"]["contacts"]) == 2
+    done("Meet the customer")
+    assert_error(
+        ready("task", "complete", task_id("Identify decision makers"), user="rob"), "needs a note"
+    )
+    done("Identify decision makers", "--note", "Kim decides; Pat buys.")
+    seen.append(shown()["probability"])
+
+    # Needs analysis: a budget and an expected close date.
+    budget = ("--field", "budget=900", "--expected-close-date", "2026-06-30")
+    assert ok_json(ready("deal", "update", did, *budget, "--json", user="rob"))["fields"] == {
+        "budget": 900
+    }
+    done("Analyse needs")
+    follow_ups = [
+        t
+        for t in ok_json(ready("task", "list", "--json", user="rob"))
+        if t["kind"] == "follow_up" and t["subject_id"] == deal["id"]
+    ]
+    assert [t["title"] for t in follow_ups] == ["Send the needs summary to the customer"]
+    done("Qualify budget")
+    seen.append(shown()["probability"])
+
+    # Solution design: two stage fields, a design with a note and a file, then mia approves.
+    fields = ok_json(
+        ready(
+            "deal",
+            "update",
+            did,
+            "--stage-field",
+            "solution_design.design_summary=Two sites",
+            "--stage-field",
+            "solution_design.customer_feedback=Likes it",
+            "--json",
+            user="rob",
+        )
+    )["stage_fields"]
+    assert fields == {
+        "solution_design": {"design_summary": "Two sites", "customer_feedback": "Likes it"}
+    }
+    design = tmp_path / "design.txt"
+    design.write_text("Phase 1: head office.\n")
+    assert_error(
+        ready("task", "complete", task_id("Design solution"), "--note", "x", user="rob"), "file"
+    )
+    done("Design solution", "--note", "Design attached", "--file", str(design))
+    done("Present solution")
+    seen.append(shown()["probability"])
+    approval = task_id("Approve solution")
+    assert_error(ready("task", "complete", approval, "--approve", user="rob"), "direct manager")
+    assert_error(ready("task", "complete", approval, "--reject", user="mia"), "comment")
+    done("Approve solution", "--approve", "--comment", "Go ahead", user="mia")
+    seen.append(shown()["probability"])
+
+    # Quote and bid.
+    done("Send quote")
+    done("Negotiate terms")
+    seen.append(shown()["probability"])
+    # each stage's win rate, moved by the share of its activity weight done
+    assert seen == [10, 30, 50, 80, 80, 100]
+    assert shown()["tasks"] == []
 
     listed = ok_json(ready("deal", "list", "--status", "open", "--json", user="rob"))
     assert deal["id"] in [d["id"] for d in listed]
     assert all(d["owner"] == "rob" for d in listed)
+    assert_error(ready("deal", "close", did, "--won", user="rob"), "an order must exist to win")
+    order = ok_json(ready("deal", "order", did, "--json", user="rob"))
+    assert (order["amount"], order["currency"]) == (900.0, "USD")
     won = ok_json(ready("deal", "close", did, "--won", "--json", user="rob"))
-    assert (won["status"], won["probability"]) == ("won", 100)
+    assert (won["status"], won["probability"], won["stage"]) == ("won", 100, "installation")
     reopened = ok_json(ready("deal", "reopen", did, "--json", user="rob"))
     assert reopened["reopened_from_id"] == deal["id"]
     lost = ok_json(
@@ -282,12 +347,17 @@ def test_deal_lifecycle_by_shell(ready: Run) -> None:
 
     history = ok_json(ready("deal", "history", did, "--json", user="rob"))
     moves = [(h["from_stage"], h["to_stage"]) for h in history if h["from_stage"]]
-    assert moves == [("needs_analysis", "proposal"), ("proposal", "negotiation")]
+    assert moves == [
+        ("initial_visit", "needs_analysis"),
+        ("needs_analysis", "solution_design"),
+        ("solution_design", "quote_and_bid"),
+        ("quote_and_bid", "installation"),
+    ]
     assert history[-1]["action"] == "closed"
     assert history[-1]["to_status"] == "won"
     text = ready("deal", "history", did, user="rob")
     assert text.exit_code == 0
-    assert "stage proposal -> negotiation" in text.stdout
+    assert "stage solution_design -> quote_and_bid" in text.stdout
     assert_error(ready("deal", "reopen", did, user="rob"), "already reopened")
 
 
@@ -303,7 +373,7 @@ def test_bad_input_is_one_error_line(ready: Run) -> None:
     assert_error(ready("deal", "create", "--name", "x", "--value", "abc", user="rob"), "value")
     assert_error(ready("deal", "list", user="nobody"), "nobody")
 
-    task = deal["tasks"][0]["task_id"]
+    (task,) = [t["task_id"] for t in deal["tasks"] if t["title"] == "Meet the customer"]
     assert_error(ready("task", "complete", task, "--data", "{not json", user="rob"), "--data")
     assert_error(ready("task", "complete", task, "--data", "[1, 2]", user="rob"), "data")
     assert_error(
@@ -325,5 +395,13 @@ def test_bad_input_is_one_error_line(ready: Run) -> None:
         "version",
     )
     assert ok_json(ready("deal", "show", did, "--json", user="rob"))["status"] == "open"
-    ok_json(ready("deal", "close", did, "--won", "--json", user="rob"))
+    # won needs the obligatory activities and an order: every one is named on the line
+    assert_error(
+        ready("deal", "close", did, "--won", user="rob"),
+        "'Analyse needs'",
+        "'Send quote'",
+        "an order must exist to win",
+    )
+    assert_error(ready("deal", "order", did, user="rob"), "Quote and bid")
+    ok_json(ready("deal", "close", did, "--invalid", "--json", user="rob"))
     assert_error(ready("deal", "close", did, "--won", user="rob"), "not open")

@@ -17,21 +17,37 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from bpmn_sales.cli import main
+from bpmn_sales.cli import base, main
+from bpmn_sales.context import Context
 
 Run = Callable[..., Result]
 
 
 @pytest.fixture
-def run(database_url: str) -> Run:
+def run(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Run:
     """`run(*args, user=...)` against a fresh database on each backend."""
     runner = CliRunner()
+    opened: list[Context] = []
+
+    class ClosingContext(Context):
+        """The CLI leaves its engine open (a process exits anyway); close it after each run,
+        or psycopg's unclosed connections fail the run with a ResourceWarning."""
+
+        def __post_init__(self) -> None:
+            super().__post_init__()
+            opened.append(self)
+
+    monkeypatch.setattr(base, "Context", ClosingContext)
 
     def invoke(*args: str, user: str | None = None) -> Result:
         argv = ["--database-url", database_url]
         if user:
             argv += ["--as", user]
-        return runner.invoke(main, [*argv, *args], catch_exceptions=False)
+        try:
+            return runner.invoke(main, [*argv, *args], catch_exceptions=False)
+        finally:
+            while opened:
+                opened.pop().close()
 
     return invoke
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -197,3 +198,19 @@ def test_sqlite_database_is_in_wal_mode(sqlite_ctx: Context) -> None:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         raw.close()
+
+
+def test_each_completion_writes_the_deal_row_once(ctx: Context, team: Any) -> None:
+    """A completion with a note that also leaves a stage bumps the deal's version by one."""
+    from helpers import complete, prepare_initial_visit
+
+    deal = deals.create_deal(ctx, team.rob, "One write", "Acme", "100")
+    prepare_initial_visit(ctx, team.rob, deal.id)
+    versions = [deals.get_deal(ctx, team.rob, deal.id).version]
+    complete(ctx, team.rob, deal.id, "Meet the customer")
+    versions.append(deals.get_deal(ctx, team.rob, deal.id).version)
+    complete(ctx, team.rob, deal.id, "Identify decision makers", note="Kim decides")
+    after = deals.get_deal(ctx, team.rob, deal.id)
+    versions.append(after.version)
+    assert after.stage == "needs_analysis"
+    assert [b - a for a, b in pairwise(versions)] == [1, 1]

@@ -216,53 +216,110 @@ def test_deal_lifecycle_over_http(api: Call) -> None:
     created = api("POST", "/deals", json={"name": "HTTP deal", "customer": "Acme", "value": 900})
     assert created.status_code == 201
     deal = created.get_json()
-    assert created.headers["Location"].endswith(f"/api/v1/deals/{deal['id']}")
-    assert (deal["status"], deal["stage"], deal["probability"]) == ("open", "needs_analysis", 0)
+    path = f"/deals/{deal['id']}"
+    assert created.headers["Location"].endswith(f"/api/v1{path}")
+    assert (deal["status"], deal["stage"], deal["probability"]) == ("open", "initial_visit", 10)
+
+    def task_path(title: str) -> str:
+        found = [t for t in api("GET", path).get_json()["tasks"] if t["title"] == title]
+        assert len(found) == 1, title
+        return f"/tasks/{found[0]['task_id']}/complete"
+
+    def done(title: str, user: str = "rob", **body: Any) -> None:
+        response = api("POST", task_path(title), user=user, json=body)
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["title"] == title
+
+    def patch(changes: dict[str, Any]) -> None:
+        assert api("PATCH", path, json=changes).status_code == 200
 
     probabilities = [deal["probability"]]
-    while True:
-        tasks = [
-            t
-            for t in api("GET", "/tasks", user="mia").get_json()
-            if t["subject_type"] == "deal" and t["subject_id"] == deal["id"]
-        ]
-        if not tasks:
-            break
-        for task in tasks:
-            path = f"/tasks/{task['task_id']}/complete"
-            if task["role"] == "manager":
-                error(api("POST", path, user="rob"), 403, "forbidden")
-                done = api("POST", path, user="mia", json={"data": {"approved": True}})
-            else:
-                done = api("POST", path, user="rob")
-            assert done.status_code == 200
-            assert done.get_json()["task_id"] == task["task_id"]
-        probabilities.append(api("GET", f"/deals/{deal['id']}").get_json()["probability"])
-    assert probabilities == [0, 33, 67, 100]
+    # Initial visit: two contacts and the customer's industry before it can be left.
+    for contact in ({"name": "Pat Direct", "email": "pat@acme.example"}, {"name": "Kim Boss"}):
+        assert api("POST", f"{path}/contacts", json=contact).status_code == 201
+    patch({"customer_fields": {"industry": "Software"}})
+    done("Meet the customer")
+    error(api("POST", task_path("Identify decision makers")), 400, "invalid_input", "note")
+    done("Identify decision makers", note="Kim decides")
+    probabilities.append(api("GET", path).get_json()["probability"])
 
+    # Needs analysis.
+    patch({"fields": {"budget": 900}, "expected_close_date": "2026-06-30"})
+    done("Analyse needs")
+    done("Qualify budget")
+    probabilities.append(api("GET", path).get_json()["probability"])
+
+    # Solution design: a design with a note and a file; then the manager's approval.
+    patch(
+        {
+            "stage_fields": {
+                "solution_design": {"design_summary": "Two sites", "customer_feedback": "Good"}
+            }
+        }
+    )
+    uploaded = api(
+        "POST",
+        f"{path}/attachments",
+        data={"file": (io.BytesIO(b"Phase 1: head office.\n"), "design.txt")},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 201
+    done("Design solution", note="Design attached", attachment_ids=[uploaded.get_json()["id"]])
+    done("Present solution")
+    probabilities.append(api("GET", path).get_json()["probability"])
     manager_tasks = api("GET", "/tasks?role=manager", user="mia").get_json()
-    assert manager_tasks == []
-    closed = api("POST", f"/deals/{deal['id']}/close", json={"outcome": "won"})
+    assert [(t["title"], t["kind"], t["assignee"]) for t in manager_tasks] == [
+        ("Approve solution", "approval", "mia")
+    ]
+    approval = task_path("Approve solution")
+    approve = {"data": {"decision": "approve"}}
+    error(api("POST", approval, user="rob", json=approve), 403, "forbidden")
+    error(
+        api("POST", approval, user="mia", json={"data": {"approved": True}}),
+        400,
+        "invalid_input",
+        "data.decision",
+    )
+    done("Approve solution", user="mia", data={"decision": "approve", "comment": "Go"})
+    probabilities.append(api("GET", path).get_json()["probability"])
+
+    # Quote and bid.
+    done("Send quote")
+    done("Negotiate terms")
+    probabilities.append(api("GET", path).get_json()["probability"])
+    # each stage's win rate, moved by the share of its activity weight done
+    assert probabilities == [10, 30, 50, 80, 80, 100]
+
+    assert api("GET", "/tasks?role=manager", user="mia").get_json() == []
+    body = error(api("POST", f"{path}/close", json={"outcome": "won"}), 422, "rule_violation")
+    assert body["unmet"] == ["an order must exist to win"]
+    order = api("POST", f"{path}/orders", json={})
+    assert order.status_code == 201
+    assert order.get_json()["amount"] == 900.0
+    closed = api("POST", f"{path}/close", json={"outcome": "won"})
     assert closed.status_code == 200
     assert (closed.get_json()["status"], closed.get_json()["probability"]) == ("won", 100)
-    error(api("POST", f"/deals/{deal['id']}/close", json={"outcome": "won"}), 409, "invalid_state")
+    assert closed.get_json()["stage"] == "installation"
+    error(api("POST", f"{path}/close", json={"outcome": "won"}), 409, "invalid_state")
 
-    reopened = api("POST", f"/deals/{deal['id']}/reopen")
+    reopened = api("POST", f"{path}/reopen")
     assert reopened.status_code == 201
     new = reopened.get_json()
     assert reopened.headers["Location"].endswith(f"/api/v1/deals/{new['id']}")
     assert new["reopened_from_id"] == deal["id"]
-    assert api("GET", f"/deals/{deal['id']}").get_json()["reopened_as_id"] == new["id"]
-    error(api("POST", f"/deals/{deal['id']}/reopen"), 409, "invalid_state")
+    assert api("GET", path).get_json()["reopened_as_id"] == new["id"]
+    error(api("POST", f"{path}/reopen"), 409, "invalid_state")
     error(api("POST", f"/deals/{new['id']}/reopen"), 409, "invalid_state")
 
     lost = api("POST", f"/deals/{new['id']}/close", json={"outcome": "lost", "reason": "Other"})
     assert (lost.get_json()["status"], lost.get_json()["lost_reason"]) == ("lost", "Other")
 
-    history = api("GET", f"/deals/{deal['id']}/history").get_json()
+    history = api("GET", f"{path}/history").get_json()
     assert [(h["from_stage"], h["to_stage"]) for h in history if h["from_stage"]] == [
-        ("needs_analysis", "proposal"),
-        ("proposal", "negotiation"),
+        ("initial_visit", "needs_analysis"),
+        ("needs_analysis", "solution_design"),
+        ("solution_design", "quote_and_bid"),
+        ("quote_and_bid", "installation"),
     ]
     assert history[-1]["action"] == "closed"
     assert {d["id"] for d in api("GET", "/deals?status=lost").get_json()} == {new["id"]}
@@ -302,9 +359,18 @@ def test_deal_errors(api: Call) -> None:
     )
     assert api("GET", path).get_json()["version"] == deal["version"]
 
+    # won needs the diagram's win rules: refused with every unmet one, nothing changed
+    body = error(api("POST", f"{path}/close", json={"outcome": "won"}), 422, "rule_violation")
+    assert "an order must exist to win" in body["unmet"]
+    assert "obligatory activity 'Meet the customer' (Initial visit) is not done" in body["unmet"]
+    assert api("GET", path).get_json()["version"] == deal["version"]
+
     # stale versions: in the body and in If-Match
-    task = deal["tasks"][0]["task_id"]
-    done = api("POST", f"/tasks/{task}/complete", json={"version": deal["version"]})
+    meet, identify = (
+        next(t["task_id"] for t in deal["tasks"] if t["title"] == title)
+        for title in ("Meet the customer", "Identify decision makers")
+    )
+    done = api("POST", f"/tasks/{meet}/complete", json={"version": deal["version"]})
     assert done.status_code == 200
     body = error(
         api("POST", f"{path}/close", json={"outcome": "won", "version": deal["version"]}),
@@ -325,7 +391,8 @@ def test_deal_errors(api: Call) -> None:
     error(
         api(
             "POST",
-            f"/tasks/{deal['tasks'][1]['task_id']}/complete",
+            f"/tasks/{identify}/complete",
+            json={"note": "Kim decides"},
             headers={"If-Match": str(deal["version"])},
         ),
         409,
@@ -336,7 +403,7 @@ def test_deal_errors(api: Call) -> None:
 
 def test_task_errors(api: Call) -> None:
     deal = api("POST", "/deals", json={"name": "Tasks"}).get_json()
-    task = deal["tasks"][0]["task_id"]
+    task = next(t["task_id"] for t in deal["tasks"] if t["title"] == "Meet the customer")
     error(api("POST", "/tasks/nope/complete"), 404, "not_found")
     error(api("POST", f"/tasks/{task}/complete", json={"data": [1]}), 400, "invalid_input", "data")
     error(
@@ -360,7 +427,11 @@ def test_task_errors(api: Call) -> None:
 # -- processes --------------------------------------------------------------------------------
 def test_processes_list_and_get(api: Call) -> None:
     listed = api("GET", "/processes").get_json()
-    assert {p["key"] for p in listed} == {"lead_qualification", "sales_process"}
+    assert {p["key"] for p in listed} == {
+        "lead_qualification",
+        "openfire_pipeline",
+        "sales_process",
+    }
     sales = api("GET", "/processes/sales_process").get_json()
     assert sales["version"] == 1
     assert "No budget" in sales["lost_reasons"]
@@ -468,7 +539,10 @@ def test_non_integer_body_version_is_refused(api: Call, version: Any) -> None:
 def test_non_integer_if_match_is_refused(api: Call, header: str) -> None:
     deal = api("POST", "/deals", json={"name": "Versions"}).get_json()
     response = api(
-        "POST", f"/deals/{deal['id']}/close", json={"outcome": "won"}, headers={"If-Match": header}
+        "POST",
+        f"/deals/{deal['id']}/close",
+        json={"outcome": "lost", "reason": "No decision"},
+        headers={"If-Match": header},
     )
     if header == "":
         assert response.status_code == 200  # an empty If-Match is no precondition

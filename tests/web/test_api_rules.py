@@ -15,17 +15,23 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
 from bpmn_sales.context import Context
+from bpmn_sales.openapi import openapi_document
 from bpmn_sales.services import users
 from bpmn_sales.web import create_app
-from conftest import FakeClock, Team
+
+if TYPE_CHECKING:  # the root conftest; importing it at run time clashes with tests/*/conftest
+    from conftest import FakeClock, Team
 
 Call = Callable[..., TestResponse]
 
@@ -98,6 +104,18 @@ def upload(name: str, content: bytes) -> dict[str, Any]:
         "data": {"file": (io.BytesIO(content), name)},
         "content_type": "multipart/form-data",
     }
+
+
+def conforms(value: Any, schema: str) -> Any:
+    """Check a response body against a schema of the OpenAPI document (JSON Schema 2020-12)."""
+    document = Resource.from_contents(openapi_document(), default_specification=DRAFT202012)
+    registry: Registry[Any] = Registry().with_resource("urn:openapi", document)
+    validator = Draft202012Validator(
+        {"$ref": f"urn:openapi#/components/schemas/{schema}"}, registry=registry
+    )
+    problems = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(value)]
+    assert problems == [], problems
+    return value
 
 
 # -- walking a deal ---------------------------------------------------------------------------
@@ -743,12 +761,55 @@ def test_patch_deal_versions_and_errors(api: Call) -> None:
         409,
         "invalid_state",
     )
-    moved = ok(
-        api(
-            "PATCH",
-            f"/deals/{bare}",
-            json={"customer": "Fabrikam"},
-        )
+    given = ok(api("PATCH", f"/deals/{bare}", json={"customer": "Fabrikam"}))
+    assert given["detail"]["customer"]["name"] == "Fabrikam"
+    assert deal(api, bare)["version"] == given["version"]
+
+
+# -- the contract -----------------------------------------------------------------------------
+def test_responses_match_the_openapi_document(api: Call) -> None:
+    """The bodies of the new routes, as the document describes them."""
+    created = conforms(create(api), "Deal")
+    did, path = created["id"], f"/deals/{created['id']}"
+    assert "detail" not in created
+    conforms(
+        ok(api("POST", f"{path}/contacts", json={"name": "Pat", "email": "p@x.example"}), 201),
+        "Contact",
     )
-    assert moved["detail"]["customer"]["name"] == "Fabrikam"
-    assert deal(api, bare)["version"] == moved["version"]
+    conforms(ok(api("PATCH", path, json={"customer_fields": {"industry": "Software"}})), "Deal")
+    conforms(error(complete(api, did, "Identify decision makers"), 400, "invalid_input"), "Error")
+    won = error(api("POST", f"{path}/close", json={"outcome": "won"}), 422, "rule_violation")
+    assert conforms(won, "RuleViolation")["unmet"]
+    initial_visit(api, did)
+    needs_analysis(api, did)  # "Analyse needs" leaves a follow-up
+    file = conforms(ok(api("POST", f"{path}/attachments", **upload(*TEXT_FILE)), 201), "Attachment")
+    note = {"text": "Minutes", "attachment_ids": [file["id"]]}
+    conforms(ok(api("POST", f"{path}/notes", json=note), 201), "Note")
+    conforms(error(api("POST", f"{path}/orders"), 422, "rule_violation"), "RuleViolation")
+    page = conforms(deal(api, did), "Deal")
+    for key in ("contacts", "notes", "attachments", "follow_ups", "checklist", "stages"):
+        assert page["detail"][key], key
+    tasks = [conforms(t, "Task") for t in ok(api("GET", "/tasks"))]
+    assert {t["kind"] for t in tasks} == {"task", "follow_up"}
+    for item in ok(api("GET", "/deals")):
+        conforms(item, "Deal")
+    for group in ok(api("GET", "/groups")):
+        conforms(group, "Group")
+
+    solution_design(api, did)
+    ok(complete(api, did, "Send quote"))
+    ok(complete(api, did, "Negotiate terms"))
+    conforms(ok(api("POST", f"{path}/orders"), 201), "Order")
+    conforms(ok(api("POST", f"{path}/close", json={"outcome": "won"})), "Deal")
+    page = conforms(deal(api, did), "Deal")
+    for key in ("approvals", "orders"):
+        assert page["detail"][key], key
+    for user in ("rob", "mia", "pia"):
+        for notice in ok(api("GET", "/notifications", user=user))["notifications"]:
+            conforms(notice, "Notification")
+    outbox = ok(api("GET", "/outbox", user="admin"))
+    assert outbox
+    for message in outbox:
+        conforms(message, "OutboxMessage")
+    kitchen = create(api, "Cuisine", process="openfire_pipeline")["id"]
+    conforms(ok(api("POST", f"/deals/{kitchen}/move", json={"stage": "estimation"})), "Deal")

@@ -34,6 +34,12 @@ class State:
     def actor(self) -> Actor:
         return users.actor_for_username(self.ctx, self.username)
 
+    def close(self) -> None:
+        """Release the database connections, once the command is done."""
+        if self._ctx is not None:
+            self._ctx.close()
+            self._ctx = None
+
 
 def fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
@@ -87,3 +93,4 @@ pass_state = click.make_pass_decorator(State)
 def main(click_ctx: click.Context, database_url: str, username: str) -> None:
     """bpmn-sales: sales processes authored as BPMN 2.0 and run by SpiffWorkflow."""
     click_ctx.obj = State(database_url, username)
+    click_ctx.call_on_close(click_ctx.obj.close)

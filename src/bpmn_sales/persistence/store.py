@@ -70,6 +70,10 @@ class Store:
         for callback in callbacks:
             callback()
 
+    def no_autoflush(self) -> Any:
+        """Queries inside do not flush pending changes (so a row is written once, at the end)."""
+        return self.session.no_autoflush
+
     def add(self, obj: object) -> None:
         self.session.add(obj)
 

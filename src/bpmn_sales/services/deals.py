@@ -286,7 +286,8 @@ def _apply(
             element_id=snap.end_event,
         )
     status = terminal.outcome if terminal else DealStatus.OPEN
-    _check_rules(store, deal, rules, before, snap.running_stage, status)
+    with store.no_autoflush():
+        _check_rules(store, deal, rules, before, snap.running_stage, status)
     before_stage, before_status = deal.stage_key, deal.status
     now = ctx.clock()
     stage = snap.running_stage or (snap.stage if deal.stage_key is None else None)
@@ -518,9 +519,6 @@ def complete_deal_task(
         )
         store.flush()
         detail.update(decision=choice, comment=comment)
-    instance.complete(task_id, data)
-    if rule.stage_key and item.element_id not in (deal.activities_done or []):
-        deal.activities_done = [*(deal.activities_done or []), item.element_id]
     if note and note.strip():
         record = Note(
             subject_type="deal",
@@ -535,6 +533,10 @@ def complete_deal_task(
         for attachment in files:
             attachment.note_id = record.id
         detail["note_id"] = record.id
+    # The deal row changes last: an earlier flush would write it (and bump its version) twice.
+    instance.complete(task_id, data)
+    if rule.stage_key and item.element_id not in (deal.activities_done or []):
+        deal.activities_done = [*(deal.activities_done or []), item.element_id]
     _apply(ctx, store, deal, instance, actor, "task_completed", detail, before)
     if not (rule.approval or rule.notify or rule.follow_up):
         return
