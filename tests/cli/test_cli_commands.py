@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_checks import assert_error, ok_json
 from click.testing import CliRunner, Result
 
 from bpmn_sales.cli import main
@@ -39,23 +40,6 @@ def ready(run: Run) -> Run:
     assert run("demo").exit_code == 0
     assert run("user", "add", "olga", "--name", "Olga Other").exit_code == 0
     return run
-
-
-def ok_json(result: Result) -> Any:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return json.loads(result.stdout)
-
-
-def assert_error(result: Result, *needles: str) -> str:
-    """Exit 2, exactly one line on stderr starting `error:`, no traceback anywhere."""
-    assert result.exit_code == 2, (result.stdout, result.stderr)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
 
 
 def test_init_is_idempotent(run: Run) -> None:

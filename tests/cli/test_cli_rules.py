@@ -8,46 +8,30 @@ OpenFire pipeline, closing invalid or lost, follow-ups and notifications. A refu
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_checks import assert_error, ok_json
 from click.testing import CliRunner, Result
 
-from bpmn_sales.cli import base, main
-from bpmn_sales.context import Context
+from bpmn_sales.cli import main
 
 Run = Callable[..., Result]
 
 
 @pytest.fixture
-def run(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Run:
+def run(database_url: str) -> Run:
     """`run(*args, user=...)` against a fresh database on each backend."""
     runner = CliRunner()
-    opened: list[Context] = []
-
-    class ClosingContext(Context):
-        """The CLI leaves its engine open (a process exits anyway); close it after each run,
-        or psycopg's unclosed connections fail the run with a ResourceWarning."""
-
-        def __post_init__(self) -> None:
-            super().__post_init__()
-            opened.append(self)
-
-    monkeypatch.setattr(base, "Context", ClosingContext)
 
     def invoke(*args: str, user: str | None = None) -> Result:
         argv = ["--database-url", database_url]
         if user:
             argv += ["--as", user]
-        try:
-            return runner.invoke(main, [*argv, *args], catch_exceptions=False)
-        finally:
-            while opened:
-                opened.pop().close()
+        return runner.invoke(main, [*argv, *args], catch_exceptions=False)
 
     return invoke
 
@@ -69,27 +53,10 @@ def ready(run: Run) -> Run:
     return run
 
 
-def ok_json(result: Result) -> Any:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return json.loads(result.stdout)
-
-
 def ok_text(result: Result) -> str:
     assert result.exit_code == 0, (result.stdout, result.stderr)
     assert result.stderr == ""
     return result.stdout
-
-
-def assert_error(result: Result, *needles: str) -> str:
-    """Exit 2, exactly one line on stderr starting `error:`, no traceback anywhere."""
-    assert result.exit_code == 2, (result.stdout, result.stderr)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
 
 
 def show(run: Run, deal_id: int, user: str = "rob") -> Any:

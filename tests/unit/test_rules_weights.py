@@ -1,6 +1,6 @@
 """Win probability from stage win rates and activity weights (tasks/weights.py).
 
-Every expected value is computed by hand from the formula in /work/notes/vocabulary.md:
+Every expected value is computed by hand from the formula in docs/authoring.md ("Win probability"):
 rated stages give p = r_i + (r_next - r_i) * f, unrated ones p = 100 * done / total weight,
 post-sale stages the won terminal's probability; p is rounded half up to a whole percent.
 """
