@@ -97,3 +97,9 @@ class UnsafeExpression(DiagramError):
     """A condition or script in a diagram uses something the restricted evaluator refuses."""
 
     code = "unsafe_expression"
+
+
+class TooManyAttempts(SalesError):
+    """Too many failed attempts in a short time; `retry_after` says how many seconds to wait."""
+
+    code = "too_many_attempts"

@@ -35,10 +35,9 @@ def run(tmp_path: Path) -> Run:
 
 @pytest.fixture
 def ready(run: Run) -> Run:
-    """An initialised database with the demo team (admin, mia, rob, sara) and olga."""
+    """An initialised database with the demo teams: mia's (rob, sara) and omar's (olga)."""
     assert run("init").exit_code == 0
     assert run("demo").exit_code == 0
-    assert run("user", "add", "olga", "--name", "Olga Other").exit_code == 0
     return run
 
 
@@ -63,14 +62,16 @@ def test_demo_if_empty_loads_once(run: Run) -> None:
     run("init")
     first = run("demo", "--if-empty")
     assert first.exit_code == 0, first.output
-    users = [line.split()[1] for line in first.stdout.splitlines()]
-    assert users == ["admin", "mia", "rob", "sara"]
+    lines = first.stdout.splitlines()
+    users = [line.split()[1] for line in lines if line.startswith("user ")]
+    assert users == ["admin", "mia", "rob", "sara", "omar", "olga"]
+    assert lines[-1] == "web sign-in: any user above with password 'demo-sales'"
     second = run("demo", "--if-empty")
     assert second.exit_code == 0
     assert "nothing loaded" in second.stdout
     assert "token" not in second.stdout
     listed = ok_json(run("deal", "list", "--json"))
-    assert len(listed) == 7
+    assert len(listed) == 8
     assert {d["status"] for d in listed} == {"open", "won", "lost", "invalid"}
     assert {d["process_key"] for d in listed} == {"sales_process", "openfire_pipeline"}
 

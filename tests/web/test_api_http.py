@@ -85,7 +85,7 @@ def test_every_authenticated_route_is_documented(app: Flask, client: FlaskClient
     routes = flask_routes(app)
     assert len(routes) > 10
     for path, methods in routes.items():
-        if path == "/openapi.json":
+        if path in ("/", "/openapi.json"):
             continue
         assert path in documented, path
         assert methods == set(documented[path]) & {"get", "post", "patch", "put", "delete"}, path
@@ -505,19 +505,25 @@ def test_lint_xxe_diagram(api: Call) -> None:
 
 # -- everything else ---------------------------------------------------------------------------
 def test_unknown_route_is_json_404(client: FlaskClient) -> None:
-    for path in ("/api/v1/nothing", "/nothing", "/api/v1/deals/abc"):
+    for path in ("/api/v1/nothing", "/api/v1/deals/abc"):
         response = client.get(path)
         assert response.status_code == 404
         assert response.is_json
         assert response.get_json()["error"] == "not_found"
         assert "Traceback" not in response.get_data(as_text=True)
+    # Outside /api/ a browser gets a page, a script asking for JSON gets JSON.
+    page = client.get("/nothing")
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    asked = client.get("/nothing", headers={"Accept": "application/json"})
+    assert asked.status_code == 404 and asked.get_json()["error"] == "not_found"
     wrong_method = client.delete("/api/v1/deals")
     assert wrong_method.status_code == 405
     assert wrong_method.is_json
 
 
 def test_index(client: FlaskClient) -> None:
-    assert client.get("/").get_json()["openapi"] == "/api/v1/openapi.json"
+    assert client.get("/api/v1/").get_json()["openapi"] == "/api/v1/openapi.json"
+    assert client.get("/").headers["Location"] == "/sign-in"  # the pages start here
 
 
 @pytest.mark.parametrize("version", [True, 2.7, "2.0", [2]])

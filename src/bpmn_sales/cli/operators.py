@@ -31,8 +31,10 @@ def demo_command(state: State, if_empty: bool) -> None:
     tokens = demo.load_demo(state.ctx, if_empty=if_empty)
     if not tokens:
         click.echo("demo data already present; nothing loaded")
+        return
     for username, token in tokens.items():
         click.echo(f"user {username:<8} token {token}")
+    click.echo(f"web sign-in: any user above with password '{demo.DEMO_PASSWORD}'")
 
 
 @main.command()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -57,6 +58,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # "scrypt$n$r$p$salt$hash" (hex); None: the user cannot sign in to the web pages.
+    password_hash: Mapped[str | None] = mapped_column(String(300))
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", name="fk_users_department_id_departments")
     )
@@ -95,13 +98,27 @@ class Group(Base):
     )
 
 
+process_departments = Table(
+    "process_departments",
+    Base.metadata,
+    Column("process_id", ForeignKey("processes.id"), primary_key=True),
+    Column("department_id", ForeignKey("departments.id"), primary_key=True, index=True),
+)
+
+
 class Process(Base):
     __tablename__ = "processes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    # Disabled: no new leads or deals start on it; running ones go on.
+    enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    departments: Mapped[list[Department]] = relationship(
+        secondary="process_departments", order_by="Department.name"
+    )
     versions: Mapped[list[ProcessVersion]] = relationship(
         back_populates="process", order_by="ProcessVersion.version"
     )
@@ -121,6 +138,11 @@ class ProcessVersion(Base):
     bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     digest: Mapped[str] = mapped_column(String(64))
+    # The JSON form files deployed with the diagram (formJsonSchemaFilename and
+    # formUiSchemaFilename of its user tasks), by file name.
+    forms: Mapped[dict[str, Any]] = mapped_column(
+        JSON, deferred=True, default=dict, server_default="{}"
+    )
     enabled: Mapped[bool] = mapped_column(default=True)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -360,3 +382,41 @@ class Order(Base):
     currency: Mapped[str] = mapped_column(String(3))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BoardColumn(Base):
+    """How a process's pipeline board shows one stage: a label of its own and a position."""
+
+    __tablename__ = "board_columns"
+    __table_args__ = (UniqueConstraint("process_id", "stage_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id"))
+    stage_key: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SignInFailure(Base):
+    """A failed web sign-in: counted per user name and per address to rate-limit guessing."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_username_at", "username", "at"),
+        Index("ix_sign_in_failures_remote_addr_at", "remote_addr", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    remote_addr: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Setting(Base):
+    """Installation-wide values every worker must share, e.g. the session signing key."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

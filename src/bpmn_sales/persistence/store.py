@@ -33,6 +33,8 @@ from bpmn_sales.persistence.models import (
     OutboxMessage,
     Process,
     ProcessVersion,
+    Setting,
+    SignInFailure,
     User,
     WorkItem,
     group_members,
@@ -457,6 +459,47 @@ class Store:
             .where(HistoryEntry.subject_type == subject_type, HistoryEntry.subject_id == subject_id)
             .order_by(HistoryEntry.id)
         ).all()
+
+    # -- sign-in and settings ----------------------------------------------------------
+    def sign_in_failures(self, username: str, remote_addr: str, since: datetime) -> tuple[int, int]:
+        """Failed sign-ins since `since`: (for this user name, from this address)."""
+        by_name = self.session.scalar(
+            select(func.count())
+            .select_from(SignInFailure)
+            .where(SignInFailure.username == username, SignInFailure.at >= since)
+        )
+        by_addr = self.session.scalar(
+            select(func.count())
+            .select_from(SignInFailure)
+            .where(SignInFailure.remote_addr == remote_addr, SignInFailure.at >= since)
+        )
+        return int(by_name or 0), int(by_addr or 0)
+
+    def oldest_failure(self, username: str, remote_addr: str, since: datetime) -> datetime | None:
+        return self.session.scalar(
+            select(func.min(SignInFailure.at)).where(
+                or_(SignInFailure.username == username, SignInFailure.remote_addr == remote_addr),
+                SignInFailure.at >= since,
+            )
+        )
+
+    def forget_failures(self, username: str, before: datetime) -> None:
+        """Drop this user's failures (after a good sign-in) and everyone's older ones."""
+        self.session.execute(
+            delete(SignInFailure).where(
+                or_(SignInFailure.username == username, SignInFailure.at < before)
+            )
+        )
+
+    def setting(self, key: str) -> str | None:
+        row = self.session.get(Setting, key)
+        return row.value if row else None
+
+    # -- tasks pages (forms, claim, approvals) -----------------------------------------
+
+    # -- deal page and leads pages -----------------------------------------------------
+
+    # -- pipeline board and process admin ----------------------------------------------
 
 
 class UnitOfWork:

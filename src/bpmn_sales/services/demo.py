@@ -7,11 +7,17 @@ from bpmn_sales.domain.model import Actor
 from bpmn_sales.persistence.models import User
 from bpmn_sales.services import deals, leads, records, users, worklist
 
-DEMO_USERS: tuple[tuple[str, str, str, str | None, list[str]], ...] = (
-    ("admin", "Ada Admin", "admin", None, []),
-    ("mia", "Mia Manager", "manager", None, ["presales"]),
-    ("rob", "Rob Rep", "rep", "mia", []),
-    ("sara", "Sara Seller", "rep", "mia", ["presales"]),
+# Every demo user signs in to the web pages with this password.
+DEMO_PASSWORD = "demo-sales"  # noqa: S105 - documented demo-only password
+
+DEMO_USERS: tuple[tuple[str, str, str, str | None, list[str], str], ...] = (
+    ("admin", "Ada Admin", "admin", None, [], "Sales"),
+    ("mia", "Mia Manager", "manager", None, ["presales"], "Sales"),
+    ("rob", "Rob Rep", "rep", "mia", [], "Sales"),
+    ("sara", "Sara Seller", "rep", "mia", ["presales"], "Sales"),
+    # A second team, in another department: Mia's people cannot see Olga's deals.
+    ("omar", "Omar Field", "manager", None, [], "Field sales"),
+    ("olga", "Olga Installer", "rep", "omar", [], "Field sales"),
 )
 
 
@@ -71,7 +77,7 @@ def load_demo(ctx: Context, if_empty: bool = False) -> dict[str, str]:
         if if_empty and store.count(User) > 0:
             return {}
     tokens = {}
-    for username, name, role, manager, groups in DEMO_USERS:
+    for username, name, role, manager, groups, department in DEMO_USERS:
         _, tokens[username] = users.create_user(
             ctx,
             None,
@@ -80,8 +86,9 @@ def load_demo(ctx: Context, if_empty: bool = False) -> dict[str, str]:
             role,
             manager,
             f"{username}@example.com",
-            department="Sales",
+            department=department,
             groups=groups,
+            password=DEMO_PASSWORD,
         )
     rob = users.actor_for_username(ctx, "rob")
     sara = users.actor_for_username(ctx, "sara")
@@ -140,4 +147,15 @@ def load_demo(ctx: Context, if_empty: bool = False) -> dict[str, str]:
         process="openfire_pipeline",
     )
     deals.move_deal(ctx, rob, kitchen.id, "visite_technique")
+    olga = users.actor_for_username(ctx, "olga")
+    bathroom = deals.create_deal(
+        ctx,
+        olga,
+        "Salle de bain",
+        "Famille Petit",
+        "7800",
+        "EUR",
+        process="openfire_pipeline",
+    )
+    deals.move_deal(ctx, olga, bathroom.id, "visite_technique")
     return tokens

@@ -127,3 +127,9 @@ def list_outbox(
             }
             for m in store.outbox(status, max(1, min(limit, 500)))
         ]
+
+
+def unread_count(ctx: Context, actor: Actor) -> int:
+    """How many in-app notifications `actor` has not read (the web header shows it)."""
+    with ctx.uow() as store:
+        return store.unread_count(actor.id)

@@ -10,6 +10,7 @@ from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role, optional_email, required_text
+from bpmn_sales.domain.passwords import check_policy, hash_password
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from bpmn_sales.persistence.models import Department, Group, User
@@ -51,8 +52,11 @@ def create_user(
     email: str | None = None,
     department: str | None = None,
     groups: list[str] | None = None,
+    password: str | None = None,
 ) -> tuple[UserView, str]:
-    """Create a user and return it with a fresh API token (shown once, stored hashed)."""
+    """Create a user and return it with a fresh API token (shown once, stored hashed).
+
+    With a `password` the user can also sign in to the web pages."""
     if actor is not None:
         require_admin(actor, "create users")
     if not isinstance(username, str) or not USERNAME.match(username):
@@ -63,6 +67,7 @@ def create_user(
         raise InvalidInput(f"role must be one of rep, manager, admin, not {role!r}", field="role")
     name = required_text(full_name, "full_name")
     mail = optional_email(email)
+    password_hash = hash_password(check_policy(password)) if password is not None else None
     token = secrets.token_urlsafe(32)
     with ctx.uow() as store:
         if store.user_by_username(username) is not None:
@@ -82,6 +87,7 @@ def create_user(
             manager_id=manager_user.id if manager_user else None,
             department_id=dept.id if dept else None,
             token_hash=hash_token(token),
+            password_hash=password_hash,
             created_at=ctx.clock(),
         )
         user.groups = member_of
@@ -184,6 +190,15 @@ def actor_for_token(ctx: Context, token: str) -> Actor:
         user = store.user_by_token_hash(hash_token(token)) if token else None
         if user is None:
             raise Unauthorized("the API token is not valid")
+        return actor_of(user)
+
+
+def actor_for_id(ctx: Context, user_id: int) -> Actor:
+    """The user behind a web session; Unauthorized once the user is gone."""
+    with ctx.uow() as store:
+        user = store.session.get(User, user_id)
+        if user is None:
+            raise Unauthorized("sign in again: the user of this session no longer exists")
         return actor_of(user)
 
 

@@ -806,6 +806,14 @@ def _paths() -> dict[str, Any]:
         },
     }
     return {
+        "/": {
+            "get": op(
+                "Where the API and its description are",
+                "apiIndex",
+                ok(_obj({"name": STR, "api": STR, "openapi": STR})),
+                security=[],
+            )
+        },
         "/openapi.json": {
             "get": op("This document", "openapi", ok({"type": "object"}), security=[])
         },

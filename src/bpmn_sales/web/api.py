@@ -12,8 +12,8 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput, Unauthorized
-from bpmn_sales.openapi import openapi_document
 from bpmn_sales.services import deals, leads, notices, processes, records, users, worklist
+from bpmn_sales.web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,6 +81,11 @@ def created(payload: dict[str, Any], location: str) -> Any:
     response.status_code = 201
     response.headers["Location"] = location
     return response
+
+
+@bp.get("/")
+def index() -> Any:
+    return jsonify(name="bpmn-sales", api="/api/v1/", openapi="/api/v1/openapi.json")
 
 
 @bp.get("/openapi.json")

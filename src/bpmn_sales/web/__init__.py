@@ -1,0 +1,49 @@
+"""The Flask app factory: web pages, the JSON API under /api/v1, errors translated at the edge."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from bpmn_sales.context import Context, database_url_from_env
+from bpmn_sales.services import sessions
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; `test_config` may set DATABASE_URL, SECRET_KEY and a ready `CONTEXT`."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATABASE_URL=database_url_from_env(),
+        JSON_SORT_KEYS=False,
+        SESSION_COOKIE_NAME="bpmn_sales_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") in ("1", "true"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        SEND_FILE_MAX_AGE_DEFAULT=timedelta(hours=1),
+    )
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if test_config:
+        app.config.from_mapping(test_config)
+    ctx = app.config.get("CONTEXT") or Context(app.config["DATABASE_URL"])
+    app.extensions["bpmn_sales"] = ctx
+    if not app.config.get("SECRET_KEY"):
+        # Shared through the database, so every worker signs sessions with the same key.
+        app.config["SECRET_KEY"] = sessions.session_secret(ctx)
+    # Room for one file at the upload limit plus its multipart envelope; the file limit itself
+    # is checked (and named in a 400) by the use case.
+    app.config.setdefault("MAX_CONTENT_LENGTH", ctx.max_upload_bytes + 1024 * 1024)
+
+    from bpmn_sales.web import auth, errors, pages
+    from bpmn_sales.web.api import bp as api_bp
+
+    app.register_blueprint(api_bp)
+    auth.init_app(app)
+    pages.register(app)
+    errors.register(app)
+    return app

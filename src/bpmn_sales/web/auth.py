@@ -1,0 +1,139 @@
+"""Web sessions: who is signed in, CSRF on every form, security headers on every page.
+
+The JSON API authenticates each request with a bearer token and sends no cookie, so CSRF
+checks apply to the pages only (every path outside /api/ and /static/).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Response
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor
+from bpmn_sales.errors import Unauthorized
+from bpmn_sales.services import notices, users
+
+F = TypeVar("F", bound=Callable[..., Any])
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+# bpmn-js sets style attributes on the SVG it draws, hence 'unsafe-inline' for styles only.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def ctx() -> Context:
+    return cast(Context, current_app.extensions["bpmn_sales"])
+
+
+def current_actor() -> Actor | None:
+    return cast(Actor | None, g.get("actor"))
+
+
+def page_actor() -> Actor:
+    """The signed-in user of a page that `login_required` guards."""
+    actor = current_actor()
+    if actor is None:
+        raise Unauthorized("sign in first")
+    return actor
+
+
+def login_required(view: F) -> F:
+    """Send a visitor who is not signed in to the sign-in page, then back here."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_actor() is None:
+            target = request.full_path if request.method == "GET" else request.path
+            return redirect(url_for("session.sign_in", next=target.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def start_session(actor: Actor) -> None:
+    """Sign `actor` in with a fresh session (a new CSRF token too: no fixation)."""
+    session.clear()
+    session.permanent = True
+    session["user_id"] = actor.id
+    session["csrf"] = secrets.token_urlsafe(32)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A local path to go to after signing in; anything pointing elsewhere becomes `default`."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target:
+        return default
+    return target
+
+
+def _is_page(path: str) -> bool:
+    return not (path.startswith("/api/") or path.startswith("/static/"))
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def load_actor() -> None:
+        g.actor = None
+        if not _is_page(request.path):
+            return
+        user_id = session.get("user_id")
+        if isinstance(user_id, int):
+            try:
+                g.actor = users.actor_for_id(ctx(), user_id)
+            except Unauthorized:
+                session.clear()
+
+    @app.before_request
+    def check_csrf() -> None:
+        if request.method not in UNSAFE_METHODS or not _is_page(request.path):
+            return
+        sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
+        expected = session.get("csrf")
+        if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+            raise BadRequest(
+                "the form has expired or did not come from this site (CSRF check failed); "
+                "reload the page and try again"
+            )
+
+    # A global, not a context value, so imported macros (macros.html) can call it too.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+
+    @app.context_processor
+    def template_globals() -> dict[str, Any]:
+        actor = current_actor()
+        unread = notices.unread_count(ctx(), actor) if actor else 0
+        return {"actor": actor, "unread_count": unread}
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if _is_page(request.path) and response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,50 @@
+"""What every page view needs: the context, the signed-in actor, form parsing, feedback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request
+from werkzeug.wrappers import Response
+
+from bpmn_sales.errors import InvalidInput, SalesError
+from bpmn_sales.web.auth import ctx, page_actor, safe_next
+
+__all__ = ["back", "ctx", "done", "flash_error", "form_text", "form_version", "page_actor"]
+
+
+def form_text(name: str) -> str | None:
+    """A form field, stripped; None when absent or blank."""
+    value = request.form.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def form_version() -> int | None:
+    """The record version the form was rendered from (hidden field `version`)."""
+    raw = request.form.get("version")
+    if raw is None or raw == "":
+        return None
+    if not raw.isascii() or not raw.isdigit():
+        raise InvalidInput(f"version {raw!r} is not an integer", field="version")
+    return int(raw)
+
+
+def back(default: str) -> Response:
+    """Redirect to the local page named by the form's `next` field, else `default`."""
+    return redirect(safe_next(request.form.get("next") or request.args.get("next"), default))
+
+
+def flash_error(error: SalesError) -> None:
+    """Show a refused action at the top of the next page, with every unmet rule."""
+    flash(error.message, "error")
+    unmet: Any = error.details.get("unmet")
+    if isinstance(unmet, list):
+        for item in unmet:
+            flash(str(item), "unmet")
+
+
+def done(message: str) -> None:
+    flash(message, "success")
