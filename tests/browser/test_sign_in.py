@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import PHONE
+from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.services.demo import DEMO_PASSWORD
