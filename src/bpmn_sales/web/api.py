@@ -405,3 +405,12 @@ def list_outbox() -> Any:
 @authenticated
 def list_groups() -> Any:
     return jsonify(users.list_groups(ctx()))
+
+
+# -- tasks pages API (claim, forms) -----------------------------------------------------------
+
+
+# -- deal page API (diagram) ------------------------------------------------------------------
+
+
+# -- board and admin API ----------------------------------------------------------------------

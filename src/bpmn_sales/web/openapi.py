@@ -790,6 +790,9 @@ def _work_paths() -> dict[str, Any]:
         "/groups": {
             "get": op("Groups and their members", "listGroups", ok(_array("Group")) | errors(401))
         },
+        # -- tasks pages API (claim, forms) --
+        # -- deal page API (diagram) --
+        # -- board and admin API --
     }
 
 
