@@ -20,6 +20,7 @@ these rules is checked: only the diagram's gateways see the approval.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from bpmn_sales.context import Context
@@ -35,7 +36,15 @@ ACTIVITIES = {
     "quote_and_bid": ("Send quote", "Negotiate terms"),
 }
 APPROVAL = "Approve solution"
+BUNDLED = Path(__file__).resolve().parents[1] / "bpmn"
+# The JSON task forms the bundled diagrams name (formJsonSchemaFilename), deployed with them.
+FORMS = {p.name: p.read_bytes() for p in sorted(BUNDLED.glob("*.json"))}
 DESIGN_FILE = ("solution-design.txt", b"Phase 1: head office.\nPhase 2: branches.\n")
+
+
+def bundled_files() -> dict[str, bytes]:
+    """The bundled diagrams and their form files, as `deploy` and `init` read them."""
+    return {**{p.name: p.read_bytes() for p in sorted(BUNDLED.glob("*.bpmn"))}, **FORMS}
 
 
 def ready_task(ctx: Context, actor: Actor, deal_id: int, title: str) -> TaskView:

@@ -12,9 +12,18 @@ from cli_checks import assert_error, ok_json
 from click.testing import CliRunner, Result
 
 from bpmn_sales.cli import main
+from bpmn_sales.context import Context
+from bpmn_sales.services import sessions
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = sorted((REPO / "bpmn").glob("*.bpmn"))
+
+
+def copy_forms(folder: Path) -> None:
+    """Put the bundled task forms next to a copied diagram, as `deploy` expects to find them."""
+    for form in (REPO / "bpmn").glob("*.json"):
+        (folder / form.name).write_bytes(form.read_bytes())
+
 
 Run = Callable[..., Result]
 
@@ -24,11 +33,11 @@ def run(tmp_path: Path) -> Run:
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     runner = CliRunner()
 
-    def invoke(*args: str, user: str | None = None) -> Result:
+    def invoke(*args: str, user: str | None = None, stdin: str | None = None) -> Result:
         argv = ["--database-url", url]
         if user:
             argv += ["--as", user]
-        return runner.invoke(main, [*argv, *args], catch_exceptions=False)
+        return runner.invoke(main, [*argv, *args], input=stdin, catch_exceptions=False)
 
     return invoke
 
@@ -39,6 +48,22 @@ def ready(run: Run) -> Run:
     assert run("init").exit_code == 0
     assert run("demo").exit_code == 0
     return run
+
+
+def test_user_password_lets_the_user_sign_in(run: Run, tmp_path: Path) -> None:
+    assert run("init").exit_code == 0
+    assert run("user", "add", "nina", "--name", "Nina New").exit_code == 0
+    short = run("user", "password", "nina", "--stdin", stdin="short\n")
+    assert_error(short, "the password must have at least 8 characters")
+    typed = run("user", "password", "nina", stdin="long-enough-1\nlong-enough-1\n")
+    assert typed.exit_code == 0, typed.output
+    assert "nina: password set" in typed.stdout
+    assert_error(run("user", "password", "nobody", "--stdin", stdin="whatever-1\n"), "nobody")
+    ctx = Context(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    try:
+        assert sessions.sign_in(ctx, "nina", "long-enough-1", "127.0.0.1").username == "nina"
+    finally:
+        ctx.close()
 
 
 def test_init_is_idempotent(run: Run) -> None:
@@ -89,6 +114,7 @@ def test_lint_unsafe_condition_names_file_and_element(run: Run, tmp_path: Path) 
     xml = (REPO / "bpmn" / "lead_qualification.bpmn").read_text(encoding="utf-8")
     assert "decision == 'qualify'" in xml
     bad = tmp_path / "unsafe.bpmn"
+    copy_forms(tmp_path)
     bad.write_text(xml.replace("decision == 'qualify'", "__import__('os').system('id')"))
     result = run("lint", str(bad))
     assert result.exit_code == 2
@@ -117,6 +143,7 @@ def test_deploy_and_processes(ready: Run, tmp_path: Path) -> None:
     xml = (REPO / "bpmn" / "sales_process.bpmn").read_text(encoding="utf-8")
     assert xml.count('name="Send quote"') == 1
     changed = tmp_path / "sales_process.bpmn"
+    copy_forms(tmp_path)
     changed.write_text(xml.replace('name="Send quote"', 'name="Send the quote"'))
     result = ready("deploy", str(changed), user="admin")
     assert result.exit_code == 0, result.output
@@ -144,6 +171,7 @@ def test_deploy_and_processes(ready: Run, tmp_path: Path) -> None:
 def test_deploy_unsafe_diagram_is_refused(ready: Run, tmp_path: Path) -> None:
     xml = (REPO / "bpmn" / "lead_qualification.bpmn").read_text(encoding="utf-8")
     bad = tmp_path / "lead_qualification.bpmn"
+    copy_forms(tmp_path)
     bad.write_text(xml.replace("decision == 'qualify'", "open('/etc/passwd').read()"))
     assert_error(ready("deploy", str(bad), user="admin"), "Flow_Qualify")
     listed = {p["key"]: p for p in ok_json(ready("processes", "--json"))}

@@ -12,7 +12,7 @@ from bpmn_sales.context import BUNDLED_DIAGRAMS, Context
 from bpmn_sales.errors import Forbidden
 from bpmn_sales.persistence.models import Deal
 from bpmn_sales.services import common, deals, leads, processes, worklist
-from helpers import solution_design, walk_to
+from helpers import FORMS, solution_design, walk_to
 
 SALES = BUNDLED_DIAGRAMS / "sales_process.bpmn"
 
@@ -28,7 +28,7 @@ def sales_version_count(flow: Any) -> int:
 
 def test_deploying_the_same_diagram_keeps_version_1(ctx: Context, team: Any, flow: Any) -> None:
     assert flow.count("process_versions") == 3
-    results = processes.deploy_process(ctx, team.admin, {SALES.name: SALES.read_bytes()})
+    results = processes.deploy_process(ctx, team.admin, processes.collect_files([SALES]))
     assert [(r.key, r.version, r.created) for r in results] == [("sales_process", 1, False)]
     again = processes.deploy_bundled(ctx)
     assert sorted((r.key, r.version, r.created) for r in again) == [
@@ -51,13 +51,13 @@ def test_changed_diagram_becomes_v2_and_old_deals_stay_on_v1(
     xml = SALES.read_text(encoding="utf-8")
     assert xml.count('name="Analyse needs"') == 1
     changed = xml.replace('name="Analyse needs"', 'name="Analyse the needs"')
-    results = processes.deploy_process(ctx, team.admin, {SALES.name: changed.encode()})
+    results = processes.deploy_process(ctx, team.admin, {SALES.name: changed.encode(), **FORMS})
     assert [(r.key, r.version, r.created) for r in results] == [("sales_process", 2, True)]
     assert sales_version_count(flow) == 2
     view = processes.get_process(ctx, "sales_process")
     assert (view.version, view.versions) == (2, 2)
     # deploying the changed diagram again keeps v2
-    again = processes.deploy_process(ctx, team.admin, {SALES.name: changed.encode()})
+    again = processes.deploy_process(ctx, team.admin, {SALES.name: changed.encode(), **FORMS})
     assert [(r.version, r.created) for r in again] == [(2, False)]
 
     # the old deal is still on v1 and keeps working with v1's labels
@@ -85,9 +85,12 @@ def test_only_admin_may_deploy(ctx: Context, team: Any, flow: Any) -> None:
     xml = xml.replace("Qualify budget", "Check the budget")
     for who in (team.mia, team.rob, team.olga):
         with pytest.raises(Forbidden):
-            processes.deploy_process(ctx, who, {SALES.name: xml.encode()})
+            processes.deploy_process(ctx, who, {SALES.name: xml.encode(), **FORMS})
     assert sales_version_count(flow) == 1
-    assert processes.deploy_process(ctx, team.admin, {SALES.name: xml.encode()})[0].version == 2
+    assert (
+        processes.deploy_process(ctx, team.admin, {SALES.name: xml.encode(), **FORMS})[0].version
+        == 2
+    )
 
 
 def test_deal_state_does_not_contain_the_spec(ctx: Context, team: Any, flow: Any) -> None:

@@ -16,6 +16,7 @@ from bpmn_sales.tasks import SERVICE_TASKS
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 SALES = (BPMN / "sales_process.bpmn").read_text()
+FORMS = {p.name: p.read_bytes() for p in BPMN.glob("*.json")}  # the task forms it names
 FILE = "sales_copy.bpmn"
 
 WON = "close['outcome'] == 'won'"
@@ -79,8 +80,8 @@ def with_script_task(script: str) -> str:
 
 
 def test_bundled_diagrams_lint_clean(engine: ProcessEngine) -> None:
-    files = {p.name: p.read_bytes() for p in BPMN.glob("*.bpmn")}
-    assert len(files) == 3
+    files = {**{p.name: p.read_bytes() for p in BPMN.glob("*.bpmn")}, **FORMS}
+    assert len(files) == 3 + len(FORMS)
     assert engine.lint(files) == []
     keys = sorted(c.key for c in engine.compile(files))
     assert keys == ["lead_qualification", "openfire_pipeline", "sales_process"]
@@ -107,7 +108,7 @@ def test_problem_formats_location() -> None:
 def test_unsafe_condition_is_refused_with_flow_and_line(engine: ProcessEngine) -> None:
     bad = "__import__('os').system('true') == 0"
     text = modified(WON, bad)
-    problems = errors(engine.lint({FILE: text.encode()}))
+    problems = errors(engine.lint({FILE: text.encode(), **FORMS}))
 
     assert len(problems) == 1
     problem = problems[0]
@@ -117,7 +118,7 @@ def test_unsafe_condition_is_refused_with_flow_and_line(engine: ProcessEngine) -
     assert "not allowed" in problem.message
 
     with pytest.raises(DiagramError) as refused:
-        engine.compile({FILE: text.encode()})
+        engine.compile({FILE: text.encode(), **FORMS})
     assert refused.value.element_id == "Flow_Won"
     assert refused.value.file == FILE
     assert refused.value.line == line_of(text, bad)
@@ -127,33 +128,33 @@ def test_unsafe_condition_is_refused_with_flow_and_line(engine: ProcessEngine) -
 def test_unsafe_condition_is_never_evaluated(engine: ProcessEngine, tmp_path: Path) -> None:
     target = tmp_path / "pwned"
     text = modified(WON, f"__import__('os').mkdir('{target}') is None")
-    assert engine.lint({FILE: text.encode()})
+    assert engine.lint({FILE: text.encode(), **FORMS})
     with pytest.raises(DiagramError):
-        engine.compile({FILE: text.encode()})
+        engine.compile({FILE: text.encode(), **FORMS})
     assert not target.exists()
 
 
 def test_dunder_attribute_in_a_service_parameter_is_refused(engine: ProcessEngine) -> None:
     text = modified(REASON_PARAM, 'value="().__class__"')
-    problems = errors(engine.lint({FILE: text.encode()}))
+    problems = errors(engine.lint({FILE: text.encode(), **FORMS}))
 
     assert len(problems) == 1
     assert "__class__" in problems[0].message
     assert problems[0].line == line_of(text, "().__class__")
     with pytest.raises(DiagramError, match="__class__"):
-        engine.compile({FILE: text.encode()})
+        engine.compile({FILE: text.encode(), **FORMS})
 
 
 def test_refused_parameter_names_the_service_task(engine: ProcessEngine) -> None:
     """The parameter's own `id` is its name ('reason'), not a BPMN element id."""
     text = modified(REASON_PARAM, 'value="().__class__"')
-    problems = errors(engine.lint({FILE: text.encode()}))
+    problems = errors(engine.lint({FILE: text.encode(), **FORMS}))
     assert problems[0].element_id == "Activity_ValidateClose"
 
 
 def test_unknown_service_operation_lists_known_ones(engine: ProcessEngine) -> None:
     text = modified(OPERATOR, 'serviceTaskOperator id="launch_missiles"')
-    problems = errors(engine.lint({FILE: text.encode()}))
+    problems = errors(engine.lint({FILE: text.encode(), **FORMS}))
 
     assert len(problems) == 1
     message = problems[0].message
@@ -162,13 +163,13 @@ def test_unknown_service_operation_lists_known_ones(engine: ProcessEngine) -> No
         assert known in message
     assert problems[0].line == line_of(text, "launch_missiles")
     with pytest.raises(DiagramError, match="launch_missiles"):
-        engine.compile({FILE: text.encode()})
+        engine.compile({FILE: text.encode(), **FORMS})
 
 
 def test_unknown_service_operation_names_the_service_task(engine: ProcessEngine) -> None:
     """The operator's `id` is the operation name, not the element: name the service task."""
     text = modified(OPERATOR, 'serviceTaskOperator id="launch_missiles"')
-    problems = errors(engine.lint({FILE: text.encode()}))
+    problems = errors(engine.lint({FILE: text.encode(), **FORMS}))
     assert problems[0].element_id == "Activity_ValidateClose"
 
 
@@ -176,14 +177,14 @@ def test_script_with_import_is_refused_and_never_run(engine: ProcessEngine, tmp_
     target = tmp_path / "pwned"
     script = f"import os\nos.mkdir('{target}')\n"
     text = with_script_task(script)
-    problems = errors(engine.lint({FILE: text.encode()}))
+    problems = errors(engine.lint({FILE: text.encode(), **FORMS}))
 
     assert len(problems) == 1
     assert problems[0].element_id == "Activity_Script"
     assert "import" in problems[0].message
     assert problems[0].line is not None
     with pytest.raises(DiagramError) as refused:
-        engine.compile({FILE: text.encode()})
+        engine.compile({FILE: text.encode(), **FORMS})
     assert refused.value.element_id == "Activity_Script"
     # The run-time environment refuses it too.
     with pytest.raises(UnsafeExpression):
@@ -194,8 +195,8 @@ def test_script_with_import_is_refused_and_never_run(engine: ProcessEngine, tmp_
 def test_a_safe_script_task_really_runs(engine: ProcessEngine) -> None:
     """Control for the test above: the same wiring with a harmless script does execute."""
     text = with_script_task("reached = 'yes'")
-    assert errors(engine.lint({FILE: text.encode()})) == []
-    (process,) = engine.compile({FILE: text.encode()})
+    assert errors(engine.lint({FILE: text.encode(), **FORMS})) == []
+    (process,) = engine.compile({FILE: text.encode(), **FORMS})
     key = hashlib.sha256(process.spec_json.encode()).hexdigest()
     instance = engine.start(key, lambda: process.spec_json, {})
     snap = instance.snapshot()
@@ -210,25 +211,25 @@ def test_a_safe_script_task_really_runs(engine: ProcessEngine) -> None:
 
 def test_unknown_bpmn_element_is_a_schema_error_with_line(engine: ProcessEngine) -> None:
     text = modified(LOST_END, '<bpmn:fooTask id="X"/>\n    ' + LOST_END)
-    problems = errors(engine.lint({FILE: text.encode()}))
+    problems = errors(engine.lint({FILE: text.encode(), **FORMS}))
 
     assert len(problems) == 1
     assert problems[0].file == FILE
     assert "fooTask" in problems[0].message
     assert problems[0].line == line_of(text, "fooTask")
     with pytest.raises(DiagramError) as refused:
-        engine.compile({FILE: text.encode()})
+        engine.compile({FILE: text.encode(), **FORMS})
     assert refused.value.line == line_of(text, "fooTask")
 
 
 def test_unnamed_flow_node_is_only_a_warning(engine: ProcessEngine) -> None:
     text = modified(LOST_END, '<bpmn:endEvent id="Event_DealLost">')
-    problems = engine.lint({FILE: text.encode()})
+    problems = engine.lint({FILE: text.encode(), **FORMS})
 
     assert [(p.severity, p.element_id) for p in problems] == [("warning", "Event_DealLost")]
     assert problems[0].line == line_of(text, '<bpmn:endEvent id="Event_DealLost">')
     assert "no label" in problems[0].message
-    (process,) = engine.compile({FILE: text.encode()})
+    (process,) = engine.compile({FILE: text.encode(), **FORMS})
     assert process.key == "sales_process"
 
 
@@ -246,7 +247,7 @@ def test_a_file_that_is_not_xml(engine: ProcessEngine, data: bytes) -> None:
 
 
 def test_one_bad_file_among_good_ones_is_named(engine: ProcessEngine) -> None:
-    files = {p.name: p.read_bytes() for p in BPMN.glob("*.bpmn")}
+    files = {**{p.name: p.read_bytes() for p in BPMN.glob("*.bpmn")}, **FORMS}
     files["broken.bpmn"] = b"<bpmn:definitions"
     problems = engine.lint(files)
     assert {p.file for p in problems} == {"broken.bpmn"}
@@ -258,23 +259,23 @@ def test_one_bad_file_among_good_ones_is_named(engine: ProcessEngine) -> None:
 def test_several_errors_are_all_reported(engine: ProcessEngine) -> None:
     text = modified(WON, "__import__('os')")
     text = modified(OPERATOR, 'serviceTaskOperator id="launch_missiles"', text)
-    problems = errors(engine.lint({FILE: text.encode()}))
+    problems = errors(engine.lint({FILE: text.encode(), **FORMS}))
     assert len(problems) == 2
     with pytest.raises(DiagramError, match=r"\(and 1 more problems\)"):
-        engine.compile({FILE: text.encode()})
+        engine.compile({FILE: text.encode(), **FORMS})
 
 
 def test_no_executable_process(engine: ProcessEngine) -> None:
     text = modified('isExecutable="true"', 'isExecutable="false"')
-    problems = engine.lint({FILE: text.encode()})
+    problems = engine.lint({FILE: text.encode(), **FORMS})
     assert [p.message for p in errors(problems)] == ["no executable process found"]
     with pytest.raises(DiagramError, match="no executable process"):
-        engine.compile({FILE: text.encode()})
+        engine.compile({FILE: text.encode(), **FORMS})
 
 
 def test_compiler_without_services_refuses_every_operation() -> None:
     compiler = DiagramCompiler(set())
-    problems = errors(compiler.lint({FILE: SALES.encode()}))
+    problems = errors(compiler.lint({FILE: SALES.encode(), **FORMS}))
     assert len(problems) == 1
     assert "validate_close" in problems[0].message
 
@@ -295,7 +296,7 @@ def test_runtime_environment_refuses_unsafe_expressions(engine: ProcessEngine, s
 def test_tampered_stored_spec_cannot_run_code(engine: ProcessEngine, tmp_path: Path) -> None:
     """A spec edited after compile (e.g. in the database) still runs through the evaluator."""
     target = tmp_path / "pwned"
-    (process,) = engine.compile({FILE: SALES.encode()})
+    (process,) = engine.compile({FILE: SALES.encode(), **FORMS})
     assert process.spec_json.count(WON) == 1
     tampered = process.spec_json.replace(WON, f"__import__('os').mkdir('{target}')")
     key = hashlib.sha256(tampered.encode()).hexdigest()
@@ -308,7 +309,7 @@ def test_tampered_stored_spec_cannot_run_code(engine: ProcessEngine, tmp_path: P
 
 
 def test_tampered_spec_reports_an_unsafe_expression(engine: ProcessEngine) -> None:
-    (process,) = engine.compile({FILE: SALES.encode()})
+    (process,) = engine.compile({FILE: SALES.encode(), **FORMS})
     tampered = process.spec_json.replace(WON, "__import__('os')")
     key = hashlib.sha256(tampered.encode()).hexdigest()
     instance = engine.start(key, lambda: tampered, {})
@@ -321,8 +322,8 @@ def test_runtime_guard_in_a_linted_condition_is_an_unsafe_expression(
 ) -> None:
     """The linter accepts `*`; the run-time guard refuses the huge string it would build."""
     text = modified(WON, "close['outcome'] * 10 ** 8 == 'won'")
-    assert errors(engine.lint({FILE: text.encode()})) == []
-    (process,) = engine.compile({FILE: text.encode()})
+    assert errors(engine.lint({FILE: text.encode(), **FORMS})) == []
+    (process,) = engine.compile({FILE: text.encode(), **FORMS})
     key = hashlib.sha256(process.spec_json.encode()).hexdigest()
     instance = engine.start(key, lambda: process.spec_json, {})
     with pytest.raises(UnsafeExpression):

@@ -304,9 +304,11 @@ def test_bundled_diagrams_lint_without_errors_or_warnings(compiler: DiagramCompi
     """Each alone, and together as `init` deploys them and `lint bpmn/*.bpmn` reads them."""
     paths = sorted((REPO / "bpmn").glob("*.bpmn"))
     assert paths
+    forms = {p.name: p.read_bytes() for p in (REPO / "bpmn").glob("*.json")}
+    assert forms
     for path in paths:
-        assert compiler.lint({path.name: path.read_bytes()}) == [], path.name
-    assert compiler.lint({p.name: p.read_bytes() for p in paths}) == []
+        assert compiler.lint({path.name: path.read_bytes(), **forms}) == [], path.name
+    assert compiler.lint({**{p.name: p.read_bytes() for p in paths}, **forms}) == []
 
 
 def test_rule_test_diagrams_lint_without_errors_or_warnings(compiler: DiagramCompiler) -> None:

@@ -643,7 +643,8 @@ def engine() -> ProcessEngine:
 
 def process_info(engine: ProcessEngine, filename: str, text: str | None = None) -> ProcessInfo:
     data = text.encode() if text is not None else (BPMN / filename).read_bytes()
-    (compiled,) = engine.compile({filename: data})
+    forms = {p.name: p.read_bytes() for p in BPMN.glob("*.json")}  # the task forms it names
+    (compiled,) = engine.compile({filename: data, **forms})
     return engine.info(f"{filename}:{hash(data)}", lambda: compiled.spec_json)
 
 

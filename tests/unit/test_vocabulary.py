@@ -63,8 +63,17 @@ def test_property_names_per_kind() -> None:
         "tip",
         "description",
         "approval",
+        "formJsonSchemaFilename",
+        "formUiSchemaFilename",
     ]
-    assert vocabulary.names("task") == ["completed_by", "tip", "description", "lead_status"]
+    assert vocabulary.names("task") == [
+        "completed_by",
+        "tip",
+        "description",
+        "lead_status",
+        "formJsonSchemaFilename",
+        "formUiSchemaFilename",
+    ]
     assert vocabulary.names("terminal") == [
         "outcome",
         "outcome_label",

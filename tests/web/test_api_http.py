@@ -439,8 +439,10 @@ def test_processes_list_and_get(api: Call) -> None:
 
 
 def upload(name: str, xml: str) -> dict[str, Any]:
+    """A multipart upload of the diagram with the bundled task forms it may name."""
+    forms = [(io.BytesIO(p.read_bytes()), p.name) for p in sorted((REPO / "bpmn").glob("*.json"))]
     return {
-        "data": {"file": (io.BytesIO(xml.encode()), name)},
+        "data": {"file": [(io.BytesIO(xml.encode()), name), *forms]},
         "content_type": "multipart/form-data",
     }
 

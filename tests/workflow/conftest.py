@@ -89,7 +89,8 @@ def engine() -> ProcessEngine:
 
 @pytest.fixture(scope="session")
 def compiled(engine: ProcessEngine) -> dict[str, CompiledProcess]:
-    files = {p.name: p.read_bytes() for p in sorted(BPMN.glob("*.bpmn"))}
+    paths = [*BPMN.glob("*.bpmn"), *BPMN.glob("*.json")]  # the diagrams and their task forms
+    files = {p.name: p.read_bytes() for p in sorted(paths)}
     return {c.key: c for c in engine.compile(files)}
 
 

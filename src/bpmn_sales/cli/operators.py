@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
-from bpmn_sales.services import demo, processes, users
+from bpmn_sales.services import demo, processes, sessions, users
 
 
 @main.command()
@@ -65,7 +65,7 @@ def lint(state: State, files: tuple[Path, ...], as_json: bool) -> None:
     Prints `file:line: element-id: severity: message` per problem, `-` where unknown.
     """
     # Keyed by the path as given, so two files with one name stay apart and editors can jump.
-    diagrams = {str(p): data for p in files for data in processes.read_files([p]).values()}
+    diagrams = processes.collect_files(list(files), by_path=True)
     problems = processes.lint_diagrams(state.ctx, diagrams)
     errors = sum(1 for p in problems if p.severity == "error")
     report = {
@@ -87,7 +87,8 @@ def lint(state: State, files: tuple[Path, ...], as_json: bool) -> None:
 @handled
 def deploy(state: State, files: tuple[Path, ...], as_json: bool) -> None:
     """Deploy diagrams; a changed diagram becomes the process's next version."""
-    results = processes.deploy_process(state.ctx, state.actor(), processes.read_files(list(files)))
+    found = processes.collect_files(list(files))
+    results = processes.deploy_process(state.ctx, state.actor(), found)
     emit(
         [r.to_dict() for r in results],
         as_json,
@@ -143,6 +144,21 @@ def user_add(
         state.ctx, None, username, full_name, role, manager, email, department, list(groups)
     )
     click.echo(f"created {view.username} ({view.role}); API token: {token}")
+
+
+@user_group.command(name="password")
+@click.argument("username")
+@click.option("--stdin", "from_stdin", is_flag=True, help="Read the password from standard input.")
+@pass_state
+@handled
+def user_password(state: State, username: str, from_stdin: bool) -> None:
+    """Set the password a user signs in to the web pages with (asked twice, not echoed)."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    sessions.set_password(state.ctx, None, username, password)
+    click.echo(f"{username}: password set")
 
 
 @user_group.command(name="groups")

@@ -63,6 +63,7 @@ class TaskView:
     due_on: date | None = None
     tip: str = ""
     note_required: str = "none"
+    group: str | None = None  # the group it is assigned to (claimed or not)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

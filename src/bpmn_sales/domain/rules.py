@@ -65,6 +65,8 @@ class ActivityRule:
     tip: str = ""
     description: str = ""
     approval: str | None = None
+    form: str | None = None  # the task form's JSON Schema file (formJsonSchemaFilename)
+    ui_form: str | None = None  # its UI schema file (formUiSchemaFilename)
 
     @property
     def role(self) -> str:

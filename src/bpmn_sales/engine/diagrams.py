@@ -9,7 +9,7 @@ layout) in `lint.py`. Each finding is a `Problem` naming file, line and element 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
@@ -19,6 +19,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from bpmn_sales.engine.evaluator import RestrictedEvaluator
+from bpmn_sales.engine.forms import base_name, form_problems, is_form_file
 from bpmn_sales.engine.lint import rule_problems
 from bpmn_sales.engine.problems import NS, Problem, line_of
 from bpmn_sales.engine.xml import element_line, parse_xml
@@ -45,6 +46,8 @@ class ParsedProcess:
     file: str
     spec: Any
     subprocess_specs: dict[str, Any]
+    # The JSON form files its user tasks name, parsed, by file name.
+    forms: dict[str, Any] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,7 +157,12 @@ class DiagramCompiler:
         problems: list[Problem] = []
         parser = SpiffBpmnParser(validator=self.validator)
         trees: dict[str, etree._ElementTree] = {}
+        # Form files travel with the diagrams; user tasks name them without a folder.
+        form_files = {base_name(n): data for n, data in files.items() if is_form_file(n)}
+        forms: dict[str, dict[str, Any]] = {}
         for filename, data in files.items():
+            if is_form_file(filename):
+                continue
             try:
                 tree = parse_xml(data, filename)
             except DiagramError as exc:
@@ -165,6 +173,7 @@ class DiagramCompiler:
                 *_code_problems(tree, filename, self.evaluator),
                 *_operation_problems(tree, filename, self.services),
                 *rule_problems(tree, filename),
+                *form_problems(tree, filename, form_files, forms.setdefault(filename, {})),
             ]
             try:
                 parser.add_bpmn_xml(tree, filename)
@@ -173,13 +182,14 @@ class DiagramCompiler:
             problems.extend(sorted(file_problems, key=lambda p: p.line or 0))
         if any(p.severity == "error" for p in problems):
             return problems, []
-        return problems, self._processes(parser, trees, problems)
+        return problems, self._processes(parser, trees, problems, forms)
 
     def _processes(
         self,
         parser: SpiffBpmnParser,
         trees: Mapping[str, etree._ElementTree],
         problems: list[Problem],
+        forms: Mapping[str, dict[str, Any]],
     ) -> list[ParsedProcess]:
         processes = []
         for filename, tree in trees.items():
@@ -193,7 +203,9 @@ class DiagramCompiler:
                 except (ValidationException, SpiffWorkflowException) as exc:
                     problems.append(_validation_problem(exc, filename, tree))
                     continue
-                processes.append(ParsedProcess(key, node.get("name") or key, filename, spec, subs))
+                name = node.get("name") or key
+                used = forms.get(filename, {})
+                processes.append(ParsedProcess(key, name, filename, spec, subs, used))
         if not processes and not problems:
             file = next(iter(trees), "?")
             problems.append(Problem(file, "no executable process found", code="no_process"))

@@ -9,6 +9,13 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import (
+    EventBasedGateway,
+    IntermediateCatchEvent,
+)
+from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import (
@@ -45,6 +52,17 @@ class WorkItem:
     stage: StageRef | None
     rule: ActivityRule
     properties: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Diagram element ids: where the instance is now, and what it has completed so far."""
+
+    current: list[str]
+    completed: list[str]
+
+
+GATEWAYS = (ExclusiveGateway, InclusiveGateway, ParallelGateway, EventBasedGateway)
 
 
 @dataclass(frozen=True)
@@ -234,6 +252,34 @@ class Instance:
             if (stage := stage_of(task.task_spec)) is not None
         ]
         return max(running, key=lambda s: s.order) if running else None
+
+    def position(self) -> Position:
+        """Element ids to mark on the diagram.
+
+        Current: ready or waiting user tasks, intermediate events waiting for something, and the
+        stage the instance runs in. Completed: tasks, events and sub-processes (stages) done so
+        far; gateways are left out (they are routing, not work).
+        """
+        current: list[str] = []
+        completed: list[str] = []
+        stages: list[tuple[int, str]] = []
+        for task in self.workflow.get_tasks():
+            spec, state = task.task_spec, task.state
+            element = spec.bpmn_id
+            if element is None:
+                continue
+            if state == TaskState.COMPLETED:
+                if not isinstance(spec, GATEWAYS):
+                    completed.append(element)
+            elif state & (TaskState.READY | TaskState.WAITING):
+                # Boundary events wait too, but they are not where the instance is.
+                if spec.manual or isinstance(spec, IntermediateCatchEvent):
+                    current.append(element)
+            elif state == TaskState.STARTED and (stage := stage_of(spec)) is not None:
+                stages.append((stage.order, element))
+        if stages:
+            current.append(max(stages)[1])
+        return Position(list(dict.fromkeys(current)), list(dict.fromkeys(completed)))
 
     def snapshot(self) -> Snapshot:
         """Project the instance in one pass over its task tree."""

@@ -78,6 +78,8 @@ def activity_rule(task_spec: Any, stage_key: str | None) -> ActivityRule:
         tip=str(values.get("tip", "")),
         description=str(values.get("description", "")),
         approval=values.get("approval"),
+        form=values.get("formJsonSchemaFilename"),
+        ui_form=values.get("formUiSchemaFilename"),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -28,6 +28,7 @@ class CompiledProcess:
     name: str
     file: str
     spec_json: str
+    forms: dict[str, Any] = field(default_factory=dict)  # the task forms, by file name
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class ProcessEngine:
 
     def _compiled(self, parsed: ParsedProcess) -> CompiledProcess:
         spec_json = self.serializer.dump_spec(parsed.spec, parsed.subprocess_specs)
-        return CompiledProcess(parsed.key, parsed.name, parsed.file, spec_json)
+        return CompiledProcess(parsed.key, parsed.name, parsed.file, spec_json, parsed.forms)
 
     # -- run time ----------------------------------------------------------------------
     def _load(self, cache_key: str, spec_json: Callable[[], str]) -> _LoadedSpec:

@@ -19,6 +19,7 @@ from bpmn_sales.persistence.models import (
     Approval,
     Attachment,
     Base,
+    BoardColumn,
     Contact,
     Customer,
     Deal,
@@ -359,8 +360,12 @@ class Store:
             if item.task_id not in existing:
                 self.session.add(item)
             else:
-                existing[item.task_id].owner_id = item.owner_id
-                existing[item.task_id].assignee_id = item.assignee_id
+                row = existing[item.task_id]
+                row.owner_id = item.owner_id
+                # A member's claim on a group task outlives re-projection (worklist.claim_task).
+                claimed = row.group_id is not None and row.group_id == item.group_id
+                if not (claimed and row.assignee_id is not None):
+                    row.assignee_id = item.assignee_id
 
     def work_item_with_subject(self, task_id: str) -> tuple[WorkItem, Deal | Lead, User] | None:
         """A ready task with its lead or deal and that record's owner, in one query."""
@@ -496,10 +501,135 @@ class Store:
         return row.value if row else None
 
     # -- tasks pages (forms, claim, approvals) -----------------------------------------
+    def version_forms(self, version_id: int) -> dict[str, Any]:
+        """The JSON form files deployed with a process version, by file name."""
+        forms = self.session.scalar(
+            select(ProcessVersion.forms).where(ProcessVersion.id == version_id)
+        )
+        return dict(forms or {})
+
+    def claim_work_item(self, task_id: str, user_id: int) -> bool:
+        """Assign an unclaimed group task to the user; False when someone else was first."""
+        result = self.session.execute(
+            update(WorkItem)
+            .where(
+                WorkItem.task_id == task_id,
+                WorkItem.group_id.is_not(None),
+                WorkItem.assignee_id.is_(None),
+            )
+            .values(assignee_id=user_id)
+            .execution_options(synchronize_session="fetch")
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def claim_follow_up(self, follow_up_id: int, user_id: int) -> bool:
+        result = self.session.execute(
+            update(FollowUp)
+            .where(
+                FollowUp.id == follow_up_id,
+                FollowUp.group_id.is_not(None),
+                FollowUp.assignee_id.is_(None),
+                FollowUp.done_at.is_(None),
+            )
+            .values(assignee_id=user_id)
+            .execution_options(synchronize_session="fetch")
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def approval_work_items(self, assignee_id: int | None) -> Sequence[WorkItem]:
+        """Ready manager tasks, oldest first: those assigned to the user (None: everyone's)."""
+        query = select(WorkItem).where(WorkItem.role == "manager")
+        if assignee_id is not None:
+            query = query.where(WorkItem.assignee_id == assignee_id)
+        return self.session.scalars(query.order_by(WorkItem.created_at, WorkItem.task_id)).all()
 
     # -- deal page and leads pages -----------------------------------------------------
+    def version_diagram(self, version_id: int) -> str:
+        """The BPMN XML a process version was deployed from (a deferred column)."""
+        xml = self.session.scalar(
+            select(ProcessVersion.bpmn_xml).where(ProcessVersion.id == version_id)
+        )
+        if xml is None:
+            raise NotFound(f"process version {version_id} does not exist")
+        return xml
+
+    def deal_list(
+        self,
+        owner_ids: list[int] | None,
+        status: str | None,
+        stage: str | None,
+        process_key: str | None,
+        owner_id: int | None,
+        limit: int,
+    ) -> Sequence[Deal]:
+        """Deals for the deals page: visible owners, then the page's filters, newest first."""
+        query = select(Deal)
+        if owner_ids is not None:
+            query = query.where(Deal.owner_id.in_(owner_ids))
+        if owner_id is not None:
+            query = query.where(Deal.owner_id == owner_id)
+        if status:
+            query = query.where(Deal.status == status)
+        if stage:
+            query = query.where(Deal.stage_key == stage)
+        if process_key:
+            versions = (
+                select(ProcessVersion.id)
+                .join(Process, Process.id == ProcessVersion.process_id)
+                .where(Process.key == process_key)
+            )
+            query = query.where(Deal.process_version_id.in_(versions))
+        return self.session.scalars(query.order_by(Deal.id.desc()).limit(limit)).all()
+
+    def lead_list(
+        self, owner_ids: list[int] | None, status: str | None, owner_id: int | None, limit: int
+    ) -> Sequence[Lead]:
+        """Leads for the leads page: visible owners, then the page's filters, newest first."""
+        query = select(Lead)
+        if owner_ids is not None:
+            query = query.where(Lead.owner_id.in_(owner_ids))
+        if owner_id is not None:
+            query = query.where(Lead.owner_id == owner_id)
+        if status:
+            query = query.where(Lead.status == status)
+        return self.session.scalars(query.order_by(Lead.id.desc()).limit(limit)).all()
 
     # -- pipeline board and process admin ----------------------------------------------
+    def board_columns(self, process_id: int) -> Sequence[BoardColumn]:
+        return self.session.scalars(
+            select(BoardColumn).where(BoardColumn.process_id == process_id)
+        ).all()
+
+    def process_deals(
+        self, process_id: int, owner_ids: list[int] | None, status: str | None = None
+    ) -> Sequence[Deal]:
+        """Deals on any version of a process, oldest first."""
+        query = (
+            select(Deal)
+            .join(ProcessVersion, ProcessVersion.id == Deal.process_version_id)
+            .where(ProcessVersion.process_id == process_id)
+        )
+        if owner_ids is not None:
+            query = query.where(Deal.owner_id.in_(owner_ids))
+        if status:
+            query = query.where(Deal.status == status)
+        return self.session.scalars(query.order_by(Deal.id)).all()
+
+    def process_deal_counts(
+        self, process_id: int, owner_ids: list[int] | None = None, stage_key: str | None = None
+    ) -> dict[str, int]:
+        """How many deals of a process are in each status (optionally: at one stage)."""
+        query = (
+            select(Deal.status, func.count())
+            .join(ProcessVersion, ProcessVersion.id == Deal.process_version_id)
+            .where(ProcessVersion.process_id == process_id)
+        )
+        if owner_ids is not None:
+            query = query.where(Deal.owner_id.in_(owner_ids))
+        if stage_key is not None:
+            query = query.where(Deal.stage_key == stage_key)
+        rows = self.session.execute(query.group_by(Deal.status))
+        return {row[0]: int(row[1]) for row in rows}
 
 
 class UnitOfWork:

@@ -54,6 +54,16 @@ def visible_owner_ids(store: Store, actor: Actor) -> list[int] | None:
     return [actor.id]
 
 
+def owner_filter(store: Store, owner: str | None) -> int | None:
+    """The user id a list is filtered to (None: no owner filter); an unknown name is refused."""
+    if not owner:
+        return None
+    user = store.user_by_username(owner)
+    if user is None:
+        raise InvalidInput(f"owner '{owner}' does not exist", field="owner")
+    return user.id
+
+
 def spec_loader(store: Store, version: ProcessVersion) -> tuple[str, Any]:
     return version.digest, lambda: store.spec_json(version.id)
 
@@ -189,7 +199,12 @@ def task_rule(ctx: Context, store: Store, version_id: int | None, element_id: st
 
 
 def task_view(
-    item: WorkItem, subject_name: str, owner: str | None, assignee: str | None, rule: ActivityRule
+    item: WorkItem,
+    subject_name: str,
+    owner: str | None,
+    assignee: str | None,
+    rule: ActivityRule,
+    group: str | None = None,
 ) -> TaskView:
     return TaskView(
         task_id=item.task_id,
@@ -206,6 +221,7 @@ def task_view(
         assignee=assignee,
         tip=rule.tip,
         note_required=rule.note_required,
+        group=group,
     )
 
 
@@ -227,6 +243,7 @@ def task_views(ctx: Context, store: Store, items: list[WorkItem]) -> list[TaskVi
             if i.assignee_id
             else (f"group:{groups[i.group_id]}" if i.group_id in groups else None),
             task_rule(ctx, store, versions[i.subject_type].get(i.subject_id), i.element_id),
+            groups.get(i.group_id) if i.group_id is not None else None,
         )
         for i in items
     ]

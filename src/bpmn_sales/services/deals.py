@@ -35,7 +35,7 @@ from bpmn_sales.persistence.models import (
 )
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common, notices
-from bpmn_sales.services.processes import current_version
+from bpmn_sales.services.processes import startable_version
 from bpmn_sales.tasks import approvals, closing, completion, follow_ups
 from bpmn_sales.tasks.requirements import (
     DealFacts,
@@ -360,7 +360,7 @@ def start_deal(
     detail: dict[str, Any] | None = None,
 ) -> Deal:
     """Create a deal row and its sales-process instance inside the caller's transaction."""
-    version = current_version(store, process)
+    version = startable_version(store, process)
     key, loader = common.spec_loader(store, version)
     if not ctx.engine.info(key, loader).rules.stages:
         raise InvalidInput(
@@ -869,7 +869,10 @@ def list_deals(
     status: str | None = None,
     stage: str | None = None,
     limit: int = 100,
+    process: str | None = None,
+    owner: str | None = None,
 ) -> list[DealView]:
+    """The deals the actor may see, filtered by status, stage key, process key and owner."""
     if status is not None and status not in {s.value for s in DealStatus}:
         raise InvalidInput(
             f"status must be one of {', '.join(s.value for s in DealStatus)}, not {status!r}",
@@ -878,7 +881,27 @@ def list_deals(
     limit = max(1, min(limit, MAX_LIMIT))
     with ctx.uow() as store:
         owners = common.visible_owner_ids(store, actor)
-        return [deal_view(ctx, store, d) for d in store.deals(owners, status, stage, limit)]
+        owner_id = common.owner_filter(store, owner)
+        found = store.deal_list(owners, status, stage, process, owner_id, limit)
+        return [deal_view(ctx, store, d) for d in found]
+
+
+def deal_diagram(ctx: Context, actor: Actor, deal_id: int) -> dict[str, Any]:
+    """The diagram of the deal's process version, with the element ids to mark on it."""
+    with ctx.uow() as store:
+        deal = store.get(Deal, deal_id, "deal")
+        common.require_subject_access(store, actor, deal)
+        instance = common.restore(ctx, store, deal)
+        position = instance.position()
+        # Reading changes nothing: the instance goes back to the cache under the same version.
+        ctx.live.put(("deal", deal.id, deal.version), instance)
+        return {
+            "deal_id": deal.id,
+            "version": deal.version,
+            "xml": store.version_diagram(deal.process_version_id),
+            "current": position.current,
+            "completed": position.completed,
+        }
 
 
 def deal_history(ctx: Context, actor: Actor, deal_id: int) -> list[HistoryView]:

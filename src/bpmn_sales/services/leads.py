@@ -22,7 +22,7 @@ from bpmn_sales.persistence.models import Lead, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deals import deal_fields, resolve_owner, start_deal
-from bpmn_sales.services.processes import current_version
+from bpmn_sales.services.processes import startable_version
 from bpmn_sales.tasks import completion
 
 LEAD_PROCESS = "lead_qualification"
@@ -134,7 +134,7 @@ def create_lead(
     }
     with ctx.uow() as store:
         owner_user = resolve_owner(store, actor, owner)
-        version = current_version(store, LEAD_PROCESS)
+        version = startable_version(store, LEAD_PROCESS)
         now = ctx.clock()
         lead = Lead(
             name=lead_name,
@@ -289,15 +289,21 @@ def get_lead(ctx: Context, actor: Actor, lead_id: int) -> LeadView:
 
 
 def list_leads(
-    ctx: Context, actor: Actor, status: str | None = None, limit: int = 100
+    ctx: Context,
+    actor: Actor,
+    status: str | None = None,
+    limit: int = 100,
+    owner: str | None = None,
 ) -> list[LeadView]:
+    """The leads the actor may see, filtered by status and owner."""
     if status is not None and status not in {s.value for s in LeadStatus}:
         raise InvalidInput(
             f"status must be new, qualified or disqualified, not {status!r}", field="status"
         )
     with ctx.uow() as store:
         owners = common.visible_owner_ids(store, actor)
-        leads = store.leads(owners, status, max(1, min(limit, MAX_LIMIT)))
+        owner_id = common.owner_filter(store, owner)
+        leads = store.lead_list(owners, status, owner_id, max(1, min(limit, MAX_LIMIT)))
         return [lead_view(ctx, store, lead) for lead in leads]
 
 

@@ -1,8 +1,9 @@
-"""Use cases for process definitions: lint, deploy, list, describe."""
+"""Use cases for process definitions: lint, deploy, list, describe, enable, scope."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -13,7 +14,8 @@ from bpmn_sales.context import BUNDLED_DIAGRAMS, Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine import Problem
-from bpmn_sales.errors import InvalidInput, NotFound
+from bpmn_sales.engine.forms import is_form_file, referenced_files
+from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.models import Process, ProcessVersion
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.common import spec_loader
@@ -60,6 +62,25 @@ def read_files(paths: list[Path]) -> dict[str, bytes]:
     return files
 
 
+def collect_files(paths: list[Path], by_path: bool = False) -> dict[str, bytes]:
+    """Read diagrams and the JSON form files their user tasks name, found next to them.
+
+    Keys are file names, or with `by_path` the paths as given (lint reports those).
+    """
+    files: dict[str, bytes] = {}
+    for path in paths:
+        data = read_files([path])[path.name]
+        files[str(path) if by_path else path.name] = data
+        if is_form_file(path.name):
+            continue
+        for name in sorted(referenced_files(data, path.name)):
+            form = path.parent / name
+            key = str(form) if by_path else name
+            if key not in files and form.is_file():
+                files[key] = read_files([form])[name]
+    return files
+
+
 def lint_diagrams(ctx: Context, files: Mapping[str, bytes]) -> list[Problem]:
     """Return every problem in the diagrams, errors and warnings."""
     return ctx.engine.lint(files)
@@ -85,6 +106,7 @@ def deploy_process(
                     proc.file,
                     files[proc.file],
                     proc.spec_json,
+                    proc.forms,
                 )
             )
         store.commit()
@@ -100,8 +122,12 @@ def _store_version(
     filename: str,
     xml: bytes,
     spec_json: str,
+    forms: dict[str, Any],
 ) -> DeployResult:
-    digest = hashlib.sha256(spec_json.encode()).hexdigest()
+    content = spec_json
+    if forms:  # a changed form is a new version; a diagram without forms keeps its digest
+        content += "\n" + json.dumps(forms, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(content.encode()).hexdigest()
     now = ctx.clock()
     process = store.process_by_key(key)
     if process is None:
@@ -119,6 +145,7 @@ def _store_version(
         bpmn_xml=xml.decode("utf-8"),
         spec_json=spec_json,
         digest=digest,
+        forms=forms,
         enabled=True,
         deployed_at=now,
         deployed_by_id=actor.id if actor else None,
@@ -131,7 +158,17 @@ def _store_version(
 def deploy_bundled(ctx: Context) -> list[DeployResult]:
     """Deploy the diagrams shipped in bpmn/ (what `init` does)."""
     paths = sorted(BUNDLED_DIAGRAMS.glob("*.bpmn"))
-    return deploy_process(ctx, None, read_files(paths))
+    return deploy_process(ctx, None, collect_files(paths))
+
+
+def startable_version(store: Store, key: str) -> ProcessVersion:
+    """The version new leads and deals start on; refused while the process is disabled."""
+    version = current_version(store, key)
+    if not version.process.enabled:
+        raise InvalidState(
+            f"process '{key}' is disabled: no new leads or deals start on it", process=key
+        )
+    return version
 
 
 def current_version(store: Store, key: str) -> ProcessVersion:
@@ -154,7 +191,7 @@ def _view(ctx: Context, store: Store, process: Process) -> ProcessView | None:
         name=process.name,
         version=version.version,
         versions=len(process.versions),
-        enabled=version.enabled,
+        enabled=version.enabled and process.enabled,
         deployed_at=version.deployed_at,
         stages=[asdict(s) for s in info.stages],
         messages=info.messages,
@@ -176,3 +213,93 @@ def get_process(ctx: Context, key: str) -> ProcessView:
     if view is None:
         raise NotFound(f"process '{key}' is not deployed", process=key)
     return view
+
+
+@dataclass(frozen=True)
+class ProcessAdminView:
+    """A process as the admin page lists it."""
+
+    key: str
+    name: str
+    version: int
+    versions: int
+    enabled: bool
+    departments: list[str]
+    stages: int
+    open_deals: int
+    total_deals: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _admin_view(ctx: Context, store: Store, process: Process) -> ProcessAdminView:
+    latest = store.latest_version(process.id, enabled_only=False)
+    stages = len(ctx.engine.info(*spec_loader(store, latest)).stages) if latest else 0
+    counts = store.process_deal_counts(process.id)
+    return ProcessAdminView(
+        key=process.key,
+        name=process.name,
+        version=latest.version if latest else 0,
+        versions=len(process.versions),
+        enabled=process.enabled,
+        departments=[d.name for d in process.departments],
+        stages=stages,
+        open_deals=counts.get("open", 0),
+        total_deals=sum(counts.values()),
+    )
+
+
+def list_for_admin(ctx: Context, actor: Actor | None) -> list[ProcessAdminView]:
+    """Every process with its switch, departments and how many deals use it (admin)."""
+    if actor is not None:
+        require_admin(actor, "manage processes")
+    with ctx.uow() as store:
+        return [_admin_view(ctx, store, p) for p in store.processes()]
+
+
+def department_names(ctx: Context) -> list[str]:
+    with ctx.uow() as store:
+        return [d.name for d in store.departments()]
+
+
+def _process(store: Store, key: str) -> Process:
+    process = store.process_by_key(key) if isinstance(key, str) else None
+    if process is None:
+        raise NotFound(f"process '{key}' is not deployed", process=key)
+    return process
+
+
+def set_enabled(ctx: Context, actor: Actor | None, key: str, enabled: bool) -> ProcessAdminView:
+    """Enable or disable a process: a disabled one starts no new leads or deals."""
+    if actor is not None:
+        require_admin(actor, "enable or disable processes")
+    if not isinstance(enabled, bool):
+        raise InvalidInput("enabled must be true or false", field="enabled")
+    with ctx.uow() as store:
+        process = _process(store, key)
+        process.enabled = enabled
+        store.commit()
+        return _admin_view(ctx, store, process)
+
+
+def set_departments(ctx: Context, actor: Actor | None, key: str, names: object) -> ProcessAdminView:
+    """Set the departments a process applies to (existing departments only; [] clears)."""
+    if actor is not None:
+        require_admin(actor, "set the departments of processes")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise InvalidInput("departments must be a list of department names", field="departments")
+    with ctx.uow() as store:
+        process = _process(store, key)
+        known = {d.name: d for d in store.departments()}
+        chosen = []
+        for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+            if name not in known:
+                listed = ", ".join(known) or "none yet"
+                raise InvalidInput(
+                    f"department '{name}' does not exist (known: {listed})", field="departments"
+                )
+            chosen.append(known[name])
+        process.departments = chosen
+        store.commit()
+        return _admin_view(ctx, store, process)

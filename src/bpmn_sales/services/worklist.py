@@ -1,4 +1,4 @@
-"""Use cases on tasks across leads and deals: list them, complete one (follow-ups too)."""
+"""Use cases on tasks across leads and deals: list, claim and complete them (follow-ups too)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, TaskView, form_data
 from bpmn_sales.domain.policy import can_access
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
-from bpmn_sales.persistence.models import Deal, FollowUp, Group, User
+from bpmn_sales.persistence.models import Deal, FollowUp, Group, Lead, User
 from bpmn_sales.persistence.store import Store
-from bpmn_sales.services import common
+from bpmn_sales.services import common, task_forms
 from bpmn_sales.services.deals import complete_deal_task
 from bpmn_sales.services.leads import complete_lead_task
 
@@ -40,6 +40,7 @@ def follow_up_view(
             else (f"group:{group.name}" if group else None)
         ),
         due_on=follow_up.due_on,
+        group=group.name if group else None,
     )
 
 
@@ -118,16 +119,15 @@ def complete_task(
         if found is None:
             raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
         item, subject, owner = found
-        assigned = item.assignee_id == actor.id or (
-            item.group_id is not None and item.group_id in store.groups_of(actor.id)
-        )
-        if not assigned and not can_access(actor, owner.id, owner.manager_id):
+        if not task_forms.may_act(store, actor, item, owner):
             raise Forbidden(
                 f"{actor.username} may not act on {item.subject_type} {subject.id}",
                 actor=actor.username,
             )
-        common.check_version(subject, expected_version)
         rule = common.task_rule(ctx, store, subject.process_version_id, item.element_id)
+        schema, _ = task_forms.form_of(store, subject.process_version_id, rule)
+        task_forms.check_data(schema, form, item.title)
+        common.check_version(subject, expected_version)
         assignee = store.usernames([item.assignee_id]).get(item.assignee_id or 0)
         view = common.task_view(item, subject.name, owner.username, assignee, rule)
         if isinstance(subject, Deal):
@@ -136,3 +136,65 @@ def complete_task(
             complete_lead_task(ctx, store, actor, subject, task_id, form)
         store.commit()
     return view
+
+
+def _claimable(
+    store: Store, actor: Actor, title: str, group_id: int | None, assignee_id: int | None
+) -> str:
+    """The group's name when the actor may claim the task; refuse naming why not."""
+    if group_id is None:
+        raise InvalidState(f"'{title}' is not a group task; there is nothing to claim")
+    group = store.group_names([group_id]).get(group_id, "?")
+    if group_id not in store.groups_of(actor.id):
+        raise Forbidden(
+            f"{actor.username} is not a member of group {group}, so may not claim '{title}'",
+            actor=actor.username,
+        )
+    if assignee_id is not None:
+        who = "you" if assignee_id == actor.id else store.usernames([assignee_id]).get(assignee_id)
+        raise InvalidState(f"'{title}' is already claimed by {who}")
+    return group
+
+
+def claim_task(ctx: Context, actor: Actor, task_id: str) -> TaskView:
+    """Take a ready task assigned to one of the actor's groups: it becomes the actor's."""
+    follow_up_id = FOLLOW_UP_ID.match(task_id)
+    with ctx.uow() as store:
+        if follow_up_id:
+            follow_up = store.session.get(FollowUp, int(follow_up_id[1]))
+            if follow_up is None or follow_up.done_at is not None:
+                raise NotFound(f"task '{task_id}' is not an open follow-up", task_id=task_id)
+            subject: Deal | Lead = store.get(Deal, follow_up.deal_id, "deal")
+            title, kind = follow_up.title, "deal"
+            group = _claimable(store, actor, title, follow_up.group_id, follow_up.assignee_id)
+            claimed = store.claim_follow_up(follow_up.id, actor.id)
+        else:
+            found = store.work_item_with_subject(task_id)
+            if found is None:
+                raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
+            item, subject, _ = found
+            title, kind = item.title, item.subject_type
+            group = _claimable(store, actor, title, item.group_id, item.assignee_id)
+            claimed = store.claim_work_item(task_id, actor.id)
+        if not claimed:  # someone else claimed it between our read and our write
+            raise InvalidState(f"'{title}' was just claimed by someone else")
+        store.record(
+            kind,
+            subject.id,
+            ctx.clock(),
+            actor.id,
+            "task_claimed",
+            to_stage=subject.stage_key if isinstance(subject, Deal) else None,
+            from_status=subject.status,
+            to_status=subject.status,
+            detail={"task": title, "task_id": task_id, "group": group},
+        )
+        store.flush()
+        if follow_up_id:
+            assert isinstance(subject, Deal) and follow_up is not None
+            names = store.usernames([actor.id, subject.owner_id])
+            view = follow_up_view(store, follow_up, subject, names)
+        else:
+            [view] = common.task_views(ctx, store, [item])
+        store.commit()
+        return view

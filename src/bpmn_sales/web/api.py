@@ -12,7 +12,17 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput, Unauthorized
-from bpmn_sales.services import deals, leads, notices, processes, records, users, worklist
+from bpmn_sales.services import (
+    board,
+    deals,
+    leads,
+    notices,
+    processes,
+    records,
+    task_forms,
+    users,
+    worklist,
+)
 from bpmn_sales.web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -408,9 +418,70 @@ def list_groups() -> Any:
 
 
 # -- tasks pages API (claim, forms) -----------------------------------------------------------
+@bp.post("/tasks/<task_id>/claim")
+@authenticated
+def claim_task(task_id: str) -> Any:
+    return jsonify(worklist.claim_task(ctx(), actor(), task_id).to_dict())
+
+
+@bp.get("/tasks/<task_id>/form")
+@authenticated
+def task_form(task_id: str) -> Any:
+    return jsonify(task_forms.task_form(ctx(), actor(), task_id).to_dict())
 
 
 # -- deal page API (diagram) ------------------------------------------------------------------
+@bp.get("/deals/<int:deal_id>/diagram")
+@authenticated
+def deal_diagram(deal_id: int) -> Any:
+    return jsonify(deals.deal_diagram(ctx(), actor(), deal_id))
 
 
 # -- board and admin API ----------------------------------------------------------------------
+@bp.get("/board")
+@authenticated
+def pipeline_board() -> Any:
+    shown = board.pipeline_board(
+        ctx(),
+        actor(),
+        request.args.get("process") or None,
+        request.args.get("owner") or None,
+        request.args.get("team") or None,
+    )
+    return jsonify(shown.to_dict())
+
+
+@bp.post("/board/columns/<stage>/label")
+@authenticated
+def rename_board_column(stage: str) -> Any:
+    data = body()
+    return jsonify(
+        board.rename_column(ctx(), actor(), data.get("process"), stage, data.get("label"))
+    )
+
+
+@bp.post("/board/order")
+@authenticated
+def reorder_board_columns() -> Any:
+    data = body()
+    order = board.reorder_columns(ctx(), actor(), data.get("process"), data.get("order"))
+    return jsonify(order=order)
+
+
+@bp.post("/processes/<key>/enable")
+@authenticated
+def enable_process(key: str) -> Any:
+    return jsonify(processes.set_enabled(ctx(), actor(), key, True).to_dict())
+
+
+@bp.post("/processes/<key>/disable")
+@authenticated
+def disable_process(key: str) -> Any:
+    return jsonify(processes.set_enabled(ctx(), actor(), key, False).to_dict())
+
+
+@bp.put("/processes/<key>/departments")
+@authenticated
+def set_process_departments(key: str) -> Any:
+    names = body().get("departments")
+    return jsonify(processes.set_departments(ctx(), actor(), key, names).to_dict())

@@ -791,8 +791,218 @@ def _work_paths() -> dict[str, Any]:
             "get": op("Groups and their members", "listGroups", ok(_array("Group")) | errors(401))
         },
         # -- tasks pages API (claim, forms) --
+        "/tasks/{task_id}/claim": {
+            "post": op(
+                "Claim a ready task assigned to one of your groups: it becomes yours",
+                "claimTask",
+                ok(ref("Task")) | errors(401, 403, 404, 409),
+                parameters=[path_id("task_id", "string")],
+            )
+        },
+        "/tasks/{task_id}/form": {
+            "get": op(
+                "A ready task with its form: the JSON Schema and UI schema its user task names "
+                "(formJsonSchemaFilename, formUiSchemaFilename), null when it has none",
+                "getTaskForm",
+                ok(
+                    _obj(
+                        {
+                            "task": ref("Task"),
+                            "schema": {"type": ["object", "null"]},
+                            "ui_schema": {"type": ["object", "null"]},
+                            "description": STR,
+                            "version": {
+                                **NINT,
+                                "description": "The lead's or deal's version, for `version`",
+                            },
+                        },
+                        ["task", "schema", "ui_schema", "description", "version"],
+                    )
+                )
+                | errors(401, 403, 404),
+                parameters=[path_id("task_id", "string")],
+            )
+        },
         # -- deal page API (diagram) --
+        "/deals/{deal_id}/diagram": {
+            "get": op(
+                "The deal's process diagram (BPMN XML) with the element ids to mark: where the "
+                "deal is now (ready tasks, waiting events, its stage) and what it has completed",
+                "dealDiagram",
+                ok(
+                    _obj(
+                        {
+                            "deal_id": INT,
+                            "version": INT,
+                            "xml": {**STR, "description": "BPMN 2.0 XML of the deal's version"},
+                            "current": {**STRS, "description": "Element ids where the deal is"},
+                            "completed": {**STRS, "description": "Element ids completed so far"},
+                        },
+                        ["xml", "current", "completed"],
+                    )
+                )
+                | errors(401, 403, 404),
+                parameters=[path_id("deal_id")],
+            )
+        },
         # -- board and admin API --
+        "/board": {
+            "get": op(
+                "The pipeline board: the process's stages as columns in board order, with the "
+                "open deals you may see as cards, and counts of won and lost deals",
+                "pipelineBoard",
+                ok(
+                    _obj(
+                        {
+                            "process": STR,
+                            "process_name": STR,
+                            "enabled": BOOL,
+                            "free_moves": BOOL,
+                            "won": INT,
+                            "lost": INT,
+                            "owner": NSTR,
+                            "team": NSTR,
+                            "processes": _array(_obj({"key": STR, "name": STR})),
+                            "owners": STRS,
+                            "teams": STRS,
+                            "can_configure": BOOL,
+                            "columns": _array(
+                                _obj(
+                                    {
+                                        "key": STR,
+                                        "name": {**STR, "description": "The diagram's name"},
+                                        "label": {**STR, "description": "The name shown"},
+                                        "position": INT,
+                                        "win_rate": NUM,
+                                        "phase": {"enum": ["pre_sale", "post_sale"]},
+                                        "count": INT,
+                                        "totals": {
+                                            **OBJ,
+                                            "description": "Total value by currency",
+                                            "additionalProperties": {"type": "number"},
+                                        },
+                                        "in_use": {
+                                            **NINT,
+                                            "description": "Deals of any status at this stage "
+                                            "(managers and admins): such a stage cannot be removed",
+                                        },
+                                        "cards": _array(
+                                            _obj(
+                                                {
+                                                    "id": INT,
+                                                    "name": STR,
+                                                    "customer": NSTR,
+                                                    "value": {"type": "number"},
+                                                    "currency": STR,
+                                                    "probability": INT,
+                                                    "owner": STR,
+                                                    "days_in_stage": INT,
+                                                    "version": INT,
+                                                }
+                                            )
+                                        ),
+                                    }
+                                )
+                            ),
+                        }
+                    )
+                )
+                | errors(400, 401, 404),
+                parameters=[
+                    query("process", STR, "Process key (default: the first enabled one)"),
+                    query("owner", STR, "Only this user's deals"),
+                    query("team", STR, "Only the deals of this manager and their reports"),
+                ],
+            )
+        },
+        "/board/columns/{stage}/label": {
+            "post": op(
+                "Show a stage's column under another label (managers and admins)",
+                "renameBoardColumn",
+                ok(_obj({"stage": STR, "label": STR})) | errors(400, 401, 403, 404),
+                parameters=[path_id("stage", "string")],
+                requestBody=body(_obj({"process": STR, "label": STR}, ["process", "label"])),
+            )
+        },
+        "/board/order": {
+            "post": op(
+                "Order the board's columns: the stages named come first, in that order "
+                "(managers and admins)",
+                "reorderBoardColumns",
+                ok(_obj({"order": STRS})) | errors(400, 401, 403, 404),
+                requestBody=body(_obj({"process": STR, "order": STRS}, ["process", "order"])),
+            )
+        },
+        "/processes/{key}/enable": {
+            "post": op(
+                "Enable a process: new leads and deals may start on it again (admin)",
+                "enableProcess",
+                ok(
+                    _obj(
+                        {
+                            "key": STR,
+                            "name": STR,
+                            "version": INT,
+                            "versions": INT,
+                            "enabled": BOOL,
+                            "departments": STRS,
+                            "stages": INT,
+                            "open_deals": INT,
+                            "total_deals": INT,
+                        }
+                    )
+                )
+                | errors(401, 403, 404),
+                parameters=[path_id("key", "string")],
+            )
+        },
+        "/processes/{key}/disable": {
+            "post": op(
+                "Disable a process: no new leads or deals start on it; running ones go on (admin)",
+                "disableProcess",
+                ok(
+                    _obj(
+                        {
+                            "key": STR,
+                            "name": STR,
+                            "version": INT,
+                            "versions": INT,
+                            "enabled": BOOL,
+                            "departments": STRS,
+                            "stages": INT,
+                            "open_deals": INT,
+                            "total_deals": INT,
+                        }
+                    )
+                )
+                | errors(401, 403, 404),
+                parameters=[path_id("key", "string")],
+            )
+        },
+        "/processes/{key}/departments": {
+            "put": op(
+                "Set the departments a process applies to (existing ones; [] for all) (admin)",
+                "setProcessDepartments",
+                ok(
+                    _obj(
+                        {
+                            "key": STR,
+                            "name": STR,
+                            "version": INT,
+                            "versions": INT,
+                            "enabled": BOOL,
+                            "departments": STRS,
+                            "stages": INT,
+                            "open_deals": INT,
+                            "total_deals": INT,
+                        }
+                    )
+                )
+                | errors(400, 401, 403, 404),
+                parameters=[path_id("key", "string")],
+                requestBody=body(_obj({"departments": STRS}, ["departments"])),
+            )
+        },
     }
 
 

@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bpmn_sales.web.pages import notifications, session
+from bpmn_sales.web.pages import (
+    admin_processes,
+    admin_users,
+    approvals,
+    board,
+    deal_actions,
+    deals,
+    leads,
+    notifications,
+    session,
+    tasks,
+)
 
 
 def register(app: Flask) -> None:
     blueprints = [
         session.bp,
         notifications.bp,
-        # tasks pages
-        # deal and lead pages
-        # board and admin pages
+        tasks.bp,
+        approvals.bp,
+        deals.bp,
+        deal_actions.bp,
+        leads.bp,
+        board.bp,
+        admin_processes.bp,
+        admin_users.bp,
     ]
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

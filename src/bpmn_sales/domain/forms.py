@@ -1,0 +1,275 @@
+"""Task forms from JSON Schema (SpiffArena style): check a schema, validate data, describe fields.
+
+A user task names its form with `formJsonSchemaFilename` (and optionally
+`formUiSchemaFilename`); the files are deployed with the diagram. This module is pure: it knows
+JSON Schema and the few `ui:` keys the pages render, nothing of where the files come from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError, ValidationError
+
+from bpmn_sales.domain.model import FORM_KEY, RESERVED_FORM_KEYS, TaskView
+
+FORM_ERROR = ""  # the key of an error about the form as a whole, not one field
+
+
+def schema_problem(schema: object) -> str | None:
+    """Why `schema` cannot be a task form (not a valid object schema), or None."""
+    if not isinstance(schema, dict):
+        return "a form schema must be a JSON object"
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "the top level"
+        return f"not a valid JSON Schema at {where}: {exc.message}"
+    if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
+        return "a form schema must describe an object (type: object, with properties)"
+    for name in schema["properties"]:
+        if not FORM_KEY.match(name):
+            return f"form field {name!r} must be snake_case (a-z, 0-9, _)"
+        if name in RESERVED_FORM_KEYS:
+            return f"form field {name!r} is set by the process and cannot be a form field"
+    return None
+
+
+def ui_schema_problem(ui_schema: object) -> str | None:
+    return None if isinstance(ui_schema, dict) else "a form UI schema must be a JSON object"
+
+
+def _label(schema: Mapping[str, Any], name: str) -> str:
+    prop = schema.get("properties", {}).get(name)
+    title = prop.get("title") if isinstance(prop, dict) else None
+    return str(title) if title else name.replace("_", " ").capitalize()
+
+
+def _message(schema: Mapping[str, Any], name: str, error: ValidationError) -> str:
+    label = _label(schema, name)
+    value = error.validator_value
+    messages = {
+        "required": f"{label} is required",
+        "enum": f"{label} must be one of: {', '.join(str(v) for v in value)}"
+        if isinstance(value, list)
+        else f"{label} is not one of the choices",
+        "const": f"{label} must be {value!r}",
+        "minimum": f"{label} must be at least {value}",
+        "maximum": f"{label} must be at most {value}",
+        "exclusiveMinimum": f"{label} must be more than {value}",
+        "exclusiveMaximum": f"{label} must be less than {value}",
+        "minLength": f"{label} is required" if value == 1 else f"{label} is too short",
+        "maxLength": f"{label} is longer than {value} characters",
+        "type": f"{label} must be {_type_words(value)}",
+        "format": f"{label} is not a valid {value}",
+        "pattern": f"{label} is not in the expected format",
+        "multipleOf": f"{label} must be a multiple of {value}",
+        "oneOf": f"{label} is not one of the choices",
+        "additionalProperties": f"{label} is not a field of this form",
+    }
+    return messages.get(str(error.validator), f"{label}: {error.message}")
+
+
+def _type_words(value: object) -> str:
+    words = {"integer": "a whole number", "number": "a number", "boolean": "yes or no"}
+    names = value if isinstance(value, list) else [value]
+    return " or ".join(words.get(str(n), f"a {n}") for n in names)
+
+
+def _field_of(error: ValidationError) -> list[str]:
+    """The top-level fields an error is about (a missing field is named by `required`)."""
+    if error.absolute_path:
+        return [str(error.absolute_path[0])]
+    wanted: Any = error.validator_value
+    if error.validator == "required" and isinstance(error.instance, dict):
+        return [str(n) for n in wanted if n not in error.instance]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        where: Any = error.schema
+        known = set(where.get("properties", {})) if isinstance(where, dict) else set()
+        return sorted(set(error.instance) - known)
+    return [FORM_ERROR]
+
+
+def validate(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, str]:
+    """Every problem of `data` against the form `schema`, as {field: message}, in field order."""
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    found: dict[str, str] = {}
+    for error in validator.iter_errors(dict(data)):
+        for name in _field_of(error):
+            if name not in found:
+                found[name] = (
+                    _message(schema, name, error) if name else f"the form is not valid: {error}"
+                )
+    order = list(schema.get("properties", {}))
+    rank = {name: i for i, name in enumerate(order)}
+    return dict(sorted(found.items(), key=lambda item: rank.get(item[0], len(order))))
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering: the fields of a form, and the typed data a posted form means
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of a task form, as a page renders it."""
+
+    name: str
+    label: str
+    widget: str  # text, textarea, number, checkbox, select, radio, date, email
+    required: bool = False
+    help: str = ""
+    placeholder: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    minimum: float | None = None
+    maximum: float | None = None
+    step: str | None = None
+    max_length: int | None = None
+    value: Any = None
+    error: str | None = None
+
+
+def _choices(prop: Mapping[str, Any], ui: Mapping[str, Any]) -> list[tuple[str, str]]:
+    if isinstance(prop.get("enum"), list):
+        values = prop["enum"]
+        names = ui.get("ui:enumNames") or prop.get("enumNames") or []
+        return [(str(v), str(names[i]) if i < len(names) else str(v)) for i, v in enumerate(values)]
+    options = prop.get("oneOf") or prop.get("anyOf") or []
+    return [
+        (str(o["const"]), str(o.get("title", o["const"])))
+        for o in options
+        if isinstance(o, dict) and "const" in o
+    ]
+
+
+def _widget(prop: Mapping[str, Any], ui: Mapping[str, Any], options: list[Any]) -> str:
+    wanted = ui.get("ui:widget")
+    kind = prop.get("type")
+    if options:
+        return "radio" if wanted == "radio" else "select"
+    if kind == "boolean":
+        return "checkbox"
+    if kind in ("number", "integer"):
+        return "number"
+    if wanted == "textarea":
+        return "textarea"
+    if prop.get("format") in ("date", "email"):
+        return str(prop["format"])
+    return "text"
+
+
+def _ordered(names: list[str], order: object) -> list[str]:
+    if not isinstance(order, list):
+        return names
+    wanted = [str(n) for n in order if n in names]
+    rest = [n for n in names if n not in wanted]
+    if "*" in order:
+        star = order.index("*")
+        before = [str(n) for n in order[:star] if n in names]
+        after = [str(n) for n in order[star + 1 :] if n in names]
+        return before + [n for n in rest if n not in after] + after
+    return wanted + rest
+
+
+def describe(
+    schema: Mapping[str, Any],
+    ui_schema: Mapping[str, Any] | None = None,
+    values: Mapping[str, Any] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> list[FormField]:
+    """The form's fields in display order, with entered values and errors beside them."""
+    ui_all = ui_schema or {}
+    values, errors = values or {}, errors or {}
+    props: dict[str, Any] = dict(schema.get("properties") or {})
+    required = set(schema.get("required") or [])
+    fields = []
+    for name in _ordered(list(props), ui_all.get("ui:order")):
+        prop = props[name] if isinstance(props[name], dict) else {}
+        ui = ui_all.get(name) if isinstance(ui_all.get(name), dict) else {}
+        assert isinstance(ui, dict)
+        if ui.get("ui:widget") == "hidden":
+            continue
+        options = _choices(prop, ui)
+        widget = _widget(prop, ui, options)
+        number = widget == "number"
+        fields.append(
+            FormField(
+                name=name,
+                label=str(prop.get("title") or _label(schema, name)),
+                widget=widget,
+                required=name in required,
+                help=str(ui.get("ui:help") or prop.get("description") or ""),
+                placeholder=str(ui.get("ui:placeholder") or ""),
+                options=options,
+                minimum=prop.get("minimum") if number else None,
+                maximum=prop.get("maximum") if number else None,
+                step=("1" if prop.get("type") == "integer" else "any") if number else None,
+                max_length=prop.get("maxLength"),
+                value=values.get(name, prop.get("default")),
+                error=errors.get(name),
+            )
+        )
+    return fields
+
+
+def _number(raw: str, integer: bool) -> int | float:
+    value = float(raw)
+    if integer:
+        if not value.is_integer():
+            raise ValueError(raw)
+        return int(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(raw)
+    return int(value) if value.is_integer() and "." not in raw else value
+
+
+def from_form(
+    schema: Mapping[str, Any], posted: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The typed data of a posted form (text inputs), and errors for values of the wrong type.
+
+    Blank inputs are left out, so `required` names them; an unticked checkbox is false.
+    """
+    data: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        prop = prop if isinstance(prop, dict) else {}
+        kind = prop.get("type")
+        raw = posted.get(name)
+        if kind == "boolean":
+            data[name] = raw in ("on", "true", "1", "yes")
+            continue
+        if raw is None or not raw.strip():
+            continue
+        text = raw.strip() if kind in ("number", "integer") else raw
+        if kind in ("number", "integer"):
+            try:
+                data[name] = _number(text, kind == "integer")
+            except ValueError:
+                errors[name] = f"{_label(schema, name)} must be {_type_words(kind)}"
+            continue
+        data[name] = text.strip()
+    return data, errors
+
+
+@dataclass(frozen=True)
+class TaskForm:
+    """A ready task with what its page shows: the form (if any), its tip and record version."""
+
+    task: TaskView
+    schema: dict[str, Any] | None
+    ui_schema: dict[str, Any] | None
+    description: str
+    version: int | None  # the lead's or deal's version the page was read at
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "task": self.task.to_dict(),
+            "schema": self.schema,
+            "ui_schema": self.ui_schema,
+            "description": self.description,
+            "version": self.version,
+        }

@@ -1,0 +1,165 @@
+"""The users admin page: create users, set manager, department, groups, password (admins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request
+
+from bpmn_sales.domain.policy import require_admin
+from bpmn_sales.errors import InvalidInput, NotFound, SalesError
+from bpmn_sales.services import processes, sessions, users
+from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.errors import status_for
+from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
+
+bp = Blueprint("admin_users", __name__)
+
+ROLES = [("rep", "Sales rep"), ("manager", "Manager"), ("admin", "Admin")]
+
+
+def _admin() -> None:
+    require_admin(page_actor(), "manage users")
+
+
+def _groups(raw: str | None) -> list[str]:
+    return [g.strip() for g in (raw or "").split(",") if g.strip()]
+
+
+def _errors(error: SalesError, default: str) -> dict[str, str]:
+    field = error.details.get("field")
+    return {str(field) if field else default: error.message}
+
+
+def _list_page(errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> str:
+    return render_template(
+        "admin/users.html",
+        users=users.list_users(ctx()),
+        roles=ROLES,
+        departments=processes.department_names(ctx()),
+        errors=errors or {},
+        form=form or {},
+    )
+
+
+@bp.get("/admin/users")
+@login_required
+def index() -> Any:
+    _admin()
+    return _list_page()
+
+
+@bp.post("/admin/users")
+@login_required
+def create() -> Any:
+    _admin()
+    form = {k: request.form.get(k, "") for k in ("username", "full_name", "role", "manager")}
+    form.update({k: request.form.get(k, "") for k in ("email", "department", "groups")})
+    try:
+        view, token = users.create_user(
+            ctx(),
+            page_actor(),
+            form["username"].strip().lower(),
+            form["full_name"],
+            form["role"],
+            form_text("manager"),
+            form_text("email"),
+            form_text("department"),
+            _groups(form["groups"]),
+            password=request.form.get("password", ""),
+        )
+    except SalesError as error:
+        return _list_page(_errors(error, "username"), form), status_for(error)
+    done(f"User {view.username} created. Their API token (shown once): {token}")
+    return redirect("/admin/users")
+
+
+def _user(username: str) -> users.UserView:
+    found = next((u for u in users.list_users(ctx()) if u.username == username), None)
+    if found is None:
+        raise NotFound(f"user '{username}' does not exist", username=username)
+    return found
+
+
+def _edit_page(username: str, errors: dict[str, str] | None = None) -> str:
+    everyone = users.list_users(ctx())
+    return render_template(
+        "admin/user.html",
+        user=_user(username),
+        managers=[u.username for u in everyone if u.role in ("manager", "admin")],
+        departments=processes.department_names(ctx()),
+        errors=errors or {},
+    )
+
+
+@bp.get("/admin/users/<username>")
+@login_required
+def edit(username: str) -> Any:
+    _admin()
+    return _edit_page(username)
+
+
+@bp.post("/admin/users/<username>/manager")
+@login_required
+def set_manager(username: str) -> Any:
+    _admin()
+    try:
+        users.set_manager(
+            ctx(),
+            page_actor(),
+            username,
+            form_text("manager"),
+            (request.form.get("department") or "").strip(),
+        )
+    except SalesError as error:
+        return _edit_page(username, _errors(error, "manager")), status_for(error)
+    done(f"{username}: manager and department saved")
+    return redirect(f"/admin/users/{username}")
+
+
+@bp.post("/admin/users/<username>/groups")
+@login_required
+def set_groups(username: str) -> Any:
+    _admin()
+    try:
+        users.set_groups(ctx(), page_actor(), username, _groups(request.form.get("groups")))
+    except SalesError as error:
+        return _edit_page(username, _errors(error, "groups")), status_for(error)
+    done(f"{username}: groups saved")
+    return redirect(f"/admin/users/{username}")
+
+
+@bp.post("/admin/users/<username>/password")
+@login_required
+def set_password(username: str) -> Any:
+    _admin()
+    try:
+        _same_twice()
+        sessions.set_password(ctx(), page_actor(), username, request.form.get("password", ""))
+    except SalesError as error:
+        return _edit_page(username, _errors(error, "password")), status_for(error)
+    done(f"{username}: new password set")
+    return redirect(f"/admin/users/{username}")
+
+
+def _same_twice() -> None:
+    """Refuse a password whose confirmation differs (a typo would lock the user out)."""
+    if request.form.get("password", "") != request.form.get("confirm", ""):
+        raise InvalidInput("the two passwords are not the same", field="confirm")
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> Any:
+    """Any signed-in user: set their own password."""
+    actor = page_actor()
+    if request.method == "GET":
+        return render_template("account.html", errors={})
+    try:
+        _same_twice()
+        sessions.set_password(ctx(), actor, actor.username, request.form.get("password", ""))
+    except SalesError as error:
+        page = render_template("account.html", errors=_errors(error, "password"))
+        return page, status_for(error)
+    done("Your password was changed")
+    return redirect("/account")

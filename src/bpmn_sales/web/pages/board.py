@@ -1,0 +1,118 @@
+"""The pipeline board: stages as columns, deals as cards, moved by drag and drop or a form."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, jsonify, render_template, request
+from werkzeug.wrappers import Response
+
+from bpmn_sales.errors import Forbidden, InvalidInput, SalesError
+from bpmn_sales.services import board, deals
+from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.errors import status_for
+from bpmn_sales.web.pages.common import back, ctx, done, flash_error, form_text, page_actor
+
+bp = Blueprint("board", __name__)
+
+
+def _board_path(process: str | None) -> str:
+    return "/board" + (f"?{urlencode({'process': process})}" if process else "")
+
+
+@bp.get("/board")
+@login_required
+def index() -> Any:
+    actor = page_actor()
+    process = request.args.get("process", "").strip() or None
+    owner = request.args.get("owner", "").strip() or None
+    team = request.args.get("team", "").strip() or None
+    errors: dict[str, str] = {}
+    try:
+        shown = board.pipeline_board(ctx(), actor, process, owner, team)
+    except InvalidInput as error:
+        if error.field not in ("owner", "team"):
+            raise
+        # A filter that names someone unknown: say so beside it and show the unfiltered board.
+        errors[error.field] = error.message
+        shown = board.pipeline_board(ctx(), actor, process)
+    return render_template("board.html", board=shown, errors=errors, here=request.full_path)
+
+
+def _move_input() -> tuple[int, Any, int | None]:
+    data: Any = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    if not isinstance(data, dict):
+        raise InvalidInput("send a JSON object {deal_id, stage, version}", field="body")
+    raw_id, version = data.get("deal_id"), data.get("version")
+    if isinstance(raw_id, str) and raw_id.isascii() and raw_id.isdigit():
+        raw_id = int(raw_id)
+    if not isinstance(raw_id, int) or isinstance(raw_id, bool):
+        raise InvalidInput("deal_id must be a deal number", field="deal_id")
+    if isinstance(version, str) and version.isascii() and version.isdigit():
+        version = int(version)
+    elif version in ("", None):
+        version = None
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise InvalidInput("version must be an integer", field="version")
+    return raw_id, data.get("stage"), version
+
+
+@bp.post("/board/move")
+@login_required
+def move() -> Any:
+    """JSON (drag and drop): the moved deal or the error; a form: back, with a flash."""
+    if request.is_json:
+        try:
+            deal_id, stage, version = _move_input()
+            view = deals.move_deal(ctx(), page_actor(), deal_id, stage, version)
+        except SalesError as error:
+            return jsonify(error.to_dict()), status_for(error)
+        return jsonify(deal=view.to_dict())
+    try:
+        deal_id, stage, version = _move_input()
+        view = deals.move_deal(ctx(), page_actor(), deal_id, stage, version)
+    except SalesError as error:
+        flash_error(error)
+    else:
+        done(f"Deal '{view.name}' moved to {view.stage_name}")
+    return back("/board")
+
+
+@bp.post("/board/columns/<stage>/label")
+@login_required
+def rename(stage: str) -> Response:
+    process = form_text("process") or ""
+    try:
+        board.rename_column(ctx(), page_actor(), process, stage, request.form.get("label", ""))
+    except Forbidden:
+        raise
+    except SalesError as error:
+        flash_error(error)
+    else:
+        done(f"Column renamed to '{form_text('label')}'")
+    return back(_board_path(process))
+
+
+@bp.post("/board/order")
+@login_required
+def reorder() -> Response:
+    """Move one column a step left or right (the no-drag way to reorder)."""
+    process = form_text("process") or ""
+    stage = form_text("stage") or ""
+    step = -1 if request.form.get("direction") == "left" else 1
+    try:
+        order = [c.key for c in board.pipeline_board(ctx(), page_actor(), process).columns]
+        if stage not in order:
+            raise InvalidInput(f"stage '{stage}' is not on this board", field="stage")
+        at = order.index(stage)
+        to = max(0, min(len(order) - 1, at + step))
+        order[at], order[to] = order[to], order[at]
+        board.reorder_columns(ctx(), page_actor(), process, order)
+    except Forbidden:
+        raise
+    except SalesError as error:
+        flash_error(error)
+    else:
+        done("Columns reordered")
+    return back(_board_path(process))

@@ -1,0 +1,152 @@
+"""The deals list, the new-deal form, the deal page, its diagram data and file downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request
+
+from bpmn_sales.domain.model import DealStatus
+from bpmn_sales.errors import InvalidInput, NotFound
+from bpmn_sales.services import deals, processes, records
+from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
+from bpmn_sales.web.pages.deal_view import deal_page
+from bpmn_sales.web.pages.forms import field_errors, owner_choices, query_filters
+
+bp = Blueprint("deals", __name__)
+
+LIST_LIMIT = 200
+NEW_DEAL_FIELDS = ("name", "customer", "value", "currency", "process", "expected_close_date")
+
+
+def sales_processes(enabled_only: bool = False) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(key, name, stages) of the processes that have stages (deal processes)."""
+    return [
+        (p.key, p.name, p.stages)
+        for p in processes.list_processes(ctx())
+        if p.stages and (p.enabled or not enabled_only)
+    ]
+
+
+@bp.get("/deals")
+@login_required
+def index() -> Any:
+    actor = page_actor()
+    filters = query_filters("status", "stage", "process", "owner")
+    errors: dict[str, str] = {}
+    try:
+        listed = deals.list_deals(
+            ctx(),
+            actor,
+            filters["status"],
+            filters["stage"],
+            LIST_LIMIT,
+            filters["process"],
+            filters["owner"],
+        )
+    except InvalidInput as error:
+        errors, listed = field_errors(error, "status"), []
+    known = sales_processes()
+    stages = {s["key"]: s["name"] for _, _, ss in known for s in ss}
+    page = render_template(
+        "deals.html",
+        deals=listed,
+        filters=filters,
+        errors=errors,
+        statuses=[s.value for s in DealStatus],
+        processes=[(key, name) for key, name, _ in known],
+        stages=sorted(stages.items(), key=lambda kv: kv[1]),
+        owners=owner_choices(actor),
+    )
+    return page, 400 if errors else 200
+
+
+def _new_form(values: dict[str, Any], errors: dict[str, str], status: int) -> Any:
+    choices = [(key, name) for key, name, _ in sales_processes(enabled_only=True)]
+    page = render_template("deal_new.html", values=values, errors=errors, processes=choices)
+    return page, status
+
+
+@bp.get("/deals/new")
+@login_required
+def new() -> Any:
+    return _new_form({"currency": "USD", "process": deals.SALES_PROCESS}, {}, 200)
+
+
+@bp.post("/deals/new")
+@login_required
+def create() -> Any:
+    values = {name: form_text(name) for name in NEW_DEAL_FIELDS}
+    try:
+        view = deals.create_deal(
+            ctx(),
+            page_actor(),
+            values["name"],
+            values["customer"],
+            values["value"],
+            values["currency"],
+            None,
+            values["process"],
+            values["expected_close_date"],
+        )
+    except InvalidInput as error:
+        return _new_form(values, field_errors(error), 400)
+    except NotFound as error:  # an unknown process key
+        return _new_form(values, {"process": error.message}, 400)
+    done(f"Deal '{view.name}' created")
+    return redirect(f"/deals/{view.id}")
+
+
+def render_deal(
+    deal_id: int,
+    failed: str | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Any:
+    """The deal page; `failed` names the form whose `errors` are shown beside its fields."""
+    actor = page_actor()
+    deal = deals.get_deal(ctx(), actor, deal_id)
+    history = deals.deal_history(ctx(), actor, deal_id)
+    page = render_template(
+        "deal.html",
+        deal=deal,
+        detail=deal.detail or {},
+        view=deal_page(deal),
+        history=list(reversed(history)),
+        failed=failed,
+        errors=errors or {},
+        form=request.form if failed else {},
+    )
+    return page, status
+
+
+@bp.get("/deals/<int:deal_id>")
+@login_required
+def show(deal_id: int) -> Any:
+    return render_deal(deal_id)
+
+
+@bp.get("/deals/<int:deal_id>/diagram")
+@login_required
+def diagram(deal_id: int) -> Any:
+    """The diagram and the element ids to mark, for static/js/deal-diagram.js."""
+    response = jsonify(deals.deal_diagram(ctx(), page_actor(), deal_id))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int) -> Any:
+    """Download a deal's file: always as an attachment, never rendered by the browser."""
+    meta, content = records.get_attachment(ctx(), page_actor(), attachment_id)
+    response = Response(content, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(meta['filename'])}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

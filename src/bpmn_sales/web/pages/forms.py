@@ -1,0 +1,33 @@
+"""Form handling shared by the deal and lead pages: field errors, filters, owner choices."""
+
+from __future__ import annotations
+
+from flask import request
+
+from bpmn_sales.domain.model import Actor
+from bpmn_sales.errors import InvalidInput
+from bpmn_sales.services import users
+from bpmn_sales.web.pages.common import ctx
+
+
+def field_errors(error: InvalidInput, default: str = "form") -> dict[str, str]:
+    """The message keyed by the field it names (shown beside that field)."""
+    return {error.field or default: error.message}
+
+
+def query_filters(*names: str) -> dict[str, str | None]:
+    """The list page's filters from the query string (blank means no filter)."""
+    return {name: (request.args.get(name) or "").strip() or None for name in names}
+
+
+def owner_choices(actor: Actor) -> list[str]:
+    """The owners a list may be filtered by: whose records the actor may see."""
+    if actor.is_admin:
+        return [u.username for u in users.list_users(ctx())]
+    if actor.role == "manager":
+        return [
+            u.username
+            for u in users.list_users(ctx())
+            if u.username == actor.username or u.manager == actor.username
+        ]
+    return [actor.username]

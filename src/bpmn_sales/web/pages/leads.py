@@ -1,0 +1,145 @@
+"""The leads list, the new-lead form and the lead page: qualify, disqualify, renew."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request
+
+from bpmn_sales.domain.model import LeadStatus
+from bpmn_sales.errors import InvalidInput, NotFound, SalesError
+from bpmn_sales.services import leads
+from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.pages.common import ctx, done, flash_error, form_text, form_version, page_actor
+from bpmn_sales.web.pages.forms import field_errors, owner_choices, query_filters
+
+bp = Blueprint("leads", __name__)
+
+LIST_LIMIT = 200
+NEW_LEAD_FIELDS = ("name", "company", "email", "phone", "estimated_value")
+
+
+@bp.get("/leads")
+@login_required
+def index() -> Any:
+    actor = page_actor()
+    filters = query_filters("status", "owner")
+    errors: dict[str, str] = {}
+    try:
+        listed = leads.list_leads(ctx(), actor, filters["status"], LIST_LIMIT, filters["owner"])
+    except InvalidInput as error:
+        errors, listed = field_errors(error, "status"), []
+    page = render_template(
+        "leads.html",
+        leads=listed,
+        filters=filters,
+        errors=errors,
+        statuses=[s.value for s in LeadStatus],
+        owners=owner_choices(actor),
+    )
+    return page, 400 if errors else 200
+
+
+def _new_form(values: dict[str, Any], errors: dict[str, str], status: int) -> Any:
+    return render_template("lead_new.html", values=values, errors=errors), status
+
+
+@bp.get("/leads/new")
+@login_required
+def new() -> Any:
+    return _new_form({}, {}, 200)
+
+
+@bp.post("/leads/new")
+@login_required
+def create() -> Any:
+    values = {name: form_text(name) for name in NEW_LEAD_FIELDS}
+    try:
+        view = leads.create_lead(
+            ctx(),
+            page_actor(),
+            values["name"],
+            values["company"],
+            values["email"],
+            values["phone"],
+            values["estimated_value"],
+        )
+    except InvalidInput as error:
+        return _new_form(values, field_errors(error), 400)
+    done(f"Lead '{view.name}' created")
+    return redirect(f"/leads/{view.id}")
+
+
+def render_lead(
+    lead_id: int, failed: str | None = None, errors: dict[str, str] | None = None, status: int = 200
+) -> Any:
+    actor = page_actor()
+    lead = leads.get_lead(ctx(), actor, lead_id)
+    history = leads.lead_history(ctx(), actor, lead_id)
+    page = render_template(
+        "lead.html",
+        lead=lead,
+        history=list(reversed(history)),
+        failed=failed,
+        errors=errors or {},
+        form=request.form if failed else {},
+    )
+    return page, status
+
+
+@bp.get("/leads/<int:lead_id>")
+@login_required
+def show(lead_id: int) -> Any:
+    return render_lead(lead_id)
+
+
+def act(lead_id: int, form: str, action: Callable[[], str]) -> Any:
+    """Run one lead action: bad input beside the field, refusals as a flash on the lead page."""
+    try:
+        target = action()
+    except InvalidInput as error:
+        return render_lead(lead_id, form, field_errors(error), 400)
+    except NotFound:
+        raise
+    except SalesError as error:
+        leads.get_lead(ctx(), page_actor(), lead_id)  # the 403 page when the lead is hidden
+        flash_error(error)
+        return redirect(f"/leads/{lead_id}")
+    return redirect(target)
+
+
+@bp.post("/leads/<int:lead_id>/qualify")
+@login_required
+def qualify(lead_id: int) -> Any:
+    def run() -> str:
+        view = leads.qualify_lead(ctx(), page_actor(), lead_id, form_version())
+        if view.deal_id is None:
+            done("Lead qualified")
+            return f"/leads/{lead_id}"
+        done(f"Lead qualified: deal {view.deal_id} opened")
+        return f"/deals/{view.deal_id}"
+
+    return act(lead_id, "qualify", run)
+
+
+@bp.post("/leads/<int:lead_id>/disqualify")
+@login_required
+def disqualify(lead_id: int) -> Any:
+    def run() -> str:
+        leads.disqualify_lead(ctx(), page_actor(), lead_id, form_text("reason"), form_version())
+        done("Lead disqualified")
+        return f"/leads/{lead_id}"
+
+    return act(lead_id, "disqualify", run)
+
+
+@bp.post("/leads/<int:lead_id>/renew")
+@login_required
+def renew(lead_id: int) -> Any:
+    def run() -> str:
+        leads.renew_lead(ctx(), page_actor(), lead_id, form_version())
+        done("Lead renewed: it is new again")
+        return f"/leads/{lead_id}"
+
+    return act(lead_id, "renew", run)

@@ -1,0 +1,54 @@
+/* The deal page's process diagram: fetch the deal's diagram and where the deal is, render it with
+ * the vendored bpmn-js NavigatedViewer, fit it, and mark the current and completed elements.
+ * Without JavaScript (or if this fails) the text under the diagram still says where the deal is. */
+(function () {
+  "use strict";
+
+  var container = document.getElementById("deal-diagram");
+  if (!container) {
+    return;
+  }
+
+  function fail(message) {
+    container.setAttribute("data-state", "failed");
+    container.textContent = "The diagram could not be shown: " + message + ".";
+  }
+
+  if (typeof window.BpmnJS !== "function" || typeof window.fetch !== "function") {
+    fail("this browser cannot run the diagram viewer");
+    return;
+  }
+
+  function mark(viewer, ids, marker) {
+    var canvas = viewer.get("canvas");
+    var registry = viewer.get("elementRegistry");
+    (ids || []).forEach(function (id) {
+      if (registry.get(id)) {
+        canvas.addMarker(id, marker);
+      }
+    });
+  }
+
+  fetch(container.getAttribute("data-diagram-url"), {
+    credentials: "same-origin",
+    headers: { Accept: "application/json" }
+  })
+    .then(function (response) {
+      if (!response.ok) {
+        throw new Error("the server answered " + response.status);
+      }
+      return response.json();
+    })
+    .then(function (data) {
+      var viewer = new window.BpmnJS({ container: container });
+      return viewer.importXML(data.xml).then(function () {
+        mark(viewer, data.completed, "highlight-done");
+        mark(viewer, data.current, "highlight-current");
+        viewer.get("canvas").zoom("fit-viewport", "auto");
+        container.setAttribute("data-state", "ready");
+      });
+    })
+    .catch(function (error) {
+      fail(error && error.message ? error.message : "unknown error");
+    });
+})();

@@ -1,0 +1,56 @@
+"""The `board` and `process enable|disable` verbs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from cli_checks import assert_error, ok_json
+from click.testing import CliRunner, Result
+
+from bpmn_sales.cli import main
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def ready(tmp_path: Path) -> Run:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    runner = CliRunner()
+
+    def invoke(*args: str, user: str | None = None) -> Result:
+        argv = ["--database-url", url, *(["--as", user] if user else [])]
+        return runner.invoke(main, [*argv, *args], catch_exceptions=False)
+
+    assert invoke("init").exit_code == 0
+    assert invoke("demo").exit_code == 0
+    return invoke
+
+
+def test_board_prints_columns_and_cards(ready: Run) -> None:
+    text = ready("board", user="rob")
+    assert text.exit_code == 0, text.output
+    lines = text.stdout.splitlines()
+    assert lines[0] == "Pipeline (OpenFire) (openfire_pipeline): 0 won, 0 lost"
+    assert "[3] Visite technique: 1 deal(s) 12,500 EUR" in lines
+    assert any("Rénovation cuisine" in line and "owner=rob" in line for line in lines)
+    assert not any("Salle de bain" in line for line in lines)
+    shown = ok_json(ready("board", "--process", "sales_process", "--team", "mia", "--json"))
+    assert [c["key"] for c in shown["columns"]][:2] == ["initial_visit", "needs_analysis"]
+    assert (shown["won"], shown["lost"]) == (1, 1)
+    assert_error(ready("board", "--owner", "olga", user="rob"), "owner 'olga'")
+    assert_error(ready("board", "--process", "nope"), "process 'nope' is not deployed")
+
+
+def test_process_disable_and_enable(ready: Run) -> None:
+    off = ready("process", "disable", "sales_process")
+    assert off.stdout.strip() == "sales_process disabled: no new leads or deals start on it"
+    refused = ready("deal", "create", "--name", "X", "--value", "1", user="rob")
+    assert_error(refused, "process 'sales_process' is disabled")
+    listed = {p["key"]: p for p in ok_json(ready("processes", "--json"))}
+    assert listed["sales_process"]["enabled"] is False
+    assert ok_json(ready("process", "enable", "sales_process", "--json"))["enabled"] is True
+    assert ready("deal", "create", "--name", "X", "--value", "1", user="rob").exit_code == 0
+    assert_error(ready("process", "disable", "sales_process", user="rob"), "only an admin")
+    assert_error(ready("process", "enable", "nope"), "process 'nope' is not deployed")

@@ -1,0 +1,90 @@
+"""The board and process-admin API: the board as JSON, column settings, enable/disable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.test import TestResponse
+
+from bpmn_sales.context import Context
+from bpmn_sales.services import users
+
+Call = Callable[..., TestResponse]
+
+
+@pytest.fixture
+def api(site: Flask, demo_ctx: Context) -> Call:
+    admin = users.actor_for_username(demo_ctx, "admin")
+    tokens = {name: users.rotate_token(demo_ctx, admin, name) for name in ("admin", "mia", "rob")}
+    client = site.test_client()
+
+    def call(method: str, path: str, user: str = "rob", **kwargs: Any) -> TestResponse:
+        headers = {"Authorization": f"Bearer {tokens[user]}"}
+        response = client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+        assert response.is_json, response.get_data(as_text=True)
+        return response
+
+    return call
+
+
+def test_board_as_json(api: Call) -> None:
+    board = api("GET", "/board").get_json()
+    assert board["process"] == "openfire_pipeline"
+    names = [card["name"] for col in board["columns"] for card in col["cards"]]
+    assert names == ["Rénovation cuisine"]
+    visit = next(c for c in board["columns"] if c["key"] == "visite_technique")
+    assert visit["totals"] == {"EUR": 12500.0} and visit["in_use"] is None
+    sales = api("GET", "/board?process=sales_process&team=mia", user="admin").get_json()
+    assert (sales["won"], sales["lost"]) == (1, 1)
+    bad = api("GET", "/board?owner=olga")
+    assert bad.status_code == 400 and bad.get_json()["field"] == "owner"
+    assert api("GET", "/board?process=nope").status_code == 404
+
+
+def test_column_settings_over_the_api(api: Call) -> None:
+    body = {"process": "openfire_pipeline", "label": "Quote"}
+    assert api("POST", "/board/columns/devis/label", json=body).status_code == 403
+    renamed = api("POST", "/board/columns/devis/label", user="mia", json=body)
+    assert renamed.get_json() == {"stage": "devis", "label": "Quote"}
+    empty = api("POST", "/board/columns/devis/label", user="mia", json={**body, "label": ""})
+    assert empty.status_code == 400 and empty.get_json()["field"] == "label"
+    order = api(
+        "POST",
+        "/board/order",
+        user="mia",
+        json={"process": "openfire_pipeline", "order": ["devis"]},
+    )
+    assert order.get_json()["order"] == ["devis", "nouveau", "estimation", "visite_technique"]
+    unknown = api(
+        "POST",
+        "/board/order",
+        user="mia",
+        json={"process": "openfire_pipeline", "order": ["ghost"]},
+    )
+    assert unknown.status_code == 400 and "ghost" in unknown.get_json()["message"]
+    columns = api("GET", "/board").get_json()["columns"]
+    assert (columns[0]["key"], columns[0]["label"]) == ("devis", "Quote")
+
+
+def test_enable_disable_and_departments_over_the_api(api: Call) -> None:
+    assert api("POST", "/processes/sales_process/disable").status_code == 403
+    off = api("POST", "/processes/sales_process/disable", user="admin").get_json()
+    assert off["enabled"] is False and off["open_deals"] == 3
+    refused = api("POST", "/deals", json={"name": "X", "value": "1"})
+    assert refused.status_code == 409 and "sales_process" in refused.get_json()["message"]
+    listed = {p["key"]: p for p in api("GET", "/processes").get_json()}
+    assert listed["sales_process"]["enabled"] is False
+    assert api("POST", "/processes/sales_process/enable", user="admin").get_json()["enabled"]
+    assert api("POST", "/deals", json={"name": "X", "value": "1"}).status_code == 201
+    put = api(
+        "PUT", "/processes/sales_process/departments", user="admin", json={"departments": ["Sales"]}
+    )
+    assert put.get_json()["departments"] == ["Sales"]
+    bad = api(
+        "PUT", "/processes/sales_process/departments", user="admin", json={"departments": "Sales"}
+    )
+    assert bad.status_code == 400 and bad.get_json()["field"] == "departments"
+    assert api("POST", "/processes/nope/enable", user="admin").status_code == 404
