@@ -304,6 +304,7 @@ SCHEMAS: dict[str, Any] = {
                 "description": "The user (or group:NAME for follow-ups) it is assigned to",
             },
             "due_on": {**NDATE, "description": "Follow-ups: the day it is due"},
+            "group": {**NSTR, "description": "The group it is offered to (claim it to take it)"},
             "tip": STR,
             "note_required": NOTE_REQUIRED,
         }
