@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
-from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
@@ -23,6 +22,7 @@ from bpmn_sales.services import (
     users,
     worklist,
 )
+from bpmn_sales.web.downloads import file_download
 from bpmn_sales.web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -333,13 +333,7 @@ def upload_attachment(deal_id: int) -> Any:
 @authenticated
 def download_attachment(attachment_id: int) -> Any:
     meta, content = records.get_attachment(ctx(), actor(), attachment_id)
-    response = Response(content, mimetype="application/octet-stream")
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(meta['filename'])}"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return file_download(meta, content)
 
 
 @bp.post("/deals/<int:deal_id>/orders")

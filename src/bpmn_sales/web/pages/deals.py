@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request
 
 from bpmn_sales.domain.model import DealStatus
 from bpmn_sales.errors import InvalidInput, NotFound
 from bpmn_sales.services import deals, processes, records
 from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.downloads import file_download
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
 from bpmn_sales.web.pages.deal_view import deal_page
 from bpmn_sales.web.pages.forms import field_errors, owner_choices, query_filters
@@ -142,11 +142,4 @@ def diagram(deal_id: int) -> Any:
 def attachment(attachment_id: int) -> Any:
     """Download a deal's file: always as an attachment, never rendered by the browser."""
     meta, content = records.get_attachment(ctx(), page_actor(), attachment_id)
-    response = Response(content, mimetype="application/octet-stream")
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(meta['filename'])}"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(meta, content)

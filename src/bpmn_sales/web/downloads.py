@@ -1,0 +1,19 @@
+"""A stored file sent back safely: always a download, never rendered or sniffed by a browser."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import Response
+
+
+def file_download(meta: dict[str, Any], content: bytes) -> Response:
+    response = Response(content, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(meta['filename'])}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
