@@ -557,3 +557,24 @@ def test_non_integer_if_match_is_refused(api: Call, header: str) -> None:
         return
     error(response, 400, "invalid_input", "version")
     assert api("GET", f"/deals/{deal['id']}").get_json()["status"] == "open"
+
+
+def test_lists_filter_by_owner_and_process(api: Call) -> None:
+    """Mia sees her reps' records; the owner and process filters narrow them down."""
+    rob_deal = api("POST", "/deals", json={"name": "Rob's"}, user="rob").get_json()
+    api("POST", "/deals", json={"name": "Sara's"}, user="sara")
+    api(
+        "POST",
+        "/deals",
+        json={"name": "Rob free", "process": "openfire_pipeline"},
+        user="rob",
+    )
+    api("POST", "/leads", json={"name": "Rob lead"}, user="rob")
+    api("POST", "/leads", json={"name": "Sara lead"}, user="sara")
+    by_rob = api("GET", "/deals?owner=rob", user="mia").get_json()
+    assert sorted(d["name"] for d in by_rob) == ["Rob free", "Rob's"]
+    sales = api("GET", "/deals?owner=rob&process=sales_process", user="mia").get_json()
+    assert [d["id"] for d in sales] == [rob_deal["id"]]
+    leads = api("GET", "/leads?owner=sara", user="mia").get_json()
+    assert [lead["name"] for lead in leads] == ["Sara lead"]
+    error(api("GET", "/deals?owner=nobody", user="mia"), 400, "invalid_input", "owner")

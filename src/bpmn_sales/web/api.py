@@ -158,7 +158,13 @@ def lint() -> Any:
 @bp.get("/leads")
 @authenticated
 def list_leads() -> Any:
-    views = leads.list_leads(ctx(), actor(), request.args.get("status"), query_int("limit", 100))
+    views = leads.list_leads(
+        ctx(),
+        actor(),
+        request.args.get("status"),
+        query_int("limit", 100),
+        request.args.get("owner"),
+    )
     return jsonify([v.to_dict() for v in views])
 
 
@@ -237,6 +243,8 @@ def list_deals() -> Any:
         request.args.get("status"),
         request.args.get("stage"),
         query_int("limit", 100),
+        request.args.get("process"),
+        request.args.get("owner"),
     )
     return jsonify([v.to_dict() for v in views])
 

@@ -480,6 +480,7 @@ def _lead_paths() -> dict[str, Any]:
                 ok(_array("Lead")) | errors(400, 401),
                 parameters=[
                     query("status", {"enum": ["new", "qualified", "disqualified"]}),
+                    query("owner", {**STR, "description": "The owner's user name"}),
                     query("limit", INT),
                 ],
             ),
@@ -560,6 +561,8 @@ def _deal_paths() -> dict[str, Any]:
                 parameters=[
                     query("status", DEAL_STATUS),
                     query("stage", STR),
+                    query("process", {**STR, "description": "A process key"}),
+                    query("owner", {**STR, "description": "The owner's user name"}),
                     query("limit", INT),
                 ],
             ),
