@@ -423,6 +423,19 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "Group": _obj({"id": INT, "name": STR, "members": STRS}),
+    "ProcessAdmin": _obj(
+        {
+            "key": STR,
+            "name": STR,
+            "version": INT,
+            "versions": INT,
+            "enabled": BOOL,
+            "departments": STRS,
+            "stages": INT,
+            "open_deals": INT,
+            "total_deals": INT,
+        }
+    ),
     "NewLead": _obj(
         {
             "name": STR,
@@ -941,22 +954,7 @@ def _work_paths() -> dict[str, Any]:
             "post": op(
                 "Enable a process: new leads and deals may start on it again (admin)",
                 "enableProcess",
-                ok(
-                    _obj(
-                        {
-                            "key": STR,
-                            "name": STR,
-                            "version": INT,
-                            "versions": INT,
-                            "enabled": BOOL,
-                            "departments": STRS,
-                            "stages": INT,
-                            "open_deals": INT,
-                            "total_deals": INT,
-                        }
-                    )
-                )
-                | errors(401, 403, 404),
+                ok(ref("ProcessAdmin")) | errors(401, 403, 404),
                 parameters=[path_id("key", "string")],
             )
         },
@@ -964,22 +962,7 @@ def _work_paths() -> dict[str, Any]:
             "post": op(
                 "Disable a process: no new leads or deals start on it; running ones go on (admin)",
                 "disableProcess",
-                ok(
-                    _obj(
-                        {
-                            "key": STR,
-                            "name": STR,
-                            "version": INT,
-                            "versions": INT,
-                            "enabled": BOOL,
-                            "departments": STRS,
-                            "stages": INT,
-                            "open_deals": INT,
-                            "total_deals": INT,
-                        }
-                    )
-                )
-                | errors(401, 403, 404),
+                ok(ref("ProcessAdmin")) | errors(401, 403, 404),
                 parameters=[path_id("key", "string")],
             )
         },
@@ -987,22 +970,7 @@ def _work_paths() -> dict[str, Any]:
             "put": op(
                 "Set the departments a process applies to (existing ones; [] for all) (admin)",
                 "setProcessDepartments",
-                ok(
-                    _obj(
-                        {
-                            "key": STR,
-                            "name": STR,
-                            "version": INT,
-                            "versions": INT,
-                            "enabled": BOOL,
-                            "departments": STRS,
-                            "stages": INT,
-                            "open_deals": INT,
-                            "total_deals": INT,
-                        }
-                    )
-                )
-                | errors(400, 401, 403, 404),
+                ok(ref("ProcessAdmin")) | errors(400, 401, 403, 404),
                 parameters=[path_id("key", "string")],
                 requestBody=body(_obj({"departments": STRS}, ["departments"])),
             )
