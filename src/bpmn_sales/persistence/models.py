@@ -420,3 +420,12 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# -- timers (issue 7) ---------------------------------------------------------------------
+
+
+# -- delivery: webhooks, outbox (issue 7) ---------------------------------------------------
+
+
+# -- analytics: targets (issue 8) ------------------------------------------------------------

@@ -15,6 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.elements import ColumnElement
 
 from bpmn_sales.errors import Conflict, NotFound
+from bpmn_sales.persistence.analytics_queries import AnalyticsQueries
+from bpmn_sales.persistence.delivery_queries import DeliveryQueries
 from bpmn_sales.persistence.models import (
     Approval,
     Attachment,
@@ -40,13 +42,14 @@ from bpmn_sales.persistence.models import (
     WorkItem,
     group_members,
 )
+from bpmn_sales.persistence.timer_queries import TimerQueries
 
 WORK_ITEM_COLUMNS = tuple(c.key for c in WorkItem.__table__.columns)
 
 M = TypeVar("M", bound=Base)
 
 
-class Store:
+class Store(TimerQueries, DeliveryQueries, AnalyticsQueries):
     """Repository over one session; `commit` is the only way changes reach the database."""
 
     def __init__(self, session: Session) -> None:

@@ -5,102 +5,40 @@ from __future__ import annotations
 from typing import Any
 
 from bpmn_sales import __version__
-
-JSON = "application/json"
-
-
-def ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def ok(schema: dict[str, Any], description: str = "OK", status: str = "200") -> dict[str, Any]:
-    return {status: {"description": description, "content": {JSON: {"schema": schema}}}}
-
-
-def errors(*codes: int) -> dict[str, Any]:
-    texts = {
-        400: "Bad input (names the field)",
-        401: "Missing or invalid API token",
-        403: "Not allowed for this user (says why)",
-        404: "Not found",
-        409: "Wrong state, or a stale version (conflict)",
-        413: "The request body is larger than the server accepts",
-        422: "A sales rule refuses it (`unmet` lists each unmet requirement)",
-    }
-    return {
-        str(c): {
-            "description": texts[c],
-            "content": {JSON: {"schema": ref("RuleViolation" if c == 422 else "Error")}},
-        }
-        for c in codes
-    }
-
-
-def body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
-    return {"required": required, "content": {JSON: {"schema": schema}}}
-
-
-def path_id(name: str, kind: str = "integer") -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
-
-
-def query(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
-    param = {"name": name, "in": "query", "required": False, "schema": schema}
-    return {**param, "description": description} if description else param
-
-
-def op(summary: str, op_id: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"summary": summary, "operationId": op_id, "responses": responses, **extra}
-
-
-def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": props}
-    if required:
-        schema["required"] = required
-    return schema
-
-
-def _array(schema: dict[str, Any] | str) -> dict[str, Any]:
-    return {"type": "array", "items": ref(schema) if isinstance(schema, str) else schema}
-
-
-def _nullable(name: str) -> dict[str, Any]:
-    return {"anyOf": [ref(name), {"type": "null"}]}
-
-
-STR = {"type": "string"}
-NSTR = {"type": ["string", "null"]}
-INT = {"type": "integer"}
-NINT = {"type": ["integer", "null"]}
-NUM = {"type": ["number", "null"]}
-BOOL = {"type": "boolean"}
-OBJ = {"type": "object"}
-STRS = {"type": "array", "items": STR}
-INTS = {"type": "array", "items": INT}
-DATE = {"type": "string", "format": "date"}
-NDATE = {"type": ["string", "null"], "format": "date"}
-TIME = {"type": "string", "format": "date-time"}
-NTIME = {"type": ["string", "null"], "format": "date-time"}
-DEAL_STATUS = {"enum": ["open", "won", "lost", "invalid"]}
-NOTE_REQUIRED = {"enum": ["none", "note", "note_and_file"]}
-FIELD_VALUES = {
-    "type": "object",
-    "description": "Custom fields by snake_case name; null clears one. Values are checked "
-    "against the type a stage's stage_required_fields declares (text, number, date, boolean, "
-    "email).",
-    "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
-}
-VERSIONED = {
-    "version": {
-        "type": "integer",
-        "description": "The version you read; refused "
-        "with 409 if the record changed since (or send If-Match).",
-    }
-}
+from bpmn_sales.web import openapi_analytics, openapi_time
+from bpmn_sales.web.openapi_parts import (
+    BOOL,
+    DATE,
+    DEAL_STATUS,
+    FIELD_VALUES,
+    INT,
+    INTS,
+    NDATE,
+    NINT,
+    NOTE_REQUIRED,
+    NSTR,
+    NTIME,
+    NUM,
+    OBJ,
+    STR,
+    STRS,
+    TIME,
+    VERSIONED,
+    array,
+    body,
+    errors,
+    nullable,
+    obj,
+    ok,
+    op,
+    path_id,
+    query,
+    ref,
+)
 
 # -- records a deal carries -------------------------------------------------------------------
 RECORDS: dict[str, Any] = {
-    "Contact": _obj(
+    "Contact": obj(
         {
             "id": INT,
             "customer_id": {**INT, "description": "Only in the response to POST"},
@@ -111,7 +49,7 @@ RECORDS: dict[str, Any] = {
         },
         ["id", "name"],
     ),
-    "Note": _obj(
+    "Note": obj(
         {
             "id": INT,
             "text": STR,
@@ -122,7 +60,7 @@ RECORDS: dict[str, Any] = {
         },
         ["id", "text"],
     ),
-    "Attachment": _obj(
+    "Attachment": obj(
         {
             "id": INT,
             "filename": STR,
@@ -134,7 +72,7 @@ RECORDS: dict[str, Any] = {
         },
         ["id", "filename", "content_type", "size"],
     ),
-    "Order": _obj(
+    "Order": obj(
         {
             "id": INT,
             "deal_id": {**INT, "description": "Only in the response to POST"},
@@ -146,7 +84,7 @@ RECORDS: dict[str, Any] = {
         },
         ["id", "number", "amount", "currency"],
     ),
-    "Approval": _obj(
+    "Approval": obj(
         {
             "stage": STR,
             "decision": {"enum": ["approve", "reject"]},
@@ -155,15 +93,15 @@ RECORDS: dict[str, Any] = {
             "at": TIME,
         }
     ),
-    "FollowUp": _obj(
+    "FollowUp": obj(
         {"id": INT, "title": STR, "due_on": DATE, "assignee": NSTR, "done": BOOL},
     ),
-    "Customer": _obj({"id": INT, "name": STR, "fields": OBJ}),
+    "Customer": obj({"id": INT, "name": STR, "fields": OBJ}),
 }
 
 # -- the rules of a process, as the deal page shows them -------------------------------------
 RULES: dict[str, Any] = {
-    "Activity": _obj(
+    "Activity": obj(
         {
             "element_id": STR,
             "name": STR,
@@ -175,7 +113,7 @@ RULES: dict[str, Any] = {
             "notify": STRS,
             "follow_up": {
                 "anyOf": [
-                    _obj({"title": STR, "due_days": INT, "assignee": STR}),
+                    obj({"title": STR, "due_days": INT, "assignee": STR}),
                     {"type": "null"},
                 ]
             },
@@ -185,7 +123,7 @@ RULES: dict[str, Any] = {
             "done": {**BOOL, "description": "In Deal.detail.checklist"},
         }
     ),
-    "Stage": _obj(
+    "Stage": obj(
         {
             "key": STR,
             "name": STR,
@@ -199,10 +137,10 @@ RULES: dict[str, Any] = {
             "optional": BOOL,
             "approval": NSTR,
             "phase": {"enum": ["pre_sale", "post_sale"]},
-            "activities": _array("Activity"),
+            "activities": array("Activity"),
         }
     ),
-    "StagePathEntry": _obj(
+    "StagePathEntry": obj(
         {
             "key": STR,
             "name": STR,
@@ -213,7 +151,7 @@ RULES: dict[str, Any] = {
             "state": {"enum": ["passed", "current", "todo"]},
         }
     ),
-    "Terminal": _obj(
+    "Terminal": obj(
         {
             "element_id": STR,
             "outcome": {"enum": ["won", "lost", "invalid"]},
@@ -225,28 +163,28 @@ RULES: dict[str, Any] = {
         }
     ),
     "DealDetail": {
-        **_obj(
+        **obj(
             {
-                "stages": _array("StagePathEntry"),
-                "current_stage": _nullable("Stage"),
-                "checklist": _array("Activity"),
+                "stages": array("StagePathEntry"),
+                "current_stage": nullable("Stage"),
+                "checklist": array("Activity"),
                 "unmet_requirements": {
                     **STRS,
                     "description": "What the current stage still needs before it can be left",
                 },
                 "win_blockers": {**STRS, "description": "What winning still needs"},
-                "terminals": _array("Terminal"),
+                "terminals": array("Terminal"),
                 "free_moves": {
                     **BOOL,
                     "description": "The process lets the deal move between stages freely",
                 },
-                "customer": _nullable("Customer"),
-                "contacts": _array("Contact"),
-                "approvals": _array("Approval"),
-                "notes": _array("Note"),
-                "attachments": _array("Attachment"),
-                "orders": _array("Order"),
-                "follow_ups": _array("FollowUp"),
+                "customer": nullable("Customer"),
+                "contacts": array("Contact"),
+                "approvals": array("Approval"),
+                "notes": array("Note"),
+                "attachments": array("Attachment"),
+                "orders": array("Order"),
+                "follow_ups": array("FollowUp"),
             },
             [
                 "stages",
@@ -262,7 +200,7 @@ RULES: dict[str, Any] = {
 }
 
 SCHEMAS: dict[str, Any] = {
-    "Error": _obj(
+    "Error": obj(
         {
             "error": STR,
             "message": STR,
@@ -274,7 +212,7 @@ SCHEMAS: dict[str, Any] = {
     "RuleViolation": {
         "allOf": [
             ref("Error"),
-            _obj(
+            obj(
                 {
                     "error": {"const": "rule_violation"},
                     "unmet": {
@@ -286,7 +224,7 @@ SCHEMAS: dict[str, Any] = {
             ),
         ]
     },
-    "Task": _obj(
+    "Task": obj(
         {
             "task_id": {**STR, "description": "follow-up-N for follow-up tasks"},
             "element_id": STR,
@@ -309,7 +247,7 @@ SCHEMAS: dict[str, Any] = {
             "note_required": NOTE_REQUIRED,
         }
     ),
-    "Lead": _obj(
+    "Lead": obj(
         {
             "id": INT,
             "name": STR,
@@ -324,10 +262,10 @@ SCHEMAS: dict[str, Any] = {
             "deal_id": NINT,
             "version": INT,
             "created_at": STR,
-            "tasks": _array("Task"),
+            "tasks": array("Task"),
         }
     ),
-    "Deal": _obj(
+    "Deal": obj(
         {
             "id": INT,
             "name": STR,
@@ -356,13 +294,13 @@ SCHEMAS: dict[str, Any] = {
             "closed_at": NSTR,
             "version": INT,
             "created_at": STR,
-            "tasks": _array("Task"),
+            "tasks": array("Task"),
             "detail": ref("DealDetail"),
         }
     ),
     **RECORDS,
     **RULES,
-    "HistoryEntry": _obj(
+    "HistoryEntry": obj(
         {
             "at": STR,
             "actor": NSTR,
@@ -374,7 +312,7 @@ SCHEMAS: dict[str, Any] = {
             "detail": OBJ,
         }
     ),
-    "Process": _obj(
+    "Process": obj(
         {
             "key": STR,
             "name": STR,
@@ -382,14 +320,14 @@ SCHEMAS: dict[str, Any] = {
             "versions": INT,
             "enabled": BOOL,
             "deployed_at": STR,
-            "stages": _array(_obj({"key": STR, "name": STR, "order": INT})),
+            "stages": array(obj({"key": STR, "name": STR, "order": INT})),
             "messages": STRS,
             "lost_reasons": STRS,
             "in_use": INT,
         }
     ),
-    "DeployResult": _obj({"key": STR, "name": STR, "version": INT, "created": BOOL}),
-    "Problem": _obj(
+    "DeployResult": obj({"key": STR, "name": STR, "version": INT, "created": BOOL}),
+    "Problem": obj(
         {
             "file": STR,
             "element_id": NSTR,
@@ -399,7 +337,7 @@ SCHEMAS: dict[str, Any] = {
             "message": STR,
         }
     ),
-    "Notification": _obj(
+    "Notification": obj(
         {
             "id": INT,
             "kind": STR,
@@ -410,7 +348,7 @@ SCHEMAS: dict[str, Any] = {
             "read_at": NTIME,
         }
     ),
-    "OutboxMessage": _obj(
+    "OutboxMessage": obj(
         {
             "id": INT,
             "channel": STR,
@@ -422,8 +360,8 @@ SCHEMAS: dict[str, Any] = {
             "last_error": NSTR,
         }
     ),
-    "Group": _obj({"id": INT, "name": STR, "members": STRS}),
-    "ProcessAdmin": _obj(
+    "Group": obj({"id": INT, "name": STR, "members": STRS}),
+    "ProcessAdmin": obj(
         {
             "key": STR,
             "name": STR,
@@ -436,7 +374,7 @@ SCHEMAS: dict[str, Any] = {
             "total_deals": INT,
         }
     ),
-    "NewLead": _obj(
+    "NewLead": obj(
         {
             "name": STR,
             "company": STR,
@@ -447,7 +385,7 @@ SCHEMAS: dict[str, Any] = {
         },
         ["name"],
     ),
-    "NewDeal": _obj(
+    "NewDeal": obj(
         {
             "name": STR,
             "customer": STR,
@@ -459,7 +397,7 @@ SCHEMAS: dict[str, Any] = {
         },
         ["name"],
     ),
-    "DealChanges": _obj(
+    "DealChanges": obj(
         {
             "name": STR,
             "customer": NSTR,
@@ -484,13 +422,13 @@ SCHEMAS: dict[str, Any] = {
 
 def _lead_paths() -> dict[str, Any]:
     lead_id = [path_id("lead_id")]
-    versioned = body(_obj(VERSIONED), required=False)
+    versioned = body(obj(VERSIONED), required=False)
     return {
         "/leads": {
             "get": op(
                 "List visible leads",
                 "listLeads",
-                ok(_array("Lead")) | errors(400, 401),
+                ok(array("Lead")) | errors(400, 401),
                 parameters=[
                     query("status", {"enum": ["new", "qualified", "disqualified"]}),
                     query("owner", {**STR, "description": "The owner's user name"}),
@@ -514,7 +452,7 @@ def _lead_paths() -> dict[str, Any]:
                 ok(ref("Lead")) | errors(400, 401, 403, 404, 409),
                 parameters=lead_id,
                 requestBody=body(
-                    _obj(
+                    obj(
                         {
                             "status": {"enum": ["new", "qualified", "disqualified"]},
                             "reason": STR,
@@ -540,7 +478,7 @@ def _lead_paths() -> dict[str, Any]:
                 "disqualifyLead",
                 ok(ref("Lead")) | errors(400, 401, 403, 404, 409),
                 parameters=lead_id,
-                requestBody=body(_obj({"reason": STR, **VERSIONED}, ["reason"])),
+                requestBody=body(obj({"reason": STR, **VERSIONED}, ["reason"])),
             )
         },
         "/leads/{lead_id}/renew": {
@@ -556,7 +494,7 @@ def _lead_paths() -> dict[str, Any]:
             "get": op(
                 "The lead's history",
                 "leadHistory",
-                ok(_array("HistoryEntry")) | errors(401, 403, 404),
+                ok(array("HistoryEntry")) | errors(401, 403, 404),
                 parameters=lead_id,
             )
         },
@@ -570,7 +508,7 @@ def _deal_paths() -> dict[str, Any]:
             "get": op(
                 "List visible deals",
                 "listDeals",
-                ok(_array("Deal")) | errors(400, 401),
+                ok(array("Deal")) | errors(400, 401),
                 parameters=[
                     query("status", DEAL_STATUS),
                     query("stage", STR),
@@ -608,7 +546,7 @@ def _deal_paths() -> dict[str, Any]:
                 "moveDeal",
                 ok(ref("Deal")) | errors(400, 401, 403, 404, 409, 422),
                 parameters=deal_id,
-                requestBody=body(_obj({"stage": STR, **VERSIONED}, ["stage"])),
+                requestBody=body(obj({"stage": STR, **VERSIONED}, ["stage"])),
             )
         },
         "/deals/{deal_id}/contacts": {
@@ -618,7 +556,7 @@ def _deal_paths() -> dict[str, Any]:
                 ok(ref("Contact"), "Created", "201") | errors(400, 401, 403, 404, 409),
                 parameters=deal_id,
                 requestBody=body(
-                    _obj({"name": STR, "email": STR, "phone": STR, "title": STR}, ["name"])
+                    obj({"name": STR, "email": STR, "phone": STR, "title": STR}, ["name"])
                 ),
             )
         },
@@ -628,7 +566,7 @@ def _deal_paths() -> dict[str, Any]:
                 "addNote",
                 ok(ref("Note"), "Created", "201") | errors(400, 401, 403, 404),
                 parameters=deal_id,
-                requestBody=body(_obj({"text": STR, "attachment_ids": INTS}, ["text"])),
+                requestBody=body(obj({"text": STR, "attachment_ids": INTS}, ["text"])),
             )
         },
         "/deals/{deal_id}/attachments": {
@@ -642,7 +580,7 @@ def _deal_paths() -> dict[str, Any]:
                     "required": True,
                     "content": {
                         "multipart/form-data": {
-                            "schema": _obj(
+                            "schema": obj(
                                 {"file": {"type": "string", "format": "binary"}}, ["file"]
                             )
                         }
@@ -657,7 +595,7 @@ def _deal_paths() -> dict[str, Any]:
                 ok(ref("Order"), "Created", "201") | errors(400, 401, 403, 404, 422),
                 parameters=deal_id,
                 requestBody=body(
-                    _obj(
+                    obj(
                         {
                             "amount": {
                                 "type": ["number", "string"],
@@ -678,7 +616,7 @@ def _deal_paths() -> dict[str, Any]:
                 ok(ref("Deal")) | errors(400, 401, 403, 404, 409, 422),
                 parameters=deal_id,
                 requestBody=body(
-                    _obj(
+                    obj(
                         {
                             "outcome": {"enum": ["won", "lost", "invalid"]},
                             "reason": STR,
@@ -701,7 +639,7 @@ def _deal_paths() -> dict[str, Any]:
             "get": op(
                 "The deal's history",
                 "dealHistory",
-                ok(_array("HistoryEntry")) | errors(401, 403, 404),
+                ok(array("HistoryEntry")) | errors(401, 403, 404),
                 parameters=deal_id,
             )
         },
@@ -738,7 +676,7 @@ def _work_paths() -> dict[str, Any]:
             "get": op(
                 "Ready tasks on visible leads and deals, assigned tasks, then open follow-ups",
                 "listTasks",
-                ok(_array("Task")) | errors(400, 401),
+                ok(array("Task")) | errors(400, 401),
                 parameters=[query("role", {"enum": ["rep", "manager", "admin"]})],
             )
         },
@@ -749,7 +687,7 @@ def _work_paths() -> dict[str, Any]:
                 ok(ref("Task")) | errors(400, 401, 403, 404, 409, 422),
                 parameters=[path_id("task_id", "string")],
                 requestBody=body(
-                    _obj(
+                    obj(
                         {
                             "data": {
                                 **OBJ,
@@ -776,8 +714,8 @@ def _work_paths() -> dict[str, Any]:
                 "Your notifications, newest first, with the unread count",
                 "listNotifications",
                 ok(
-                    _obj(
-                        {"unread": INT, "notifications": _array("Notification")},
+                    obj(
+                        {"unread": INT, "notifications": array("Notification")},
                         ["unread", "notifications"],
                     )
                 )
@@ -792,20 +730,20 @@ def _work_paths() -> dict[str, Any]:
             "post": op(
                 "Mark your notifications read (all of them without ids)",
                 "markNotificationsRead",
-                ok(_obj({"marked": INT}, ["marked"])) | errors(400, 401),
-                requestBody=body(_obj({"ids": INTS}), required=False),
+                ok(obj({"marked": INT}, ["marked"])) | errors(400, 401),
+                requestBody=body(obj({"ids": INTS}), required=False),
             )
         },
         "/outbox": {
             "get": op(
                 "Mail waiting to be delivered, or delivered (admin)",
                 "listOutbox",
-                ok(_array("OutboxMessage")) | errors(401, 403),
+                ok(array("OutboxMessage")) | errors(401, 403),
                 parameters=[query("status", STR)],
             )
         },
         "/groups": {
-            "get": op("Groups and their members", "listGroups", ok(_array("Group")) | errors(401))
+            "get": op("Groups and their members", "listGroups", ok(array("Group")) | errors(401))
         },
         # -- tasks pages API (claim, forms) --
         "/tasks/{task_id}/claim": {
@@ -822,7 +760,7 @@ def _work_paths() -> dict[str, Any]:
                 "(formJsonSchemaFilename, formUiSchemaFilename), null when it has none",
                 "getTaskForm",
                 ok(
-                    _obj(
+                    obj(
                         {
                             "task": ref("Task"),
                             "schema": {"type": ["object", "null"]},
@@ -847,7 +785,7 @@ def _work_paths() -> dict[str, Any]:
                 "deal is now (ready tasks, waiting events, its stage) and what it has completed",
                 "dealDiagram",
                 ok(
-                    _obj(
+                    obj(
                         {
                             "deal_id": INT,
                             "version": INT,
@@ -869,7 +807,7 @@ def _work_paths() -> dict[str, Any]:
                 "open deals you may see as cards, and counts of won and lost deals",
                 "pipelineBoard",
                 ok(
-                    _obj(
+                    obj(
                         {
                             "process": STR,
                             "process_name": STR,
@@ -879,12 +817,12 @@ def _work_paths() -> dict[str, Any]:
                             "lost": INT,
                             "owner": NSTR,
                             "team": NSTR,
-                            "processes": _array(_obj({"key": STR, "name": STR})),
+                            "processes": array(obj({"key": STR, "name": STR})),
                             "owners": STRS,
                             "teams": STRS,
                             "can_configure": BOOL,
-                            "columns": _array(
-                                _obj(
+                            "columns": array(
+                                obj(
                                     {
                                         "key": STR,
                                         "name": {**STR, "description": "The diagram's name"},
@@ -903,8 +841,8 @@ def _work_paths() -> dict[str, Any]:
                                             "description": "Deals of any status at this stage "
                                             "(managers and admins): such a stage cannot be removed",
                                         },
-                                        "cards": _array(
-                                            _obj(
+                                        "cards": array(
+                                            obj(
                                                 {
                                                     "id": INT,
                                                     "name": STR,
@@ -936,9 +874,9 @@ def _work_paths() -> dict[str, Any]:
             "post": op(
                 "Show a stage's column under another label (managers and admins)",
                 "renameBoardColumn",
-                ok(_obj({"stage": STR, "label": STR})) | errors(400, 401, 403, 404),
+                ok(obj({"stage": STR, "label": STR})) | errors(400, 401, 403, 404),
                 parameters=[path_id("stage", "string")],
-                requestBody=body(_obj({"process": STR, "label": STR}, ["process", "label"])),
+                requestBody=body(obj({"process": STR, "label": STR}, ["process", "label"])),
             )
         },
         "/board/order": {
@@ -946,8 +884,8 @@ def _work_paths() -> dict[str, Any]:
                 "Order the board's columns: the stages named come first, in that order "
                 "(managers and admins)",
                 "reorderBoardColumns",
-                ok(_obj({"order": STRS})) | errors(400, 401, 403, 404),
-                requestBody=body(_obj({"process": STR, "order": STRS}, ["process", "order"])),
+                ok(obj({"order": STRS})) | errors(400, 401, 403, 404),
+                requestBody=body(obj({"process": STR, "order": STRS}, ["process", "order"])),
             )
         },
         "/processes/{key}/enable": {
@@ -972,7 +910,7 @@ def _work_paths() -> dict[str, Any]:
                 "setProcessDepartments",
                 ok(ref("ProcessAdmin")) | errors(400, 401, 403, 404),
                 parameters=[path_id("key", "string")],
-                requestBody=body(_obj({"departments": STRS}, ["departments"])),
+                requestBody=body(obj({"departments": STRS}, ["departments"])),
             )
         },
     }
@@ -983,7 +921,7 @@ def _paths() -> dict[str, Any]:
         "required": True,
         "content": {
             "multipart/form-data": {
-                "schema": _obj(
+                "schema": obj(
                     {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}}
                 )
             },
@@ -995,7 +933,7 @@ def _paths() -> dict[str, Any]:
             "get": op(
                 "Where the API and its description are",
                 "apiIndex",
-                ok(_obj({"name": STR, "api": STR, "openapi": STR})),
+                ok(obj({"name": STR, "api": STR, "openapi": STR})),
                 security=[],
             )
         },
@@ -1006,17 +944,17 @@ def _paths() -> dict[str, Any]:
             "get": op(
                 "The user the token belongs to",
                 "me",
-                ok(_obj({"id": INT, "username": STR, "role": STR})) | errors(401),
+                ok(obj({"id": INT, "username": STR, "role": STR})) | errors(401),
             )
         },
         "/processes": {
             "get": op(
-                "List deployed processes", "listProcesses", ok(_array("Process")) | errors(401)
+                "List deployed processes", "listProcesses", ok(array("Process")) | errors(401)
             ),
             "post": op(
                 "Deploy diagrams (admin); a changed diagram becomes a new version",
                 "deployProcess",
-                ok(_array("DeployResult"), "Deployed", "201") | errors(400, 401, 403),
+                ok(array("DeployResult"), "Deployed", "201") | errors(400, 401, 403),
                 requestBody=upload,
             ),
         },
@@ -1025,10 +963,10 @@ def _paths() -> dict[str, Any]:
                 "Lint diagrams",
                 "lintDiagrams",
                 ok(
-                    _obj(
+                    obj(
                         {
                             "ok": BOOL,
-                            "problems": _array("Problem"),
+                            "problems": array("Problem"),
                             "errors": INT,
                             "warnings": INT,
                         }
@@ -1049,6 +987,8 @@ def _paths() -> dict[str, Any]:
         **_lead_paths(),
         **_deal_paths(),
         **_work_paths(),
+        **openapi_time.paths(),
+        **openapi_analytics.paths(),
     }
 
 
@@ -1065,7 +1005,7 @@ def openapi_document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "paths": _paths(),
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": SCHEMAS | openapi_time.SCHEMAS | openapi_analytics.SCHEMAS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

@@ -7,10 +7,12 @@ from flask import Flask
 from bpmn_sales.web.pages import (
     admin_processes,
     admin_users,
+    analytics,
     approvals,
     board,
     deal_actions,
     deals,
+    delivery,
     leads,
     notifications,
     session,
@@ -30,6 +32,8 @@ def register(app: Flask) -> None:
         board.bp,
         admin_processes.bp,
         admin_users.bp,
+        analytics.bp,
+        delivery.bp,
     ]
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
