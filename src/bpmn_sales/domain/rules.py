@@ -120,6 +120,8 @@ class StageRule:
     approval: str | None = None
     phase: str = "pre_sale"
     activities: tuple[ActivityRule, ...] = ()
+    # ISO 8601 duration of the stage's dwell reminder (a boundary timer), None without one.
+    reminder_after: str | None = None
 
     @property
     def post_sale(self) -> bool:

@@ -1,4 +1,4 @@
-"""JSON API routes for timers, messages, outbox and webhooks (issue 7)."""
+"""JSON API routes for timers and messages to deals (issue 7)."""
 
 from __future__ import annotations
 

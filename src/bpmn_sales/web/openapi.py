@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bpmn_sales import __version__
-from bpmn_sales.web import openapi_analytics, openapi_time
+from bpmn_sales.web import openapi_analytics, openapi_delivery, openapi_time
 from bpmn_sales.web.openapi_parts import (
     BOOL,
     DATE,
@@ -988,6 +988,7 @@ def _paths() -> dict[str, Any]:
         **_deal_paths(),
         **_work_paths(),
         **openapi_time.paths(),
+        **openapi_delivery.paths(),
         **openapi_analytics.paths(),
     }
 
@@ -1005,7 +1006,10 @@ def openapi_document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "paths": _paths(),
         "components": {
-            "schemas": SCHEMAS | openapi_time.SCHEMAS | openapi_analytics.SCHEMAS,
+            "schemas": SCHEMAS
+            | openapi_time.SCHEMAS
+            | openapi_delivery.SCHEMAS
+            | openapi_analytics.SCHEMAS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

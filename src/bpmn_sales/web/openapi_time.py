@@ -1,4 +1,4 @@
-"""OpenAPI paths and schemas for timers, messages, outbox and webhooks (issue 7)."""
+"""OpenAPI paths and schemas for timers and messages to deals (issue 7)."""
 
 from __future__ import annotations
 
