@@ -603,6 +603,22 @@ class Store(TimerQueries, DeliveryQueries, AnalyticsQueries):
             select(BoardColumn).where(BoardColumn.process_id == process_id)
         ).all()
 
+    def add_board_column(
+        self, process_id: int, stage_key: str, position: int | None, at: datetime
+    ) -> None:
+        self.session.add(
+            BoardColumn(
+                process_id=process_id, stage_key=stage_key, position=position, updated_at=at
+            )
+        )
+
+    def delete_board_column(self, process_id: int, stage_key: str) -> None:
+        self.session.execute(
+            delete(BoardColumn).where(
+                BoardColumn.process_id == process_id, BoardColumn.stage_key == stage_key
+            )
+        )
+
     def process_deals(
         self, process_id: int, owner_ids: list[int] | None, status: str | None = None
     ) -> Sequence[Deal]:

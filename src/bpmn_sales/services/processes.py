@@ -92,25 +92,38 @@ def deploy_process(
     """Check and store the processes in the files; an unchanged diagram keeps its version."""
     if actor is not None:
         require_admin(actor, "deploy processes")
-    compiled = ctx.engine.compile(files)
-    results = []
     with ctx.uow() as store:
-        for proc in compiled:
-            results.append(
-                _store_version(
-                    ctx,
-                    store,
-                    actor,
-                    proc.key,
-                    proc.name,
-                    proc.file,
-                    files[proc.file],
-                    proc.spec_json,
-                    proc.forms,
-                )
-            )
+        results = deploy_in(ctx, store, actor, files)
         store.commit()
     return results
+
+
+def deploy_in(
+    ctx: Context, store: Store, actor: Actor | None, files: Mapping[str, bytes]
+) -> list[DeployResult]:
+    """Compile and store the processes in `store`'s transaction (the caller commits)."""
+    return [
+        _store_version(
+            ctx,
+            store,
+            actor,
+            proc.key,
+            proc.name,
+            proc.file,
+            files[proc.file],
+            proc.spec_json,
+            proc.forms,
+        )
+        for proc in ctx.engine.compile(files)
+    ]
+
+
+def version_files(version: ProcessVersion) -> dict[str, bytes]:
+    """A stored version's diagram and form files, as they would be uploaded again."""
+    files = {version.filename: version.bpmn_xml.encode("utf-8")}
+    for name, form in (version.forms or {}).items():
+        files[name] = json.dumps(form, indent=2).encode("utf-8")
+    return files
 
 
 def _store_version(
