@@ -1,4 +1,4 @@
-"""The `board` and `process enable|disable` verbs."""
+"""The `board`, `process enable|disable` and `stage add|delete` verbs."""
 
 from __future__ import annotations
 
@@ -54,3 +54,39 @@ def test_process_disable_and_enable(ready: Run) -> None:
     assert ready("deal", "create", "--name", "X", "--value", "1", user="rob").exit_code == 0
     assert_error(ready("process", "disable", "sales_process", user="rob"), "only an admin")
     assert_error(ready("process", "enable", "nope"), "process 'nope' is not deployed")
+
+
+def test_stage_add_and_delete(ready: Run) -> None:
+    added = ready("stage", "add", "openfire_pipeline", "--after", "devis", "--name", "Signature")
+    assert added.stdout.strip() == "stage signature added to openfire_pipeline: version 2"
+    shown = ok_json(ready("board", "--process", "openfire_pipeline", "--json"))
+    assert [c["key"] for c in shown["columns"]][-2:] == ["devis", "signature"]
+    gone = ok_json(ready("stage", "delete", "openfire_pipeline", "signature", "--json"))
+    assert gone == {
+        "process": "openfire_pipeline",
+        "version": 3,
+        "stage": "signature",
+        "action": "deleted",
+    }
+    assert_error(
+        ready("stage", "delete", "openfire_pipeline", "visite_technique"),
+        "2 deal(s) are at it",
+    )
+    assert_error(
+        ready("stage", "add", "openfire_pipeline", "--after", "devis", "--name", "X", user="mia"),
+        "only an admin",
+    )
+    assert_error(
+        ready(
+            "stage",
+            "add",
+            "openfire_pipeline",
+            "--after",
+            "devis",
+            "--name",
+            "Y",
+            "--win-rate",
+            "x",
+        ),
+        "win rate",
+    )

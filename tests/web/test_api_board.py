@@ -88,3 +88,23 @@ def test_enable_disable_and_departments_over_the_api(api: Call) -> None:
     )
     assert bad.status_code == 400 and bad.get_json()["field"] == "departments"
     assert api("POST", "/processes/nope/enable", user="admin").status_code == 404
+
+
+def test_stages_added_and_deleted_through_the_api(api: Call) -> None:
+    path = "/processes/openfire_pipeline/stages"
+    added = api("POST", path, "admin", json={"after": "nouveau", "name": "Call back"})
+    assert added.status_code == 201
+    assert added.get_json() == {
+        "process": "openfire_pipeline",
+        "version": 2,
+        "stage": "call_back",
+        "action": "added",
+    }
+    assert api("POST", path, "mia", json={"after": "nouveau", "name": "X"}).status_code == 403
+    bad = api("POST", path, "admin", json={"after": "nouveau", "name": "Y", "win_rate": "high"})
+    assert bad.status_code == 400 and bad.get_json()["field"] == "win_rate"
+    refused = api("DELETE", f"{path}/visite_technique", "admin")
+    assert refused.status_code == 409 and refused.get_json()["deals"] == 2
+    deleted = api("DELETE", f"{path}/call_back", "admin")
+    assert deleted.status_code == 200 and deleted.get_json()["version"] == 3
+    assert api("DELETE", "/processes/nope/stages/x", "admin").status_code == 404

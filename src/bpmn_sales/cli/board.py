@@ -1,11 +1,11 @@
-"""Board and process-admin verbs: show the pipeline board, enable or disable a process."""
+"""Board and process-admin verbs: the pipeline board, switching a process, adding stages."""
 
 from __future__ import annotations
 
 import click
 
 from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
-from bpmn_sales.services import board, processes
+from bpmn_sales.services import board, processes, stages
 from bpmn_sales.services.board import Board
 
 
@@ -69,3 +69,56 @@ def process_enable(state: State, key: str, as_json: bool) -> None:
 def process_disable(state: State, key: str, as_json: bool) -> None:
     """Stop new leads and deals from starting on process KEY (running ones go on)."""
     _switch(state, key, False, as_json)
+
+
+@main.group(name="stage")
+def stage_group() -> None:
+    """Add or delete a stage of a process (admin; each edit is a new process version)."""
+
+
+@stage_group.command(name="add")
+@click.argument("process_key")
+@click.option("--after", required=True, help="The key of the stage the new one follows.")
+@click.option("--name", required=True, help="The stage's name.")
+@click.option("--key", "stage_key", default=None, help="Its key (default: from the name).")
+@click.option("--win-rate", default=None, help="Win rate in percent (default: halfway).")
+@click.option("--activity", default=None, help="Its first activity's name.")
+@json_option
+@pass_state
+@handled
+def stage_add(
+    state: State,
+    process_key: str,
+    after: str,
+    name: str,
+    stage_key: str | None,
+    win_rate: str | None,
+    activity: str | None,
+    as_json: bool,
+) -> None:
+    """Add a stage to PROCESS_KEY after another; running deals stay on their version."""
+    change = stages.add(
+        state.ctx,
+        state.actor(),
+        process_key,
+        after,
+        name,
+        key=stage_key,
+        win_rate=win_rate,
+        activity=activity,
+    )
+    line = f"stage {change.stage} added to {change.process}: version {change.version}"
+    emit(change.to_dict(), as_json, [line])
+
+
+@stage_group.command(name="delete")
+@click.argument("process_key")
+@click.argument("stage_key")
+@json_option
+@pass_state
+@handled
+def stage_delete(state: State, process_key: str, stage_key: str, as_json: bool) -> None:
+    """Delete STAGE_KEY from PROCESS_KEY; refused while any deal is at it."""
+    change = stages.delete(state.ctx, state.actor(), process_key, stage_key)
+    line = f"stage {change.stage} deleted from {change.process}: version {change.version}"
+    emit(change.to_dict(), as_json, [line])

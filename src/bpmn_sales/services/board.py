@@ -74,6 +74,8 @@ class Board:
     owners: list[str]
     teams: list[str]
     can_configure: bool
+    # Adding and deleting stages makes a new process version: admins only.
+    can_edit_stages: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -213,6 +215,7 @@ def pipeline_board(
                 if u.role == Role.MANAGER and (actor.is_admin or u.id == actor.id)
             ],
             can_configure=can_configure(actor),
+            can_edit_stages=actor.is_admin,
         )
 
 

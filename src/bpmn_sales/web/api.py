@@ -18,6 +18,7 @@ from bpmn_sales.services import (
     notices,
     processes,
     records,
+    stages,
     task_forms,
     users,
     worklist,
@@ -487,3 +488,27 @@ def disable_process(key: str) -> Any:
 def set_process_departments(key: str) -> Any:
     names = body().get("departments")
     return jsonify(processes.set_departments(ctx(), actor(), key, names).to_dict())
+
+
+@bp.post("/processes/<key>/stages")
+@authenticated
+def add_stage(key: str) -> Any:
+    data = body()
+    change = stages.add(
+        ctx(),
+        actor(),
+        key,
+        data.get("after"),
+        data.get("name"),
+        key=data.get("key"),
+        win_rate=data.get("win_rate"),
+        description=data.get("description"),
+        activity=data.get("activity"),
+    )
+    return jsonify(change.to_dict()), 201
+
+
+@bp.delete("/processes/<key>/stages/<stage>")
+@authenticated
+def delete_stage(key: str, stage: str) -> Any:
+    return jsonify(stages.delete(ctx(), actor(), key, stage).to_dict())

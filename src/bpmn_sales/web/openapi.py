@@ -200,6 +200,15 @@ RULES: dict[str, Any] = {
 }
 
 SCHEMAS: dict[str, Any] = {
+    "StageChange": obj(
+        {
+            "process": STR,
+            "version": {**INT, "description": "The process version the edit made"},
+            "stage": STR,
+            "action": {"enum": ["added", "deleted"]},
+        },
+        ["process", "version", "stage", "action"],
+    ),
     "Error": obj(
         {
             "error": STR,
@@ -821,6 +830,10 @@ def _work_paths() -> dict[str, Any]:
                             "owners": STRS,
                             "teams": STRS,
                             "can_configure": BOOL,
+                            "can_edit_stages": {
+                                **BOOL,
+                                "description": "Whether the user may add and delete stages",
+                            },
                             "columns": array(
                                 obj(
                                     {
@@ -902,6 +915,36 @@ def _work_paths() -> dict[str, Any]:
                 "disableProcess",
                 ok(ref("ProcessAdmin")) | errors(401, 403, 404),
                 parameters=[path_id("key", "string")],
+            )
+        },
+        "/processes/{key}/stages": {
+            "post": op(
+                "Add a stage after another (admin): the changed diagram is a new version",
+                "addStage",
+                ok(ref("StageChange"), "Added", "201") | errors(400, 401, 403, 404, 409),
+                parameters=[path_id("key", "string")],
+                requestBody=body(
+                    obj(
+                        {
+                            "after": {**STR, "description": "The key of the stage it follows"},
+                            "name": STR,
+                            "key": {**NSTR, "description": "Made from the name if missing"},
+                            "win_rate": {**NUM, "description": "Halfway between neighbours"},
+                            "description": NSTR,
+                            "activity": {**NSTR, "description": "Its first activity's name"},
+                        },
+                        ["after", "name"],
+                    )
+                ),
+            )
+        },
+        "/processes/{key}/stages/{stage}": {
+            "delete": op(
+                "Delete a stage no deal is at (admin): a new version without it; "
+                "409 with the count while deals (open or closed) are at it",
+                "deleteStage",
+                ok(ref("StageChange")) | errors(400, 401, 403, 404, 409),
+                parameters=[path_id("key", "string"), path_id("stage", "string")],
             )
         },
         "/processes/{key}/departments": {

@@ -8,13 +8,14 @@ from urllib.parse import urlencode
 from flask import Blueprint, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
-from bpmn_sales.errors import Forbidden, InvalidInput, SalesError
-from bpmn_sales.services import board, deals
+from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound, SalesError
+from bpmn_sales.services import board, deals, stages
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import back, ctx, done, flash_error, form_text, page_actor
 
 bp = Blueprint("board", __name__)
+STAGE_FIELDS = ("after", "name", "key", "win_rate", "activity", "description")
 
 
 def _board_path(process: str | None) -> str:
@@ -24,8 +25,16 @@ def _board_path(process: str | None) -> str:
 @bp.get("/board")
 @login_required
 def index() -> Any:
+    return _render(request.args.get("process", "").strip() or None)
+
+
+def _render(
+    process: str | None,
+    stage_form: dict[str, str] | None = None,
+    stage_errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Any:
     actor = page_actor()
-    process = request.args.get("process", "").strip() or None
     owner = request.args.get("owner", "").strip() or None
     team = request.args.get("team", "").strip() or None
     errors: dict[str, str] = {}
@@ -37,7 +46,63 @@ def index() -> Any:
         # A filter that names someone unknown: say so beside it and show the unfiltered board.
         errors[error.field] = error.message
         shown = board.pipeline_board(ctx(), actor, process)
-    return render_template("board.html", board=shown, errors=errors, here=request.full_path)
+    page = render_template(
+        "board.html",
+        board=shown,
+        errors=errors,
+        here=request.full_path,
+        stage_form=stage_form or {},
+        stage_errors=stage_errors or {},
+        stage_options=[(c.key, c.name) for c in shown.columns],
+    )
+    return page, status
+
+
+@bp.post("/board/stages")
+@login_required
+def add_stage() -> Any:
+    """Add a stage (admins): a new process version; bad input comes back beside its field."""
+    form = {k: form_text(k) or "" for k in ("process", "after", "name", "key", "win_rate")}
+    form["activity"] = form_text("activity") or ""
+    try:
+        change = stages.add(
+            ctx(),
+            page_actor(),
+            form["process"],
+            form["after"],
+            form["name"],
+            key=form["key"] or None,
+            win_rate=form["win_rate"] or None,
+            activity=form["activity"] or None,
+        )
+    except InvalidInput as error:
+        if error.field not in STAGE_FIELDS:
+            raise
+        return _render(form["process"] or None, form, {error.field or "": error.message}, 400)
+    except (InvalidState, NotFound) as error:
+        flash_error(error)
+        return back(_board_path(form["process"] or None))
+    done(
+        f"Stage '{form['name']}' added: version {change.version} of the process. Deals already "
+        "running stay on the version they started on."
+    )
+    return back(_board_path(change.process))
+
+
+@bp.post("/board/stages/<stage>/delete")
+@login_required
+def delete_stage(stage: str) -> Response:
+    """Delete a stage no deal is at (admins): a new process version without it."""
+    process = form_text("process") or ""
+    try:
+        change = stages.delete(ctx(), page_actor(), process, stage)
+    except Forbidden:
+        raise
+    except SalesError as error:
+        flash_error(error)
+    else:
+        done(f"Stage '{stage}' deleted: version {change.version} of the process no longer has it.")
+    return back(_board_path(process or None))
 
 
 def _move_input() -> tuple[int, Any, int | None]:
