@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bpmn_sales.engine.stage_edit import NewStage, add_stage, delete_stage
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DIAGRAMS_DIR = REPO_ROOT / "tests" / "diagrams"
 CHECK_SCRIPT = DIAGRAMS_DIR / "check.mjs"
@@ -159,3 +161,26 @@ def test_check_script_rejects_a_broken_diagram(
     assert problem_lines, _describe(result)
     assert any(message in line for line in problem_lines), _describe(result)
     assert f"ok {diagram}" not in result.stdout, _describe(result)
+
+
+def test_edited_diagrams_open_in_bpmn_moddle_and_pass_bpmnlint(tmp_path: Path) -> None:
+    """Stages added and deleted by the board still make diagrams the bpmn.io tools accept."""
+    openfire, sales = "openfire_pipeline.bpmn", "sales_process.bpmn"
+
+    def diagram(name: str) -> bytes:
+        return (BPMN_DIR / name).read_bytes()
+
+    edits = {
+        "added-openfire.bpmn": add_stage(
+            diagram(openfire), openfire, NewStage("nouveau", "call", "Call")
+        ),
+        "added-sales.bpmn": add_stage(
+            diagram(sales), sales, NewStage("installation", "handover", "Handover")
+        ),
+        "deleted-openfire.bpmn": delete_stage(diagram(openfire), openfire, "devis"),
+        "deleted-sales.bpmn": delete_stage(diagram(sales), sales, "training"),
+    }
+    for name, xml in edits.items():
+        (tmp_path / name).write_bytes(xml)
+    result = _run_check(*sorted(tmp_path.glob("*.bpmn")))
+    assert result.returncode == 0, _describe(result)
