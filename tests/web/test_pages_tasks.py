@@ -12,6 +12,7 @@ from pages import Pages
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import TaskView
+from bpmn_sales.errors import Forbidden
 from bpmn_sales.services import deals, leads, processes, users, worklist
 
 Visitor = Callable[[str | None], Pages]
@@ -244,3 +245,22 @@ def test_refusals_are_flashed_on_the_task_page(demo_ctx: Context, visitor: Visit
     page = visitor("sara")
     refused = page.post(f"/tasks/{approval.task_id}", {"decision": "approve"}, status=403)
     assert "direct manager (mia)" in page.text(refused)
+
+
+def test_a_refused_completion_keeps_no_file(demo_ctx: Context, group_task: TaskView) -> None:
+    # rob owns the deal but is not in the finance group the task names: refused, and the file
+    # sent with it is not stored either (one transaction).
+    rob = users.actor_for_username(demo_ctx, "rob")
+    with pytest.raises(Forbidden):
+        worklist.complete_task(
+            demo_ctx, rob, group_task.task_id, note="paid", files=[("receipt.txt", b"42 EUR\n")]
+        )
+    deal = deals.get_deal(demo_ctx, rob, group_task.subject_id)
+    assert deal.detail is not None and deal.detail["attachments"] == []
+    sara = users.actor_for_username(demo_ctx, "sara")
+    worklist.complete_task(
+        demo_ctx, sara, group_task.task_id, note="paid", files=[("receipt.txt", b"42 EUR\n")]
+    )
+    deal = deals.get_deal(demo_ctx, rob, group_task.subject_id)
+    assert deal.detail is not None
+    assert [a["filename"] for a in deal.detail["attachments"]] == ["receipt.txt"]

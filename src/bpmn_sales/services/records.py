@@ -120,35 +120,39 @@ def upload_attachment(
     ctx: Context, actor: Actor, deal_id: int, filename: object, data: bytes
 ) -> dict[str, Any]:
     """Store a file on a deal after checking its name, size and real type."""
+    with ctx.uow() as store:
+        attachment = store_attachment(
+            ctx, store, actor, _deal(store, actor, deal_id), filename, data
+        )
+        store.commit()
+        return attachment_dict(attachment)
+
+
+def store_attachment(
+    ctx: Context, store: Store, actor: Actor, deal: Deal, filename: object, data: object
+) -> Attachment:
+    """Check a file and add it to the deal in `store`'s transaction (the caller commits)."""
     name = safe_filename(filename)
     if not isinstance(data, bytes):
         raise InvalidInput("the file content is missing", field="file")
     content_type = check_file(name, data, ctx.max_upload_bytes)
-    with ctx.uow() as store:
-        deal = _deal(store, actor, deal_id)
-        attachment = Attachment(
-            deal_id=deal.id,
-            note_id=None,
-            filename=name,
-            content_type=content_type,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            data=data,
-            uploaded_by_id=actor.id,
-            created_at=ctx.clock(),
-        )
-        store.add(attachment)
-        store.flush()
-        _touch(
-            ctx,
-            store,
-            deal,
-            actor,
-            "file_added",
-            {"attachment_id": attachment.id, "filename": name},
-        )
-        store.commit()
-        return attachment_dict(attachment)
+    attachment = Attachment(
+        deal_id=deal.id,
+        note_id=None,
+        filename=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        uploaded_by_id=actor.id,
+        created_at=ctx.clock(),
+    )
+    store.add(attachment)
+    store.flush()
+    _touch(
+        ctx, store, deal, actor, "file_added", {"attachment_id": attachment.id, "filename": name}
+    )
+    return attachment
 
 
 def get_attachment(ctx: Context, actor: Actor, attachment_id: int) -> tuple[dict[str, Any], bytes]:

@@ -11,7 +11,7 @@ from bpmn_sales.domain.policy import can_access
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.models import Deal, FollowUp, Group, Lead, User
 from bpmn_sales.persistence.store import Store
-from bpmn_sales.services import common, task_forms
+from bpmn_sales.services import common, records, task_forms
 from bpmn_sales.services.deals import complete_deal_task
 from bpmn_sales.services.leads import complete_lead_task
 
@@ -106,8 +106,13 @@ def complete_task(
     expected_version: int | None = None,
     note: str | None = None,
     attachment_ids: list[int] | None = None,
+    files: list[tuple[str, bytes]] | None = None,
 ) -> TaskView:
-    """Complete a ready user task of a lead or deal with form data; return the task done."""
+    """Complete a ready user task of a lead or deal with form data; return the task done.
+
+    `files` (name, content) are stored on the deal in the same transaction, so a refused
+    completion leaves no file behind.
+    """
     follow_up = FOLLOW_UP_ID.match(task_id)
     if follow_up:
         return complete_follow_up(ctx, actor, int(follow_up[1]))
@@ -131,7 +136,12 @@ def complete_task(
         assignee = store.usernames([item.assignee_id]).get(item.assignee_id or 0)
         view = common.task_view(item, subject.name, owner.username, assignee, rule)
         if isinstance(subject, Deal):
-            complete_deal_task(ctx, store, actor, subject, task_id, form, note, attachment_ids)
+            ids = list(attachment_ids or [])
+            for name, content in files or []:
+                ids.append(records.store_attachment(ctx, store, actor, subject, name, content).id)
+            complete_deal_task(ctx, store, actor, subject, task_id, form, note, ids or None)
+        elif files:
+            raise InvalidInput("files can be added to deals only", field="file")
         else:
             complete_lead_task(ctx, store, actor, subject, task_id, form)
         store.commit()

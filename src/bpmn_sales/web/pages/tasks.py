@@ -11,7 +11,7 @@ from bpmn_sales.domain import forms
 from bpmn_sales.domain.forms import TaskForm
 from bpmn_sales.domain.model import Actor, TaskView
 from bpmn_sales.errors import InvalidInput, SalesError
-from bpmn_sales.services import records, task_forms, worklist
+from bpmn_sales.services import task_forms, worklist
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import back, ctx, done, flash_error, form_text, page_actor
@@ -79,15 +79,15 @@ def _missing(task: TaskView, note: str | None, upload: FileStorage | None) -> di
 
 
 def _complete(found: TaskForm, data: dict[str, Any], upload: FileStorage | None) -> None:
-    task, actor = found.task, page_actor()
-    ids = []
-    if upload is not None:
-        stored = records.upload_attachment(
-            ctx(), actor, task.subject_id, upload.filename, upload.read()
-        )
-        ids.append(int(stored["id"]))
+    files = [(upload.filename or "", upload.read())] if upload is not None else None
     worklist.complete_task(
-        ctx(), actor, task.task_id, data or None, found.version, form_text("note"), ids or None
+        ctx(),
+        page_actor(),
+        found.task.task_id,
+        data or None,
+        found.version,
+        form_text("note"),
+        files=files,
     )
 
 
