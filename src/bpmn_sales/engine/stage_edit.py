@@ -198,9 +198,9 @@ def add_stage(xml: bytes, filename: str, new: NewStage) -> bytes:
                 layout.connect(flow_id, source, target)
         for route, template in zip(cloned_routes, routes, strict=True):
             _draw_route(editor, route, template, entry_id, new_entry)
-        _copy_boundaries(editor, anchor, stage, sx - ax)
+        _copy_boundaries(editor, anchor, stage, sx - ax, STAGE_WIDTH / aw if aw else 1.0)
     else:
-        _copy_boundaries(editor, anchor, stage, 0)
+        _copy_boundaries(editor, anchor, stage, 0, 1.0)
     return editor.serialize()
 
 
@@ -248,13 +248,20 @@ def _draw_route(
 
 
 def _copy_boundaries(
-    editor: StageEditor, anchor: etree._Element, stage: etree._Element, dx: float
+    editor: StageEditor, anchor: etree._Element, stage: etree._Element, dx: float, scale: float
 ) -> None:
     """Give the new stage the anchor's boundary events and the chains only they lead to."""
     anchor_id, stage_id = anchor.get("id", ""), stage.get("id", "")
     old_name, new_name = anchor_id.removeprefix("Stage_"), stage_id.removeprefix("Stage_")
     for boundary in editor.boundaries(anchor_id):
         nodes = [boundary, *editor.exclusive_chain(boundary)]
+        # On the border, a boundary event keeps its place along the (narrower) new stage.
+        shift = {node: dx for node in nodes}
+        box = editor.layout.box(boundary.get("id", ""))
+        host = editor.layout.box(anchor_id)
+        if box is not None and host is not None:
+            offset = box[0] - host[0]
+            shift[boundary] = dx + offset * scale - offset
         mapping = {}
         for node in nodes:
             for element in node.iter():
@@ -275,10 +282,10 @@ def _copy_boundaries(
                 clone.set("attachedToRef", stage_id)
             node.addnext(clone)
             editor.lane_with(node.get("id", ""), [mapping[node.get("id", "")]])
-            editor.layout.copy_shape(node.get("id", ""), mapping[node.get("id", "")], dx)
+            editor.layout.copy_shape(node.get("id", ""), mapping[node.get("id", "")], shift[node])
         for node in nodes:
             for flow in editor.flows(sourceRef=node.get("id", "")):
-                _copy_flow(editor, flow, mapping, dx)
+                _copy_flow(editor, flow, mapping, shift[node])
 
 
 def _renamed(element_id: str, old_name: str, new_name: str) -> str:
