@@ -59,14 +59,15 @@ def slug(name: str) -> str:
 def _win_rate(value: object) -> float | None:
     if value is None or value == "":
         return None
+    wrong = InvalidInput("the win rate must be a number from 0 to 100", field="win_rate")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise wrong
     try:
-        rate = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InvalidInput(
-            "the win rate must be a number from 0 to 100", field="win_rate"
-        ) from None
+        rate = float(value)
+    except ValueError:
+        raise wrong from None
     if not 0 <= rate <= 100:
-        raise InvalidInput("the win rate must be a number from 0 to 100", field="win_rate")
+        raise wrong
     return rate
 
 
