@@ -1,11 +1,210 @@
-"""Queries for analytics (part of the Store; see store.py)."""
+"""Queries for analytics (part of the Store; see store.py).
+
+Every figure is an aggregate over the deal projection (`deals`, with its covering indexes
+from 0006) or the stage-visit projection, grouped in the database; nothing loads instances.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, delete, func, select
+from sqlalchemy.orm import Session, aliased
+
+from bpmn_sales.persistence import stage_visits  # noqa: F401 - registers the projection
+from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, StageVisit, Target, User
+
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Which deals a report covers: process versions, owners (None: all), a date range."""
+
+    version_ids: Sequence[int]
+    owner_ids: Sequence[int] | None
+    start: datetime | None = None
+    end: datetime | None = None  # exclusive
+
+
+def _within(query: Q, column: Any, part: Slice) -> Q:
+    if part.start is not None:
+        query = query.where(column >= part.start)
+    if part.end is not None:
+        query = query.where(column < part.end)
+    return query
+
+
+def _owned(query: Q, column: Any, part: Slice) -> Q:
+    if part.owner_ids is not None:
+        query = query.where(column.in_(part.owner_ids))
+    return query
 
 
 class AnalyticsQueries:
     """Mixed into Store: methods here run on the Store's session."""
 
     session: Session
+
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    def _month(self, column: Any) -> ColumnElement[str]:
+        """'YYYY-MM' of a date or UTC timestamp column, on either backend."""
+        if self._dialect() == "postgresql":
+            return func.to_char(column, "YYYY-MM")
+        return func.strftime("%Y-%m", column)
+
+    def _seconds_between(self, start: Any, end: Any) -> ColumnElement[Any]:
+        if self._dialect() == "postgresql":
+            return func.extract("epoch", end - start)
+        return (func.julianday(end) - func.julianday(start)) * 86400.0
+
+    def version_ids(self, process_id: int) -> list[int]:
+        return list(
+            self.session.scalars(
+                select(ProcessVersion.id).where(ProcessVersion.process_id == process_id)
+            )
+        )
+
+    def user_ids_in_department(self, department_id: int) -> list[int]:
+        return list(
+            self.session.scalars(select(User.id).where(User.department_id == department_id))
+        )
+
+    # -- funnel -----------------------------------------------------------------------------
+    def funnel_rows(self, part: Slice) -> list[tuple[str | None, str, str, int, Any]]:
+        """(stages reached, status, currency, deals, value) of deals created in the slice."""
+        query = select(
+            Deal.stages_reached, Deal.status, Deal.currency, func.count(), func.sum(Deal.value)
+        ).where(Deal.process_version_id.in_(part.version_ids))
+        query = _owned(_within(query, Deal.created_at, part), Deal.owner_id, part)
+        query = query.group_by(Deal.stages_reached, Deal.status, Deal.currency)
+        # SQLite's planner prefers the one-column process index, which is not covering.
+        query = query.with_hint(Deal, "INDEXED BY ix_deals_funnel", "sqlite")
+        return [(r[0], r[1], r[2], int(r[3]), r[4]) for r in self.session.execute(query)]
+
+    def lead_rows(self, part: Slice) -> dict[str, int]:
+        """Leads created in the slice (any lead process) by status."""
+        query = select(Lead.status, func.count())
+        query = _owned(_within(query, Lead.created_at, part), Lead.owner_id, part)
+        return {r[0]: int(r[1]) for r in self.session.execute(query.group_by(Lead.status))}
+
+    # -- closed deals -----------------------------------------------------------------------
+    def closed_rows(self, part: Slice) -> list[tuple[str, str | None, str | None, str, int, Any]]:
+        """(status, stage at close, lost reason, currency, deals, value) closed in the slice."""
+        query = select(
+            Deal.status,
+            Deal.stage_key,
+            Deal.lost_reason,
+            Deal.currency,
+            func.count(),
+            func.sum(Deal.value),
+        ).where(Deal.status.in_(("won", "lost", "invalid")))
+        query = _within(query, Deal.closed_at, part).where(
+            Deal.process_version_id.in_(part.version_ids)
+        )
+        query = _owned(query, Deal.owner_id, part).group_by(
+            Deal.status, Deal.stage_key, Deal.lost_reason, Deal.currency
+        )
+        if part.start is None and part.end is None:  # else the closed_at range index is better
+            query = query.with_hint(Deal, "INDEXED BY ix_deals_closed", "sqlite")
+        return [(r[0], r[1], r[2], r[3], int(r[4]), r[5]) for r in self.session.execute(query)]
+
+    def reopened_lost(self, part: Slice) -> dict[str | None, int]:
+        """Lost deals closed in the slice that were reopened since, by stage at close."""
+        again = aliased(Deal)
+        # From the (few) reopened deals to the lost ones, through the unique link's index.
+        query = (
+            select(Deal.stage_key, func.count())
+            .select_from(again)
+            .join(Deal, Deal.id == again.reopened_from_id)
+            .where(again.reopened_from_id.is_not(None))
+            .where(Deal.status == "lost", Deal.process_version_id.in_(part.version_ids))
+        )
+        query = _owned(_within(query, Deal.closed_at, part), Deal.owner_id, part)
+        return {r[0]: int(r[1]) for r in self.session.execute(query.group_by(Deal.stage_key))}
+
+    def cycle_seconds(self, part: Slice) -> tuple[int, float | None]:
+        """(won deals closed in the slice, their mean seconds from creation to close)."""
+        query = select(
+            func.count(), func.avg(self._seconds_between(Deal.created_at, Deal.closed_at))
+        ).where(Deal.status == "won", Deal.process_version_id.in_(part.version_ids))
+        query = _owned(_within(query, Deal.closed_at, part), Deal.owner_id, part)
+        row = self.session.execute(query).one()
+        return int(row[0]), (float(row[1]) if row[1] is not None else None)
+
+    # -- time in stage ----------------------------------------------------------------------
+    def stay_hours(self, process_id: int, part: Slice) -> list[tuple[str, int, int]]:
+        """(stage, whole hours, stays) of stays that ended in the slice."""
+        query = select(StageVisit.stage_key, StageVisit.hours, func.count()).where(
+            StageVisit.process_id == process_id, StageVisit.left_at.is_not(None)
+        )
+        query = _owned(_within(query, StageVisit.left_at, part), StageVisit.owner_id, part)
+        query = query.group_by(StageVisit.stage_key, StageVisit.hours)
+        return [(r[0], int(r[1] or 0), int(r[2])) for r in self.session.execute(query)]
+
+    def stuck_deals(
+        self, part: Slice, stage_key: str, entered_before: datetime, limit: int
+    ) -> tuple[int, Sequence[Deal]]:
+        """Open deals in a stage since before a moment: how many, and the longest-waiting."""
+        query = select(Deal).where(
+            Deal.status == "open",
+            Deal.stage_key == stage_key,
+            Deal.stage_entered_at < entered_before,
+            Deal.process_version_id.in_(part.version_ids),
+        )
+        query = _owned(query, Deal.owner_id, part)
+        count = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = self.session.scalars(query.order_by(Deal.stage_entered_at).limit(limit)).all()
+        return int(count), rows
+
+    # -- forecast ---------------------------------------------------------------------------
+    def forecast_rows(self, part: Slice) -> list[tuple[date | None, str, int, Any, Any]]:
+        """(expected close date or None, currency, deals, value, value x probability%) of open
+        deals; grouped by day so the index streams in order (months are summed by the caller)."""
+        query = select(
+            Deal.expected_close_date,
+            Deal.currency,
+            func.count(),
+            func.sum(Deal.value),
+            func.sum(Deal.value * Deal.probability),
+        ).where(Deal.status == "open", Deal.process_version_id.in_(part.version_ids))
+        query = _owned(query, Deal.owner_id, part)
+        query = query.group_by(Deal.expected_close_date, Deal.currency)
+        query = query.with_hint(Deal, "INDEXED BY ix_deals_forecast", "sqlite")
+        return [(r[0], r[1], int(r[2]), r[3], r[4]) for r in self.session.execute(query)]
+
+    def won_by_month(self, part: Slice) -> list[tuple[str, str, Any]]:
+        """(close month, currency, value) of deals won in the slice."""
+        month = self._month(Deal.closed_at).label("month")
+        query = select(month, Deal.currency, func.sum(Deal.value)).where(
+            Deal.status == "won", Deal.process_version_id.in_(part.version_ids)
+        )
+        query = _owned(_within(query, Deal.closed_at, part), Deal.owner_id, part)
+        return [
+            (r[0], r[1], r[2]) for r in self.session.execute(query.group_by(month, Deal.currency))
+        ]
+
+    # -- targets ----------------------------------------------------------------------------
+    def targets_for(self, periods: Sequence[str]) -> Sequence[Target]:
+        query = select(Target).where(Target.period.in_(periods))
+        return self.session.scalars(
+            query.order_by(Target.period, Target.scope, Target.scope_id)
+        ).all()
+
+    def target(self, period: str, scope: str, scope_id: int, currency: str) -> Target | None:
+        return self.session.scalars(
+            select(Target).where(
+                Target.period == period,
+                Target.scope == scope,
+                Target.scope_id == scope_id,
+                Target.currency == currency,
+            )
+        ).first()
+
+    def delete_target(self, target_id: int) -> None:
+        self.session.execute(delete(Target).where(Target.id == target_id))

@@ -2,6 +2,116 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, redirect, render_template, request
+
+from bpmn_sales.domain.analytics import month_key
+from bpmn_sales.errors import InvalidInput
+from bpmn_sales.services import analytics, analytics_forecast, analytics_tables, targets
+from bpmn_sales.services.analytics_scope import FILTERS, Filters, choices, resolve
+from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
 
 bp = Blueprint("analytics", __name__)
+TARGET_FIELDS = ("period", "scope", "amount", "currency")
+
+
+def _filters() -> tuple[Filters, dict[str, str]]:
+    """The query string's filters; one that names something unknown is dropped, with why."""
+    errors: dict[str, str] = {}
+    values = {k: request.args.get(k, "") for k in FILTERS}
+    while True:
+        try:
+            filters = Filters.of(values)
+            with ctx().uow() as store:
+                resolve(ctx(), store, page_actor(), filters)
+            return filters, errors
+        except InvalidInput as error:
+            if error.field not in FILTERS or not values.get(error.field or ""):
+                raise
+            errors[error.field] = error.message
+            values[error.field] = ""
+
+
+def _page(
+    target_form: dict[str, str] | None = None, target_errors: dict[str, str] | None = None
+) -> Any:
+    actor = page_actor()
+    filters, errors = _filters()
+    period = request.args.get("period", "").strip() or month_key(ctx().clock().date())
+    currency = request.args.get("currency", "").strip() or "USD"
+    try:
+        goals = targets.decomposition(ctx(), actor, period, currency).to_dict()
+    except InvalidInput as error:
+        errors[error.field or "period"] = error.message
+        period = month_key(ctx().clock().date())
+        goals = targets.decomposition(ctx(), actor, period, "USD").to_dict()
+    with ctx().uow() as store:
+        menus = choices(ctx(), store, resolve(ctx(), store, actor, filters))
+    query = urlencode({k: v for k, v in filters.to_dict().items() if v})
+    page = render_template(
+        "analytics.html",
+        funnel=analytics.funnel(ctx(), actor, filters).to_dict(),
+        losses=analytics.losses(ctx(), actor, filters).to_dict(),
+        timing=analytics.time_in_stage(ctx(), actor, filters).to_dict(),
+        forecast=analytics_forecast.forecast(ctx(), actor, filters).to_dict(),
+        goals=goals,
+        filters=filters.to_dict(),
+        errors=errors,
+        menus=menus,
+        query=query,
+        target_query=urlencode({"period": goals["period"], "currency": goals["currency"]}),
+        target_form=target_form or {"period": goals["period"], "currency": goals["currency"]},
+        target_errors=target_errors or {},
+        is_admin=actor.is_admin,
+    )
+    return page, 400 if target_errors else 200
+
+
+@bp.get("/analytics")
+@login_required
+def index() -> Any:
+    return _page()
+
+
+@bp.get("/analytics/<name>.csv")
+@login_required
+def csv_table(name: str) -> Response:
+    """Every table of the page as a CSV download, with the page's filters."""
+    if name not in analytics_tables.TABLES:
+        raise InvalidInput(
+            f"there is no table '{name}' ({', '.join(analytics_tables.TABLES)})", field="table"
+        )
+    table = analytics_tables.table(
+        ctx(),
+        page_actor(),
+        name,
+        Filters.of(request.args),
+        request.args.get("period") or month_key(ctx().clock().date()),
+        request.args.get("currency"),
+    )
+    response = Response(table.csv(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/analytics/targets")
+@login_required
+def set_target() -> Any:
+    form = {k: form_text(k) or "" for k in TARGET_FIELDS}
+    try:
+        saved = targets.set_target(
+            ctx(), page_actor(), form["period"], form["scope"], form["amount"], form["currency"]
+        )
+    except InvalidInput as error:
+        if error.field not in TARGET_FIELDS:
+            raise
+        return _page(form, {error.field: error.message})
+    done(
+        f"Target {saved['period']} for {saved['scope']}: {saved['amount']:,.2f} {saved['currency']}"
+    )
+    query = urlencode({"period": saved["period"], "currency": saved["currency"]})
+    return redirect(f"/analytics?{query}#targets")

@@ -1,0 +1,172 @@
+"""What an analytics report covers: the process, the period, whose deals; and who may ask."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor, Role
+from bpmn_sales.domain.rules import StageRule
+from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
+from bpmn_sales.persistence.analytics_queries import Slice
+from bpmn_sales.persistence.models import Process, User
+from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import common
+
+DEFAULT_PROCESS = "sales_process"
+FILTERS = ("process", "start", "end", "owner", "team", "department")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The report filters as typed by a person (page query string, API, CLI)."""
+
+    process: str | None = None
+    start: str | None = None  # first day, YYYY-MM-DD
+    end: str | None = None  # last day, inclusive
+    owner: str | None = None
+    team: str | None = None  # a manager's user name: the manager and their reports
+    department: str | None = None
+
+    @classmethod
+    def of(cls, values: Any) -> Filters:
+        """From a mapping (request.args, a JSON object); blank values count as absent."""
+        picked = {}
+        for name in FILTERS:
+            raw = values.get(name)
+            if raw is not None and not isinstance(raw, str):
+                raise InvalidInput(f"{name} must be text", field=name)
+            picked[name] = raw.strip() or None if raw else None
+        return cls(**picked)
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {name: getattr(self, name) for name in FILTERS}
+
+
+@dataclass
+class Scope:
+    """Filters resolved: the process, its stages, owner ids and the UTC date range."""
+
+    filters: Filters
+    process: Process
+    stages: list[StageRule]  # of the newest version, in diagram order
+    part: Slice
+    first_day: date | None
+    last_day: date | None
+    people: list[User]  # whom the actor may filter by
+    target_scope: tuple[str, int]  # the target the forecast compares with
+
+    @property
+    def pre_sale(self) -> list[StageRule]:
+        return [s for s in self.stages if not s.post_sale]
+
+
+def require_analyst(actor: Actor) -> None:
+    """Analytics are for managers (their team) and admins (everyone); reps are refused."""
+    if actor.role not in (Role.MANAGER, Role.ADMIN):
+        raise Forbidden(
+            f"{actor.username} may not see analytics: they are for managers and admins",
+            actor=actor.username,
+        )
+
+
+def parse_day(text: str | None, name: str) -> date | None:
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise InvalidInput(f"{name} must be a date YYYY-MM-DD, not {text!r}", field=name)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{name} {text!r} is not a calendar date", field=name) from None
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(), tzinfo=UTC) if day else None
+
+
+def _process(ctx: Context, store: Store, key: str | None) -> tuple[Process, list[StageRule]]:
+    staged: dict[str, tuple[Process, list[StageRule]]] = {}
+    for process in store.processes():
+        version = store.latest_version(process.id) or store.latest_version(process.id, False)
+        stages = list(common.info_for(ctx, store, version.id).rules.stages) if version else []
+        if stages:
+            staged[process.key] = (process, stages)
+    wanted = key or (DEFAULT_PROCESS if DEFAULT_PROCESS in staged else next(iter(staged), None))
+    if wanted is None:
+        raise NotFound("no deployed process has stages (run `bpmn-sales init`)")
+    if wanted not in staged:
+        if store.process_by_key(wanted) is None:
+            raise InvalidInput(f"process '{wanted}' is not deployed", field="process")
+        raise InvalidInput(f"process '{wanted}' has no stages to report on", field="process")
+    return staged[wanted]
+
+
+def _owners(
+    store: Store, actor: Actor, f: Filters
+) -> tuple[list[int] | None, list[User], tuple[str, int]]:
+    visible = common.visible_owner_ids(store, actor)
+    people = [u for u in store.users() if visible is None or u.id in visible]
+    ids: list[int] | None = visible
+    target = ("company", 0) if visible is None else ("team", actor.id)
+    if f.department:
+        dept = store.department_by_name(f.department)
+        if dept is None:
+            raise InvalidInput(f"department '{f.department}' does not exist", field="department")
+        members = set(store.user_ids_in_department(dept.id))
+        ids = [i for i in (ids if ids is not None else members) if i in members]
+        target = ("department", dept.id)
+    if f.team:
+        boss = next((u for u in people if u.username == f.team), None)
+        if boss is None or boss.role not in (Role.MANAGER, Role.ADMIN):
+            raise InvalidInput(
+                f"team '{f.team}' must be the user name of a manager whose team you can see",
+                field="team",
+            )
+        members = {boss.id, *store.report_ids(boss.id)}
+        ids = [i for i in (ids if ids is not None else members) if i in members]
+        target = ("team", boss.id)
+    if f.owner:
+        user = next((u for u in people if u.username == f.owner), None)
+        if user is None:
+            raise InvalidInput(
+                f"owner '{f.owner}' is not someone whose deals you can see", field="owner"
+            )
+        ids = [i for i in (ids if ids is not None else [user.id]) if i == user.id]
+        target = ("user", user.id)
+    return ids, people, target
+
+
+def resolve(ctx: Context, store: Store, actor: Actor, f: Filters) -> Scope:
+    """Check the actor may see analytics and turn the filters into a query slice."""
+    require_analyst(actor)
+    first, last = parse_day(f.start, "start"), parse_day(f.end, "end")
+    if first and last and last < first:
+        raise InvalidInput(f"end {f.end} is before start {f.start}", field="end")
+    process, stages = _process(ctx, store, f.process)
+    owner_ids, people, target = _owners(store, actor, f)
+    part = Slice(
+        version_ids=store.version_ids(process.id),
+        owner_ids=owner_ids,
+        start=_midnight(first),
+        end=_midnight(last + timedelta(days=1)) if last else None,
+    )
+    return Scope(f, process, stages, part, first, last, people, target)
+
+
+def choices(ctx: Context, store: Store, scope: Scope) -> dict[str, list[str]]:
+    """What the page's filter menus offer."""
+    keys = []
+    for process in store.processes():
+        version = store.latest_version(process.id) or store.latest_version(process.id, False)
+        if version and common.info_for(ctx, store, version.id).rules.stages:
+            keys.append(process.key)
+    return {
+        "processes": keys,
+        "owners": [u.username for u in scope.people],
+        "teams": [u.username for u in scope.people if u.role == Role.MANAGER],
+        "departments": [d.name for d in store.departments()],
+    }

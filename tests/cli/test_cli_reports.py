@@ -1,0 +1,64 @@
+"""The `report` and `target set` verbs: the analytics figures for scripts."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from cli_checks import assert_error, ok_json
+from click.testing import CliRunner, Result
+
+from bpmn_sales.cli import main
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def ready(tmp_path: Path) -> Run:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    runner = CliRunner()
+
+    def invoke(*args: str, user: str | None = None) -> Result:
+        argv = ["--database-url", url, *(["--as", user] if user else [])]
+        return runner.invoke(main, [*argv, *args], catch_exceptions=False)
+
+    assert invoke("init").exit_code == 0
+    assert invoke("demo", "--history").exit_code == 0
+    return invoke
+
+
+def test_reports_as_json_csv_and_text(ready: Run) -> None:
+    funnel = ok_json(ready("report", "funnel", "--json"))
+    # The demo's six sales deals plus its history: ten closed over past months, one
+    # reopened, three open.
+    assert funnel["deals"] == 20 and funnel["won"] == 5
+    assert funnel["steps"][0]["reached"] == 20
+    losses = ok_json(ready("report", "losses", "--json", "--team", "mia"))
+    assert losses["lost"] + losses["won"] > 0
+    table = list(csv.reader(io.StringIO(ready("report", "losses", "--csv").stdout)))
+    assert table[0][:4] == ["stage", "name", "reason", "deals"]
+    assert (
+        sum(int(row[3]) for row in table[1:])
+        == ok_json(ready("report", "losses", "--json"))["lost"]
+    )
+    text = ready("report", "time-in-stage").stdout
+    assert "median_days" in text and "Initial visit" in text
+    forecast = ok_json(ready("report", "forecast", "--json"))
+    assert len(forecast["months"]) == 6
+    goals = ok_json(
+        ready("report", "targets", "--json", "--period", forecast["months"][0]["period"])
+    )
+    assert goals["company"] == 120000.0 and goals["departments_sum"] == 120000.0
+
+
+def test_target_set_and_refusals(ready: Run) -> None:
+    saved = ok_json(ready("target", "set", "2026-Q3", "user:rob", "25000", "--json", user="mia"))
+    assert saved == {"period": "2026-Q3", "scope": "user:rob", "amount": 25000.0, "currency": "USD"}
+    assert_error(ready("target", "set", "2026-Q3", "company", "1", user="mia"), "admins")
+    assert_error(ready("target", "set", "2026-Q5", "company", "1"), "period")
+    assert_error(ready("report", "funnel", user="rob"), "managers and admins")
+    assert_error(ready("report", "funnel", "--owner", "nobody"), "owner 'nobody'")
+    assert_error(ready("report", "targets"), "needs a period")
