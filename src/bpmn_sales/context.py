@@ -17,6 +17,8 @@ from bpmn_sales.tasks import SERVICE_TASKS
 
 BUNDLED_DIAGRAMS = Path(__file__).resolve().parents[2] / "bpmn"
 DEFAULT_DATABASE_URL = "sqlite:///var/bpmn-sales.sqlite3"
+DEFAULT_FROM = "bpmn-sales@localhost"
+DEFAULT_BASE = "http://127.0.0.1:8000"
 
 Clock = Callable[[], datetime]
 
@@ -87,6 +89,11 @@ class Context:
     clock: Clock = utcnow
     engine: ProcessEngine = field(default_factory=shared_process_engine)
     max_upload_bytes: int = field(default_factory=lambda: max_upload_from_env())
+    # Delivery (services/delivery.py): the mail server, the sender, and the app's address for
+    # links in mail and webhooks. No SMTP_URL: mail waits in the outbox, pending.
+    smtp_url: str | None = field(default_factory=lambda: os.environ.get("SMTP_URL") or None)
+    mail_from: str = field(default_factory=lambda: os.environ.get("MAIL_FROM") or DEFAULT_FROM)
+    base_url: str = field(default_factory=lambda: os.environ.get("BASE_URL") or DEFAULT_BASE)
 
     def __post_init__(self) -> None:
         if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:

@@ -99,6 +99,12 @@ class UnsafeExpression(DiagramError):
     code = "unsafe_expression"
 
 
+class StorageUnavailable(SalesError):
+    """The database cannot be reached (restarting, network down); trying again later may work."""
+
+    code = "storage_unavailable"
+
+
 class TooManyAttempts(SalesError):
     """Too many failed attempts in a short time; `retry_after` says how many seconds to wait."""
 

@@ -370,3 +370,20 @@ def test_a_link_catch_is_reached_through_its_throw(compiler: DiagramCompiler) ->
         '<bpmn:sequenceFlow id="Flow_Resume" sourceRef="Event_Resume" targetRef="Event_Lost" />'
     )
     assert unreachable(compiler, text) == ["Event_Nowhere"]
+
+
+def test_end_event_after_a_non_interrupting_timer_needs_no_outcome() -> None:
+    """The bundled process ends its reminder and timeout side paths with plain end events."""
+    compiler = DiagramCompiler(set(SERVICE_TASKS))
+    bundled = Path(__file__).resolve().parents[2] / "bpmn"
+    files = {p.name: p.read_bytes() for p in bundled.iterdir() if p.is_file()}
+    problems = compiler.lint(files)
+    assert [p for p in problems if p.code == "no_outcome"] == []
+    interrupting = files["sales_process.bpmn"].replace(
+        b'name="Overdue after 14d" cancelActivity="false"', b'name="Overdue after 14d"'
+    )
+    assert interrupting != files["sales_process.bpmn"]
+    problems = compiler.lint({**files, "sales_process.bpmn": interrupting})
+    assert {p.element_id for p in problems if p.code == "no_outcome"} == {
+        "Event_DeliveryStaffNotified"
+    }

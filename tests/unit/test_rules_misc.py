@@ -676,7 +676,7 @@ def activity_summary(rules: ProcessRules) -> dict[str, tuple[Any, ...]]:
 
 def test_sales_process_identity(sales: ProcessInfo) -> None:
     assert (sales.key, sales.name) == ("sales_process", "Sales process")
-    assert sales.messages == ["deal_close"]
+    assert sales.messages == ["deal_close", "quote_generated"]
     assert sales.rules.free_moves is False
 
 

@@ -25,7 +25,12 @@ RULES = ProcessRules(terminals=(WON, LOST, INVALID))
 
 
 def test_registry_names_every_function() -> None:
-    assert set(SERVICE_TASKS) == {"validate_close", "check_disqualification", "open_opportunity"}
+    assert set(SERVICE_TASKS) == {
+        "validate_close",
+        "check_disqualification",
+        "open_opportunity",
+        "notify",
+    }
     assert SERVICE_TASKS["validate_close"] is validate_close
 
 

@@ -152,7 +152,7 @@ def test_info_describes_the_process(
         # A close "won" means the throw event before the post-sale stages.
         won = info.rules.terminal("won")
         assert won is not None and won.element_id == "Event_DealWon"
-        assert info.messages == ["deal_close"]
+        assert info.messages == ["deal_close", "quote_generated"]
         assert info.lost_reasons == [
             "Too expensive",
             "Lost to a competitor",

@@ -24,11 +24,14 @@ def init(state: State) -> None:
 
 @main.command(name="demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing if users already exist.")
+@click.option(
+    "--history", is_flag=True, help="Add months of won and lost deals for the analytics page."
+)
 @pass_state
 @handled
-def demo_command(state: State, if_empty: bool) -> None:
+def demo_command(state: State, if_empty: bool, history: bool) -> None:
     """Load demo users, leads and deals (prints the demo users' API tokens)."""
-    tokens = demo.load_demo(state.ctx, if_empty=if_empty)
+    tokens = demo.load_demo(state.ctx, if_empty=if_empty, history=history)
     if not tokens:
         click.echo("demo data already present; nothing loaded")
         return

@@ -80,6 +80,14 @@ class Snapshot:
     data: dict[str, Any]
 
 
+def message_names(definition: Any) -> list[str]:
+    """Messages an event definition catches (an event-based gateway holds several)."""
+    if isinstance(definition, MessageEventDefinition):
+        return [definition.name]
+    inner = getattr(definition, "event_definitions", None) or []
+    return [d.name for d in inner if isinstance(d, MessageEventDefinition)]
+
+
 def stage_of(spec: Any) -> StageRef | None:
     props = properties(spec)
     if "stage_order" not in props:
@@ -180,9 +188,7 @@ class Instance:
     def waiting_messages(self) -> list[str]:
         names = []
         for task in self.workflow.get_tasks(state=TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            if isinstance(definition, MessageEventDefinition):
-                names.append(definition.name)
+            names.extend(message_names(getattr(task.task_spec, "event_definition", None)))
         return names
 
     def send_message(self, name: str, payload: Mapping[str, Any]) -> None:
@@ -275,6 +281,8 @@ class Instance:
                 # Boundary events wait too, but they are not where the instance is.
                 if spec.manual or isinstance(spec, IntermediateCatchEvent):
                     current.append(element)
+                elif isinstance(spec, EventBasedGateway) and state == TaskState.WAITING:
+                    current.extend(o.bpmn_id for o in spec.outputs if o.bpmn_id)
             elif state == TaskState.STARTED and (stage := stage_of(spec)) is not None:
                 stages.append((stage.order, element))
         if stages:
@@ -294,7 +302,13 @@ class Instance:
         for task in self.workflow.get_tasks():
             state, spec = task.state, task.task_spec
             if state == TaskState.COMPLETED:
-                if isinstance(spec, EndEvent) and task.workflow is self.workflow:
+                # A side path's plain end event (e.g. after a reminder) does not hide the
+                # end event that carries the outcome or status.
+                if (
+                    isinstance(spec, EndEvent)
+                    and task.workflow is self.workflow
+                    and (end is None or not properties(end.task_spec) or properties(spec))
+                ):
                     end = task
                 if "outcome" in properties(spec) and (
                     outcome is None or task.last_state_change >= outcome.last_state_change
@@ -302,12 +316,17 @@ class Instance:
                     outcome = task
             elif state & (TaskState.READY | TaskState.WAITING):
                 state_props.update(properties(spec))
+                if isinstance(spec, EventBasedGateway):
+                    # It waits for its events, which carry the properties (Spiff parses none
+                    # on gateways).
+                    for event_spec in spec.outputs:
+                        state_props.update(properties(event_spec))
                 data.update(task.data)
                 if state == TaskState.READY and spec.manual:
                     ready.append(self.work_item(task))
                 definition = getattr(spec, "event_definition", None)
-                if state == TaskState.WAITING and isinstance(definition, MessageEventDefinition):
-                    messages.append(definition.name)
+                if state == TaskState.WAITING:
+                    messages.extend(message_names(definition))
             stage = stage_of(spec) if state & (TaskState.STARTED | TaskState.COMPLETED) else None
             if stage is not None:
                 (started if state == TaskState.STARTED else finished).append(stage)

@@ -249,12 +249,33 @@ def _terminal_problems(diagram: _Diagram) -> Iterator[Problem]:
     while new := {caller for caller, called in calls if called in deals} - deals:
         deals |= new
     executable_deals = deals & diagram.executable
+    side_paths = _side_path_nodes(diagram)
     for node in diagram.nodes:
-        if node.tag != "endEvent" or "outcome" in node.props:
+        if node.tag != "endEvent" or "outcome" in node.props or node.id in side_paths:
             continue
         if node.container == node.process and node.process in executable_deals:
             message = "end event has no outcome (won, lost or invalid) in a deal process"
             yield diagram.problem(node, message, "no_outcome")
+
+
+def _side_path_nodes(diagram: _Diagram) -> set[str]:
+    """Nodes reached only after a non-interrupting boundary event (e.g. a reminder timer's
+    notice): their end events end that side path, not the deal."""
+    side: set[str] = set()
+    for container, members in _by(diagram.nodes, "container").items():
+        following = _successors(diagram, container, members)
+        for node in members:
+            if node.tag == "boundaryEvent" and node.element.get("cancelActivity") == "false":
+                following[node.element.get("attachedToRef", "")].remove(node.id)
+        main: set[str] = set()
+        todo = _roots(diagram, container, members)
+        while todo:
+            current = todo.pop()
+            if current not in main:
+                main.add(current)
+                todo.extend(following.get(current, ()))
+        side |= {n.id for n in members if n.id not in main}
+    return side
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 
 from bpmn_sales.domain.rules import (
@@ -128,6 +133,53 @@ def terminal_rule(task_spec: Any) -> TerminalRule:
     )
 
 
+def _literal(expression: str) -> str | None:
+    """The text of a string-literal expression (`'P7D'`), None for a computed one."""
+    try:
+        value = ast.literal_eval(expression.strip())
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _notice_kind(event_spec: Any, depth: int = 6) -> str | None:
+    """The `kind` of the first `notify` service task on the path after an event, if any."""
+    current = list(event_spec.outputs)
+    for _ in range(depth):
+        following = []
+        for spec in current:
+            if getattr(spec, "operation_name", None) == "notify":
+                kind = (spec.operation_params.get("kind") or {}).get("value", "")
+                return _literal(kind)
+            following.extend(spec.outputs)
+        current = following
+    return None
+
+
+def reminders(process_specs: list[Any]) -> dict[str, str]:
+    """Stage element id -> ISO 8601 duration of its reminder: a non-interrupting boundary
+    timer whose path notifies with kind 'reminder'."""
+    found: dict[str, str] = {}
+    for process_spec in process_specs:
+        for split in process_spec.task_specs.values():
+            if not isinstance(split, BoundaryEventSplit):
+                continue
+            hosts = [o for o in split.outputs if not isinstance(o, BoundaryEvent)]
+            for event in split.outputs:
+                definition = getattr(event, "event_definition", None)
+                if (
+                    hosts
+                    and isinstance(event, BoundaryEvent)
+                    and not event.cancel_activity
+                    and isinstance(definition, TimerEventDefinition)
+                    and _notice_kind(event) == "reminder"
+                ):
+                    duration = _literal(definition.expression)
+                    if duration:
+                        found.setdefault(hosts[0].bpmn_id or hosts[0].name, duration)
+    return found
+
+
 def read_rules(spec: Any, subprocess_specs: Mapping[str, Any]) -> ProcessRules:
     """The sales rules of a process and the sub-processes it calls."""
     stages: list[StageRule] = []
@@ -154,6 +206,8 @@ def read_rules(spec: Any, subprocess_specs: Mapping[str, Any]) -> ProcessRules:
             element = task_spec.bpmn_id or task_spec.name
             if task_spec.manual and element not in tasks:
                 tasks[element] = activity_rule(task_spec, None)
+    reminder = reminders([spec, *subprocess_specs.values()])
+    stages = [dataclasses.replace(s, reminder_after=reminder.get(s.element_id)) for s in stages]
     stages.sort(key=lambda s: s.order)
     # A won throw event before post-sale stages is met before the end event after them.
     terminals.sort(key=lambda pair: pair[0])

@@ -12,7 +12,13 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from bpmn_sales.domain.rules import ProcessRules
 from bpmn_sales.engine.diagrams import DiagramCompiler, ParsedProcess
-from bpmn_sales.engine.instance import Instance, StageRef, stage_of, translate_errors
+from bpmn_sales.engine.instance import (
+    Instance,
+    StageRef,
+    message_names,
+    stage_of,
+    translate_errors,
+)
 from bpmn_sales.engine.problems import Problem
 from bpmn_sales.engine.rules import read_rules
 from bpmn_sales.engine.script_engine import ServiceFunction, make_script_engine
@@ -136,9 +142,7 @@ def _describe(spec: Any, subprocess_specs: Mapping[str, Any]) -> ProcessInfo:
             stage = stage_of(task_spec)
             if stage is not None:
                 stages.append(stage)
-            definition = getattr(task_spec, "event_definition", None)
-            if definition is not None and type(definition).__name__ == "MessageEventDefinition":
-                messages.add(definition.name)
+            messages.update(message_names(getattr(task_spec, "event_definition", None)))
     stages.sort(key=lambda s: s.order)
     rules = read_rules(spec, subprocess_specs)
     return ProcessInfo(spec.name, spec.description or spec.name, stages, sorted(messages), rules)

@@ -1,11 +1,164 @@
-"""Queries for delivery (part of the Store; see store.py)."""
+"""Queries for delivery (part of the Store; see store.py): claiming the outbox, webhooks.
+
+Also the one place that sees every new history entry before it is written: `on_new_history`
+lets a service add rows (webhook messages) to the same flush, so they commit or roll back
+with the change they report.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session
+
+from bpmn_sales.persistence.models import Deal, HistoryEntry, OutboxMessage, User, Webhook
+
+HistoryHook = Callable[["DeliveryQueries", list[HistoryEntry]], None]
+_history_hooks: list[HistoryHook] = []
+
+
+def on_new_history(hook: HistoryHook) -> None:
+    """Call `hook` at each flush that writes history entries, inside that transaction."""
+    if hook not in _history_hooks:
+        _history_hooks.append(hook)
 
 
 class DeliveryQueries:
     """Mixed into Store: methods here run on the Store's session."""
 
     session: Session
+
+    # -- the outbox ----------------------------------------------------------------------
+    def claim_outbox(
+        self, now: datetime, lease_until: datetime, token: str, limit: int, channels: Sequence[str]
+    ) -> list[OutboxMessage]:
+        """Take up to `limit` due messages: pending ones whose time has come, and sending ones
+        whose worker's lease ran out. A conditional UPDATE makes the claim; on PostgreSQL the
+        candidates are read FOR UPDATE SKIP LOCKED, so concurrent workers take different rows."""
+        due = or_(
+            (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
+            (OutboxMessage.status == "sending") & (OutboxMessage.lease_until <= now),
+        )
+        wanted = due & OutboxMessage.channel.in_(channels)
+        ids = list(
+            self.session.scalars(
+                select(OutboxMessage.id)
+                .where(wanted)
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not ids:
+            return []
+        claimed = self.session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), wanted)
+            .values(
+                status="sending",
+                claim_token=token,
+                lease_until=lease_until,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .returning(OutboxMessage.id)
+        ).all()
+        return list(
+            self.session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.id.in_(claimed))
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .execution_options(populate_existing=True)
+            )
+        )
+
+    def finish_outbox(self, message_id: int, token: str, **values: Any) -> bool:
+        """Record how a claimed message went; False if the claim was lost (lease expired)."""
+        result = self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.claim_token == token,
+                OutboxMessage.status == "sending",
+            )
+            .values(claim_token=None, lease_until=None, **values)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def note_undeliverable(self, channel: str, error: str) -> int:
+        """Say why pending messages of a channel wait (e.g. no mail server is configured)."""
+        result = self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.status == "pending",
+                or_(OutboxMessage.last_error.is_(None), OutboxMessage.last_error != error),
+            )
+            .values(last_error=error)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def retry_outbox(self, now: datetime, ids: Sequence[int] | None) -> int:
+        """Put failed messages back in line (all failed ones when `ids` is None)."""
+        query = update(OutboxMessage).where(OutboxMessage.status == "failed")
+        if ids is not None:
+            query = query.where(OutboxMessage.id.in_(ids))
+        result = self.session.execute(
+            query.values(status="pending", attempts=0, next_attempt_at=now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def outbox_counts(self) -> dict[str, int]:
+        rows = self.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
+    def fail_webhook_messages(self, webhook_id: int, error: str) -> int:
+        result = self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.webhook_id == webhook_id, OutboxMessage.status == "pending")
+            .values(status="failed", last_error=error)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    # -- webhooks --------------------------------------------------------------------------
+    def webhooks(self, enabled_only: bool = False) -> Sequence[Webhook]:
+        query = select(Webhook)
+        if enabled_only:
+            query = query.where(Webhook.enabled.is_(True))
+        return self.session.scalars(query.order_by(Webhook.id)).all()
+
+    def webhook(self, webhook_id: int) -> Webhook | None:
+        return self.session.get(Webhook, webhook_id)
+
+    def deal_and_people(self, deal_id: int, actor_id: int | None) -> tuple[Deal, str, str | None]:
+        """A deal (as this transaction sees it), its owner's and the actor's user names."""
+        deal = self.session.get(Deal, deal_id)
+        assert deal is not None, f"history names deal {deal_id}, which does not exist"
+        ids = {deal.owner_id} | ({actor_id} if actor_id is not None else set())
+        rows = self.session.execute(select(User.id, User.username).where(User.id.in_(ids)))
+        names = {row.id: row.username for row in rows}
+        return deal, names[deal.owner_id], names.get(actor_id) if actor_id else None
+
+    def add(self, obj: object) -> None:
+        self.session.add(obj)
+
+
+class _SessionQueries(DeliveryQueries):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+
+@event.listens_for(Session, "before_flush")
+def _announce_history(session: Session, flush_context: object, instances: object) -> None:
+    if not _history_hooks:
+        return
+    entries = sorted(
+        (obj for obj in session.new if isinstance(obj, HistoryEntry)), key=lambda e: e.at
+    )
+    if entries:
+        for hook in _history_hooks:
+            hook(_SessionQueries(session), entries)

@@ -199,7 +199,61 @@ class Contact(Base):
 
 class Deal(Base):
     __tablename__ = "deals"
-    __table_args__ = (Index("ix_deals_owner_status", "owner_id", "status"),)
+    __table_args__ = (
+        Index("ix_deals_owner_status", "owner_id", "status"),
+        # Covering indexes of the analytics reports (0006): funnel, closed deals, forecast, stuck.
+        # Grouped columns lead, so a report streams the index in order without sorting.
+        Index(
+            "ix_deals_funnel",
+            "process_version_id",
+            "stages_reached",
+            "status",
+            "currency",
+            "value",
+            "created_at",
+            "owner_id",
+        ),
+        Index(
+            "ix_deals_closed",
+            "status",
+            "process_version_id",
+            "stage_key",
+            "lost_reason",
+            "currency",
+            "value",
+            "closed_at",
+            "owner_id",
+            "created_at",
+        ),
+        Index(
+            "ix_deals_forecast",
+            "status",
+            "process_version_id",
+            "expected_close_date",
+            "currency",
+            "value",
+            "probability",
+            "owner_id",
+        ),
+        # Deals closed within a period (won by month, cycle and losses of a quarter).
+        Index(
+            "ix_deals_closed_at",
+            "status",
+            "closed_at",
+            "process_version_id",
+            "owner_id",
+            "currency",
+            "value",
+        ),
+        Index(
+            "ix_deals_stuck",
+            "status",
+            "stage_key",
+            "stage_entered_at",
+            "process_version_id",
+            "owner_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -228,6 +282,9 @@ class Deal(Base):
     expected_close_date: Mapped[date | None] = mapped_column(Date)
     stage_entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome_label: Mapped[str | None] = mapped_column(String(100))
+    # Every stage the deal has entered, as sorted keys joined by "|" (analytics' funnel);
+    # kept by persistence/stage_visits.py with each stage change.
+    stages_reached: Mapped[str | None] = mapped_column(String(1000))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -349,12 +406,17 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(20))  # pending, sent, failed
+    status: Mapped[str] = mapped_column(String(20))  # pending, sending, sent, failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A worker's claim (status 'sending'): whose it is and until when; then others may take it.
+    claim_token: Mapped[str | None] = mapped_column(String(40))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The webhook a 'webhook' message is for (no foreign key: removing a webhook keeps history).
+    webhook_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class FollowUp(Base):
@@ -423,9 +485,82 @@ class Setting(Base):
 
 
 # -- timers (issue 7) ---------------------------------------------------------------------
+class Timer(Base):
+    """A BPMN timer a lead or deal waits for, with its due time (kept in step with the state).
+
+    Rows are replaced in the transaction that saves the instance; the worker finds due ones by
+    a range scan of `ix_timers_due_at`.
+    """
+
+    __tablename__ = "timers"
+    __table_args__ = (
+        Index("ix_timers_due_at", "due_at"),
+        Index("ix_timers_subject", "subject_type", "subject_id"),
+    )
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 # -- delivery: webhooks, outbox (issue 7) ---------------------------------------------------
+class Webhook(Base):
+    """An integration's URL that receives signed JSON for the deal events it subscribes to."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(200))
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str | None] = mapped_column(String(200))
+    enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 # -- analytics: targets (issue 8) ------------------------------------------------------------
+class StageVisit(Base):
+    """One stay of a deal in a stage: entered, left (None while there) and how long.
+
+    A projection of the deal's history kept in the transaction of each stage change
+    (persistence/stage_visits.py), so time-in-stage reports never replay workflow instances.
+    """
+
+    __tablename__ = "stage_visits"
+    __table_args__ = (
+        Index("ix_stage_visits_deal_open", "deal_id", "left_at"),
+        Index("ix_stage_visits_report", "process_id", "stage_key", "hours", "left_at", "owner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id"))
+    stage_key: Mapped[str] = mapped_column(String(100))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Whole hours between entering and leaving (None while the deal is still there).
+    hours: Mapped[int | None] = mapped_column(Integer)
+    deal: Mapped[Deal] = relationship()
+
+
+class Target(Base):
+    """A sales target for a period ('2026-11' or '2026-Q4') and a scope (company, ...)."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("period", "scope", "scope_id", "currency"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7))
+    # company (scope_id 0), department (its id), team (the manager's user id), user (its id).
+    scope: Mapped[str] = mapped_column(String(20))
+    scope_id: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from bpmn_sales.context import Context
@@ -10,8 +11,9 @@ from bpmn_sales.domain.model import Actor, HistoryView, TaskView
 from bpmn_sales.domain.policy import require_access
 from bpmn_sales.domain.rules import ActivityRule, ProcessRules
 from bpmn_sales.engine import Instance, ProcessInfo, Snapshot
+from bpmn_sales.engine.timers import waiting_timers
 from bpmn_sales.errors import Conflict, InvalidInput
-from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, User, WorkItem
+from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, Timer, User, WorkItem
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.tasks.completion import Party
 
@@ -191,6 +193,25 @@ def project_work_items(
             )
         )
     store.replace_work_items(kind, subject.id, rows, previous)
+    project_timers(store, subject, instance, now)
+
+
+def project_timers(store: Store, subject: Subject, instance: Instance, now: datetime) -> None:
+    """Keep the timers table in step with the timers the instance waits for (issue 7)."""
+    kind = subject_type(subject)
+    rows = [
+        Timer(
+            task_id=t.task_id,
+            subject_type=kind,
+            subject_id=subject.id,
+            element_id=t.element_id[:200],
+            name=t.name[:200],
+            due_at=t.due_at,
+            created_at=now,
+        )
+        for t in waiting_timers(instance)
+    ]
+    store.replace_timers(kind, subject.id, rows)
 
 
 def task_rule(ctx: Context, store: Store, version_id: int | None, element_id: str) -> ActivityRule:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.persistence.models import User
-from bpmn_sales.services import deals, leads, records, users, worklist
+from bpmn_sales.services import deals, demo_history, leads, records, users, worklist
 
 # Every demo user signs in to the web pages with this password.
 DEMO_PASSWORD = "demo-sales"  # noqa: S105 - documented demo-only password
@@ -71,8 +71,12 @@ def _solution_design(ctx: Context, rep: Actor, deal_id: int) -> None:
     _do(ctx, rep, deal_id, "Present solution")
 
 
-def load_demo(ctx: Context, if_empty: bool = False) -> dict[str, str]:
-    """Create the demo users, leads and deals; return each demo user's API token."""
+def load_demo(ctx: Context, if_empty: bool = False, history: bool = False) -> dict[str, str]:
+    """Create the demo users, leads and deals; return each demo user's API token.
+
+    `history` adds months of won and lost deals for the analytics page (`bpmn-sales demo
+    --history`; it takes a few seconds, so page tests load it only where they need it).
+    """
     with ctx.uow() as store:
         if if_empty and store.count(User) > 0:
             return {}
@@ -158,4 +162,9 @@ def load_demo(ctx: Context, if_empty: bool = False) -> dict[str, str]:
         process="openfire_pipeline",
     )
     deals.move_deal(ctx, olga, bathroom.id, "visite_technique")
+    # Appended after the records above (tests rely on their ids): this month's targets and,
+    # with `history`, months of won and lost deals and a reopened one for the analytics page.
+    if history:
+        demo_history.load_history(ctx)
+    demo_history.load_targets(ctx)
     return tokens

@@ -12,6 +12,7 @@ from bpmn_sales.engine import WorkItem
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.persistence.models import Deal, Notification, OutboxMessage, User
 from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import outbox
 from bpmn_sales.tasks import notifications
 from bpmn_sales.tasks.notifications import Directory
 
@@ -112,21 +113,11 @@ def mark_read(ctx: Context, actor: Actor, ids: list[int] | None = None) -> int:
 def list_outbox(
     ctx: Context, actor: Actor, status: str | None = None, limit: int = 100
 ) -> list[dict[str, Any]]:
+    """Outbox messages, newest first (admin); the fields are outbox.message_dict's."""
     require_admin(actor, "read the outbox")
+    wanted = outbox.check_status(status)
     with ctx.uow() as store:
-        return [
-            {
-                "id": m.id,
-                "channel": m.channel,
-                "recipient": m.recipient,
-                "subject": m.subject,
-                "status": m.status,
-                "attempts": m.attempts,
-                "created_at": m.created_at.isoformat(),
-                "last_error": m.last_error,
-            }
-            for m in store.outbox(status, max(1, min(limit, 500)))
-        ]
+        return [outbox.message_dict(m) for m in store.outbox(wanted, max(1, min(limit, 500)))]
 
 
 def unread_count(ctx: Context, actor: Actor) -> int:

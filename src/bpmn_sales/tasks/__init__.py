@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bpmn_sales.tasks import closing, qualification
+from bpmn_sales.tasks import closing, notifications, qualification
 
 ServiceFunction = Callable[..., Mapping[str, Any]]
 
 SERVICE_TASKS: dict[str, ServiceFunction] = {
     function.__name__: function
-    for module in (qualification, closing)
+    for module in (qualification, closing, notifications)
     for function in module.SERVICE_TASKS
 }
 

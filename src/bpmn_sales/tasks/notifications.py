@@ -1,9 +1,12 @@
-"""Who is notified when an activity is completed, and what they are told."""
+"""Who is notified (activity completions, approvals, timers), and what they are told."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
+
+from bpmn_sales.errors import InvalidInput
 
 
 class Directory(Protocol):
@@ -59,3 +62,56 @@ def approval_message(
     if comment:
         text += f" Comment: {comment}"
     return subject, text
+
+
+PARTY = re.compile(
+    r"^(owner|manager|direct_manager|admin|user:[A-Za-z0-9_.@-]{1,80}|group:[^;:]{1,100})$"
+)
+NOTICE_KINDS = ("reminder", "escalation", "timeout", "notice")
+
+
+def notify(recipients: object, kind: object = "notice", text: object = None) -> dict[str, Any]:
+    """Service task: ask for a notice to the parties named (`owner; group:delivery`).
+
+    The use case that ran the step sends it (in-app and mail outbox) in the same transaction,
+    with a text naming the deal and its stage unless the diagram gives one.
+    """
+    if not isinstance(recipients, str):
+        raise InvalidInput("recipients must be text: parties separated by ';'", field="recipients")
+    parties = [p.strip() for p in recipients.split(";") if p.strip()]
+    bad = [p for p in parties if not PARTY.match(p)]
+    if bad or not parties:
+        raise InvalidInput(
+            f"recipients {recipients!r}: expected owner, manager, direct_manager, admin, "
+            "user:<username> or group:<group name>, separated by ';'",
+            field="recipients",
+        )
+    if kind not in NOTICE_KINDS:
+        raise InvalidInput(f"kind must be one of {', '.join(NOTICE_KINDS)}", field="kind")
+    if text is not None and not isinstance(text, str):
+        raise InvalidInput("text must be text", field="text")
+    return {"notify": parties, "kind": kind, "text": (text or "").strip() or None}
+
+
+def notice_message(
+    kind: str, deal_name: str, deal_id: int, stage: str | None, since: str | None
+) -> tuple[str, str]:
+    """(subject, text) of a timer's notice about a deal that waits in a stage."""
+    where = f" in stage '{stage}'" if stage else ""
+    since_text = f" since {since}" if since else ""
+    if kind == "reminder":
+        subject = f"Reminder: deal {deal_name} is waiting{where}"
+        text = f"Deal {deal_id} ({deal_name}) has been{where}{since_text}; time to move it on."
+    elif kind == "escalation":
+        subject = f"Escalation: deal {deal_name} is stuck{where}"
+        text = f"Deal {deal_id} ({deal_name}) is still{where}{since_text}, past its reminder."
+    elif kind == "timeout":
+        subject = f"Overdue: deal {deal_name}{where}"
+        text = f"Deal {deal_id} ({deal_name}) is overdue{where}{since_text}."
+    else:
+        subject = f"Deal {deal_name}"
+        text = f"Deal {deal_id} ({deal_name}) needs attention{where}."
+    return subject, text
+
+
+SERVICE_TASKS = (notify,)

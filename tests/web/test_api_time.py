@@ -1,0 +1,65 @@
+"""The messages and timers API: deliver a message to a deal, list what a deal waits for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.test import TestResponse
+
+from bpmn_sales.context import Context
+from bpmn_sales.services import deals, users
+from helpers import walk_to
+
+Call = Callable[..., TestResponse]
+
+
+@pytest.fixture
+def api(site: Flask, demo_ctx: Context) -> Call:
+    admin = users.actor_for_username(demo_ctx, "admin")
+    tokens = {name: users.rotate_token(demo_ctx, admin, name) for name in ("admin", "rob", "olga")}
+    client = site.test_client()
+
+    def call(method: str, path: str, user: str = "rob", **kwargs: Any) -> TestResponse:
+        headers = {"Authorization": f"Bearer {tokens[user]}"}
+        response = client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+        assert response.is_json, response.get_data(as_text=True)
+        return response
+
+    return call
+
+
+def test_message_over_the_api(api: Call, demo_ctx: Context) -> None:
+    rob = users.actor_for_username(demo_ctx, "rob")
+    mia = users.actor_for_username(demo_ctx, "mia")
+    deal = deals.create_deal(demo_ctx, rob, "API quote", "Acme", 5000)
+    path = f"/deals/{deal.id}/messages"
+
+    early = api("POST", path, json={"name": "quote_generated"})
+    assert early.status_code == 409
+    assert "waits for: none" in early.get_json()["message"]
+    unknown = api("POST", path, json={"name": "email_sent"})
+    assert unknown.status_code == 400 and unknown.get_json()["field"] == "name"
+    assert api("POST", path, json={}).status_code == 400
+    assert api("POST", "/deals/99999/messages", json={"name": "x"}).status_code == 404
+    assert api("POST", path, user="olga", json={"name": "quote_generated"}).status_code == 403
+
+    walk_to(demo_ctx, rob, mia, deal.id, "quote_and_bid")
+    sent = api("POST", path, json={"name": "quote_generated", "payload": {"quote_id": "Q-9"}})
+    assert sent.status_code == 200, sent.get_json()
+    assert [t["title"] for t in sent.get_json()["tasks"]] == ["Negotiate terms"]
+
+
+def test_timers_over_the_api(api: Call, demo_ctx: Context) -> None:
+    rob = users.actor_for_username(demo_ctx, "rob")
+    deal = deals.create_deal(demo_ctx, rob, "API timers", "Acme", 5000)
+    shown = api("GET", f"/deals/{deal.id}/timers").get_json()
+    assert [t["element_id"] for t in shown] == [
+        "Event_InitialVisitReminder",
+        "Event_InitialVisitEscalation",
+    ]
+    assert shown[0]["name"] == "Reminder after 7d"
+    assert api("GET", f"/deals/{deal.id}/timers", user="olga").status_code == 403
+    assert api("GET", "/leads/99999/timers").status_code == 404
