@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,422 +18,38 @@ from bpmn_sales.domain.model import (
     optional_text,
     required_text,
 )
-from bpmn_sales.domain.policy import require_access
-from bpmn_sales.domain.rules import ProcessRules, StageRule
-from bpmn_sales.engine import Instance, Snapshot, StageRef
-from bpmn_sales.errors import DiagramError, Forbidden, InvalidInput, InvalidState, RuleViolation
+from bpmn_sales.errors import DiagramError, InvalidInput, InvalidState, RuleViolation
 from bpmn_sales.persistence.models import (
-    Approval,
-    Attachment,
     Customer,
     Deal,
-    FollowUp,
-    Note,
     ProcessVersion,
     User,
 )
 from bpmn_sales.persistence.store import Store
-from bpmn_sales.services import common, notices
-from bpmn_sales.services.processes import startable_version
-from bpmn_sales.tasks import approvals, closing, completion, follow_ups
+from bpmn_sales.services import common
+from bpmn_sales.services.deal_start import (
+    SALES_PROCESS,
+    customer_for,
+    deal_fields,
+    optional_date,
+    resolve_owner,
+    start_deal,
+)
+from bpmn_sales.services.deal_steps import apply_step, refuse
+from bpmn_sales.services.deal_views import deal_facts, deal_view
+from bpmn_sales.tasks import closing
 from bpmn_sales.tasks.requirements import (
-    DealFacts,
     convert,
     declared,
-    leave_unmet,
     stage_declared,
-    stage_unmet,
     win_unmet,
 )
-from bpmn_sales.tasks.weights import whole_percent, win_probability
 
-SALES_PROCESS = "sales_process"
 CLOSE_MESSAGE = "deal_close"
 MOVE_MESSAGE = "deal_move"
 MAX_LIMIT = 500
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_CUSTOM_FIELDS = 50
-
-
-# -- views ----------------------------------------------------------------------------------
-def deal_view(ctx: Context, store: Store, deal: Deal, detail: bool = False) -> DealView:
-    owner = store.get(User, deal.owner_id, "user")
-    pv = store.get(ProcessVersion, deal.process_version_id, "process version")
-    return DealView(
-        id=deal.id,
-        name=deal.name,
-        customer=deal.customer,
-        value=deal.value,
-        currency=deal.currency,
-        status=deal.status,
-        stage=deal.stage_key,
-        stage_name=deal.stage_name,
-        probability=deal.probability,
-        owner=owner.username,
-        process=f"{pv.process.key} v{pv.version}",
-        lead_id=deal.lead_id,
-        reopened_from_id=deal.reopened_from_id,
-        reopened_as_id=store.reopened_as(deal.id),
-        lost_reason=deal.lost_reason,
-        closed_at=deal.closed_at,
-        version=deal.version,
-        created_at=deal.created_at,
-        tasks=common.subject_tasks(ctx, store, deal),
-        process_key=pv.process.key,
-        outcome_label=deal.outcome_label,
-        expected_close_date=deal.expected_close_date,
-        fields=dict(deal.fields or {}),
-        stage_fields=dict(deal.stage_fields or {}),
-        detail=_detail(ctx, store, deal) if detail else None,
-    )
-
-
-def _detail(ctx: Context, store: Store, deal: Deal) -> dict[str, Any]:
-    """The deal page: stage path, checklist, what is still needed, and the deal's records."""
-    rules = common.rules_for(ctx, store, deal)
-    facts = deal_facts(store, deal)
-    current = rules.stage(deal.stage_key)
-    names = store.usernames(
-        [a.decided_by_id for a in store.approvals(deal.id)]
-        + [n.author_id for n in store.notes("deal", deal.id)]
-        + [f.assignee_id for f in store.follow_ups_for(deal.id)]
-    )
-    contacts = store.contacts(deal.customer_id)
-    customer = store.session.get(Customer, deal.customer_id) if deal.customer_id else None
-    stages = []
-    for stage in rules.stages:
-        state = "current" if stage is current else "todo"
-        if current is not None and stage.order < current.order:
-            state = "passed"
-        stages.append(
-            {
-                "key": stage.key,
-                "name": stage.name,
-                "order": stage.order,
-                "phase": stage.phase,
-                "win_rate": stage.win_rate,
-                "optional": stage.optional,
-                "state": state,
-            }
-        )
-    checklist = []
-    requirements: list[str] = []
-    if current is not None:
-        checklist = [
-            {**a.to_dict(), "done": a.element_id in facts.done} for a in current.activities
-        ]
-        if deal.status in (DealStatus.OPEN, DealStatus.WON):
-            requirements = stage_unmet(current, facts)
-    return {
-        "stages": stages,
-        "current_stage": current.to_dict() if current else None,
-        "checklist": checklist,
-        "unmet_requirements": requirements,
-        "win_blockers": win_unmet(rules, facts) if deal.status == DealStatus.OPEN else [],
-        "terminals": [t.to_dict() for t in rules.terminals],
-        "free_moves": rules.free_moves,
-        "customer": {
-            "id": customer.id,
-            "name": customer.name,
-            "fields": dict(customer.fields or {}),
-        }
-        if customer
-        else None,
-        "contacts": [
-            {"id": c.id, "name": c.name, "email": c.email, "phone": c.phone, "title": c.title}
-            for c in contacts
-        ],
-        "approvals": [
-            {
-                "stage": a.stage_key,
-                "decision": a.decision,
-                "comment": a.comment,
-                "by": names.get(a.decided_by_id),
-                "at": a.decided_at.isoformat(),
-            }
-            for a in store.approvals(deal.id)
-        ],
-        "notes": [
-            {
-                "id": n.id,
-                "text": n.text,
-                "author": names.get(n.author_id),
-                "task": n.task_element_id,
-                "at": n.created_at.isoformat(),
-            }
-            for n in store.notes("deal", deal.id)
-        ],
-        "attachments": [attachment_dict(a) for a in store.attachments(deal.id)],
-        "orders": [
-            {
-                "id": o.id,
-                "number": o.number,
-                "amount": float(o.amount),
-                "currency": o.currency,
-                "at": o.created_at.isoformat(),
-            }
-            for o in store.orders(deal.id)
-        ],
-        "follow_ups": [
-            {
-                "id": f.id,
-                "title": f.title,
-                "due_on": f.due_on.isoformat(),
-                "assignee": names.get(f.assignee_id) if f.assignee_id else None,
-                "done": f.done_at is not None,
-            }
-            for f in store.follow_ups_for(deal.id)
-        ],
-    }
-
-
-def attachment_dict(a: Attachment) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "filename": a.filename,
-        "content_type": a.content_type,
-        "size": a.size,
-        "sha256": a.sha256,
-        "note_id": a.note_id,
-        "at": a.created_at.isoformat(),
-    }
-
-
-# -- facts and projection -------------------------------------------------------------------
-def deal_facts(
-    store: Store, deal: Deal, stages: list[StageRule] | None = None, orders: bool = True
-) -> DealFacts:
-    """What the rule checks look at; with `stages`, only what those stages' rules need."""
-    need_customer = need_contacts = need_approvals = stages is None
-    for stage in stages or ():
-        need_customer |= any(f.scope == "customer" for f in stage.required_fields)
-        need_contacts |= stage.min_contacts > 0
-        need_approvals |= stage.approval is not None
-    customer = (
-        store.session.get(Customer, deal.customer_id)
-        if deal.customer_id and need_customer
-        else None
-    )
-    decisions: dict[str, str] = {}
-    for approval in store.approvals(deal.id) if need_approvals else ():
-        decisions[approval.stage_key] = approval.decision
-    return DealFacts(
-        customer={**(customer.fields if customer else {}), "name": deal.customer},
-        deal={
-            **(deal.fields or {}),
-            "name": deal.name,
-            "value": deal.value,
-            "currency": deal.currency,
-            "expected_close_date": deal.expected_close_date,
-        },
-        stage_fields=deal.stage_fields or {},
-        contacts=store.contact_count(deal.customer_id) if need_contacts else 0,
-        approvals=decisions,
-        done=frozenset(deal.activities_done or ()),
-        orders=store.order_count(deal.id) if orders else 0,
-    )
-
-
-def _refuse(deal: Deal, what: str, unmet: list[str]) -> RuleViolation:
-    return RuleViolation(f"deal {deal.id} cannot {what}: " + "; ".join(unmet), unmet=unmet)
-
-
-def _check_rules(
-    store: Store,
-    deal: Deal,
-    rules: ProcessRules,
-    before: StageRef | None,
-    running: StageRef | None,
-    status: str,
-) -> None:
-    """Refuse a step that leaves a stage with unmet requirements, or wins without the rules."""
-    if deal.status == DealStatus.OPEN and status == DealStatus.WON:
-        unmet = win_unmet(rules, deal_facts(store, deal, [], orders=rules.order_required))
-        if unmet:
-            raise _refuse(deal, "be won", unmet)
-        return
-    if status != deal.status or before is None:
-        return
-    if running is not None and running.key == before.key:
-        return
-    target = running.key if running else None
-    passed = rules.stages_between(before.key, target) if running else [rules.stage(before.key)]
-    facts = deal_facts(store, deal, [s for s in passed if s is not None], orders=False)
-    unmet = leave_unmet(rules, facts, before.key, target)
-    if unmet:
-        where = f" for '{running.name}'" if running else ""
-        raise _refuse(deal, f"leave stage '{before.name}'{where}", unmet)
-
-
-def _apply(
-    ctx: Context,
-    store: Store,
-    deal: Deal,
-    instance: Instance,
-    actor: Actor,
-    action: str,
-    detail: dict[str, Any] | None = None,
-    before: StageRef | None = None,
-) -> Snapshot:
-    """Check the sales rules, store the state and every projection, and record the history."""
-    rules = instance.rules
-    snap = instance.snapshot()
-    terminal = rules.terminal_at(snap.outcome_event)
-    if snap.completed and terminal is None:
-        raise DiagramError(
-            f"the process ended at '{snap.end_event}', which carries no outcome",
-            element_id=snap.end_event,
-        )
-    status = terminal.outcome if terminal else DealStatus.OPEN
-    with store.no_autoflush():
-        _check_rules(store, deal, rules, before, snap.running_stage, status)
-    before_stage, before_status = deal.stage_key, deal.status
-    now = ctx.clock()
-    stage = snap.running_stage or (snap.stage if deal.stage_key is None else None)
-    if stage is not None and stage.key != deal.stage_key:
-        deal.stage_key, deal.stage_name, deal.stage_entered_at = stage.key, stage.name, now
-    if terminal is not None:
-        deal.outcome_label = terminal.label
-        if before_status == DealStatus.OPEN:
-            deal.closed_at = now
-            close = snap.data.get("close") or {}
-            deal.lost_reason = close.get("reason") if status != DealStatus.WON else None
-    deal.status = status
-    if status == DealStatus.OPEN:
-        deal.probability = win_probability(rules, deal.stage_key, deal.activities_done or ())
-    else:
-        deal.probability = whole_percent(terminal.probability if terminal else 0)
-    deal.state = ctx.engine.dump(instance)
-    deal.updated_at = now
-    common.project_work_items(ctx, store, deal, snap, instance)
-    common.keep_live(ctx, store, deal, instance)
-    store.record(
-        "deal",
-        deal.id,
-        now,
-        actor.id,
-        action,
-        from_stage=before_stage if before_stage != deal.stage_key or action == "created" else None,
-        to_stage=deal.stage_key,
-        from_status=before_status,
-        to_status=deal.status,
-        detail=detail,
-    )
-    return snap
-
-
-# -- creating -------------------------------------------------------------------------------
-def resolve_owner(store: Store, actor: Actor, owner: str | None) -> User:
-    """The actor owns what it creates unless it names someone it may act for."""
-    if not owner or owner == actor.username:
-        return store.get(User, actor.id, "user")
-    user = store.user_by_username(owner)
-    if user is None:
-        raise InvalidInput(f"owner '{owner}' does not exist", field="owner")
-    require_access(actor, user.id, user.manager_id, f"records owned by {owner}")
-    return user
-
-
-def customer_for(store: Store, name: str | None, now: Any) -> Customer | None:
-    """The customer of that name, created on first use."""
-    if not name:
-        return None
-    customer = store.customer_by_name(name)
-    if customer is None:
-        customer = Customer(name=name, fields={}, created_at=now, updated_at=now)
-        store.add(customer)
-        store.flush()
-    return customer
-
-
-def start_deal(
-    ctx: Context,
-    store: Store,
-    actor: Actor,
-    owner: User,
-    fields: dict[str, Any],
-    *,
-    process: str = SALES_PROCESS,
-    lead_id: int | None = None,
-    reopened_from_id: int | None = None,
-    detail: dict[str, Any] | None = None,
-) -> Deal:
-    """Create a deal row and its sales-process instance inside the caller's transaction."""
-    version = startable_version(store, process)
-    key, loader = common.spec_loader(store, version)
-    if not ctx.engine.info(key, loader).rules.stages:
-        raise InvalidInput(
-            f"process '{process}' has no stages; it is not a sales process", field="process"
-        )
-    data = {"deal": {**_plain(fields), "value": float(fields["value"])}}
-    instance = ctx.engine.start(key, loader, data)
-    now = ctx.clock()
-    customer = customer_for(store, fields.get("customer"), now)
-    deal = Deal(
-        name=fields["name"],
-        customer=fields.get("customer"),
-        customer_id=customer.id if customer else None,
-        value=fields["value"],
-        currency=fields["currency"],
-        expected_close_date=fields.get("expected_close_date"),
-        fields=dict(fields.get("fields") or {}),
-        stage_fields={},
-        activities_done=[],
-        status=DealStatus.OPEN,
-        probability=0,
-        owner_id=owner.id,
-        lead_id=lead_id,
-        reopened_from_id=reopened_from_id,
-        process_version_id=version.id,
-        state="",
-        created_at=now,
-        updated_at=now,
-    )
-    store.add(deal)
-    store.flush()
-    _apply(ctx, store, deal, instance, actor, "created", {**(detail or {}), "process": process})
-    return deal
-
-
-def _plain(fields: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: (v.isoformat() if isinstance(v, date) else v)
-        for k, v in fields.items()
-        if k in ("name", "customer", "currency", "expected_close_date")
-    }
-
-
-def optional_date(value: object, field_name: str) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        raise InvalidInput(f"{field_name} must be a date YYYY-MM-DD", field=field_name)
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValueError(value)
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(
-            f"{field_name} must be a date YYYY-MM-DD, not {value!r}", field=field_name
-        ) from None
-
-
-def deal_fields(
-    name: object,
-    customer: object,
-    value: object,
-    currency_code: object,
-    expected_close_date: object = None,
-) -> dict[str, Any]:
-    return {
-        "name": required_text(name, "name"),
-        "customer": optional_text(customer, "customer"),
-        "value": money(value, "value") or Decimal("0.00"),
-        "currency": currency(currency_code),
-        "expected_close_date": optional_date(expected_close_date, "expected_close_date"),
-    }
 
 
 def create_deal(
@@ -475,130 +90,6 @@ def _open_deal(store: Store, actor: Actor, deal_id: int, expected_version: int |
 
 
 # -- working a deal -------------------------------------------------------------------------
-def complete_deal_task(
-    ctx: Context,
-    store: Store,
-    actor: Actor,
-    deal: Deal,
-    task_id: str,
-    data: dict[str, Any],
-    note: str | None = None,
-    attachment_ids: list[int] | None = None,
-) -> None:
-    """Complete a ready activity: who may, the note and files it needs, approvals, notices."""
-    instance = common.restore(ctx, store, deal)
-    before = instance.running_stage()
-    item = instance.work_item(instance.find_ready(task_id))
-    rule = item.rule
-    if "anyone" not in rule.completed_by:
-        people = common.party_of(store, deal)
-        groups = set(store.groups_of(actor.id).values())
-        reason = completion.refusal(rule, actor, people, groups)
-        if reason is not None:
-            raise Forbidden(reason, task_id=task_id)
-    files = _attachments(store, deal, attachment_ids or [])
-    problem = completion.note_problem(rule, note, len(files))
-    if problem is not None:
-        raise InvalidInput(problem[1], field=problem[0])
-    now = ctx.clock()
-    detail: dict[str, Any] = {"task": item.title, "element_id": item.element_id}
-    if rule.approval:
-        choice, comment = approvals.decision(data)
-        data = approvals.task_data(choice, comment, actor.username)
-        stage_key = item.stage.key if item.stage else ""
-        store.add(
-            Approval(
-                deal_id=deal.id,
-                stage_key=stage_key,
-                task_element_id=item.element_id,
-                decision=choice,
-                comment=comment,
-                decided_by_id=actor.id,
-                decided_at=now,
-            )
-        )
-        store.flush()
-        detail.update(decision=choice, comment=comment)
-    if note and note.strip():
-        record = Note(
-            subject_type="deal",
-            subject_id=deal.id,
-            author_id=actor.id,
-            text=note.strip()[: completion.MAX_NOTE],
-            task_element_id=item.element_id,
-            created_at=now,
-        )
-        store.add(record)
-        store.flush()
-        for attachment in files:
-            attachment.note_id = record.id
-        detail["note_id"] = record.id
-    # The deal row changes last: an earlier flush would write it (and bump its version) twice.
-    instance.complete(task_id, data)
-    if rule.stage_key and item.element_id not in (deal.activities_done or []):
-        deal.activities_done = [*(deal.activities_done or []), item.element_id]
-    _apply(ctx, store, deal, instance, actor, "task_completed", detail, before)
-    if not (rule.approval or rule.notify or rule.follow_up):
-        return
-    owner = common.owner_of(store, deal)
-    directory = common.StoreDirectory(store, owner)
-    if rule.approval:
-        subject, text = notices.approval_text(item, deal, detail, actor)
-        notices.notify(ctx, store, ["owner"], directory, deal, "approval", subject, text)
-    if rule.notify:
-        subject, text = notices.completion_text(item.title, deal, actor)
-        notices.notify(ctx, store, rule.notify, directory, deal, "activity_done", subject, text)
-    plan = follow_ups.plan(rule, now)
-    if plan is not None:
-        assignee_id, group_id = _follow_up_assignee(store, owner, plan.assignee)
-        store.add(
-            FollowUp(
-                deal_id=deal.id,
-                title=plan.title,
-                assignee_id=assignee_id,
-                group_id=group_id,
-                due_on=plan.due_on,
-                source_element_id=item.element_id,
-                created_at=now,
-            )
-        )
-
-
-def _follow_up_assignee(store: Store, owner: User, party: str) -> tuple[int | None, int | None]:
-    if party == "direct_manager":
-        return owner.manager_id or owner.id, None
-    if party.startswith("user:"):
-        user = store.user_by_username(party[5:])
-        return (user.id if user else owner.id), None
-    if party.startswith("group:"):
-        group = store.group_by_name(party[6:])
-        return (None, group.id) if group else (owner.id, None)
-    return owner.id, None
-
-
-def _attachments(store: Store, deal: Deal, ids: list[int]) -> list[Attachment]:
-    if not isinstance(ids, list) or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in ids
-    ):
-        raise InvalidInput(
-            "attachment_ids must be a list of attachment ids", field="attachment_ids"
-        )
-    found = []
-    for attachment_id in dict.fromkeys(ids):
-        attachment = store.session.get(Attachment, attachment_id)
-        if attachment is None or attachment.deal_id != deal.id:
-            raise InvalidInput(
-                f"attachment {attachment_id} does not belong to deal {deal.id}",
-                field="attachment_ids",
-            )
-        if attachment.note_id is not None:
-            raise InvalidInput(
-                f"attachment {attachment_id} is already attached to a note", field="attachment_ids"
-            )
-        found.append(attachment)
-    return found
-
-
 def move_deal(
     ctx: Context,
     actor: Actor,
@@ -635,7 +126,7 @@ def move_deal(
                 "complete the current stage's activities to advance"
             )
         instance.send_message(MOVE_MESSAGE, {"stage": target.key})
-        snap = _apply(
+        snap = apply_step(
             ctx,
             store,
             deal,
@@ -670,12 +161,12 @@ def close_deal(
         if payload["outcome"] == DealStatus.WON:
             unmet = win_unmet(instance.rules, deal_facts(store, deal, []))
             if unmet:
-                raise _refuse(deal, "be won", unmet)
+                raise refuse(deal, "be won", unmet)
         before = instance.running_stage()
         if CLOSE_MESSAGE not in instance.waiting_messages():
             raise InvalidState(f"deal {deal_id} cannot be closed where it is now")
         instance.send_message(CLOSE_MESSAGE, payload)
-        snap = _apply(ctx, store, deal, instance, actor, "closed", dict(payload), before)
+        snap = apply_step(ctx, store, deal, instance, actor, "closed", dict(payload), before)
         if deal.status == DealStatus.OPEN:
             raise DiagramError(
                 "the process did not reach an outcome after the close request",

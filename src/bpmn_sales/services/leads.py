@@ -21,7 +21,7 @@ from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState
 from bpmn_sales.persistence.models import Lead, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
-from bpmn_sales.services.deals import deal_fields, resolve_owner, start_deal
+from bpmn_sales.services.deal_start import deal_fields, resolve_owner, start_deal
 from bpmn_sales.services.processes import startable_version
 from bpmn_sales.tasks import completion
 
@@ -62,7 +62,7 @@ def _lead_data(lead: Lead) -> dict[str, Any]:
     }
 
 
-def _apply(
+def apply_step(
     ctx: Context,
     store: Store,
     actor: Actor,
@@ -150,7 +150,7 @@ def create_lead(
         instance = ctx.engine.start(key, loader, {"lead": _lead_data(lead)})
         store.add(lead)
         store.flush()
-        _apply(ctx, store, actor, lead, instance, "created")
+        apply_step(ctx, store, actor, lead, instance, "created")
         store.commit()
         return lead_view(ctx, store, lead)
 
@@ -190,7 +190,7 @@ def _review(
         raise InvalidState(f"lead {lead.id} has no ready '{REVIEW_TASK}' task")
     _may_complete(store, actor, lead, instance.work_item(ready[0]).rule, str(ready[0].id))
     instance.complete(str(ready[0].id), decision)
-    _apply(ctx, store, actor, lead, instance, action, decision)
+    apply_step(ctx, store, actor, lead, instance, action, decision)
 
 
 def qualify_lead(
@@ -233,7 +233,7 @@ def renew_lead(
             )
         instance = common.restore(ctx, store, lead)
         instance.send_message(RENEW_MESSAGE, {"by": actor.username})
-        _apply(ctx, store, actor, lead, instance, "renewed")
+        apply_step(ctx, store, actor, lead, instance, "renewed")
         store.commit()
         return lead_view(ctx, store, lead)
 
@@ -270,7 +270,7 @@ def complete_lead_task(
             field="data.decision",
         )
     instance.complete(task_id, data)
-    _apply(
+    apply_step(
         ctx,
         store,
         actor,

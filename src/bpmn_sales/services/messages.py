@@ -17,7 +17,7 @@ from bpmn_sales.domain.model import Actor, DealView, required_text
 from bpmn_sales.engine import timers as engine_timers
 from bpmn_sales.errors import InvalidInput, InvalidState
 from bpmn_sales.persistence.models import Deal
-from bpmn_sales.services import common, deals
+from bpmn_sales.services import common, deal_steps, deal_views, deals
 from bpmn_sales.services.event_effects import send_notices
 
 RESERVED = {
@@ -85,7 +85,7 @@ def send_message(
             instance, lambda: instance.send_message(message, data)
         )
         detail = {"message": message, "payload": data, "completed": ended}
-        deals._apply(ctx, store, deal, instance, actor, "message", detail, before)
+        deal_steps.apply_step(ctx, store, deal, instance, actor, "message", detail, before)
         send_notices(ctx, store, deal, calls)
         store.commit()
-        return deals.deal_view(ctx, store, deal)
+        return deal_views.deal_view(ctx, store, deal)

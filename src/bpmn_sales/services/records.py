@@ -21,7 +21,9 @@ from bpmn_sales.errors import InvalidInput, InvalidState, NotFound, RuleViolatio
 from bpmn_sales.persistence.models import Attachment, Contact, Customer, Deal, Note, Order
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
-from bpmn_sales.services.deals import attachment_dict, customer_for
+from bpmn_sales.services.deal_start import customer_for
+from bpmn_sales.services.deal_tasks import deal_attachments
+from bpmn_sales.services.deal_views import attachment_dict
 from bpmn_sales.tasks.completion import MAX_NOTE
 from bpmn_sales.tasks.orders import order_refusal
 
@@ -96,9 +98,7 @@ def add_note(
     body = required_text(text, "text", MAX_NOTE)
     with ctx.uow() as store:
         deal = _deal(store, actor, deal_id)
-        from bpmn_sales.services.deals import _attachments
-
-        files = _attachments(store, deal, attachment_ids or [])
+        files = deal_attachments(store, deal, attachment_ids or [])
         note = Note(
             subject_type="deal",
             subject_id=deal.id,

@@ -21,7 +21,7 @@ from bpmn_sales.engine import timers as engine_timers
 from bpmn_sales.errors import SalesError, StorageUnavailable
 from bpmn_sales.persistence.models import Deal, Lead
 from bpmn_sales.persistence.store import Store
-from bpmn_sales.services import common, deals, leads
+from bpmn_sales.services import common, deal_steps, leads
 from bpmn_sales.services.event_effects import WORKER, send_notices
 
 log = logging.getLogger("bpmn_sales.worker")
@@ -95,9 +95,9 @@ def fire_subject(ctx: Context, kind: str, subject_id: int, now: datetime) -> Fir
             return None
         detail = {"timers": fired}
         if isinstance(subject, Deal):
-            deals._apply(ctx, store, subject, instance, WORKER, "timer_fired", detail)
+            deal_steps.apply_step(ctx, store, subject, instance, WORKER, "timer_fired", detail)
         else:
-            leads._apply(ctx, store, WORKER, subject, instance, "timer_fired", detail)
+            leads.apply_step(ctx, store, WORKER, subject, instance, "timer_fired", detail)
         notified = send_notices(ctx, store, subject, calls)
         store.commit()
     log.info("%s %s: fired %s; notified %d", kind, subject_id, ", ".join(fired), notified)

@@ -12,7 +12,7 @@ from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.models import Deal, FollowUp, Group, Lead, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common, records, task_forms
-from bpmn_sales.services.deals import complete_deal_task
+from bpmn_sales.services.deal_tasks import complete_deal_task
 from bpmn_sales.services.leads import complete_lead_task
 
 FOLLOW_UP_ID = re.compile(r"^follow-up-(\d{1,18})$")

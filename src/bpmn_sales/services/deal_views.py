@@ -1,0 +1,205 @@
+"""What a deal looks like to readers: its view, the deal page's detail, the facts rules check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import (
+    DealStatus,
+    DealView,
+)
+from bpmn_sales.domain.rules import StageRule
+from bpmn_sales.persistence.models import (
+    Attachment,
+    Customer,
+    Deal,
+    ProcessVersion,
+    User,
+)
+from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import common
+from bpmn_sales.tasks.requirements import (
+    DealFacts,
+    stage_unmet,
+    win_unmet,
+)
+
+
+# -- views ----------------------------------------------------------------------------------
+def deal_view(ctx: Context, store: Store, deal: Deal, detail: bool = False) -> DealView:
+    owner = store.get(User, deal.owner_id, "user")
+    pv = store.get(ProcessVersion, deal.process_version_id, "process version")
+    return DealView(
+        id=deal.id,
+        name=deal.name,
+        customer=deal.customer,
+        value=deal.value,
+        currency=deal.currency,
+        status=deal.status,
+        stage=deal.stage_key,
+        stage_name=deal.stage_name,
+        probability=deal.probability,
+        owner=owner.username,
+        process=f"{pv.process.key} v{pv.version}",
+        lead_id=deal.lead_id,
+        reopened_from_id=deal.reopened_from_id,
+        reopened_as_id=store.reopened_as(deal.id),
+        lost_reason=deal.lost_reason,
+        closed_at=deal.closed_at,
+        version=deal.version,
+        created_at=deal.created_at,
+        tasks=common.subject_tasks(ctx, store, deal),
+        process_key=pv.process.key,
+        outcome_label=deal.outcome_label,
+        expected_close_date=deal.expected_close_date,
+        fields=dict(deal.fields or {}),
+        stage_fields=dict(deal.stage_fields or {}),
+        detail=deal_detail(ctx, store, deal) if detail else None,
+    )
+
+
+def deal_detail(ctx: Context, store: Store, deal: Deal) -> dict[str, Any]:
+    """The deal page: stage path, checklist, what is still needed, and the deal's records."""
+    rules = common.rules_for(ctx, store, deal)
+    facts = deal_facts(store, deal)
+    current = rules.stage(deal.stage_key)
+    names = store.usernames(
+        [a.decided_by_id for a in store.approvals(deal.id)]
+        + [n.author_id for n in store.notes("deal", deal.id)]
+        + [f.assignee_id for f in store.follow_ups_for(deal.id)]
+    )
+    contacts = store.contacts(deal.customer_id)
+    customer = store.session.get(Customer, deal.customer_id) if deal.customer_id else None
+    stages = []
+    for stage in rules.stages:
+        state = "current" if stage is current else "todo"
+        if current is not None and stage.order < current.order:
+            state = "passed"
+        stages.append(
+            {
+                "key": stage.key,
+                "name": stage.name,
+                "order": stage.order,
+                "phase": stage.phase,
+                "win_rate": stage.win_rate,
+                "optional": stage.optional,
+                "state": state,
+            }
+        )
+    checklist = []
+    requirements: list[str] = []
+    if current is not None:
+        checklist = [
+            {**a.to_dict(), "done": a.element_id in facts.done} for a in current.activities
+        ]
+        if deal.status in (DealStatus.OPEN, DealStatus.WON):
+            requirements = stage_unmet(current, facts)
+    return {
+        "stages": stages,
+        "current_stage": current.to_dict() if current else None,
+        "checklist": checklist,
+        "unmet_requirements": requirements,
+        "win_blockers": win_unmet(rules, facts) if deal.status == DealStatus.OPEN else [],
+        "terminals": [t.to_dict() for t in rules.terminals],
+        "free_moves": rules.free_moves,
+        "customer": {
+            "id": customer.id,
+            "name": customer.name,
+            "fields": dict(customer.fields or {}),
+        }
+        if customer
+        else None,
+        "contacts": [
+            {"id": c.id, "name": c.name, "email": c.email, "phone": c.phone, "title": c.title}
+            for c in contacts
+        ],
+        "approvals": [
+            {
+                "stage": a.stage_key,
+                "decision": a.decision,
+                "comment": a.comment,
+                "by": names.get(a.decided_by_id),
+                "at": a.decided_at.isoformat(),
+            }
+            for a in store.approvals(deal.id)
+        ],
+        "notes": [
+            {
+                "id": n.id,
+                "text": n.text,
+                "author": names.get(n.author_id),
+                "task": n.task_element_id,
+                "at": n.created_at.isoformat(),
+            }
+            for n in store.notes("deal", deal.id)
+        ],
+        "attachments": [attachment_dict(a) for a in store.attachments(deal.id)],
+        "orders": [
+            {
+                "id": o.id,
+                "number": o.number,
+                "amount": float(o.amount),
+                "currency": o.currency,
+                "at": o.created_at.isoformat(),
+            }
+            for o in store.orders(deal.id)
+        ],
+        "follow_ups": [
+            {
+                "id": f.id,
+                "title": f.title,
+                "due_on": f.due_on.isoformat(),
+                "assignee": names.get(f.assignee_id) if f.assignee_id else None,
+                "done": f.done_at is not None,
+            }
+            for f in store.follow_ups_for(deal.id)
+        ],
+    }
+
+
+def attachment_dict(a: Attachment) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "filename": a.filename,
+        "content_type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "note_id": a.note_id,
+        "at": a.created_at.isoformat(),
+    }
+
+
+# -- facts and projection -------------------------------------------------------------------
+def deal_facts(
+    store: Store, deal: Deal, stages: list[StageRule] | None = None, orders: bool = True
+) -> DealFacts:
+    """What the rule checks look at; with `stages`, only what those stages' rules need."""
+    need_customer = need_contacts = need_approvals = stages is None
+    for stage in stages or ():
+        need_customer |= any(f.scope == "customer" for f in stage.required_fields)
+        need_contacts |= stage.min_contacts > 0
+        need_approvals |= stage.approval is not None
+    customer = (
+        store.session.get(Customer, deal.customer_id)
+        if deal.customer_id and need_customer
+        else None
+    )
+    decisions: dict[str, str] = {}
+    for approval in store.approvals(deal.id) if need_approvals else ():
+        decisions[approval.stage_key] = approval.decision
+    return DealFacts(
+        customer={**(customer.fields if customer else {}), "name": deal.customer},
+        deal={
+            **(deal.fields or {}),
+            "name": deal.name,
+            "value": deal.value,
+            "currency": deal.currency,
+            "expected_close_date": deal.expected_close_date,
+        },
+        stage_fields=deal.stage_fields or {},
+        contacts=store.contact_count(deal.customer_id) if need_contacts else 0,
+        approvals=decisions,
+        done=frozenset(deal.activities_done or ()),
+        orders=store.order_count(deal.id) if orders else 0,
+    )
