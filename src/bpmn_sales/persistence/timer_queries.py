@@ -19,7 +19,18 @@ class TimerQueries:
     session: Session
 
     def replace_timers(self, subject_type: str, subject_id: int, rows: list[Timer]) -> None:
-        """Make the subject's timer rows exactly `rows` (called with every instance save)."""
+        """Make the subject's timer rows exactly `rows` (called with every instance save).
+
+        Most saves leave the timers as they were (a task done inside a stage keeps its
+        reminder): then nothing is written.
+        """
+        current = self.session.execute(
+            select(Timer.task_id, Timer.due_at).where(
+                Timer.subject_type == subject_type, Timer.subject_id == subject_id
+            )
+        )
+        if {(r.task_id, r.due_at) for r in current} == {(r.task_id, r.due_at) for r in rows}:
+            return
         self.session.execute(
             delete(Timer)
             .where(Timer.subject_type == subject_type, Timer.subject_id == subject_id)
