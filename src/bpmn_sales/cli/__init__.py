@@ -1,6 +1,27 @@
 """The `bpmn-sales` command line: operators' verbs and the whole lifecycle from a shell."""
 
-from bpmn_sales.cli import board, delivery, lifecycle, operators, reports, tasks, worker
+from bpmn_sales.cli import (
+    board,
+    delivery,
+    library,
+    lifecycle,
+    migrate,
+    operators,
+    reports,
+    tasks,
+    worker,
+)
 from bpmn_sales.cli.base import main
 
-__all__ = ["board", "delivery", "lifecycle", "main", "operators", "reports", "tasks", "worker"]
+__all__ = [
+    "board",
+    "delivery",
+    "library",
+    "lifecycle",
+    "main",
+    "migrate",
+    "operators",
+    "reports",
+    "tasks",
+    "worker",
+]

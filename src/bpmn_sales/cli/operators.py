@@ -85,17 +85,31 @@ def lint(state: State, files: tuple[Path, ...], as_json: bool) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--disable-previous",
+    is_flag=True,
+    help="Switch the older versions off for new deals (running deals stay on them).",
+)
 @json_option
 @pass_state
 @handled
-def deploy(state: State, files: tuple[Path, ...], as_json: bool) -> None:
-    """Deploy diagrams; a changed diagram becomes the process's next version."""
+def deploy(state: State, files: tuple[Path, ...], disable_previous: bool, as_json: bool) -> None:
+    """Deploy diagrams; a changed diagram becomes the process's next version.
+
+    Running deals stay on their version; move them with `bpmn-sales migrate`.
+    """
     found = processes.collect_files(list(files))
-    results = processes.deploy_process(state.ctx, state.actor(), found)
+    results = processes.deploy_process(
+        state.ctx, state.actor(), found, disable_previous=disable_previous
+    )
     emit(
         [r.to_dict() for r in results],
         as_json,
-        (f"{'deployed' if r.created else 'unchanged'} {r.key} v{r.version}" for r in results),
+        (
+            f"{'deployed' if r.created else 'unchanged'} {r.key} v{r.version}"
+            + (f" (disabled v{', v'.join(map(str, r.disabled))})" if r.disabled else "")
+            for r in results
+        ),
     )
 
 

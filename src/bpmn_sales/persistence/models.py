@@ -564,3 +564,12 @@ class Target(Base):
     currency: Mapped[str] = mapped_column(String(3))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# -- process library: clones and their templates (issue 6)
+
+
+# -- modeler drafts (issue 6)
+
+
+# -- migration runs (issue 6)

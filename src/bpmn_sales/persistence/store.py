@@ -17,6 +17,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from bpmn_sales.errors import Conflict, NotFound
 from bpmn_sales.persistence.analytics_queries import AnalyticsQueries
 from bpmn_sales.persistence.delivery_queries import DeliveryQueries
+from bpmn_sales.persistence.draft_queries import DraftQueries
+from bpmn_sales.persistence.library_queries import LibraryQueries
+from bpmn_sales.persistence.migration_queries import MigrationQueries
 from bpmn_sales.persistence.models import (
     Approval,
     Attachment,
@@ -49,7 +52,14 @@ WORK_ITEM_COLUMNS = tuple(c.key for c in WorkItem.__table__.columns)
 M = TypeVar("M", bound=Base)
 
 
-class Store(TimerQueries, DeliveryQueries, AnalyticsQueries):
+class Store(
+    TimerQueries,
+    DeliveryQueries,
+    AnalyticsQueries,
+    LibraryQueries,
+    DraftQueries,
+    MigrationQueries,
+):
     """Repository over one session; `commit` is the only way changes reach the database."""
 
     def __init__(self, session: Session) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,10 @@ class DeployResult:
     name: str
     version: int
     created: bool
+    # The version that was newest before this deploy (None for a new process).
+    previous: int | None = None
+    # Versions switched off for new deals by `disable_previous`.
+    disabled: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,23 +91,38 @@ def lint_diagrams(ctx: Context, files: Mapping[str, bytes]) -> list[Problem]:
 
 
 def deploy_process(
-    ctx: Context, actor: Actor | None, files: Mapping[str, bytes]
+    ctx: Context,
+    actor: Actor | None,
+    files: Mapping[str, bytes],
+    *,
+    disable_previous: bool = False,
 ) -> list[DeployResult]:
-    """Check and store the processes in the files; an unchanged diagram keeps its version."""
+    """Check and store the processes in the files; an unchanged diagram keeps its version.
+
+    Running deals stay on their version. With `disable_previous`, the older versions of a
+    process that got a new one start no new deals (they start on the newest enabled one
+    anyway; this keeps an operator from switching back to them by mistake).
+    """
     if actor is not None:
         require_admin(actor, "deploy processes")
     with ctx.uow() as store:
-        results = deploy_in(ctx, store, actor, files)
+        results = deploy_in(ctx, store, actor, files, disable_previous=disable_previous)
         store.commit()
     return results
 
 
 def deploy_in(
-    ctx: Context, store: Store, actor: Actor | None, files: Mapping[str, bytes]
+    ctx: Context,
+    store: Store,
+    actor: Actor | None,
+    files: Mapping[str, bytes],
+    *,
+    disable_previous: bool = False,
 ) -> list[DeployResult]:
     """Compile and store the processes in `store`'s transaction (the caller commits)."""
-    return [
-        _store_version(
+    results = []
+    for proc in ctx.engine.compile(files):
+        result = _store_version(
             ctx,
             store,
             actor,
@@ -114,8 +133,18 @@ def deploy_in(
             proc.spec_json,
             proc.forms,
         )
-        for proc in ctx.engine.compile(files)
-    ]
+        if disable_previous and result.created:
+            result = replace(result, disabled=_disable_older(store, proc.key, result.version))
+        results.append(result)
+    return results
+
+
+def _disable_older(store: Store, key: str, newest: int) -> tuple[int, ...]:
+    process = store.process_by_key(key)
+    older = [v for v in process.versions if v.version < newest and v.enabled] if process else []
+    for version in older:
+        version.enabled = False
+    return tuple(v.version for v in older)
 
 
 def version_files(version: ProcessVersion) -> dict[str, bytes]:
@@ -148,8 +177,9 @@ def _store_version(
         store.add(process)
         store.flush()
     latest = store.latest_version(process.id, enabled_only=False)
+    previous = latest.version if latest else None
     if latest is not None and latest.digest == digest:
-        return DeployResult(key, process.name, latest.version, created=False)
+        return DeployResult(key, process.name, latest.version, created=False, previous=previous)
     process.name = name
     version = ProcessVersion(
         process_id=process.id,
@@ -165,7 +195,7 @@ def _store_version(
     )
     store.add(version)
     store.flush()
-    return DeployResult(key, name, version.version, created=True)
+    return DeployResult(key, name, version.version, created=True, previous=previous)
 
 
 def deploy_bundled(ctx: Context) -> list[DeployResult]:

@@ -39,10 +39,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # is checked (and named in a 400) by the use case.
     app.config.setdefault("MAX_CONTENT_LENGTH", ctx.max_upload_bytes + 1024 * 1024)
 
-    from bpmn_sales.web import api_analytics, api_delivery, api_time, auth, errors, pages
+    from bpmn_sales.web import (
+        api_analytics,
+        api_delivery,
+        api_drafts,
+        api_library,
+        api_migrations,
+        api_time,
+        auth,
+        errors,
+        pages,
+    )
     from bpmn_sales.web.api import bp as api_bp
 
-    del api_analytics, api_delivery, api_time  # imported for their routes on the API blueprint
+    # imported for their routes on the API blueprint
+    del api_analytics, api_delivery, api_time, api_library, api_drafts, api_migrations
     app.register_blueprint(api_bp)
     auth.init_app(app)
     pages.register(app)

@@ -138,7 +138,8 @@ def uploaded_files() -> dict[str, bytes]:
 @bp.post("/processes")
 @authenticated
 def deploy() -> Any:
-    results = processes.deploy_process(ctx(), actor(), uploaded_files())
+    disable = request.args.get("disable_previous", "false").lower() in ("1", "true", "yes")
+    results = processes.deploy_process(ctx(), actor(), uploaded_files(), disable_previous=disable)
     return jsonify([r.to_dict() for r in results]), 201
 
 

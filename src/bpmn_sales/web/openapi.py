@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from bpmn_sales import __version__
-from bpmn_sales.web import openapi_analytics, openapi_delivery, openapi_time
+from bpmn_sales.web import (
+    openapi_analytics,
+    openapi_delivery,
+    openapi_drafts,
+    openapi_library,
+    openapi_migrations,
+    openapi_time,
+)
 from bpmn_sales.web.openapi_parts import (
     BOOL,
     DATE,
@@ -335,7 +342,20 @@ SCHEMAS: dict[str, Any] = {
             "in_use": INT,
         }
     ),
-    "DeployResult": obj({"key": STR, "name": STR, "version": INT, "created": BOOL}),
+    "DeployResult": obj(
+        {
+            "key": STR,
+            "name": STR,
+            "version": INT,
+            "created": BOOL,
+            "previous": {**NINT, "description": "The newest version before this deploy"},
+            "disabled": {
+                "type": "array",
+                "items": INT,
+                "description": "Older versions switched off for new deals (disable_previous)",
+            },
+        }
+    ),
     "Problem": obj(
         {
             "file": STR,
@@ -999,6 +1019,13 @@ def _paths() -> dict[str, Any]:
                 "deployProcess",
                 ok(array("DeployResult"), "Deployed", "201") | errors(400, 401, 403),
                 requestBody=upload,
+                parameters=[
+                    query(
+                        "disable_previous",
+                        BOOL,
+                        "Switch older versions off for new deals; running deals stay on them",
+                    )
+                ],
             ),
         },
         "/processes/lint": {
@@ -1033,6 +1060,9 @@ def _paths() -> dict[str, Any]:
         **openapi_time.paths(),
         **openapi_delivery.paths(),
         **openapi_analytics.paths(),
+        **openapi_library.paths(),
+        **openapi_drafts.paths(),
+        **openapi_migrations.paths(),
     }
 
 
@@ -1052,7 +1082,10 @@ def openapi_document() -> dict[str, Any]:
             "schemas": SCHEMAS
             | openapi_time.SCHEMAS
             | openapi_delivery.SCHEMAS
-            | openapi_analytics.SCHEMAS,
+            | openapi_analytics.SCHEMAS
+            | openapi_library.SCHEMAS
+            | openapi_drafts.SCHEMAS
+            | openapi_migrations.SCHEMAS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

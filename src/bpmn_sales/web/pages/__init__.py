@@ -14,6 +14,8 @@ from bpmn_sales.web.pages import (
     deals,
     delivery,
     leads,
+    migrations,
+    modeler,
     notifications,
     session,
     tasks,
@@ -34,6 +36,8 @@ def register(app: Flask) -> None:
         admin_users.bp,
         analytics.bp,
         delivery.bp,
+        modeler.bp,
+        migrations.bp,
     ]
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -1,0 +1,11 @@
+"""Queries for modeler drafts (part of the Store; see store.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+
+class DraftQueries:
+    """Mixed into Store: methods here run on the Store's session."""
+
+    session: Session

@@ -1,0 +1,11 @@
+"""OpenAPI paths and schemas for modeler drafts (issue 6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMAS: dict[str, Any] = {}
+
+
+def paths() -> dict[str, Any]:
+    return {}
