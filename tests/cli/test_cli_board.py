@@ -46,8 +46,13 @@ def test_board_prints_columns_and_cards(ready: Run) -> None:
 def test_process_disable_and_enable(ready: Run) -> None:
     off = ready("process", "disable", "sales_process")
     assert off.stdout.strip() == "sales_process disabled: no new leads or deals start on it"
-    refused = ready("deal", "create", "--name", "X", "--value", "1", user="rob")
+    refused = ready(
+        "deal", "create", "--name", "X", "--value", "1", "--process", "sales_process", user="rob"
+    )
     assert_error(refused, "process 'sales_process' is disabled")
+    # Without --process the deal starts on the enabled process that applies to rob.
+    other = ok_json(ready("deal", "create", "--name", "Y", "--value", "1", "--json", user="rob"))
+    assert other["process"].startswith("openfire_pipeline ")
     listed = {p["key"]: p for p in ok_json(ready("processes", "--json"))}
     assert listed["sales_process"]["enabled"] is False
     assert ok_json(ready("process", "enable", "sales_process", "--json"))["enabled"] is True

@@ -73,8 +73,11 @@ def test_enable_disable_and_departments_over_the_api(api: Call) -> None:
     assert api("POST", "/processes/sales_process/disable").status_code == 403
     off = api("POST", "/processes/sales_process/disable", user="admin").get_json()
     assert off["enabled"] is False and off["open_deals"] == 3
-    refused = api("POST", "/deals", json={"name": "X", "value": "1"})
+    refused = api("POST", "/deals", json={"name": "X", "value": "1", "process": "sales_process"})
     assert refused.status_code == 409 and "sales_process" in refused.get_json()["message"]
+    # Without a process named, the deal starts on the enabled one that applies to its owner.
+    other = api("POST", "/deals", json={"name": "X", "value": "1"})
+    assert other.status_code == 201 and other.get_json()["process"].startswith("openfire_pipeline")
     listed = {p["key"]: p for p in api("GET", "/processes").get_json()}
     assert listed["sales_process"]["enabled"] is False
     assert api("POST", "/processes/sales_process/enable", user="admin").get_json()["enabled"]

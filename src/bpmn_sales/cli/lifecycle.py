@@ -194,7 +194,7 @@ def deal_group() -> None:
 @click.option("--value")
 @click.option("--currency")
 @click.option("--owner", help="Owner username (default: you).")
-@click.option("--process", help="Process key (default: sales_process).")
+@click.option("--process", help="Process key (default: the one for the owner's department).")
 @click.option("--expected-close-date", help="YYYY-MM-DD.")
 @json_option
 @pass_state

@@ -24,11 +24,8 @@ from bpmn_sales.persistence.models import (
     User,
 )
 from bpmn_sales.persistence.store import Store
-from bpmn_sales.services import common
+from bpmn_sales.services import common, process_choice
 from bpmn_sales.services.deal_steps import apply_step
-from bpmn_sales.services.processes import startable_version
-
-SALES_PROCESS = "sales_process"
 
 
 # -- creating -------------------------------------------------------------------------------
@@ -62,13 +59,17 @@ def start_deal(
     owner: User,
     fields: dict[str, Any],
     *,
-    process: str = SALES_PROCESS,
+    process: str | None = None,
     lead_id: int | None = None,
     reopened_from_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> Deal:
-    """Create a deal row and its sales-process instance inside the caller's transaction."""
-    version = startable_version(store, process)
+    """Create a deal row and its sales-process instance inside the caller's transaction.
+
+    Without a `process` key, the deal starts on the process that applies to the owner.
+    """
+    version = process_choice.version_for(ctx, store, owner, "deal", process)
+    process = version.process.key
     key, loader = common.spec_loader(store, version)
     if not ctx.engine.info(key, loader).rules.stages:
         raise InvalidInput(

@@ -28,7 +28,6 @@ from bpmn_sales.persistence.models import (
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deal_start import (
-    SALES_PROCESS,
     customer_for,
     deal_fields,
     optional_date,
@@ -65,7 +64,7 @@ def create_deal(
 ) -> DealView:
     """Start an opportunity directly, skipping the lead step."""
     fields = deal_fields(name, customer, value, currency_code, expected_close_date)
-    key = optional_text(process, "process") or SALES_PROCESS
+    key = optional_text(process, "process")
     with ctx.uow() as store:
         owner_user = resolve_owner(store, actor, owner)
         deal = start_deal(

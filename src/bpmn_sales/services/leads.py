@@ -20,12 +20,10 @@ from bpmn_sales.engine import Instance
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState
 from bpmn_sales.persistence.models import Lead, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
-from bpmn_sales.services import common
+from bpmn_sales.services import common, process_choice
 from bpmn_sales.services.deal_start import deal_fields, resolve_owner, start_deal
-from bpmn_sales.services.processes import startable_version
 from bpmn_sales.tasks import completion
 
-LEAD_PROCESS = "lead_qualification"
 REVIEW_TASK = "Activity_ReviewLead"
 RENEW_MESSAGE = "lead_renewed"
 MAX_LIMIT = 500
@@ -134,7 +132,7 @@ def create_lead(
     }
     with ctx.uow() as store:
         owner_user = resolve_owner(store, actor, owner)
-        version = startable_version(store, LEAD_PROCESS)
+        version = process_choice.version_for(ctx, store, owner_user, "lead")
         now = ctx.clock()
         lead = Lead(
             name=lead_name,

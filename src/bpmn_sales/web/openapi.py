@@ -421,7 +421,10 @@ SCHEMAS: dict[str, Any] = {
             "value": {"type": ["number", "string"]},
             "currency": STR,
             "owner": STR,
-            "process": {**STR, "description": "Process key (default sales_process)"},
+            "process": {
+                **STR,
+                "description": "Process key (default: the one for the owner's department)",
+            },
             "expected_close_date": DATE,
         },
         ["name"],

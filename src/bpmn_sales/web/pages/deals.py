@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, jsonify, redirect, render_template, request
 
 from bpmn_sales.domain.model import DealStatus
-from bpmn_sales.errors import InvalidInput, NotFound
-from bpmn_sales.services import deal_start, deals, processes, records
+from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
+from bpmn_sales.services import deals, processes, records
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.downloads import file_download
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
@@ -72,7 +72,7 @@ def _new_form(values: dict[str, Any], errors: dict[str, str], status: int) -> An
 @bp.get("/deals/new")
 @login_required
 def new() -> Any:
-    return _new_form({"currency": "USD", "process": deal_start.SALES_PROCESS}, {}, 200)
+    return _new_form({"currency": "USD", "process": ""}, {}, 200)
 
 
 @bp.post("/deals/new")
@@ -93,7 +93,7 @@ def create() -> Any:
         )
     except InvalidInput as error:
         return _new_form(values, field_errors(error), 400)
-    except NotFound as error:  # an unknown process key
+    except (NotFound, InvalidState) as error:  # an unknown or disabled process
         return _new_form(values, {"process": error.message}, 400)
     done(f"Deal '{view.name}' created")
     return redirect(f"/deals/{view.id}")
