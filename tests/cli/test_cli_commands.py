@@ -167,6 +167,13 @@ def test_deploy_and_processes(ready: Run, tmp_path: Path) -> None:
 
     assert_error(ready("deploy", str(changed), user="rob"), "admin")
 
+    # A third version that switches the older ones off for new deals; running deals stay.
+    changed.write_text(xml.replace('name="Send quote"', 'name="Send our quote"'))
+    third = ready("deploy", "--disable-previous", str(changed), user="admin")
+    assert third.stdout.strip() == "deployed sales_process v3 (disabled v1, v2)"
+    listed = {p["key"]: p for p in ok_json(ready("processes", "--json"))}
+    assert (listed["sales_process"]["version"], listed["sales_process"]["in_use"]) == (3, 6)
+
 
 def test_deploy_unsafe_diagram_is_refused(ready: Run, tmp_path: Path) -> None:
     xml = (REPO / "bpmn" / "lead_qualification.bpmn").read_text(encoding="utf-8")

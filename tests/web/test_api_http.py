@@ -464,6 +464,14 @@ def test_deploy_by_multipart(api: Call) -> None:
     ]
     assert api("GET", "/processes/sales_process").get_json()["versions"] == 2
     error(api("POST", "/processes", user="admin"), 400, "invalid_input", "file")
+    third = changed.replace('name="Negotiate the terms"', 'name="Negotiate"')
+    switched = api(
+        "POST",
+        "/processes?disable_previous=true",
+        user="admin",
+        **upload("sales_process.bpmn", third),
+    ).get_json()
+    assert [(r["version"], r["previous"], r["disabled"]) for r in switched] == [(3, 2, [1, 2])]
 
 
 def test_deploy_unsafe_diagram_names_the_element(api: Call) -> None:
