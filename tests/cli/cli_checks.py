@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from click.testing import Result
+
+Run = Callable[..., Result]
 
 
 def ok_json(result: Result) -> Any:

@@ -2,30 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-import pytest
-from cli_checks import assert_error, ok_json
-from click.testing import CliRunner, Result
-
-from bpmn_sales.cli import main
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def ready(tmp_path: Path) -> Run:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    runner = CliRunner()
-
-    def invoke(*args: str, user: str | None = None) -> Result:
-        argv = ["--database-url", url, *(["--as", user] if user else [])]
-        return runner.invoke(main, [*argv, *args], catch_exceptions=False)
-
-    assert invoke("init").exit_code == 0
-    assert invoke("demo").exit_code == 0
-    return invoke
+from cli_checks import Run, assert_error, ok_json
 
 
 def test_board_prints_columns_and_cards(ready: Run) -> None:

@@ -2,10 +2,124 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Table, case, delete, func, select, update
 from sqlalchemy.orm import Session
+
+from bpmn_sales.persistence.models import Base, Deal, Lead, Process, ProcessVersion
+
+# Leads still in qualification; a qualified or disqualified lead counts as closed.
+OPEN_LEAD = "new"
+# Never deleted with a process: the caller refuses while any uses it, and should one appear
+# meanwhile (another transaction), its foreign key makes the delete fail instead.
+KEPT = frozenset({"deals", "leads"})
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How many deals and leads run on a version (or on every version of a process)."""
+
+    deals_open: int = 0
+    deals_closed: int = 0
+    leads_open: int = 0
+    leads_closed: int = 0
+
+    @property
+    def deals(self) -> int:
+        return self.deals_open + self.deals_closed
+
+    @property
+    def leads(self) -> int:
+        return self.leads_open + self.leads_closed
+
+    @property
+    def total(self) -> int:
+        return self.deals + self.leads
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.deals_open + other.deals_open,
+            self.deals_closed + other.deals_closed,
+            self.leads_open + other.leads_open,
+            self.leads_closed + other.leads_closed,
+        )
 
 
 class LibraryQueries:
     """Mixed into Store: methods here run on the Store's session."""
 
     session: Session
+
+    def version_usage_counts(self, version_ids: Sequence[int]) -> dict[int, Usage]:
+        """Open and closed deals and leads on each of the versions (every id has an entry)."""
+        found = {v: [0, 0, 0, 0] for v in version_ids}
+        if not version_ids:
+            return {}
+        for model, is_open, offset in (
+            (Deal, Deal.status == "open", 0),
+            (Lead, Lead.status == OPEN_LEAD, 2),
+        ):
+            flag = case((is_open, 1), else_=0)
+            rows = self.session.execute(
+                select(model.process_version_id, flag, func.count())
+                .where(model.process_version_id.in_(version_ids))
+                .group_by(model.process_version_id, flag)
+            )
+            for version_id, opened, count in rows:
+                found[version_id][offset + (0 if opened else 1)] += int(count)
+        return {v: Usage(*counts) for v, counts in found.items()}
+
+    def version_by_number(self, process_id: int, number: int) -> ProcessVersion | None:
+        return self.session.scalars(
+            select(ProcessVersion).where(
+                ProcessVersion.process_id == process_id, ProcessVersion.version == number
+            )
+        ).first()
+
+    def clones_of(self, process_id: int) -> Sequence[Process]:
+        return self.session.scalars(
+            select(Process).where(Process.template_id == process_id).order_by(Process.key)
+        ).all()
+
+    def process_by_id(self, process_id: int | None) -> Process | None:
+        return self.session.get(Process, process_id) if process_id is not None else None
+
+    def remove_versions(self, process_id: int, version_ids: Sequence[int], whole: bool) -> None:
+        """Delete versions (and with `whole` the process) and every row that refers to them.
+
+        Rows of any table with a foreign key to `processes.id` or `process_versions.id` go
+        with them (a nullable reference without ON DELETE CASCADE is emptied instead), so a
+        table another feature adds later is handled too. Deals and leads are never deleted:
+        the caller has checked that none uses them.
+        """
+        targets: list[tuple[str, Sequence[int]]] = [("process_versions", version_ids)]
+        if whole:
+            targets.append(("processes", [process_id]))
+        for table in reversed(Base.metadata.sorted_tables):
+            for fk in table.foreign_keys:
+                for name, ids in targets:
+                    if fk.column.table.name != name or table.name in (name, *KEPT) or not ids:
+                        continue
+                    self._release(table, fk.parent.name, ids, fk.ondelete, fk.parent.nullable)
+        if whole:  # clones of it lose their link (the self-reference of `processes`)
+            self.session.execute(
+                update(Process)
+                .where(Process.template_id == process_id)
+                .values(template_id=None, template_version=None)
+            )
+        if version_ids:
+            self.session.execute(delete(ProcessVersion).where(ProcessVersion.id.in_(version_ids)))
+        if whole:
+            self.session.execute(delete(Process).where(Process.id == process_id))
+        self.session.expire_all()
+
+    def _release(
+        self, table: Table, column: str, ids: Sequence[int], ondelete: str | None, nullable: bool
+    ) -> None:
+        where = table.c[column].in_(ids)
+        if nullable and (ondelete or "").upper() != "CASCADE":
+            self.session.execute(update(table).where(where).values({column: None}))
+        else:
+            self.session.execute(delete(table).where(where))

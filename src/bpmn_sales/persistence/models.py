@@ -116,6 +116,11 @@ class Process(Base):
     # Disabled: no new leads or deals start on it; running ones go on.
     enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A clone's template (issue 6; see the process library section at the end of the file).
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("processes.id", name="fk_processes_template_id_processes")
+    )
+    template_version: Mapped[int | None] = mapped_column(Integer)
     departments: Mapped[list[Department]] = relationship(
         secondary="process_departments", order_by="Department.name"
     )
@@ -567,9 +572,65 @@ class Target(Base):
 
 
 # -- process library: clones and their templates (issue 6)
+# A clone is a Process whose `template_id` names the process it was cloned from and
+# `template_version` the version of it (columns added to class Process by migration 0007).
+# Deleting the template empties both (services/process_library.py does it in the delete).
 
 
 # -- modeler drafts (issue 6)
 
 
+class ProcessDraft(Base):
+    """The in-browser modeler's unsaved-to-production diagram of a process (one per process).
+
+    A draft runs nothing: versions and deals change only when it is deployed (and deleted).
+    `revision` changes on every save, so an edit based on an older one is refused (409).
+    """
+
+    __tablename__ = "process_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("processes.id", ondelete="CASCADE"), unique=True
+    )
+    # The version the designer opened; None once that version is deleted.
+    based_on_id: Mapped[int | None] = mapped_column(
+        ForeignKey("process_versions.id", ondelete="SET NULL")
+    )
+    xml: Mapped[str] = mapped_column(Text)
+    revision: Mapped[str] = mapped_column(String(32))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    process: Mapped[Process] = relationship()
+    based_on: Mapped[ProcessVersion | None] = relationship()
+    updated_by: Mapped[User | None] = relationship()
+
+
 # -- migration runs (issue 6)
+class MigrationRun(Base):
+    """One move of a process's open deals from older versions to a newer one, in batches.
+
+    Counts are updated after each batch, so a page shows progress and a rerun after an
+    interruption knows what is left; `refused_deals` (deal id -> reasons) keeps a refused deal
+    from being tried again within the run.
+    """
+
+    __tablename__ = "migration_runs"
+    __table_args__ = (Index("ix_migration_runs_process", "process_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"))
+    # The one older version moved, or None: every version older than the target.
+    from_version: Mapped[int | None] = mapped_column(Integer)
+    to_version_id: Mapped[int] = mapped_column(
+        ForeignKey("process_versions.id", ondelete="CASCADE")
+    )
+    to_version: Mapped[int] = mapped_column(Integer)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    moved: Mapped[int] = mapped_column(Integer, default=0)
+    refused: Mapped[int] = mapped_column(Integer, default=0)
+    remaining: Mapped[int] = mapped_column(Integer, default=0)
+    refused_deals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -306,10 +306,11 @@ def department_names(ctx: Context) -> list[str]:
         return [d.name for d in store.departments()]
 
 
-def _process(store: Store, key: str) -> Process:
-    process = store.process_by_key(key) if isinstance(key, str) else None
+def find_process(store: Store, key: object) -> Process:
+    """The process with this key; a missing or malformed key is a 404 naming it."""
+    process = store.process_by_key(key) if isinstance(key, str) and key else None
     if process is None:
-        raise NotFound(f"process '{key}' is not deployed", process=key)
+        raise NotFound(f"process '{key}' is not deployed", process=str(key))
     return process
 
 
@@ -320,7 +321,7 @@ def set_enabled(ctx: Context, actor: Actor | None, key: str, enabled: bool) -> P
     if not isinstance(enabled, bool):
         raise InvalidInput("enabled must be true or false", field="enabled")
     with ctx.uow() as store:
-        process = _process(store, key)
+        process = find_process(store, key)
         process.enabled = enabled
         store.commit()
         return _admin_view(ctx, store, process)
@@ -333,7 +334,7 @@ def set_departments(ctx: Context, actor: Actor | None, key: str, names: object) 
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise InvalidInput("departments must be a list of department names", field="departments")
     with ctx.uow() as store:
-        process = _process(store, key)
+        process = find_process(store, key)
         known = {d.name: d for d in store.departments()}
         chosen = []
         for name in dict.fromkeys(n.strip() for n in names if n.strip()):

@@ -21,6 +21,7 @@ from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.models import Process
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import processes
+from bpmn_sales.services.processes import find_process
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,6 @@ class StageChange:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _process(store: Store, key: object) -> Process:
-    process = store.process_by_key(key) if isinstance(key, str) and key else None
-    if process is None:
-        raise NotFound(f"process '{key}' is not deployed", process=str(key))
-    return process
 
 
 def _text(value: object, field: str) -> str:
@@ -118,7 +112,7 @@ def add(
         activity=_text(activity, "activity"),
     )
     with ctx.uow() as store:
-        process = _process(store, process_key)
+        process = find_process(store, process_key)
         version = _edit(ctx, store, actor, process, lambda xml, f: add_stage(xml, f, new))
         _place_column(store, process, new.after, new.key, ctx)
         store.commit()
@@ -130,7 +124,7 @@ def delete(ctx: Context, actor: Actor, process_key: object, stage_key: object) -
     require_admin(actor, "delete stages from a process")
     key = _text(stage_key, "stage")
     with ctx.uow() as store:
-        process = _process(store, process_key)
+        process = find_process(store, process_key)
         counts = store.process_deal_counts(process.id, None, key)
         total = sum(counts.values())
         if total:

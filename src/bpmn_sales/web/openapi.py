@@ -1049,14 +1049,7 @@ def _paths() -> dict[str, Any]:
                 requestBody=upload,
             )
         },
-        "/processes/{key}": {
-            "get": op(
-                "One process",
-                "getProcess",
-                ok(ref("Process")) | errors(401, 404),
-                parameters=[path_id("key", "string")],
-            )
-        },
+        # /processes/{key} (GET, PATCH, DELETE) is in openapi_library.py
         **_lead_paths(),
         **_deal_paths(),
         **_work_paths(),

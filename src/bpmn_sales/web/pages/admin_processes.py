@@ -1,4 +1,5 @@
-"""The processes admin page: enable or disable a process, choose where it applies (admins)."""
+"""The processes admin pages: the library (switch, departments, clone, import, export), a
+process's page (description, versions, delete) and the diff of a clone against its template."""
 
 from __future__ import annotations
 
@@ -8,22 +9,47 @@ from flask import Blueprint, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from bpmn_sales.domain.policy import require_admin
-from bpmn_sales.errors import Forbidden, SalesError
-from bpmn_sales.services import processes
+from bpmn_sales.errors import Forbidden, InvalidInput, SalesError
+from bpmn_sales.services import process_clone, process_library, process_transfer, processes
+from bpmn_sales.web.api_library import zip_download
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
-from bpmn_sales.web.pages.common import ctx, done, flash_error, page_actor
+from bpmn_sales.web.pages.common import ctx, done, flash_error, form_text, page_actor
 
 bp = Blueprint("admin_processes", __name__)
+
+
+def _admin() -> None:
+    require_admin(page_actor(), "manage processes")
+
+
+def _list_page(
+    errors: dict[str, str] | None = None, form: dict[str, str] | None = None, status: int = 200
+) -> Any:
+    listed = processes.list_for_admin(ctx(), page_actor())
+    page = render_template(
+        "admin/processes.html",
+        processes=listed,
+        departments=processes.department_names(ctx()),
+        errors=errors or {},
+        form=form or {},
+    )
+    return page, status
+
+
+def _field_errors(error: SalesError, prefix: str, default: str) -> dict[str, str]:
+    field = str(error.details.get("field") or default).split(" ")[0]
+    errors = {f"{prefix}{field}": error.message}
+    problems = error.details.get("problems")
+    if isinstance(problems, list):
+        errors["problems"] = "\n".join(str(p) for p in problems)
+    return errors
 
 
 @bp.get("/processes")
 @login_required
 def index() -> Any:
-    listed = processes.list_for_admin(ctx(), page_actor())
-    return render_template(
-        "admin/processes.html", processes=listed, departments=processes.department_names(ctx())
-    )
+    return _list_page()
 
 
 def _switch(key: str, enabled: bool) -> Response:
@@ -35,7 +61,7 @@ def _switch(key: str, enabled: bool) -> Response:
         flash_error(error)
     else:
         done(f"Process '{view.name}' {'enabled' if enabled else 'disabled'}")
-    return redirect("/processes")
+    return redirect(f"/processes/{key}" if request.form.get("next") == "detail" else "/processes")
 
 
 @bp.post("/processes/<key>/enable")
@@ -58,13 +84,150 @@ def departments(key: str) -> Any:
     try:
         view = processes.set_departments(ctx(), actor, key, request.form.getlist("departments"))
     except SalesError as error:
-        listed = processes.list_for_admin(ctx(), actor)
-        page = render_template(
-            "admin/processes.html",
-            processes=listed,
-            departments=processes.department_names(ctx()),
-            errors={key: error.message},
-        )
-        return page, status_for(error)
+        return _list_page({key: error.message}, status=status_for(error))
     done(f"Process '{view.name}' applies to: {', '.join(view.departments) or 'every department'}")
     return redirect("/processes")
+
+
+@bp.post("/processes/clone")
+@login_required
+def clone() -> Any:
+    _admin()
+    form = {k: request.form.get(k, "") for k in ("template", "key", "name", "description")}
+    try:
+        result = process_clone.clone(
+            ctx(),
+            page_actor(),
+            form["template"],
+            form_text("key"),
+            form_text("name"),
+            form_text("description"),
+        )
+    except Forbidden:
+        raise
+    except SalesError as error:
+        errors = _field_errors(error, "clone_", "template")
+        return _list_page(errors, form, status_for(error))
+    done(f"Cloned '{result.template}' v{result.template_version} as '{result.key}'")
+    return redirect(f"/processes/{result.key}")
+
+
+@bp.post("/processes/import")
+@login_required
+def import_zip() -> Any:
+    _admin()
+    form = {"import_key": request.form.get("key", ""), "import_name": request.form.get("name", "")}
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise InvalidInput("choose an exported process zip", field="file")
+        result = process_transfer.import_process(
+            ctx(), page_actor(), upload.read(), form_text("key"), form_text("name")
+        )
+    except Forbidden:
+        raise
+    except SalesError as error:
+        return _list_page(_field_errors(error, "import_", "file"), form, status_for(error))
+    verb = "Imported" if result.changed else "Nothing new in the zip for"
+    done(f"{verb} '{result.key}' v{result.version}")
+    return redirect(f"/processes/{result.key}")
+
+
+@bp.get("/processes/<key>/export")
+@login_required
+def export(key: str) -> Any:
+    version = request.args.get("version") or None
+    return zip_download(process_transfer.export_process(ctx(), page_actor(), key, version))
+
+
+def _detail_page(key: str, errors: dict[str, str] | None = None, status: int = 200) -> Any:
+    detail = process_library.process_detail(ctx(), page_actor(), key)
+    page = render_template(
+        "admin/process.html",
+        process=detail,
+        errors=errors or {},
+        departments=processes.department_names(ctx()),
+    )
+    return page, status
+
+
+@bp.get("/processes/<key>")
+@login_required
+def detail(key: str) -> Any:
+    return _detail_page(key)
+
+
+@bp.post("/processes/<key>/describe")
+@login_required
+def describe(key: str) -> Any:
+    _admin()
+    try:
+        process_library.describe(
+            ctx(), page_actor(), key, request.form.get("description", ""), form_text("name")
+        )
+    except Forbidden:
+        raise
+    except SalesError as error:
+        return _detail_page(key, _field_errors(error, "", "description"), status_for(error))
+    done("Description saved")
+    return redirect(f"/processes/{key}")
+
+
+def _version_action(key: str, number: str, action: str) -> Response:
+    _admin()
+    try:
+        if action == "delete":
+            deleted = process_library.delete_version(ctx(), page_actor(), key, number)
+            if deleted.process_deleted:
+                done(f"Deleted process '{key}' (v{number} was its last version)")
+                return redirect("/processes")
+            done(f"Deleted v{number} of '{key}'")
+        else:
+            enabled = action == "enable"
+            process_library.set_version_enabled(ctx(), page_actor(), key, number, enabled)
+            word = "starts new deals again" if enabled else "starts no new deals"
+            done(f"v{number} of '{key}' {word}")
+    except Forbidden:
+        raise
+    except SalesError as error:
+        flash_error(error)
+    return redirect(f"/processes/{key}")
+
+
+@bp.post("/processes/<key>/versions/<number>/<action>")
+@login_required
+def version_action(key: str, number: str, action: str) -> Response:
+    if action not in ("enable", "disable", "delete"):
+        raise InvalidInput(f"unknown action '{action}'", field="action")
+    return _version_action(key, number, action)
+
+
+@bp.post("/processes/<key>/delete")
+@login_required
+def delete(key: str) -> Response:
+    _admin()
+    try:
+        process_library.delete_process(ctx(), page_actor(), key)
+    except Forbidden:
+        raise
+    except SalesError as error:
+        flash_error(error)
+        return redirect(f"/processes/{key}")
+    done(f"Deleted process '{key}'")
+    return redirect("/processes")
+
+
+@bp.get("/processes/<key>/diff")
+@login_required
+def diff(key: str) -> Any:
+    _admin()
+    against = request.args.get("against") or None
+    try:
+        view = process_clone.diff(ctx(), page_actor(), key, against)
+    except Forbidden:
+        raise
+    except SalesError as error:
+        flash_error(error)
+        return redirect(f"/processes/{key}")
+    detail = process_library.process_detail(ctx(), page_actor(), key)
+    return render_template("admin/process_diff.html", view=view, process=detail)

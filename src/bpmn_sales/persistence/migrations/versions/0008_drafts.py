@@ -7,6 +7,9 @@ Create Date: 2026-11-23
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
@@ -14,8 +17,22 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass  # filled in by the feature's commit
+    op.create_table(
+        "process_drafts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("process_id", sa.Integer(), nullable=False),
+        sa.Column("based_on_id", sa.Integer(), nullable=True),
+        sa.Column("xml", sa.Text(), nullable=False),
+        sa.Column("revision", sa.String(length=32), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["process_id"], ["processes.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["based_on_id"], ["process_versions.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["updated_by_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("process_id"),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("process_drafts")
