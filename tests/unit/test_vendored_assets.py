@@ -19,8 +19,9 @@ def manifest() -> dict[str, object]:
 def test_every_vendored_file_matches_its_checksum() -> None:
     packages = manifest()["packages"]
     assert isinstance(packages, list) and packages
+    bundles = manifest().get("bundles", [])  # type: ignore[attr-defined]
     listed = set()
-    for package in packages:
+    for package in [*packages, *bundles]:
         assert package["files"], package["name"]
         for name, digest in package["files"].items():
             path = VENDOR / name
@@ -53,3 +54,27 @@ def test_the_deal_page_viewer_is_vendored() -> None:
         "bpmn-js/assets/bpmn-font/font/bpmn.woff2",
     ):
         assert needed in files
+
+
+def test_the_modeler_bundle_names_the_locked_packages_it_holds() -> None:
+    lock = json.loads(LOCK.read_text(encoding="utf-8"))
+    (bundle,) = manifest()["bundles"]  # type: ignore[misc]
+    assert bundle["name"] == "modeler"
+    names = {p["name"] for p in bundle["packages"]}
+    assert {"bpmn-js", "bpmn-js-properties-panel", "@bpmn-io/properties-panel"} <= names
+    for package in bundle["packages"]:
+        locked = lock["packages"][f"node_modules/{package['name']}"]
+        assert (package["version"], package["integrity"]) == (
+            locked["version"],
+            locked["integrity"],
+        )
+    for needed in (
+        "modeler/modeler.min.js",
+        "modeler/assets/properties-panel.css",
+        "modeler/LICENSE",
+        "modeler/THIRD-PARTY-LICENSES.txt",
+    ):
+        assert needed in bundle["files"]
+    licenses = (VENDOR / "modeler" / "THIRD-PARTY-LICENSES.txt").read_text(encoding="utf-8")
+    for package in bundle["packages"]:
+        assert f"\n{package['name']} {package['version']}\n" in licenses

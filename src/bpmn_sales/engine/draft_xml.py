@@ -1,0 +1,20 @@
+"""What the modeler's XML defines, read with the safe parser before a draft is stored."""
+
+from __future__ import annotations
+
+from bpmn_sales.engine.problems import BPMN, NS
+from bpmn_sales.engine.xml import parse_xml
+from bpmn_sales.errors import DiagramError
+
+
+def process_ids(data: bytes, filename: str) -> list[str]:
+    """The ids of the processes in a BPMN file; refuses malformed XML, DOCTYPEs, non-BPMN."""
+    root = parse_xml(data, filename).getroot()
+    tag = str(root.tag)
+    if tag != BPMN + "definitions":
+        raise DiagramError(
+            f"the root element is <{tag}>, not <bpmn:definitions> ({NS['bpmn']})",
+            file=filename,
+            line=root.sourceline if isinstance(root.sourceline, int) else None,
+        )
+    return [p.get("id", "") for p in root.iterchildren(BPMN + "process")]

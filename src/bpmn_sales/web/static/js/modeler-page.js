@@ -1,0 +1,333 @@
+/* The modeler page: load the draft (or a version) into the vendored bpmn-js Modeler with our
+ * "Sales rules" properties group, save it as a draft, show the lint results in a list and pinned
+ * on the elements, and deploy it (new version, or migrate with the preview page).
+ * The JSON routes take the session cookie and the X-CSRF-Token header, like the board. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("modeler");
+  if (!root) {
+    return;
+  }
+  var canvasBox = document.getElementById("modeler-canvas");
+  var statusBox = document.getElementById("modeler-status");
+  var alertBox = document.getElementById("modeler-alert");
+  var problemList = document.getElementById("problems");
+  var problemCount = document.getElementById("problems-count");
+  var problemEmpty = document.getElementById("problems-empty");
+  var buttons = {
+    save: document.getElementById("modeler-save"),
+    lint: document.getElementById("modeler-lint"),
+    deploy: document.getElementById("modeler-deploy")
+  };
+  var dialog = document.getElementById("deploy-dialog");
+  var state = { revision: null, version: null, dirty: false, busy: false, readable: false };
+
+  function status(text) {
+    statusBox.textContent = text;
+  }
+
+  function showAlert(text) {
+    alertBox.textContent = text;
+    alertBox.hidden = !text;
+  }
+
+  function fail(message) {
+    root.setAttribute("data-state", "failed");
+    canvasBox.textContent = "The modeler could not start: " + message + ".";
+  }
+
+  if (typeof window.BpmnSalesModeler !== "object" || typeof window.fetch !== "function") {
+    fail("this browser cannot run it");
+    return;
+  }
+
+  var vocabulary = JSON.parse(document.getElementById("sales-vocabulary").textContent);
+  var modeler = window.BpmnSalesModeler.create({
+    container: canvasBox,
+    panel: document.getElementById("modeler-panel"),
+    vocabulary: vocabulary
+  });
+
+  function request(method, url, payload) {
+    return fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "X-CSRF-Token": root.dataset.csrf
+      },
+      body: payload === undefined ? undefined : JSON.stringify(payload)
+    }).then(function (response) {
+      return response.json().then(
+        function (body) { return { ok: response.ok, status: response.status, body: body }; },
+        function () {
+          return { ok: false, status: response.status, body: { message: "the server answered " + response.status } };
+        }
+      );
+    });
+  }
+
+  function refresh() {
+    var off = state.busy || !state.readable;
+    buttons.save.disabled = off;
+    buttons.lint.disabled = off;
+    buttons.deploy.disabled = off;
+  }
+
+  function busy(flag) {
+    state.busy = flag;
+    refresh();
+  }
+
+  // -- lint results: the list, the markers and badges on the canvas -------------------------
+  var marked = [];
+
+  function clearMarks() {
+    var canvas = modeler.get("canvas");
+    marked.forEach(function (id) {
+      canvas.removeMarker(id, "lint-error");
+      canvas.removeMarker(id, "lint-warning");
+    });
+    marked = [];
+    modeler.get("overlays").remove({ type: "lint" });
+  }
+
+  function reveal(id) {
+    var element = modeler.get("elementRegistry").get(id);
+    if (!element) {
+      return;
+    }
+    var canvas = modeler.get("canvas");
+    try {
+      canvas.scrollToElement(element, { top: 120, bottom: 120, left: 120, right: 120 });
+    } catch (error) {
+      // An element on another plane (collapsed sub-process): selecting it still opens the panel.
+    }
+    modeler.get("selection").select(element);
+  }
+
+  function badge(id, items) {
+    var worst = items.some(function (p) { return p.severity === "error"; }) ? "error" : "warning";
+    var node = document.createElement("div");
+    node.className = "lint-badge lint-" + worst;
+    node.setAttribute("data-testid", "lint-badge-" + id);
+    node.setAttribute("role", "button");
+    node.title = items.map(function (p) { return p.severity + ": " + p.message; }).join("\n");
+    node.textContent = String(items.length);
+    node.addEventListener("click", function () { reveal(id); });
+    return { node: node, worst: worst };
+  }
+
+  function showProblems(problems) {
+    clearMarks();
+    problemList.textContent = "";
+    var registry = modeler.get("elementRegistry");
+    var byElement = {};
+    var errors = 0;
+    problems.forEach(function (problem) {
+      if (problem.severity === "error") {
+        errors += 1;
+      }
+      var li = document.createElement("li");
+      li.className = "problem-" + problem.severity;
+      li.setAttribute("data-testid", "problem");
+      li.setAttribute("data-element-id", problem.element_id || "");
+      var button = document.createElement("button");
+      button.type = "button";
+      var severity = document.createElement("span");
+      severity.className = "severity";
+      severity.textContent = problem.severity;
+      button.appendChild(severity);
+      var where = problem.element_id ? problem.element_id + ": " : "";
+      button.appendChild(document.createTextNode(where + problem.message));
+      if (problem.element_id) {
+        button.addEventListener("click", function () { reveal(problem.element_id); });
+      } else {
+        button.disabled = true;
+      }
+      li.appendChild(button);
+      problemList.appendChild(li);
+      if (problem.element_id && registry.get(problem.element_id)) {
+        (byElement[problem.element_id] = byElement[problem.element_id] || []).push(problem);
+      }
+    });
+    var canvas = modeler.get("canvas");
+    var overlays = modeler.get("overlays");
+    Object.keys(byElement).forEach(function (id) {
+      var made = badge(id, byElement[id]);
+      canvas.addMarker(id, "lint-" + made.worst);
+      marked.push(id);
+      overlays.add(id, "lint", { position: { top: -10, right: 10 }, html: made.node });
+    });
+    var warnings = problems.length - errors;
+    problemCount.textContent = problems.length
+      ? "(" + errors + " error(s), " + warnings + " warning(s))"
+      : "(no problems)";
+    problemEmpty.hidden = true;
+    root.setAttribute("data-lint", errors ? "errors" : warnings ? "warnings" : "clean");
+  }
+
+  // -- load, save, check, deploy ------------------------------------------------------------
+  function unreadable(warnings) {
+    // Content bpmn-js could not read would be dropped by a save: refuse to save it.
+    return warnings.filter(function (w) {
+      return /unknown|unparsable|unrecognized/i.test(w.message || "");
+    });
+  }
+
+  function load() {
+    status("Loading…");
+    return request("GET", root.dataset.loadUrl).then(function (answer) {
+      if (!answer.ok) {
+        throw new Error(answer.body.message || "the server answered " + answer.status);
+      }
+      var data = answer.body;
+      state.revision = data.revision;
+      state.version = data.source === "version" ? data.version : null;
+      return modeler.importXML(data.xml).then(function (result) {
+        var lost = unreadable(result.warnings || []);
+        state.readable = lost.length === 0;
+        if (lost.length) {
+          showAlert("This diagram holds content the modeler cannot read, so saving is off (it " +
+            "would be lost): " + lost.map(function (w) { return w.message; }).join("; "));
+        }
+        modeler.get("canvas").zoom("fit-viewport", "auto");
+        state.dirty = false;
+        root.setAttribute("data-state", "ready");
+        status(data.source === "draft" ? "Draft loaded." : "Version " + data.version + " loaded.");
+        refresh();
+      });
+    }).catch(function (error) {
+      fail(error && error.message ? error.message : "unknown error");
+    });
+  }
+
+  function currentXml() {
+    return modeler.saveXML({ format: true }).then(function (result) { return result.xml; });
+  }
+
+  function refused(answer) {
+    var body = answer.body || {};
+    var text = body.message || "The server answered " + answer.status + ".";
+    if (body.element_id && modeler.get("elementRegistry").get(body.element_id)) {
+      showProblems([{ severity: "error", element_id: body.element_id, message: body.message }]);
+    }
+    showAlert(text);
+    status("");
+  }
+
+  function save() {
+    busy(true);
+    status("Saving…");
+    return currentXml().then(function (xml) {
+      return request("PUT", root.dataset.saveUrl, {
+        xml: xml, base_revision: state.revision, based_on: state.version
+      });
+    }).then(function (answer) {
+      busy(false);
+      if (!answer.ok) {
+        refused(answer);
+        return false;
+      }
+      state.revision = answer.body.revision;
+      state.dirty = false;
+      showAlert("");
+      root.setAttribute("data-revision", state.revision);
+      status("Draft saved at " + new Date().toLocaleTimeString() + ".");
+      showProblems(answer.body.problems || []);
+      return true;
+    }).catch(function (error) {
+      busy(false);
+      showAlert("The draft could not be saved: " + (error.message || error));
+      return false;
+    });
+  }
+
+  function check() {
+    busy(true);
+    status("Checking…");
+    currentXml().then(function (xml) {
+      return request("POST", root.dataset.lintUrl, { xml: xml });
+    }).then(function (answer) {
+      busy(false);
+      if (!answer.ok) {
+        refused(answer);
+        return;
+      }
+      status("Checked.");
+      showProblems(answer.body.problems || []);
+    });
+  }
+
+  function deploy(mode, disablePrevious) {
+    var saved = state.dirty || !state.revision ? save() : Promise.resolve(true);
+    saved.then(function (ok) {
+      if (!ok) {
+        return;
+      }
+      busy(true);
+      status("Deploying…");
+      request("POST", root.dataset.deployUrl, {
+        mode: mode, disable_previous: disablePrevious, base_revision: state.revision
+      }).then(function (answer) {
+        busy(false);
+        if (!answer.ok) {
+          refused(answer);
+          return;
+        }
+        state.dirty = false;
+        window.location.assign(answer.body.next);
+      });
+    });
+  }
+
+  modeler.on("commandStack.changed", function (event) {
+    if (event.trigger === "clear") {
+      return;
+    }
+    state.dirty = true;
+    status("Unsaved changes.");
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (state.dirty) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  buttons.save.addEventListener("click", save);
+  buttons.lint.addEventListener("click", check);
+  buttons.deploy.addEventListener("click", function () {
+    dialog.returnValue = "";
+    dialog.showModal();
+  });
+  var form = document.getElementById("deploy-form");
+  var disableBox = form.elements.disable_previous;
+  function syncDialog() {
+    var migrate = form.elements.mode.value === "migrate";
+    disableBox.disabled = migrate;
+    if (migrate) {
+      disableBox.checked = false;
+    }
+  }
+  Array.prototype.forEach.call(form.elements.mode, function (radio) {
+    radio.addEventListener("change", syncDialog);
+  });
+  dialog.addEventListener("close", function () {
+    if (dialog.returnValue === "deploy") {
+      deploy(form.elements.mode.value, disableBox.checked);
+    }
+  });
+  var discardForm = document.getElementById("modeler-discard-form");
+  if (discardForm) {
+    discardForm.addEventListener("submit", function (event) {
+      if (!window.confirm("Discard the draft? Its changes are lost; versions and deals stay as they are.")) {
+        event.preventDefault();
+      } else {
+        state.dirty = false;
+      }
+    });
+  }
+  load();
+})();
