@@ -2,6 +2,106 @@
 
 from __future__ import annotations
 
-from bpmn_sales.cli.base import main
+import sys
+from contextlib import ExitStack
+from typing import Any
+
+import click
+
+from bpmn_sales.cli.base import State, emit, fail, handled, json_option, main, pass_state
+from bpmn_sales.services import migrations
+from bpmn_sales.services.migration_views import MigrationPreview, MigrationProgress, MigrationRow
 
 __all__ = ["main"]
+
+
+def _where(stage: str | None, tasks: list[str]) -> str:
+    return f"{stage or '(no stage)'} / {', '.join(tasks) or '(no task ready)'}"
+
+
+def _row_line(row: MigrationRow) -> str:
+    now = _where(row.stage_name, row.tasks)
+    head = f"deal {row.deal_id:<5} {row.name} (v{row.from_version}, {row.owner}): {now}"
+    if row.movable:
+        return f"{head} -> {_where(row.to_stage_name, row.to_tasks)}"
+    return f"{head} -> REFUSED: {'; '.join(row.reasons)}"
+
+
+def preview_lines(shown: MigrationPreview) -> list[str]:
+    older = "every older version" if shown.from_version is None else f"v{shown.from_version}"
+    lines = [f"{shown.name} ({shown.process}): open deals on {older} -> v{shown.to_version}"]
+    lines += [_row_line(row) for row in shown.rows]
+    lines.append(
+        f"{shown.movable} can move, {shown.refused} refused; "
+        f"{shown.closed} closed deal(s) keep their version"
+    )
+    return lines
+
+
+def progress_lines(result: MigrationProgress) -> list[str]:
+    lines = [
+        f"deal {r.deal_id} {r.name}: REFUSED: {'; '.join(r.reasons)}" for r in result.refused_deals
+    ]
+    lines.append(
+        f"run {result.run_id}: {result.moved} moved, {result.refused} refused, "
+        f"{result.remaining} remaining to v{result.to_version}"
+    )
+    return lines
+
+
+@main.command(name="migrate")
+@click.argument("process_key", metavar="PROCESS")
+@click.option("--from", "from_version", type=int, default=None, help="Only this older version.")
+@click.option("--to", "to_version", type=int, default=None, help="Target (default: newest).")
+@click.option("--preview", is_flag=True, help="Show where each open deal would land.")
+@click.option("--apply", "apply_", is_flag=True, help="Move the open deals, in batches.")
+@click.option("--batch", default=50, show_default=True, help="Deals per batch (--apply).")
+@click.option("--run", "run_id", type=int, default=None, help="Go on with this run (--apply).")
+@json_option
+@pass_state
+@handled
+def migrate_command(
+    state: State,
+    process_key: str,
+    from_version: int | None,
+    to_version: int | None,
+    preview: bool,
+    apply_: bool,
+    batch: int,
+    run_id: int | None,
+    as_json: bool,
+) -> None:
+    """Move open deals of PROCESS from older versions to a newer one (preview, then apply).
+
+    Each deal moves in its own transaction with a "migrated" history entry; a rerun after an
+    interruption moves the rest. Deals that cannot move are listed with the reason.
+    """
+    if preview == apply_:
+        fail("choose --preview (see where deals land) or --apply (move them)")
+    ctx, actor = state.ctx, state.actor()
+    if preview:
+        shown = migrations.preview(ctx, actor, process_key, from_version, to_version)
+        emit(shown.to_dict(), as_json, preview_lines(shown))
+        return
+    with ExitStack() as stack:
+        bars: list[Any] = []
+
+        def advance(progress: MigrationProgress) -> None:
+            # Opened at the first batch, so a refused start prints only its error line.
+            if not bars:
+                bar = click.progressbar(length=1, label="migrating", file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].length = max(progress.total, 1)
+            bars[0].update(progress.done - bars[0].pos)
+
+        result = migrations.apply_all(
+            ctx, actor, process_key, from_version, to_version, batch, advance, run_id
+        )
+    emit(result.to_dict(), as_json, progress_lines(result))
+    if result.remaining:
+        click.echo(
+            f"error: {result.remaining} deal(s) changed while moving; run again to finish "
+            f"(--run {result.run_id})",
+            err=True,
+        )
+        sys.exit(1)

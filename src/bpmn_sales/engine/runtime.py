@@ -104,6 +104,13 @@ class ProcessEngine:
     def info(self, cache_key: str, spec_json: Callable[[], str]) -> ProcessInfo:
         return self._load(cache_key, spec_json).info
 
+    def specs(
+        self, cache_key: str, spec_json: Callable[[], str]
+    ) -> tuple[Any, dict[str, Any], ProcessInfo]:
+        """A version's top-level spec, its sub-process specs and info (engine/migration.py)."""
+        loaded = self._load(cache_key, spec_json)
+        return loaded.spec, loaded.subprocess_specs, loaded.info
+
     def start(
         self, cache_key: str, spec_json: Callable[[], str], data: Mapping[str, Any]
     ) -> Instance:

@@ -2,6 +2,42 @@
 
 from __future__ import annotations
 
-from bpmn_sales.web.api import bp
+from typing import Any
+
+from flask import jsonify, request
+
+from bpmn_sales.services import migrations
+from bpmn_sales.web.api import actor, authenticated, body, bp, ctx
 
 __all__ = ["bp"]
+
+
+@bp.get("/processes/<key>/migration")
+@authenticated
+def preview_migration(key: str) -> Any:
+    shown = migrations.preview(
+        ctx(), actor(), key, request.args.get("from"), request.args.get("to")
+    )
+    return jsonify(shown.to_dict())
+
+
+@bp.post("/processes/<key>/migration")
+@authenticated
+def apply_migration_batch(key: str) -> Any:
+    data = body()
+    result = migrations.apply_batch(
+        ctx(),
+        actor(),
+        key,
+        data.get("from"),
+        data.get("to"),
+        data.get("batch", 50),
+        data.get("run"),
+    )
+    return jsonify(result.to_dict())
+
+
+@bp.get("/processes/<key>/migration/runs")
+@authenticated
+def migration_runs(key: str) -> Any:
+    return jsonify([r.to_dict() for r in migrations.runs(ctx(), actor(), key)])

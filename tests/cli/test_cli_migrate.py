@@ -1,0 +1,80 @@
+"""`bpmn-sales migrate PROCESS --preview|--apply`: the table, JSON, progress and exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from cli_checks import assert_error, ok_json
+from click.testing import CliRunner, Result
+
+import helpers
+import migration_edits as edits
+from bpmn_sales.cli import main
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def ready(tmp_path: Path) -> Run:
+    """The demo on version 1 and a version 2 without 'Needs analysis', deployed by the CLI."""
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    runner = CliRunner()
+
+    def invoke(*args: str, user: str | None = None) -> Result:
+        argv = ["--database-url", url, *(["--as", user] if user else [])]
+        return runner.invoke(main, [*argv, *args], catch_exceptions=False)
+
+    assert invoke("init").exit_code == 0
+    assert invoke("demo").exit_code == 0
+    diagram = tmp_path / "sales_process.bpmn"
+    diagram.write_bytes(edits.remove_stage(edits.sales_xml(), "needs_analysis"))
+    for name, data in helpers.FORMS.items():
+        (tmp_path / name).write_bytes(data)
+    assert invoke("deploy", str(diagram)).stdout.strip() == "deployed sales_process v2"
+    return invoke
+
+
+def test_preview_lists_where_each_deal_lands_or_why_not(ready: Run) -> None:
+    shown = ready("migrate", "sales_process", "--preview")
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "Sales process (sales_process): open deals on every older version -> v2"
+    assert any(
+        "Wide World upgrade" in line
+        and line.endswith("-> REFUSED: its stage 'Needs analysis' is not in version 2")
+        for line in lines
+    )
+    assert any(
+        "Adventure Works rollout" in line
+        and line.endswith("-> Initial visit / Meet the customer, Identify decision makers")
+        for line in lines
+    )
+    assert lines[-1] == "2 can move, 1 refused; 3 closed deal(s) keep their version"
+    data = ok_json(ready("migrate", "sales_process", "--preview", "--json"))
+    assert (data["to"], data["movable"], data["refused"]) == (2, 2, 1)
+    assert {d["name"]: d["movable"] for d in data["deals"]}["Wide World upgrade"] is False
+
+
+def test_apply_moves_in_batches_and_lists_the_refused(ready: Run) -> None:
+    applied = ready("migrate", "sales_process", "--apply", "--batch", "1")
+    assert applied.exit_code == 0, applied.output
+    assert applied.stdout.splitlines() == [
+        "deal 3 Wide World upgrade: REFUSED: its stage 'Needs analysis' is not in version 2",
+        "run 1: 2 moved, 1 refused, 0 remaining to v2",
+    ]
+    assert "migrating" in applied.stderr
+    again = ok_json(ready("migrate", "sales_process", "--apply", "--json"))
+    assert (again["run"], again["moved"], again["refused"], again["finished"]) == (2, 0, 1, True)
+    history = ok_json(ready("deal", "history", "2", "--json"))
+    assert [h["action"] for h in history].count("migrated") == 1
+
+
+def test_migrate_refuses_what_it_cannot_do(ready: Run) -> None:
+    assert_error(ready("migrate", "sales_process"), "choose --preview")
+    assert_error(ready("migrate", "sales_process", "--preview", "--apply"), "choose --preview")
+    assert_error(ready("migrate", "sales_process", "--preview", "--to", "7"), "no version 7")
+    assert_error(ready("migrate", "sales_process", "--preview", "--from", "2"), "not older")
+    assert_error(ready("migrate", "nope", "--preview"), "process 'nope' is not deployed")
+    assert_error(ready("migrate", "sales_process", "--apply", user="rob"), "only an admin")

@@ -1,0 +1,104 @@
+"""The migration page (preview, apply with and without JavaScript) and its JSON API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from pages import Pages
+from werkzeug.test import TestResponse
+
+import migration_edits as edits
+from bpmn_sales.context import Context
+from bpmn_sales.services import users
+
+Visitor = Callable[[str | None], Pages]
+Call = Callable[..., TestResponse]
+PAGE = "/processes/sales_process/migrate"
+
+
+@pytest.fixture
+def second(demo_ctx: Context) -> Context:
+    """The demo on version 1, and a version 2 without 'Needs analysis' (Wide World is there)."""
+    edits.deploy(demo_ctx, edits.remove_stage(edits.sales_xml(), "needs_analysis"))
+    return demo_ctx
+
+
+@pytest.fixture
+def api(site: Flask, second: Context) -> Call:
+    admin = users.actor_for_username(second, "admin")
+    tokens = {name: users.rotate_token(second, admin, name) for name in ("admin", "rob")}
+    client = site.test_client()
+
+    def call(method: str, path: str, user: str = "admin", **kwargs: Any) -> TestResponse:
+        headers = {"Authorization": f"Bearer {tokens[user]}"}
+        response = client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+        assert response.is_json, response.get_data(as_text=True)
+        return response
+
+    return call
+
+
+def test_the_preview_page_shows_moves_refusals_and_closed_deals(
+    visitor: Visitor, second: Context
+) -> None:
+    page = visitor("admin")
+    html = page.text(page.get(PAGE))
+    assert "Closed deals keep their version" in html and "3 closed deal(s)" in html
+    counts = re.search(r'data-testid="preview-counts">(.*?)</p>', html, re.S)
+    assert counts and " ".join(re.sub(r"<[^>]+>", "", counts.group(1)).split()) == (
+        "2 deal(s) can move, 1 cannot."
+    )
+    assert "its stage &#39;Needs analysis&#39; is not in version 2" in html
+    assert 'data-batch-url="/processes/sales_process/migrate/batch"' in html
+    assert "Move 2 deal(s) to version 2" in html
+    chosen = page.text(page.get(f"{PAGE}?from=1&to=2"))
+    assert '<option value="1" selected>' in chosen
+    bad = page.text(page.get(f"{PAGE}?to=5", status=400))
+    assert 'id="to-error"' in bad and "has no version 5" in bad
+    visitor("rob").get(PAGE, status=403)
+    page.get("/processes/nope/migrate", status=404)
+
+
+def test_apply_without_javascript_moves_all_and_says_so(visitor: Visitor, second: Context) -> None:
+    page = visitor("admin")
+    page.get(PAGE)
+    answer = page.post(PAGE, {"from": "", "to": "2", "batch": "1"}, status=302)
+    assert answer.headers["Location"] == f"{PAGE}?to=2"
+    html = page.text(page.follow(answer))
+    assert "Run 1: 2 deal(s) moved to version 2, 1 refused." in html
+    assert 'data-testid="run-1"' in html
+    assert re.search(r"<strong>0</strong> deal\(s\) can move,\s*<strong>1</strong> cannot", html)
+
+
+def test_the_script_endpoint_applies_one_batch(visitor: Visitor, second: Context) -> None:
+    page = visitor("admin")
+    page.get(PAGE)
+    post = page.client.post
+    headers = {"X-CSRF-Token": page.csrf, "Accept": "application/json"}
+    first = post(f"{PAGE}/batch", json={"to": 2, "batch": 1}, headers=headers).get_json()
+    assert (first["moved"] + first["refused"], first["finished"]) == (1, False)
+    rest = post(f"{PAGE}/batch", json={"run": first["run"], "batch": 5}, headers=headers)
+    done = rest.get_json()
+    assert (done["moved"], done["refused"], done["percent"], done["finished"]) == (2, 1, 100, True)
+    refused = post(f"{PAGE}/batch", json={"batch": 1}, headers={"Accept": "application/json"})
+    assert refused.status_code in (400, 403)
+
+
+def test_the_migration_api(api: Call) -> None:
+    shown = api("GET", "/processes/sales_process/migration?to=2").get_json()
+    assert (shown["movable"], shown["refused"], shown["closed"]) == (2, 1, 3)
+    assert api("GET", "/processes/sales_process/migration", user="rob").status_code == 403
+    bad = api("GET", "/processes/sales_process/migration?from=2")
+    assert bad.status_code == 400 and bad.get_json()["field"] == "from"
+    step = api("POST", "/processes/sales_process/migration", json={"batch": 2}).get_json()
+    assert step["total"] == 3 and step["remaining"] == 3 - step["moved"] - step["refused"]
+    last = api("POST", "/processes/sales_process/migration", json={"run": step["run"]})
+    assert last.get_json()["finished"] is True
+    wrong = api("POST", "/processes/sales_process/migration", json={"run": 99})
+    assert wrong.status_code == 404
+    runs = api("GET", "/processes/sales_process/migration/runs").get_json()
+    assert [(r["run_id"], r["moved"], r["refused"]) for r in runs] == [(1, 2, 1)]
