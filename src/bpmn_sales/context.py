@@ -103,11 +103,9 @@ class Context:
         self.db = make_engine(self.database_url)
         self.sessions = session_factory(self.db)
         self.live = LiveInstances()
-        # Version id -> spec digest, cached only where ids are never reused: SQLite gives a
-        # deleted newest row's id to the next insert, and another process's cache would then
-        # point the new version at the old spec (the lookup is an in-process read there).
+        # Version id -> spec digest; a version id is never reused, even after a delete
+        # (LibraryQueries.next_version_id), so an entry never goes stale.
         self.digests: dict[int, str] = {}
-        self.cache_digests = self.db.dialect.name != "sqlite"
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)

@@ -18,6 +18,7 @@ from bpmn_sales.errors import InvalidInput, InvalidState
 from bpmn_sales.persistence.models import Deal, ProcessVersion
 from bpmn_sales.services import (
     board,
+    common,
     deals,
     drafts,
     leads,
@@ -339,3 +340,27 @@ def test_new_deals_start_on_the_newest_enabled_version(ctx: Context, team: Any) 
     process_library.set_version_enabled(ctx, team.admin, "sud", 2, True)
     third = deals.create_deal(ctx, team.rob, "On v2 again", process="sud")
     assert process_version_of(ctx, third.id) == ("sud", 2)
+
+
+def test_a_deleted_versions_id_is_never_given_to_a_new_version(ctx: Context, team: Any) -> None:
+    """Server processes cache version id -> spec: a reused id would run the wrong diagram."""
+    stages.add(ctx, team.admin, "openfire_pipeline", "estimation", "Survey")
+    with ctx.uow() as store:
+        newest = store.latest_version(store.process_by_key("openfire_pipeline").id)  # type: ignore[union-attr]
+        assert newest is not None and newest.version == 2
+        deleted_id = newest.id
+    # Another server process has the deleted version's digest cached.
+    other = Context(ctx.database_url, clock=ctx.clock)
+    with other.uow() as store:
+        stale_digest = common.digest_of(other, store, deleted_id)
+    process_library.delete_version(ctx, team.admin, "openfire_pipeline", 2)
+    stages.add(ctx, team.admin, "openfire_pipeline", "estimation", "Call back")
+    with ctx.uow() as store:
+        again = store.latest_version(store.process_by_key("openfire_pipeline").id)  # type: ignore[union-attr]
+        assert again is not None and again.version == 2
+        assert again.id > deleted_id
+        assert again.digest != stale_digest
+    # A deal the other process starts runs the new diagram.
+    view = deals.create_deal(other, team.rob, "After", process="openfire_pipeline")
+    assert deals.move_deal(other, team.rob, view.id, "call_back").stage == "call_back"
+    other.close()

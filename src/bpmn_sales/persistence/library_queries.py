@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import Table, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bpmn_sales.persistence.models import Base, Deal, Lead, Process, ProcessVersion
+from bpmn_sales.persistence.models import Base, Deal, Lead, Process, ProcessVersion, Setting
 
 # Leads still in qualification; a qualified or disqualified lead counts as closed.
 OPEN_LEAD = "new"
 # Never deleted with a process: the caller refuses while any uses it, and should one appear
 # meanwhile (another transaction), its foreign key makes the delete fail instead.
 KEPT = frozenset({"deals", "leads"})
+# The highest process_versions.id ever deleted (SQLite only; see next_version_id).
+HIGHEST_DELETED = "process_versions.highest_deleted_id"
 
 
 @dataclass(frozen=True)
@@ -110,10 +112,32 @@ class LibraryQueries:
                 .values(template_id=None, template_version=None)
             )
         if version_ids:
+            self._remember_highest_id(max(version_ids))
             self.session.execute(delete(ProcessVersion).where(ProcessVersion.id.in_(version_ids)))
         if whole:
             self.session.execute(delete(Process).where(Process.id == process_id))
         self.session.expire_all()
+
+    def next_version_id(self) -> int | None:
+        """The id a new version must take so that no deleted version's id comes back.
+
+        Caches in every server process map version ids to spec digests. PostgreSQL's
+        sequence never hands out an id twice; SQLite gives the highest deleted row's id to
+        the next insert, so there the id is chosen past the highest one ever deleted.
+        None: let the database choose.
+        """
+        if self.session.get_bind().dialect.name != "sqlite":
+            return None
+        deleted = int((self.session.get(Setting, HIGHEST_DELETED) or Setting(value="0")).value)
+        current = self.session.scalar(select(func.max(ProcessVersion.id))) or 0
+        return deleted + 1 if deleted >= current else None
+
+    def _remember_highest_id(self, version_id: int) -> None:
+        row = self.session.get(Setting, HIGHEST_DELETED)
+        if row is None:
+            self.session.add(Setting(key=HIGHEST_DELETED, value=str(version_id)))
+        elif int(row.value) < version_id:
+            row.value = str(version_id)
 
     def _release(
         self, table: Table, column: str, ids: Sequence[int], ondelete: str | None, nullable: bool

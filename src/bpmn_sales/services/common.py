@@ -71,8 +71,6 @@ def spec_loader(store: Store, version: ProcessVersion) -> tuple[str, Any]:
 
 
 def digest_of(ctx: Context, store: Store, version_id: int) -> str:
-    if not ctx.cache_digests:
-        return store.version_digest(version_id)
     digest = ctx.digests.get(version_id)
     if digest is None:
         digest = ctx.digests[version_id] = store.version_digest(version_id)

@@ -267,6 +267,6 @@ def delete_version(ctx: Context, actor: Actor | None, key: str, number: object) 
 
 
 def _forget(ctx: Context, ids: dict[int, int]) -> None:
-    """Drop cached digests of deleted version ids (a new row could get the same id)."""
+    """Drop the cached digests of deleted versions (their ids are never handed out again)."""
     for version_id in ids:
         ctx.digests.pop(version_id, None)

@@ -182,6 +182,7 @@ def _store_version(
         return DeployResult(key, process.name, latest.version, created=False, previous=previous)
     process.name = name
     version = ProcessVersion(
+        id=store.next_version_id(),
         process_id=process.id,
         version=(latest.version + 1) if latest else 1,
         filename=filename,
