@@ -16,7 +16,7 @@ from bpmn_sales.errors import InvalidInput, InvalidState
 from bpmn_sales.persistence.models import Process, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.common import spec_loader
-from bpmn_sales.services.processes import current_version, startable_version
+from bpmn_sales.services.processes import startable_version
 
 Kind = Literal["deal", "lead"]
 DEFAULT_KEYS: dict[Kind, str] = {"deal": "sales_process", "lead": "lead_qualification"}
@@ -27,25 +27,23 @@ def version_for(
 ) -> ProcessVersion:
     """The version a new lead or deal owned by `owner` starts on (the newest enabled one)."""
     if key:
-        version = startable_version(store, key)
-        _check_applies(store, version.process, owner)
-        return version
+        named = startable_version(store, key)
+        _check_applies(store, named.process, owner)
+        return named
     department = owner.department_id
-    tiers: tuple[list[Process], list[Process]] = ([], [])
+    tiers: tuple[list[ProcessVersion], list[ProcessVersion]] = ([], [])
     for process in store.processes():
-        if not process.enabled or store.latest_version(process.id) is None:
-            continue
-        if _kind(ctx, store, process) != kind:
+        latest = store.latest_version(process.id) if process.enabled else None
+        if latest is None or _kind(ctx, store, latest) != kind:
             continue
         listed = {d.id for d in process.departments}
         if department is not None and department in listed:
-            tiers[0].append(process)
+            tiers[0].append(latest)
         elif not listed:
-            tiers[1].append(process)
+            tiers[1].append(latest)
     for tier in tiers:
         if tier:
-            best = min(tier, key=lambda p: (p.key != DEFAULT_KEYS[kind], p.id))
-            return current_version(store, best.key)
+            return min(tier, key=lambda v: (v.process.key != DEFAULT_KEYS[kind], v.process_id))
     where = f"department '{_department_name(store, owner)}'" if department else "every department"
     raise InvalidState(
         f"no enabled {'sales' if kind == 'deal' else 'lead'} process applies to {where} "
@@ -54,9 +52,7 @@ def version_for(
     )
 
 
-def _kind(ctx: Context, store: Store, process: Process) -> Kind:
-    version = store.latest_version(process.id)
-    assert version is not None  # checked by the caller
+def _kind(ctx: Context, store: Store, version: ProcessVersion) -> Kind:
     return "deal" if ctx.engine.info(*spec_loader(store, version)).rules.stages else "lead"
 
 
