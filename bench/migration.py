@@ -26,7 +26,7 @@ from sqlalchemy import text
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
-from bpmn_sales.engine.migration import VersionMove
+from bpmn_sales.engine.running.migration import VersionMove
 from bpmn_sales.services import (
     common,
     deals,

@@ -2,7 +2,7 @@
 
 Each function takes and returns diagram bytes (they chain); `deploy` stores the result as the
 next version of `sales_process` with the bundled form files. Stage edits reuse the board's
-engine/stage_edit.py; the rest is small surgery with its StageEditor (flows, lanes, layout).
+engine/editing/stage_edit.py; the rest is small surgery with its StageEditor (flows, lanes, layout).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from lxml import etree
 
 import helpers
 from bpmn_sales.context import Context
-from bpmn_sales.engine.problems import BPMN
-from bpmn_sales.engine.stage_edit import NewStage, add_stage, delete_stage
-from bpmn_sales.engine.stage_editor import StageEditor, set_prop
+from bpmn_sales.engine.diagrams.problems import BPMN
+from bpmn_sales.engine.editing.stage_edit import NewStage, add_stage, delete_stage
+from bpmn_sales.engine.editing.stage_editor import StageEditor, set_prop
 from bpmn_sales.services import processes
 
 FILE = "sales_process.bpmn"

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 import helpers
 from bpmn_equality import differences
 from bpmn_sales.context import Context
-from bpmn_sales.engine.problems import NS
+from bpmn_sales.engine.diagrams.problems import NS
 from bpmn_sales.persistence.models import ProcessDraft
 from bpmn_sales.services import drafts, processes, users
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bpmn_sales.engine.stage_edit import NewStage, add_stage, delete_stage
+from bpmn_sales.engine.editing.stage_edit import NewStage, add_stage, delete_stage
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DIAGRAMS_DIR = REPO_ROOT / "tests" / "diagrams"

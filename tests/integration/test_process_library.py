@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 import helpers
 from bpmn_sales.context import Context
-from bpmn_sales.engine.cloning import rewrite
+from bpmn_sales.engine.editing.cloning import rewrite
 from bpmn_sales.errors import InvalidInput, InvalidState
 from bpmn_sales.persistence.models import Deal, ProcessVersion
 from bpmn_sales.services import (

@@ -8,7 +8,7 @@ from lxml import etree
 import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
-from bpmn_sales.engine.problems import NS
+from bpmn_sales.engine.diagrams.problems import NS
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from bpmn_sales.services import board, deals, demo, processes, stages, users
 

@@ -9,11 +9,11 @@ from lxml import etree
 
 from bpmn_sales.domain.rules import ProcessRules
 from bpmn_sales.engine import ProcessEngine
-from bpmn_sales.engine.cloning import called_elements, process_ids, rewrite, sub_key
-from bpmn_sales.engine.problems import NS
-from bpmn_sales.engine.rules import read_rules
-from bpmn_sales.engine.sales_diff import sales_diff
-from bpmn_sales.engine.stage_edit import NewStage, add_stage, delete_stage
+from bpmn_sales.engine.diagrams.problems import NS
+from bpmn_sales.engine.diagrams.rules import read_rules
+from bpmn_sales.engine.editing.cloning import called_elements, process_ids, rewrite, sub_key
+from bpmn_sales.engine.editing.sales_diff import sales_diff
+from bpmn_sales.engine.editing.stage_edit import NewStage, add_stage, delete_stage
 from bpmn_sales.errors import DiagramError
 from bpmn_sales.tasks import SERVICE_TASKS
 

@@ -9,8 +9,8 @@ from xml.sax.saxutils import escape
 import pytest
 
 from bpmn_sales.engine import ProcessEngine
-from bpmn_sales.engine.diagrams import DiagramCompiler
-from bpmn_sales.engine.problems import Problem
+from bpmn_sales.engine.diagrams.compiler import DiagramCompiler
+from bpmn_sales.engine.diagrams.problems import Problem
 from bpmn_sales.errors import DiagramError, UnsafeExpression
 from bpmn_sales.tasks import SERVICE_TASKS
 

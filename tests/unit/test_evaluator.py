@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bpmn_sales.engine import evaluator as evaluator_module
-from bpmn_sales.engine.evaluator import (
+from bpmn_sales.engine.expressions import evaluator as evaluator_module
+from bpmn_sales.engine.expressions.evaluator import (
     MAX_SOURCE_LENGTH,
     RestrictedEvaluator,
     compile_expression,

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bpmn_sales.cli import main
-from bpmn_sales.engine.diagrams import DiagramCompiler
+from bpmn_sales.engine.diagrams.compiler import DiagramCompiler
 from bpmn_sales.errors import DiagramError
 from bpmn_sales.tasks import SERVICE_TASKS
 

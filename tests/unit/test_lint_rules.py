@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 import pytest
 
-from bpmn_sales.engine.diagrams import DiagramCompiler
-from bpmn_sales.engine.problems import Problem
+from bpmn_sales.engine.diagrams.compiler import DiagramCompiler
+from bpmn_sales.engine.diagrams.problems import Problem
 from bpmn_sales.errors import DiagramError, UnsafeExpression
 from bpmn_sales.tasks import SERVICE_TASKS
 

@@ -18,7 +18,7 @@ from bpmn_sales.domain.rules import (
     parties,
 )
 from bpmn_sales.engine import ProcessEngine
-from bpmn_sales.engine.runtime import ProcessInfo
+from bpmn_sales.engine.running.runtime import ProcessInfo
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.tasks import SERVICE_TASKS, approvals, closing, follow_ups, notifications, orders
 from bpmn_sales.tasks.requirements import DealFacts, leave_unmet

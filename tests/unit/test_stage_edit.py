@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from bpmn_sales.engine.problems import NS
-from bpmn_sales.engine.stage_edit import NewStage, add_stage, delete_stage
-from bpmn_sales.engine.stage_layout import Layout
+from bpmn_sales.engine.diagrams.problems import NS
+from bpmn_sales.engine.editing.stage_edit import NewStage, add_stage, delete_stage
+from bpmn_sales.engine.editing.stage_layout import Layout
 from bpmn_sales.errors import DiagramError, InvalidInput, InvalidState
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from bpmn_sales.engine import vocabulary
-from bpmn_sales.engine.vocabulary import coerce, element_kind, read, with_defaults
+from bpmn_sales.engine.diagrams import vocabulary
+from bpmn_sales.engine.diagrams.vocabulary import coerce, element_kind, read, with_defaults
 
 PARTY = (
     "expected anyone, owner, manager, direct_manager, admin, user:<username> or group:<group name>"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bpmn_sales.engine.diagrams import DiagramCompiler
-from bpmn_sales.engine.xml import MAX_DIAGRAM_BYTES, element_line, parse_xml
+from bpmn_sales.engine.diagrams.compiler import DiagramCompiler
+from bpmn_sales.engine.diagrams.xml import MAX_DIAGRAM_BYTES, element_line, parse_xml
 from bpmn_sales.errors import DiagramError
 from bpmn_sales.tasks import SERVICE_TASKS
 

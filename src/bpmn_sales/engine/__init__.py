@@ -1,8 +1,8 @@
 """Engine glue: the only package that imports SpiffWorkflow."""
 
-from bpmn_sales.engine.instance import Instance, Position, Snapshot, StageRef, WorkItem
-from bpmn_sales.engine.problems import Problem
-from bpmn_sales.engine.runtime import CompiledProcess, ProcessEngine, ProcessInfo
+from bpmn_sales.engine.diagrams.problems import Problem
+from bpmn_sales.engine.running.instance import Instance, Position, Snapshot, StageRef, WorkItem
+from bpmn_sales.engine.running.runtime import CompiledProcess, ProcessEngine, ProcessInfo
 
 __all__ = [
     "CompiledProcess",

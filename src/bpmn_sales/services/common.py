@@ -11,7 +11,7 @@ from bpmn_sales.domain.model import Actor, HistoryView, TaskView
 from bpmn_sales.domain.policy import require_access
 from bpmn_sales.domain.rules import ActivityRule, ProcessRules
 from bpmn_sales.engine import Instance, ProcessInfo, Snapshot
-from bpmn_sales.engine.timers import waiting_timers
+from bpmn_sales.engine.running.timers import waiting_timers
 from bpmn_sales.errors import Conflict, InvalidInput
 from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, Timer, User, WorkItem
 from bpmn_sales.persistence.store import Store

@@ -16,7 +16,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine import Problem
-from bpmn_sales.engine.draft_xml import process_ids
+from bpmn_sales.engine.editing.draft_xml import process_ids
 from bpmn_sales.errors import Conflict, InvalidInput, NotFound
 from bpmn_sales.persistence.models import Process, ProcessDraft, ProcessVersion
 from bpmn_sales.persistence.store import Store

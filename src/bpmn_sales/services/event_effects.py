@@ -6,7 +6,7 @@ import logging
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role
-from bpmn_sales.engine.timers import ServiceCall
+from bpmn_sales.engine.running.timers import ServiceCall
 from bpmn_sales.persistence.models import Deal
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common, notices

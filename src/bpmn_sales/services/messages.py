@@ -14,7 +14,7 @@ from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealView, required_text
-from bpmn_sales.engine import timers as engine_timers
+from bpmn_sales.engine.running import timers as engine_timers
 from bpmn_sales.errors import InvalidInput, InvalidState
 from bpmn_sales.persistence.models import Deal
 from bpmn_sales.services import common, deal_steps, deal_views, deals

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealStatus
 from bpmn_sales.domain.policy import require_admin
-from bpmn_sales.engine.migration import Plan, VersionMove
+from bpmn_sales.engine.running.migration import Plan, VersionMove
 from bpmn_sales.errors import (
     Conflict,
     DiagramError,

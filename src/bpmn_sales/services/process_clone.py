@@ -1,12 +1,11 @@
 """Clone a process under a new key and name, and show what a clone changed against its template.
 
 A clone is a new process whose version 1 is the template's newest diagram with the process ids
-rewritten (engine/cloning.py): the template's key becomes the new key, and every other process
-the diagram files define (the sub-processes its call activities call, found in the same file or
-deployed from another one) gets a key made from the new key (`cloning.sub_key`), so deploying
-the clone never touches the template. Each cloned process keeps a link to the process and
-version it was cloned from. Departments are not copied: a clone applies everywhere until an
-admin chooses.
+rewritten (engine/editing/cloning.py): the template's key becomes the new key, and every other
+process the diagram files define (the sub-processes its call activities call, found in the same file
+or deployed from another one) gets a key made from the new key (`cloning.sub_key`), so deploying the
+clone never touches the template. Each cloned process keeps a link to the process and version it was
+cloned from. Departments are not copied: a clone applies everywhere until an admin chooses.
 """
 
 from __future__ import annotations
@@ -18,9 +17,15 @@ from typing import Any
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, required_text
 from bpmn_sales.domain.policy import require_admin
-from bpmn_sales.engine.cloning import PROCESS_KEY, called_elements, process_ids, rewrite, sub_key
-from bpmn_sales.engine.forms import is_form_file
-from bpmn_sales.engine.sales_diff import SalesDiff, sales_diff
+from bpmn_sales.engine.diagrams.forms import is_form_file
+from bpmn_sales.engine.editing.cloning import (
+    PROCESS_KEY,
+    called_elements,
+    process_ids,
+    rewrite,
+    sub_key,
+)
+from bpmn_sales.engine.editing.sales_diff import SalesDiff, sales_diff
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.models import Process, ProcessVersion
 from bpmn_sales.persistence.store import Store

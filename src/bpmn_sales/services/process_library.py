@@ -15,7 +15,7 @@ from typing import Any
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
-from bpmn_sales.engine.cloning import rewrite
+from bpmn_sales.engine.editing.cloning import rewrite
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.library_queries import Usage
 from bpmn_sales.persistence.models import Process, ProcessVersion

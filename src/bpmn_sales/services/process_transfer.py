@@ -20,8 +20,8 @@ from typing import Any
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
-from bpmn_sales.engine.cloning import called_elements, process_ids
-from bpmn_sales.engine.xml import MAX_DIAGRAM_BYTES
+from bpmn_sales.engine.diagrams.xml import MAX_DIAGRAM_BYTES
+from bpmn_sales.engine.editing.cloning import called_elements, process_ids
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.services import processes
 from bpmn_sales.services.process_clone import bundle, diagrams, key_map, new_key, rewritten

@@ -14,7 +14,7 @@ from bpmn_sales.context import BUNDLED_DIAGRAMS, Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine import Problem
-from bpmn_sales.engine.forms import is_form_file, referenced_files
+from bpmn_sales.engine.diagrams.forms import is_form_file, referenced_files
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.models import Process, ProcessVersion
 from bpmn_sales.persistence.store import Store

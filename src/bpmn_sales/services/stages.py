@@ -1,9 +1,9 @@
 """Use cases for a process's stages from the board: add one, delete one.
 
-Each edit changes the latest version's diagram (engine/stage_edit.py), lints it and deploys it
-as a new version in one transaction: running deals stay on the version they started on, new
-deals start on the new one. A stage that any deal (open or closed, on any version) is at cannot
-be deleted; the refusal says how many.
+Each edit changes the latest version's diagram (engine/editing/stage_edit.py), lints it and deploys
+it as a new version in one transaction: running deals stay on the version they started on, new deals
+start on the new one. A stage that any deal (open or closed, on any version) is at cannot be
+deleted; the refusal says how many.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
-from bpmn_sales.engine.stage_edit import NewStage, add_stage, delete_stage
+from bpmn_sales.engine.editing.stage_edit import NewStage, add_stage, delete_stage
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.models import Process
 from bpmn_sales.persistence.store import Store

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
-from bpmn_sales.engine import timers as engine_timers
+from bpmn_sales.engine.running import timers as engine_timers
 from bpmn_sales.errors import SalesError, StorageUnavailable
 from bpmn_sales.persistence.models import Deal, Lead
 from bpmn_sales.persistence.store import Store

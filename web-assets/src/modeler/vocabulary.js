@@ -1,4 +1,4 @@
-// The sales-rule vocabulary as the page receives it from the server (engine/vocabulary.schema.json,
+// The sales-rule vocabulary as the page receives it from the server (engine/diagrams/vocabulary.schema.json,
 // the single definition): which properties an element kind has, how to label, show and check them.
 // The server's lint stays the judge; these checks only give quick messages beside the inputs.
 
@@ -54,7 +54,7 @@ function inStage(bo) {
 }
 
 /**
- * The vocabulary kind of an element, as engine/vocabulary.py's element_kind decides it, and the
+ * The vocabulary kind of an element, as engine/diagrams/vocabulary.py's element_kind decides it, and the
  * kind it may become: a sub-process without stage_order is offered stage_order (which makes it
  * a stage); an end event without outcome is offered outcome (which makes it a terminal).
  */

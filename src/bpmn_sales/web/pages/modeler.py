@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from markupsafe import Markup
 
-from bpmn_sales.engine import vocabulary
+from bpmn_sales.engine.diagrams import vocabulary
 from bpmn_sales.errors import Forbidden, InvalidInput, SalesError
 from bpmn_sales.services import drafts
 from bpmn_sales.web.auth import login_required

@@ -17,8 +17,8 @@ from typing import Any
 from lxml import etree
 
 from bpmn_sales.domain.rules import ActivityRule, ProcessRules, StageRule, TerminalRule
-from bpmn_sales.engine.problems import BPMN, BPMNDI, NS
-from bpmn_sales.engine.xml import parse_xml
+from bpmn_sales.engine.diagrams.problems import BPMN, BPMNDI, NS
+from bpmn_sales.engine.diagrams.xml import parse_xml
 
 SPIFF_PROPERTY = "{" + NS["spiffworkflow"] + "}property"
 _FLOW_REFS = {BPMN + "incoming", BPMN + "outgoing"}

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from bpmn_sales.engine.problems import BPMNDI
+from bpmn_sales.engine.diagrams.problems import BPMNDI
 
 DC = "{http://www.omg.org/spec/DD/20100524/DC}"
 DI = "{http://www.omg.org/spec/DD/20100524/DI}"

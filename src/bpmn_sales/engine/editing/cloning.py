@@ -15,8 +15,8 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from bpmn_sales.engine.problems import BPMN, BPMNDI
-from bpmn_sales.engine.xml import parse_xml
+from bpmn_sales.engine.diagrams.problems import BPMN, BPMNDI
+from bpmn_sales.engine.diagrams.xml import parse_xml
 from bpmn_sales.errors import DiagramError
 
 # A process key: an XML id (NCName) that is also safe in a URL path and a file name.

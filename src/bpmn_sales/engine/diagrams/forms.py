@@ -14,8 +14,8 @@ from typing import Any
 from lxml import etree
 
 from bpmn_sales.domain.forms import schema_problem, ui_schema_problem
-from bpmn_sales.engine.problems import NS, Problem, line_of
-from bpmn_sales.engine.xml import parse_xml
+from bpmn_sales.engine.diagrams.problems import NS, Problem, line_of
+from bpmn_sales.engine.diagrams.xml import parse_xml
 from bpmn_sales.errors import DiagramError
 
 FORM_PROPERTIES = ("formJsonSchemaFilename", "formUiSchemaFilename")

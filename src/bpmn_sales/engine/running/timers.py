@@ -23,7 +23,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEv
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task, TaskState
 
-from bpmn_sales.engine.instance import Instance, translate_errors
+from bpmn_sales.engine.running.instance import Instance, translate_errors
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from bpmn_sales.engine.problems import BPMN
-from bpmn_sales.engine.stage_editor import SPIFF, StageEditor, camel, props, set_prop
+from bpmn_sales.engine.diagrams.problems import BPMN
+from bpmn_sales.engine.editing.stage_editor import SPIFF, StageEditor, camel, props, set_prop
 from bpmn_sales.errors import InvalidInput, InvalidState
 
 STAGE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")

@@ -33,7 +33,9 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 @cache
 def schema() -> dict[str, Any]:
-    text = resources.files("bpmn_sales.engine").joinpath("vocabulary.schema.json").read_text()
+    text = (
+        resources.files("bpmn_sales.engine.diagrams").joinpath("vocabulary.schema.json").read_text()
+    )
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 

@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from bpmn_sales.engine.evaluator import RestrictedEvaluator
+from bpmn_sales.engine.expressions.evaluator import RestrictedEvaluator
 from bpmn_sales.errors import DiagramError, SalesError
 
 ServiceFunction = Callable[..., Mapping[str, Any]]

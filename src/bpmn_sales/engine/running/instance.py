@@ -27,7 +27,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task, TaskState
 
 from bpmn_sales.domain.rules import ActivityRule, ProcessRules
-from bpmn_sales.engine.rules import properties
+from bpmn_sales.engine.diagrams.rules import properties
 from bpmn_sales.errors import DiagramError, InvalidState, NotFound, SalesError
 
 T = TypeVar("T")

@@ -22,7 +22,7 @@ from bpmn_sales.domain.rules import (
     StageRule,
     TerminalRule,
 )
-from bpmn_sales.engine import vocabulary
+from bpmn_sales.engine.diagrams import vocabulary
 
 MOVE_MESSAGE = "deal_move"
 

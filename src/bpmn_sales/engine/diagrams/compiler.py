@@ -18,11 +18,11 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from bpmn_sales.engine.evaluator import RestrictedEvaluator
-from bpmn_sales.engine.forms import base_name, form_problems, is_form_file
-from bpmn_sales.engine.lint import rule_problems
-from bpmn_sales.engine.problems import NS, Problem, line_of
-from bpmn_sales.engine.xml import element_line, parse_xml
+from bpmn_sales.engine.diagrams.forms import base_name, form_problems, is_form_file
+from bpmn_sales.engine.diagrams.lint import rule_problems
+from bpmn_sales.engine.diagrams.problems import NS, Problem, line_of
+from bpmn_sales.engine.diagrams.xml import element_line, parse_xml
+from bpmn_sales.engine.expressions.evaluator import RestrictedEvaluator
 from bpmn_sales.errors import DiagramError, UnsafeExpression
 
 # Every place a diagram can carry code, and whether it is an expression or a script.

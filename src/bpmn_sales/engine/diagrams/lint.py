@@ -15,8 +15,8 @@ from typing import Any
 
 from lxml import etree
 
-from bpmn_sales.engine import vocabulary
-from bpmn_sales.engine.problems import (
+from bpmn_sales.engine.diagrams import vocabulary
+from bpmn_sales.engine.diagrams.problems import (
     BPMN,
     BPMNDI,
     FLOW_NODE_TAGS,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bpmn_sales.engine.problems import BPMN, NS
-from bpmn_sales.engine.xml import parse_xml
+from bpmn_sales.engine.diagrams.problems import BPMN, NS
+from bpmn_sales.engine.diagrams.xml import parse_xml
 from bpmn_sales.errors import DiagramError
 
 

@@ -11,18 +11,18 @@ from typing import Any
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from bpmn_sales.domain.rules import ProcessRules
-from bpmn_sales.engine.diagrams import DiagramCompiler, ParsedProcess
-from bpmn_sales.engine.instance import (
+from bpmn_sales.engine.diagrams.compiler import DiagramCompiler, ParsedProcess
+from bpmn_sales.engine.diagrams.problems import Problem
+from bpmn_sales.engine.diagrams.rules import read_rules
+from bpmn_sales.engine.running.instance import (
     Instance,
     StageRef,
     message_names,
     stage_of,
     translate_errors,
 )
-from bpmn_sales.engine.problems import Problem
-from bpmn_sales.engine.rules import read_rules
-from bpmn_sales.engine.script_engine import ServiceFunction, make_script_engine
-from bpmn_sales.engine.serialization import Serializer
+from bpmn_sales.engine.running.script_engine import ServiceFunction, make_script_engine
+from bpmn_sales.engine.running.serialization import Serializer
 from bpmn_sales.errors import InvalidState
 
 
@@ -107,7 +107,7 @@ class ProcessEngine:
     def specs(
         self, cache_key: str, spec_json: Callable[[], str]
     ) -> tuple[Any, dict[str, Any], ProcessInfo]:
-        """A version's top-level spec, its sub-process specs and info (engine/migration.py)."""
+        """A version's top-level spec, its sub-process specs and info (for running/migration.py)."""
         loaded = self._load(cache_key, spec_json)
         return loaded.spec, loaded.subprocess_specs, loaded.info
 

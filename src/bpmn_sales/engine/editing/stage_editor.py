@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from bpmn_sales.engine.problems import BPMN, NS, PROPERTY_XPATH, SUBPROCESS_TAGS
-from bpmn_sales.engine.stage_layout import Layout
-from bpmn_sales.engine.xml import parse_xml
+from bpmn_sales.engine.diagrams.problems import BPMN, NS, PROPERTY_XPATH, SUBPROCESS_TAGS
+from bpmn_sales.engine.diagrams.xml import parse_xml
+from bpmn_sales.engine.editing.stage_layout import Layout
 from bpmn_sales.errors import InvalidInput, InvalidState
 
 SPIFF = "{" + NS["spiffworkflow"] + "}"

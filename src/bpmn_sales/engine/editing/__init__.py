@@ -1,0 +1,1 @@
+"""Diagram surgery on XML: clone a process, add or delete a stage, diff two versions."""

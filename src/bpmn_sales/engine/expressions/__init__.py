@@ -1,0 +1,1 @@
+"""The restricted evaluator for the Python found in diagrams (conditions, scripts)."""
