@@ -31,8 +31,8 @@ from sqlalchemy import text
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role
-from bpmn_sales.services import analytics, analytics_forecast, processes
-from bpmn_sales.services.analytics_scope import Filters
+from bpmn_sales.services import analytics, processes
+from bpmn_sales.services.analytics.scope import Filters
 
 STAGES = ["initial_visit", "needs_analysis", "solution_design", "quote_and_bid"]
 NAMES = ["Initial visit", "Needs analysis", "Solution design", "Quote and bid"]
@@ -205,7 +205,7 @@ def measure(ctx: Context, repeat: int) -> dict[str, float]:
     return {
         "funnel": timed(lambda: analytics.funnel(ctx, admin, everyone), repeat),
         "losses": timed(lambda: analytics.losses(ctx, admin, everyone), repeat),
-        "forecast": timed(lambda: analytics_forecast.forecast(ctx, admin, everyone), repeat),
+        "forecast": timed(lambda: analytics.forecast(ctx, admin, everyone), repeat),
         "time_in_stage": timed(lambda: analytics.time_in_stage(ctx, admin, everyone), repeat),
         "funnel_team_quarter": timed(lambda: analytics.funnel(ctx, admin, team_quarter), repeat),
         "losses_team_quarter": timed(lambda: analytics.losses(ctx, admin, team_quarter), repeat),

@@ -9,7 +9,7 @@ new version adds a stage after the first (services.stages.add, as the board does
 deal, the engine part is timed on the stored state: plan the move (restore on the old spec,
 SpecDiff/migrate_workflow, save/restore on the new spec, engine steps) plus the dump of the
 result, against restore + dump on the deal's own version; the median of each and their ratio
-are printed. Last, the whole apply (migrations.apply_all: one transaction per deal, work items,
+are printed. Last, the whole apply (migration.apply_all: one transaction per deal, work items,
 timers, history) is timed per deal. The last line is
 `plan_ms=X restore_dump_ms=Y ratio=Z apply_ms_per_deal=W deals=N`.
 """
@@ -27,16 +27,10 @@ from sqlalchemy import text
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.engine.running.migration import VersionMove
-from bpmn_sales.services import (
-    common,
-    deals,
-    migrations,
-    processes,
-    records,
-    stages,
-    users,
-    worklist,
-)
+from bpmn_sales.services import common, deals, processes, worklist
+from bpmn_sales.services.deals import records
+from bpmn_sales.services.people import users
+from bpmn_sales.services.processes import migration, stages
 
 
 def _walk_first_stage(ctx: Context, rep: Actor, deal_id: int) -> None:
@@ -103,7 +97,7 @@ def main() -> None:
         admin = users.actor_for_username(ctx, "admin")
         ctx.live.clear()
         started = time.perf_counter()
-        result = migrations.apply_all(ctx, admin, "sales_process", batch=50)
+        result = migration.apply_all(ctx, admin, "sales_process", batch=50)
         apply_ms = (time.perf_counter() - started) * 1000 / max(result.moved, 1)
         assert (result.moved, result.refused) == (args.deals, 0), result
         with ctx.uow() as store:

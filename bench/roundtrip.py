@@ -36,7 +36,9 @@ from sqlalchemy import Engine, text
 from bpmn_sales.context import Context, shared_process_engine
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.persistence.db import make_engine
-from bpmn_sales.services import deal_start, deals, processes, users, worklist
+from bpmn_sales.services import deals, processes, worklist
+from bpmn_sales.services.deals import start
+from bpmn_sales.services.people import users
 
 # Two rated stages with two weighted activities each and no blocking rules (required fields,
 # notes, approvals), so every ready task can be completed straight away: what is timed is the
@@ -83,7 +85,7 @@ def timed(steps: Sequence[Callable[[], None]], warmup: int, name: str) -> Result
 
 def deal_data(index: int) -> dict[str, Any]:
     """The instance data start_deal gives a deal (same for the naive instances)."""
-    fields = deal_start.deal_fields(f"Deal {index}", "ACME Corp", "12500.00", None)
+    fields = start.deal_fields(f"Deal {index}", "ACME Corp", "12500.00", None)
     return {"deal": {**fields, "value": float(fields["value"])}}
 
 

@@ -34,8 +34,9 @@ from sqlalchemy import Engine, create_engine, insert, select, text
 
 from bpmn_sales.context import Context
 from bpmn_sales.persistence.models import Deal, Timer
-from bpmn_sales.services import deals, processes, users
-from bpmn_sales.services.worker import Worker
+from bpmn_sales.services import deals, processes
+from bpmn_sales.services.people import users
+from bpmn_sales.services.worker.loop import Worker
 
 CHUNK = 20_000
 STUB_STATE = '{"format":"bench-filler"}'

@@ -13,7 +13,8 @@ from sqlalchemy import create_engine, text
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
-from bpmn_sales.services import processes, users
+from bpmn_sales.services import processes
+from bpmn_sales.services.people import users
 
 REPO = Path(__file__).resolve().parents[1]
 BPMN = REPO / "bpmn"

@@ -25,7 +25,8 @@ from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealView, TaskView
-from bpmn_sales.services import deals, records, worklist
+from bpmn_sales.services import deals, worklist
+from bpmn_sales.services.deals import records
 
 PRE_SALE = ("initial_visit", "needs_analysis", "solution_design", "quote_and_bid")
 # Each stage's activities in the order the walks complete them.

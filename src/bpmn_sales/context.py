@@ -89,7 +89,7 @@ class Context:
     clock: Clock = utcnow
     engine: ProcessEngine = field(default_factory=shared_process_engine)
     max_upload_bytes: int = field(default_factory=lambda: max_upload_from_env())
-    # Delivery (services/delivery.py): the mail server, the sender, and the app's address for
+    # Delivery (services/delivery/send.py): the mail server, the sender, and the app's address for
     # links in mail and webhooks. No SMTP_URL: mail waits in the outbox, pending.
     smtp_url: str | None = field(default_factory=lambda: os.environ.get("SMTP_URL") or None)
     mail_from: str = field(default_factory=lambda: os.environ.get("MAIL_FROM") or DEFAULT_FROM)

@@ -12,7 +12,7 @@ from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import demo_history
+from bpmn_sales.services import demo
 
 OpenAs = Callable[..., Page]
 Shot = Callable[[Page, str], Path]
@@ -21,7 +21,7 @@ Shot = Callable[[Page, str], Path]
 def test_manager_reads_the_analytics_and_downloads_the_funnel_csv(
     open_as: OpenAs, live_ctx: Context, screenshot: Shot, tmp_path: Path
 ) -> None:
-    demo_history.load_history(live_ctx)
+    demo.load_history(live_ctx)
     page = open_as("mia")
     page.get_by_role("link", name="Analytics").click()
     expect(page.get_by_role("heading", name="Funnel")).to_be_visible()

@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidState
-from bpmn_sales.services import deals, users
+from bpmn_sales.services import deals
+from bpmn_sales.services.people import users
 
 OpenAs = Callable[..., Page]
 Shot = Callable[[Page, str], Path]

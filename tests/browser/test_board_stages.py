@@ -8,7 +8,8 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import deals, processes, users
+from bpmn_sales.services import deals, processes
+from bpmn_sales.services.people import users
 
 OpenAs = Callable[..., Page]
 Shot = Callable[[Page, str], Path]

@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import DealView
-from bpmn_sales.services import deals, leads, users, worklist
+from bpmn_sales.services import deals, leads, worklist
+from bpmn_sales.services.people import users
 
 
 def deal_named(ctx: Context, name: str) -> DealView:

@@ -10,8 +10,9 @@ from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import outbox, users
-from bpmn_sales.services.delivery import deliver_pass
+from bpmn_sales.services.delivery import outbox
+from bpmn_sales.services.delivery.send import deliver_pass
+from bpmn_sales.services.people import users
 from local_servers import SmtpServer, start_smtp
 
 

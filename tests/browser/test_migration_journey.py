@@ -9,7 +9,8 @@ from playwright.sync_api import Page, expect
 
 import migration_edits as edits
 from bpmn_sales.context import Context
-from bpmn_sales.services import deals, users
+from bpmn_sales.services import deals
+from bpmn_sales.services.people import users
 
 
 def test_admin_migrates_running_deals(

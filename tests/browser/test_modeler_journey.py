@@ -16,7 +16,9 @@ from bpmn_equality import differences
 from bpmn_sales.context import Context
 from bpmn_sales.engine.diagrams.problems import NS
 from bpmn_sales.persistence.models import ProcessDraft
-from bpmn_sales.services import drafts, processes, users
+from bpmn_sales.services import processes
+from bpmn_sales.services.people import users
+from bpmn_sales.services.processes import drafts
 
 OpenAs = Callable[..., Page]
 Shot = Callable[[Page, str], Path]

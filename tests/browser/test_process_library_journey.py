@@ -12,7 +12,9 @@ from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import deals, process_library, stages, users
+from bpmn_sales.services import deals
+from bpmn_sales.services.people import users
+from bpmn_sales.services.processes import library, stages
 
 OpenAs = Callable[..., Page]
 Shot = Callable[[Page, str], Path]
@@ -61,7 +63,7 @@ def test_clone_diff_export_and_a_refused_delete(
     # The unused first version can go.
     page.get_by_test_id("version-1-delete").click()
     expect(page.get_by_test_id("flash-success")).to_contain_text("Deleted v1")
-    versions = process_library.process_detail(live_ctx, None, "openfire_nord").versions
+    versions = library.process_detail(live_ctx, None, "openfire_nord").versions
     assert [v.version for v in versions] == [2]
     screenshot(page, "process-detail")
 

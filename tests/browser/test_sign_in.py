@@ -9,7 +9,7 @@ from pathlib import Path
 from browsing import PHONE
 from playwright.sync_api import Page, expect
 
-from bpmn_sales.services.demo import DEMO_PASSWORD
+from bpmn_sales.services.demo.data import DEMO_PASSWORD
 
 
 def test_rep_signs_in_and_out(

@@ -10,7 +10,8 @@ from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import deals, users, worklist
+from bpmn_sales.services import deals, worklist
+from bpmn_sales.services.people import users
 
 
 def walk_to_solution_design(ctx: Context) -> int:

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from bpmn_sales.cli import main
 from bpmn_sales.context import Context
-from bpmn_sales.services import sessions
+from bpmn_sales.services.people import sessions
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = sorted((REPO / "bpmn").glob("*.bpmn"))

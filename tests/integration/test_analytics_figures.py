@@ -17,17 +17,11 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.analytics import duration
 from bpmn_sales.errors import Forbidden, InvalidInput
 from bpmn_sales.persistence.models import Deal, StageVisit
-from bpmn_sales.services import (
-    analytics,
-    analytics_forecast,
-    deals,
-    demo,
-    leads,
-    processes,
-    records,
-    targets,
-)
-from bpmn_sales.services.analytics_scope import Filters
+from bpmn_sales.services import analytics, deals, leads, processes
+from bpmn_sales.services.analytics import targets
+from bpmn_sales.services.analytics.scope import Filters
+from bpmn_sales.services.deals import records
+from bpmn_sales.services.demo import steps as demo_steps
 from helpers import BUNDLED, FORMS
 
 DAY = 24
@@ -53,18 +47,18 @@ def figures(ctx: Context, team: Any, clock: Any) -> dict[str, int]:
     dropped = leads.create_lead(ctx, sara, "Tom", "Zeta").id
     leads.disqualify_lead(ctx, sara, dropped, "No budget")
     at(clock, 6)
-    demo._initial_visit(ctx, sara, d4, "Retail")
+    demo_steps.initial_visit(ctx, sara, d4, "Retail")
     at(clock, 7)
-    demo._initial_visit(ctx, rob, d1, "Retail")
-    demo._needs_analysis(ctx, sara, d4, 20000)
+    demo_steps.initial_visit(ctx, rob, d1, "Retail")
+    demo_steps.needs_analysis(ctx, sara, d4, 20000)
     at(clock, 9)
     deals.close_deal(ctx, rob, d2, "lost", "No budget")
-    demo._solution_design(ctx, sara, d4)
-    demo._do(ctx, mia, d4, "Approve solution", data={"decision": "approve", "comment": "ok"})
+    demo_steps.solution_design(ctx, sara, d4)
+    demo_steps.do(ctx, mia, d4, "Approve solution", data={"decision": "approve", "comment": "ok"})
     at(clock, 10)
-    demo._needs_analysis(ctx, rob, d1, 10000)
-    demo._do(ctx, sara, d4, "Send quote")
-    demo._do(ctx, sara, d4, "Negotiate terms")
+    demo_steps.needs_analysis(ctx, rob, d1, 10000)
+    demo_steps.do(ctx, sara, d4, "Send quote")
+    demo_steps.do(ctx, sara, d4, "Negotiate terms")
     records.create_order(ctx, sara, d4)
     deals.close_deal(ctx, sara, d4, "won")
     d3 = deals.reopen_deal(ctx, rob, d2).id
@@ -231,7 +225,7 @@ def test_filters_owner_period_team_and_who_may_see(
 def test_forecast_weights_open_deals_by_close_month_against_targets(
     ctx: Context, team: Any, figures: dict[str, int]
 ) -> None:
-    shown = analytics_forecast.forecast(
+    shown = analytics.forecast(
         ctx, team.admin, Filters(start="2026-01-01", end="2026-03-31")
     ).to_dict()
     assert shown["target_scope"] == "company"
@@ -248,7 +242,7 @@ def test_forecast_weights_open_deals_by_close_month_against_targets(
     assert shown["quarters"][0]["projected"] == 20700.0
     no_date = {o["period"]: o for o in shown["outside"]}["no date"]
     assert no_date["deals"] == 2  # three (reopened) and seven (from the lead)
-    rob = analytics_forecast.forecast(
+    rob = analytics.forecast(
         ctx, team.mia, Filters(owner="rob", start="2026-01-01", end="2026-01-31")
     ).to_dict()
     assert rob["target_scope"] == "user:rob" and rob["months"][0]["target"] == 12000.0

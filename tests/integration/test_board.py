@@ -7,8 +7,9 @@ import pytest
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound, RuleViolation
-from bpmn_sales.services import board, deals, demo, leads, processes, users
+from bpmn_sales.services import board, deals, demo, leads, processes
 from bpmn_sales.services.board import Board, Card
+from bpmn_sales.services.people import users
 
 OPENFIRE = "openfire_pipeline"
 

@@ -9,7 +9,8 @@ import pytest
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden
-from bpmn_sales.services import deals, demo, users, worklist
+from bpmn_sales.services import deals, demo, worklist
+from bpmn_sales.services.people import users
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ import pytest
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
-from bpmn_sales.services import deals, delivery, outbox, users
-from bpmn_sales.services.delivery import deliver_due, deliver_pass
+from bpmn_sales.services import deals, delivery
+from bpmn_sales.services.delivery import outbox
+from bpmn_sales.services.delivery.send import deliver_due, deliver_pass
+from bpmn_sales.services.people import users
 from helpers import walk_to
 from local_servers import SmtpServer, free_port, self_signed_cert, start_smtp
 

@@ -11,8 +11,9 @@ import pytest
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState
 from bpmn_sales.persistence.models import OutboxMessage
-from bpmn_sales.services import deals, outbox, webhooks
-from bpmn_sales.services.delivery import deliver_due, deliver_pass
+from bpmn_sales.services import deals
+from bpmn_sales.services.delivery import outbox, webhooks
+from bpmn_sales.services.delivery.send import deliver_due, deliver_pass
 from local_servers import WebhookReceiver
 
 if TYPE_CHECKING:  # the root conftest; importing it at run time clashes with tests/*/conftest

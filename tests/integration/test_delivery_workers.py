@@ -18,7 +18,7 @@ import pytest
 
 from bpmn_sales.context import Context
 from bpmn_sales.persistence.models import OutboxMessage
-from bpmn_sales.services.delivery import LEASE, deliver_due
+from bpmn_sales.services.delivery.send import LEASE, deliver_due
 from local_servers import SmtpServer, start_smtp
 
 if TYPE_CHECKING:  # the root conftest; importing it at run time clashes with tests/*/conftest

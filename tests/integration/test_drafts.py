@@ -12,7 +12,8 @@ from sqlalchemy import text
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
-from bpmn_sales.services import deals, drafts, processes
+from bpmn_sales.services import deals, processes
+from bpmn_sales.services.processes import drafts
 
 KEY = "sales_process"
 ACTIVITY = "Activity_MeetCustomer"

@@ -10,7 +10,8 @@ import pytest
 import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidInput, InvalidState, RuleViolation
-from bpmn_sales.services import deals, leads, records, worklist
+from bpmn_sales.services import deals, leads, worklist
+from bpmn_sales.services.deals import records
 
 REASONS = ["Too expensive", "Lost to a competitor", "No budget", "No decision", "Other"]
 

@@ -9,7 +9,8 @@ import pytest
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
-from bpmn_sales.services import deals, messages
+from bpmn_sales.services import deals
+from bpmn_sales.services.deals import messages
 from helpers import walk_to
 
 Team = Any

@@ -13,7 +13,8 @@ import helpers
 import migration_edits as edits
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
-from bpmn_sales.services import deals, migrations
+from bpmn_sales.services import deals
+from bpmn_sales.services.processes import migration
 from migration_parking import (
     CLOSED,
     OPEN,
@@ -43,7 +44,7 @@ def test_an_added_stage_moves_every_open_deal_and_comes_next(
     before = {name: row(ctx, parked[name]) for name in (*OPEN, *CLOSED)}
     iv_timers = timers(ctx, parked["iv"])
     assert edits.deploy(ctx, edits.add_site_survey(edits.sales_xml())) == 2
-    shown = migrations.preview(ctx, admin, "sales_process")
+    shown = migration.preview(ctx, admin, "sales_process")
     assert (shown.to_version, shown.from_version, shown.closed) == (2, None, len(CLOSED))
     plans = rows_by_name(shown)
     assert sorted(plans) == sorted(OPEN) and all(r.movable for r in shown.rows)
@@ -52,7 +53,7 @@ def test_an_added_stage_moves_every_open_deal_and_comes_next(
     assert (plans["await"].to_stage, plans["await"].to_tasks) == ("quote_and_bid", [])
     assert row(ctx, parked["iv"]) == before["iv"]  # a preview saves nothing
 
-    result = migrations.apply_all(ctx, admin, "sales_process", batch=3)
+    result = migration.apply_all(ctx, admin, "sales_process", batch=3)
     assert (result.moved, result.refused, result.remaining, result.finished) == (8, 0, 0, True)
     for name in OPEN:
         deal_id = parked[name]
@@ -87,13 +88,13 @@ def test_a_removed_stage_refuses_the_deals_in_it_and_moves_the_rest(
 ) -> None:
     admin, rob = team.admin, team.rob
     edits.deploy(ctx, edits.remove_stage(edits.sales_xml(), "needs_analysis"))
-    plans = rows_by_name(migrations.preview(ctx, admin, "sales_process"))
+    plans = rows_by_name(migration.preview(ctx, admin, "sales_process"))
     gone = "its stage 'Needs analysis' is not in version 2"
     assert plans["na"].reasons == plans["na_budget"].reasons == [gone]
     assert not plans["na"].movable and plans["sd"].movable and plans["await"].movable
     untouched = {name: row(ctx, parked[name]) for name in ("na", "na_budget")}
 
-    result = migrations.apply_all(ctx, admin, "sales_process")
+    result = migration.apply_all(ctx, admin, "sales_process")
     assert (result.moved, result.refused, result.remaining) == (6, 2, 0)
     refused = {r.deal_id: r.reasons for r in result.refused_deals}
     assert refused == {parked["na"]: [gone], parked["na_budget"]: [gone]}
@@ -114,17 +115,17 @@ def test_renamed_then_reordered_stages(ctx: Context, team: Any, parked: dict[str
     admin, rob, mia = team.admin, team.rob, team.mia
     renamed = edits.rename(edits.sales_xml(), "Stage_NeedsAnalysis", "Needs discovery")
     edits.deploy(ctx, renamed)
-    plans = rows_by_name(migrations.preview(ctx, admin, "sales_process"))
+    plans = rows_by_name(migration.preview(ctx, admin, "sales_process"))
     assert (plans["na"].stage_name, plans["na"].to_stage_name) == (
         "Needs analysis",
         "Needs discovery",
     )
-    assert migrations.apply_all(ctx, admin, "sales_process").moved == len(OPEN)
+    assert migration.apply_all(ctx, admin, "sales_process").moved == len(OPEN)
     assert fresh(ctx, rob, parked["na"]).stage_name == "Needs discovery"
 
     # Version 3 runs solution design before needs analysis.
     edits.deploy(ctx, edits.swap_stages(renamed, "needs_analysis", "solution_design"))
-    result = migrations.apply_all(ctx, admin, "sales_process", from_version=2, to_version=3)
+    result = migration.apply_all(ctx, admin, "sales_process", from_version=2, to_version=3)
     assert (result.moved, result.refused, result.from_version) == (len(OPEN), 0, 2)
     assert helpers.initial_visit(ctx, rob, parked["iv"]).stage == "solution_design"
     helpers.solution_design(ctx, rob, parked["sd"])
@@ -144,13 +145,13 @@ def test_activities_removed_then_added_and_renamed(
     )
     edits.deploy(ctx, edits.rename(added, "Activity_SendQuote", "Send the quote"))
 
-    to_two = migrations.apply_all(ctx, admin, "sales_process", from_version=1, to_version=2)
+    to_two = migration.apply_all(ctx, admin, "sales_process", from_version=1, to_version=2)
     waits = "it waits at 'Qualify budget' (stage 'Needs analysis'), which version 2 removes"
     assert [(r.deal_id, r.reasons) for r in to_two.refused_deals] == [(parked["na"], [waits])]
     assert ready_titles(ctx, rob, parked["na_budget"]) == ["Analyse needs"]
 
     # Version 3 has Qualify budget again, and Check credit beside Analyse needs.
-    plans = rows_by_name(migrations.preview(ctx, admin, "sales_process"))
+    plans = rows_by_name(migration.preview(ctx, admin, "sales_process"))
     assert {r.from_version for r in plans.values()} == {1, 2}
     assert plans["na"].to_tasks == ["Analyse needs", "Qualify budget", "Check credit"]
     # Version 2 folded its Qualify budget away; coming back in version 3, it is to do again.
@@ -161,7 +162,7 @@ def test_activities_removed_then_added_and_renamed(
     ]
     assert plans["qb"].to_tasks == ["Send the quote", "Negotiate terms"]
     assert plans["sd"].to_tasks == ["Design solution", "Present solution"]  # passed: no new task
-    result = migrations.apply_all(ctx, admin, "sales_process")
+    result = migration.apply_all(ctx, admin, "sales_process")
     assert (result.moved, result.refused, result.to_version) == (len(OPEN), 0, 3)
     assert len(migrated_entries(ctx, parked["na"])) == 1
     assert len(migrated_entries(ctx, parked["na_budget"])) == 2
@@ -186,16 +187,16 @@ def test_a_new_required_field_refuses_naming_it(
         "deal.budget:number; deal.expected_close_date; deal.region",
     )
     edits.deploy(ctx, xml)
-    plans = rows_by_name(migrations.preview(ctx, admin, "sales_process"))
+    plans = rows_by_name(migration.preview(ctx, admin, "sales_process"))
     missing = "Needs analysis: deal.region is empty (version 2 requires it)"
     for name in ("na", "na_budget", "sd", "sd_approval", "qb", "await"):
         assert plans[name].reasons == [missing], name
     assert plans["iv"].movable and plans["iv_met"].movable
-    first = migrations.apply_all(ctx, admin, "sales_process")
+    first = migration.apply_all(ctx, admin, "sales_process")
     assert (first.moved, first.refused) == (2, 6)
     # Filled in, the deal moves on a new run.
     deals.update_deal(ctx, rob, parked["na"], {"fields": {"region": "North"}})
-    second = migrations.apply_all(ctx, admin, "sales_process")
+    second = migration.apply_all(ctx, admin, "sales_process")
     assert (second.moved, second.refused, second.run_id) == (1, 5, first.run_id + 1)
     assert version_of(ctx, parked["na"]) == 2
 
@@ -204,7 +205,7 @@ def test_a_task_that_changed_kind_is_refused(
     ctx: Context, team: Any, parked: dict[str, int]
 ) -> None:
     edits.deploy(ctx, edits.retype(edits.sales_xml(), "Activity_QualifyBudget", "manualTask"))
-    plans = rows_by_name(migrations.preview(ctx, team.admin, "sales_process"))
+    plans = rows_by_name(migration.preview(ctx, team.admin, "sales_process"))
     assert plans["na"].reasons == [
         "'Qualify budget' is a user task in its version and a manual task in version 2"
     ]
@@ -217,12 +218,12 @@ def test_rerun_after_an_interruption_moves_the_rest_once(
 ) -> None:
     admin = team.admin
     edits.deploy(ctx, edits.add_site_survey(edits.sales_xml()))
-    first = migrations.apply_batch(ctx, admin, "sales_process", limit=2)
+    first = migration.apply_batch(ctx, admin, "sales_process", limit=2)
     assert (first.moved, first.remaining, first.finished) == (2, len(OPEN) - 2, False)
-    again = migrations.apply_batch(ctx, admin, "sales_process", limit=3, run_id=first.run_id)
+    again = migration.apply_batch(ctx, admin, "sales_process", limit=3, run_id=first.run_id)
     assert (again.run_id, again.moved, again.remaining) == (first.run_id, 5, len(OPEN) - 5)
     # The run is given up; a new one finds the deals still on version 1.
-    rest = migrations.apply_all(ctx, admin, "sales_process")
+    rest = migration.apply_all(ctx, admin, "sales_process")
     assert (rest.run_id, rest.moved, rest.remaining, rest.finished) == (
         first.run_id + 1,
         3,
@@ -230,8 +231,8 @@ def test_rerun_after_an_interruption_moves_the_rest_once(
         True,
     )
     assert [len(migrated_entries(ctx, parked[n])) for n in OPEN] == [1] * len(OPEN)
-    assert migrations.apply_all(ctx, admin, "sales_process").moved == 0
-    history = migrations.runs(ctx, admin, "sales_process")
+    assert migration.apply_all(ctx, admin, "sales_process").moved == 0
+    history = migration.runs(ctx, admin, "sales_process")
     assert [(r.moved, r.remaining, r.finished_at is not None) for r in history] == [
         (0, 0, True),
         (3, 0, True),
@@ -244,13 +245,13 @@ def test_a_deal_changed_after_the_preview_is_planned_again(
 ) -> None:
     admin, rob = team.admin, team.rob
     edits.deploy(ctx, edits.remove_activity(edits.sales_xml(), "Activity_QualifyBudget"))
-    plans = rows_by_name(migrations.preview(ctx, admin, "sales_process"))
+    plans = rows_by_name(migration.preview(ctx, admin, "sales_process"))
     assert not plans["na"].movable
     assert plans["iv"].to_tasks == ["Meet the customer", "Identify decision makers"]
     helpers.prepare_needs_analysis(ctx, rob, parked["na"])
     helpers.complete(ctx, rob, parked["na"], "Qualify budget")
     helpers.complete(ctx, rob, parked["iv"], "Meet the customer")
-    result = migrations.apply_all(ctx, admin, "sales_process")
+    result = migration.apply_all(ctx, admin, "sales_process")
     assert (result.moved, result.refused) == (len(OPEN), 0)
     (entry,) = migrated_entries(ctx, parked["iv"])
     assert entry["tasks_before"] == entry["tasks_after"] == ["Identify decision makers"]
@@ -260,17 +261,17 @@ def test_a_deal_changed_after_the_preview_is_planned_again(
 def test_who_may_migrate_and_what_is_asked(ctx: Context, team: Any) -> None:
     edits.deploy(ctx, edits.add_site_survey(edits.sales_xml()))
     with pytest.raises(Forbidden):
-        migrations.preview(ctx, team.rob, "sales_process")
+        migration.preview(ctx, team.rob, "sales_process")
     with pytest.raises(Forbidden):
-        migrations.apply_batch(ctx, team.mia, "sales_process")
+        migration.apply_batch(ctx, team.mia, "sales_process")
     with pytest.raises(NotFound):
-        migrations.preview(ctx, team.admin, "nope")
+        migration.preview(ctx, team.admin, "nope")
     cases = [({"from_version": 2}, "from"), ({"to_version": 9}, "to"), ({"to_version": "x"}, "to")]
     for kwargs, field in cases:
         with pytest.raises(InvalidInput) as caught:
-            migrations.preview(ctx, team.admin, "sales_process", **kwargs)
+            migration.preview(ctx, team.admin, "sales_process", **kwargs)
         assert caught.value.field == field
     with pytest.raises(InvalidInput) as caught:
-        migrations.apply_batch(ctx, team.admin, "sales_process", limit=0)
+        migration.apply_batch(ctx, team.admin, "sales_process", limit=0)
     assert caught.value.field == "batch"
-    assert migrations.preview(ctx, team.admin, "sales_process", to_version=1).rows == []
+    assert migration.preview(ctx, team.admin, "sales_process", to_version=1).rows == []

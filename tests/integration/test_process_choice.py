@@ -7,7 +7,8 @@ import pytest
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput, InvalidState
-from bpmn_sales.services import deals, demo, leads, processes, users
+from bpmn_sales.services import deals, demo, leads, processes
+from bpmn_sales.services.people import users
 
 OPENFIRE = "openfire_pipeline"
 

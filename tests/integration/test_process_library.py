@@ -16,19 +16,9 @@ from bpmn_sales.context import Context
 from bpmn_sales.engine.editing.cloning import rewrite
 from bpmn_sales.errors import InvalidInput, InvalidState
 from bpmn_sales.persistence.models import Deal, ProcessVersion
-from bpmn_sales.services import (
-    board,
-    common,
-    deals,
-    drafts,
-    leads,
-    process_clone,
-    process_library,
-    process_transfer,
-    processes,
-    stages,
-    users,
-)
+from bpmn_sales.services import board, common, deals, leads, processes
+from bpmn_sales.services.people import users
+from bpmn_sales.services.processes import cloning, drafts, library, stages, transfer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "library"
 QUOTE = DATA / "quote_with_review.bpmn"
@@ -63,7 +53,7 @@ def changed_lines(before: bytes, after: bytes) -> list[tuple[str, str]]:
 
 
 def test_a_clone_of_the_b2b_process_runs_like_its_template(ctx: Context, team: Any) -> None:
-    result = process_clone.clone(ctx, team.admin, "sales_process", "field_sales", "Field sales")
+    result = cloning.clone(ctx, team.admin, "sales_process", "field_sales", "Field sales")
     assert (result.key, result.version, result.template, result.processes) == (
         "field_sales",
         1,
@@ -77,22 +67,20 @@ def test_a_clone_of_the_b2b_process_runs_like_its_template(ctx: Context, team: A
         'processRef="field_sales" />',
         '<bpmn:process id="field_sales" name="Field sales" isExecutable="true">',
     ]
-    detail = process_library.process_detail(ctx, team.admin, "field_sales")
+    detail = library.process_detail(ctx, team.admin, "field_sales")
     assert (detail.template, detail.template_version, detail.description) == (
         "sales_process",
         1,
         "",
     )
-    assert process_library.process_detail(ctx, team.admin, "sales_process").clones == [
-        "field_sales"
-    ]
+    assert library.process_detail(ctx, team.admin, "sales_process").clones == ["field_sales"]
     deal = deals.create_deal(ctx, team.rob, "Clone run", "Acme", 1000, process="field_sales")
     assert deal.process_key == "field_sales" and deal.stage == "initial_visit"
     won = helpers.walk_to_won(ctx, team.rob, team.mia, deal.id)
     assert won.status == "won" and won.stage == "installation"
     assert process_version_of(ctx, deal.id) == ("field_sales", 1)
     # The template was not touched: still one version, no deal on it.
-    template = process_library.process_detail(ctx, team.admin, "sales_process")
+    template = library.process_detail(ctx, team.admin, "sales_process")
     assert [v.version for v in template.versions] == [1]
     assert template.versions[0].in_use == 0
 
@@ -100,8 +88,8 @@ def test_a_clone_of_the_b2b_process_runs_like_its_template(ctx: Context, team: A
 def test_a_changed_openfire_clone_shows_its_changes_against_the_template(
     ctx: Context, team: Any
 ) -> None:
-    process_clone.clone(ctx, team.admin, "openfire_pipeline", "openfire_nord", "OpenFire Nord")
-    assert process_clone.diff(ctx, team.admin, "openfire_nord").diff.stages == ()
+    cloning.clone(ctx, team.admin, "openfire_pipeline", "openfire_nord", "OpenFire Nord")
+    assert cloning.diff(ctx, team.admin, "openfire_nord").diff.stages == ()
     stages.add(ctx, team.admin, "openfire_nord", "estimation", "Site survey", win_rate="40")
     edited = re.sub(
         rb'(<bpmn:userTask id="Activity_RealiserVisite".*?name="weight" value=")2("\s*/>\s*)'
@@ -111,7 +99,7 @@ def test_a_changed_openfire_clone_shows_its_changes_against_the_template(
         flags=re.S,
     ).replace(b"Projet abandonn\xc3\xa9;", b"")
     processes.deploy_process(ctx, team.admin, {"openfire_pipeline.bpmn": edited})
-    view = process_clone.diff(ctx, team.admin, "openfire_nord")
+    view = cloning.diff(ctx, team.admin, "openfire_nord")
     assert (view.base, view.base_version, view.head, view.head_version) == (
         "openfire_pipeline",
         1,
@@ -139,7 +127,7 @@ def test_a_changed_openfire_clone_shows_its_changes_against_the_template(
     assert any(e["key"] == "Gateway_EnterSiteSurvey" for e in diff["elements"])
     assert diff["layout_changed"] is True
     # Against one of its own versions: v2 -> v3 is only the XML edit.
-    own = process_clone.diff(ctx, team.admin, "openfire_nord", 2).diff
+    own = cloning.diff(ctx, team.admin, "openfire_nord", 2).diff
     assert own.stages == () and own.process == () and len(own.activities) == 1
     # A new deal on the clone moves into the new stage; the template has no such stage.
     deal = deals.create_deal(ctx, team.rob, "Nord", process="openfire_nord")
@@ -152,15 +140,15 @@ def test_cloning_a_diagram_with_a_call_activity_clones_the_called_process(
     ctx: Context, team: Any
 ) -> None:
     processes.deploy_process(ctx, team.admin, {QUOTE.name: QUOTE.read_bytes()})
-    result = process_clone.clone(ctx, team.admin, "quote_flow", "quick_quote", "Quick quote")
+    result = cloning.clone(ctx, team.admin, "quote_flow", "quick_quote", "Quick quote")
     assert result.processes == ["quick_quote", "quick_quote_review"]
     xml = xml_of(ctx, "quick_quote")
     assert b'calledElement="quick_quote_review"' in xml
     assert b'processRef="quick_quote_review"' in xml and b"quote_flow" not in xml
-    review = process_library.process_detail(ctx, team.admin, "quick_quote_review")
+    review = library.process_detail(ctx, team.admin, "quick_quote_review")
     assert (review.template, review.name) == ("quote_flow_review", "Quote review")
     # The template's sub-process got no new version from deploying the clone.
-    assert len(process_library.process_detail(ctx, team.admin, "quote_flow_review").versions) == 1
+    assert len(library.process_detail(ctx, team.admin, "quote_flow_review").versions) == 1
     deal = deals.create_deal(ctx, team.rob, "Quote", process="quick_quote")
     helpers.complete(ctx, team.rob, deal.id, "Draft quote")
     helpers.complete(ctx, team.rob, deal.id, "Check quote")
@@ -168,13 +156,13 @@ def test_cloning_a_diagram_with_a_call_activity_clones_the_called_process(
 
 
 def test_export_then_import_under_a_new_key_is_the_same_process(ctx: Context, team: Any) -> None:
-    exported = process_transfer.export_process(ctx, team.admin, "sales_process")
+    exported = transfer.export_process(ctx, team.admin, "sales_process")
     assert exported.filename == "sales_process-v1.zip"
     archive = zipfile.ZipFile(io.BytesIO(exported.data))
     names = sorted(archive.namelist())
     assert "manifest.json" in names and "sales_process.bpmn" in names
     assert archive.read("sales_process.bpmn") == xml_of(ctx, "sales_process")
-    result = process_transfer.import_process(
+    result = transfer.import_process(
         ctx, team.admin, exported.data, key="sales_copy", name="Sales copy"
     )
     assert (result.key, result.version, result.created, result.changed) == (
@@ -183,9 +171,7 @@ def test_export_then_import_under_a_new_key_is_the_same_process(ctx: Context, te
         True,
         True,
     )
-    again = zipfile.ZipFile(
-        io.BytesIO(process_transfer.export_process(ctx, team.admin, "sales_copy").data)
-    )
+    again = zipfile.ZipFile(io.BytesIO(transfer.export_process(ctx, team.admin, "sales_copy").data))
     for name in names:
         if name.endswith(".json") and name != "manifest.json":
             assert again.read(name) == archive.read(name), name
@@ -198,7 +184,7 @@ def test_export_then_import_under_a_new_key_is_the_same_process(ctx: Context, te
     a, b = processes.get_process(ctx, "sales_process"), processes.get_process(ctx, "sales_copy")
     assert (a.stages, a.messages, a.lost_reasons) == (b.stages, b.messages, b.lost_reasons)
     # The same zip again under its own key: nothing new.
-    same = process_transfer.import_process(ctx, team.admin, exported.data)
+    same = transfer.import_process(ctx, team.admin, exported.data)
     assert (same.key, same.version, same.created, same.changed) == (
         "sales_process",
         1,
@@ -225,24 +211,24 @@ def test_import_refuses_unsafe_or_broken_zips(sqlite_ctx: Context, sqlite_team: 
         (zip_of({"dir/quote.bpmn": good}), "not a plain file name"),
         (zip_of({"run.py": b"print(1)"}), "neither a .bpmn diagram nor a .json file"),
         (b"<xml>not a zip</xml>", "not a zip file"),
-        (zip_of({"big.bpmn": b" " * (process_transfer.MAX_ENTRY_BYTES + 1)}), "larger than"),
+        (zip_of({"big.bpmn": b" " * (transfer.MAX_ENTRY_BYTES + 1)}), "larger than"),
         (zip_of({f"f{i}.json": b"{}" for i in range(51)}), "at most 50"),
         (zip_of({"forms.json": b"{}"}), "no .bpmn diagram"),
     ]
     for data, message in cases:
         with pytest.raises(InvalidInput, match=message):
-            process_transfer.import_process(ctx, admin, data)
+            transfer.import_process(ctx, admin, data)
     xxe = good.replace(
         b"<bpmn:definitions",
         b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<bpmn:definitions',
         1,
     )
     with pytest.raises(InvalidInput, match=r"xxe\.bpmn:.*DOCTYPE") as refused:
-        process_transfer.import_process(ctx, admin, zip_of({"xxe.bpmn": xxe}))
+        transfer.import_process(ctx, admin, zip_of({"xxe.bpmn": xxe}))
     assert refused.value.details["field"] == "file"
     broken = good.replace(b'name="stage_win_rate" value="30"', b'name="stage_win_rate" value="300"')
     with pytest.raises(InvalidInput, match=r"broken\.bpmn:\d+: Stage_Prepare: error"):
-        process_transfer.import_process(ctx, admin, zip_of({"broken.bpmn": broken}))
+        transfer.import_process(ctx, admin, zip_of({"broken.bpmn": broken}))
     assert [p.key for p in processes.list_processes(ctx)] == [
         "lead_qualification",
         "openfire_pipeline",
@@ -251,13 +237,13 @@ def test_import_refuses_unsafe_or_broken_zips(sqlite_ctx: Context, sqlite_team: 
 
 
 def test_delete_is_refused_while_deals_or_leads_use_it(ctx: Context, team: Any) -> None:
-    process_clone.clone(ctx, team.admin, "openfire_pipeline", "nord", "Nord")
+    cloning.clone(ctx, team.admin, "openfire_pipeline", "nord", "Nord")
     open_deal = deals.create_deal(ctx, team.rob, "Open", process="nord")
     with pytest.raises(
         InvalidState,
         match=r"process 'nord' is used by 1 deal\(s\) \(1 open, 0 closed\) and 0 lead\(s\)",
     ):
-        process_library.delete_process(ctx, team.admin, "nord")
+        library.delete_process(ctx, team.admin, "nord")
     stages.add(ctx, team.admin, "nord", "estimation", "Survey")
     closed = deals.create_deal(ctx, team.rob, "Closed", process="nord")
     deals.close_deal(ctx, team.rob, closed.id, "lost", "Autre")
@@ -265,13 +251,13 @@ def test_delete_is_refused_while_deals_or_leads_use_it(ctx: Context, team: Any) 
         InvalidState,
         match=r"version 2 of process 'nord' is used by 1 deal\(s\) \(0 open, 1 closed\)",
     ):
-        process_library.delete_version(ctx, team.admin, "nord", 2)
+        library.delete_version(ctx, team.admin, "nord", 2)
     with pytest.raises(InvalidState, match=r"used by 2 deal\(s\) \(1 open, 1 closed\)"):
-        process_library.delete_process(ctx, team.admin, "nord")
+        library.delete_process(ctx, team.admin, "nord")
     assert process_version_of(ctx, open_deal.id) == ("nord", 1)
     leads.create_lead(ctx, team.rob, "A lead")
     with pytest.raises(InvalidState, match=r"0 deal\(s\) \(0 open, 0 closed\) and 1 lead\(s\)"):
-        process_library.delete_process(ctx, team.admin, "lead_qualification")
+        library.delete_process(ctx, team.admin, "lead_qualification")
 
 
 def count(ctx: Context, table: str, where: str, **params: object) -> int:
@@ -283,8 +269,8 @@ def count(ctx: Context, table: str, where: str, **params: object) -> int:
 
 
 def test_deleting_unused_versions_and_processes_leaves_no_orphans(ctx: Context, team: Any) -> None:
-    process_clone.clone(ctx, team.admin, "sales_process", "spare", "Spare")
-    process_clone.clone(ctx, team.admin, "spare", "spare_copy", "Spare copy")
+    cloning.clone(ctx, team.admin, "sales_process", "spare", "Spare")
+    cloning.clone(ctx, team.admin, "spare", "spare_copy", "Spare copy")
     users.set_manager(ctx, None, "rob", "mia", "Sales")
     processes.set_departments(ctx, team.admin, "spare", ["Sales"])
     board.rename_column(ctx, team.admin, "spare", "initial_visit", "First visit")
@@ -296,14 +282,12 @@ def test_deleting_unused_versions_and_processes_leaves_no_orphans(ctx: Context, 
     assert len(version_ids) == 2
     # Another feature's rows (a modeler draft based on v2) go or let go with it.
     drafts.save_draft(ctx, team.admin, "spare", xml_of(ctx, "spare").decode(), None, 2)
-    deleted = process_library.delete_version(ctx, team.admin, "spare", 2)
+    deleted = library.delete_version(ctx, team.admin, "spare", 2)
     assert (deleted.versions, deleted.process_deleted) == ([2], False)
     assert count(ctx, "process_drafts", "process_id = :p AND based_on_id IS NULL", p=spare_id) == 1
-    assert [
-        v.version for v in process_library.process_detail(ctx, team.admin, "spare").versions
-    ] == [1]
-    assert process_library.process_detail(ctx, team.admin, "spare_copy").template == "spare"
-    deleted = process_library.delete_version(ctx, team.admin, "spare", 1)
+    assert [v.version for v in library.process_detail(ctx, team.admin, "spare").versions] == [1]
+    assert library.process_detail(ctx, team.admin, "spare_copy").template == "spare"
+    deleted = library.delete_version(ctx, team.admin, "spare", 1)
     assert deleted.process_deleted is True
     assert "spare" not in [p.key for p in processes.list_processes(ctx)]
     assert count(ctx, "process_versions", "process_id = :p", p=spare_id) == 0
@@ -311,10 +295,10 @@ def test_deleting_unused_versions_and_processes_leaves_no_orphans(ctx: Context, 
     assert count(ctx, "board_columns", "process_id = :p", p=spare_id) == 0
     assert count(ctx, "process_drafts", "process_id = :p", p=spare_id) == 0
     # The clone of the deleted template runs on, without the link.
-    copy = process_library.process_detail(ctx, team.admin, "spare_copy")
+    copy = library.process_detail(ctx, team.admin, "spare_copy")
     assert (copy.template, copy.template_version) == (None, None)
     with pytest.raises(InvalidState, match="not a clone"):
-        process_clone.diff(ctx, team.admin, "spare_copy")
+        cloning.diff(ctx, team.admin, "spare_copy")
     assert (
         deals.create_deal(ctx, team.rob, "Still runs", process="spare_copy").stage
         == "initial_visit"
@@ -322,11 +306,11 @@ def test_deleting_unused_versions_and_processes_leaves_no_orphans(ctx: Context, 
 
 
 def test_new_deals_start_on_the_newest_enabled_version(ctx: Context, team: Any) -> None:
-    process_clone.clone(ctx, team.admin, "openfire_pipeline", "sud", "Sud")
+    cloning.clone(ctx, team.admin, "openfire_pipeline", "sud", "Sud")
     stages.add(ctx, team.admin, "sud", "estimation", "Survey")
     first = deals.create_deal(ctx, team.rob, "On v2", process="sud")
     assert process_version_of(ctx, first.id) == ("sud", 2)
-    detail = process_library.set_version_enabled(ctx, team.admin, "sud", 2, False)
+    detail = library.set_version_enabled(ctx, team.admin, "sud", 2, False)
     assert [(v.version, v.enabled, v.current) for v in detail.versions] == [
         (2, False, False),
         (1, True, True),
@@ -336,8 +320,8 @@ def test_new_deals_start_on_the_newest_enabled_version(ctx: Context, team: Any) 
     # The deal on v2 goes on there.
     assert deals.move_deal(ctx, team.rob, first.id, "survey").stage == "survey"
     with pytest.raises(InvalidState, match="only enabled version"):
-        process_library.set_version_enabled(ctx, team.admin, "sud", 1, False)
-    process_library.set_version_enabled(ctx, team.admin, "sud", 2, True)
+        library.set_version_enabled(ctx, team.admin, "sud", 1, False)
+    library.set_version_enabled(ctx, team.admin, "sud", 2, True)
     third = deals.create_deal(ctx, team.rob, "On v2 again", process="sud")
     assert process_version_of(ctx, third.id) == ("sud", 2)
 
@@ -353,7 +337,7 @@ def test_a_deleted_versions_id_is_never_given_to_a_new_version(ctx: Context, tea
     other = Context(ctx.database_url, clock=ctx.clock)
     with other.uow() as store:
         stale_digest = common.digest_of(other, store, deleted_id)
-    process_library.delete_version(ctx, team.admin, "openfire_pipeline", 2)
+    library.delete_version(ctx, team.admin, "openfire_pipeline", 2)
     stages.add(ctx, team.admin, "openfire_pipeline", "estimation", "Call back")
     with ctx.uow() as store:
         again = store.latest_version(store.process_by_key("openfire_pipeline").id)  # type: ignore[union-attr]

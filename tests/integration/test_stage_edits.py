@@ -10,7 +10,9 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.engine.diagrams.problems import NS
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
-from bpmn_sales.services import board, deals, demo, processes, stages, users
+from bpmn_sales.services import board, deals, demo, processes
+from bpmn_sales.services.people import users
+from bpmn_sales.services.processes import stages
 
 OPENFIRE = "openfire_pipeline"
 SALES = "sales_process"

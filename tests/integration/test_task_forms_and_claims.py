@@ -11,7 +11,8 @@ import pytest
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import DiagramError, Forbidden, InvalidInput, InvalidState
-from bpmn_sales.services import deals, leads, processes, task_forms, users, worklist
+from bpmn_sales.services import deals, leads, processes, worklist
+from bpmn_sales.services.people import users
 from helpers import BUNDLED, FORMS, ready_task, solution_design, walk_to
 
 SALES = BUNDLED / "sales_process.bpmn"
@@ -21,14 +22,14 @@ COMPLETION = Path(__file__).resolve().parents[1] / "data" / "rules" / "completio
 # -- deploying forms ----------------------------------------------------------------------------
 def test_bundled_forms_are_deployed_with_their_diagrams(ctx: Context, team: Any) -> None:
     lead = leads.create_lead(ctx, team.rob, "Jane", "Northwind")
-    found = task_forms.task_form(ctx, team.rob, lead.tasks[0].task_id)
+    found = worklist.task_form(ctx, team.rob, lead.tasks[0].task_id)
     assert found.schema is not None and found.ui_schema is not None
     assert found.schema["title"] == "Review lead"
     assert found.ui_schema["decision"] == {"ui:widget": "radio"}
     assert found.version == lead.version
     deal = deals.create_deal(ctx, team.rob, "No forms yet", "Acme", "10")
     meet = ready_task(ctx, team.rob, deal.id, "Meet the customer")
-    assert task_forms.task_form(ctx, team.rob, meet.task_id).schema is None
+    assert worklist.task_form(ctx, team.rob, meet.task_id).schema is None
 
 
 def test_a_changed_form_deploys_as_a_new_version(ctx: Context, team: Any) -> None:

@@ -23,8 +23,9 @@ import time_machine
 from sqlalchemy import create_engine, text
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import deals, timers
-from bpmn_sales.services.worker import Worker
+from bpmn_sales.services import deals
+from bpmn_sales.services.worker import timers
+from bpmn_sales.services.worker.loop import Worker
 
 Team = Any
 CLI = str(Path(sys.executable).with_name("bpmn-sales"))

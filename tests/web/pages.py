@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bpmn_sales.services.demo import DEMO_PASSWORD
+from bpmn_sales.services.demo.data import DEMO_PASSWORD
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 

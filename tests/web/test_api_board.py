@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import users
+from bpmn_sales.services.people import users
 
 Call = Callable[..., TestResponse]
 

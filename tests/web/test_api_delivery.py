@@ -10,8 +10,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import deals, users
-from bpmn_sales.services.delivery import deliver_pass
+from bpmn_sales.services import deals
+from bpmn_sales.services.delivery.send import deliver_pass
+from bpmn_sales.services.people import users
 from bpmn_sales.web import create_app
 from local_servers import WebhookReceiver
 

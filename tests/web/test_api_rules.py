@@ -26,7 +26,7 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import users
+from bpmn_sales.services.people import users
 from bpmn_sales.web import create_app
 from bpmn_sales.web.openapi import openapi_document
 

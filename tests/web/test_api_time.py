@@ -10,7 +10,8 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import deals, users
+from bpmn_sales.services import deals
+from bpmn_sales.services.people import users
 from helpers import walk_to
 
 Call = Callable[..., TestResponse]

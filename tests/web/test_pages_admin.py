@@ -9,7 +9,8 @@ from pages import Pages
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidState
-from bpmn_sales.services import deals, users
+from bpmn_sales.services import deals
+from bpmn_sales.services.people import users
 
 Visitor = Callable[[str | None], Pages]
 

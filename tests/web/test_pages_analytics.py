@@ -12,7 +12,7 @@ from flask import Flask
 from pages import Pages
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import users
+from bpmn_sales.services.people import users
 
 Visitor = Callable[[str | None], Pages]
 

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from pages import Pages
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import approvals, deals, users
+from bpmn_sales.services import deals
+from bpmn_sales.services.people import users
+from bpmn_sales.services.worklist import approvals
 
 Visitor = Callable[[str | None], Pages]
 

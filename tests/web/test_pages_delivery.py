@@ -9,8 +9,9 @@ import pytest
 from pages import Pages
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import notices, outbox, users, webhooks
-from bpmn_sales.services.delivery import deliver_pass
+from bpmn_sales.services.delivery import notices, outbox, webhooks
+from bpmn_sales.services.delivery.send import deliver_pass
+from bpmn_sales.services.people import users
 from local_servers import SmtpServer, WebhookReceiver, start_smtp
 
 Visitor = Callable[[str | None], Pages]

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pages import Pages
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import leads, users
+from bpmn_sales.services import leads
+from bpmn_sales.services.people import users
 
 Visitor = Callable[[str | None], Pages]
 

@@ -13,7 +13,7 @@ from werkzeug.test import TestResponse
 
 import migration_edits as edits
 from bpmn_sales.context import Context
-from bpmn_sales.services import users
+from bpmn_sales.services.people import users
 
 Visitor = Callable[[str | None], Pages]
 Call = Callable[..., TestResponse]

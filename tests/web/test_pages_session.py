@@ -8,7 +8,7 @@ from flask import Flask
 from pages import Pages
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import sessions, users
+from bpmn_sales.services.people import sessions, users
 
 
 def test_pages_need_a_signed_in_user(visitor: Callable[[str | None], Pages]) -> None:

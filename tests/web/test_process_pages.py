@@ -11,7 +11,8 @@ import pytest
 from pages import Pages
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import process_clone, process_library, process_transfer, stages, users
+from bpmn_sales.services.people import users
+from bpmn_sales.services.processes import cloning, library, stages, transfer
 
 Visitor = Callable[[str | None], Pages]
 
@@ -85,7 +86,7 @@ def test_the_description_form_shows_errors_beside_the_field(visitor: Visitor) ->
 
 def test_the_diff_page_shows_a_designer_what_changed(visitor: Visitor, demo_ctx: Context) -> None:
     admin_actor = users.actor_for_username(demo_ctx, "admin")
-    process_clone.clone(demo_ctx, admin_actor, "openfire_pipeline", "nord", "Nord")
+    cloning.clone(demo_ctx, admin_actor, "openfire_pipeline", "nord", "Nord")
     stages.add(demo_ctx, admin_actor, "nord", "estimation", "Site survey", win_rate="40")
     admin = visitor("admin")
     text = admin.text(admin.get("/processes/nord/diff"))
@@ -117,8 +118,8 @@ def test_export_and_import_on_the_page(visitor: Visitor, demo_ctx: Context) -> N
     }
     done = admin.post("/processes/import", upload, content_type="multipart/form-data", status=302)
     assert done.headers["Location"] == "/processes/of_copy"
-    assert process_library.process_detail(demo_ctx, None, "of_copy").name == "OF copy"
-    broken = process_transfer.export_process(demo_ctx, None, "openfire_pipeline").data
+    assert library.process_detail(demo_ctx, None, "of_copy").name == "OF copy"
+    broken = transfer.export_process(demo_ctx, None, "openfire_pipeline").data
     archive = zipfile.ZipFile(io.BytesIO(broken))
     xml = re.sub(
         rb'(name="stage_win_rate" value=")\d+',
@@ -154,7 +155,7 @@ def test_library_pages_are_for_admins(
         rob.get(path, status=403)
     else:
         rob.post(path, {"template": "sales_process", "key": "x", "name": "X"}, status=403)
-    assert process_library.process_detail(demo_ctx, None, "sales_process").versions[0].enabled
+    assert library.process_detail(demo_ctx, None, "sales_process").versions[0].enabled
 
 
 def test_library_forms_need_the_csrf_token(visitor: Visitor, demo_ctx: Context) -> None:
@@ -163,4 +164,4 @@ def test_library_forms_need_the_csrf_token(visitor: Visitor, demo_ctx: Context) 
     assert response.status_code == 400
     response = admin.client.post("/processes/clone", data={"template": "sales_process"})
     assert response.status_code == 400
-    assert len(process_library.process_detail(demo_ctx, None, "sales_process").versions) == 1
+    assert len(library.process_detail(demo_ctx, None, "sales_process").versions) == 1

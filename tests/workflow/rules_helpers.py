@@ -18,7 +18,9 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealView, HistoryView, TaskView
 from bpmn_sales.engine import Instance
 from bpmn_sales.persistence.models import Deal
-from bpmn_sales.services import deals, processes, records, users, worklist
+from bpmn_sales.services import deals, processes, worklist
+from bpmn_sales.services.deals import records
+from bpmn_sales.services.people import users
 
 RULES = Path(__file__).resolve().parents[1] / "data" / "rules"
 

@@ -10,7 +10,7 @@ from rules_helpers import ROUNDTRIP, Desk, make_desk
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput
-from bpmn_sales.services import notices
+from bpmn_sales.services.delivery import notices
 
 pytestmark = ROUNDTRIP
 

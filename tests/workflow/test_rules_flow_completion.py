@@ -12,7 +12,8 @@ from rules_helpers import PDF, PNG, ROUNDTRIP, Desk, make_desk
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput
-from bpmn_sales.services import notices, worklist
+from bpmn_sales.services import worklist
+from bpmn_sales.services.delivery import notices
 
 pytestmark = ROUNDTRIP
 

@@ -16,7 +16,10 @@ import time_machine
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
-from bpmn_sales.services import deals, leads, notices, timers, users
+from bpmn_sales.services import deals, leads
+from bpmn_sales.services.delivery import notices
+from bpmn_sales.services.people import users
+from bpmn_sales.services.worker import timers
 from helpers import walk_to, walk_to_won
 
 Team = Any  # tests/conftest.py's Team: admin, mia, rob, sara, olga

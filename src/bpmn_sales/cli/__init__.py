@@ -2,9 +2,10 @@
 
 from bpmn_sales.cli import (
     board,
+    deals,
     delivery,
+    leads,
     library,
-    lifecycle,
     migrate,
     operators,
     reports,
@@ -15,9 +16,10 @@ from bpmn_sales.cli.base import main
 
 __all__ = [
     "board",
+    "deals",
     "delivery",
+    "leads",
     "library",
-    "lifecycle",
     "main",
     "migrate",
     "operators",

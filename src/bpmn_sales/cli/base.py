@@ -14,7 +14,7 @@ import click
 from bpmn_sales.context import Context, database_url_from_env
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import SalesError
-from bpmn_sales.services import users
+from bpmn_sales.services.people import users
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
-from bpmn_sales.services import board, processes, stages
+from bpmn_sales.services import board, processes
 from bpmn_sales.services.board import Board
+from bpmn_sales.services.processes import stages
 
 
 def board_lines(shown: Board) -> list[str]:

@@ -7,8 +7,9 @@ from typing import Any
 import click
 
 from bpmn_sales.cli.base import State, emit, fail, handled, json_option, main, pass_state
-from bpmn_sales.services import delivery, outbox, webhooks
-from bpmn_sales.services.outbox import STATUSES
+from bpmn_sales.services import delivery
+from bpmn_sales.services.delivery import outbox, webhooks
+from bpmn_sales.services.delivery.outbox import STATUSES
 
 __all__ = ["main"]
 

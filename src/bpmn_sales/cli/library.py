@@ -9,9 +9,9 @@ import click
 from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
 from bpmn_sales.cli.board import process_group
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.services import process_clone, process_library, process_transfer
-from bpmn_sales.services.process_clone import DiffView
-from bpmn_sales.services.process_library import ProcessDetail
+from bpmn_sales.services.processes import cloning, library, transfer
+from bpmn_sales.services.processes.cloning import DiffView
+from bpmn_sales.services.processes.library import ProcessDetail
 
 __all__ = ["main", "process_group"]
 
@@ -42,12 +42,12 @@ def detail_lines(detail: ProcessDetail) -> list[str]:
 @handled
 def process_versions(state: State, key: str, as_json: bool) -> None:
     """List the versions of process KEY (* marks the one new deals start on)."""
-    detail = process_library.process_detail(state.ctx, state.actor(), key)
+    detail = library.process_detail(state.ctx, state.actor(), key)
     emit(detail.to_dict(), as_json, detail_lines(detail))
 
 
 def _switch_version(state: State, key: str, number: int, enabled: bool, as_json: bool) -> None:
-    detail = process_library.set_version_enabled(state.ctx, state.actor(), key, number, enabled)
+    detail = library.set_version_enabled(state.ctx, state.actor(), key, number, enabled)
     word = "enabled" if enabled else "disabled for new deals (running ones go on)"
     emit(detail.to_dict(), as_json, [f"{key} v{number} {word}"])
 
@@ -86,7 +86,7 @@ def process_clone_command(
     state: State, key: str, new_key: str, name: str, description: str | None, as_json: bool
 ) -> None:
     """Clone process KEY (and the sub-processes it calls) as NEW_KEY."""
-    result = process_clone.clone(state.ctx, state.actor(), key, new_key, name, description)
+    result = cloning.clone(state.ctx, state.actor(), key, new_key, name, description)
     subs = [k for k in result.processes if k != result.key]
     line = f"cloned {result.template} v{result.template_version} as {result.key} v1"
     emit(result.to_dict(), as_json, [line + (f" (with {', '.join(subs)})" if subs else "")])
@@ -125,7 +125,7 @@ def diff_lines(view: DiffView) -> list[str]:
 @handled
 def process_diff(state: State, key: str, against: int | None, as_json: bool) -> None:
     """Show what KEY's newest version changed against its template (or --against version)."""
-    view = process_clone.diff(state.ctx, state.actor(), key, against)
+    view = cloning.diff(state.ctx, state.actor(), key, against)
     emit(view.to_dict(), as_json, diff_lines(view))
 
 
@@ -143,7 +143,7 @@ def process_diff(state: State, key: str, against: int | None, as_json: bool) -> 
 @handled
 def process_export(state: State, key: str, output: Path | None, number: int | None) -> None:
     """Write process KEY as a zip: diagrams, forms and manifest.json."""
-    export = process_transfer.export_process(state.ctx, state.actor(), key, number)
+    export = transfer.export_process(state.ctx, state.actor(), key, number)
     target = output or Path(export.filename)
     try:
         target.write_bytes(export.data)
@@ -173,9 +173,7 @@ def process_import(
         data = file.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read {file}: {exc.strerror}", field="file") from None
-    result = process_transfer.import_process(
-        state.ctx, state.actor(), data, key, name, disable_previous
-    )
+    result = transfer.import_process(state.ctx, state.actor(), data, key, name, disable_previous)
     verb = "imported" if result.changed else "unchanged"
     emit(result.to_dict(), as_json, [f"{verb} {result.key} v{result.version} ({result.name})"])
 
@@ -189,9 +187,9 @@ def process_import(
 def process_delete(state: State, key: str, number: int | None, as_json: bool) -> None:
     """Delete process KEY (or one version); refused while any deal or lead uses it."""
     if number is None:
-        result = process_library.delete_process(state.ctx, state.actor(), key)
+        result = library.delete_process(state.ctx, state.actor(), key)
     else:
-        result = process_library.delete_version(state.ctx, state.actor(), key, number)
+        result = library.delete_version(state.ctx, state.actor(), key, number)
     what = "process" if result.process_deleted else f"v{', v'.join(map(str, result.versions))} of"
     emit(result.to_dict(), as_json, [f"deleted {what} {key}"])
 
@@ -209,5 +207,5 @@ def process_describe(
     """Set the description (or name) of process KEY."""
     if description is None and name is None:
         raise InvalidInput("give --description or --name", field="description")
-    detail = process_library.describe(state.ctx, state.actor(), key, description, name)
+    detail = library.describe(state.ctx, state.actor(), key, description, name)
     emit(detail.to_dict(), as_json, detail_lines(detail))

@@ -9,8 +9,12 @@ from typing import Any
 import click
 
 from bpmn_sales.cli.base import State, emit, fail, handled, json_option, main, pass_state
-from bpmn_sales.services import migrations
-from bpmn_sales.services.migration_views import MigrationPreview, MigrationProgress, MigrationRow
+from bpmn_sales.services.processes import migration
+from bpmn_sales.services.processes.migration.views import (
+    MigrationPreview,
+    MigrationProgress,
+    MigrationRow,
+)
 
 __all__ = ["main"]
 
@@ -80,7 +84,7 @@ def migrate_command(
         fail("choose --preview (see where deals land) or --apply (move them)")
     ctx, actor = state.ctx, state.actor()
     if preview:
-        shown = migrations.preview(ctx, actor, process_key, from_version, to_version)
+        shown = migration.preview(ctx, actor, process_key, from_version, to_version)
         emit(shown.to_dict(), as_json, preview_lines(shown))
         return
     with ExitStack() as stack:
@@ -94,7 +98,7 @@ def migrate_command(
             bars[0].length = max(progress.total, 1)
             bars[0].update(progress.done - bars[0].pos)
 
-        result = migrations.apply_all(
+        result = migration.apply_all(
             ctx, actor, process_key, from_version, to_version, batch, advance, run_id
         )
     emit(result.to_dict(), as_json, progress_lines(result))

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
-from bpmn_sales.services import demo, processes, sessions, users
+from bpmn_sales.services import demo, processes
+from bpmn_sales.services.people import sessions, users
 
 
 @main.command()

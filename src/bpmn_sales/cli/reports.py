@@ -8,13 +8,13 @@ from typing import Any
 import click
 
 from bpmn_sales.cli.base import State, handled, main, pass_state
-from bpmn_sales.services import analytics_tables, targets
-from bpmn_sales.services.analytics_scope import Filters
+from bpmn_sales.services.analytics import tables, targets
+from bpmn_sales.services.analytics.scope import Filters
 
 __all__ = ["main"]
 
 
-def _aligned(table: analytics_tables.Table) -> list[str]:
+def _aligned(table: tables.Table) -> list[str]:
     cells = [table.headers] + [["" if c is None else str(c) for c in row] for row in table.rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(table.headers))]
     return [
@@ -23,7 +23,7 @@ def _aligned(table: analytics_tables.Table) -> list[str]:
 
 
 @main.command(name="report")
-@click.argument("name", type=click.Choice(analytics_tables.TABLES))
+@click.argument("name", type=click.Choice(tables.TABLES))
 @click.option("--process", default=None, help="Process key (default: sales_process).")
 @click.option("--start", default=None, help="First day of the period, YYYY-MM-DD.")
 @click.option("--end", default=None, help="Last day of the period, YYYY-MM-DD.")
@@ -42,10 +42,10 @@ def report_command(state: State, /, name: str, as_json: bool, as_csv: bool, **op
     filters = Filters.of(options)
     actor = state.actor()
     if as_json:
-        data = analytics_tables.report(state.ctx, actor, name, filters, period, currency)
+        data = tables.report(state.ctx, actor, name, filters, period, currency)
         click.echo(json.dumps(data, indent=2, default=str))
         return
-    table = analytics_tables.table(state.ctx, actor, name, filters, period, currency)
+    table = tables.table(state.ctx, actor, name, filters, period, currency)
     if as_csv:
         click.echo(table.csv(), nl=False)
         return

@@ -1,4 +1,4 @@
-"""Task verbs beyond list and complete: claim a group task, show a task's form."""
+"""Task verbs (list, complete, claim, form) and your notifications."""
 
 from __future__ import annotations
 
@@ -6,9 +6,107 @@ import json
 
 import click
 
-from bpmn_sales.cli.base import State, emit, handled, json_option, pass_state
-from bpmn_sales.cli.lifecycle import task_group, task_line
-from bpmn_sales.services import task_forms, worklist
+from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
+from bpmn_sales.cli.views import (
+    task_line,
+    upload_files,
+    version_option,
+)
+from bpmn_sales.errors import InvalidInput
+from bpmn_sales.services import worklist
+from bpmn_sales.services.delivery import notices
+
+
+# -- tasks ------------------------------------------------------------------------------------
+@main.group(name="task")
+def task_group() -> None:
+    """Ready user tasks of leads and deals."""
+
+
+@task_group.command(name="list")
+@click.option("--role", type=click.Choice(["rep", "manager", "admin"]))
+@json_option
+@pass_state
+@handled
+def task_list(state: State, role: str | None, as_json: bool) -> None:
+    views = worklist.list_tasks(state.ctx, state.actor(), role)
+    emit([t.to_dict() for t in views], as_json, (task_line(t) for t in views))
+
+
+@task_group.command(name="complete")
+@click.argument("task_id")
+@click.option("--data", "data_json", default=None, help="Form data as a JSON object.")
+@click.option("--note", help="A note, where the activity needs one.")
+@click.option("--file", "paths", multiple=True, type=click.Path(dir_okay=False))
+@click.option("--approve", "decision", flag_value="approve", help="Approval tasks: approve.")
+@click.option("--reject", "decision", flag_value="reject", help="Approval tasks: reject.")
+@click.option("--comment", help="Approval comment (needed to reject).")
+@version_option
+@json_option
+@pass_state
+@handled
+def task_complete(
+    state: State,
+    task_id: str,
+    data_json: str | None,
+    note: str | None,
+    paths: tuple[str, ...],
+    decision: str | None,
+    comment: str | None,
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
+    """Complete a ready task (an activity of a deal's stage, an approval, or a lead review)."""
+    try:
+        data = json.loads(data_json) if data_json else None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"--data is not JSON: {exc.msg}", field="data") from None
+    if decision is not None:
+        data = {**(data if isinstance(data, dict) else {}), "decision": decision}
+        if comment:
+            data["comment"] = comment
+    ids: list[int] = []
+    if paths:
+        task = next(
+            (t for t in worklist.list_tasks(state.ctx, state.actor()) if t.task_id == task_id),
+            None,
+        )
+        if task is None or task.subject_type != "deal":
+            raise InvalidInput("--file needs a ready task of a deal", field="file")
+        ids = upload_files(state, task.subject_id, paths)
+    view = worklist.complete_task(
+        state.ctx, state.actor(), task_id, data, expected_version, note, ids or None
+    )
+    emit(view.to_dict(), as_json, [f"completed {task_line(view)}"])
+
+
+@main.group(name="notifications")
+def notifications_group() -> None:
+    """Your in-app notifications."""
+
+
+@notifications_group.command(name="list")
+@click.option("--unread", is_flag=True)
+@json_option
+@pass_state
+@handled
+def notifications_list(state: State, unread: bool, as_json: bool) -> None:
+    found = notices.list_notifications(state.ctx, state.actor(), unread)
+    lines = [f"{found['unread']} unread"] + [
+        f"{n['id']:<6} {'*' if not n['read_at'] else ' '} {n['created_at'][:16]} {n['message']}"
+        for n in found["notifications"]
+    ]
+    emit(found, as_json, lines)
+
+
+@notifications_group.command(name="read")
+@click.argument("ids", nargs=-1, type=int)
+@pass_state
+@handled
+def notifications_read(state: State, ids: tuple[int, ...]) -> None:
+    """Mark notifications read (all when no ids are given)."""
+    count = notices.mark_read(state.ctx, state.actor(), list(ids) if ids else None)
+    click.echo(f"{count} marked read")
 
 
 @task_group.command(name="claim")
@@ -29,7 +127,7 @@ def task_claim(state: State, task_id: str, as_json: bool) -> None:
 @handled
 def task_form(state: State, task_id: str, as_json: bool) -> None:
     """Show the JSON Schema form a task is completed with (`task complete --data`)."""
-    found = task_forms.task_form(state.ctx, state.actor(), task_id)
+    found = worklist.task_form(state.ctx, state.actor(), task_id)
     lines = [task_line(found.task)]
     if found.schema is None:
         lines.append("no form: complete it without --data")

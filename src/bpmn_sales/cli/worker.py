@@ -11,10 +11,11 @@ from types import FrameType
 import click
 
 from bpmn_sales.cli.base import State, handled, json_option, main, pass_state
-from bpmn_sales.cli.lifecycle import deal_group, show_deal, version_option
+from bpmn_sales.cli.deals import deal_group
+from bpmn_sales.cli.views import show_deal, version_option
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.services import messages
-from bpmn_sales.services.worker import Worker
+from bpmn_sales.services.deals import messages
+from bpmn_sales.services.worker.loop import Worker
 
 
 @main.command(name="worker")

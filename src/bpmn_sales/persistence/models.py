@@ -574,7 +574,7 @@ class Target(Base):
 # -- process library: clones and their templates (issue 6)
 # A clone is a Process whose `template_id` names the process it was cloned from and
 # `template_version` the version of it (columns added to class Process by migration 0007).
-# Deleting the template empties both (services/process_library.py does it in the delete).
+# Deleting the template empties both (services/processes/library.py does it in the delete).
 
 
 # -- modeler drafts (issue 6)

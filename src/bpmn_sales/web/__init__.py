@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from bpmn_sales.context import Context, database_url_from_env
-from bpmn_sales.services import sessions
+from bpmn_sales.services.people import sessions
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

@@ -11,18 +11,11 @@ from flask import Blueprint, current_app, g, jsonify, request
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput, Unauthorized
-from bpmn_sales.services import (
-    board,
-    deals,
-    leads,
-    notices,
-    processes,
-    records,
-    stages,
-    task_forms,
-    users,
-    worklist,
-)
+from bpmn_sales.services import board, deals, leads, processes, worklist
+from bpmn_sales.services.deals import records
+from bpmn_sales.services.delivery import notices
+from bpmn_sales.services.people import users
+from bpmn_sales.services.processes import stages
 from bpmn_sales.web.downloads import file_download
 from bpmn_sales.web.openapi import openapi_document
 
@@ -431,7 +424,7 @@ def claim_task(task_id: str) -> Any:
 @bp.get("/tasks/<task_id>/form")
 @authenticated
 def task_form(task_id: str) -> Any:
-    return jsonify(task_forms.task_form(ctx(), actor(), task_id).to_dict())
+    return jsonify(worklist.task_form(ctx(), actor(), task_id).to_dict())
 
 
 # -- deal page API (diagram) ------------------------------------------------------------------

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from bpmn_sales.services import analytics_tables, targets
-from bpmn_sales.services.analytics_scope import Filters
+from bpmn_sales.services.analytics import tables, targets
+from bpmn_sales.services.analytics.scope import Filters
 from bpmn_sales.web.api import actor, authenticated, body, bp, ctx
 
 __all__ = ["bp"]
@@ -21,11 +21,11 @@ def analytics_report(report: str) -> Any:
     filters = Filters.of(request.args)
     period, currency = request.args.get("period"), request.args.get("currency")
     if report.endswith(".csv") or request.args.get("format") == "csv":
-        table = analytics_tables.table(ctx(), actor(), name, filters, period, currency)
+        table = tables.table(ctx(), actor(), name, filters, period, currency)
         response = Response(table.csv(), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
         return response
-    return jsonify(analytics_tables.report(ctx(), actor(), name, filters, period, currency))
+    return jsonify(tables.report(ctx(), actor(), name, filters, period, currency))
 
 
 @bp.get("/targets")

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
-from bpmn_sales.services import outbox, webhooks
+from bpmn_sales.services.delivery import outbox, webhooks
 from bpmn_sales.web.api import actor, authenticated, body, bp, created, ctx
 
 __all__ = ["bp"]

@@ -7,7 +7,7 @@ from typing import Any
 from flask import jsonify
 
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.services import drafts
+from bpmn_sales.services.processes import drafts
 from bpmn_sales.web.api import actor, authenticated, body, bp, ctx, query_int
 
 __all__ = ["bp"]

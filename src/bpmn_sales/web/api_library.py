@@ -8,8 +8,8 @@ from urllib.parse import quote
 from flask import Response, jsonify, request
 
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.services import process_clone, process_library, process_transfer
-from bpmn_sales.services.process_transfer import Export
+from bpmn_sales.services.processes import cloning, library, transfer
+from bpmn_sales.services.processes.transfer import Export
 from bpmn_sales.web.api import actor, authenticated, body, bp, created, ctx
 
 __all__ = ["bp", "zip_download"]
@@ -28,42 +28,40 @@ def zip_download(export: Export) -> Response:
 @bp.get("/processes/<key>/versions")
 @authenticated
 def process_versions(key: str) -> Any:
-    return jsonify(process_library.process_detail(ctx(), actor(), key).to_dict())
+    return jsonify(library.process_detail(ctx(), actor(), key).to_dict())
 
 
 @bp.post("/processes/<key>/versions/<number>/enable")
 @authenticated
 def enable_version(key: str, number: str) -> Any:
-    detail = process_library.set_version_enabled(ctx(), actor(), key, number, True)
+    detail = library.set_version_enabled(ctx(), actor(), key, number, True)
     return jsonify(detail.to_dict())
 
 
 @bp.post("/processes/<key>/versions/<number>/disable")
 @authenticated
 def disable_version(key: str, number: str) -> Any:
-    detail = process_library.set_version_enabled(ctx(), actor(), key, number, False)
+    detail = library.set_version_enabled(ctx(), actor(), key, number, False)
     return jsonify(detail.to_dict())
 
 
 @bp.delete("/processes/<key>")
 @authenticated
 def delete_process(key: str) -> Any:
-    return jsonify(process_library.delete_process(ctx(), actor(), key).to_dict())
+    return jsonify(library.delete_process(ctx(), actor(), key).to_dict())
 
 
 @bp.delete("/processes/<key>/versions/<number>")
 @authenticated
 def delete_version(key: str, number: str) -> Any:
-    return jsonify(process_library.delete_version(ctx(), actor(), key, number).to_dict())
+    return jsonify(library.delete_version(ctx(), actor(), key, number).to_dict())
 
 
 @bp.patch("/processes/<key>")
 @authenticated
 def describe_process(key: str) -> Any:
     data = body()
-    detail = process_library.describe(
-        ctx(), actor(), key, data.get("description"), data.get("name")
-    )
+    detail = library.describe(ctx(), actor(), key, data.get("description"), data.get("name"))
     return jsonify(detail.to_dict())
 
 
@@ -71,7 +69,7 @@ def describe_process(key: str) -> Any:
 @authenticated
 def clone_process(key: str) -> Any:
     data = body()
-    result = process_clone.clone(
+    result = cloning.clone(
         ctx(), actor(), key, data.get("key"), data.get("name"), data.get("description")
     )
     return created(result.to_dict(), f"/api/v1/processes/{result.key}")
@@ -80,7 +78,7 @@ def clone_process(key: str) -> Any:
 @bp.get("/processes/<key>/diff")
 @authenticated
 def diff_process(key: str) -> Any:
-    view = process_clone.diff(ctx(), actor(), key, request.args.get("against"))
+    view = cloning.diff(ctx(), actor(), key, request.args.get("against"))
     return jsonify(view.to_dict())
 
 
@@ -88,7 +86,7 @@ def diff_process(key: str) -> Any:
 @authenticated
 def export_process(key: str) -> Any:
     version = request.args.get("version")
-    return zip_download(process_transfer.export_process(ctx(), actor(), key, version))
+    return zip_download(transfer.export_process(ctx(), actor(), key, version))
 
 
 @bp.post("/processes/import")
@@ -101,7 +99,7 @@ def import_process() -> Any:
     if not data:
         raise InvalidInput("upload the zip as a multipart 'file' field or the body", "file")
     disable = request.args.get("disable_previous", "false").lower() in ("1", "true", "yes")
-    result = process_transfer.import_process(
+    result = transfer.import_process(
         ctx(),
         actor(),
         data,

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import jsonify, request
 
-from bpmn_sales.services import migrations
+from bpmn_sales.services.processes import migration
 from bpmn_sales.web.api import actor, authenticated, body, bp, ctx
 
 __all__ = ["bp"]
@@ -15,9 +15,7 @@ __all__ = ["bp"]
 @bp.get("/processes/<key>/migration")
 @authenticated
 def preview_migration(key: str) -> Any:
-    shown = migrations.preview(
-        ctx(), actor(), key, request.args.get("from"), request.args.get("to")
-    )
+    shown = migration.preview(ctx(), actor(), key, request.args.get("from"), request.args.get("to"))
     return jsonify(shown.to_dict())
 
 
@@ -25,7 +23,7 @@ def preview_migration(key: str) -> Any:
 @authenticated
 def apply_migration_batch(key: str) -> Any:
     data = body()
-    result = migrations.apply_batch(
+    result = migration.apply_batch(
         ctx(),
         actor(),
         key,
@@ -40,4 +38,4 @@ def apply_migration_batch(key: str) -> Any:
 @bp.get("/processes/<key>/migration/runs")
 @authenticated
 def migration_runs(key: str) -> Any:
-    return jsonify([r.to_dict() for r in migrations.runs(ctx(), actor(), key)])
+    return jsonify([r.to_dict() for r in migration.runs(ctx(), actor(), key)])

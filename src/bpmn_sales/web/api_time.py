@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import jsonify
 
-from bpmn_sales.services import messages, timers
+from bpmn_sales.services.deals import messages
+from bpmn_sales.services.worker import timers
 from bpmn_sales.web.api import actor, authenticated, body, bp, ctx, expected_version
 
 

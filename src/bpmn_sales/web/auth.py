@@ -20,7 +20,8 @@ from werkzeug.wrappers import Response
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import Unauthorized
-from bpmn_sales.services import notices, users
+from bpmn_sales.services.delivery import notices
+from bpmn_sales.services.people import users
 
 F = TypeVar("F", bound=Callable[..., Any])
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

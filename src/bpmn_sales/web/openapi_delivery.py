@@ -1,7 +1,7 @@
 """OpenAPI paths and schemas for the outbox and webhooks (issue 7).
 
 GET /outbox is documented in openapi.py; the OutboxMessage schema here (merged after that
-module's) describes the fields services/outbox.py gives every message.
+module's) describes the fields services/delivery/outbox.py gives every message.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ from werkzeug.wrappers import Response
 
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import Forbidden, InvalidInput, SalesError
-from bpmn_sales.services import process_clone, process_library, process_transfer, processes
+from bpmn_sales.services import processes
+from bpmn_sales.services.processes import cloning, library, transfer
 from bpmn_sales.web.api_library import zip_download
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
@@ -95,7 +96,7 @@ def clone() -> Any:
     _admin()
     form = {k: request.form.get(k, "") for k in ("template", "key", "name", "description")}
     try:
-        result = process_clone.clone(
+        result = cloning.clone(
             ctx(),
             page_actor(),
             form["template"],
@@ -121,7 +122,7 @@ def import_zip() -> Any:
     try:
         if upload is None or not upload.filename:
             raise InvalidInput("choose an exported process zip", field="file")
-        result = process_transfer.import_process(
+        result = transfer.import_process(
             ctx(), page_actor(), upload.read(), form_text("key"), form_text("name")
         )
     except Forbidden:
@@ -137,11 +138,11 @@ def import_zip() -> Any:
 @login_required
 def export(key: str) -> Any:
     version = request.args.get("version") or None
-    return zip_download(process_transfer.export_process(ctx(), page_actor(), key, version))
+    return zip_download(transfer.export_process(ctx(), page_actor(), key, version))
 
 
 def _detail_page(key: str, errors: dict[str, str] | None = None, status: int = 200) -> Any:
-    detail = process_library.process_detail(ctx(), page_actor(), key)
+    detail = library.process_detail(ctx(), page_actor(), key)
     page = render_template(
         "admin/process.html",
         process=detail,
@@ -162,7 +163,7 @@ def detail(key: str) -> Any:
 def describe(key: str) -> Any:
     _admin()
     try:
-        process_library.describe(
+        library.describe(
             ctx(), page_actor(), key, request.form.get("description", ""), form_text("name")
         )
     except Forbidden:
@@ -177,14 +178,14 @@ def _version_action(key: str, number: str, action: str) -> Response:
     _admin()
     try:
         if action == "delete":
-            deleted = process_library.delete_version(ctx(), page_actor(), key, number)
+            deleted = library.delete_version(ctx(), page_actor(), key, number)
             if deleted.process_deleted:
                 done(f"Deleted process '{key}' (v{number} was its last version)")
                 return redirect("/processes")
             done(f"Deleted v{number} of '{key}'")
         else:
             enabled = action == "enable"
-            process_library.set_version_enabled(ctx(), page_actor(), key, number, enabled)
+            library.set_version_enabled(ctx(), page_actor(), key, number, enabled)
             word = "starts new deals again" if enabled else "starts no new deals"
             done(f"v{number} of '{key}' {word}")
     except Forbidden:
@@ -207,7 +208,7 @@ def version_action(key: str, number: str, action: str) -> Response:
 def delete(key: str) -> Response:
     _admin()
     try:
-        process_library.delete_process(ctx(), page_actor(), key)
+        library.delete_process(ctx(), page_actor(), key)
     except Forbidden:
         raise
     except SalesError as error:
@@ -223,11 +224,11 @@ def diff(key: str) -> Any:
     _admin()
     against = request.args.get("against") or None
     try:
-        view = process_clone.diff(ctx(), page_actor(), key, against)
+        view = cloning.diff(ctx(), page_actor(), key, against)
     except Forbidden:
         raise
     except SalesError as error:
         flash_error(error)
         return redirect(f"/processes/{key}")
-    detail = process_library.process_detail(ctx(), page_actor(), key)
+    detail = library.process_detail(ctx(), page_actor(), key)
     return render_template("admin/process_diff.html", view=view, process=detail)

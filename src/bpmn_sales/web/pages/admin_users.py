@@ -8,7 +8,8 @@ from flask import Blueprint, redirect, render_template, request
 
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import InvalidInput, NotFound, SalesError
-from bpmn_sales.services import processes, sessions, users
+from bpmn_sales.services import processes
+from bpmn_sales.services.people import sessions, users
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor

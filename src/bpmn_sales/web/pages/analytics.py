@@ -9,8 +9,9 @@ from flask import Blueprint, Response, redirect, render_template, request
 
 from bpmn_sales.domain.analytics import month_key
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.services import analytics, analytics_forecast, analytics_tables, targets
-from bpmn_sales.services.analytics_scope import FILTERS, Filters, choices, resolve
+from bpmn_sales.services import analytics
+from bpmn_sales.services.analytics import tables, targets
+from bpmn_sales.services.analytics.scope import FILTERS, Filters, choices, resolve
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
 
@@ -56,7 +57,7 @@ def _page(
         funnel=analytics.funnel(ctx(), actor, filters).to_dict(),
         losses=analytics.losses(ctx(), actor, filters).to_dict(),
         timing=analytics.time_in_stage(ctx(), actor, filters).to_dict(),
-        forecast=analytics_forecast.forecast(ctx(), actor, filters).to_dict(),
+        forecast=analytics.forecast(ctx(), actor, filters).to_dict(),
         goals=goals,
         filters=filters.to_dict(),
         errors=errors,
@@ -80,11 +81,11 @@ def index() -> Any:
 @login_required
 def csv_table(name: str) -> Response:
     """Every table of the page as a CSV download, with the page's filters."""
-    if name not in analytics_tables.TABLES:
+    if name not in tables.TABLES:
         raise InvalidInput(
-            f"there is no table '{name}' ({', '.join(analytics_tables.TABLES)})", field="table"
+            f"there is no table '{name}' ({', '.join(tables.TABLES)})", field="table"
         )
-    table = analytics_tables.table(
+    table = tables.table(
         ctx(),
         page_actor(),
         name,

@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, redirect, render_template
 
 from bpmn_sales.errors import InvalidInput, SalesError
-from bpmn_sales.services import approvals, worklist
+from bpmn_sales.services import worklist
+from bpmn_sales.services.worklist import approvals
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import ctx, done, flash_error, form_text, page_actor

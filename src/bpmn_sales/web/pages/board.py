@@ -9,7 +9,8 @@ from flask import Blueprint, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound, SalesError
-from bpmn_sales.services import board, deals, stages
+from bpmn_sales.services import board, deals
+from bpmn_sales.services.processes import stages
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import back, ctx, done, flash_error, form_text, page_actor

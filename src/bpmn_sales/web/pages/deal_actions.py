@@ -13,7 +13,8 @@ from typing import Any
 from flask import Blueprint, redirect, request
 
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound, SalesError
-from bpmn_sales.services import deals, records
+from bpmn_sales.services import deals
+from bpmn_sales.services.deals import records
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.pages.common import ctx, done, flash_error, form_text, form_version, page_actor
 from bpmn_sales.web.pages.deal_view import form_changes

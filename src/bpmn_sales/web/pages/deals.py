@@ -8,7 +8,8 @@ from flask import Blueprint, jsonify, redirect, render_template, request
 
 from bpmn_sales.domain.model import DealStatus
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
-from bpmn_sales.services import deals, processes, records
+from bpmn_sales.services import deals, processes
+from bpmn_sales.services.deals import records
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.downloads import file_download
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request
 
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import SalesError
-from bpmn_sales.services import outbox, webhooks
+from bpmn_sales.services.delivery import outbox, webhooks
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import ctx, done, flash_error, form_text, page_actor

@@ -6,7 +6,7 @@ from flask import request
 
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.services import users
+from bpmn_sales.services.people import users
 from bpmn_sales.web.pages.common import ctx
 
 

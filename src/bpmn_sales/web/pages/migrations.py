@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request
 
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import InvalidInput, SalesError
-from bpmn_sales.services import migrations
+from bpmn_sales.services.processes import migration
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.pages.common import ctx, done, flash_error, page_actor
 
@@ -31,11 +31,11 @@ def preview(key: str) -> Any:
     frm, to = request.args.get("from") or None, request.args.get("to") or None
     errors: dict[str, str] = {}
     try:
-        shown = migrations.preview(ctx(), actor, key, frm, to)
+        shown = migration.preview(ctx(), actor, key, frm, to)
     except InvalidInput as error:
         errors[error.field or "to"] = error.message
-        shown = migrations.preview(ctx(), actor, key)
-    history = migrations.runs(ctx(), actor, key)
+        shown = migration.preview(ctx(), actor, key)
+    history = migration.runs(ctx(), actor, key)
     page = render_template(
         "migrations/preview.html", shown=shown, runs=history, errors=errors, key=key
     )
@@ -49,7 +49,7 @@ def batch(key: str) -> Any:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise InvalidInput("the request body must be a JSON object", field="body")
-    result = migrations.apply_batch(
+    result = migration.apply_batch(
         ctx(),
         page_actor(),
         key,
@@ -67,7 +67,7 @@ def apply(key: str) -> Any:
     """Without JavaScript: every batch here, then back to the preview with a summary."""
     frm, to = request.form.get("from") or None, request.form.get("to") or None
     try:
-        result = migrations.apply_all(
+        result = migration.apply_all(
             ctx(), page_actor(), key, frm, to, request.form.get("batch") or 50
         )
     except SalesError as error:

@@ -12,9 +12,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from markupsafe import Markup
 
-from bpmn_sales.engine.diagrams import vocabulary
 from bpmn_sales.errors import Forbidden, InvalidInput, SalesError
-from bpmn_sales.services import drafts
+from bpmn_sales.services.processes import drafts
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import back, ctx, done, flash_error, page_actor
@@ -53,7 +52,7 @@ def page(key: str) -> str:
     return render_template(
         "modeler/page.html",
         view=view,
-        vocabulary=_script_json(vocabulary.schema()),
+        vocabulary=_script_json(drafts.vocabulary_schema()),
         asked_version=_version_arg(),
     )
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from bpmn_sales.services import notices
+from bpmn_sales.services.delivery import notices
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.pages.common import back, ctx, done, page_actor
 

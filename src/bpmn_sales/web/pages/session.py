@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from bpmn_sales.errors import TooManyAttempts, Unauthorized
-from bpmn_sales.services import sessions
+from bpmn_sales.services.people import sessions
 from bpmn_sales.web.auth import ctx, current_actor, safe_next, start_session
 
 bp = Blueprint("session", __name__)

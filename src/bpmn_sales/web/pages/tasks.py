@@ -11,7 +11,7 @@ from bpmn_sales.domain import forms
 from bpmn_sales.domain.forms import TaskForm
 from bpmn_sales.domain.model import Actor, TaskView
 from bpmn_sales.errors import InvalidInput, SalesError
-from bpmn_sales.services import task_forms, worklist
+from bpmn_sales.services import worklist
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import back, ctx, done, flash_error, form_text, page_actor
@@ -65,7 +65,7 @@ def _page(found: TaskForm, values: dict[str, Any], errors: dict[str, str], statu
 @bp.get("/tasks/<task_id>")
 @login_required
 def show(task_id: str) -> Any:
-    return _page(task_forms.task_form(ctx(), page_actor(), task_id), {}, {}, 200)
+    return _page(worklist.task_form(ctx(), page_actor(), task_id), {}, {}, 200)
 
 
 def _missing(task: TaskView, note: str | None, upload: FileStorage | None) -> dict[str, str]:
@@ -94,7 +94,7 @@ def _complete(found: TaskForm, data: dict[str, Any], upload: FileStorage | None)
 @bp.post("/tasks/<task_id>")
 @login_required
 def complete(task_id: str) -> Any:
-    found = task_forms.task_form(ctx(), page_actor(), task_id)
+    found = worklist.task_form(ctx(), page_actor(), task_id)
     data, errors = forms.from_form(found.schema, request.form) if found.schema else ({}, {})
     if found.schema:
         errors = {**forms.validate(found.schema, data), **errors}

@@ -1,0 +1,47 @@
+"""What the service tasks a timer or a message ran ask for: notices to the people named."""
+
+from __future__ import annotations
+
+import logging
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor, Role
+from bpmn_sales.engine.running.timers import ServiceCall
+from bpmn_sales.persistence.models import Deal
+from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import common
+from bpmn_sales.services.delivery import notices
+from bpmn_sales.tasks import notifications
+
+log = logging.getLogger("bpmn_sales.worker")
+
+# History entries of timer-driven steps name no person (actor_id NULL); the use cases only
+# read the actor's id for those entries.
+WORKER = Actor(id=None, username="worker", role=Role.ADMIN)  # type: ignore[arg-type]
+
+
+def send_notices(
+    ctx: Context, store: Store, subject: common.Subject, calls: list[ServiceCall]
+) -> int:
+    """Send the notices `notify` service tasks asked for; return how many people were told."""
+    told = 0
+    for call in calls:
+        if call.operation != "notify" or not isinstance(call.result, dict):
+            continue
+        if not isinstance(subject, Deal):
+            log.warning(
+                "notice from %s on lead %s skipped: notices name deals", call.element_id, subject.id
+            )
+            continue
+        kind = str(call.result.get("kind") or "notice")
+        since = subject.stage_entered_at.date().isoformat() if subject.stage_entered_at else None
+        subject_line, text = notifications.notice_message(
+            kind, subject.name, subject.id, subject.stage_name, since
+        )
+        text = call.result.get("text") or text
+        directory = common.StoreDirectory(store, common.owner_of(store, subject))
+        parties = [str(p) for p in call.result.get("notify") or []]
+        told += len(
+            notices.notify(ctx, store, parties, directory, subject, kind, subject_line, text)
+        )
+    return told

@@ -1,0 +1,406 @@
+"""Use cases for opportunities (deals): start, develop through stages, move, close, reopen."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import (
+    Actor,
+    DealStatus,
+    DealView,
+    HistoryView,
+    TaskView,
+    currency,
+    money,
+    optional_text,
+    required_text,
+)
+from bpmn_sales.errors import DiagramError, InvalidInput, InvalidState, RuleViolation
+from bpmn_sales.persistence.models import (
+    Customer,
+    Deal,
+    ProcessVersion,
+    User,
+)
+from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import common
+from bpmn_sales.services.deals.start import (
+    customer_for,
+    deal_fields,
+    optional_date,
+    resolve_owner,
+    start_deal,
+)
+from bpmn_sales.services.deals.steps import apply_step, refuse
+from bpmn_sales.services.deals.views import deal_facts, deal_view
+from bpmn_sales.tasks import closing
+from bpmn_sales.tasks.requirements import (
+    convert,
+    declared,
+    stage_declared,
+    win_unmet,
+)
+
+CLOSE_MESSAGE = "deal_close"
+MOVE_MESSAGE = "deal_move"
+MAX_LIMIT = 500
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+MAX_CUSTOM_FIELDS = 50
+
+
+def create_deal(
+    ctx: Context,
+    actor: Actor,
+    name: object,
+    customer: object = None,
+    value: object = None,
+    currency_code: object = None,
+    owner: str | None = None,
+    process: object = None,
+    expected_close_date: object = None,
+) -> DealView:
+    """Start an opportunity directly, skipping the lead step."""
+    fields = deal_fields(name, customer, value, currency_code, expected_close_date)
+    key = optional_text(process, "process")
+    with ctx.uow() as store:
+        owner_user = resolve_owner(store, actor, owner)
+        deal = start_deal(
+            ctx, store, actor, owner_user, fields, process=key, detail={"source": "direct"}
+        )
+        store.commit()
+        return deal_view(ctx, store, deal)
+
+
+def _load(store: Store, actor: Actor, deal_id: int, expected_version: int | None) -> Deal:
+    deal = store.get(Deal, deal_id, "deal")
+    common.require_subject_access(store, actor, deal)
+    common.check_version(deal, expected_version)
+    return deal
+
+
+def _open_deal(store: Store, actor: Actor, deal_id: int, expected_version: int | None) -> Deal:
+    deal = _load(store, actor, deal_id, expected_version)
+    if deal.status != DealStatus.OPEN:
+        raise InvalidState(f"deal {deal_id} is {deal.status}, not open", status=deal.status)
+    return deal
+
+
+# -- working a deal -------------------------------------------------------------------------
+def move_deal(
+    ctx: Context,
+    actor: Actor,
+    deal_id: int,
+    stage: object,
+    expected_version: int | None = None,
+) -> DealView:
+    """Move an open deal to another stage where the process allows free moves.
+
+    Moving forward enforces the requirements of the stage left and of every stage passed over
+    (unless optional); moving back is always allowed.
+    """
+    target_key = required_text(stage, "stage", 100)
+    with ctx.uow() as store:
+        deal = _open_deal(store, actor, deal_id, expected_version)
+        instance = common.restore(ctx, store, deal)
+        rules = instance.rules
+        target = rules.stage(target_key)
+        if target is None:
+            known = ", ".join(s.key for s in rules.stages)
+            raise InvalidInput(f"stage '{target_key}' does not exist ({known})", field="stage")
+        if target.post_sale:
+            raise RuleViolation(f"stage '{target.name}' is post-sale: win the deal first")
+        before = instance.running_stage()
+        if before is not None and before.key == target.key:
+            raise InvalidState(f"deal {deal_id} is already at stage '{target.name}'")
+        if rules.free_moves and MOVE_MESSAGE not in instance.waiting_messages():
+            raise InvalidState(
+                f"deal {deal_id} is not in a stage it can be moved from (it is past its stages)"
+            )
+        if not rules.free_moves:
+            raise RuleViolation(
+                f"this process does not allow moving deal {deal_id} freely between stages; "
+                "complete the current stage's activities to advance"
+            )
+        instance.send_message(MOVE_MESSAGE, {"stage": target.key})
+        snap = apply_step(
+            ctx,
+            store,
+            deal,
+            instance,
+            actor,
+            "moved",
+            {"from": before.key if before else None, "to": target.key},
+            before,
+        )
+        if snap.running_stage is None or snap.running_stage.key != target.key:
+            raise DiagramError(
+                f"the process did not route the move to stage '{target.key}'",
+                element_id=target.element_id,
+            )
+        store.commit()
+        return deal_view(ctx, store, deal)
+
+
+def close_deal(
+    ctx: Context,
+    actor: Actor,
+    deal_id: int,
+    outcome: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> DealView:
+    """Close an open deal with one of the outcomes its process defines (won, lost, invalid)."""
+    with ctx.uow() as store:
+        deal = _open_deal(store, actor, deal_id, expected_version)
+        instance = common.restore(ctx, store, deal)
+        payload = closing.close_request(instance.rules, outcome, reason)
+        if payload["outcome"] == DealStatus.WON:
+            unmet = win_unmet(instance.rules, deal_facts(store, deal, []))
+            if unmet:
+                raise refuse(deal, "be won", unmet)
+        before = instance.running_stage()
+        if CLOSE_MESSAGE not in instance.waiting_messages():
+            raise InvalidState(f"deal {deal_id} cannot be closed where it is now")
+        instance.send_message(CLOSE_MESSAGE, payload)
+        snap = apply_step(ctx, store, deal, instance, actor, "closed", dict(payload), before)
+        if deal.status == DealStatus.OPEN:
+            raise DiagramError(
+                "the process did not reach an outcome after the close request",
+                element_id=snap.end_event,
+            )
+        store.commit()
+        return deal_view(ctx, store, deal)
+
+
+def reopen_deal(ctx: Context, actor: Actor, deal_id: int) -> DealView:
+    """Create a new opportunity linked to a closed one, which stays closed and unchanged."""
+    with ctx.uow() as store:
+        old = store.get(Deal, deal_id, "deal")
+        common.require_subject_access(store, actor, old)
+        if old.status == DealStatus.OPEN:
+            raise InvalidState(f"deal {deal_id} is open; only a closed deal can be reopened")
+        already = store.reopened_as(old.id)
+        if already is not None:
+            raise InvalidState(
+                f"deal {deal_id} was already reopened as deal {already}", reopened_as_id=already
+            )
+        owner = store.get(User, old.owner_id, "user")
+        pv = store.get(ProcessVersion, old.process_version_id, "process version")
+        fields = {
+            "name": old.name,
+            "customer": old.customer,
+            "value": old.value,
+            "currency": old.currency,
+            "expected_close_date": old.expected_close_date,
+            "fields": dict(old.fields or {}),
+        }
+        deal = start_deal(
+            ctx,
+            store,
+            actor,
+            owner,
+            fields,
+            process=pv.process.key,
+            lead_id=old.lead_id,
+            reopened_from_id=old.id,
+            detail={"reopened_from": old.id},
+        )
+        store.commit()
+        return deal_view(ctx, store, deal)
+
+
+# -- editing --------------------------------------------------------------------------------
+def _custom(values: object, where: str, types: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(values, dict):
+        raise InvalidInput(f"{where} must be an object", field=where)
+    out = {}
+    for name, value in values.items():
+        if not isinstance(name, str) or not FIELD_NAME.match(name):
+            raise InvalidInput(
+                f"{where} field {name!r} must be snake_case", field=f"{where}.{name}"
+            )
+        ref = types.get(name)
+        if ref is None:
+            from bpmn_sales.domain.rules import FieldRef
+
+            ref = FieldRef(where.split("_")[0], name)
+        out[name] = convert(ref, value, f"{where}.{name}")
+    return out
+
+
+def _merge(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = {**current, **changes}
+    merged = {k: v for k, v in merged.items() if v is not None}
+    if len(merged) > MAX_CUSTOM_FIELDS:
+        raise InvalidInput(f"at most {MAX_CUSTOM_FIELDS} custom fields", field="fields")
+    return merged
+
+
+def update_deal(
+    ctx: Context,
+    actor: Actor,
+    deal_id: int,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+) -> DealView:
+    """Change a deal's fields, its customer's fields and its stage fields (null clears one)."""
+    allowed = {
+        "name",
+        "customer",
+        "value",
+        "currency",
+        "expected_close_date",
+        "fields",
+        "customer_fields",
+        "stage_fields",
+    }
+    if not isinstance(changes, dict) or not changes:
+        raise InvalidInput("nothing to change", field="changes")
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise InvalidInput(
+            f"unknown field {unknown[0]!r} ({', '.join(sorted(allowed))})", field=unknown[0]
+        )
+    with ctx.uow() as store:
+        deal = _load(store, actor, deal_id, expected_version)
+        if deal.status not in (DealStatus.OPEN, DealStatus.WON):
+            raise InvalidState(f"deal {deal_id} is {deal.status}; it cannot be changed")
+        rules = common.rules_for(ctx, store, deal)
+        now = ctx.clock()
+        if "name" in changes:
+            deal.name = required_text(changes["name"], "name")
+        if "value" in changes:
+            deal.value = money(changes["value"], "value") or Decimal("0.00")
+        if "currency" in changes:
+            deal.currency = currency(changes["currency"])
+        if "expected_close_date" in changes:
+            deal.expected_close_date = optional_date(
+                changes["expected_close_date"], "expected_close_date"
+            )
+        if "customer" in changes:
+            name = optional_text(changes["customer"], "customer")
+            customer = customer_for(store, name, now)
+            deal.customer, deal.customer_id = name, customer.id if customer else None
+        if "fields" in changes:
+            values = _custom(changes["fields"], "deal_fields", declared(rules, "deal"))
+            deal.fields = _merge(dict(deal.fields or {}), values)
+        if "customer_fields" in changes:
+            customer = store.session.get(Customer, deal.customer_id) if deal.customer_id else None
+            if customer is None:
+                raise InvalidState(f"deal {deal_id} has no customer; set its customer first")
+            values = _custom(
+                changes["customer_fields"], "customer_fields", declared(rules, "customer")
+            )
+            customer.fields = _merge(dict(customer.fields or {}), values)
+            customer.updated_at = now
+        if "stage_fields" in changes:
+            by_stage = changes["stage_fields"]
+            if not isinstance(by_stage, dict):
+                raise InvalidInput("stage_fields must be an object of stages", field="stage_fields")
+            merged = dict(deal.stage_fields or {})
+            for stage_key, values in by_stage.items():
+                types = stage_declared(rules, str(stage_key))
+                if not isinstance(values, dict):
+                    raise InvalidInput(
+                        f"stage_fields.{stage_key} must be an object", field="stage_fields"
+                    )
+                undeclared = sorted(set(values) - set(types))
+                if undeclared:
+                    raise InvalidInput(
+                        f"stage '{stage_key}' has no field {undeclared[0]!r} "
+                        f"({', '.join(types) or 'none'})",
+                        field=f"stage_fields.{stage_key}.{undeclared[0]}",
+                    )
+                converted = {
+                    n: convert(types[n], v, f"stage_fields.{stage_key}.{n}")
+                    for n, v in values.items()
+                }
+                merged[str(stage_key)] = {
+                    k: v
+                    for k, v in {**merged.get(str(stage_key), {}), **converted}.items()
+                    if v is not None
+                }
+            deal.stage_fields = merged
+        deal.updated_at = now
+        live = ctx.live.take(("deal", deal.id, deal.version))
+        store.record(
+            "deal",
+            deal.id,
+            now,
+            actor.id,
+            "updated",
+            from_stage=None,
+            to_stage=deal.stage_key,
+            from_status=deal.status,
+            to_status=deal.status,
+            detail={"changed": sorted(changes)},
+        )
+        store.flush()
+        if live is not None:
+            common.keep_live(ctx, store, deal, live)
+        store.commit()
+        return deal_view(ctx, store, deal, detail=True)
+
+
+# -- reading --------------------------------------------------------------------------------
+def get_deal(ctx: Context, actor: Actor, deal_id: int) -> DealView:
+    with ctx.uow() as store:
+        deal = store.get(Deal, deal_id, "deal")
+        common.require_subject_access(store, actor, deal)
+        return deal_view(ctx, store, deal, detail=True)
+
+
+def list_deals(
+    ctx: Context,
+    actor: Actor,
+    status: str | None = None,
+    stage: str | None = None,
+    limit: int = 100,
+    process: str | None = None,
+    owner: str | None = None,
+) -> list[DealView]:
+    """The deals the actor may see, filtered by status, stage key, process key and owner."""
+    if status is not None and status not in {s.value for s in DealStatus}:
+        raise InvalidInput(
+            f"status must be one of {', '.join(s.value for s in DealStatus)}, not {status!r}",
+            field="status",
+        )
+    limit = max(1, min(limit, MAX_LIMIT))
+    with ctx.uow() as store:
+        owners = common.visible_owner_ids(store, actor)
+        owner_id = common.owner_filter(store, owner)
+        found = store.deal_list(owners, status, stage, process, owner_id, limit)
+        return [deal_view(ctx, store, d) for d in found]
+
+
+def deal_diagram(ctx: Context, actor: Actor, deal_id: int) -> dict[str, Any]:
+    """The diagram of the deal's process version, with the element ids to mark on it."""
+    with ctx.uow() as store:
+        deal = store.get(Deal, deal_id, "deal")
+        common.require_subject_access(store, actor, deal)
+        instance = common.restore(ctx, store, deal)
+        position = instance.position()
+        # Reading changes nothing: the instance goes back to the cache under the same version.
+        ctx.live.put(("deal", deal.id, deal.version), instance)
+        return {
+            "deal_id": deal.id,
+            "version": deal.version,
+            "xml": store.version_diagram(deal.process_version_id),
+            "current": position.current,
+            "completed": position.completed,
+        }
+
+
+def deal_history(ctx: Context, actor: Actor, deal_id: int) -> list[HistoryView]:
+    with ctx.uow() as store:
+        return common.history_for(ctx, store, actor, "deal", deal_id)
+
+
+def deal_tasks(ctx: Context, actor: Actor, deal_id: int) -> list[TaskView]:
+    with ctx.uow() as store:
+        deal = store.get(Deal, deal_id, "deal")
+        common.require_subject_access(store, actor, deal)
+        return common.subject_tasks(ctx, store, deal)

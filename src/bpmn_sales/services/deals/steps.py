@@ -1,0 +1,113 @@
+"""One step of a deal's process: check the sales rules, store the state, project, record history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import (
+    Actor,
+    DealStatus,
+)
+from bpmn_sales.domain.rules import ProcessRules
+from bpmn_sales.engine import Instance, Snapshot, StageRef
+from bpmn_sales.errors import DiagramError, RuleViolation
+from bpmn_sales.persistence.models import (
+    Deal,
+)
+from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import common
+from bpmn_sales.services.deals.views import deal_facts
+from bpmn_sales.tasks.requirements import (
+    leave_unmet,
+    win_unmet,
+)
+from bpmn_sales.tasks.weights import whole_percent, win_probability
+
+
+def refuse(deal: Deal, what: str, unmet: list[str]) -> RuleViolation:
+    return RuleViolation(f"deal {deal.id} cannot {what}: " + "; ".join(unmet), unmet=unmet)
+
+
+def check_rules(
+    store: Store,
+    deal: Deal,
+    rules: ProcessRules,
+    before: StageRef | None,
+    running: StageRef | None,
+    status: str,
+) -> None:
+    """Refuse a step that leaves a stage with unmet requirements, or wins without the rules."""
+    if deal.status == DealStatus.OPEN and status == DealStatus.WON:
+        unmet = win_unmet(rules, deal_facts(store, deal, [], orders=rules.order_required))
+        if unmet:
+            raise refuse(deal, "be won", unmet)
+        return
+    if status != deal.status or before is None:
+        return
+    if running is not None and running.key == before.key:
+        return
+    target = running.key if running else None
+    passed = rules.stages_between(before.key, target) if running else [rules.stage(before.key)]
+    facts = deal_facts(store, deal, [s for s in passed if s is not None], orders=False)
+    unmet = leave_unmet(rules, facts, before.key, target)
+    if unmet:
+        where = f" for '{running.name}'" if running else ""
+        raise refuse(deal, f"leave stage '{before.name}'{where}", unmet)
+
+
+def apply_step(
+    ctx: Context,
+    store: Store,
+    deal: Deal,
+    instance: Instance,
+    actor: Actor,
+    action: str,
+    detail: dict[str, Any] | None = None,
+    before: StageRef | None = None,
+) -> Snapshot:
+    """Check the sales rules, store the state and every projection, and record the history."""
+    rules = instance.rules
+    snap = instance.snapshot()
+    terminal = rules.terminal_at(snap.outcome_event)
+    if snap.completed and terminal is None:
+        raise DiagramError(
+            f"the process ended at '{snap.end_event}', which carries no outcome",
+            element_id=snap.end_event,
+        )
+    status = terminal.outcome if terminal else DealStatus.OPEN
+    with store.no_autoflush():
+        check_rules(store, deal, rules, before, snap.running_stage, status)
+    before_stage, before_status = deal.stage_key, deal.status
+    now = ctx.clock()
+    stage = snap.running_stage or (snap.stage if deal.stage_key is None else None)
+    if stage is not None and stage.key != deal.stage_key:
+        deal.stage_key, deal.stage_name, deal.stage_entered_at = stage.key, stage.name, now
+    if terminal is not None:
+        deal.outcome_label = terminal.label
+        if before_status == DealStatus.OPEN:
+            deal.closed_at = now
+            close = snap.data.get("close") or {}
+            deal.lost_reason = close.get("reason") if status != DealStatus.WON else None
+    deal.status = status
+    if status == DealStatus.OPEN:
+        deal.probability = win_probability(rules, deal.stage_key, deal.activities_done or ())
+    else:
+        deal.probability = whole_percent(terminal.probability if terminal else 0)
+    deal.state = ctx.engine.dump(instance)
+    deal.updated_at = now
+    common.project_work_items(ctx, store, deal, snap, instance)
+    common.keep_live(ctx, store, deal, instance)
+    store.record(
+        "deal",
+        deal.id,
+        now,
+        actor.id,
+        action,
+        from_stage=before_stage if before_stage != deal.stage_key or action == "created" else None,
+        to_stage=deal.stage_key,
+        from_status=before_status,
+        to_status=deal.status,
+        detail=detail,
+    )
+    return snap

@@ -1,0 +1,126 @@
+"""In-app notifications and the mail outbox, written in the transaction of the change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor
+from bpmn_sales.domain.policy import require_admin
+from bpmn_sales.engine import WorkItem
+from bpmn_sales.errors import InvalidInput
+from bpmn_sales.persistence.models import Deal, Notification, OutboxMessage, User
+from bpmn_sales.persistence.store import Store
+from bpmn_sales.services.delivery import outbox
+from bpmn_sales.tasks import notifications
+from bpmn_sales.tasks.notifications import Directory
+
+
+def notify(
+    ctx: Context,
+    store: Store,
+    parties: Iterable[str],
+    directory: Directory,
+    deal: Deal,
+    kind: str,
+    subject: str,
+    text: str,
+) -> list[int]:
+    """Notify everyone the parties name: a notification each, and an outbox mail if they have
+    an address (the worker delivers it). Returns the user ids notified."""
+    now = ctx.clock()
+    user_ids = notifications.recipients(parties, directory)
+    for user_id in user_ids:
+        store.add(
+            Notification(
+                user_id=user_id,
+                subject_type="deal",
+                subject_id=deal.id,
+                kind=kind,
+                message=text,
+                created_at=now,
+            )
+        )
+        user = store.session.get(User, user_id)
+        if user is not None and user.email:
+            store.add(
+                OutboxMessage(
+                    channel="mail",
+                    recipient=user.email,
+                    user_id=user_id,
+                    subject=subject,
+                    body=text,
+                    payload={"kind": kind, "deal_id": deal.id},
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+    return user_ids
+
+
+def completion_text(title: str, deal: Deal, actor: Actor) -> tuple[str, str]:
+    return notifications.completion_message(title, deal.name, deal.id, actor.username)
+
+
+def approval_text(
+    item: WorkItem, deal: Deal, detail: dict[str, Any], actor: Actor
+) -> tuple[str, str]:
+    stage = item.stage.name if item.stage else item.title
+    return notifications.approval_message(
+        stage, deal.name, deal.id, str(detail["decision"]), actor.username, str(detail["comment"])
+    )
+
+
+def list_notifications(
+    ctx: Context, actor: Actor, unread_only: bool = False, limit: int = 100
+) -> dict[str, Any]:
+    """The actor's notifications, newest first, with the unread count."""
+    with ctx.uow() as store:
+        rows = store.notifications(actor.id, unread_only, max(1, min(limit, 500)))
+        return {
+            "unread": store.unread_count(actor.id),
+            "notifications": [
+                {
+                    "id": n.id,
+                    "kind": n.kind,
+                    "message": n.message,
+                    "subject_type": n.subject_type,
+                    "subject_id": n.subject_id,
+                    "created_at": n.created_at.isoformat(),
+                    "read_at": n.read_at.isoformat() if n.read_at else None,
+                }
+                for n in rows
+            ],
+        }
+
+
+def mark_read(ctx: Context, actor: Actor, ids: list[int] | None = None) -> int:
+    """Mark the actor's notifications read (all of them when no ids are given)."""
+    if ids is not None and (
+        not isinstance(ids, list)
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+    ):
+        raise InvalidInput("ids must be a list of notification ids", field="ids")
+    with ctx.uow() as store:
+        count = store.mark_read(actor.id, ids, ctx.clock())
+        store.commit()
+        return count
+
+
+def list_outbox(
+    ctx: Context, actor: Actor, status: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Outbox messages, newest first (admin); the fields are outbox.message_dict's."""
+    require_admin(actor, "read the outbox")
+    wanted = outbox.check_status(status)
+    with ctx.uow() as store:
+        return [outbox.message_dict(m) for m in store.outbox(wanted, max(1, min(limit, 500)))]
+
+
+def unread_count(ctx: Context, actor: Actor) -> int:
+    """How many in-app notifications `actor` has not read (the web header shows it)."""
+    with ctx.uow() as store:
+        return store.unread_count(actor.id)

@@ -1,0 +1,109 @@
+"""Use cases on the outbox for admins: what waits, what failed and why, retry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor
+from bpmn_sales.domain.policy import require_admin
+from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
+from bpmn_sales.persistence.models import OutboxMessage
+from bpmn_sales.services.delivery import mail
+
+STATUSES = ("pending", "sending", "sent", "failed")
+
+
+def check_status(status: str | None) -> str | None:
+    if status in (None, ""):
+        return None
+    if status not in STATUSES:
+        raise InvalidInput(f"status {status!r} is not one of {', '.join(STATUSES)}", field="status")
+    return status
+
+
+def message_dict(m: OutboxMessage) -> dict[str, Any]:
+    def at(value: Any) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "id": m.id,
+        "channel": m.channel,
+        "recipient": m.recipient,
+        "subject": m.subject,
+        "status": m.status,
+        "attempts": m.attempts,
+        "created_at": m.created_at.isoformat(),
+        "next_attempt_at": at(m.next_attempt_at) if m.status == "pending" else None,
+        "lease_until": at(m.lease_until),
+        "sent_at": at(m.sent_at),
+        "last_error": m.last_error,
+        "webhook_id": m.webhook_id,
+    }
+
+
+def mail_settings(ctx: Context) -> dict[str, Any]:
+    """How mail goes out, for the admin page: the SMTP URL without its password, or why not."""
+    try:
+        server: str | None = mail.parse_smtp_url(ctx.smtp_url).describe()
+        problem = None
+    except mail.MailConfigError as exc:
+        server, problem = None, str(exc)
+    return {"server": server, "problem": problem, "from": ctx.mail_from, "base_url": ctx.base_url}
+
+
+def overview(
+    ctx: Context, actor: Actor, status: str | None = None, limit: int = 100
+) -> dict[str, Any]:
+    """Counts by status and the newest messages (optionally of one status)."""
+    require_admin(actor, "read the outbox")
+    wanted = check_status(status)
+    with ctx.uow() as store:
+        counts = store.outbox_counts()
+        messages = [message_dict(m) for m in store.outbox(wanted, max(1, min(limit, 500)))]
+    return {
+        "counts": {s: counts.get(s, 0) for s in STATUSES},
+        "messages": messages,
+        "mail": mail_settings(ctx),
+    }
+
+
+def retry_message(ctx: Context, actor: Actor, message_id: int) -> dict[str, Any]:
+    """Put one failed message back in line, due now, with a fresh count of attempts."""
+    require_admin(actor, "retry outbox messages")
+    with ctx.uow() as store:
+        message = store.get(OutboxMessage, message_id, "outbox message")
+        if message.status != "failed":
+            raise InvalidState(
+                f"outbox message {message_id} is {message.status}; only a failed one is retried",
+                status=message.status,
+            )
+        if message.channel == "webhook" and (
+            message.webhook_id is None or store.webhook(message.webhook_id) is None
+        ):
+            raise InvalidState(
+                f"outbox message {message_id} is for webhook {message.webhook_id}, "
+                "which was removed; there is nowhere to send it"
+            )
+        store.retry_outbox(ctx.clock(), [message_id])
+        store.commit()
+        store.session.refresh(message)
+        return message_dict(message)
+
+
+def retry_failed(ctx: Context, actor: Actor) -> int:
+    """Put every failed message back in line; returns how many."""
+    require_admin(actor, "retry outbox messages")
+    with ctx.uow() as store:
+        count = store.retry_outbox(ctx.clock(), None)
+        store.commit()
+        return count
+
+
+def get_message(ctx: Context, actor: Actor, message_id: int) -> dict[str, Any]:
+    require_admin(actor, "read the outbox")
+    with ctx.uow() as store:
+        message = store.session.get(OutboxMessage, message_id)
+        if message is None:
+            raise NotFound(f"outbox message {message_id} does not exist", id=message_id)
+        return {**message_dict(message), "body": message.body}

@@ -1,0 +1,6 @@
+"""Demo data: a small team with leads and deals at every point of the lifecycle, and history."""
+
+from bpmn_sales.services.demo.data import DEMO_PASSWORD, load_demo
+from bpmn_sales.services.demo.history import load_history
+
+__all__ = ["DEMO_PASSWORD", "load_demo", "load_history"]

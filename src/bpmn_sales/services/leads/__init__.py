@@ -1,0 +1,25 @@
+"""Leads: create one, qualify it into an opportunity, disqualify it, renew it."""
+
+from bpmn_sales.services.leads.lifecycle import (
+    apply_step,
+    create_lead,
+    disqualify_lead,
+    get_lead,
+    lead_history,
+    list_leads,
+    qualify_lead,
+    renew_lead,
+    set_lead_status,
+)
+
+__all__ = [
+    "apply_step",
+    "create_lead",
+    "disqualify_lead",
+    "get_lead",
+    "lead_history",
+    "list_leads",
+    "qualify_lead",
+    "renew_lead",
+    "set_lead_status",
+]

@@ -1,0 +1,311 @@
+"""Use cases for leads: create, qualify into an opportunity, disqualify, renew."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import (
+    Actor,
+    HistoryView,
+    LeadStatus,
+    LeadView,
+    money,
+    optional_email,
+    optional_text,
+    required_text,
+)
+from bpmn_sales.domain.rules import ActivityRule
+from bpmn_sales.engine import Instance
+from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState
+from bpmn_sales.persistence.models import Lead, ProcessVersion, User
+from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import common
+from bpmn_sales.services.deals.start import deal_fields, resolve_owner, start_deal
+from bpmn_sales.services.processes import choice
+from bpmn_sales.tasks import completion
+
+REVIEW_TASK = "Activity_ReviewLead"
+RENEW_MESSAGE = "lead_renewed"
+MAX_LIMIT = 500
+
+
+def lead_view(ctx: Context, store: Store, lead: Lead) -> LeadView:
+    owner = store.get(User, lead.owner_id, "user")
+    pv = store.get(ProcessVersion, lead.process_version_id, "process version")
+    return LeadView(
+        id=lead.id,
+        name=lead.name,
+        company=lead.company,
+        email=lead.email,
+        phone=lead.phone,
+        estimated_value=lead.estimated_value,
+        status=lead.status,
+        owner=owner.username,
+        process=f"{pv.process.key} v{pv.version}",
+        disqualify_reason=lead.disqualify_reason,
+        deal_id=lead.deal_id,
+        version=lead.version,
+        created_at=lead.created_at,
+        tasks=common.subject_tasks(ctx, store, lead),
+    )
+
+
+def _lead_data(lead: Lead) -> dict[str, Any]:
+    return {
+        "name": lead.name,
+        "company": lead.company,
+        "email": lead.email,
+        "phone": lead.phone,
+        "estimated_value": float(lead.estimated_value) if lead.estimated_value else None,
+    }
+
+
+def apply_step(
+    ctx: Context,
+    store: Store,
+    actor: Actor,
+    lead: Lead,
+    instance: Instance,
+    action: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Store state and projections; a lead that reached 'qualified' opens its deal here."""
+    snap = instance.snapshot()
+    before = lead.status
+    status = snap.state_properties.get("lead_status")
+    if status not in {s.value for s in LeadStatus}:
+        raise InvalidState(f"the lead process left the lead in an unknown status {status!r}")
+    lead.status = status
+    if status == LeadStatus.DISQUALIFIED:
+        lead.disqualify_reason = (snap.data.get("disqualification") or {}).get("reason")
+    elif status == LeadStatus.NEW:
+        lead.disqualify_reason = None
+    lead.state = ctx.engine.dump(instance)
+    lead.updated_at = ctx.clock()
+    common.project_work_items(ctx, store, lead, snap, instance)
+    common.keep_live(ctx, store, lead, instance)
+    store.record(
+        "lead",
+        lead.id,
+        ctx.clock(),
+        actor.id,
+        action,
+        from_status=before if action != "created" else None,
+        to_status=status,
+        detail=detail,
+    )
+    if status == LeadStatus.QUALIFIED and lead.deal_id is None:
+        proposal = snap.data.get("opportunity") or {}
+        fields = deal_fields(
+            proposal.get("name") or lead.name, proposal.get("customer"), proposal.get("value"), None
+        )
+        owner = store.get(User, lead.owner_id, "user")
+        deal = start_deal(
+            ctx,
+            store,
+            actor,
+            owner,
+            fields,
+            lead_id=lead.id,
+            detail={"source": "lead", "lead_id": lead.id},
+        )
+        lead.deal_id = deal.id
+
+
+def create_lead(
+    ctx: Context,
+    actor: Actor,
+    name: object,
+    company: object = None,
+    email: object = None,
+    phone: object = None,
+    estimated_value: object = None,
+    owner: str | None = None,
+) -> LeadView:
+    """Create a lead and start its qualification process."""
+    lead_name = required_text(name, "name")
+    fields = {
+        "company": optional_text(company, "company"),
+        "email": optional_email(email),
+        "phone": optional_text(phone, "phone", 50),
+        "estimated_value": money(estimated_value, "estimated_value"),
+    }
+    with ctx.uow() as store:
+        owner_user = resolve_owner(store, actor, owner)
+        version = choice.version_for(ctx, store, owner_user, "lead")
+        now = ctx.clock()
+        lead = Lead(
+            name=lead_name,
+            status=LeadStatus.NEW,
+            owner_id=owner_user.id,
+            process_version_id=version.id,
+            state="",
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        key, loader = common.spec_loader(store, version)
+        instance = ctx.engine.start(key, loader, {"lead": _lead_data(lead)})
+        store.add(lead)
+        store.flush()
+        apply_step(ctx, store, actor, lead, instance, "created")
+        store.commit()
+        return lead_view(ctx, store, lead)
+
+
+def _load(store: Store, actor: Actor, lead_id: int, expected_version: int | None) -> Lead:
+    lead = store.get(Lead, lead_id, "lead")
+    common.require_subject_access(store, actor, lead)
+    common.check_version(lead, expected_version)
+    return lead
+
+
+def _may_complete(store: Store, actor: Actor, lead: Lead, rule: ActivityRule, task_id: str) -> None:
+    """Refuse an actor the task's `completed_by` does not name (admins may always)."""
+    if "anyone" in rule.completed_by:
+        return
+    groups = set(store.groups_of(actor.id).values())
+    reason = completion.refusal(rule, actor, common.party_of(store, lead), groups)
+    if reason is not None:
+        raise Forbidden(reason, task_id=task_id)
+
+
+def _review(
+    ctx: Context,
+    store: Store,
+    actor: Actor,
+    lead: Lead,
+    decision: dict[str, Any],
+    action: str,
+) -> None:
+    if lead.status != LeadStatus.NEW:
+        raise InvalidState(
+            f"lead {lead.id} is {lead.status}; only a new lead can be {action}", status=lead.status
+        )
+    instance = common.restore(ctx, store, lead)
+    ready = [t for t in instance.ready_tasks() if t.task_spec.bpmn_id == REVIEW_TASK]
+    if not ready:
+        raise InvalidState(f"lead {lead.id} has no ready '{REVIEW_TASK}' task")
+    _may_complete(store, actor, lead, instance.work_item(ready[0]).rule, str(ready[0].id))
+    instance.complete(str(ready[0].id), decision)
+    apply_step(ctx, store, actor, lead, instance, action, decision)
+
+
+def qualify_lead(
+    ctx: Context, actor: Actor, lead_id: int, expected_version: int | None = None
+) -> LeadView:
+    """Qualify a new lead: its process opens an opportunity, linked to the lead."""
+    with ctx.uow() as store:
+        lead = _load(store, actor, lead_id, expected_version)
+        _review(ctx, store, actor, lead, {"decision": "qualify"}, "qualified")
+        store.commit()
+        return lead_view(ctx, store, lead)
+
+
+def disqualify_lead(
+    ctx: Context,
+    actor: Actor,
+    lead_id: int,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> LeadView:
+    """Disqualify a new lead with a reason."""
+    with ctx.uow() as store:
+        lead = _load(store, actor, lead_id, expected_version)
+        decision = {"decision": "disqualify", "disqualify_reason": reason}
+        _review(ctx, store, actor, lead, decision, "disqualified")
+        store.commit()
+        return lead_view(ctx, store, lead)
+
+
+def renew_lead(
+    ctx: Context, actor: Actor, lead_id: int, expected_version: int | None = None
+) -> LeadView:
+    """Set a disqualified lead back to New: qualification runs again."""
+    with ctx.uow() as store:
+        lead = _load(store, actor, lead_id, expected_version)
+        if lead.status != LeadStatus.DISQUALIFIED:
+            raise InvalidState(
+                f"lead {lead_id} is {lead.status}; only a disqualified lead can be renewed",
+                status=lead.status,
+            )
+        instance = common.restore(ctx, store, lead)
+        instance.send_message(RENEW_MESSAGE, {"by": actor.username})
+        apply_step(ctx, store, actor, lead, instance, "renewed")
+        store.commit()
+        return lead_view(ctx, store, lead)
+
+
+def set_lead_status(
+    ctx: Context,
+    actor: Actor,
+    lead_id: int,
+    status: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> LeadView:
+    """Edit a lead's status the OroCRM way: each change runs the matching transition."""
+    if status == LeadStatus.QUALIFIED:
+        return qualify_lead(ctx, actor, lead_id, expected_version)
+    if status == LeadStatus.DISQUALIFIED:
+        return disqualify_lead(ctx, actor, lead_id, reason, expected_version)
+    if status == LeadStatus.NEW:
+        return renew_lead(ctx, actor, lead_id, expected_version)
+    raise InvalidInput(
+        f"status must be new, qualified or disqualified, not {status!r}", field="status"
+    )
+
+
+def complete_lead_task(
+    ctx: Context, store: Store, actor: Actor, lead: Lead, task_id: str, data: dict[str, Any]
+) -> None:
+    instance = common.restore(ctx, store, lead)
+    item = instance.work_item(instance.find_ready(task_id))
+    _may_complete(store, actor, lead, item.rule, task_id)
+    if item.element_id == REVIEW_TASK and data.get("decision") not in ("qualify", "disqualify"):
+        raise InvalidInput(
+            "decision must be 'qualify' or 'disqualify' to complete the lead review",
+            field="data.decision",
+        )
+    instance.complete(task_id, data)
+    apply_step(
+        ctx,
+        store,
+        actor,
+        lead,
+        instance,
+        "task_completed",
+        {"task": item.title, "element_id": item.element_id},
+    )
+
+
+def get_lead(ctx: Context, actor: Actor, lead_id: int) -> LeadView:
+    with ctx.uow() as store:
+        lead = store.get(Lead, lead_id, "lead")
+        common.require_subject_access(store, actor, lead)
+        return lead_view(ctx, store, lead)
+
+
+def list_leads(
+    ctx: Context,
+    actor: Actor,
+    status: str | None = None,
+    limit: int = 100,
+    owner: str | None = None,
+) -> list[LeadView]:
+    """The leads the actor may see, filtered by status and owner."""
+    if status is not None and status not in {s.value for s in LeadStatus}:
+        raise InvalidInput(
+            f"status must be new, qualified or disqualified, not {status!r}", field="status"
+        )
+    with ctx.uow() as store:
+        owners = common.visible_owner_ids(store, actor)
+        owner_id = common.owner_filter(store, owner)
+        leads = store.lead_list(owners, status, owner_id, max(1, min(limit, MAX_LIMIT)))
+        return [lead_view(ctx, store, lead) for lead in leads]
+
+
+def lead_history(ctx: Context, actor: Actor, lead_id: int) -> list[HistoryView]:
+    with ctx.uow() as store:
+        return common.history_for(ctx, store, actor, "lead", lead_id)

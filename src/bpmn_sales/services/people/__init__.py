@@ -1,0 +1,1 @@
+"""People: users, groups, departments, API tokens, passwords and signing in."""

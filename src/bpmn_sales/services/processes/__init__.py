@@ -1,0 +1,34 @@
+"""Process definitions and their lifecycle: lint, deploy, versions, clone, transfer, stage
+edits, modeler drafts, and migrating running deals (`migration/`)."""
+
+from bpmn_sales.services.processes.definitions import (
+    DeployResult,
+    ProcessAdminView,
+    ProcessView,
+    collect_files,
+    department_names,
+    deploy_bundled,
+    deploy_process,
+    get_process,
+    lint_diagrams,
+    list_for_admin,
+    list_processes,
+    set_departments,
+    set_enabled,
+)
+
+__all__ = [
+    "DeployResult",
+    "ProcessAdminView",
+    "ProcessView",
+    "collect_files",
+    "department_names",
+    "deploy_bundled",
+    "deploy_process",
+    "get_process",
+    "lint_diagrams",
+    "list_for_admin",
+    "list_processes",
+    "set_departments",
+    "set_enabled",
+]

@@ -1,0 +1,156 @@
+"""Use cases for a process's stages from the board: add one, delete one.
+
+Each edit changes the latest version's diagram (engine/editing/stage_edit.py), lints it and deploys
+it as a new version in one transaction: running deals stay on the version they started on, new deals
+start on the new one. A stage that any deal (open or closed, on any version) is at cannot be
+deleted; the refusal says how many.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor
+from bpmn_sales.domain.policy import require_admin
+from bpmn_sales.engine.editing.stage_edit import NewStage, add_stage, delete_stage
+from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
+from bpmn_sales.persistence.models import Process
+from bpmn_sales.persistence.store import Store
+from bpmn_sales.services.processes import definitions
+from bpmn_sales.services.processes.definitions import find_process
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """What an edit did: the process, the version it made, the stage added or deleted."""
+
+    process: str
+    version: int
+    stage: str
+    action: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _text(value: object, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be text", field=field)
+    return value.strip()
+
+
+def slug(name: str) -> str:
+    """A stage key from a stage name: 'Site survey' -> 'site_survey'."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _win_rate(value: object) -> float | None:
+    if value is None or value == "":
+        return None
+    wrong = InvalidInput("the win rate must be a number from 0 to 100", field="win_rate")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise wrong
+    try:
+        rate = float(value)
+    except ValueError:
+        raise wrong from None
+    if not 0 <= rate <= 100:
+        raise wrong
+    return rate
+
+
+def _edit(
+    ctx: Context, store: Store, actor: Actor, process: Process, change: Callable[..., bytes]
+) -> int:
+    """Apply `change` to the latest version's diagram, lint it and store the new version."""
+    version = store.latest_version(process.id, enabled_only=False)
+    if version is None:
+        raise NotFound(f"process '{process.key}' has no version", process=process.key)
+    files = definitions.version_files(version)
+    files[version.filename] = change(files[version.filename], version.filename)
+    errors = [p for p in ctx.engine.lint(files) if p.severity == "error"]
+    if errors:
+        raise InvalidState(
+            f"the edited diagram does not pass lint: {errors[0]}; edit it in a modeler instead",
+            problems=[str(p) for p in errors],
+        )
+    deployed = definitions.deploy_in(ctx, store, actor, files)
+    return next(r.version for r in deployed if r.key == process.key)
+
+
+def add(
+    ctx: Context,
+    actor: Actor,
+    process_key: object,
+    after: object,
+    name: object,
+    key: object = None,
+    win_rate: object = None,
+    description: object = None,
+    activity: object = None,
+) -> StageChange:
+    """Add a stage after the stage `after`, as a new version of the process (admins)."""
+    require_admin(actor, "add stages to a process")
+    title = _text(name, "name")
+    if not title:
+        raise InvalidInput("the stage needs a name", field="name")
+    stage_key = _text(key, "key") or slug(title)
+    if not _text(after, "after"):
+        raise InvalidInput("say after which stage the new one goes", field="after")
+    new = NewStage(
+        after=_text(after, "after"),
+        key=stage_key,
+        name=title,
+        win_rate=_win_rate(win_rate),
+        description=_text(description, "description"),
+        activity=_text(activity, "activity"),
+    )
+    with ctx.uow() as store:
+        process = find_process(store, process_key)
+        version = _edit(ctx, store, actor, process, lambda xml, f: add_stage(xml, f, new))
+        _place_column(store, process, new.after, new.key, ctx)
+        store.commit()
+    return StageChange(process.key, version, new.key, "added")
+
+
+def delete(ctx: Context, actor: Actor, process_key: object, stage_key: object) -> StageChange:
+    """Delete a stage no deal is at, as a new version of the process (admins)."""
+    require_admin(actor, "delete stages from a process")
+    key = _text(stage_key, "stage")
+    with ctx.uow() as store:
+        process = find_process(store, process_key)
+        counts = store.process_deal_counts(process.id, None, key)
+        total = sum(counts.values())
+        if total:
+            open_deals = counts.get("open", 0)
+            raise InvalidState(
+                f"stage '{key}' cannot be deleted: {total} deal(s) are at it "
+                f"({open_deals} open, {total - open_deals} closed); move them first",
+                stage=key,
+                deals=total,
+            )
+        version = _edit(ctx, store, actor, process, lambda xml, f: delete_stage(xml, f, key))
+        store.delete_board_column(process.id, key)
+        store.commit()
+    return StageChange(process.key, version, key, "deleted")
+
+
+def _place_column(store: Store, process: Process, after: str, key: str, ctx: Context) -> None:
+    """Where columns have saved positions, the new one goes right after `after`'s column."""
+    rows = sorted(
+        (r for r in store.board_columns(process.id) if r.position is not None),
+        key=lambda r: r.position or 0,
+    )
+    anchor = next((r for r in rows if r.stage_key == after), None)
+    if anchor is None or anchor.position is None:
+        return
+    for row in rows:
+        if row.position is not None and row.position > anchor.position:
+            row.position += 1
+    store.add_board_column(process.id, key, anchor.position + 1, ctx.clock())

@@ -1,0 +1,1 @@
+"""The background worker: fire due BPMN timers, deliver the outbox, repeat."""

@@ -1,0 +1,74 @@
+"""Follow-up tasks a completed activity created: how they look on a task list, completing one."""
+
+from __future__ import annotations
+
+import re
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor, TaskView
+from bpmn_sales.domain.policy import can_access
+from bpmn_sales.errors import Forbidden, InvalidState, NotFound
+from bpmn_sales.persistence.models import Deal, FollowUp, Group, User
+from bpmn_sales.persistence.store import Store
+
+FOLLOW_UP_ID = re.compile(r"^follow-up-(\d{1,18})$")
+
+
+def follow_up_view(
+    store: Store, follow_up: FollowUp, deal: Deal, names: dict[int, str]
+) -> TaskView:
+    group = store.session.get(Group, follow_up.group_id) if follow_up.group_id else None
+    return TaskView(
+        task_id=f"follow-up-{follow_up.id}",
+        element_id=follow_up.source_element_id,
+        title=follow_up.title,
+        lane=None,
+        role="rep",
+        stage=deal.stage_key,
+        subject_type="deal",
+        subject_id=deal.id,
+        subject_name=deal.name,
+        owner=names.get(deal.owner_id),
+        kind="follow_up",
+        assignee=(
+            names.get(follow_up.assignee_id)
+            if follow_up.assignee_id
+            else (f"group:{group.name}" if group else None)
+        ),
+        due_on=follow_up.due_on,
+        group=group.name if group else None,
+    )
+
+
+def complete_follow_up(ctx: Context, actor: Actor, follow_up_id: int) -> TaskView:
+    with ctx.uow() as store:
+        follow_up = store.session.get(FollowUp, follow_up_id)
+        if follow_up is None:
+            raise NotFound(f"task 'follow-up-{follow_up_id}' does not exist", task_id=follow_up_id)
+        deal = store.get(Deal, follow_up.deal_id, "deal")
+        owner = store.get(User, deal.owner_id, "user")
+        groups = store.groups_of(actor.id)
+        mine = follow_up.assignee_id == actor.id or follow_up.group_id in groups
+        if not mine and not can_access(actor, owner.id, owner.manager_id):
+            raise Forbidden(f"{actor.username} may not act on deal {deal.id}", actor=actor.username)
+        if follow_up.done_at is not None:
+            raise InvalidState(f"follow-up '{follow_up.title}' is already done")
+        now = ctx.clock()
+        follow_up.done_at, follow_up.done_by_id = now, actor.id
+        store.record(
+            "deal",
+            deal.id,
+            now,
+            actor.id,
+            "follow_up_done",
+            from_stage=None,
+            to_stage=deal.stage_key,
+            from_status=deal.status,
+            to_status=deal.status,
+            detail={"follow_up": follow_up.title},
+        )
+        view = follow_up_view(
+            store, follow_up, deal, store.usernames([follow_up.assignee_id, deal.owner_id])
+        )
+        store.commit()
+        return view

@@ -1,0 +1,148 @@
+"""Use cases on tasks across leads and deals: list, claim and complete them (follow-ups too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor, TaskView, form_data
+from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from bpmn_sales.persistence.models import Deal, FollowUp, Lead
+from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import common
+from bpmn_sales.services.deals import records
+from bpmn_sales.services.deals.activities import complete_deal_task
+from bpmn_sales.services.leads.lifecycle import complete_lead_task
+from bpmn_sales.services.worklist import follow_ups, forms
+
+
+def list_tasks(ctx: Context, actor: Actor, role: str | None = None) -> list[TaskView]:
+    """Ready tasks on the records the actor may see or that are assigned to it or its groups,
+    then open follow-ups, by due date."""
+    if role is not None and role not in ("rep", "manager", "admin"):
+        raise InvalidInput(f"role must be rep, manager or admin, not {role!r}", field="role")
+    with ctx.uow() as store:
+        owners = common.visible_owner_ids(store, actor)
+        group_ids = list(store.groups_of(actor.id))
+        items = list(store.work_items(owners, role, actor.id, group_ids))
+        views = common.task_views(ctx, store, items)
+        if role in (None, "rep"):
+            pending = store.open_follow_ups(owners, actor.id, group_ids)
+            deals = {d.id: d for d in (store.session.get(Deal, f.deal_id) for f in pending) if d}
+            names = store.usernames(
+                [f.assignee_id for f in pending] + [d.owner_id for d in deals.values()]
+            )
+            views += [follow_ups.follow_up_view(store, f, deals[f.deal_id], names) for f in pending]
+        return views
+
+
+def complete_task(
+    ctx: Context,
+    actor: Actor,
+    task_id: str,
+    data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    note: str | None = None,
+    attachment_ids: list[int] | None = None,
+    files: list[tuple[str, bytes]] | None = None,
+) -> TaskView:
+    """Complete a ready user task of a lead or deal with form data; return the task done.
+
+    `files` (name, content) are stored on the deal in the same transaction, so a refused
+    completion leaves no file behind.
+    """
+    follow_up = follow_ups.FOLLOW_UP_ID.match(task_id)
+    if follow_up:
+        return follow_ups.complete_follow_up(ctx, actor, int(follow_up[1]))
+    form = form_data(data)
+    if note is not None and not isinstance(note, str):
+        raise InvalidInput("note must be text", field="note")
+    with ctx.uow() as store:
+        found = store.work_item_with_subject(task_id)
+        if found is None:
+            raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
+        item, subject, owner = found
+        if not forms.may_act(store, actor, item, owner):
+            raise Forbidden(
+                f"{actor.username} may not act on {item.subject_type} {subject.id}",
+                actor=actor.username,
+            )
+        rule = common.task_rule(ctx, store, subject.process_version_id, item.element_id)
+        schema, _ = forms.form_of(store, subject.process_version_id, rule)
+        forms.check_data(schema, form, item.title)
+        common.check_version(subject, expected_version)
+        assignee = store.usernames([item.assignee_id]).get(item.assignee_id or 0)
+        view = common.task_view(item, subject.name, owner.username, assignee, rule)
+        if isinstance(subject, Deal):
+            ids = list(attachment_ids or [])
+            for name, content in files or []:
+                ids.append(records.store_attachment(ctx, store, actor, subject, name, content).id)
+            complete_deal_task(ctx, store, actor, subject, task_id, form, note, ids or None)
+        elif files:
+            raise InvalidInput("files can be added to deals only", field="file")
+        else:
+            complete_lead_task(ctx, store, actor, subject, task_id, form)
+        store.commit()
+    return view
+
+
+def _claimable(
+    store: Store, actor: Actor, title: str, group_id: int | None, assignee_id: int | None
+) -> str:
+    """The group's name when the actor may claim the task; refuse naming why not."""
+    if group_id is None:
+        raise InvalidState(f"'{title}' is not a group task; there is nothing to claim")
+    group = store.group_names([group_id]).get(group_id, "?")
+    if group_id not in store.groups_of(actor.id):
+        raise Forbidden(
+            f"{actor.username} is not a member of group {group}, so may not claim '{title}'",
+            actor=actor.username,
+        )
+    if assignee_id is not None:
+        who = "you" if assignee_id == actor.id else store.usernames([assignee_id]).get(assignee_id)
+        raise InvalidState(f"'{title}' is already claimed by {who}")
+    return group
+
+
+def claim_task(ctx: Context, actor: Actor, task_id: str) -> TaskView:
+    """Take a ready task assigned to one of the actor's groups: it becomes the actor's."""
+    follow_up_id = follow_ups.FOLLOW_UP_ID.match(task_id)
+    with ctx.uow() as store:
+        if follow_up_id:
+            follow_up = store.session.get(FollowUp, int(follow_up_id[1]))
+            if follow_up is None or follow_up.done_at is not None:
+                raise NotFound(f"task '{task_id}' is not an open follow-up", task_id=task_id)
+            subject: Deal | Lead = store.get(Deal, follow_up.deal_id, "deal")
+            title, kind = follow_up.title, "deal"
+            group = _claimable(store, actor, title, follow_up.group_id, follow_up.assignee_id)
+            claimed = store.claim_follow_up(follow_up.id, actor.id)
+        else:
+            found = store.work_item_with_subject(task_id)
+            if found is None:
+                raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
+            item, subject, _ = found
+            title, kind = item.title, item.subject_type
+            group = _claimable(store, actor, title, item.group_id, item.assignee_id)
+            claimed = store.claim_work_item(task_id, actor.id)
+        if not claimed:  # someone else claimed it between our read and our write
+            raise InvalidState(f"'{title}' was just claimed by someone else")
+        store.record(
+            kind,
+            subject.id,
+            ctx.clock(),
+            actor.id,
+            "task_claimed",
+            to_stage=subject.stage_key if isinstance(subject, Deal) else None,
+            from_status=subject.status,
+            to_status=subject.status,
+            detail={"task": title, "task_id": task_id, "group": group},
+        )
+        store.flush()
+        if follow_up_id:
+            assert isinstance(subject, Deal) and follow_up is not None
+            names = store.usernames([actor.id, subject.owner_id])
+            view = follow_ups.follow_up_view(store, follow_up, subject, names)
+        else:
+            [view] = common.task_views(ctx, store, [item])
+        store.commit()
+        return view
