@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -13,31 +12,16 @@ from pathlib import Path
 from bpmn_sales.engine import Instance, ProcessEngine
 from bpmn_sales.persistence.db import make_engine, session_factory, upgrade
 from bpmn_sales.persistence.store import UnitOfWork
+from bpmn_sales.settings import Settings
 from bpmn_sales.tasks import SERVICE_TASKS
 
 BUNDLED_DIAGRAMS = Path(__file__).resolve().parents[2] / "bpmn"
-DEFAULT_DATABASE_URL = "sqlite:///var/bpmn-sales.sqlite3"
-DEFAULT_FROM = "bpmn-sales@localhost"
-DEFAULT_BASE = "http://127.0.0.1:8000"
 
 Clock = Callable[[], datetime]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def database_url_from_env() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-
-
-def max_upload_from_env() -> int:
-    """MAX_UPLOAD_MB (default 10): the largest file a deal may carry."""
-    try:
-        megabytes = float(os.environ.get("MAX_UPLOAD_MB") or 10)
-    except ValueError:
-        megabytes = 10
-    return int(max(0.001, megabytes) * 1024 * 1024)
 
 
 _shared_engine: ProcessEngine | None = None
@@ -88,14 +72,21 @@ class Context:
     database_url: str
     clock: Clock = utcnow
     engine: ProcessEngine = field(default_factory=shared_process_engine)
-    max_upload_bytes: int = field(default_factory=lambda: max_upload_from_env())
-    # Delivery (services/delivery/send.py): the mail server, the sender, and the app's address for
-    # links in mail and webhooks. No SMTP_URL: mail waits in the outbox, pending.
-    smtp_url: str | None = field(default_factory=lambda: os.environ.get("SMTP_URL") or None)
-    mail_from: str = field(default_factory=lambda: os.environ.get("MAIL_FROM") or DEFAULT_FROM)
-    base_url: str = field(default_factory=lambda: os.environ.get("BASE_URL") or DEFAULT_BASE)
+    # The entry points pass Settings.from_env(); tests and benchmarks get the defaults.
+    settings: Settings = field(default_factory=Settings)
+    # From the settings, and settable one by one (tests point mail at their own SMTP server):
+    # the largest file a deal may carry; the mail server (None: mail waits in the outbox), the
+    # sender, and the app's address for links in mail and webhooks (services/delivery/).
+    max_upload_bytes: int = field(init=False)
+    smtp_url: str | None = field(init=False)
+    mail_from: str = field(init=False)
+    base_url: str = field(init=False)
 
     def __post_init__(self) -> None:
+        self.max_upload_bytes = self.settings.max_upload_bytes
+        self.smtp_url = self.settings.smtp_url
+        self.mail_from = self.settings.mail_from
+        self.base_url = self.settings.base_url
         if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
             Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
                 parents=True, exist_ok=True

@@ -105,6 +105,12 @@ class StorageUnavailable(SalesError):
     code = "storage_unavailable"
 
 
+class InvalidSetting(SalesError):
+    """An environment variable the product reads holds a value it cannot use; `setting` names it."""
+
+    code = "invalid_setting"
+
+
 class TooManyAttempts(SalesError):
     """Too many failed attempts in a short time; `retry_after` says how many seconds to wait."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -11,24 +12,27 @@ from typing import Any, TypeVar
 
 import click
 
-from bpmn_sales.context import Context, database_url_from_env
+from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import SalesError
 from bpmn_sales.services.people import users
+from bpmn_sales.settings import Settings
+from bpmn_sales.settings import database_url as checked_database_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class State:
-    def __init__(self, database_url: str, username: str) -> None:
-        self.database_url = database_url
+    def __init__(self, settings: Settings, username: str) -> None:
+        self.settings = settings
+        self.database_url = settings.database_url
         self.username = username
         self._ctx: Context | None = None
 
     @property
     def ctx(self) -> Context:
         if self._ctx is None:
-            self._ctx = Context(self.database_url)
+            self._ctx = Context(self.database_url, settings=self.settings)
         return self._ctx
 
     def actor(self) -> Actor:
@@ -77,7 +81,7 @@ pass_state = click.make_pass_decorator(State)
 @click.group()
 @click.option(
     "--database-url",
-    default=database_url_from_env,
+    default=None,
     show_default="$DATABASE_URL or sqlite:///var/bpmn-sales.sqlite3",
     help="SQLAlchemy URL of the database.",
 )
@@ -90,7 +94,15 @@ pass_state = click.make_pass_decorator(State)
 )
 @click.version_option(package_name="bpmn-sales")
 @click.pass_context
-def main(click_ctx: click.Context, database_url: str, username: str) -> None:
+def main(click_ctx: click.Context, database_url: str | None, username: str) -> None:
     """bpmn-sales: sales processes authored as BPMN 2.0 and run by SpiffWorkflow."""
-    click_ctx.obj = State(database_url, username)
+    try:
+        settings = Settings.from_env()
+        if database_url:
+            settings = dataclasses.replace(
+                settings, database_url=checked_database_url(database_url)
+            )
+    except SalesError as exc:
+        fail(exc.message)
+    click_ctx.obj = State(settings, username)
     click_ctx.call_on_close(click_ctx.obj.close)

@@ -53,7 +53,7 @@ def serve(state: State, host: str, port: int, threads: int) -> None:
 
     from bpmn_sales.web import create_app
 
-    app = create_app({"DATABASE_URL": state.database_url})
+    app = create_app({"SETTINGS": state.settings})
     click.echo(f"serving on http://{host}:{port}/ (API at /api/v1/, database {state.database_url})")
     waitress_serve(app, host=host, port=port, threads=threads)
 

@@ -2,35 +2,37 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 
-from bpmn_sales.context import Context, database_url_from_env
+from bpmn_sales.context import Context
 from bpmn_sales.services.people import sessions
+from bpmn_sales.settings import Settings
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app; `test_config` may set DATABASE_URL, SECRET_KEY and a ready `CONTEXT`."""
+    """Build the app; `test_config` may set SETTINGS, DATABASE_URL, SECRET_KEY and a ready
+    `CONTEXT`. Without SETTINGS the environment is read (and checked) here, once."""
+    settings = (test_config or {}).get("SETTINGS") or Settings.from_env()
     app = Flask(__name__)
     app.config.from_mapping(
-        DATABASE_URL=database_url_from_env(),
+        DATABASE_URL=settings.database_url,
         JSON_SORT_KEYS=False,
         SESSION_COOKIE_NAME="bpmn_sales_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") in ("1", "true"),
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         SEND_FILE_MAX_AGE_DEFAULT=timedelta(hours=1),
     )
-    if os.environ.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if settings.secret_key:
+        app.config["SECRET_KEY"] = settings.secret_key
     if test_config:
         app.config.from_mapping(test_config)
-    ctx = app.config.get("CONTEXT") or Context(app.config["DATABASE_URL"])
+    ctx = app.config.get("CONTEXT") or Context(app.config["DATABASE_URL"], settings=settings)
     app.extensions["bpmn_sales"] = ctx
     if not app.config.get("SECRET_KEY"):
         # Shared through the database, so every worker signs sessions with the same key.

@@ -1,0 +1,133 @@
+"""The product's settings, read once from the environment and checked, each with its default.
+
+`Settings.from_env()` is called once by each entry point (`bpmn-sales`, the web app) and handed
+to the `Context`. A value that cannot be used is refused with `InvalidSetting` naming the
+variable, what was given and what would work; nothing falls back silently to a default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
+from bpmn_sales.errors import InvalidSetting
+
+DEFAULT_DATABASE_URL = "sqlite:///var/bpmn-sales.sqlite3"
+DEFAULT_MAIL_FROM = "bpmn-sales@localhost"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_UPLOAD_MB = 10
+MAX_UPLOAD_MB = 1024
+MIN_SECRET_LENGTH = 16
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("", "0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the product reads from its environment."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    # None: mail waits in the outbox (pending) and the admin page says why.
+    smtp_url: str | None = None
+    mail_from: str = DEFAULT_MAIL_FROM
+    # The app's own address, for links in mail and webhooks.
+    base_url: str = DEFAULT_BASE_URL
+    max_upload_bytes: int = DEFAULT_UPLOAD_MB * 1024 * 1024
+    # None: the web app keeps a random key in the database, shared by every server process.
+    secret_key: str | None = None
+    session_cookie_secure: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and check DATABASE_URL, SMTP_URL, MAIL_FROM, BASE_URL, MAX_UPLOAD_MB,
+        SECRET_KEY and SESSION_COOKIE_SECURE (an empty variable counts as unset)."""
+        env = os.environ if environ is None else environ
+        return cls(
+            database_url=database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            smtp_url=env.get("SMTP_URL") or None,
+            mail_from=mail_from(env.get("MAIL_FROM") or DEFAULT_MAIL_FROM),
+            base_url=base_url(env.get("BASE_URL") or DEFAULT_BASE_URL),
+            max_upload_bytes=upload_limit(env.get("MAX_UPLOAD_MB")),
+            secret_key=secret_key(env.get("SECRET_KEY") or None),
+            session_cookie_secure=flag("SESSION_COOKIE_SECURE", env.get("SESSION_COOKIE_SECURE")),
+        )
+
+
+def database_url(value: str) -> str:
+    scheme = value.partition("://")[0] if "://" in value else ""
+    if scheme not in DATABASE_SCHEMES:
+        hint = " (write postgresql+psycopg://...)" if scheme == "postgres" else ""
+        raise InvalidSetting(
+            f"DATABASE_URL {_shown(value)} is not a SQLite or PostgreSQL URL{hint}: use "
+            "sqlite:///path/to/file.sqlite3 or postgresql+psycopg://user@host:5432/dbname",
+            setting="DATABASE_URL",
+        )
+    return value
+
+
+def mail_from(value: str) -> str:
+    if "@" not in parseaddr(value)[1]:
+        raise InvalidSetting(
+            f"MAIL_FROM {value!r} is not an e-mail address, e.g. 'Sales <sales@example.com>'",
+            setting="MAIL_FROM",
+        )
+    return value
+
+
+def base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidSetting(
+            f"BASE_URL {value!r} is not an http(s) address, e.g. https://sales.example.com",
+            setting="BASE_URL",
+        )
+    return value
+
+
+def upload_limit(value: str | None) -> int:
+    """MAX_UPLOAD_MB (megabytes, default 10) in bytes."""
+    if value is None or not value.strip():
+        return DEFAULT_UPLOAD_MB * 1024 * 1024
+    try:
+        megabytes = Decimal(value.strip())
+    except InvalidOperation:
+        megabytes = Decimal("NaN")
+    if not megabytes.is_finite() or not 0 < megabytes <= MAX_UPLOAD_MB:
+        raise InvalidSetting(
+            f"MAX_UPLOAD_MB {value!r} is not a number of megabytes from 0.001 to {MAX_UPLOAD_MB}"
+            " (e.g. 10 or 2.5)",
+            setting="MAX_UPLOAD_MB",
+        )
+    return max(1, int(megabytes * 1024 * 1024))
+
+
+def secret_key(value: str | None) -> str | None:
+    if value is not None and len(value) < MIN_SECRET_LENGTH:
+        raise InvalidSetting(
+            f"SECRET_KEY has {len(value)} characters: use at least {MIN_SECRET_LENGTH} random "
+            "ones, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'",
+            setting="SECRET_KEY",
+        )
+    return value
+
+
+def flag(name: str, value: str | None) -> bool:
+    word = (value or "").strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise InvalidSetting(f"{name} {value!r} is not 1/true/yes or 0/false/no", setting=name)
+
+
+def _shown(url: str) -> str:
+    """The URL without its password, for a message."""
+    parts = urlsplit(url)
+    if parts.password:
+        url = url.replace(f":{parts.password}@", ":***@", 1)
+    return repr(url)
