@@ -4,6 +4,7 @@ The use cases callers need are named here; the modules beside this one hold the 
 an instance, one rule-checked step, completing an activity, records, messages, views).
 """
 
+from bpmn_sales.services.deals.edits import update_deal
 from bpmn_sales.services.deals.lifecycle import (
     close_deal,
     create_deal,
@@ -14,7 +15,6 @@ from bpmn_sales.services.deals.lifecycle import (
     list_deals,
     move_deal,
     reopen_deal,
-    update_deal,
 )
 
 __all__ = [
