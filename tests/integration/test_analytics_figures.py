@@ -187,7 +187,7 @@ def test_stuck_deals_query_uses_the_stage_entry_time(
     ctx: Context, team: Any, figures: dict[str, int]
 ) -> None:
     """A reminder period constructed here (the diagram's may change): 12 days, on the 20th."""
-    from bpmn_sales.persistence.analytics_queries import Slice
+    from bpmn_sales.persistence.queries.analytics import Slice
 
     with ctx.uow() as store:
         process = store.process_by_key("sales_process")

@@ -17,7 +17,7 @@ from typing import Any
 from bpmn_sales.context import Context
 from bpmn_sales.domain.analytics import month_key, months_between, quarter_of
 from bpmn_sales.domain.model import Actor
-from bpmn_sales.persistence.analytics_queries import Slice
+from bpmn_sales.persistence.queries.analytics import Slice
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.analytics import targets
 from bpmn_sales.services.analytics.scope import Filters, resolve

@@ -11,8 +11,8 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.domain.rules import StageRule
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
-from bpmn_sales.persistence.analytics_queries import Slice
 from bpmn_sales.persistence.models import Process, User
+from bpmn_sales.persistence.queries.analytics import Slice
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 

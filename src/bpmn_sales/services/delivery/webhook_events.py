@@ -11,8 +11,8 @@ import json
 import re
 from typing import Any
 
-from bpmn_sales.persistence.delivery_queries import DeliveryQueries, on_new_history
 from bpmn_sales.persistence.models import HistoryEntry, OutboxMessage, Webhook
+from bpmn_sales.persistence.queries.delivery import DeliveryQueries, on_new_history
 
 EVENT_NAME = re.compile(r"^(\*|ping|deal\.\*|deal\.[a-z][a-z0-9_]{0,48})$")
 DEFAULT_EVENTS = ("deal.*",)

@@ -17,8 +17,8 @@ from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine.editing.cloning import rewrite
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
-from bpmn_sales.persistence.library_queries import Usage
 from bpmn_sales.persistence.models import Process, ProcessVersion
+from bpmn_sales.persistence.queries.library import Usage
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.processes import definitions
 from bpmn_sales.services.processes.definitions import find_process

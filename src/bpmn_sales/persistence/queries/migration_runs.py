@@ -1,4 +1,4 @@
-"""Queries for migrating running deals between versions (part of the Store; see store.py)."""
+"""Queries for migration runs: moving running deals between versions (part of the Store)."""
 
 from __future__ import annotations
 

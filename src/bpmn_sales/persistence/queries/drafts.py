@@ -1,4 +1,4 @@
-"""Queries for modeler drafts (part of the Store; see store.py)."""
+"""Queries for modeler drafts (part of the Store: persistence/store.py)."""
 
 from __future__ import annotations
 

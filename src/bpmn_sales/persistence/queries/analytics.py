@@ -1,4 +1,4 @@
-"""Queries for analytics (part of the Store; see store.py).
+"""Queries for analytics (part of the Store: persistence/store.py).
 
 Every figure is an aggregate over the deal projection (`deals`, with its covering indexes
 from 0006) or the stage-visit projection, grouped in the database; nothing loads instances.

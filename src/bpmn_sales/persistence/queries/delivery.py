@@ -1,4 +1,4 @@
-"""Queries for delivery (part of the Store; see store.py): claiming the outbox, webhooks.
+"""Queries for delivery (part of the Store: persistence/store.py): claiming the outbox, webhooks.
 
 Also the one place that sees every new history entry before it is written: `on_new_history`
 lets a service add rows (webhook messages) to the same flush, so they commit or roll back
@@ -109,6 +109,12 @@ class DeliveryQueries:
             query.values(status="pending", attempts=0, next_attempt_at=now)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+    def outbox(self, status: str | None, limit: int) -> Sequence[OutboxMessage]:
+        query = select(OutboxMessage)
+        if status:
+            query = query.where(OutboxMessage.status == status)
+        return self.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)).all()
 
     def outbox_counts(self) -> dict[str, int]:
         rows = self.session.execute(

@@ -1,0 +1,71 @@
+"""SQLAlchemy 2.0 typed models: specs stored once per version, instances as state + projections.
+
+One module per subject; importing this package registers every table on `Base.metadata`
+(Alembic's env.py and the schema checks rely on that).
+"""
+
+from bpmn_sales.persistence.models.analytics import StageVisit, Target
+from bpmn_sales.persistence.models.base import Base, UTCDateTime
+from bpmn_sales.persistence.models.deals import Deal
+from bpmn_sales.persistence.models.delivery import Notification, OutboxMessage, Webhook
+from bpmn_sales.persistence.models.leads import Lead
+from bpmn_sales.persistence.models.people import (
+    Department,
+    Group,
+    Setting,
+    SignInFailure,
+    User,
+    group_members,
+)
+from bpmn_sales.persistence.models.processes import (
+    BoardColumn,
+    MigrationRun,
+    Process,
+    ProcessDraft,
+    ProcessVersion,
+    process_departments,
+)
+from bpmn_sales.persistence.models.records import (
+    Approval,
+    Attachment,
+    Contact,
+    Customer,
+    HistoryEntry,
+    Note,
+    Order,
+)
+from bpmn_sales.persistence.models.work import FollowUp, Timer, WorkItem
+
+__all__ = [
+    "Approval",
+    "Attachment",
+    "Base",
+    "BoardColumn",
+    "Contact",
+    "Customer",
+    "Deal",
+    "Department",
+    "FollowUp",
+    "Group",
+    "HistoryEntry",
+    "Lead",
+    "MigrationRun",
+    "Note",
+    "Notification",
+    "Order",
+    "OutboxMessage",
+    "Process",
+    "ProcessDraft",
+    "ProcessVersion",
+    "Setting",
+    "SignInFailure",
+    "StageVisit",
+    "Target",
+    "Timer",
+    "UTCDateTime",
+    "User",
+    "Webhook",
+    "WorkItem",
+    "group_members",
+    "process_departments",
+]

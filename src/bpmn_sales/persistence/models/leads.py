@@ -1,0 +1,36 @@
+"""A lead: a prospect being qualified on a lead process, until it becomes a deal or is dropped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bpmn_sales.persistence.models.base import Base, UTCDateTime
+
+
+class Lead(Base):
+    __tablename__ = "leads"
+    __table_args__ = (Index("ix_leads_owner_status", "owner_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    company: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    estimated_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
+    state: Mapped[str] = mapped_column(Text)
+    disqualify_reason: Mapped[str | None] = mapped_column(String(500))
+    deal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deals.id", use_alter=True, name="fk_leads_deal_id_deals")
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __mapper_args__ = {"version_id_col": version}

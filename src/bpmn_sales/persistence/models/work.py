@@ -1,0 +1,72 @@
+"""Work waiting to be done: ready user tasks (work items), follow-ups and BPMN timers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bpmn_sales.persistence.models.base import Base, UTCDateTime
+
+
+class WorkItem(Base):
+    """Projection of the ready user tasks of every lead and deal, for task lists."""
+
+    __tablename__ = "work_items"
+    __table_args__ = (Index("ix_work_items_subject", "subject_type", "subject_id"),)
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    element_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))
+    lane: Mapped[str | None] = mapped_column(String(100), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    stage_key: Mapped[str | None] = mapped_column(String(100))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_work_items_assignee_id_users"), index=True
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", name="fk_work_items_group_id_groups")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FollowUp(Base):
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    source_element_id: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+# -- timers (issue 7) ---------------------------------------------------------------------
+class Timer(Base):
+    """A BPMN timer a lead or deal waits for, with its due time (kept in step with the state).
+
+    Rows are replaced in the transaction that saves the instance; the worker finds due ones by
+    a range scan of `ix_timers_due_at`.
+    """
+
+    __tablename__ = "timers"
+    __table_args__ = (
+        Index("ix_timers_due_at", "due_at"),
+        Index("ix_timers_subject", "subject_type", "subject_id"),
+    )
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,43 @@
+"""Queries for in-app notifications (part of the Store: persistence/store.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bpmn_sales.persistence.models import Notification
+
+
+class NotificationQueries:
+    """Mixed into Store: methods here run on the Store's session."""
+
+    session: Session
+
+    # -- notifications -----------------------------------------------------------------
+    def notifications(self, user_id: int, unread_only: bool, limit: int) -> Sequence[Notification]:
+        query = select(Notification).where(Notification.user_id == user_id)
+        if unread_only:
+            query = query.where(Notification.read_at.is_(None))
+        return self.session.scalars(query.order_by(Notification.id.desc()).limit(limit)).all()
+
+    def unread_count(self, user_id: int) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count()).where(
+                    Notification.user_id == user_id, Notification.read_at.is_(None)
+                )
+            )
+            or 0
+        )
+
+    def mark_read(self, user_id: int, ids: Sequence[int] | None, at: datetime) -> int:
+        query = update(Notification).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None)
+        )
+        if ids is not None:
+            query = query.where(Notification.id.in_(ids))
+        result = self.session.execute(query.values(read_at=at))
+        return int(getattr(result, "rowcount", 0) or 0)

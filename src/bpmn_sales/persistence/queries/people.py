@@ -1,0 +1,121 @@
+"""Queries for people: users, groups, departments, failed sign-ins, settings (part of the
+Store: persistence/store.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from bpmn_sales.persistence.models import (
+    Department,
+    Group,
+    Setting,
+    SignInFailure,
+    User,
+    group_members,
+)
+
+
+class PeopleQueries:
+    """Mixed into Store: methods here run on the Store's session."""
+
+    session: Session
+
+    # -- users -------------------------------------------------------------------------
+    def user_by_username(self, username: str) -> User | None:
+        return self.session.scalars(select(User).where(User.username == username)).first()
+
+    def user_by_token_hash(self, token_hash: str) -> User | None:
+        return self.session.scalars(select(User).where(User.token_hash == token_hash)).first()
+
+    def users(self) -> Sequence[User]:
+        return self.session.scalars(select(User).order_by(User.id)).all()
+
+    def usernames(self, ids: Iterable[int | None]) -> dict[int, str]:
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        rows = self.session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
+        return {row.id: row.username for row in rows}
+
+    def report_ids(self, manager_id: int) -> list[int]:
+        return list(self.session.scalars(select(User.id).where(User.manager_id == manager_id)))
+
+    def user_ids(self, role: str) -> list[int]:
+        return list(self.session.scalars(select(User.id).where(User.role == role)))
+
+    # -- groups and departments --------------------------------------------------------
+    def group_by_name(self, name: str) -> Group | None:
+        return self.session.scalars(select(Group).where(Group.name == name)).first()
+
+    def groups(self) -> Sequence[Group]:
+        return self.session.scalars(select(Group).order_by(Group.name)).all()
+
+    def group_member_ids(self, name: str) -> list[int]:
+        return list(
+            self.session.scalars(
+                select(group_members.c.user_id)
+                .join(Group, Group.id == group_members.c.group_id)
+                .where(Group.name == name)
+                .order_by(group_members.c.user_id)
+            )
+        )
+
+    def group_names(self, ids: Iterable[int]) -> dict[int, str]:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        rows = self.session.execute(select(Group.id, Group.name).where(Group.id.in_(wanted)))
+        return {row.id: row.name for row in rows}
+
+    def groups_of(self, user_id: int) -> dict[int, str]:
+        rows = self.session.execute(
+            select(Group.id, Group.name)
+            .join(group_members, group_members.c.group_id == Group.id)
+            .where(group_members.c.user_id == user_id)
+        )
+        return {row.id: row.name for row in rows}
+
+    def department_by_name(self, name: str) -> Department | None:
+        return self.session.scalars(select(Department).where(Department.name == name)).first()
+
+    def departments(self) -> Sequence[Department]:
+        return self.session.scalars(select(Department).order_by(Department.name)).all()
+
+    # -- sign-in and settings ----------------------------------------------------------
+    def sign_in_failures(self, username: str, remote_addr: str, since: datetime) -> tuple[int, int]:
+        """Failed sign-ins since `since`: (for this user name, from this address)."""
+        by_name = self.session.scalar(
+            select(func.count())
+            .select_from(SignInFailure)
+            .where(SignInFailure.username == username, SignInFailure.at >= since)
+        )
+        by_addr = self.session.scalar(
+            select(func.count())
+            .select_from(SignInFailure)
+            .where(SignInFailure.remote_addr == remote_addr, SignInFailure.at >= since)
+        )
+        return int(by_name or 0), int(by_addr or 0)
+
+    def oldest_failure(self, username: str, remote_addr: str, since: datetime) -> datetime | None:
+        return self.session.scalar(
+            select(func.min(SignInFailure.at)).where(
+                or_(SignInFailure.username == username, SignInFailure.remote_addr == remote_addr),
+                SignInFailure.at >= since,
+            )
+        )
+
+    def forget_failures(self, username: str, before: datetime) -> None:
+        """Drop this user's failures (after a good sign-in) and everyone's older ones."""
+        self.session.execute(
+            delete(SignInFailure).where(
+                or_(SignInFailure.username == username, SignInFailure.at < before)
+            )
+        )
+
+    def setting(self, key: str) -> str | None:
+        row = self.session.get(Setting, key)
+        return row.value if row else None

@@ -1,0 +1,74 @@
+"""Queries for processes and their deployed versions (part of the Store: persistence/store.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bpmn_sales.errors import NotFound
+from bpmn_sales.persistence.models import Deal, Lead, Process, ProcessVersion
+
+
+class ProcessQueries:
+    """Mixed into Store: methods here run on the Store's session."""
+
+    session: Session
+
+    # -- processes ---------------------------------------------------------------------
+    def process_by_key(self, key: str) -> Process | None:
+        return self.session.scalars(select(Process).where(Process.key == key)).first()
+
+    def processes(self) -> Sequence[Process]:
+        return self.session.scalars(select(Process).order_by(Process.key)).all()
+
+    def latest_version(self, process_id: int, enabled_only: bool = True) -> ProcessVersion | None:
+        query = select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+        if enabled_only:
+            query = query.where(ProcessVersion.enabled.is_(True))
+        return self.session.scalars(query.order_by(ProcessVersion.version.desc())).first()
+
+    # -- a version's stored parts ------------------------------------------------------
+    def spec_json(self, version_id: int) -> str:
+        text = self.session.scalar(
+            select(ProcessVersion.spec_json).where(ProcessVersion.id == version_id)
+        )
+        if text is None:
+            raise NotFound(f"process version {version_id} does not exist")
+        return text
+
+    def version_digest(self, version_id: int) -> str:
+        digest = self.session.scalar(
+            select(ProcessVersion.digest).where(ProcessVersion.id == version_id)
+        )
+        if digest is None:
+            raise NotFound(f"process version {version_id} does not exist")
+        return digest
+
+    def version_forms(self, version_id: int) -> dict[str, Any]:
+        """The JSON form files deployed with a process version, by file name."""
+        forms = self.session.scalar(
+            select(ProcessVersion.forms).where(ProcessVersion.id == version_id)
+        )
+        return dict(forms or {})
+
+    def version_diagram(self, version_id: int) -> str:
+        """The BPMN XML a process version was deployed from (a deferred column)."""
+        xml = self.session.scalar(
+            select(ProcessVersion.bpmn_xml).where(ProcessVersion.id == version_id)
+        )
+        if xml is None:
+            raise NotFound(f"process version {version_id} does not exist")
+        return xml
+
+    # -- what runs on a version --------------------------------------------------------
+    def version_usage(self, version_id: int) -> int:
+        deals = self.session.scalar(
+            select(func.count()).where(Deal.process_version_id == version_id)
+        )
+        leads = self.session.scalar(
+            select(func.count()).where(Lead.process_version_id == version_id)
+        )
+        return int(deals or 0) + int(leads or 0)

@@ -1,0 +1,110 @@
+"""Queries for what is kept beside a lead or deal: customers and contacts, approvals, notes,
+files, orders and the history (part of the Store: persistence/store.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bpmn_sales.persistence.models import (
+    Approval,
+    Attachment,
+    Contact,
+    Customer,
+    HistoryEntry,
+    Note,
+    Order,
+)
+
+
+class RecordQueries:
+    """Mixed into Store: methods here run on the Store's session."""
+
+    session: Session
+
+    # -- deal records ------------------------------------------------------------------
+    def customer_by_name(self, name: str) -> Customer | None:
+        return self.session.scalars(
+            select(Customer).where(Customer.name == name).order_by(Customer.id)
+        ).first()
+
+    def contacts(self, customer_id: int | None) -> Sequence[Contact]:
+        if customer_id is None:
+            return []
+        return self.session.scalars(
+            select(Contact).where(Contact.customer_id == customer_id).order_by(Contact.id)
+        ).all()
+
+    def contact_count(self, customer_id: int | None) -> int:
+        if customer_id is None:
+            return 0
+        return int(
+            self.session.scalar(select(func.count()).where(Contact.customer_id == customer_id)) or 0
+        )
+
+    def approvals(self, deal_id: int) -> Sequence[Approval]:
+        return self.session.scalars(
+            select(Approval).where(Approval.deal_id == deal_id).order_by(Approval.id)
+        ).all()
+
+    def notes(self, subject_type: str, subject_id: int) -> Sequence[Note]:
+        return self.session.scalars(
+            select(Note)
+            .where(Note.subject_type == subject_type, Note.subject_id == subject_id)
+            .order_by(Note.id)
+        ).all()
+
+    def attachments(self, deal_id: int) -> Sequence[Attachment]:
+        return self.session.scalars(
+            select(Attachment).where(Attachment.deal_id == deal_id).order_by(Attachment.id)
+        ).all()
+
+    def orders(self, deal_id: int) -> Sequence[Order]:
+        return self.session.scalars(
+            select(Order).where(Order.deal_id == deal_id).order_by(Order.id)
+        ).all()
+
+    def order_count(self, deal_id: int) -> int:
+        return int(self.session.scalar(select(func.count()).where(Order.deal_id == deal_id)) or 0)
+
+    # -- history -----------------------------------------------------------------------
+    def record(
+        self,
+        subject_type: str,
+        subject_id: int,
+        at: datetime,
+        actor_id: int | None,
+        action: str,
+        *,
+        from_stage: str | None = None,
+        to_stage: str | None = None,
+        from_status: str | None = None,
+        to_status: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        self.session.add(
+            HistoryEntry(
+                subject_type=subject_type,
+                subject_id=subject_id,
+                at=at,
+                actor_id=actor_id,
+                action=action,
+                from_stage=from_stage,
+                to_stage=to_stage,
+                from_status=from_status,
+                to_status=to_status,
+                detail=json.dumps(detail or {}, default=str),
+            )
+        )
+
+    def history(self, subject_type: str, subject_id: int) -> Sequence[HistoryEntry]:
+        return self.session.scalars(
+            select(HistoryEntry)
+            .where(HistoryEntry.subject_type == subject_type, HistoryEntry.subject_id == subject_id)
+            .order_by(HistoryEntry.id)
+        ).all()
