@@ -14,7 +14,11 @@ from bpmn_sales.services.people import sessions
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app; `test_config` may set DATABASE_URL, SECRET_KEY and a ready `CONTEXT`."""
+    """Build the app; `test_config` may set DATABASE_URL, SECRET_KEY and a ready `CONTEXT`.
+
+    With TESTING, every API answer is checked against the OpenAPI document (set
+    API_RESPONSE_CHECKS to False to turn that off, or True to have it without TESTING).
+    """
     app = Flask(__name__)
     app.config.from_mapping(
         DATABASE_URL=database_url_from_env(),
@@ -39,21 +43,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # is checked (and named in a 400) by the use case.
     app.config.setdefault("MAX_CONTENT_LENGTH", ctx.max_upload_bytes + 1024 * 1024)
 
-    from bpmn_sales.web import (
-        api_analytics,
-        api_delivery,
-        api_drafts,
-        api_library,
-        api_migrations,
-        api_time,
-        auth,
-        errors,
-        pages,
-    )
+    from bpmn_sales.web import auth, errors, pages
     from bpmn_sales.web.api import bp as api_bp
 
-    # imported for their routes on the API blueprint
-    del api_analytics, api_delivery, api_time, api_library, api_drafts, api_migrations
     app.register_blueprint(api_bp)
     auth.init_app(app)
     pages.register(app)
