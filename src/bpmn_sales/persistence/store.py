@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.elements import ColumnElement
 
+from bpmn_sales.domain.model import MAX_ID
 from bpmn_sales.errors import Conflict, NotFound
 from bpmn_sales.persistence.analytics_queries import AnalyticsQueries
 from bpmn_sales.persistence.delivery_queries import DeliveryQueries
@@ -101,7 +102,8 @@ class Store(
 
     # -- generic -----------------------------------------------------------------------
     def get(self, model: type[M], ident: int, what: str) -> M:
-        obj = self.session.get(model, ident)
+        # An id no column can hold is simply not there (SQLite would overflow looking).
+        obj = self.session.get(model, ident) if abs(ident) <= MAX_ID else None
         if obj is None:
             raise NotFound(f"{what} {ident} does not exist", id=ident)
         return obj

@@ -11,10 +11,9 @@ from flask.blueprints import Blueprint, BlueprintSetupState
 from werkzeug.routing import BaseConverter
 
 from bpmn_sales.context import Context
-from bpmn_sales.domain.model import Actor
+from bpmn_sales.domain.model import MAX_ID, Actor
 from bpmn_sales.errors import InvalidInput, Unauthorized
 from bpmn_sales.services.people import users
-from bpmn_sales.web.schemas.common import MAX_ID
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 F = TypeVar("F", bound=Callable[..., Any])

@@ -11,8 +11,9 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from bpmn_sales import __version__
+from bpmn_sales.domain.model import MAX_ID
 from bpmn_sales.web.api.operation import OPERATIONS, Operation
-from bpmn_sales.web.schemas.common import MAX_ID, Error, RuleViolation
+from bpmn_sales.web.schemas.common import Error, RuleViolation
 
 JSON = "application/json"
 REF = "#/components/schemas/{model}"

@@ -17,10 +17,11 @@ from typing import Any, Literal, TypeVar
 from flask import request
 from pydantic import BaseModel, ValidationError
 
+from bpmn_sales.domain.model import MAX_ID
 from bpmn_sales.errors import NotFound
 from bpmn_sales.web.api.base import authenticate, bp, json_object
 from bpmn_sales.web.api.invalid import invalid_input
-from bpmn_sales.web.schemas.common import MAX_ID, Body, Query
+from bpmn_sales.web.schemas.common import Body, Query
 
 Method = Literal["get", "post", "put", "patch", "delete"]
 M = TypeVar("M", bound=BaseModel)

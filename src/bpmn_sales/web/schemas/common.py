@@ -7,8 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-MAX_ID = 2**63 - 1  # the largest value a BIGINT id column holds
-
+from bpmn_sales.domain.model import MAX_ID
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 """A record's id as a client sends it in a body or a list: a positive 64-bit integer."""

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import MAX_ID, Body, Query, Reply
+from bpmn_sales.domain.model import MAX_ID
+from bpmn_sales.web.schemas.common import Body, Query, Reply
 from bpmn_sales.web.schemas.processes import Problem
 
 REVISION = (

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import MAX_ID, Body, Query, Reply
+from bpmn_sales.domain.model import MAX_ID
+from bpmn_sales.web.schemas.common import Body, Query, Reply
 
 
 class MigrationRow(Reply):
