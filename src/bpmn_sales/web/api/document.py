@@ -71,7 +71,7 @@ def openapi_document() -> dict[str, Any]:
     schemas, definitions = _schemas()
     for name, schema in sorted(definitions.items()):
         spec.components.schema(name, schema)
-    for op in OPERATIONS:
+    for op in sorted(OPERATIONS, key=lambda op: op.path):  # paths in order: easier to find
         spec.path(path=op.path, operations={op.method: _operation(op, schemas)})
     return spec.to_dict()
 

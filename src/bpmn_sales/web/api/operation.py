@@ -165,7 +165,8 @@ def operation(
             path or {},
             public,
         )
-        assert op.summary, f"{view.__name__} needs a docstring: it is the operation's summary"
+        if not op.summary:
+            raise TypeError(f"{view.__name__} needs a docstring: it is the operation's summary")
         OPERATIONS.append(op)
         bp.add_url_rule(rule, view.__name__, _endpoint(op), methods=[method.upper()])
         return view
