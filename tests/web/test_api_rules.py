@@ -28,7 +28,7 @@ from werkzeug.test import TestResponse
 from bpmn_sales.context import Context
 from bpmn_sales.services.people import users
 from bpmn_sales.web import create_app
-from bpmn_sales.web.openapi import openapi_document
+from bpmn_sales.web.api.document import openapi_document
 
 if TYPE_CHECKING:  # the root conftest; importing it at run time clashes with tests/*/conftest
     from conftest import FakeClock, Team

@@ -115,6 +115,13 @@ def quarter_of(month: str) -> str:
     return f"{year}-Q{(int(mon) - 1) // 3 + 1}"
 
 
+def next_month(day: date) -> date | None:
+    """The first day of the month after `day`'s; None after December 9999 (date.max)."""
+    if (day.year, day.month) == (date.max.year, date.max.month):
+        return None
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 def months_between(first: date, last: date) -> list[str]:
     """Every 'YYYY-MM' from first's month to last's, inclusive."""
     months, year, mon = [], first.year, first.month

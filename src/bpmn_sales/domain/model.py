@@ -157,6 +157,7 @@ class DealView:
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_NAME = 200
 MAX_MONEY = Decimal("1e12")
+MAX_ID = 2**63 - 1  # the largest id or number a database column holds (SQLite and BIGINT)
 
 
 def money_out(value: Decimal | None) -> float | None:
@@ -227,6 +228,20 @@ RESERVED_FORM_KEYS = frozenset(
     }
 )
 MAX_FORM_BYTES = 64 * 1024
+# Lists and objects inside lists and objects; the workflow state's serializer stops at 255.
+MAX_NESTING = 32
+
+
+def nesting(value: object) -> int:
+    """How deeply lists and objects nest in a JSON value (counted without recursion)."""
+    deepest, todo = 0, [(value, 0)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, dict | list):
+            depth += 1
+            deepest = max(deepest, depth)
+            todo.extend((v, depth) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def form_data(data: dict[str, Any] | None) -> dict[str, Any]:
@@ -242,6 +257,8 @@ def form_data(data: dict[str, Any] | None) -> dict[str, Any]:
             )
         if key in RESERVED_FORM_KEYS:
             raise InvalidInput(f"data field {key!r} is set by the process", field=f"data.{key}")
+    if nesting(data) > MAX_NESTING:
+        raise InvalidInput(f"data nests lists and objects over {MAX_NESTING} deep", field="data")
     try:
         size = len(json.dumps(data, allow_nan=False))
     except (TypeError, ValueError):

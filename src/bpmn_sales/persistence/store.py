@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from bpmn_sales.domain.model import MAX_ID
 from bpmn_sales.errors import Conflict, NotFound
 from bpmn_sales.persistence.models import Base
 from bpmn_sales.persistence.queries.analytics import AnalyticsQueries
@@ -86,7 +87,8 @@ class Store(
 
     # -- generic -----------------------------------------------------------------------
     def get(self, model: type[M], ident: int, what: str) -> M:
-        obj = self.session.get(model, ident)
+        # An id no column can hold is simply not there (SQLite would overflow looking).
+        obj = self.session.get(model, ident) if abs(ident) <= MAX_ID else None
         if obj is None:
             raise NotFound(f"{what} {ident} does not exist", id=ident)
         return obj

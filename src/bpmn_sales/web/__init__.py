@@ -15,7 +15,11 @@ from bpmn_sales.settings import Settings
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; `test_config` may set SETTINGS, DATABASE_URL, SECRET_KEY and a ready
-    `CONTEXT`. Without SETTINGS the environment is read (and checked) here, once."""
+    `CONTEXT`. Without SETTINGS the environment is read (and checked) here, once.
+
+    With TESTING, every API answer is checked against the OpenAPI document (set
+    API_RESPONSE_CHECKS to False to turn that off, or True to have it without TESTING).
+    """
     settings = (test_config or {}).get("SETTINGS") or Settings.from_env()
     app = Flask(__name__)
     app.config.from_mapping(
@@ -41,21 +45,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # is checked (and named in a 400) by the use case.
     app.config.setdefault("MAX_CONTENT_LENGTH", ctx.max_upload_bytes + 1024 * 1024)
 
-    from bpmn_sales.web import (
-        api_analytics,
-        api_delivery,
-        api_drafts,
-        api_library,
-        api_migrations,
-        api_time,
-        auth,
-        errors,
-        pages,
-    )
+    from bpmn_sales.web import auth, errors, pages
     from bpmn_sales.web.api import bp as api_bp
 
-    # imported for their routes on the API blueprint
-    del api_analytics, api_delivery, api_time, api_library, api_drafts, api_migrations
     app.register_blueprint(api_bp)
     auth.init_app(app)
     pages.register(app)

@@ -86,7 +86,7 @@ def safe_next(target: str | None, default: str = "/") -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
-    if "\\" in target:
+    if "\\" in target or not target.isprintable():  # no CR/LF: a header must not break
         return default
     return target
 

@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 from flask import Response
 
+from bpmn_sales.services.processes.transfer import Export
+
 
 def file_download(meta: dict[str, Any], content: bytes) -> Response:
     response = Response(content, mimetype="application/octet-stream")
@@ -15,5 +17,16 @@ def file_download(meta: dict[str, Any], content: bytes) -> Response:
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def zip_download(export: Export) -> Response:
+    """An exported process as a zip attachment."""
+    response = Response(export.data, mimetype="application/zip")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(export.filename)}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

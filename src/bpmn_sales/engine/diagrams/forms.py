@@ -74,9 +74,14 @@ def _parse(ref: FormRef, forms: Mapping[str, bytes]) -> tuple[Any, str | None]:
         parsed = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         return None, f"form file '{ref.filename}' ({ref.prop}) is not JSON: {exc}"
-    problem = (
-        schema_problem(parsed) if ref.prop == FORM_PROPERTIES[0] else ui_schema_problem(parsed)
-    )
+    except RecursionError:
+        return None, f"form file '{ref.filename}' ({ref.prop}) is nested too deeply"
+    try:
+        problem = (
+            schema_problem(parsed) if ref.prop == FORM_PROPERTIES[0] else ui_schema_problem(parsed)
+        )
+    except RecursionError:
+        problem = "it is nested too deeply"
     if problem is not None:
         return None, f"form file '{ref.filename}' ({ref.prop}): {problem}"
     return parsed, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bpmn_sales.domain.model import MAX_ID
 from bpmn_sales.persistence.models import ProcessDraft, ProcessVersion
 
 
@@ -25,6 +26,8 @@ class DraftQueries:
         self.session.execute(delete(ProcessDraft).where(ProcessDraft.process_id == process_id))
 
     def process_version(self, process_id: int, version: int) -> ProcessVersion | None:
+        if abs(version) > MAX_ID:  # no column holds it; SQLite would overflow looking
+            return None
         return self.session.scalars(
             select(ProcessVersion).where(
                 ProcessVersion.process_id == process_id, ProcessVersion.version == version

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Table, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from bpmn_sales.domain.model import MAX_ID
 from bpmn_sales.persistence.models import Base, Deal, Lead, Process, ProcessVersion, Setting
 
 # Leads still in qualification; a qualified or disqualified lead counts as closed.
@@ -74,6 +75,8 @@ class LibraryQueries:
         return {v: Usage(*counts) for v, counts in found.items()}
 
     def version_by_number(self, process_id: int, number: int) -> ProcessVersion | None:
+        if abs(number) > MAX_ID:  # no column holds it; SQLite would overflow looking
+            return None
         return self.session.scalars(
             select(ProcessVersion).where(
                 ProcessVersion.process_id == process_id, ProcessVersion.version == number

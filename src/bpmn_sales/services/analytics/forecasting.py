@@ -10,19 +10,21 @@ target - (won + weighted).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from bpmn_sales.context import Context
-from bpmn_sales.domain.analytics import month_key, months_between, quarter_of
+from bpmn_sales.domain.analytics import month_key, months_between, next_month, quarter_of
 from bpmn_sales.domain.model import Actor
+from bpmn_sales.errors import InvalidInput
 from bpmn_sales.persistence.queries.analytics import Slice
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.analytics import targets
 from bpmn_sales.services.analytics.scope import Filters, resolve
 
 HORIZON_MONTHS = 6
+MAX_MONTHS = 600  # fifty years of monthly lines is already more than a page can show
 ZERO = Decimal(0)
 
 
@@ -80,14 +82,21 @@ def _range(today: date, first: date | None, last: date | None) -> list[str]:
     if last is None:
         last = start
         for _ in range(HORIZON_MONTHS - 1):
-            last = (last.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return months_between(start, last)
+            last = next_month(last) or last
+    months = months_between(start, last)
+    if len(months) > MAX_MONTHS:
+        raise InvalidInput(
+            f"a forecast covers at most {MAX_MONTHS} months, not {len(months)}: "
+            "bring start and end closer",
+            field="end",
+        )
+    return months
 
 
-def _month_bounds(months: list[str]) -> tuple[date, date]:
+def _month_bounds(months: list[str]) -> tuple[date, date | None]:
+    """The first day of the first month, and of the month after the last (None: none)."""
     first = date.fromisoformat(f"{months[0]}-01")
-    after = (date.fromisoformat(f"{months[-1]}-28") + timedelta(days=4)).replace(day=1)
-    return first, after
+    return first, next_month(date.fromisoformat(f"{months[-1]}-01"))
 
 
 def forecast(ctx: Context, actor: Actor, filters: Filters) -> Forecast:
@@ -114,7 +123,8 @@ def forecast(ctx: Context, actor: Actor, filters: Filters) -> Forecast:
             row.deals += count
             row.value += Decimal(str(value or 0))
             row.weighted += Decimal(str(weighted or 0)) / 100
-        won_part = Slice(scope.part.version_ids, scope.part.owner_ids, _utc(first), _utc(after))
+        end = _utc(after) if after else None
+        won_part = Slice(scope.part.version_ids, scope.part.owner_ids, _utc(first), end)
         for month, code, value in store.won_by_month(won_part):
             line(lines, month, code).won += Decimal(str(value or 0))
         quarters = sorted({quarter_of(m) for m in months})

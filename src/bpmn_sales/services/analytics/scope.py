@@ -152,7 +152,8 @@ def resolve(ctx: Context, store: Store, actor: Actor, f: Filters) -> Scope:
         version_ids=store.version_ids(process.id),
         owner_ids=owner_ids,
         start=_midnight(first),
-        end=_midnight(last + timedelta(days=1)) if last else None,
+        # The last day is included; none ends after date.max (9999-12-31).
+        end=_midnight(last + timedelta(days=1)) if last and last < date.max else None,
     )
     return Scope(f, process, stages, part, first, last, people, target)
 

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from bpmn_sales.context import Context
-from bpmn_sales.domain.model import Actor, DealView, required_text
+from bpmn_sales.domain.model import MAX_NESTING, Actor, DealView, nesting, required_text
 from bpmn_sales.engine.running import timers as engine_timers
 from bpmn_sales.errors import InvalidInput, InvalidState
 from bpmn_sales.persistence.models import Deal
@@ -33,6 +33,10 @@ def _payload(payload: object) -> dict[str, Any]:
         return {}
     if not isinstance(payload, dict):
         raise InvalidInput("payload must be a JSON object", field="payload")
+    if nesting(payload) > MAX_NESTING:
+        raise InvalidInput(
+            f"payload nests lists and objects over {MAX_NESTING} deep", field="payload"
+        )
     try:
         text = json.dumps(payload)
     except (TypeError, ValueError):

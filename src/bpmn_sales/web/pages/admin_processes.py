@@ -12,8 +12,8 @@ from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import Forbidden, InvalidInput, SalesError
 from bpmn_sales.services import processes
 from bpmn_sales.services.processes import cloning, library, transfer
-from bpmn_sales.web.api_library import zip_download
 from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.downloads import zip_download
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import ctx, done, flash_error, form_text, page_actor
 

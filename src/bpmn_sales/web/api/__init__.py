@@ -1,0 +1,44 @@
+"""The JSON API under /api/v1: thin views that parse, call one use case and return JSON.
+
+Each view module holds one capability's routes; importing this package registers them all on
+`bp` and in the OpenAPI document (`document.py`).
+"""
+
+from bpmn_sales.web.api import (
+    analytics,
+    board,
+    conformance,
+    deals,
+    delivery,
+    drafts,
+    leads,
+    library,
+    meta,
+    migrations,
+    people,
+    processes,
+    records,
+    tasks,
+    timers,
+)
+from bpmn_sales.web.api.base import authenticated, bp
+
+__all__ = [
+    "analytics",
+    "authenticated",
+    "board",
+    "bp",
+    "conformance",
+    "deals",
+    "delivery",
+    "drafts",
+    "leads",
+    "library",
+    "meta",
+    "migrations",
+    "people",
+    "processes",
+    "records",
+    "tasks",
+    "timers",
+]

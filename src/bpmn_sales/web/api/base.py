@@ -1,0 +1,106 @@
+"""The API blueprint and what every view uses: the context, the caller, the request's JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Response, current_app, g, jsonify, request
+from flask.blueprints import Blueprint, BlueprintSetupState
+from werkzeug.routing import BaseConverter
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import MAX_ID, Actor
+from bpmn_sales.errors import InvalidInput, Unauthorized
+from bpmn_sales.services.people import users
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class RecordId(BaseConverter):
+    """`<id:deal_id>`: a record id, 1 or more (the views refuse one past MAX_ID with a 404).
+
+    The bound is not checked here: a converter that refuses a value makes Werkzeug answer 405
+    for the other methods of the same path instead of 404.
+    """
+
+    regex = r"[1-9][0-9]*"
+    part_isolating = True
+
+    def to_python(self, value: str) -> int:
+        # Longer than any id: stands for "too large" without converting a huge number.
+        return int(value) if len(value) <= len(str(MAX_ID)) else MAX_ID + 1
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
+
+
+def _add_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters["id"] = RecordId
+
+
+# Recorded before any route, so the converter exists when the rules are added.
+bp.record_once(_add_converter)
+
+
+def ctx() -> Context:
+    return cast(Context, current_app.extensions["bpmn_sales"])
+
+
+def actor() -> Actor:
+    return cast(Actor, g.actor)
+
+
+def authenticate() -> None:
+    """Take the acting user from `Authorization: Bearer <token>`."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
+    g.actor = users.actor_for_token(ctx(), token.strip())
+
+
+def authenticated(view: F) -> F:
+    """Require `Authorization: Bearer <token>`; the token names the acting user."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        authenticate()
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def json_object() -> dict[str, Any]:
+    """The request's JSON object; {} when there is no body."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # the json module gives up on very deep nesting
+        raise InvalidInput("the request body is nested too deeply", field="body") from None
+    if data is None and not request.data:
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidInput("the request body must be a JSON object", field="body")
+    return data
+
+
+def expected_version(version: int | None) -> int | None:
+    """The version the client read: `version` from the body, else an If-Match header."""
+    if version is not None:
+        return version
+    header = request.headers.get("If-Match")
+    if not header:
+        return None
+    value = header.strip('"W/ ')
+    if value.isascii() and value.isdigit() and len(value) < 4000:  # int() refuses longer ones
+        return int(value)
+    raise InvalidInput(f"version {value[:40]!r} is not an integer", field="version")
+
+
+def respond_created(payload: dict[str, Any], location: str) -> Response:
+    response = jsonify(payload)
+    response.status_code = 201
+    response.headers["Location"] = location
+    return response

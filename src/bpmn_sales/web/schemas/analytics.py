@@ -1,0 +1,209 @@
+"""Analytics: funnel, losses, time in stage, stuck deals, forecast and targets."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from bpmn_sales.web.schemas.common import Body, DateText, NumberOrText, Query, Reply
+
+Money = dict[str, float]  # amounts by currency code
+
+PERIOD = "A month YYYY-MM or a quarter YYYY-Qn"
+REPORTS = ("funnel", "losses", "time-in-stage", "stuck", "forecast", "targets")
+
+
+class Filters(Reply):
+    """The filters the report was made with (null: not filtered)."""
+
+    process: str | None
+    start: str | None
+    end: str | None
+    owner: str | None
+    team: str | None
+    department: str | None
+
+
+class FunnelStep(Reply):
+    key: str
+    name: str
+    reached: int
+    value: Money
+    went_on: int
+    skipped: int
+    to_next: float | None
+    overall: float | None
+
+
+class LeadFunnel(Reply):
+    created: int
+    qualified: int
+    disqualified: int
+    open: int
+    qualified_rate: float | None
+
+
+class Funnel(Reply):
+    """Deals created in the period, by the stages they reached."""
+
+    process: str
+    process_name: str
+    filters: Filters
+    deals: int
+    won: int
+    won_value: Money
+    won_rate: float | None
+    steps: list[FunnelStep]
+    leads: LeadFunnel
+    note: str
+
+
+class LossReason(Reply):
+    reason: str
+    deals: int
+    value: Money
+
+
+class LossStage(Reply):
+    key: str
+    name: str
+    lost: int
+    value: Money
+    reopened: int
+    reasons: list[LossReason]
+
+
+class Losses(Reply):
+    """Deals closed in the period: where and why they were lost, the win rate."""
+
+    process: str
+    filters: Filters
+    won: int
+    lost: int
+    invalid: int
+    win_rate: float | None
+    won_value: Money
+    lost_value: Money
+    stages: list[LossStage]
+
+
+class StuckDeal(Reply):
+    id: int
+    name: str
+    owner: str
+    days_in_stage: int | None
+
+
+class StageTime(Reply):
+    key: str
+    name: str
+    stays: int
+    median_days: float | None
+    p90_days: float | None
+    reminder_after: str | None
+    stuck: int
+    stuck_deals: list[StuckDeal]
+
+
+class TimeInStage(Reply):
+    """Time in each stage (median, 90th percentile) and the deals stuck in it."""
+
+    process: str
+    filters: Filters
+    won: int
+    avg_cycle_days: float | None
+    stages: list[StageTime]
+
+
+class ForecastLine(Reply):
+    period: str
+    currency: str
+    deals: int
+    value: float
+    weighted: float
+    won: float
+    projected: float
+    target: float | None
+    gap: float | None
+
+
+class Forecast(Reply):
+    """Open deals by expected close month, weighted by probability, against targets."""
+
+    process: str
+    filters: Filters
+    target_scope: str
+    months: list[ForecastLine]
+    quarters: list[ForecastLine]
+    outside: list[ForecastLine]
+
+
+class Member(Reply):
+    username: str
+    target: float | None
+
+
+class TargetPart(Reply):
+    """A department or team: its own target and the sum of its people's."""
+
+    name: str
+    target: float | None
+    people: float
+    gap: float | None
+    flagged: bool
+    members: list[Member]
+
+
+class TargetCheck(Reply):
+    check: str
+    sum: float
+    gap: float
+    flagged: bool
+
+
+class TargetDecomposition(Reply):
+    """The targets of a period: company = sum of departments = sum of people."""
+
+    period: str
+    currency: str
+    company: float | None
+    people: float
+    departments_sum: float
+    departments: list[TargetPart]
+    teams: list[TargetPart]
+    checks: list[TargetCheck]
+
+
+Report = Funnel | Losses | TimeInStage | Forecast | TargetDecomposition
+
+
+class ReportQuery(Query):
+    process: str | None = Field(None, description="Process key (default: sales_process)")
+    start: DateText = Field(None, description="First day of the period")
+    end: DateText = Field(None, description="Last day of the period (inclusive)")
+    owner: str | None = Field(None, description="Only this user's deals")
+    team: str | None = Field(None, description="Only this manager's team (with their reports)")
+    department: str | None = Field(None, description="Only the people of this department")
+    period: str | None = Field(None, description=f"targets: {PERIOD}")
+    currency: str | None = Field(None, description="targets: a 3-letter code (default USD)")
+    format: Literal["json", "csv"] = Field("json", description="csv: the report's table")
+
+
+class TargetsQuery(Query):
+    period: str = Field(description=PERIOD)
+    currency: str | None = Field(None, description="A 3-letter code (default USD)")
+
+
+class TargetSetting(Body):
+    period: str = Field(description=PERIOD)
+    scope: str = Field(description="company, department:<name>, team:<manager> or user:<username>")
+    amount: NumberOrText
+    currency: str | None = Field(None, description="A 3-letter code (default USD)")
+
+
+class TargetSet(Reply):
+    period: str
+    scope: str
+    amount: float
+    currency: str

@@ -1,0 +1,90 @@
+"""The pipeline board: stages as columns, open deals as cards, and the columns' settings."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from bpmn_sales.web.schemas.common import Body, Query, Reply
+
+
+class Card(Reply):
+    """An open deal on the board."""
+
+    id: int
+    name: str
+    customer: str | None
+    value: float
+    currency: str
+    probability: int
+    owner: str
+    days_in_stage: int
+    version: int
+
+
+class Column(Reply):
+    """A stage as a column, with its cards."""
+
+    key: str
+    name: str = Field(description="The diagram's name")
+    label: str = Field(description="The name shown")
+    position: int
+    win_rate: float | None
+    phase: Literal["pre_sale", "post_sale"]
+    count: int
+    totals: dict[str, float] = Field(description="Total value by currency")
+    cards: list[Card]
+    in_use: int | None = Field(
+        description="Deals of any status at this stage (managers and admins; null for reps): "
+        "such a stage cannot be removed"
+    )
+
+
+class ProcessChoice(Reply):
+    key: str
+    name: str
+
+
+class Board(Reply):
+    """A process's stages as columns in board order, the open deals you may see as cards."""
+
+    process: str
+    process_name: str
+    enabled: bool
+    free_moves: bool
+    columns: list[Column]
+    won: int
+    lost: int
+    owner: str | None
+    team: str | None
+    processes: list[ProcessChoice]
+    owners: list[str]
+    teams: list[str]
+    can_configure: bool
+    can_edit_stages: bool = Field(description="Whether the user may add and delete stages")
+
+
+class BoardQuery(Query):
+    process: str | None = Field(None, description="Process key (default: the first enabled one)")
+    owner: str | None = Field(None, description="Only this user's deals")
+    team: str | None = Field(None, description="Only the deals of this manager and their reports")
+
+
+class ColumnLabel(Body):
+    process: str = Field(description="The process key")
+    label: str = Field(description="At most 100 characters; the stage's name restores it")
+
+
+class ColumnLabelled(Reply):
+    stage: str
+    label: str
+
+
+class ColumnOrder(Body):
+    process: str = Field(description="The process key")
+    order: list[str] = Field(description="Stage keys; the others follow in their current order")
+
+
+class ColumnsOrdered(Reply):
+    order: list[str]

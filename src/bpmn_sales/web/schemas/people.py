@@ -1,0 +1,56 @@
+"""Who is calling, the groups people work in, and their in-app notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from bpmn_sales.web.schemas.common import Body, Id, Query, Reply
+from bpmn_sales.web.schemas.tasks import Role
+
+
+class Me(Reply):
+    """The user the token belongs to."""
+
+    id: int
+    username: str
+    role: Role
+
+
+class Group(Reply):
+    """A group of users that tasks can be offered to."""
+
+    id: int
+    name: str
+    members: list[str]
+
+
+class Notification(Reply):
+    """Something a sales rule told you."""
+
+    id: int
+    kind: str
+    message: str
+    subject_type: str
+    subject_id: int
+    created_at: datetime
+    read_at: datetime | None
+
+
+class Notifications(Reply):
+    unread: int
+    notifications: list[Notification]
+
+
+class NotificationQuery(Query):
+    unread: bool = Field(False, description="Only unread ones")
+    limit: int = Field(100, description="At most this many (1 to 500)")
+
+
+class MarkRead(Body):
+    ids: list[Id] | None = Field(None, description="Notification ids (default: all of yours)")
+
+
+class Marked(Reply):
+    marked: int
