@@ -21,11 +21,10 @@ from bpmn_sales.web.api import (
     tasks,
     timers,
 )
-from bpmn_sales.web.api.base import authenticated, bp
+from bpmn_sales.web.api.base import bp
 
 __all__ = [
     "analytics",
-    "authenticated",
     "board",
     "bp",
     "conformance",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from flask import Response, current_app, g, jsonify, request
 from flask.blueprints import Blueprint, BlueprintSetupState
@@ -16,7 +14,6 @@ from bpmn_sales.errors import InvalidInput, Unauthorized
 from bpmn_sales.services.people import users
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class RecordId(BaseConverter):
@@ -60,17 +57,6 @@ def authenticate() -> None:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
     g.actor = users.actor_for_token(ctx(), token.strip())
-
-
-def authenticated(view: F) -> F:
-    """Require `Authorization: Bearer <token>`; the token names the acting user."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        authenticate()
-        return view(*args, **kwargs)
-
-    return cast(F, wrapper)
 
 
 def json_object() -> dict[str, Any]:
