@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from bpmn_sales.context import Context
-from bpmn_sales.domain.model import Actor
 from bpmn_sales.services import processes
-from bpmn_sales.services.people import users
+from tests.fakes import FakeClock
+from tests.team import Team, make_team
 
 REPO = Path(__file__).resolve().parents[1]
 BPMN = REPO / "bpmn"
-
-
-class FakeClock:
-    """The product's injectable clock, moved by hand in tests."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def postgres_url() -> str:
@@ -92,32 +77,6 @@ def sqlite_ctx(sqlite_url: str, clock: FakeClock) -> Iterator[Context]:
     context = make_context(sqlite_url, clock)
     yield context
     context.close()
-
-
-@dataclass
-class Team:
-    admin: Actor
-    mia: Actor  # manager of rob and sara
-    rob: Actor
-    sara: Actor
-    olga: Actor  # a rep of another team (no manager)
-    tokens: dict[str, str]
-
-
-def make_team(context: Context) -> Team:
-    tokens = {}
-    for username, role, manager in (
-        ("admin", "admin", None),
-        ("mia", "manager", None),
-        ("rob", "rep", "mia"),
-        ("sara", "rep", "mia"),
-        ("olga", "rep", None),
-    ):
-        _, tokens[username] = users.create_user(
-            context, None, username, username.title(), role, manager
-        )
-    actor = {u: users.actor_for_username(context, u) for u in tokens}
-    return Team(actor["admin"], actor["mia"], actor["rob"], actor["sara"], actor["olga"], tokens)
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from browsing import DESKTOP
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from bpmn_sales.context import Context
 from bpmn_sales.services import demo
 from bpmn_sales.web import create_app
+from tests.browser.browsing import DESKTOP
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

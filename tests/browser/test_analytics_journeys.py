@@ -8,11 +8,11 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
 from bpmn_sales.services import demo
+from tests.browser.browsing import PHONE
 
 OpenAs = Callable[..., Page]
 Shot = Callable[[Page, str], Path]

@@ -6,13 +6,13 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import DealView
 from bpmn_sales.services import deals, leads, worklist
 from bpmn_sales.services.people import users
+from tests.browser.browsing import PHONE
 
 
 def deal_named(ctx: Context, name: str) -> DealView:

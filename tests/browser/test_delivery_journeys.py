@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
 from bpmn_sales.services.delivery import outbox
 from bpmn_sales.services.delivery.send import deliver_pass
 from bpmn_sales.services.people import users
-from local_servers import SmtpServer, start_smtp
+from tests.browser.browsing import PHONE
+from tests.local_servers import SmtpServer, start_smtp
 
 
 @pytest.fixture

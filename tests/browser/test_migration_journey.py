@@ -7,10 +7,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-import migration_edits as edits
 from bpmn_sales.context import Context
 from bpmn_sales.services import deals
 from bpmn_sales.services.people import users
+from tests import migration_edits as edits
 
 
 def test_admin_migrates_running_deals(

@@ -7,18 +7,18 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from browsing import PHONE
 from lxml import etree
 from playwright.sync_api import Page, expect
 
-import helpers
-from bpmn_equality import differences
 from bpmn_sales.context import Context
 from bpmn_sales.engine.diagrams.problems import NS
 from bpmn_sales.persistence.models import ProcessDraft
 from bpmn_sales.services import processes
 from bpmn_sales.services.people import users
 from bpmn_sales.services.processes import drafts
+from tests import helpers
+from tests.bpmn_equality import differences
+from tests.browser.browsing import PHONE
 
 OpenAs = Callable[..., Page]
 Shot = Callable[[Page, str], Path]

@@ -6,12 +6,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
 from bpmn_sales.services import deals, worklist
 from bpmn_sales.services.people import users
+from tests.browser.browsing import PHONE
 
 
 def walk_to_solution_design(ctx: Context) -> int:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_checks import Run
 from click.testing import CliRunner, Result
 
 from bpmn_sales.cli import main
+from tests.cli.cli_checks import Run
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_checks import assert_error, ok_json
 from click.testing import CliRunner, Result
 
 from bpmn_sales.cli import main
 from bpmn_sales.context import Context
 from bpmn_sales.services.people import sessions
+from tests.cli.cli_checks import assert_error, ok_json
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = sorted((REPO / "bpmn").glob("*.bpmn"))

@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from cli_checks import assert_error, ok_json
 from click.testing import CliRunner, Result
 
 from bpmn_sales.cli import main
-from local_servers import SmtpServer, WebhookReceiver, start_smtp
+from tests.cli.cli_checks import assert_error, ok_json
+from tests.local_servers import SmtpServer, WebhookReceiver, start_smtp
 
 Run = Callable[..., Result]
 

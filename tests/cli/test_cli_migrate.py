@@ -6,12 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_checks import assert_error, ok_json
 from click.testing import CliRunner, Result
 
-import helpers
-import migration_edits as edits
 from bpmn_sales.cli import main
+from tests import helpers
+from tests import migration_edits as edits
+from tests.cli.cli_checks import assert_error, ok_json
 
 Run = Callable[..., Result]
 

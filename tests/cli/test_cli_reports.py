@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_checks import assert_error, ok_json
 from click.testing import CliRunner, Result
 
 from bpmn_sales.cli import main
+from tests.cli.cli_checks import assert_error, ok_json
 
 Run = Callable[..., Result]
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_checks import assert_error, ok_json
 from click.testing import CliRunner, Result
 
 from bpmn_sales.cli import main
+from tests.cli.cli_checks import assert_error, ok_json
 
 Run = Callable[..., Result]
 

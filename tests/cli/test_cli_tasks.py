@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_checks import assert_error, ok_json
 from click.testing import CliRunner, Result
 
 from bpmn_sales.cli import main
+from tests.cli.cli_checks import assert_error, ok_json
 
 COMPLETION = Path(__file__).resolve().parents[1] / "data" / "rules" / "completion.bpmn"
 Run = Callable[..., Result]

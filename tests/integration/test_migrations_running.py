@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-import helpers
-import migration_edits as edits
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
 from bpmn_sales.services import deals
 from bpmn_sales.services.processes import migration
-from migration_parking import (
+from tests import helpers
+from tests import migration_edits as edits
+from tests.migration_parking import (
     CLOSED,
     OPEN,
     fresh,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.engine.diagrams.problems import NS
@@ -13,6 +12,7 @@ from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from bpmn_sales.services import board, deals, demo, processes
 from bpmn_sales.services.people import users
 from bpmn_sales.services.processes import stages
+from tests import helpers
 
 OPENFIRE = "openfire_pipeline"
 SALES = "sales_process"

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask
-from pages import Pages
 
 from bpmn_sales.context import Context
 from bpmn_sales.services import demo
 from bpmn_sales.web import create_app
+from tests.web.pages import Pages
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from bpmn_sales.services import deals
 from bpmn_sales.services.delivery.send import deliver_pass
 from bpmn_sales.services.people import users
 from bpmn_sales.web import create_app
-from local_servers import WebhookReceiver
+from tests.local_servers import WebhookReceiver
 
 Call = Callable[..., TestResponse]
 

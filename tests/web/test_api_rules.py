@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -29,9 +29,8 @@ from bpmn_sales.context import Context
 from bpmn_sales.services.people import users
 from bpmn_sales.web import create_app
 from bpmn_sales.web.openapi import openapi_document
-
-if TYPE_CHECKING:  # the root conftest; importing it at run time clashes with tests/*/conftest
-    from conftest import FakeClock, Team
+from tests.fakes import FakeClock
+from tests.team import Team
 
 Call = Callable[..., TestResponse]
 

@@ -12,7 +12,7 @@ from werkzeug.test import TestResponse
 from bpmn_sales.context import Context
 from bpmn_sales.services import deals
 from bpmn_sales.services.people import users
-from helpers import walk_to
+from tests.helpers import walk_to
 
 Call = Callable[..., TestResponse]
 

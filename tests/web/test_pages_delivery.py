@@ -6,13 +6,13 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from pages import Pages
 
 from bpmn_sales.context import Context
 from bpmn_sales.services.delivery import notices, outbox, webhooks
 from bpmn_sales.services.delivery.send import deliver_pass
 from bpmn_sales.services.people import users
-from local_servers import SmtpServer, WebhookReceiver, start_smtp
+from tests.local_servers import SmtpServer, WebhookReceiver, start_smtp
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from pages import Pages
 from werkzeug.test import TestResponse
 
-import migration_edits as edits
 from bpmn_sales.context import Context
 from bpmn_sales.services.people import users
+from tests import migration_edits as edits
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
 Call = Callable[..., TestResponse]

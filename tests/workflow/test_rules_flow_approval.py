@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from rules_helpers import ROUNDTRIP, Desk, make_desk
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput
 from bpmn_sales.services.delivery import notices
+from tests.workflow.rules_helpers import ROUNDTRIP, Desk, make_desk
 
 pytestmark = ROUNDTRIP
 

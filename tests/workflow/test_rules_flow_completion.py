@@ -8,12 +8,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-from rules_helpers import PDF, PNG, ROUNDTRIP, Desk, make_desk
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput
 from bpmn_sales.services import worklist
 from bpmn_sales.services.delivery import notices
+from tests.workflow.rules_helpers import PDF, PNG, ROUNDTRIP, Desk, make_desk
 
 pytestmark = ROUNDTRIP
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from rules_helpers import ROUNDTRIP, Desk, make_desk
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidInput, InvalidState, RuleViolation
+from tests.workflow.rules_helpers import ROUNDTRIP, Desk, make_desk
 
 pytestmark = ROUNDTRIP
 
