@@ -1,39 +1,30 @@
-"""Shared fixtures: real databases (SQLite file, PostgreSQL server), a context, demo actors."""
+"""Shared fixtures: real databases (SQLite file, PostgreSQL server), a context, the team, the demo.
+
+The databases most tests start from (migrated with the bundled diagrams deployed; the same with
+the demo loaded) are built once per session and each test gets its own copy, opened with its own
+`Context` on the test's clock (tests/databases.py). A test whose clock was moved before its
+database was made gets one built in the test, as before.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import processes
+from tests.databases import (
+    PostgresTemplate,
+    SqliteTemplate,
+    initialise,
+    initialise_with_demo,
+    open_copy,
+    postgres_url,
+    reset_postgres,
+)
 from tests.fakes import FakeClock
 from tests.team import Team, make_team
-
-REPO = Path(__file__).resolve().parents[1]
-BPMN = REPO / "bpmn"
-
-
-def postgres_url() -> str:
-    """The server scripts/test starts; without it, fail in CI and skip (with why) elsewhere."""
-    url = os.environ.get("TEST_POSTGRES_URL")
-    if url:
-        return url
-    if os.environ.get("CI") or os.environ.get("REQUIRE_POSTGRES"):
-        pytest.fail("TEST_POSTGRES_URL is not set: run the suite through scripts/test")
-    pytest.skip("no PostgreSQL server: run the suite through scripts/test to start one")
-
-
-def reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -56,27 +47,96 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def make_context(url: str, clock: FakeClock) -> Context:
-    ctx = Context(url, clock=clock)
-    ctx.migrate()
-    processes.deploy_bundled(ctx)
-    return ctx
+@pytest.fixture(scope="session")
+def bundled_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    """SQLite, migrated, with the bundled diagrams deployed on the fake clock's start."""
+    folder = tmp_path_factory.mktemp("templates")
+    return SqliteTemplate.build(folder / "bundled.sqlite3", initialise)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    """The same with the demo team, leads and deals (`demo.load_demo`)."""
+    folder = tmp_path_factory.mktemp("templates")
+    return SqliteTemplate.build(folder / "demo.sqlite3", initialise_with_demo)
+
+
+@pytest.fixture(scope="session")
+def postgres_bundled_template() -> Iterator[PostgresTemplate]:
+    """PostgreSQL, migrated, the bundled diagrams deployed: a database beside the test one."""
+    server = postgres_url()
+    template = PostgresTemplate.build(server, "bundled", initialise)
+    yield template
+    template.drop()
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_template() -> Iterator[PostgresTemplate]:
+    """The same with the demo."""
+    server = postgres_url()
+    template = PostgresTemplate.build(server, "demo", initialise_with_demo)
+    yield template
+    template.drop()
 
 
 @pytest.fixture
-def ctx(database_url: str, clock: FakeClock) -> Iterator[Context]:
-    """A migrated database on each backend with the bundled diagrams deployed."""
-    context = make_context(database_url, clock)
+def ctx(
+    request: pytest.FixtureRequest,
+    database_url: str,
+    clock: FakeClock,
+    bundled_template: SqliteTemplate,
+) -> Iterator[Context]:
+    """A migrated database on each backend with the bundled diagrams deployed: a copy of the
+    session's template (on PostgreSQL, the test database is recreated from it)."""
+    if database_url.startswith("sqlite"):
+        context = open_copy(bundled_template, database_url, clock, initialise)
+    else:
+        pg: PostgresTemplate = request.getfixturevalue("postgres_bundled_template")
+        context = open_copy(pg, pg.own, clock, initialise)
     yield context
     context.close()
 
 
 @pytest.fixture
-def sqlite_ctx(sqlite_url: str, clock: FakeClock) -> Iterator[Context]:
+def sqlite_ctx(
+    sqlite_url: str, clock: FakeClock, bundled_template: SqliteTemplate
+) -> Iterator[Context]:
     """The same, on SQLite only (for tests whose subject is not storage)."""
-    context = make_context(sqlite_url, clock)
+    context = open_copy(bundled_template, sqlite_url, clock, initialise)
     yield context
     context.close()
+
+
+@pytest.fixture
+def demo_backend() -> str:
+    """Where `demo_ctx` lives: SQLite (the pages are the subject there; storage is tested on both
+    backends elsewhere). A module runs on both with
+    `pytestmark = pytest.mark.parametrize("demo_backend", ["sqlite", "postgres"])`."""
+    return "sqlite"
+
+
+@pytest.fixture
+def demo_ctx(
+    request: pytest.FixtureRequest,
+    demo_backend: str,
+    sqlite_url: str,
+    clock: FakeClock,
+    demo_template: SqliteTemplate,
+) -> Iterator[Context]:
+    """The bundled diagrams and the demo team, leads and deals: a copy of the session's demo."""
+    if demo_backend == "sqlite":
+        context = open_copy(demo_template, sqlite_url, clock, initialise_with_demo)
+    else:
+        pg: PostgresTemplate = request.getfixturevalue("postgres_demo_template")
+        context = open_copy(pg, f"{pg.own}_demo", clock, initialise_with_demo)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def demo_tokens(demo_template: SqliteTemplate) -> dict[str, str]:
+    """Each demo user's API token (valid on every copy of the SQLite demo)."""
+    return dict(demo_template.tokens)
 
 
 @pytest.fixture

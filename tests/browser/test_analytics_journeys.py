@@ -19,9 +19,9 @@ Shot = Callable[[Page, str], Path]
 
 
 def test_manager_reads_the_analytics_and_downloads_the_funnel_csv(
-    open_as: OpenAs, live_ctx: Context, screenshot: Shot, tmp_path: Path
+    open_as: OpenAs, demo_ctx: Context, screenshot: Shot, tmp_path: Path
 ) -> None:
-    demo.load_history(live_ctx)
+    demo.load_history(demo_ctx)
     page = open_as("mia")
     page.get_by_role("link", name="Analytics").click()
     expect(page.get_by_role("heading", name="Funnel")).to_be_visible()

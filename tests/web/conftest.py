@@ -1,4 +1,5 @@
-"""Page-test fixtures: the app on a database holding the demo data, signed-in visitors."""
+"""Page-test fixtures: the app on a copy of the demo (`demo_ctx`, tests/conftest.py), signed-in
+visitors."""
 
 from __future__ import annotations
 
@@ -8,17 +9,8 @@ import pytest
 from flask import Flask
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import demo
 from bpmn_sales.web import create_app
 from tests.web.pages import Pages
-
-
-@pytest.fixture
-def demo_ctx(sqlite_ctx: Context) -> Context:
-    """The bundled diagrams and the demo team, leads and deals (SQLite: the pages are the
-    subject here; storage is tested on both backends elsewhere)."""
-    demo.load_demo(sqlite_ctx)
-    return sqlite_ctx
 
 
 @pytest.fixture
