@@ -24,6 +24,7 @@ from tests.databases import (
     reset_postgres,
 )
 from tests.fakes import FakeClock
+from tests.local_servers import SmtpServer, WebhookReceiver, start_smtp
 from tests.team import Team, make_team
 
 
@@ -147,3 +148,19 @@ def team(ctx: Context) -> Team:
 @pytest.fixture
 def sqlite_team(sqlite_ctx: Context) -> Team:
     return make_team(sqlite_ctx)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on localhost that keeps what it receives (tests/local_servers.py)."""
+    server = start_smtp()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    """A real HTTP server on localhost that keeps the webhooks posted to it."""
+    server = WebhookReceiver()
+    yield server
+    server.stop()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
@@ -13,14 +12,7 @@ from bpmn_sales.services.delivery import outbox
 from bpmn_sales.services.delivery.send import deliver_pass
 from bpmn_sales.services.people import users
 from tests.browser.browsing import PHONE
-from tests.local_servers import SmtpServer, start_smtp
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = start_smtp()
-    yield server
-    server.stop()
+from tests.local_servers import SmtpServer
 
 
 def test_admin_retries_a_failed_mail(

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tests.cli.cli_checks import DEMO, Cli, CliOn, Run, assert_error, ok_json
-from tests.local_servers import SmtpServer, WebhookReceiver, start_smtp
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = start_smtp()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver()
-    yield server
-    server.stop()
+from tests.local_servers import SmtpServer, WebhookReceiver
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,13 +17,6 @@ from tests.helpers import walk_to
 from tests.local_servers import SmtpServer, free_port, self_signed_cert, start_smtp
 
 BASE = "https://sales.example.test"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = start_smtp()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

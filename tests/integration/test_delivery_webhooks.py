@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -16,13 +15,6 @@ from bpmn_sales.services.delivery.send import deliver_due, deliver_pass
 from tests.fakes import FakeClock
 from tests.local_servers import WebhookReceiver
 from tests.team import Team
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver()
-    yield server
-    server.stop()
 
 
 def test_deal_events_are_posted_signed(

@@ -9,7 +9,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,16 +18,9 @@ from bpmn_sales.context import Context
 from bpmn_sales.persistence.models import OutboxMessage
 from bpmn_sales.services.delivery.send import LEASE, deliver_due
 from tests.fakes import FakeClock
-from tests.local_servers import SmtpServer, start_smtp
+from tests.local_servers import SmtpServer
 
 CLI = Path(sys.executable).parent / "bpmn-sales"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = start_smtp()
-    yield server
-    server.stop()
 
 
 def queue_mail(ctx: Context, count: int) -> None:

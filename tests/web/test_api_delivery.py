@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,13 +18,6 @@ from tests.team import Team
 from tests.web.api import Api
 
 Call = Callable[..., TestResponse]
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
