@@ -1,9 +1,9 @@
-"""Shared fixtures: real databases (SQLite file, PostgreSQL server), a context, the team, the demo.
+"""Shared fixtures: real databases (SQLite file, PostgreSQL server), a context, the team, the demo,
+and the local mail and webhook servers.
 
 The databases most tests start from (migrated with the bundled diagrams deployed; the same with
 the demo loaded) are built once per session and each test gets its own copy, opened with its own
-`Context` on the test's clock (tests/databases.py). A test whose clock was moved before its
-database was made gets one built in the test, as before.
+`Context` on the test's clock (tests/databases.py).
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ import pytest
 
 from bpmn_sales.context import Context
 from tests.databases import (
-    PostgresTemplate,
-    SqliteTemplate,
+    Templates,
     initialise,
     initialise_with_demo,
-    open_copy,
     postgres_url,
     reset_postgres,
 )
@@ -49,61 +47,25 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture(scope="session")
-def bundled_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
-    """SQLite, migrated, with the bundled diagrams deployed on the fake clock's start."""
-    folder = tmp_path_factory.mktemp("templates")
-    return SqliteTemplate.build(folder / "bundled.sqlite3", initialise)
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
-    """The same with the demo team, leads and deals (`demo.load_demo`)."""
-    folder = tmp_path_factory.mktemp("templates")
-    return SqliteTemplate.build(folder / "demo.sqlite3", initialise_with_demo)
-
-
-@pytest.fixture(scope="session")
-def postgres_bundled_template() -> Iterator[PostgresTemplate]:
-    """PostgreSQL, migrated, the bundled diagrams deployed: a database beside the test one."""
-    server = postgres_url()
-    template = PostgresTemplate.build(server, "bundled", initialise)
-    yield template
-    template.drop()
-
-
-@pytest.fixture(scope="session")
-def postgres_demo_template() -> Iterator[PostgresTemplate]:
-    """The same with the demo."""
-    server = postgres_url()
-    template = PostgresTemplate.build(server, "demo", initialise_with_demo)
-    yield template
-    template.drop()
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """The databases tests start from, each built once per session (tests/databases.py)."""
+    made = Templates(tmp_path_factory.mktemp("templates"))
+    yield made
+    made.drop()
 
 
 @pytest.fixture
-def ctx(
-    request: pytest.FixtureRequest,
-    database_url: str,
-    clock: FakeClock,
-    bundled_template: SqliteTemplate,
-) -> Iterator[Context]:
-    """A migrated database on each backend with the bundled diagrams deployed: a copy of the
-    session's template (on PostgreSQL, the test database is recreated from it)."""
-    if database_url.startswith("sqlite"):
-        context = open_copy(bundled_template, database_url, clock, initialise)
-    else:
-        pg: PostgresTemplate = request.getfixturevalue("postgres_bundled_template")
-        context = open_copy(pg, pg.own, clock, initialise)
+def ctx(database_url: str, clock: FakeClock, templates: Templates) -> Iterator[Context]:
+    """A migrated database on each backend with the bundled diagrams deployed."""
+    context = templates.open(database_url, "bundled", initialise, clock).context
     yield context
     context.close()
 
 
 @pytest.fixture
-def sqlite_ctx(
-    sqlite_url: str, clock: FakeClock, bundled_template: SqliteTemplate
-) -> Iterator[Context]:
+def sqlite_ctx(sqlite_url: str, clock: FakeClock, templates: Templates) -> Iterator[Context]:
     """The same, on SQLite only (for tests whose subject is not storage)."""
-    context = open_copy(bundled_template, sqlite_url, clock, initialise)
+    context = templates.open(sqlite_url, "bundled", initialise, clock).context
     yield context
     context.close()
 
@@ -118,26 +80,19 @@ def demo_backend() -> str:
 
 @pytest.fixture
 def demo_ctx(
-    request: pytest.FixtureRequest,
-    demo_backend: str,
-    sqlite_url: str,
-    clock: FakeClock,
-    demo_template: SqliteTemplate,
+    demo_backend: str, sqlite_url: str, clock: FakeClock, templates: Templates
 ) -> Iterator[Context]:
-    """The bundled diagrams and the demo team, leads and deals: a copy of the session's demo."""
-    if demo_backend == "sqlite":
-        context = open_copy(demo_template, sqlite_url, clock, initialise_with_demo)
-    else:
-        pg: PostgresTemplate = request.getfixturevalue("postgres_demo_template")
-        context = open_copy(pg, f"{pg.own}_demo", clock, initialise_with_demo)
+    """The bundled diagrams and the demo team, leads and deals."""
+    url = sqlite_url if demo_backend == "sqlite" else postgres_url()
+    context = templates.open(url, "demo", initialise_with_demo, clock).context
     yield context
     context.close()
 
 
 @pytest.fixture
-def demo_tokens(demo_template: SqliteTemplate) -> dict[str, str]:
+def demo_tokens(templates: Templates) -> dict[str, str]:
     """Each demo user's API token (valid on every copy of the SQLite demo)."""
-    return dict(demo_template.tokens)
+    return dict(templates.sqlite_template("demo", initialise_with_demo).made)
 
 
 @pytest.fixture

@@ -1,16 +1,19 @@
 """Test databases: fresh ones on each backend, and copies of templates built once per session.
 
 Migrating, deploying the bundled diagrams and loading the demo take seconds; copying the result
-takes milliseconds. So a session builds each template once, on the fake clock's start (what every
-test's database is built on), and each test gets its own copy:
+takes milliseconds. So a session builds each template (`Templates`, by label: "bundled", "demo",
+...) once, the first time a test asks for it, on the fake clock's start (what every test's
+database is built on), and each test gets its own copy:
 
 - SQLite: the template is written with the sqlite3 backup API (a consistent copy, the WAL
   included) to a file nobody ever opens, and each test copies that file;
-- PostgreSQL: `CREATE DATABASE <test> TEMPLATE <template>` (the template has no connections:
-  its engine is disposed once it is built).
+- PostgreSQL: the template is a database beside the test database (TEST_POSTGRES_URL's), and
+  each test's database is dropped and created again from it (`CREATE DATABASE ... TEMPLATE`;
+  the template has no connections: its engine is disposed once it is built).
 
 Each copy is opened with a new `Context`, so nothing a Context caches (`ctx.digests`,
-`ctx.live`) is shared between tests.
+`ctx.live`) is shared between tests. A test whose clock has moved before its database is made
+gets it built in place on that clock instead.
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, NamedTuple
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
@@ -67,32 +70,61 @@ def initialise_with_demo(ctx: Context) -> dict[str, str]:
     return demo.load_demo(ctx)
 
 
-Build = Callable[[Context], "dict[str, str] | None"]
+Build = Callable[[Context], Any]
 
 
-class Template(Protocol):
-    def fits(self, clock: FakeClock) -> bool: ...
-    def copy_to(self, target: str) -> str: ...
-    def empty(self, target: str) -> str: ...
+class Copy(NamedTuple):
+    """A test's own database: a new Context on it, and what building its template returned."""
+
+    context: Context
+    made: Any
 
 
-def open_copy(template: Template, target: str, clock: FakeClock, build: Build) -> Context:
-    """A new Context on a copy of the template (`target`: a SQLite URL or a PostgreSQL database
-    name). If the test's clock has moved, the database is built here on that clock instead."""
-    if template.fits(clock):
-        return Context(template.copy_to(target), clock=clock)
-    context = Context(template.empty(target), clock=clock)
-    build(context)
-    return context
+class Templates:
+    """The session's templates by label, each built the first time a test asks for it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.sqlite: dict[str, SqliteTemplate] = {}
+        self.postgres: dict[str, PostgresTemplate] = {}
+
+    def open(self, url: str, label: str, build: Build, clock: FakeClock) -> Copy:
+        """A copy of the template `label` (made by `build`) at `url`: a SQLite file that must
+        not exist yet, or the PostgreSQL test database, dropped and created again. If the
+        test's clock has moved, the database is built there on that clock instead."""
+        template: SqliteTemplate | PostgresTemplate
+        if url.startswith("sqlite"):
+            template = self.sqlite_template(label, build)
+        else:
+            template = self.postgres_template(url, label, build)
+        if template.built_on == clock.now:
+            return Copy(Context(template.copy_to(url), clock=clock), template.made)
+        context = Context(template.empty(url), clock=clock)
+        return Copy(context, build(context))
+
+    def sqlite_template(self, label: str, build: Build) -> SqliteTemplate:
+        if label not in self.sqlite:
+            self.sqlite[label] = SqliteTemplate.build(self.folder / f"{label}.sqlite3", build)
+        return self.sqlite[label]
+
+    def postgres_template(self, url: str, label: str, build: Build) -> PostgresTemplate:
+        if label not in self.postgres:
+            self.postgres[label] = PostgresTemplate.build(url, label, build)
+        return self.postgres[label]
+
+    def drop(self) -> None:
+        """Drop the PostgreSQL templates (the SQLite ones go with the session's tmp folder)."""
+        for template in self.postgres.values():
+            drop_database(template.server_url, template.name)
 
 
 @dataclass
 class SqliteTemplate:
-    """A SQLite database built once (on `clock`), handed to each test as a copy of the file."""
+    """A SQLite database built once, handed to each test as a copy of the file."""
 
     path: Path
     built_on: datetime  # the fake clock's time while it was built
-    tokens: dict[str, str] = field(default_factory=dict)
+    made: Any  # what the build returned (the demo: each demo user's API token)
 
     @classmethod
     def build(cls, path: Path, build: Build) -> SqliteTemplate:
@@ -100,18 +132,13 @@ class SqliteTemplate:
         work = path.with_suffix(".build.sqlite3")
         ctx = Context(f"sqlite:///{work}", clock=clock)
         try:
-            tokens = build(ctx) or {}
+            made = build(ctx)
         finally:
             ctx.close()
         snapshot_sqlite(work, path)
-        return cls(path, clock.now, tokens)
-
-    def fits(self, clock: FakeClock) -> bool:
-        """Whether a test on `clock` would have built this same database (its clock unmoved)."""
-        return clock.now == self.built_on
+        return cls(path, clock.now, made)
 
     def copy_to(self, url: str) -> str:
-        """The template copied to the file of `url` (which must not exist yet); the URL."""
         target = sqlite_path(url)
         assert not target.exists(), f"{target} exists: one database per test"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -139,23 +166,18 @@ def snapshot_sqlite(source: Path, target: Path) -> None:
 class PostgresTemplate:
     """A PostgreSQL database built once, handed to each test through CREATE DATABASE TEMPLATE.
 
-    It lives beside the server's test database (TEST_POSTGRES_URL's) as `<that>_<label>_template`.
+    It lives beside the test database (TEST_POSTGRES_URL's) as `<that>_<label>_template`; a copy
+    replaces the test database.
     """
 
     server_url: str
     label: str
     built_on: datetime
-    tokens: dict[str, str] = field(default_factory=dict)
-    copies: set[str] = field(default_factory=set)
-
-    @property
-    def own(self) -> str:
-        """The server's test database: the one `database_url` empties for each test."""
-        return str(make_url(self.server_url).database)
+    made: Any = None
 
     @property
     def name(self) -> str:
-        return f"{self.own}_{self.label}_template"
+        return f"{make_url(self.server_url).database}_{self.label}_template"
 
     @classmethod
     def build(cls, server_url: str, label: str, build: Build) -> PostgresTemplate:
@@ -163,29 +185,16 @@ class PostgresTemplate:
         template = cls(server_url, label, clock.now)
         ctx = Context(recreate_database(server_url, template.name), clock=clock)
         try:
-            template.tokens = build(ctx) or {}
+            template.made = build(ctx)
         finally:
             ctx.close()  # CREATE DATABASE ... TEMPLATE needs the template without connections
         return template
 
-    def fits(self, clock: FakeClock) -> bool:
-        return clock.now == self.built_on
+    def copy_to(self, url: str) -> str:
+        return recreate_database(url, str(make_url(url).database), template=self.name)
 
-    def copy_to(self, name: str) -> str:
-        """The database `name` dropped and created again as a copy of the template; its URL."""
-        self.copies.add(name)
-        return recreate_database(self.server_url, name, template=self.name)
-
-    def empty(self, name: str) -> str:
-        """The database `name` dropped and created again, empty; its URL."""
-        self.copies.add(name)
-        return recreate_database(self.server_url, name)
-
-    def drop(self) -> None:
-        """Drop the template and its copies (at the end of the session); the server's own
-        test database, when it was a copy, stays for the next session to empty."""
-        for name in (*sorted(self.copies - {self.own}), self.name):
-            drop_database(self.server_url, name)
+    def empty(self, url: str) -> str:
+        return recreate_database(url, str(make_url(url).database))
 
 
 def database_url(server_url: str, name: str) -> str:

@@ -20,6 +20,7 @@ class Team:
 
 
 def make_team(context: Context) -> Team:
+    """Create the team's users; their actors and API tokens."""
     tokens = {}
     for username, role, manager in (
         ("admin", "admin", None),
@@ -31,5 +32,10 @@ def make_team(context: Context) -> Team:
         _, tokens[username] = users.create_user(
             context, None, username, username.title(), role, manager
         )
+    return team_of(context, tokens)
+
+
+def team_of(context: Context, tokens: dict[str, str]) -> Team:
+    """The team as stored (made by `make_team`, e.g. in a template), with its tokens."""
     actor = {u: users.actor_for_username(context, u) for u in tokens}
     return Team(actor["admin"], actor["mia"], actor["rob"], actor["sara"], actor["olga"], tokens)
