@@ -16,6 +16,7 @@ import pytest
 from bpmn_sales.context import Context
 from tests.databases import (
     Templates,
+    drop_worker_database,
     initialise,
     initialise_with_demo,
     postgres_url,
@@ -24,6 +25,10 @@ from tests.databases import (
 from tests.fakes import FakeClock
 from tests.local_servers import SmtpServer, WebhookReceiver, start_smtp
 from tests.team import Team, make_team
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    drop_worker_database()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -18,6 +18,7 @@ gets it built in place on that clock instead.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sqlite3
@@ -39,10 +40,27 @@ def postgres_url() -> str:
     """The server scripts/test starts; without it, fail in CI and skip (with why) elsewhere."""
     url = os.environ.get("TEST_POSTGRES_URL")
     if url:
-        return url
+        return worker_database(url)
     if os.environ.get("CI") or os.environ.get("REQUIRE_POSTGRES"):
         pytest.fail("TEST_POSTGRES_URL is not set: run the suite through scripts/test")
     pytest.skip("no PostgreSQL server: run the suite through scripts/test to start one")
+
+
+@functools.cache
+def worker_database(url: str) -> str:
+    """Under pytest-xdist, each worker's own database beside the server's test database (made
+    empty at the worker's first use); otherwise the test database itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    return recreate_database(url, f"{make_url(url).database}_{worker}")
+
+
+def drop_worker_database() -> None:
+    """Drop the pytest-xdist worker's own database, if it made one (at the end of its session)."""
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if url and os.environ.get("PYTEST_XDIST_WORKER") and worker_database.cache_info().currsize:
+        drop_database(url, str(make_url(worker_database(url)).database))
 
 
 def reset_postgres(url: str) -> None:
