@@ -1,54 +1,34 @@
-"""Shared fixtures: real databases (SQLite file, PostgreSQL server), a context, demo actors."""
+"""Shared fixtures: real databases (SQLite file, PostgreSQL server), a context, the team, the demo,
+and the local mail and webhook servers.
+
+The databases most tests start from (migrated with the bundled diagrams deployed; the same with
+the demo loaded) are built once per session and each test gets its own copy, opened with its own
+`Context` on the test's clock (tests/databases.py).
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bpmn_sales.context import Context
-from bpmn_sales.domain.model import Actor
-from bpmn_sales.services import processes
-from bpmn_sales.services.people import users
-
-REPO = Path(__file__).resolve().parents[1]
-BPMN = REPO / "bpmn"
-
-
-class FakeClock:
-    """The product's injectable clock, moved by hand in tests."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from tests.databases import (
+    Templates,
+    drop_worker_database,
+    initialise,
+    initialise_with_demo,
+    postgres_url,
+    reset_postgres,
+)
+from tests.fakes import FakeClock
+from tests.local_servers import SmtpServer, WebhookReceiver, start_smtp
+from tests.team import Team, make_team
 
 
-def postgres_url() -> str:
-    """The server scripts/test starts; without it, fail in CI and skip (with why) elsewhere."""
-    url = os.environ.get("TEST_POSTGRES_URL")
-    if url:
-        return url
-    if os.environ.get("CI") or os.environ.get("REQUIRE_POSTGRES"):
-        pytest.fail("TEST_POSTGRES_URL is not set: run the suite through scripts/test")
-    pytest.skip("no PostgreSQL server: run the suite through scripts/test to start one")
-
-
-def reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    drop_worker_database()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -71,53 +51,53 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def make_context(url: str, clock: FakeClock) -> Context:
-    ctx = Context(url, clock=clock)
-    ctx.migrate()
-    processes.deploy_bundled(ctx)
-    return ctx
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """The databases tests start from, each built once per session (tests/databases.py)."""
+    made = Templates(tmp_path_factory.mktemp("templates"))
+    yield made
+    made.drop()
 
 
 @pytest.fixture
-def ctx(database_url: str, clock: FakeClock) -> Iterator[Context]:
+def ctx(database_url: str, clock: FakeClock, templates: Templates) -> Iterator[Context]:
     """A migrated database on each backend with the bundled diagrams deployed."""
-    context = make_context(database_url, clock)
+    context = templates.open(database_url, "bundled", initialise, clock).context
     yield context
     context.close()
 
 
 @pytest.fixture
-def sqlite_ctx(sqlite_url: str, clock: FakeClock) -> Iterator[Context]:
+def sqlite_ctx(sqlite_url: str, clock: FakeClock, templates: Templates) -> Iterator[Context]:
     """The same, on SQLite only (for tests whose subject is not storage)."""
-    context = make_context(sqlite_url, clock)
+    context = templates.open(sqlite_url, "bundled", initialise, clock).context
     yield context
     context.close()
 
 
-@dataclass
-class Team:
-    admin: Actor
-    mia: Actor  # manager of rob and sara
-    rob: Actor
-    sara: Actor
-    olga: Actor  # a rep of another team (no manager)
-    tokens: dict[str, str]
+@pytest.fixture
+def demo_backend() -> str:
+    """Where `demo_ctx` lives: SQLite (the pages are the subject there; storage is tested on both
+    backends elsewhere). A module runs on both with
+    `pytestmark = pytest.mark.parametrize("demo_backend", ["sqlite", "postgres"])`."""
+    return "sqlite"
 
 
-def make_team(context: Context) -> Team:
-    tokens = {}
-    for username, role, manager in (
-        ("admin", "admin", None),
-        ("mia", "manager", None),
-        ("rob", "rep", "mia"),
-        ("sara", "rep", "mia"),
-        ("olga", "rep", None),
-    ):
-        _, tokens[username] = users.create_user(
-            context, None, username, username.title(), role, manager
-        )
-    actor = {u: users.actor_for_username(context, u) for u in tokens}
-    return Team(actor["admin"], actor["mia"], actor["rob"], actor["sara"], actor["olga"], tokens)
+@pytest.fixture
+def demo_ctx(
+    demo_backend: str, sqlite_url: str, clock: FakeClock, templates: Templates
+) -> Iterator[Context]:
+    """The bundled diagrams and the demo team, leads and deals."""
+    url = sqlite_url if demo_backend == "sqlite" else postgres_url()
+    context = templates.open(url, "demo", initialise_with_demo, clock).context
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def demo_tokens(templates: Templates) -> dict[str, str]:
+    """Each demo user's API token (valid on every copy of the SQLite demo)."""
+    return dict(templates.sqlite_template("demo", initialise_with_demo).made)
 
 
 @pytest.fixture
@@ -128,3 +108,19 @@ def team(ctx: Context) -> Team:
 @pytest.fixture
 def sqlite_team(sqlite_ctx: Context) -> Team:
     return make_team(sqlite_ctx)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on localhost that keeps what it receives (tests/local_servers.py)."""
+    server = start_smtp()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    """A real HTTP server on localhost that keeps the webhooks posted to it."""
+    server = WebhookReceiver()
+    yield server
+    server.stop()

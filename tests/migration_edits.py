@@ -11,12 +11,12 @@ import copy
 
 from lxml import etree
 
-import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.engine.diagrams.problems import BPMN
 from bpmn_sales.engine.editing.stage_edit import NewStage, add_stage, delete_stage
 from bpmn_sales.engine.editing.stage_editor import StageEditor, set_prop
 from bpmn_sales.services import processes
+from tests import helpers
 
 FILE = "sales_process.bpmn"
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.services import deals
+from tests import helpers
 
 OPEN = ("iv", "iv_met", "na", "na_budget", "sd", "sd_approval", "qb", "await")
 CLOSED = ("won", "lost")

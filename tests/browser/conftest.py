@@ -1,6 +1,7 @@
 """Browser tests: Playwright driving Debian's Chromium against the app served on localhost.
 
-Each test gets its own database with the demo data and its own server; the browser is shared.
+Each test gets its own copy of the demo database (`demo_ctx`, tests/conftest.py) and its own
+server; the browser is shared.
 Screenshots go to .tmp/screenshots, or to docs/screenshots with UPDATE_SCREENSHOTS=1
 (`scripts/screenshots`), so a test run does not rewrite the committed pictures.
 """
@@ -13,13 +14,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from browsing import DESKTOP
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from bpmn_sales.context import Context
 from bpmn_sales.services import demo
 from bpmn_sales.web import create_app
+from tests.browser.browsing import DESKTOP
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -47,15 +48,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def live_ctx(sqlite_ctx: Context) -> Context:
-    demo.load_demo(sqlite_ctx)
-    return sqlite_ctx
-
-
-@pytest.fixture
-def base_url(live_ctx: Context) -> Iterator[str]:
+def base_url(demo_ctx: Context) -> Iterator[str]:
     """The app with the demo data, served on a free localhost port for this test."""
-    app = create_app({"CONTEXT": live_ctx, "SECRET_KEY": "browser-test-secret"})
+    app = create_app({"CONTEXT": demo_ctx, "SECRET_KEY": "browser-test-secret"})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

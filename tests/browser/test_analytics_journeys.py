@@ -8,20 +8,20 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
 from bpmn_sales.services import demo
+from tests.browser.browsing import PHONE
 
 OpenAs = Callable[..., Page]
 Shot = Callable[[Page, str], Path]
 
 
 def test_manager_reads_the_analytics_and_downloads_the_funnel_csv(
-    open_as: OpenAs, live_ctx: Context, screenshot: Shot, tmp_path: Path
+    open_as: OpenAs, demo_ctx: Context, screenshot: Shot, tmp_path: Path
 ) -> None:
-    demo.load_history(live_ctx)
+    demo.load_history(demo_ctx)
     page = open_as("mia")
     page.get_by_role("link", name="Analytics").click()
     expect(page.get_by_role("heading", name="Funnel")).to_be_visible()

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidState
 from bpmn_sales.services import deals
 from bpmn_sales.services.people import users
+from tests.browser.browsing import PHONE
 
 OpenAs = Callable[..., Page]
 Shot = Callable[[Page, str], Path]
@@ -24,9 +24,9 @@ def deal_id(ctx: Context, name: str) -> int:
 
 
 def test_drag_a_card_to_an_allowed_column_and_to_one_whose_rules_are_unmet(
-    open_as: OpenAs, live_ctx: Context, screenshot: Shot
+    open_as: OpenAs, demo_ctx: Context, screenshot: Shot
 ) -> None:
-    kitchen = deal_id(live_ctx, "Rénovation cuisine")
+    kitchen = deal_id(demo_ctx, "Rénovation cuisine")
     page = open_as("mia")
     page.goto("/board")
     card = page.get_by_test_id(f"card-{kitchen}")
@@ -55,7 +55,7 @@ def test_drag_a_card_to_an_allowed_column_and_to_one_whose_rules_are_unmet(
 
     page.reload()
     expect(page.get_by_test_id("column-nouveau").get_by_test_id(f"card-{kitchen}")).to_be_visible()
-    assert deals.get_deal(live_ctx, users.actor_for_username(live_ctx, "rob"), kitchen).stage == (
+    assert deals.get_deal(demo_ctx, users.actor_for_username(demo_ctx, "rob"), kitchen).stage == (
         "nouveau"
     )
     # The sales process has no free moves: its cards are not draggable and say why.
@@ -64,8 +64,8 @@ def test_drag_a_card_to_an_allowed_column_and_to_one_whose_rules_are_unmet(
     expect(page.get_by_text("does not let deals move freely")).to_be_visible()
 
 
-def test_move_a_card_with_the_keyboard_form_on_a_phone(open_as: OpenAs, live_ctx: Context) -> None:
-    kitchen = deal_id(live_ctx, "Rénovation cuisine")
+def test_move_a_card_with_the_keyboard_form_on_a_phone(open_as: OpenAs, demo_ctx: Context) -> None:
+    kitchen = deal_id(demo_ctx, "Rénovation cuisine")
     page = open_as("rob", viewport=PHONE)
     page.goto("/board")
     board = page.get_by_test_id("board")
@@ -128,7 +128,7 @@ def test_a_manager_renames_and_reorders_a_column(open_as: OpenAs) -> None:
 
 
 def test_an_admin_disables_and_enables_a_process(
-    open_as: OpenAs, live_ctx: Context, screenshot: Shot
+    open_as: OpenAs, demo_ctx: Context, screenshot: Shot
 ) -> None:
     page = open_as("admin")
     page.goto("/processes")
@@ -137,9 +137,9 @@ def test_an_admin_disables_and_enables_a_process(
     expect(page.get_by_test_id("status-openfire_pipeline")).to_have_text("disabled")
     expect(page.get_by_test_id("flash-success")).to_contain_text("disabled")
     screenshot(page, "processes")
-    olga = users.actor_for_username(live_ctx, "olga")
+    olga = users.actor_for_username(demo_ctx, "olga")
     with pytest.raises(InvalidState, match="openfire_pipeline' is disabled"):
-        deals.create_deal(live_ctx, olga, "Terrasse", value="5000", process="openfire_pipeline")
+        deals.create_deal(demo_ctx, olga, "Terrasse", value="5000", process="openfire_pipeline")
     page.get_by_test_id("toggle-openfire_pipeline").click()
     expect(page.get_by_test_id("status-openfire_pipeline")).to_have_text("enabled")
     page.get_by_test_id("departments-openfire_pipeline").select_option(["Field sales"])
@@ -147,7 +147,7 @@ def test_an_admin_disables_and_enables_a_process(
         "button", name="Save departments"
     ).click()
     expect(page.get_by_test_id("flash-success")).to_contain_text("Field sales")
-    assert deals.create_deal(live_ctx, olga, "Terrasse", value="5000", process="openfire_pipeline")
+    assert deals.create_deal(demo_ctx, olga, "Terrasse", value="5000", process="openfire_pipeline")
 
 
 def test_an_admin_creates_a_user_and_a_rep_is_refused(open_as: OpenAs, screenshot: Shot) -> None:

@@ -17,7 +17,7 @@ OPENFIRE = "openfire_pipeline"
 
 
 def test_add_a_stage_use_it_and_delete_one_that_holds_no_deal(
-    open_as: OpenAs, live_ctx: Context, screenshot: Shot
+    open_as: OpenAs, demo_ctx: Context, screenshot: Shot
 ) -> None:
     page = open_as("admin")
     page.goto(f"/board?process={OPENFIRE}")
@@ -36,11 +36,11 @@ def test_add_a_stage_use_it_and_delete_one_that_holds_no_deal(
     expect(page.get_by_test_id("flash-success")).to_contain_text("Stage 'Rappel client' added")
     column = page.get_by_test_id("column-rappel_client")
     expect(column).to_be_visible()
-    assert processes.get_process(live_ctx, OPENFIRE).version == 2
+    assert processes.get_process(demo_ctx, OPENFIRE).version == 2
 
     # A deal started on the new version can be dragged into the new column.
-    rob = users.actor_for_username(live_ctx, "rob")
-    garage = deals.create_deal(live_ctx, rob, "Garage", process=OPENFIRE)
+    rob = users.actor_for_username(demo_ctx, "rob")
+    garage = deals.create_deal(demo_ctx, rob, "Garage", process=OPENFIRE)
     page.reload()
     page.get_by_test_id(f"card-{garage.id}").drag_to(column)
     expect(column.get_by_test_id(f"card-{garage.id}")).to_be_visible()
@@ -56,4 +56,4 @@ def test_add_a_stage_use_it_and_delete_one_that_holds_no_deal(
     page.get_by_test_id("delete-stage-estimation").click()
     expect(page.get_by_test_id("flash-success")).to_contain_text("Stage 'estimation' deleted")
     expect(page.get_by_test_id("column-estimation")).to_have_count(0)
-    assert processes.get_process(live_ctx, OPENFIRE).version == 3
+    assert processes.get_process(demo_ctx, OPENFIRE).version == 3

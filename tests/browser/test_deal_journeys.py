@@ -6,13 +6,13 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import DealView
 from bpmn_sales.services import deals, leads, worklist
 from bpmn_sales.services.people import users
+from tests.browser.browsing import PHONE
 
 
 def deal_named(ctx: Context, name: str) -> DealView:
@@ -31,7 +31,7 @@ def ready_to_win(ctx: Context) -> DealView:
 
 
 def test_qualify_a_lead(
-    open_as: Callable[..., Page], screenshot: Callable[..., Path], live_ctx: Context
+    open_as: Callable[..., Page], screenshot: Callable[..., Path], demo_ctx: Context
 ) -> None:
     page = open_as("rob")
     page.goto("/leads")
@@ -50,7 +50,7 @@ def test_qualify_a_lead(
     expect(page.get_by_test_id("flash-success")).to_contain_text("Lead qualified")
     lead = next(
         v
-        for v in leads.list_leads(live_ctx, users.actor_for_username(live_ctx, "rob"))
+        for v in leads.list_leads(demo_ctx, users.actor_for_username(demo_ctx, "rob"))
         if v.name == "Jane Cooper"
     )
     assert lead.deal_id is not None
@@ -62,9 +62,9 @@ def test_qualify_a_lead(
 
 
 def test_the_diagram_highlights_where_the_deal_is(
-    open_as: Callable[..., Page], screenshot: Callable[..., Path], live_ctx: Context
+    open_as: Callable[..., Page], screenshot: Callable[..., Path], demo_ctx: Context
 ) -> None:
-    kitchen = deal_named(live_ctx, "Rénovation cuisine")
+    kitchen = deal_named(demo_ctx, "Rénovation cuisine")
     page = open_as("rob")
     page.goto(f"/deals/{kitchen.id}")
     diagram = page.get_by_test_id("deal-diagram")
@@ -86,8 +86,8 @@ def test_the_diagram_highlights_where_the_deal_is(
     assert width <= PHONE["width"], f"the deal page scrolls sideways on a phone ({width}px)"
 
 
-def test_add_a_note_and_a_file(open_as: Callable[..., Page], live_ctx: Context) -> None:
-    deal = deal_named(live_ctx, "Adventure Works rollout")
+def test_add_a_note_and_a_file(open_as: Callable[..., Page], demo_ctx: Context) -> None:
+    deal = deal_named(demo_ctx, "Adventure Works rollout")
     page = open_as("rob")
     page.goto(f"/deals/{deal.id}")
     page.get_by_label("New note").fill("Met Pat; budget in Q3.")
@@ -107,9 +107,9 @@ def test_add_a_note_and_a_file(open_as: Callable[..., Page], live_ctx: Context) 
 
 
 def test_win_a_deal_then_reopen_it(
-    open_as: Callable[..., Page], screenshot: Callable[..., Path], live_ctx: Context
+    open_as: Callable[..., Page], screenshot: Callable[..., Path], demo_ctx: Context
 ) -> None:
-    kitchen = ready_to_win(live_ctx)
+    kitchen = ready_to_win(demo_ctx)
     assert kitchen.stage == "devis" and kitchen.detail and not kitchen.detail["win_blockers"]
     page = open_as("rob")
     page.goto(f"/deals/{kitchen.id}")
@@ -130,9 +130,9 @@ def test_win_a_deal_then_reopen_it(
 
 
 def test_lose_a_deal_with_a_reason(
-    open_as: Callable[..., Page], screenshot: Callable[..., Path], live_ctx: Context
+    open_as: Callable[..., Page], screenshot: Callable[..., Path], demo_ctx: Context
 ) -> None:
-    deal = deal_named(live_ctx, "Wide World upgrade")
+    deal = deal_named(demo_ctx, "Wide World upgrade")
     page = open_as("rob")
     page.goto("/deals")
     page.get_by_label("Status").select_option("open")

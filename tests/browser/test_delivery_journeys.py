@@ -2,38 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
 from bpmn_sales.services.delivery import outbox
 from bpmn_sales.services.delivery.send import deliver_pass
 from bpmn_sales.services.people import users
-from local_servers import SmtpServer, start_smtp
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = start_smtp()
-    yield server
-    server.stop()
+from tests.browser.browsing import PHONE
+from tests.local_servers import SmtpServer
 
 
 def test_admin_retries_a_failed_mail(
     open_as: Callable[..., Page],
-    live_ctx: Context,
+    demo_ctx: Context,
     smtp: SmtpServer,
     screenshot: Callable[..., Path],
 ) -> None:
     smtp.catcher.refuse.add("mia@example.com")
-    live_ctx.smtp_url = f"smtp://127.0.0.1:{smtp.port}"
-    assert deliver_pass(live_ctx).failed >= 1
-    admin = users.actor_for_username(live_ctx, "admin")
-    failed = outbox.overview(live_ctx, admin, "failed")["messages"]
+    demo_ctx.smtp_url = f"smtp://127.0.0.1:{smtp.port}"
+    assert deliver_pass(demo_ctx).failed >= 1
+    admin = users.actor_for_username(demo_ctx, "admin")
+    failed = outbox.overview(demo_ctx, admin, "failed")["messages"]
     first = failed[0]["id"]
 
     page = open_as("admin")
@@ -49,13 +41,13 @@ def test_admin_retries_a_failed_mail(
     expect(page.get_by_test_id(f"message-{first}")).to_have_count(0)  # no longer failed
 
     smtp.catcher.refuse.clear()
-    assert deliver_pass(live_ctx).sent == 1
+    assert deliver_pass(demo_ctx).sent == 1
     page.get_by_role("navigation", name="Outbox status").get_by_role("link", name="Sent").click()
     expect(page.get_by_test_id(f"status-{first}")).to_have_text("sent")
 
 
 def test_delivery_page_on_a_phone(
-    open_as: Callable[..., Page], live_ctx: Context, screenshot: Callable[..., Path]
+    open_as: Callable[..., Page], demo_ctx: Context, screenshot: Callable[..., Path]
 ) -> None:
     page = open_as("admin", viewport=PHONE)
     page.goto("/admin/delivery")

@@ -7,18 +7,18 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-import migration_edits as edits
 from bpmn_sales.context import Context
 from bpmn_sales.services import deals
 from bpmn_sales.services.people import users
+from tests import migration_edits as edits
 
 
 def test_admin_migrates_running_deals(
-    open_as: Callable[..., Page], live_ctx: Context, screenshot: Callable[..., Path]
+    open_as: Callable[..., Page], demo_ctx: Context, screenshot: Callable[..., Path]
 ) -> None:
-    edits.deploy(live_ctx, edits.remove_stage(edits.sales_xml(), "needs_analysis"))
-    admin = users.actor_for_username(live_ctx, "admin")
-    refused = next(d for d in deals.list_deals(live_ctx, admin) if d.stage == "needs_analysis")
+    edits.deploy(demo_ctx, edits.remove_stage(edits.sales_xml(), "needs_analysis"))
+    admin = users.actor_for_username(demo_ctx, "admin")
+    refused = next(d for d in deals.list_deals(demo_ctx, admin) if d.stage == "needs_analysis")
 
     page = open_as("admin")
     page.goto("/processes/sales_process/migrate?from=1&to=2")

@@ -7,18 +7,18 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from browsing import PHONE
 from lxml import etree
 from playwright.sync_api import Page, expect
 
-import helpers
-from bpmn_equality import differences
 from bpmn_sales.context import Context
 from bpmn_sales.engine.diagrams.problems import NS
 from bpmn_sales.persistence.models import ProcessDraft
 from bpmn_sales.services import processes
 from bpmn_sales.services.people import users
 from bpmn_sales.services.processes import drafts
+from tests import helpers
+from tests.bpmn_equality import differences
+from tests.browser.browsing import PHONE
 
 OpenAs = Callable[..., Page]
 Shot = Callable[[Page, str], Path]
@@ -66,7 +66,7 @@ def select(page: Page, element_id: str, name: str) -> None:
 
 
 def test_change_a_weight_see_the_lint_fix_it_and_deploy_a_new_version(
-    open_as: OpenAs, live_ctx: Context, screenshot: Shot
+    open_as: OpenAs, demo_ctx: Context, screenshot: Shot
 ) -> None:
     page = open_as("admin")
     open_modeler(page)
@@ -85,8 +85,8 @@ def test_change_a_weight_see_the_lint_fix_it_and_deploy_a_new_version(
     expect(badge).to_have_class("lint-badge lint-error")
     screenshot(page, "modeler-lint")
     # The draft holds the odd value; the deployed version does not.
-    assert weight_of(draft_xml(live_ctx), ACTIVITY) == "-1"
-    assert weight_of(stored_xml(live_ctx, 1), ACTIVITY) == "2"
+    assert weight_of(draft_xml(demo_ctx), ACTIVITY) == "-1"
+    assert weight_of(stored_xml(demo_ctx, 1), ACTIVITY) == "2"
 
     # Clicking the problem selects its element: the panel shows it again.
     page.locator("#modeler-panel").evaluate("panel => panel.scrollTop = 0")
@@ -125,28 +125,28 @@ def test_change_a_weight_see_the_lint_fix_it_and_deploy_a_new_version(
     dialog.get_by_test_id("deploy-confirm").click()
     expect(page.get_by_test_id("flash-success")).to_contain_text("Version 2 of 'Sales process'")
     expect(page.get_by_test_id("modeler-source")).to_contain_text("Version 2 of 2")
-    assert processes.get_process(live_ctx, KEY).version == 2
-    deployed = stored_xml(live_ctx, 2)
+    assert processes.get_process(demo_ctx, KEY).version == 2
+    deployed = stored_xml(demo_ctx, 2)
     assert weight_of(deployed, ACTIVITY) == "3"
     # Only the weight changed; the edited diagram still passes our lint and bpmnlint.
-    (changed,) = differences(stored_xml(live_ctx, 1), deployed)
+    (changed,) = differences(stored_xml(demo_ctx, 1), deployed)
     assert "property[weight]: attributes [('value', '2')] became [('value', '3')]" in changed
     assert ACTIVITY in changed
     files = {**helpers.bundled_files(), "sales_process.bpmn": deployed}
-    assert [p for p in live_ctx.engine.lint(files) if p.file == "sales_process.bpmn"] == []
+    assert [p for p in demo_ctx.engine.lint(files) if p.file == "sales_process.bpmn"] == []
     assert_bpmn_io_accepts(deployed)
 
 
-def test_open_and_save_without_edits_keeps_the_diagram(open_as: OpenAs, live_ctx: Context) -> None:
+def test_open_and_save_without_edits_keeps_the_diagram(open_as: OpenAs, demo_ctx: Context) -> None:
     page = open_as("admin")
     open_modeler(page)
     page.get_by_test_id("modeler-save").click()
     expect(page.get_by_test_id("modeler-status")).to_contain_text("Draft saved")
     expect(page.get_by_test_id("problems-count")).to_have_text("(no problems)")
-    found = differences(stored_xml(live_ctx, 1), draft_xml(live_ctx), limit=100)
+    found = differences(stored_xml(demo_ctx, 1), draft_xml(demo_ctx), limit=100)
     assert found == [], "\n".join(found)
     # A draft is no version: the process still has one, and deals start on it.
-    assert processes.get_process(live_ctx, KEY).version == 1
+    assert processes.get_process(demo_ctx, KEY).version == 1
 
 
 def assert_bpmn_io_accepts(xml: bytes) -> None:
@@ -167,26 +167,26 @@ def assert_bpmn_io_accepts(xml: bytes) -> None:
 
 
 def test_a_stale_save_says_who_saved_and_overwrites_nothing(
-    open_as: OpenAs, live_ctx: Context
+    open_as: OpenAs, demo_ctx: Context
 ) -> None:
     page = open_as("admin", viewport=PHONE)
     open_modeler(page)
     expect(page.get_by_test_id("modeler-panel")).to_be_visible()
     # Meanwhile someone else saves a draft.
-    admin = users.actor_for_username(live_ctx, "admin")
-    theirs = stored_xml(live_ctx, 1).decode().replace('name="Analyse needs"', 'name="Analyse"')
-    drafts.save_draft(live_ctx, admin, KEY, theirs, None)
+    admin = users.actor_for_username(demo_ctx, "admin")
+    theirs = stored_xml(demo_ctx, 1).decode().replace('name="Analyse needs"', 'name="Analyse"')
+    drafts.save_draft(demo_ctx, admin, KEY, theirs, None)
     page.get_by_test_id("modeler-save").click()
     expect(page.get_by_test_id("modeler-alert")).to_contain_text("admin saved this draft at")
-    assert b'name="Analyse"' in draft_xml(live_ctx)
+    assert b'name="Analyse"' in draft_xml(demo_ctx)
 
 
 def test_content_the_modeler_cannot_read_turns_saving_off(
-    open_as: OpenAs, live_ctx: Context
+    open_as: OpenAs, demo_ctx: Context
 ) -> None:
-    admin = users.actor_for_username(live_ctx, "admin")
+    admin = users.actor_for_username(demo_ctx, "admin")
     future = (
-        stored_xml(live_ctx, 1)
+        stored_xml(demo_ctx, 1)
         .decode()
         .replace(
             "<spiffworkflow:properties>",
@@ -194,7 +194,7 @@ def test_content_the_modeler_cannot_read_turns_saving_off(
             1,
         )
     )
-    drafts.save_draft(live_ctx, admin, KEY, future, None)
+    drafts.save_draft(demo_ctx, admin, KEY, future, None)
     page = open_as("admin")
     open_modeler(page)
     expect(page.get_by_test_id("modeler-alert")).to_contain_text("futureThing")

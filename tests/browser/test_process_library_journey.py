@@ -8,20 +8,20 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
 from bpmn_sales.services import deals
 from bpmn_sales.services.people import users
 from bpmn_sales.services.processes import library, stages
+from tests.browser.browsing import PHONE
 
 OpenAs = Callable[..., Page]
 Shot = Callable[[Page, str], Path]
 
 
 def test_clone_diff_export_and_a_refused_delete(
-    open_as: OpenAs, live_ctx: Context, screenshot: Shot
+    open_as: OpenAs, demo_ctx: Context, screenshot: Shot
 ) -> None:
     page = open_as("admin")
     page.goto("/processes")
@@ -34,9 +34,9 @@ def test_clone_diff_export_and_a_refused_delete(
     expect(page.get_by_test_id("template")).to_contain_text("openfire_pipeline v1")
 
     # The clone is changed (a stage added from the board's use case) and a deal starts on it.
-    admin, rob = (users.actor_for_username(live_ctx, u) for u in ("admin", "rob"))
-    stages.add(live_ctx, admin, "openfire_nord", "estimation", "Site survey", win_rate="40")
-    deals.create_deal(live_ctx, rob, "Nord deal", process="openfire_nord")
+    admin, rob = (users.actor_for_username(demo_ctx, u) for u in ("admin", "rob"))
+    stages.add(demo_ctx, admin, "openfire_nord", "estimation", "Site survey", win_rate="40")
+    deals.create_deal(demo_ctx, rob, "Nord deal", process="openfire_nord")
     page.reload()
     page.get_by_test_id("diff-link").click()
     added = page.get_by_test_id("diff-stages-added-site_survey")
@@ -63,7 +63,7 @@ def test_clone_diff_export_and_a_refused_delete(
     # The unused first version can go.
     page.get_by_test_id("version-1-delete").click()
     expect(page.get_by_test_id("flash-success")).to_contain_text("Deleted v1")
-    versions = library.process_detail(live_ctx, None, "openfire_nord").versions
+    versions = library.process_detail(demo_ctx, None, "openfire_nord").versions
     assert [v.version for v in versions] == [2]
     screenshot(page, "process-detail")
 

@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.services.demo.data import DEMO_PASSWORD
+from tests.browser.browsing import PHONE
 
 
 def test_rep_signs_in_and_out(

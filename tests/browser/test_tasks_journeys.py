@@ -6,12 +6,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from browsing import PHONE
 from playwright.sync_api import Page, expect
 
 from bpmn_sales.context import Context
 from bpmn_sales.services import deals, worklist
 from bpmn_sales.services.people import users
+from tests.browser.browsing import PHONE
 
 
 def walk_to_solution_design(ctx: Context) -> int:
@@ -30,9 +30,9 @@ def walk_to_solution_design(ctx: Context) -> int:
 
 
 def test_rep_completes_an_activity_with_a_note_and_a_file(
-    open_as: Callable[..., Page], screenshot: Callable[..., Path], live_ctx: Context
+    open_as: Callable[..., Page], screenshot: Callable[..., Path], demo_ctx: Context
 ) -> None:
-    deal_id = walk_to_solution_design(live_ctx)
+    deal_id = walk_to_solution_design(demo_ctx)
     page = open_as("rob")
     page.goto("/tasks")
     row = page.get_by_test_id("task-row").filter(has_text="Design solution")
@@ -57,14 +57,14 @@ def test_rep_completes_an_activity_with_a_note_and_a_file(
     page.get_by_test_id("complete").click()
     expect(page).to_have_url(re.compile(rf"/deals/{deal_id}$"))
     expect(page.get_by_test_id("flash-success")).to_contain_text("'Design solution' done")
-    view = deals.get_deal(live_ctx, users.actor_for_username(live_ctx, "rob"), deal_id)
+    view = deals.get_deal(demo_ctx, users.actor_for_username(demo_ctx, "rob"), deal_id)
     assert view.detail is not None
     assert [a["filename"] for a in view.detail["attachments"]] == ["design.txt"]
     assert "Design solution" not in [t.title for t in view.tasks]
 
 
 def test_manager_decides_an_approval_from_the_inbox(
-    open_as: Callable[..., Page], screenshot: Callable[..., Path], live_ctx: Context
+    open_as: Callable[..., Page], screenshot: Callable[..., Path], demo_ctx: Context
 ) -> None:
     page = open_as("mia")
     page.get_by_role("link", name="Approvals").click()
@@ -82,8 +82,8 @@ def test_manager_decides_an_approval_from_the_inbox(
     page.get_by_test_id("approval").filter(has_text="Contoso").get_by_test_id("approve").click()
     expect(page.get_by_test_id("flash-success")).to_contain_text("Approved")
     expect(page.get_by_test_id("no-approvals")).to_be_visible()
-    mia = users.actor_for_username(live_ctx, "mia")
-    contoso = next(d for d in deals.list_deals(live_ctx, mia) if d.customer == "Contoso")
+    mia = users.actor_for_username(demo_ctx, "mia")
+    contoso = next(d for d in deals.list_deals(demo_ctx, mia) if d.customer == "Contoso")
     assert contoso.stage == "quote_and_bid"
 
 

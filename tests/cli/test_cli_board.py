@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli_checks import Run, assert_error, ok_json
+from tests.cli.cli_checks import Run, assert_error, ok_json
 
 
 def test_board_prints_columns_and_cards(ready: Run) -> None:

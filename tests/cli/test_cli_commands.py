@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-from cli_checks import assert_error, ok_json
-from click.testing import CliRunner, Result
-
-from bpmn_sales.cli import main
 from bpmn_sales.context import Context
 from bpmn_sales.services.people import sessions
+from tests.cli.cli_checks import Run, assert_error, ok_json
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED = sorted((REPO / "bpmn").glob("*.bpmn"))
@@ -23,31 +18,6 @@ def copy_forms(folder: Path) -> None:
     """Put the bundled task forms next to a copied diagram, as `deploy` expects to find them."""
     for form in (REPO / "bpmn").glob("*.json"):
         (folder / form.name).write_bytes(form.read_bytes())
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def run(tmp_path: Path) -> Run:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    runner = CliRunner()
-
-    def invoke(*args: str, user: str | None = None, stdin: str | None = None) -> Result:
-        argv = ["--database-url", url]
-        if user:
-            argv += ["--as", user]
-        return runner.invoke(main, [*argv, *args], input=stdin, catch_exceptions=False)
-
-    return invoke
-
-
-@pytest.fixture
-def ready(run: Run) -> Run:
-    """An initialised database with the demo teams: mia's (rob, sara) and omar's (olga)."""
-    assert run("init").exit_code == 0
-    assert run("demo").exit_code == 0
-    return run
 
 
 def test_user_password_lets_the_user_sign_in(run: Run, tmp_path: Path) -> None:

@@ -2,47 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
 import pytest
-from cli_checks import assert_error, ok_json
-from click.testing import CliRunner, Result
 
-from bpmn_sales.cli import main
-from local_servers import SmtpServer, WebhookReceiver, start_smtp
-
-Run = Callable[..., Result]
+from tests.cli.cli_checks import DEMO, Cli, CliOn, Run, assert_error, ok_json
+from tests.local_servers import SmtpServer, WebhookReceiver
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = start_smtp()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def ready(tmp_path: Path) -> Run:
-    """The demo data (with mail waiting in the outbox), and a CLI on it."""
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    runner = CliRunner()
-
-    def invoke(*args: str, user: str | None = None, env: dict[str, str] | None = None) -> Result:
-        argv = ["--database-url", url, *(["--as", user] if user else [])]
-        environment = {"SMTP_URL": "", **(env or {})}
-        return runner.invoke(main, [*argv, *args], env=environment, catch_exceptions=False)
-
-    assert invoke("init").exit_code == 0
-    assert invoke("demo").exit_code == 0
-    return invoke
+def ready(cli_on: CliOn) -> Cli:
+    """The demo data (with mail waiting in the outbox), and a CLI on it (no SMTP_URL)."""
+    return cli_on(*DEMO, env={"SMTP_URL": ""})
 
 
 def test_outbox_deliver_list_and_retry(ready: Run, smtp: SmtpServer) -> None:

@@ -6,7 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from cli_checks import Run, assert_error, ok_json
+from tests.cli.cli_checks import Run, assert_error, ok_json
 
 
 def test_clone_describe_versions_and_diff(ready: Run) -> None:

@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_checks import assert_error, ok_json
-from click.testing import CliRunner, Result
 
-import helpers
-import migration_edits as edits
-from bpmn_sales.cli import main
-
-Run = Callable[..., Result]
+from tests import helpers
+from tests import migration_edits as edits
+from tests.cli.cli_checks import Cli, Run, assert_error, ok_json
 
 
 @pytest.fixture
-def ready(tmp_path: Path) -> Run:
+def ready(ready: Cli, tmp_path: Path) -> Cli:
     """The demo on version 1 and a version 2 without 'Needs analysis', deployed by the CLI."""
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    runner = CliRunner()
-
-    def invoke(*args: str, user: str | None = None) -> Result:
-        argv = ["--database-url", url, *(["--as", user] if user else [])]
-        return runner.invoke(main, [*argv, *args], catch_exceptions=False)
-
-    assert invoke("init").exit_code == 0
-    assert invoke("demo").exit_code == 0
     diagram = tmp_path / "sales_process.bpmn"
     diagram.write_bytes(edits.remove_stage(edits.sales_xml(), "needs_analysis"))
     for name, data in helpers.FORMS.items():
         (tmp_path / name).write_bytes(data)
-    assert invoke("deploy", str(diagram)).stdout.strip() == "deployed sales_process v2"
-    return invoke
+    assert ready("deploy", str(diagram)).stdout.strip() == "deployed sales_process v2"
+    return ready
 
 
 def test_preview_lists_where_each_deal_lands_or_why_not(ready: Run) -> None:

@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from cli_checks import assert_error, ok_json
-from click.testing import CliRunner, Result
 
-from bpmn_sales.cli import main
-
-Run = Callable[..., Result]
+from tests.cli.cli_checks import Cli, CliOn, Run, assert_error, ok_json
 
 
 @pytest.fixture
-def ready(tmp_path: Path) -> Run:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    runner = CliRunner()
-
-    def invoke(*args: str, user: str | None = None) -> Result:
-        argv = ["--database-url", url, *(["--as", user] if user else [])]
-        return runner.invoke(main, [*argv, *args], catch_exceptions=False)
-
-    assert invoke("init").exit_code == 0
-    assert invoke("demo", "--history").exit_code == 0
-    return invoke
+def ready(cli_on: CliOn) -> Cli:
+    """The demo with its months of history (`demo --history`)."""
+    return cli_on(("init",), ("demo", "--history"))
 
 
 def test_reports_as_json_csv_and_text(ready: Run) -> None:

@@ -8,32 +8,20 @@ OpenFire pipeline, closing invalid or lost, follow-ups and notifications. A refu
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_checks import assert_error, ok_json
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from bpmn_sales.cli import main
-
-Run = Callable[..., Result]
+from tests.cli.cli_checks import Cli, Run, assert_error, ok_json
 
 
 @pytest.fixture
-def run(database_url: str) -> Run:
+def run(database_url: str) -> Cli:
     """`run(*args, user=...)` against a fresh database on each backend."""
-    runner = CliRunner()
-
-    def invoke(*args: str, user: str | None = None) -> Result:
-        argv = ["--database-url", database_url]
-        if user:
-            argv += ["--as", user]
-        return runner.invoke(main, [*argv, *args], catch_exceptions=False)
-
-    return invoke
+    return Cli(database_url)
 
 
 @pytest.fixture

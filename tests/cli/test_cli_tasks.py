@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_checks import assert_error, ok_json
-from click.testing import CliRunner, Result
 
-from bpmn_sales.cli import main
+from tests.cli.cli_checks import DEMO, Cli, CliOn, Run, assert_error, ok_json
 
 COMPLETION = Path(__file__).resolve().parents[1] / "data" / "rules" / "completion.bpmn"
-Run = Callable[..., Result]
 
 
 @pytest.fixture
-def ready(tmp_path: Path) -> Run:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    runner = CliRunner()
-
-    def invoke(*args: str, user: str = "admin") -> Result:
-        argv = ["--database-url", url, "--as", user, *args]
-        return runner.invoke(main, argv, catch_exceptions=False)
-
-    for setup in (("init",), ("demo",), ("deploy", str(COMPLETION))):
-        assert invoke(*setup).exit_code == 0
-    assert invoke("user", "groups", "sara", "presales", "finance").exit_code == 0
-    return invoke
+def ready(cli_on: CliOn) -> Cli:
+    """The demo, the `completion` rules diagram, sara in presales and finance; as admin."""
+    setup = (*DEMO, ("deploy", str(COMPLETION)), ("user", "groups", "sara", "presales", "finance"))
+    return cli_on(*setup, user="admin")
 
 
 def finance_task(run: Run) -> str:

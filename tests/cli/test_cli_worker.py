@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli_checks import Run, assert_error, ok_json
+from tests.cli.cli_checks import Run, assert_error, ok_json
 
 
 def test_worker_once_does_one_pass(ready: Run) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealView
 from bpmn_sales.services import deals
+from tests import helpers
 
 
 class Flow:

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from bpmn_sales.services import deals, leads, worklist
+from tests import helpers
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from bpmn_sales.services.analytics import targets
 from bpmn_sales.services.analytics.scope import Filters
 from bpmn_sales.services.deals import records
 from bpmn_sales.services.demo import steps as demo_steps
-from helpers import BUNDLED, FORMS
+from tests.helpers import BUNDLED, FORMS
 
 DAY = 24
 ALL = Filters()

@@ -7,17 +7,11 @@ import pytest
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound, RuleViolation
-from bpmn_sales.services import board, deals, demo, leads, processes
+from bpmn_sales.services import board, deals, leads, processes
 from bpmn_sales.services.board import Board, Card
 from bpmn_sales.services.people import users
 
 OPENFIRE = "openfire_pipeline"
-
-
-@pytest.fixture
-def demo_ctx(sqlite_ctx: Context) -> Context:
-    demo.load_demo(sqlite_ctx)
-    return sqlite_ctx
 
 
 def who(ctx: Context, username: str) -> Actor:

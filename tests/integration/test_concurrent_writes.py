@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Conflict
 from bpmn_sales.persistence.models import Deal, Lead
 from bpmn_sales.services import common, deals, leads, worklist
+from tests import helpers
 
 
 @pytest.fixture

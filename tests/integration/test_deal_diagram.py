@@ -9,14 +9,8 @@ import pytest
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden
-from bpmn_sales.services import deals, demo, worklist
+from bpmn_sales.services import deals, worklist
 from bpmn_sales.services.people import users
-
-
-@pytest.fixture
-def demo_ctx(sqlite_ctx: Context) -> Context:
-    demo.load_demo(sqlite_ctx)
-    return sqlite_ctx
 
 
 def deal_named(ctx: Context, name: str) -> Any:

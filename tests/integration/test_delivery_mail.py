@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,20 +12,11 @@ from bpmn_sales.services import deals, delivery
 from bpmn_sales.services.delivery import outbox
 from bpmn_sales.services.delivery.send import deliver_due, deliver_pass
 from bpmn_sales.services.people import users
-from helpers import walk_to
-from local_servers import SmtpServer, free_port, self_signed_cert, start_smtp
-
-if TYPE_CHECKING:  # the root conftest; importing it at run time clashes with tests/*/conftest
-    from conftest import FakeClock
+from tests.fakes import FakeClock
+from tests.helpers import walk_to
+from tests.local_servers import SmtpServer, free_port, self_signed_cert, start_smtp
 
 BASE = "https://sales.example.test"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = start_smtp()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

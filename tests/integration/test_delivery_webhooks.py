@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,17 +12,9 @@ from bpmn_sales.persistence.models import OutboxMessage
 from bpmn_sales.services import deals
 from bpmn_sales.services.delivery import outbox, webhooks
 from bpmn_sales.services.delivery.send import deliver_due, deliver_pass
-from local_servers import WebhookReceiver
-
-if TYPE_CHECKING:  # the root conftest; importing it at run time clashes with tests/*/conftest
-    from conftest import FakeClock, Team
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver()
-    yield server
-    server.stop()
+from tests.fakes import FakeClock
+from tests.local_servers import WebhookReceiver
+from tests.team import Team
 
 
 def test_deal_events_are_posted_signed(

@@ -9,29 +9,18 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from bpmn_sales.context import Context
 from bpmn_sales.persistence.models import OutboxMessage
 from bpmn_sales.services.delivery.send import LEASE, deliver_due
-from local_servers import SmtpServer, start_smtp
-
-if TYPE_CHECKING:  # the root conftest; importing it at run time clashes with tests/*/conftest
-    from conftest import FakeClock
+from tests.fakes import FakeClock
+from tests.local_servers import SmtpServer
 
 CLI = Path(sys.executable).parent / "bpmn-sales"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = start_smtp()
-    yield server
-    server.stop()
 
 
 def queue_mail(ctx: Context, count: int) -> None:

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidInput, InvalidState, RuleViolation
 from bpmn_sales.services import deals, leads, worklist
 from bpmn_sales.services.deals import records
+from tests import helpers
 
 REASONS = ["Too expensive", "Lost to a competitor", "No budget", "No decision", "Other"]
 

@@ -3,17 +3,14 @@ waits for."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from bpmn_sales.services import deals
 from bpmn_sales.services.deals import messages
-from helpers import walk_to
-
-Team = Any
+from tests.helpers import walk_to
+from tests.team import Team
 
 
 def test_quote_generated_completes_send_quote(ctx: Context, team: Team) -> None:

@@ -5,17 +5,21 @@ from their stored state (a restore from the database)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-import helpers
-import migration_edits as edits
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
 from bpmn_sales.services import deals
 from bpmn_sales.services.processes import migration
-from migration_parking import (
+from tests import helpers
+from tests import migration_edits as edits
+from tests.databases import Copy, Templates, initialise
+from tests.fakes import FakeClock
+from tests.migration_parking import (
     CLOSED,
     OPEN,
     fresh,
@@ -26,11 +30,53 @@ from migration_parking import (
     timers,
     version_of,
 )
+from tests.team import Team, make_team, team_of
+
+
+# Parking takes seconds: the team and the parked deals are built once per session on each
+# backend, and a test that asks for `parked` gets a copy (its `ctx` and `team` are on it).
+@dataclass(frozen=True)
+class Parked:
+    tokens: dict[str, str]  # the team's API tokens
+    deals: dict[str, int]  # the parked deals' ids by name (OPEN, CLOSED)
+
+
+def initialise_and_park(ctx: Context) -> Parked:
+    initialise(ctx)
+    team = make_team(ctx)
+    return Parked(team.tokens, park(ctx, team))
 
 
 @pytest.fixture
-def parked(ctx: Context, team: Any) -> dict[str, int]:
-    return park(ctx, team)
+def start(
+    request: pytest.FixtureRequest, database_url: str, clock: FakeClock, templates: Templates
+) -> Iterator[Copy]:
+    """The bundled diagrams (the root `ctx`); with the team and the parked deals for a test
+    that asks for `parked`."""
+    if "parked" in request.fixturenames:
+        copy = templates.open(database_url, "parked", initialise_and_park, clock)
+    else:
+        copy = templates.open(database_url, "bundled", initialise, clock)
+    yield copy
+    copy.context.close()
+
+
+@pytest.fixture
+def ctx(start: Copy) -> Context:
+    return start.context
+
+
+@pytest.fixture
+def team(start: Copy) -> Team:
+    if isinstance(start.made, Parked):
+        return team_of(start.context, start.made.tokens)
+    return make_team(start.context)
+
+
+@pytest.fixture
+def parked(start: Copy) -> dict[str, int]:
+    assert isinstance(start.made, Parked)
+    return start.made.deals
 
 
 def rows_by_name(preview: Any) -> dict[str, Any]:

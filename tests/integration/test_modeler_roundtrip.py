@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bpmn_equality import differences
 from bpmn_sales.context import Context
+from tests.bpmn_equality import differences
 
 REPO = Path(__file__).resolve().parents[2]
 DIAGRAMS = REPO / "tests" / "diagrams"

@@ -7,16 +7,14 @@ import pytest
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput, InvalidState
-from bpmn_sales.services import deals, demo, leads, processes
+from bpmn_sales.services import deals, leads, processes
 from bpmn_sales.services.people import users
 
 OPENFIRE = "openfire_pipeline"
 
 
-@pytest.fixture
-def demo_ctx(ctx: Context) -> Context:
-    demo.load_demo(ctx)
-    return ctx
+# The demo (tests/conftest.py's demo_ctx) on each backend.
+pytestmark = pytest.mark.parametrize("demo_backend", ["sqlite", "postgres"])
 
 
 def who(ctx: Context, username: str) -> Actor:

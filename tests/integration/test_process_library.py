@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.engine.editing.cloning import rewrite
 from bpmn_sales.errors import InvalidInput, InvalidState
@@ -19,6 +18,7 @@ from bpmn_sales.persistence.models import Deal, ProcessVersion
 from bpmn_sales.services import board, common, deals, leads, processes
 from bpmn_sales.services.people import users
 from bpmn_sales.services.processes import cloning, drafts, library, stages, transfer
+from tests import helpers
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "library"
 QUOTE = DATA / "quote_with_review.bpmn"

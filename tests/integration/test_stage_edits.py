@@ -5,23 +5,17 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-import helpers
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.engine.diagrams.problems import NS
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
-from bpmn_sales.services import board, deals, demo, processes
+from bpmn_sales.services import board, deals, processes
 from bpmn_sales.services.people import users
 from bpmn_sales.services.processes import stages
+from tests import helpers
 
 OPENFIRE = "openfire_pipeline"
 SALES = "sales_process"
-
-
-@pytest.fixture
-def demo_ctx(sqlite_ctx: Context) -> Context:
-    demo.load_demo(sqlite_ctx)
-    return sqlite_ctx
 
 
 def who(ctx: Context, username: str) -> Actor:

@@ -12,7 +12,7 @@ from bpmn_sales.context import BUNDLED_DIAGRAMS, Context
 from bpmn_sales.errors import Forbidden
 from bpmn_sales.persistence.models import Deal
 from bpmn_sales.services import common, deals, leads, processes, worklist
-from helpers import FORMS, solution_design, walk_to
+from tests.helpers import FORMS, solution_design, walk_to
 
 SALES = BUNDLED_DIAGRAMS / "sales_process.bpmn"
 
@@ -205,7 +205,7 @@ def test_sqlite_database_is_in_wal_mode(sqlite_ctx: Context) -> None:
 
 def test_each_completion_writes_the_deal_row_once(ctx: Context, team: Any) -> None:
     """A completion with a note that also leaves a stage bumps the deal's version by one."""
-    from helpers import complete, prepare_initial_visit
+    from tests.helpers import complete, prepare_initial_visit
 
     deal = deals.create_deal(ctx, team.rob, "One write", "Acme", "100")
     prepare_initial_visit(ctx, team.rob, deal.id)

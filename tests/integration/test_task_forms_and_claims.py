@@ -13,7 +13,7 @@ from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import DiagramError, Forbidden, InvalidInput, InvalidState
 from bpmn_sales.services import deals, leads, processes, worklist
 from bpmn_sales.services.people import users
-from helpers import BUNDLED, FORMS, ready_task, solution_design, walk_to
+from tests.helpers import BUNDLED, FORMS, ready_task, solution_design, walk_to
 
 SALES = BUNDLED / "sales_process.bpmn"
 COMPLETION = Path(__file__).resolve().parents[1] / "data" / "rules" / "completion.bpmn"

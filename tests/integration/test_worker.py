@@ -26,8 +26,8 @@ from bpmn_sales.context import Context
 from bpmn_sales.services import deals
 from bpmn_sales.services.worker import timers
 from bpmn_sales.services.worker.loop import Worker
+from tests.team import Team
 
-Team = Any
 CLI = str(Path(sys.executable).with_name("bpmn-sales"))
 
 

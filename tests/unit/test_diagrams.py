@@ -12,7 +12,6 @@ from bpmn_sales.engine import ProcessEngine
 from bpmn_sales.engine.diagrams.compiler import DiagramCompiler
 from bpmn_sales.engine.diagrams.problems import Problem
 from bpmn_sales.errors import DiagramError, UnsafeExpression
-from bpmn_sales.tasks import SERVICE_TASKS
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 SALES = (BPMN / "sales_process.bpmn").read_text()
@@ -23,11 +22,6 @@ WON = "close['outcome'] == 'won'"
 REASON_PARAM = "value=\"close_request.get('reason')\""
 OPERATOR = 'serviceTaskOperator id="validate_close"'
 LOST_END = '<bpmn:endEvent id="Event_DealLost" name="Deal lost">'
-
-
-@pytest.fixture(scope="module")
-def engine() -> ProcessEngine:
-    return ProcessEngine(SERVICE_TASKS)
 
 
 def modified(old: str, new: str, text: str = SALES) -> str:

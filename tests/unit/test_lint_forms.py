@@ -11,16 +11,10 @@ from click.testing import CliRunner, Result
 from bpmn_sales.cli import main
 from bpmn_sales.engine.diagrams.compiler import DiagramCompiler
 from bpmn_sales.errors import DiagramError
-from bpmn_sales.tasks import SERVICE_TASKS
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 LEAD = (BPMN / "lead_qualification.bpmn").read_bytes()
 FORMS = {p.name: p.read_bytes() for p in BPMN.glob("lead-review-*.json")}
-
-
-@pytest.fixture(scope="module")
-def compiler() -> DiagramCompiler:
-    return DiagramCompiler(set(SERVICE_TASKS))
 
 
 def test_forms_travel_with_the_compiled_process(compiler: DiagramCompiler) -> None:

@@ -20,11 +20,6 @@ REPO = Path(__file__).resolve().parents[2]
 LINT = REPO / "tests" / "data" / "lint"
 
 
-@pytest.fixture(scope="module")
-def compiler() -> DiagramCompiler:
-    return DiagramCompiler(set(SERVICE_TASKS))
-
-
 def lint_file(compiler: DiagramCompiler, name: str) -> list[Problem]:
     return compiler.lint({name: (LINT / name).read_bytes()})
 

@@ -20,7 +20,7 @@ from bpmn_sales.domain.rules import (
 from bpmn_sales.engine import ProcessEngine
 from bpmn_sales.engine.running.runtime import ProcessInfo
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.tasks import SERVICE_TASKS, approvals, closing, follow_ups, notifications, orders
+from bpmn_sales.tasks import approvals, closing, follow_ups, notifications, orders
 from bpmn_sales.tasks.requirements import DealFacts, leave_unmet
 from bpmn_sales.tasks.weights import win_probability
 
@@ -634,11 +634,6 @@ def test_parties_strips_and_drops_blanks() -> None:
 # --------------------------------------------------------------------------------------------
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
-
-
-@pytest.fixture(scope="module")
-def engine() -> ProcessEngine:
-    return ProcessEngine(SERVICE_TASKS)
 
 
 def process_info(engine: ProcessEngine, filename: str, text: str | None = None) -> ProcessInfo:

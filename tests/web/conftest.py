@@ -1,4 +1,10 @@
-"""Page-test fixtures: the app on a database holding the demo data, signed-in visitors."""
+"""Web fixtures: the app and its test client, the demo site, signed-in visitors, the JSON API.
+
+- `app`/`client`: the app on a database with the bundled diagrams only (`sqlite_ctx`);
+- `site`/`visitor`: the app on a copy of the demo (`demo_ctx`), a signed-in page client;
+- `api`: the demo site's JSON API as a demo user (`api_user`, "rob" unless a module overrides
+  it). A module on another database builds its own from `Api` (tests/web/api.py).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,22 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask
-from pages import Pages
+from flask.testing import FlaskClient
 
 from bpmn_sales.context import Context
-from bpmn_sales.services import demo
 from bpmn_sales.web import create_app
+from tests.web.api import Api
+from tests.web.pages import Pages
 
 
 @pytest.fixture
-def demo_ctx(sqlite_ctx: Context) -> Context:
-    """The bundled diagrams and the demo team, leads and deals (SQLite: the pages are the
-    subject here; storage is tested on both backends elsewhere)."""
-    demo.load_demo(sqlite_ctx)
-    return sqlite_ctx
+def app(sqlite_ctx: Context) -> Flask:
+    return create_app({"CONTEXT": sqlite_ctx, "TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
 
 
 @pytest.fixture
@@ -37,3 +46,15 @@ def visitor(site: Flask) -> Callable[[str | None], Pages]:
         return pages
 
     return make
+
+
+@pytest.fixture
+def api_user() -> str:
+    """Who calls the API when a test names nobody."""
+    return "rob"
+
+
+@pytest.fixture
+def api(site: Flask, demo_tokens: dict[str, str], api_user: str) -> Api:
+    """`api(method, path, user=..., **kwargs)` on the demo site, with the demo users' tokens."""
+    return Api(site.test_client(), demo_tokens, api_user)

@@ -3,31 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import pytest
-from flask import Flask
 from werkzeug.test import TestResponse
 
-from bpmn_sales.context import Context
-from bpmn_sales.services.people import users
-
 Call = Callable[..., TestResponse]
-
-
-@pytest.fixture
-def api(site: Flask, demo_ctx: Context) -> Call:
-    admin = users.actor_for_username(demo_ctx, "admin")
-    tokens = {name: users.rotate_token(demo_ctx, admin, name) for name in ("admin", "mia", "rob")}
-    client = site.test_client()
-
-    def call(method: str, path: str, user: str = "rob", **kwargs: Any) -> TestResponse:
-        headers = {"Authorization": f"Bearer {tokens[user]}"}
-        response = client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
-        assert response.is_json, response.get_data(as_text=True)
-        return response
-
-    return call
 
 
 def test_board_as_json(api: Call) -> None:

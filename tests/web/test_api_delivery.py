@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,30 +13,17 @@ from bpmn_sales.context import Context
 from bpmn_sales.services import deals
 from bpmn_sales.services.delivery.send import deliver_pass
 from bpmn_sales.services.people import users
-from bpmn_sales.web import create_app
-from local_servers import WebhookReceiver
+from tests.local_servers import WebhookReceiver
+from tests.team import Team
+from tests.web.api import Api
 
 Call = Callable[..., TestResponse]
 
 
 @pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def api(sqlite_ctx: Context, sqlite_team: Any) -> Call:
-    client: FlaskClient = create_app({"CONTEXT": sqlite_ctx, "TESTING": True}).test_client()
-
-    def call(method: str, path: str, user: str = "admin", **kwargs: Any) -> TestResponse:
-        headers = {"Authorization": f"Bearer {sqlite_team.tokens[user]}"}
-        response = client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
-        assert "Traceback" not in response.get_data(as_text=True)
-        return response
-
-    return call
+def api(client: FlaskClient, sqlite_team: Team) -> Api:
+    """The API on the bundled diagrams, as the small team (admin unless named)."""
+    return Api(client, sqlite_team.tokens, "admin")
 
 
 def test_webhook_crud_and_ping(api: Call, receiver: WebhookReceiver) -> None:

@@ -8,39 +8,26 @@ Each of these was a 500 or a vague message before the request models; the fuzzin
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
-from pages import Pages
 from werkzeug.test import TestResponse
 
-from bpmn_sales.context import Context
-from bpmn_sales.services.people import users
+from tests.web.api import Api
+from tests.web.pages import Pages
 
 REPO = Path(__file__).resolve().parents[2]
 TOO_LARGE = ("9223372036854775808", "99999999999999999999999999999")
 DEEP = 20_000  # far past the json module's recursion limit, small enough to stay in memory
 
-Call = Callable[..., TestResponse]
+Call = Api
 
 
 @pytest.fixture
-def api(site: Flask, demo_ctx: Context) -> Call:
-    """`api(method, path, user=..., **kwargs)` against the demo data, with fresh tokens."""
-    admin = users.actor_for_username(demo_ctx, "admin")
-    tokens = {name: users.rotate_token(demo_ctx, admin, name) for name in ("admin", "rob")}
-    client = site.test_client()
-
-    def call(method: str, path: str, user: str = "admin", **kwargs: Any) -> TestResponse:
-        headers = {"Authorization": f"Bearer {tokens[user]}", **kwargs.pop("headers", {})}
-        response = client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
-        assert response.status_code < 500, response.get_data(as_text=True)
-        return response
-
-    return call
+def api_user() -> str:
+    """An admin calls unless a test names someone else."""
+    return "admin"
 
 
 def refused(response: TestResponse, field: str, message: str | None = None) -> str:

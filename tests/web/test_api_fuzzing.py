@@ -23,10 +23,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from bpmn_sales.context import Context
-from bpmn_sales.services import demo, processes
 from bpmn_sales.web import create_app
 from bpmn_sales.web.api.document import openapi_document
+from tests.databases import Templates, initialise_with_demo
+from tests.fakes import FakeClock
 
 CHECKS = [
     not_a_server_error,
@@ -39,17 +39,17 @@ EXAMPLES = 15  # fuzzed requests per operation and caller, besides the coverage 
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, str]]]:
-    """The app on a fresh SQLite database holding the demo data, and the demo users' tokens.
+def demo_app(
+    tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[tuple[Flask, dict[str, str]]]:
+    """The app on its own copy of the demo (SQLite), and the demo users' tokens.
 
     TESTING is off: a server error must come back as the 500 a client would get, for the
     `not_a_server_error` check to see, and schemathesis judges conformance on its own.
     """
     folder: Path = tmp_path_factory.mktemp("fuzzing")
-    ctx = Context(f"sqlite:///{folder / 'fuzzing.sqlite3'}")
-    ctx.migrate()
-    processes.deploy_bundled(ctx)
-    tokens = demo.load_demo(ctx)
+    url = f"sqlite:///{folder / 'fuzzing.sqlite3'}"
+    ctx, tokens = templates.open(url, "demo", initialise_with_demo, FakeClock())
     app = create_app({"CONTEXT": ctx, "SECRET_KEY": "fuzzing"})
     # What the test generates from is exactly what the app serves.
     assert app.test_client().get("/api/v1/openapi.json").get_json() == openapi_document()

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 from werkzeug.test import TestResponse
 
-from bpmn_sales.context import Context
-from bpmn_sales.web import create_app
+from tests.team import Team
+from tests.web.api import Api
 
 REPO = Path(__file__).resolve().parents[2]
 LEAD_XML = (REPO / "bpmn" / "lead_qualification.bpmn").read_text(encoding="utf-8")
@@ -25,29 +25,9 @@ Call = Callable[..., TestResponse]
 
 
 @pytest.fixture
-def app(sqlite_ctx: Context) -> Flask:
-    return create_app({"CONTEXT": sqlite_ctx, "TESTING": True})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def api(client: FlaskClient, sqlite_team: Any) -> Call:
-    """`api(method, path, user=..., **kwargs)`: every response is checked for tracebacks."""
-
-    def call(method: str, path: str, user: str | None = "rob", **kwargs: Any) -> TestResponse:
-        headers = dict(kwargs.pop("headers", {}))
-        if user is not None:
-            headers["Authorization"] = f"Bearer {sqlite_team.tokens[user]}"
-        response = client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
-        assert "Traceback" not in response.get_data(as_text=True)
-        assert response.is_json, (response.status_code, response.get_data(as_text=True))
-        return response
-
-    return call
+def api(client: FlaskClient, sqlite_team: Team) -> Api:
+    """The API on the bundled diagrams, as the small team (rob unless named)."""
+    return Api(client, sqlite_team.tokens)
 
 
 def error(response: TestResponse, status: int, code: str, field: str | None = None) -> Any:

@@ -5,29 +5,16 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from flask import Flask
 from werkzeug.test import TestResponse
-
-from bpmn_sales.context import Context
-from bpmn_sales.services.people import users
 
 Call = Callable[..., TestResponse]
 
 
 @pytest.fixture
-def api(site: Flask, demo_ctx: Context) -> Call:
-    admin = users.actor_for_username(demo_ctx, "admin")
-    tokens = {name: users.rotate_token(demo_ctx, admin, name) for name in ("admin", "rob")}
-    client = site.test_client()
-
-    def call(method: str, path: str, user: str = "admin", **kwargs: Any) -> TestResponse:
-        headers = {"Authorization": f"Bearer {tokens[user]}"}
-        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
-
-    return call
+def api_user() -> str:
+    return "admin"
 
 
 def test_clone_versions_switch_and_diff(api: Call) -> None:

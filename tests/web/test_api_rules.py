@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -29,9 +29,9 @@ from bpmn_sales.context import Context
 from bpmn_sales.services.people import users
 from bpmn_sales.web import create_app
 from bpmn_sales.web.api.document import openapi_document
-
-if TYPE_CHECKING:  # the root conftest; importing it at run time clashes with tests/*/conftest
-    from conftest import FakeClock, Team
+from tests.fakes import FakeClock
+from tests.team import Team
+from tests.web.api import Api
 
 Call = Callable[..., TestResponse]
 
@@ -44,11 +44,6 @@ def app(ctx: Context) -> Flask:
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
 def pia(ctx: Context, team: Team) -> str:
     """A presales member with an e-mail address ('Present solution' notifies group:presales)."""
     _, token = users.create_user(
@@ -58,21 +53,9 @@ def pia(ctx: Context, team: Team) -> str:
 
 
 @pytest.fixture
-def api(client: FlaskClient, team: Team, pia: str) -> Call:
-    """`api(method, path, user=..., **kwargs)`: JSON responses, never a traceback."""
-    tokens = {**team.tokens, "pia": pia}
-
-    def call(method: str, path: str, user: str | None = "rob", **kwargs: Any) -> TestResponse:
-        headers = dict(kwargs.pop("headers", {}))
-        if user is not None:
-            headers["Authorization"] = f"Bearer {tokens[user]}"
-        response = client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
-        assert "Traceback" not in response.get_data(as_text=True)
-        if response.status_code != 200 or not path.startswith("/attachments/"):
-            assert response.is_json, (response.status_code, response.get_data(as_text=True))
-        return response
-
-    return call
+def api(client: FlaskClient, team: Team, pia: str) -> Api:
+    """The API on each backend, as the small team and pia (rob unless named)."""
+    return Api(client, {**team.tokens, "pia": pia})
 
 
 def ok(response: TestResponse, status: int = 200) -> Any:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from pages import Pages
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidState
 from bpmn_sales.services import deals
 from bpmn_sales.services.people import users
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
 

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from pages import Pages
 
 from bpmn_sales.context import Context
 from bpmn_sales.services.people import users
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
 

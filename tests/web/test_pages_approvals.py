@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pages import Pages
-
 from bpmn_sales.context import Context
 from bpmn_sales.services import deals
 from bpmn_sales.services.people import users
 from bpmn_sales.services.worklist import approvals
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
 

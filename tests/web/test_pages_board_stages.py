@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pages import Pages
-
 from bpmn_sales.context import Context
 from bpmn_sales.services import processes
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
 OPENFIRE = "openfire_pipeline"

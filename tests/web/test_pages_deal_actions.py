@@ -6,11 +6,10 @@ import io
 import re
 from collections.abc import Callable
 
-from pages import Pages
-
 from bpmn_sales.context import Context
 from bpmn_sales.services import deals
 from bpmn_sales.services.people import users
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
 

@@ -6,11 +6,11 @@ import re
 from collections.abc import Callable
 
 from flask import Flask
-from pages import Pages
 
 from bpmn_sales.context import Context
 from bpmn_sales.services import deals
 from bpmn_sales.services.people import users
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
 

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from pages import Pages
 
 from bpmn_sales.context import Context
 from bpmn_sales.services.delivery import notices, outbox, webhooks
 from bpmn_sales.services.delivery.send import deliver_pass
 from bpmn_sales.services.people import users
-from local_servers import SmtpServer, WebhookReceiver, start_smtp
+from tests.local_servers import SmtpServer, WebhookReceiver
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = start_smtp()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver()
-    yield server
-    server.stop()
 
 
 def demo_counts(ctx: Context) -> dict[str, int]:

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from flask import Flask
-from pages import Pages
 from werkzeug.test import TestResponse
 
-import migration_edits as edits
 from bpmn_sales.context import Context
-from bpmn_sales.services.people import users
+from tests import migration_edits as edits
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
 Call = Callable[..., TestResponse]
@@ -28,18 +25,8 @@ def second(demo_ctx: Context) -> Context:
 
 
 @pytest.fixture
-def api(site: Flask, second: Context) -> Call:
-    admin = users.actor_for_username(second, "admin")
-    tokens = {name: users.rotate_token(second, admin, name) for name in ("admin", "rob")}
-    client = site.test_client()
-
-    def call(method: str, path: str, user: str = "admin", **kwargs: Any) -> TestResponse:
-        headers = {"Authorization": f"Bearer {tokens[user]}"}
-        response = client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
-        assert response.is_json, response.get_data(as_text=True)
-        return response
-
-    return call
+def api_user() -> str:
+    return "admin"
 
 
 def test_the_preview_page_shows_moves_refusals_and_closed_deals(
@@ -88,6 +75,7 @@ def test_the_script_endpoint_applies_one_batch(visitor: Visitor, second: Context
     assert refused.status_code in (400, 403)
 
 
+@pytest.mark.usefixtures("second")  # the API is called on the demo with version 2
 def test_the_migration_api(api: Call) -> None:
     shown = api("GET", "/processes/sales_process/migration?to=2").get_json()
     assert (shown["movable"], shown["refused"], shown["closed"]) == (2, 1, 3)

@@ -7,10 +7,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pages import Pages
-
 from bpmn_sales.context import Context
 from bpmn_sales.services import processes
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
 BASE = "/processes/sales_process/modeler"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Flask
-from pages import Pages
 
 from bpmn_sales.context import Context
 from bpmn_sales.services.people import sessions, users
+from tests.web.pages import Pages
 
 
 def test_pages_need_a_signed_in_user(visitor: Callable[[str | None], Pages]) -> None:

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pages import Pages
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import TaskView
 from bpmn_sales.errors import Forbidden
 from bpmn_sales.services import deals, leads, processes, worklist
 from bpmn_sales.services.people import users
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
 COMPLETION = Path(__file__).resolve().parents[1] / "data" / "rules" / "completion.bpmn"

@@ -8,11 +8,11 @@ import zipfile
 from collections.abc import Callable
 
 import pytest
-from pages import Pages
 
 from bpmn_sales.context import Context
 from bpmn_sales.services.people import users
 from bpmn_sales.services.processes import cloning, library, stages, transfer
+from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
 

@@ -7,15 +7,18 @@ dump/restore round trip, the way the product stores an instance between two requ
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bpmn_sales.context import Context
 from bpmn_sales.engine import CompiledProcess, Instance, ProcessEngine, Snapshot, WorkItem
 from bpmn_sales.tasks import SERVICE_TASKS
+from tests.team import Team
+from tests.workflow.rules_helpers import Desk, make_desk
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 
@@ -111,3 +114,13 @@ def start(engine: ProcessEngine, compiled: dict[str, CompiledProcess]) -> StartR
         return run
 
     return _start
+
+
+@pytest.fixture
+def desk(
+    ctx: Context, team: Team, roundtrip: bool, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Desk]:
+    """The team's use cases on the rule diagrams of tests/data/rules (rules_helpers.py), for
+    the modules parametrised with `ROUNDTRIP`: with `roundtrip`, every step restores from
+    storage."""
+    yield from make_desk(ctx, team, roundtrip, monkeypatch)

@@ -10,7 +10,7 @@ import pytest
 
 from bpmn_sales.errors import InvalidInput, InvalidState
 from bpmn_sales.tasks.closing import close_request
-from helpers import APPROVAL, APPROVED, REJECTED, run_pre_sale, run_stage
+from tests.helpers import APPROVAL, APPROVED, REJECTED, run_pre_sale, run_stage
 
 pytestmark = pytest.mark.parametrize("roundtrip", [False, True], ids=["straight", "roundtrip"])
 

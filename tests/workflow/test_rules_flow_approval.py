@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from rules_helpers import ROUNDTRIP, Desk, make_desk
 
-from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput
 from bpmn_sales.services.delivery import notices
+from tests.workflow.rules_helpers import ROUNDTRIP, Desk
 
 pytestmark = ROUNDTRIP
-
-
-@pytest.fixture
-def desk(
-    ctx: Context, team: Any, roundtrip: bool, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Desk]:
-    yield from make_desk(ctx, team, roundtrip, monkeypatch)
 
 
 def offer_ready_for_approval(desk: Desk, owner: Any) -> int:

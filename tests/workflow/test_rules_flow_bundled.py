@@ -3,23 +3,14 @@ delivered, and bpmn/openfire_pipeline.bpmn with free moves."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from rules_helpers import PDF, ROUNDTRIP, Desk, make_desk
 
-from bpmn_sales.context import Context
 from bpmn_sales.errors import RuleViolation
+from tests.workflow.rules_helpers import PDF, ROUNDTRIP, Desk
 
 pytestmark = ROUNDTRIP
-
-
-@pytest.fixture
-def desk(
-    ctx: Context, team: Any, roundtrip: bool, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Desk]:
-    yield from make_desk(ctx, team, roundtrip, monkeypatch)
 
 
 def test_sales_process_from_initial_visit_to_delivered(desk: Desk) -> None:

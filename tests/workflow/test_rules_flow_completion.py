@@ -3,28 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-from rules_helpers import PDF, PNG, ROUNDTRIP, Desk, make_desk
 
-from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput
 from bpmn_sales.services import worklist
 from bpmn_sales.services.delivery import notices
+from tests.workflow.rules_helpers import PDF, PNG, ROUNDTRIP, Desk
 
 pytestmark = ROUNDTRIP
 
 CHECKS = ["Attach contract", "Call customer", "Finance check", "Manager check", "Write report"]
-
-
-@pytest.fixture
-def desk(
-    ctx: Context, team: Any, roundtrip: bool, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Desk]:
-    yield from make_desk(ctx, team, roundtrip, monkeypatch)
 
 
 def test_manager_only_activity(desk: Desk) -> None:

@@ -8,23 +8,12 @@ for skipping a stage with an obligatory activity is tested on bpmn/openfire_pipe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from rules_helpers import ROUNDTRIP, Desk, make_desk
 
-from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidInput, InvalidState, RuleViolation
+from tests.workflow.rules_helpers import ROUNDTRIP, Desk
 
 pytestmark = ROUNDTRIP
-
-
-@pytest.fixture
-def desk(
-    ctx: Context, team: Any, roundtrip: bool, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Desk]:
-    yield from make_desk(ctx, team, roundtrip, monkeypatch)
 
 
 def test_moves_forward_back_and_on_to_won(desk: Desk) -> None:

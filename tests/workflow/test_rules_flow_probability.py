@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
-from rules_helpers import ROUNDTRIP, Desk, make_desk
-
-from bpmn_sales.context import Context
+from tests.workflow.rules_helpers import ROUNDTRIP, Desk
 
 pytestmark = ROUNDTRIP
-
-
-@pytest.fixture
-def desk(
-    ctx: Context, team: Any, roundtrip: bool, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Desk]:
-    yield from make_desk(ctx, team, roundtrip, monkeypatch)
 
 
 def test_rated_stages_move_from_rate_to_next_rate_by_done_weight(desk: Desk) -> None:

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from rules_helpers import ROUNDTRIP, Desk, make_desk
 
-from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidInput, RuleViolation
+from tests.workflow.rules_helpers import ROUNDTRIP, Desk
 
 pytestmark = ROUNDTRIP
-
-
-@pytest.fixture
-def desk(
-    ctx: Context, team: Any, roundtrip: bool, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Desk]:
-    yield from make_desk(ctx, team, roundtrip, monkeypatch)
 
 
 def test_leaving_the_stage_needs_every_requirement(desk: Desk) -> None:

@@ -20,9 +20,8 @@ from bpmn_sales.services import deals, leads
 from bpmn_sales.services.delivery import notices
 from bpmn_sales.services.people import users
 from bpmn_sales.services.worker import timers
-from helpers import walk_to, walk_to_won
-
-Team = Any  # tests/conftest.py's Team: admin, mia, rob, sara, olga
+from tests.helpers import walk_to, walk_to_won
+from tests.team import Team
 
 pytestmark = pytest.mark.parametrize("roundtrip", [False, True], ids=["straight", "roundtrip"])
 
