@@ -7,7 +7,9 @@ variable, what was given and what would work; nothing falls back silently to a d
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -25,6 +27,8 @@ MIN_SECRET_LENGTH = 16
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("", "0", "false", "no", "off")
+# A host name: dot-separated labels of letters, digits and inner hyphens.
+HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*")
 
 
 @dataclass(frozen=True)
@@ -41,11 +45,14 @@ class Settings:
     # None: the web app keeps a random key in the database, shared by every server process.
     secret_key: str | None = None
     session_cookie_secure: bool = False
+    # Hosts and networks outbound requests (webhooks) may reach though they are not public.
+    outbound_allow: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read and check DATABASE_URL, SMTP_URL, MAIL_FROM, BASE_URL, MAX_UPLOAD_MB,
-        SECRET_KEY and SESSION_COOKIE_SECURE (an empty variable counts as unset)."""
+        SECRET_KEY, SESSION_COOKIE_SECURE and OUTBOUND_ALLOW (an empty variable counts as
+        unset)."""
         env = os.environ if environ is None else environ
         return cls(
             database_url=database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
@@ -55,6 +62,7 @@ class Settings:
             max_upload_bytes=upload_limit(env.get("MAX_UPLOAD_MB")),
             secret_key=secret_key(env.get("SECRET_KEY") or None),
             session_cookie_secure=flag("SESSION_COOKIE_SECURE", env.get("SESSION_COOKIE_SECURE")),
+            outbound_allow=outbound_allow(env.get("OUTBOUND_ALLOW")),
         )
 
 
@@ -123,6 +131,22 @@ def flag(name: str, value: str | None) -> bool:
     if word in FALSE_WORDS:
         return False
     raise InvalidSetting(f"{name} {value!r} is not 1/true/yes or 0/false/no", setting=name)
+
+
+def outbound_allow(value: str | None) -> tuple[str, ...]:
+    """OUTBOUND_ALLOW: comma-separated host names, addresses or networks (CIDR)."""
+    entries = tuple(part.strip() for part in (value or "").split(",") if part.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            if not HOST_NAME.fullmatch(entry):
+                raise InvalidSetting(
+                    f"OUTBOUND_ALLOW entry {entry!r} is not a host name, an address or a network "
+                    "(e.g. crm.internal, 10.0.0.5 or 10.1.0.0/16)",
+                    setting="OUTBOUND_ALLOW",
+                ) from None
+    return entries
 
 
 def _shown(url: str) -> str:
