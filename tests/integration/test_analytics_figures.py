@@ -249,7 +249,7 @@ def test_forecast_weights_open_deals_by_close_month_against_targets(
 
 
 def test_targets_decompose_and_flag_gaps(ctx: Context, team: Any, figures: dict[str, int]) -> None:
-    shown = targets.decomposition(ctx, team.mia, "2026-01").to_dict()
+    shown = targets.decomposition(ctx, team.admin, "2026-01").to_dict()
     assert shown["company"] == 30000.0 and shown["people"] == 27000.0
     checks = {c["check"]: c for c in shown["checks"]}
     assert checks["company = sum of people"] == {
@@ -260,6 +260,12 @@ def test_targets_decompose_and_flag_gaps(ctx: Context, team: Any, figures: dict[
     }
     mia = next(t for t in shown["teams"] if t["name"] == "mia")
     assert (mia["target"], mia["people"], mia["flagged"]) == (27000.0, 27000.0, False)
+    # mia, a manager, sees her team and its people: no company or department figures.
+    scoped = targets.decomposition(ctx, team.mia, "2026-01").to_dict()
+    assert (scoped["company"], scoped["departments"], scoped["checks"]) == (None, [], [])
+    assert [t["name"] for t in scoped["teams"]] == ["mia"]
+    assert {m["username"] for m in scoped["teams"][0]["members"]} == {"mia", "rob", "sara"}
+    assert scoped["people"] == 27000.0
     with pytest.raises(Forbidden):
         targets.set_target(ctx, team.mia, "2026-01", "company", "1")
     with pytest.raises(InvalidInput) as refused:
