@@ -6,13 +6,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 
 from bpmn_sales.context import Context
-from bpmn_sales.errors import TooManyAttempts, Unauthorized
+from bpmn_sales.errors import Forbidden, TooManyAttempts, Unauthorized
 from bpmn_sales.services.people import sessions
+from tests.fakes import FakeClock
 from tests.team import Team
 
 PASSWORD = "correct horse battery"
@@ -104,3 +106,41 @@ def test_an_old_scrypt_hash_still_signs_in_and_is_replaced(ctx: Context, team: T
     assert sessions.sign_in(ctx, "sara", PASSWORD, "198.51.100.1").username == "sara"
     assert stored_hash(ctx, "sara").startswith("$argon2id$")
     assert sessions.sign_in(ctx, "sara", PASSWORD, "198.51.100.1").username == "sara"
+
+
+def test_sessions_end_on_sign_out_new_password_everywhere_and_timeouts(
+    ctx: Context, team: Team, clock: FakeClock
+) -> None:
+    rob, sara = team.rob, team.sara
+    first, second = sessions.open_session(ctx, rob), sessions.open_session(ctx, rob)
+    saras = sessions.open_session(ctx, sara)
+    assert sessions.session_actor(ctx, first) == rob
+    # only a hash is stored: the token itself cannot be read back from the database
+    with ctx.db.connect() as conn:
+        stored = set(conn.execute(text("SELECT token_hash FROM web_sessions")).scalars())
+    assert hashlib.sha256(first.encode()).hexdigest() in stored and first not in stored
+
+    sessions.end_session(ctx, first)  # one browser signs out: the other stays
+    assert sessions.session_actor(ctx, first) is None
+    assert sessions.session_actor(ctx, second) == rob
+    sessions.set_password(ctx, None, "rob", PASSWORD)  # a new password ends rob's others
+    assert sessions.session_actor(ctx, second) is None
+    assert sessions.session_actor(ctx, saras) == sara
+    with pytest.raises(Forbidden):  # a rep may not sign someone else out
+        sessions.sign_out_everywhere(ctx, rob, "sara")
+    assert sessions.sign_out_everywhere(ctx, team.admin, "sara") == 1
+    assert sessions.session_actor(ctx, saras) is None
+    assert sessions.session_actor(ctx, "forged-token") is None
+
+    idle = sessions.open_session(ctx, rob)
+    clock.now += ctx.settings.session_idle - timedelta(seconds=1)
+    assert sessions.session_actor(ctx, idle) == rob  # just in time: and now seen again
+    clock.now += ctx.settings.session_idle + timedelta(seconds=1)
+    assert sessions.session_actor(ctx, idle) is None
+    busy = sessions.open_session(ctx, rob)
+    seen = []
+    for _ in range(ctx.settings.session_lifetime // (ctx.settings.session_idle / 2) + 1):
+        clock.now += ctx.settings.session_idle / 2
+        seen.append(sessions.session_actor(ctx, busy))
+    # in use all along, so never idle, but it ends at the absolute lifetime
+    assert seen[0] == rob and seen[-1] is None
