@@ -118,9 +118,20 @@ def smtp() -> Iterator[SmtpServer]:
     server.stop()
 
 
+LOCAL_RECEIVER = ("127.0.0.1",)
+
+
 @pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    """A real HTTP server on localhost that keeps the webhooks posted to it."""
+def receiver(request: pytest.FixtureRequest) -> Iterator[WebhookReceiver]:
+    """A real HTTP server on localhost that keeps the webhooks posted to it.
+
+    Outbound requests refuse loopback addresses unless OUTBOUND_ALLOW names them, so the test's
+    contexts allow 127.0.0.1, as an operator would for an internal receiver (CLI tests pass
+    OUTBOUND_ALLOW in their environment).
+    """
+    for name in ("ctx", "sqlite_ctx", "demo_ctx"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).outbound_allow = LOCAL_RECEIVER
     server = WebhookReceiver()
     yield server
     server.stop()

@@ -186,12 +186,13 @@ class Received:
 
 class WebhookReceiver:
     """An HTTP server on 127.0.0.1 that records each POST; `statuses` answers the next ones
-    (then 200); `redirect_to` answers every POST with a 302 there."""
+    (then 200); `redirect_to` answers every POST with a 302 there; `reply` is the body sent."""
 
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.statuses: list[int] = []
         self.redirect_to: str | None = None
+        self.reply = b"ok"
         self.lock = threading.Lock()
         receiver = self
 
@@ -209,9 +210,9 @@ class WebhookReceiver:
                     self.send_header("Location", receiver.redirect_to)
                 else:
                     self.send_response(status)
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(receiver.reply)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(receiver.reply)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

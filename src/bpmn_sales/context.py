@@ -81,12 +81,15 @@ class Context:
     smtp_url: str | None = field(init=False)
     mail_from: str = field(init=False)
     base_url: str = field(init=False)
+    # Non-public hosts and networks webhooks may post to (OUTBOUND_ALLOW).
+    outbound_allow: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         self.max_upload_bytes = self.settings.max_upload_bytes
         self.smtp_url = self.settings.smtp_url
         self.mail_from = self.settings.mail_from
         self.base_url = self.settings.base_url
+        self.outbound_allow = self.settings.outbound_allow
         if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
             Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
                 parents=True, exist_ok=True

@@ -7,9 +7,12 @@ variable, what was given and what would work; nothing falls back silently to a d
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from email.utils import parseaddr
 from urllib.parse import urlsplit
@@ -22,9 +25,13 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_UPLOAD_MB = 10
 MAX_UPLOAD_MB = 1024
 MIN_SECRET_LENGTH = 16
+DEFAULT_IDLE_MINUTES = 120
+DEFAULT_SESSION_HOURS = 12
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("", "0", "false", "no", "off")
+# A host name: dot-separated labels of letters, digits and inner hyphens.
+HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*")
 
 
 @dataclass(frozen=True)
@@ -41,11 +48,19 @@ class Settings:
     # None: the web app keeps a random key in the database, shared by every server process.
     secret_key: str | None = None
     session_cookie_secure: bool = False
+    # Hosts and networks outbound requests (webhooks) may reach though they are not public.
+    outbound_allow: tuple[str, ...] = ()
+    # A web session ends after this long without a request, and this long after signing in.
+    session_idle: timedelta = timedelta(minutes=DEFAULT_IDLE_MINUTES)
+    session_lifetime: timedelta = timedelta(hours=DEFAULT_SESSION_HOURS)
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are believed.
+    proxy_hops: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read and check DATABASE_URL, SMTP_URL, MAIL_FROM, BASE_URL, MAX_UPLOAD_MB,
-        SECRET_KEY and SESSION_COOKIE_SECURE (an empty variable counts as unset)."""
+        SECRET_KEY, SESSION_COOKIE_SECURE, SESSION_IDLE_MINUTES, SESSION_HOURS, PROXY_HOPS and
+        OUTBOUND_ALLOW (an empty variable counts as unset)."""
         env = os.environ if environ is None else environ
         return cls(
             database_url=database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
@@ -54,7 +69,21 @@ class Settings:
             base_url=base_url(env.get("BASE_URL") or DEFAULT_BASE_URL),
             max_upload_bytes=upload_limit(env.get("MAX_UPLOAD_MB")),
             secret_key=secret_key(env.get("SECRET_KEY") or None),
-            session_cookie_secure=flag("SESSION_COOKIE_SECURE", env.get("SESSION_COOKIE_SECURE")),
+            session_cookie_secure=flag(
+                "SESSION_COOKIE_SECURE",
+                env.get("SESSION_COOKIE_SECURE"),
+                default=(env.get("BASE_URL") or "").lower().startswith("https://"),
+            ),
+            outbound_allow=outbound_allow(env.get("OUTBOUND_ALLOW")),
+            session_idle=timedelta(
+                minutes=whole("SESSION_IDLE_MINUTES", env.get("SESSION_IDLE_MINUTES"), 1, 10080)
+                or DEFAULT_IDLE_MINUTES
+            ),
+            session_lifetime=timedelta(
+                hours=whole("SESSION_HOURS", env.get("SESSION_HOURS"), 1, 720)
+                or DEFAULT_SESSION_HOURS
+            ),
+            proxy_hops=whole("PROXY_HOPS", env.get("PROXY_HOPS"), 0, 5) or 0,
         )
 
 
@@ -116,13 +145,43 @@ def secret_key(value: str | None) -> str | None:
     return value
 
 
-def flag(name: str, value: str | None) -> bool:
+def flag(name: str, value: str | None, default: bool = False) -> bool:
     word = (value or "").strip().lower()
+    if not word:
+        return default
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
         return False
     raise InvalidSetting(f"{name} {value!r} is not 1/true/yes or 0/false/no", setting=name)
+
+
+def whole(name: str, value: str | None, low: int, high: int) -> int | None:
+    """A whole number from `low` to `high`, or None when unset."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise InvalidSetting(
+            f"{name} {value!r} is not a whole number from {low} to {high}", setting=name
+        )
+    return int(text)
+
+
+def outbound_allow(value: str | None) -> tuple[str, ...]:
+    """OUTBOUND_ALLOW: comma-separated host names, addresses or networks (CIDR)."""
+    entries = tuple(part.strip() for part in (value or "").split(",") if part.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            if not HOST_NAME.fullmatch(entry):
+                raise InvalidSetting(
+                    f"OUTBOUND_ALLOW entry {entry!r} is not a host name, an address or a network "
+                    "(e.g. crm.internal, 10.0.0.5 or 10.1.0.0/16)",
+                    setting="OUTBOUND_ALLOW",
+                ) from None
+    return entries
 
 
 def _shown(url: str) -> str:

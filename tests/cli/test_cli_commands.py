@@ -207,7 +207,7 @@ def test_lead_lifecycle(ready: Run) -> None:
     assert shown["deal_id"] == deal["id"]
     listed = ok_json(ready("lead", "list", "--status", "qualified", "--json", user="rob"))
     assert lead["id"] in [v["id"] for v in listed]
-    assert_error(ready("lead", "show", lid, user="sara"), "sara")
+    assert_error(ready("lead", "show", lid, user="sara"), f"lead {lid} does not exist")
     assert_error(ready("lead", "qualify", lid, user="rob"), "qualified")
 
 
@@ -359,7 +359,7 @@ def test_bad_input_is_one_error_line(ready: Run) -> None:
     assert_error(ready("deal", "close", did, user="rob"), "--won")
     assert_error(ready("deal", "close", did, "--lost", user="rob"), "reason")
     assert_error(ready("deal", "close", did, "--lost", "--reason", "Bored", user="rob"), "Bored")
-    assert_error(ready("deal", "show", did, user="olga"), "olga")
+    assert_error(ready("deal", "show", did, user="olga"), f"deal {did} does not exist")
     assert_error(ready("deal", "create", "--name", "x", "--value", "abc", user="rob"), "value")
     assert_error(ready("deal", "list", user="nobody"), "nobody")
 

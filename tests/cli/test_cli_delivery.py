@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.cli.cli_checks import DEMO, Cli, CliOn, Run, assert_error, ok_json
@@ -10,8 +12,9 @@ from tests.local_servers import SmtpServer, WebhookReceiver
 
 @pytest.fixture
 def ready(cli_on: CliOn) -> Cli:
-    """The demo data (with mail waiting in the outbox), and a CLI on it (no SMTP_URL)."""
-    return cli_on(*DEMO, env={"SMTP_URL": ""})
+    """The demo data (with mail waiting in the outbox), and a CLI on it (no SMTP_URL; webhooks
+    may post to the local receiver)."""
+    return cli_on(*DEMO, env={"SMTP_URL": "", "OUTBOUND_ALLOW": "127.0.0.1"})
 
 
 def test_outbox_deliver_list_and_retry(ready: Run, smtp: SmtpServer) -> None:
@@ -57,7 +60,8 @@ def test_webhook_verbs(ready: Run, receiver: WebhookReceiver) -> None:
         f"{added['id']:<4} enabled  {receiver.url} events=deal.closed secret={added['secret_hint']}"
     ]
     tested = ready("webhook", "test", str(added["id"]))
-    assert (tested.exit_code, tested.stdout.strip()) == (0, "HTTP 200: ok")
+    assert tested.exit_code == 0
+    assert re.fullmatch(r"HTTP 200: ok \(\d+ ms\)", tested.stdout.strip()), tested.stdout
     assert receiver.received[0].signed_with(added["secret"])
     receiver.statuses = [503]
     refused = ready("webhook", "test", str(added["id"]))
@@ -66,6 +70,8 @@ def test_webhook_verbs(ready: Run, receiver: WebhookReceiver) -> None:
     assert "enabled" in ready("webhook", "enable", str(added["id"])).stdout
     assert_error(ready("webhook", "add", "file:///etc/passwd"), "must start with http://")
     assert_error(ready("webhook", "add", receiver.url, user="rob"), "only an admin")
+    local = ready("webhook", "add", "http://127.0.0.1:9/x", env={"OUTBOUND_ALLOW": ""})
+    assert_error(local, "url 'http://127.0.0.1:9/x' is refused", "127.0.0.1 is a loopback address")
     removed = ready("webhook", "remove", str(added["id"]))
     assert removed.stdout.strip() == (
         f"webhook {added['id']} removed; 0 waiting message(s) marked failed"

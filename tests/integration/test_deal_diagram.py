@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bpmn_sales.context import Context
-from bpmn_sales.errors import Forbidden
+from bpmn_sales.errors import NotFound
 from bpmn_sales.services import deals, worklist
 from bpmn_sales.services.people import users
 
@@ -69,6 +69,6 @@ def test_won_post_sale_and_closed_deals(demo_ctx: Context) -> None:
 
 def test_only_those_who_see_the_deal_get_its_diagram(demo_ctx: Context) -> None:
     kitchen = deal_named(demo_ctx, "Rénovation cuisine")
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         deals.deal_diagram(demo_ctx, users.actor_for_username(demo_ctx, "olga"), kitchen.id)
     assert marks(demo_ctx, "mia", kitchen.id)[0]  # rob's manager

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bpmn_sales.context import Context
-from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.services import deals
 from bpmn_sales.services.deals import messages
 from tests.helpers import walk_to
@@ -49,6 +49,6 @@ def test_refusals_name_the_messages_the_deal_waits_for(ctx: Context, team: Team)
     assert bad.value.field == "payload"
     with pytest.raises(NotFound):
         messages.send_message(ctx, team.rob, 9999, "quote_generated", {})
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # olga cannot see rob's deal: as if it did not exist
         messages.send_message(ctx, team.olga, deal.id, "quote_generated", {})
     assert deals.get_deal(ctx, team.rob, deal.id).version == deal.version

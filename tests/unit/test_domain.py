@@ -10,7 +10,7 @@ import pytest
 from bpmn_sales.domain.model import Actor, Role, currency, money, optional_email
 from bpmn_sales.domain.policy import can_access, require_access
 from bpmn_sales.domain.rules import ActivityRule, ProcessRules, StageRule, TerminalRule
-from bpmn_sales.errors import Forbidden, InvalidInput
+from bpmn_sales.errors import InvalidInput, NotFound
 from bpmn_sales.tasks.completion import Party, refusal
 from bpmn_sales.tasks.weights import whole_percent, win_probability
 
@@ -337,12 +337,13 @@ def test_can_access(
     assert can_access(actor, owner_id, owner_manager_id) is allowed
 
 
-def test_require_access_names_the_actor() -> None:
-    with pytest.raises(Forbidden) as refused:
-        require_access(OLGA, ROB.id, ROB.manager_id, "deal 7")
-    assert "deal 7" in refused.value.message
-    assert refused.value.details["actor"] == "olga"
-    assert require_access(MIA, ROB.id, ROB.manager_id, "deal 7") is None
+def test_require_access_refuses_as_if_missing() -> None:
+    with pytest.raises(NotFound) as refused:
+        require_access(OLGA, ROB.id, ROB.manager_id, "deal", 7)
+    # the same words and details as for an id that does not exist: nothing to enumerate
+    assert refused.value.message == "deal 7 does not exist"
+    assert refused.value.details == {"id": 7}
+    assert require_access(MIA, ROB.id, ROB.manager_id, "deal", 7) is None
 
 
 # --------------------------------------------------------------------------------------------

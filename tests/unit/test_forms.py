@@ -149,3 +149,54 @@ def test_from_form_types_the_posted_text() -> None:
     assert data == {"ok": True}
     assert errors == {"count": "Count must be a whole number", "ratio": "Ratio must be a number"}
     assert forms.from_form(SCHEMA, {"ratio": "3"})[0]["ratio"] == 3
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        ("^(a+)+$", "repeats a repetition"),
+        (r"^(\w+\s?)*$", "repeats a repetition"),
+        (r"^([a-z]{1,3})*$", "repeats a repetition"),
+        (r"^(?:(?:ab)+|c)+$", "repeats a repetition"),
+        (r"(?=(a+)+)b", "repeats a repetition"),
+        (r"^(x)\1$", "refers back to a group"),
+        ("(", "is not a valid regular expression"),
+        ("a" * 501, "is longer than 500 characters"),
+    ],
+)
+def test_patterns_that_can_take_exponential_time_are_refused(pattern: str, problem: str) -> None:
+    found = forms.pattern_problem(pattern)
+    assert found is not None and problem in found, found
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$",  # an IBAN
+        r"^\+?[0-9 ()-]{6,20}$",
+        r"^(\d{3}-)+\d{4}$",  # a fixed-length repeat inside a repeat cannot backtrack
+        r"^(a|b)*c$",
+        r"^[a-z]+(?:-[a-z]+)?$",
+    ],
+)
+def test_everyday_patterns_pass(pattern: str) -> None:
+    assert forms.pattern_problem(pattern) is None
+
+
+def test_a_pattern_anywhere_in_a_schema_is_checked_but_data_is_not() -> None:
+    nested = {
+        "type": "object",
+        "properties": {
+            "lines": {
+                "type": "array",
+                "items": {"type": "object", "patternProperties": {"^(a+)+$": {}}},
+            },
+            "note": {"type": "string", "enum": [{"pattern": "(a+)+"}], "default": "(a+)+"},
+        },
+    }
+    assert forms.schema_problem(nested) == (
+        "the pattern at properties/lines/items/patternProperties/^(a+)+$ "
+        "repeats a repetition, e.g. (a+)+, which can take exponential time"
+    )
+    del nested["properties"]["lines"]  # type: ignore[index]
+    assert forms.schema_problem(nested) is None

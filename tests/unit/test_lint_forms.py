@@ -35,6 +35,17 @@ def test_forms_travel_with_the_compiled_process(compiler: DiagramCompiler) -> No
             {"lead-review-schema.json": json.dumps({"type": "object", "required": 3}).encode()},
             "not a valid JSON Schema at required",
         ),
+        (
+            {
+                "lead-review-schema.json": json.dumps(
+                    {
+                        "type": "object",
+                        "properties": {"code": {"type": "string", "pattern": "^(a+)+$"}},
+                    }
+                ).encode()
+            },
+            "the pattern at properties/code/pattern repeats a repetition",
+        ),
     ],
 )
 def test_bad_form_files_are_errors_on_the_user_task(

@@ -68,6 +68,37 @@ def test_plain_doctype_is_refused_as_a_doctype() -> None:
         parse_xml(PLAIN_DOCTYPE, "doc.bpmn")
 
 
+@pytest.mark.parametrize(
+    ("codec", "declared"),
+    [
+        ("utf-16", "UTF-16"),  # with a byte-order mark
+        ("utf-16-le", "UTF-16"),  # without one
+        ("utf-16-be", "UTF-16"),
+        ("utf-32", "UTF-32"),
+        ("utf-8-sig", "UTF-8"),
+        ("latin-1", "ISO-8859-1"),
+    ],
+)
+def test_doctype_is_found_in_any_encoding_before_parsing(codec: str, declared: str) -> None:
+    text = BILLION_LAUGHS.decode().replace('version="1.0"', f'version="1.0" encoding="{declared}"')
+    data = text.encode(codec)
+    assert b"<!DOCTYPE" not in data or codec in ("utf-8-sig", "latin-1")
+    with pytest.raises(DiagramError) as refused:
+        parse_xml(data, "evil.bpmn")
+    # our own words and the DOCTYPE's line: the check ran before libxml2 saw the bytes
+    assert str(refused.value) == (
+        "evil.bpmn, line 2: DOCTYPE declarations (and so entities) are not allowed in diagrams"
+    )
+    assert refused.value.details["line"] == 2
+
+
+def test_a_clean_utf16_diagram_parses_and_an_unknown_encoding_is_named() -> None:
+    clean = '<?xml version="1.0" encoding="UTF-16"?>\n<definitions id="d"/>'
+    assert parse_xml(clean.encode("utf-16"), "ok.bpmn").getroot().get("id") == "d"
+    with pytest.raises(DiagramError, match="unknown encoding 'klingon'"):
+        parse_xml(b'<?xml version="1.0" encoding="klingon"?><x/>', "odd.bpmn")
+
+
 def test_xxe_does_not_leak_the_file(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-VALUE")

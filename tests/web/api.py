@@ -14,7 +14,7 @@ class Api:
     """`api(method, path, user=..., **kwargs)`: one call to /api/v1 as `user` (its Bearer token).
 
     Without `user`, the client's default user calls; `user=None` sends no token. Every response
-    is checked: never a 5xx, no traceback in it, and JSON unless it has no body (204) or is a
+    is checked: never a 5xx, no traceback in it, and JSON unless it has no body (204, 304) or is a
     download.
     """
 
@@ -34,7 +34,7 @@ class Api:
         response = self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
         assert response.status_code < 500, response.get_data(as_text=True)
         assert b"Traceback" not in response.get_data(), response.get_data(as_text=True)
-        if response.status_code != 204 and not is_download(response):
+        if response.status_code not in (204, 304) and not is_download(response):
             assert response.is_json, (response.status_code, response.get_data(as_text=True))
         return response
 

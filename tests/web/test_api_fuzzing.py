@@ -15,12 +15,13 @@ import pytest
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import allow_header_conformance, not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from bpmn_sales.web import create_app
@@ -34,6 +35,8 @@ CHECKS = [
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    unsupported_method,  # a method the document does not list: 405 with Allow
+    allow_header_conformance,  # and Allow names exactly the methods it lists
 ]
 EXAMPLES = 15  # fuzzed requests per operation and caller, besides the coverage phase's cases
 

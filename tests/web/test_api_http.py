@@ -319,8 +319,14 @@ def test_deal_errors(api: Call) -> None:
     error(api("GET", "/deals/9999"), 404, "not_found")
     error(api("POST", "/deals/9999/close", json={"outcome": "won"}), 404, "not_found")
     error(api("GET", "/deals/9999/history"), 404, "not_found")
-    error(api("GET", path, user="sara"), 403, "forbidden")
-    error(api("POST", f"{path}/close", user="olga", json={"outcome": "won"}), 403, "forbidden")
+    # another team's deal is refused exactly as a missing one: ids cannot be enumerated
+    error(api("GET", path, user="sara"), 404, "not_found")
+    error(api("POST", f"{path}/close", user="olga", json={"outcome": "won"}), 404, "not_found")
+    assert api("GET", path, user="sara").get_json() == {
+        **api("GET", "/deals/9999").get_json(),
+        "id": int(path.rsplit("/", 1)[1]),
+        "message": f"deal {path.rsplit('/', 1)[1]} does not exist",
+    }
     assert api("GET", path, user="mia").status_code == 200
     error(api("POST", f"{path}/close", json={}), 400, "invalid_input", "outcome")
     error(api("POST", f"{path}/close", json={"outcome": "draw"}), 400, "invalid_input", "outcome")
@@ -397,7 +403,7 @@ def test_task_errors(api: Call) -> None:
         "invalid_input",
         "data.close",
     )
-    error(api("POST", f"/tasks/{task}/complete", user="sara"), 403, "forbidden")
+    error(api("POST", f"/tasks/{task}/complete", user="sara"), 404, "not_found")
     error(api("GET", "/tasks?role=boss"), 400, "invalid_input", "role")
     assert api("GET", f"/deals/{deal['id']}").get_json()["version"] == deal["version"]
     assert api("POST", f"/tasks/{task}/complete").status_code == 200

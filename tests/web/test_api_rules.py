@@ -559,7 +559,7 @@ def test_follow_up_appears_in_tasks_and_completes(api: Call, clock: FakeClock) -
     assert task in ok(api("GET", "/tasks", user="mia"))  # the manager sees the rep's deals
     assert [t for t in ok(api("GET", "/tasks", user="olga"))] == []
     assert [t for t in ok(api("GET", "/tasks?role=manager", user="mia"))] == []
-    error(api("POST", f"/tasks/{task['task_id']}/complete", user="olga"), 403, "forbidden")
+    error(api("POST", f"/tasks/{task['task_id']}/complete", user="olga"), 404, "not_found")
 
     done = ok(api("POST", f"/tasks/{task['task_id']}/complete"))
     assert (done["task_id"], done["kind"]) == (task["task_id"], "follow_up")
@@ -636,7 +636,7 @@ def test_attachments_download_and_refusals(
     )
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
-    error(api("GET", f"/attachments/{pdf['id']}", user="sara"), 403, "forbidden")
+    error(api("GET", f"/attachments/{pdf['id']}", user="sara"), 404, "not_found")
     error(api("GET", "/attachments/999999"), 404, "not_found")
     unauthorised = client.get(f"/api/v1/attachments/{pdf['id']}")
     assert unauthorised.status_code == 401
@@ -685,7 +685,7 @@ def test_attachments_download_and_refusals(
         "attachment_ids",
     )
     error(api("POST", f"/deals/{did}/notes", json={"text": " "}), 400, "invalid_input", "text")
-    error(api("POST", f"/deals/{did}/notes", user="olga", json={"text": "x"}), 403, "forbidden")
+    error(api("POST", f"/deals/{did}/notes", user="olga", json={"text": "x"}), 404, "not_found")
     page = deal(api, did)["detail"]
     assert [n["text"] for n in page["notes"]] == ["Meeting minutes"]
     assert [a["filename"] for a in page["attachments"]] == [
@@ -734,7 +734,7 @@ def test_patch_deal_versions_and_errors(api: Call) -> None:
         "stage_fields.initial_visit.nope",
     )
     error(api("PATCH", path, json={"stage_fields": {"nowhere": {}}}), 400, "invalid_input")
-    error(api("PATCH", path, user="sara", json={"name": "x"}), 403, "forbidden")
+    error(api("PATCH", path, user="sara", json={"name": "x"}), 404, "not_found")
     error(api("PATCH", "/deals/999999", json={"name": "x"}), 404, "not_found")
 
     # a deal without a customer has no customer fields until it gets one

@@ -27,7 +27,7 @@ def test_message_over_the_api(api: Call, demo_ctx: Context) -> None:
     assert unknown.status_code == 400 and unknown.get_json()["field"] == "name"
     assert api("POST", path, json={}).status_code == 400
     assert api("POST", "/deals/99999/messages", json={"name": "x"}).status_code == 404
-    assert api("POST", path, user="olga", json={"name": "quote_generated"}).status_code == 403
+    assert api("POST", path, user="olga", json={"name": "quote_generated"}).status_code == 404
 
     walk_to(demo_ctx, rob, mia, deal.id, "quote_and_bid")
     sent = api("POST", path, json={"name": "quote_generated", "payload": {"quote_id": "Q-9"}})
@@ -44,5 +44,5 @@ def test_timers_over_the_api(api: Call, demo_ctx: Context) -> None:
         "Event_InitialVisitEscalation",
     ]
     assert shown[0]["name"] == "Reminder after 7d"
-    assert api("GET", f"/deals/{deal.id}/timers", user="olga").status_code == 403
+    assert api("GET", f"/deals/{deal.id}/timers", user="olga").status_code == 404
     assert api("GET", "/leads/99999/timers").status_code == 404

@@ -97,7 +97,7 @@ def test_api_reports_csv_and_targets(site: Flask, demo_ctx: Context) -> None:
         "amount": 90000.0,
         "currency": "USD",
     }
-    shown = call("GET", "/targets?period=2026-02").get_json()
+    shown = call("GET", "/targets?period=2026-02", user="admin").get_json()
     sales = next(d for d in shown["departments"] if d["name"] == "Sales")
     assert (sales["target"], sales["people"], sales["gap"], sales["flagged"]) == (
         90000.0,
@@ -105,6 +105,17 @@ def test_api_reports_csv_and_targets(site: Flask, demo_ctx: Context) -> None:
         90000.0,
         True,
     )
+    # A manager sees their own team's targets, not the departments' or the company's: in the
+    # forecast of a department too.
+    period = "department=Sales&start=2026-02-01&end=2026-02-28"
+    admins = call("GET", f"/analytics/forecast?{period}", user="admin").get_json()
+    assert admins["target_scope"] == "department:Sales"
+    assert admins["months"][0]["target"] == 90000.0
+    managers = call("GET", f"/analytics/forecast?{period}").get_json()
+    assert managers["target_scope"] == "none" and managers["months"][0]["target"] is None
+    mine = call("GET", "/targets?period=2026-02").get_json()
+    assert (mine["company"], mine["departments"], mine["checks"]) == (None, [], [])
+    assert [t["name"] for t in mine["teams"]] == ["mia"]
     assert (
         call(
             "PUT", "/targets", json={"period": "2026-02", "scope": "company", "amount": 1}

@@ -115,7 +115,7 @@ def test_moving_with_json_answers_json(visitor: Visitor, demo_ctx: Context) -> N
     other = rob.client.post(
         "/board/move", json={"deal_id": olga_deal, "stage": "nouveau"}, headers=headers
     )
-    assert other.status_code == 403
+    assert other.status_code == 404  # olga's deal is not rob's to see
     junk = rob.client.post("/board/move", json=[kitchen], headers=headers)
     assert junk.status_code == 400 and junk.get_json()["field"] == "body"
 

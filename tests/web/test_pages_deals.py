@@ -144,22 +144,23 @@ def test_deal_diagram_data(visitor: Visitor, demo_ctx: Context, site: Flask) -> 
     refused = site.test_client().get(
         f"/api/v1/deals/{kitchen}/diagram", headers={"Authorization": f"Bearer {olga_token}"}
     )
-    assert refused.status_code == 403 and refused.get_json()["error"] == "forbidden"
+    assert refused.status_code == 404 and refused.get_json()["error"] == "not_found"
 
 
 def test_other_teams_cannot_see_or_touch_a_deal(visitor: Visitor, demo_ctx: Context) -> None:
     robs = deal_id(demo_ctx, "Rénovation cuisine")
     olgas = deal_id(demo_ctx, "Salle de bain")
     olga = visitor("olga")
-    assert "Forbidden" in olga.text(olga.get(f"/deals/{robs}", status=403))
-    olga.get(f"/deals/{robs}/diagram", status=403)
-    olga.post(f"/deals/{robs}/notes", {"text": "sneaky"}, 403)
-    olga.post(f"/deals/{robs}/close", {"outcome": "lost", "reason": "Autre"}, 403)
+    # another team's deal is a "Not found" page, the same as a deal that does not exist
+    assert f"deal {robs} does not exist" in olga.text(olga.get(f"/deals/{robs}", status=404))
+    olga.get(f"/deals/{robs}/diagram", status=404)
+    olga.post(f"/deals/{robs}/notes", {"text": "sneaky"}, 404)
+    olga.post(f"/deals/{robs}/close", {"outcome": "lost", "reason": "Autre"}, 404)
     olga.get(f"/deals/{olgas}")
     rob = visitor("rob")
-    rob.get(f"/deals/{olgas}", status=403)
-    rob.post(f"/deals/{olgas}/move", {"stage": "devis"}, 403)
-    visitor("omar").get(f"/deals/{robs}", status=403)
+    rob.get(f"/deals/{olgas}", status=404)
+    rob.post(f"/deals/{olgas}/move", {"stage": "devis"}, 404)
+    visitor("omar").get(f"/deals/{robs}", status=404)
     visitor("mia").get(f"/deals/{robs}")  # rob's manager
     visitor("rob").get("/deals/9999", status=404)
     notes = deals.get_deal(demo_ctx, users.actor_for_username(demo_ctx, "admin"), robs).detail
@@ -179,7 +180,7 @@ def test_files_download_only_to_those_who_see_the_deal(visitor: Visitor, demo_ct
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
-    assert visitor("olga").client.get(f"/attachments/{attachment['id']}").status_code == 403
+    assert visitor("olga").client.get(f"/attachments/{attachment['id']}").status_code == 404
     assert rob.client.get("/attachments/9999").status_code == 404
 
 

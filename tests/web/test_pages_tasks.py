@@ -137,7 +137,7 @@ def test_task_page_shows_the_form_from_the_schema(demo_ctx: Context, visitor: Vi
     assert "e.g. No budget this year" in html  # ui:placeholder
     # another rep may not open it; an unknown task is a 404 page
     sara = visitor("sara")
-    assert "may not act on lead" in sara.text(sara.get(f"/tasks/{review.task_id}", status=403))
+    assert "is not a ready task" in sara.text(sara.get(f"/tasks/{review.task_id}", status=404))
     sara.get("/tasks/not-a-task", status=404)
 
 

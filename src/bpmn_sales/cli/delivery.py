@@ -159,7 +159,9 @@ def webhook_disable(state: State, webhook_id: int) -> None:
 def webhook_test(state: State, webhook_id: int, as_json: bool) -> None:
     """Post a signed ping to the webhook now; exit 1 if it was not taken."""
     result = webhooks.ping_webhook(state.ctx, state.actor(), webhook_id)
+    took = f" ({result['elapsed_ms']} ms)"
     line = f"HTTP {result['status']}: ok" if result["ok"] else f"not taken: {result['error']}"
+    line += took
     emit(result, as_json, [line])
     if not result["ok"]:
         raise SystemExit(1)

@@ -176,7 +176,17 @@ def user_password(state: State, username: str, from_stdin: bool) -> None:
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     sessions.set_password(state.ctx, None, username, password)
-    click.echo(f"{username}: password set")
+    click.echo(f"{username}: password set; signed out of every browser")
+
+
+@user_group.command(name="sign-out")
+@click.argument("username")
+@pass_state
+@handled
+def user_sign_out(state: State, username: str) -> None:
+    """Sign a user out of every browser now (the API tokens are not touched: rotate those)."""
+    ended = sessions.sign_out_everywhere(state.ctx, None, username)
+    click.echo(f"{username}: signed out of {ended} browser session(s)")
 
 
 @user_group.command(name="groups")

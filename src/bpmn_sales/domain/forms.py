@@ -7,16 +7,27 @@ JSON Schema and the few `ui:` keys the pages render, nothing of where the files 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from bpmn_sales.domain.model import FORM_KEY, RESERVED_FORM_KEYS, TaskView
 
+if TYPE_CHECKING:  # the stubs know the parser by its old public name
+    import sre_constants as sre
+    import sre_parse
+else:  # importing those names warns (deprecated) since 3.11
+    import re._constants as sre
+    import re._parser as sre_parse
+
 FORM_ERROR = ""  # the key of an error about the form as a whole, not one field
+MAX_PATTERN = 500  # characters in one `pattern`
+# Values that are data, not schemas: a "pattern" key inside them is not a regular expression.
+_DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
 
 
 def schema_problem(schema: object) -> str | None:
@@ -28,6 +39,10 @@ def schema_problem(schema: object) -> str | None:
     except SchemaError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "the top level"
         return f"not a valid JSON Schema at {where}: {exc.message}"
+    for where, pattern in _patterns(schema, "the top level"):
+        problem = pattern_problem(pattern)
+        if problem is not None:
+            return f"the pattern at {where} {problem}"
     if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
         return "a form schema must describe an object (type: object, with properties)"
     for name in schema["properties"]:
@@ -35,6 +50,65 @@ def schema_problem(schema: object) -> str | None:
             return f"form field {name!r} must be snake_case (a-z, 0-9, _)"
         if name in RESERVED_FORM_KEYS:
             return f"form field {name!r} is set by the process and cannot be a form field"
+    return None
+
+
+def _patterns(schema: object, where: str) -> Iterator[tuple[str, str]]:
+    """Every regular expression in the schema (`pattern`, `patternProperties`), with its place."""
+    if isinstance(schema, list):
+        for index, item in enumerate(schema):
+            yield from _patterns(item, f"{where}/{index}")
+    if not isinstance(schema, dict):
+        return
+    for key, value in schema.items():
+        here = key if where == "the top level" else f"{where}/{key}"
+        if key == "pattern" and isinstance(value, str):
+            yield here, value
+        elif key == "patternProperties" and isinstance(value, dict):
+            yield from ((f"{here}/{name}", name) for name in value)
+        if key not in _DATA_KEYWORDS:
+            yield from _patterns(value, here)
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a form's `pattern` could take exponential time on a typed value, or None.
+
+    Python's `re` backtracks: a repeat inside a repeat (`(a+)+`, `(\\w+\\s?)*`) or a
+    back-reference can make one crafted value run for minutes. Such patterns are refused at
+    deploy; a repeat of a fixed length inside another (`(\\d{3}-)+`) is fine.
+    """
+    if len(pattern) > MAX_PATTERN:
+        return f"is longer than {MAX_PATTERN} characters"
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error as exc:
+        return f"is not a valid regular expression ({exc.msg})"
+    return _risky(list(parsed.data), inside_repeat=False)
+
+
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def _risky(items: list[Any], inside_repeat: bool) -> str | None:
+    for op, argument in items:
+        if op is sre.GROUPREF or op is sre.GROUPREF_EXISTS:
+            return "refers back to a group (\\1), which can take exponential time"
+        if op in _REPEATS:
+            low, high, body = argument
+            variable = low != high
+            if inside_repeat and variable:
+                return "repeats a repetition, e.g. (a+)+, which can take exponential time"
+            found = _risky(list(body), inside_repeat or high > 1)
+        elif op is sre.SUBPATTERN:
+            found = _risky(list(argument[3]), inside_repeat)
+        elif op is sre.BRANCH:
+            found = next((p for b in argument[1] if (p := _risky(list(b), inside_repeat))), None)
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            found = _risky(list(argument[1]), inside_repeat)
+        else:
+            found = None
+        if found is not None:
+            return found
     return None
 
 

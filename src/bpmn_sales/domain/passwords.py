@@ -1,4 +1,4 @@
-"""Password hashing (scrypt, salted) and the password policy; standard library only."""
+"""Password hashing (argon2id; older scrypt hashes still verify) and the password policy."""
 
 from __future__ import annotations
 
@@ -6,10 +6,15 @@ import hashlib
 import hmac
 import secrets
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
 from bpmn_sales.errors import InvalidInput
 
-# scrypt at n=2**14, r=8, p=1 costs ~16 MB and ~50 ms: cheap for one sign-in, dear for guessing.
-N, R, P = 2**14, 8, 1
+# argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): tens of milliseconds for
+# one sign-in, and memory-hard for anyone guessing offline. Raising these later is safe: a hash
+# made with weaker settings is replaced at its owner's next sign-in.
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MIN_LENGTH = 8
 MAX_LENGTH = 200
 
@@ -30,15 +35,28 @@ def check_policy(password: object) -> str:
 
 
 def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P, dklen=32)
-    return f"scrypt${N}${R}${P}${salt.hex()}${digest.hex()}"
+    return HASHER.hash(password)
 
 
 def verify_password(stored: str | None, password: str) -> bool:
     """True if `password` matches `stored`; False for a missing or malformed hash."""
     if not stored or not isinstance(password, str):
         return False
+    if stored.startswith("$argon2"):
+        try:
+            return HASHER.verify(stored, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+    return _verify_scrypt(stored, password)
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a hash that just verified should be replaced (an older scheme or weaker cost)."""
+    return not stored.startswith("$argon2") or HASHER.check_needs_rehash(stored)
+
+
+def _verify_scrypt(stored: str, password: str) -> bool:
+    """The hashes written before argon2id: `scrypt$n$r$p$salt$digest`."""
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":

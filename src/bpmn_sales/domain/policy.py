@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bpmn_sales.domain.model import Actor, Role
-from bpmn_sales.errors import Forbidden
+from bpmn_sales.errors import Forbidden, NotFound
 
 
 def can_access(actor: Actor, owner_id: int, owner_manager_id: int | None) -> bool:
@@ -13,9 +13,13 @@ def can_access(actor: Actor, owner_id: int, owner_manager_id: int | None) -> boo
     return actor.role is Role.MANAGER and owner_manager_id == actor.id
 
 
-def require_access(actor: Actor, owner_id: int, owner_manager_id: int | None, what: str) -> None:
+def require_access(
+    actor: Actor, owner_id: int, owner_manager_id: int | None, what: str, ident: int
+) -> None:
+    """Refuse a record the actor may not see exactly as a missing one is refused (a 404),
+    so ids of other teams' records cannot be told from ids that do not exist."""
     if not can_access(actor, owner_id, owner_manager_id):
-        raise Forbidden(f"{actor.username} may not act on {what}", actor=actor.username)
+        raise NotFound(f"{what} {ident} does not exist", id=ident)
 
 
 def require_admin(actor: Actor, action: str) -> None:

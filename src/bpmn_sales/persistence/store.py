@@ -26,6 +26,7 @@ from bpmn_sales.persistence.queries.processes import ProcessQueries
 from bpmn_sales.persistence.queries.records import RecordQueries
 from bpmn_sales.persistence.queries.subjects import SubjectQueries
 from bpmn_sales.persistence.queries.timers import TimerQueries
+from bpmn_sales.persistence.queries.web_sessions import WebSessionQueries
 from bpmn_sales.persistence.queries.worklist import WorklistQueries
 
 M = TypeVar("M", bound=Base)
@@ -45,6 +46,7 @@ class Store(
     LibraryQueries,
     DraftQueries,
     MigrationQueries,
+    WebSessionQueries,
 ):
     """Repository over one session; `commit` is the only way changes reach the database."""
 

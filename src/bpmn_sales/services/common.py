@@ -44,7 +44,7 @@ def owner_of(store: Store, subject: Subject) -> User:
 
 def require_subject_access(store: Store, actor: Actor, subject: Subject) -> None:
     owner = owner_of(store, subject)
-    require_access(actor, owner.id, owner.manager_id, f"{subject_type(subject)} {subject.id}")
+    require_access(actor, owner.id, owner.manager_id, subject_type(subject), subject.id)
 
 
 def visible_owner_ids(store: Store, actor: Actor) -> list[int] | None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bpmn_sales.context import Context
 from bpmn_sales.services.people import sessions
@@ -22,6 +23,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     settings = (test_config or {}).get("SETTINGS") or Settings.from_env()
     app = Flask(__name__)
+    if settings.proxy_hops:
+        # Behind that many reverse proxies: the client's address (for the sign-in limit) and
+        # scheme (for Secure cookies and HSTS) come from their X-Forwarded-For/-Proto headers.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )
     app.config.from_mapping(
         DATABASE_URL=settings.database_url,
         JSON_SORT_KEYS=False,
@@ -29,7 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        PERMANENT_SESSION_LIFETIME=settings.session_lifetime,
         SEND_FILE_MAX_AGE_DEFAULT=timedelta(hours=1),
     )
     if settings.secret_key:

@@ -1,5 +1,8 @@
 """Web sessions: who is signed in, CSRF on every form, security headers on every page.
 
+The session cookie is signed and carries a random token and the CSRF token; who the token signs
+in is kept on the server (services/people/sessions.py), so signing out ends it at once.
+
 The JSON API authenticates each request with a bearer token and sends no cookie, so CSRF
 checks apply to the pages only (every path outside /api/ and /static/).
 """
@@ -21,9 +24,10 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import Unauthorized
 from bpmn_sales.services.delivery import notices
-from bpmn_sales.services.people import users
+from bpmn_sales.services.people import sessions
 
 F = TypeVar("F", bound=Callable[..., Any])
+HSTS = "max-age=31536000; includeSubDomains"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -73,10 +77,17 @@ def csrf_token() -> str:
 
 def start_session(actor: Actor) -> None:
     """Sign `actor` in with a fresh session (a new CSRF token too: no fixation)."""
+    token = sessions.open_session(ctx(), actor)
     session.clear()
     session.permanent = True
-    session["user_id"] = actor.id
+    session["sid"] = token
     session["csrf"] = secrets.token_urlsafe(32)
+
+
+def end_session() -> None:
+    """Sign this browser out: the server forgets its session, the cookie is emptied."""
+    sessions.end_session(ctx(), session.get("sid"))
+    session.clear()
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -101,12 +112,14 @@ def init_app(app: Flask) -> None:
         g.actor = None
         if not _is_page(request.path):
             return
-        user_id = session.get("user_id")
-        if isinstance(user_id, int):
-            try:
-                g.actor = users.actor_for_id(ctx(), user_id)
-            except Unauthorized:
+        token = session.get("sid")
+        if token is None:
+            if "user_id" in session:  # a cookie from before server-side sessions
                 session.clear()
+            return
+        g.actor = sessions.session_actor(ctx(), token)
+        if g.actor is None:  # signed out elsewhere, timed out, or the user is gone
+            session.clear()
 
     @app.before_request
     def check_csrf() -> None:
@@ -132,6 +145,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.is_secure:  # over https (directly, or behind a trusted proxy): stay there
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if _is_page(request.path) and response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy", CSP)
             response.headers.setdefault("X-Frame-Options", "DENY")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from bpmn_sales.errors import (
@@ -76,8 +76,13 @@ def register(app: Flask) -> None:
                 error=name.lower().replace(" ", "_"), message=message, path=request.path
             )
             response.status_code = status
-            return response
-        return page(status, name, message)
+        else:
+            response = make_response(page(status, name, message))
+        # The exception's own headers: Allow on a 405, Retry-After where one is given.
+        for header, value in error.get_headers():
+            if header.lower() != "content-type":
+                response.headers[header] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:

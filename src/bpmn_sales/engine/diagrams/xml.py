@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from lxml import etree
@@ -9,8 +10,18 @@ from lxml import etree
 from bpmn_sales.errors import DiagramError
 
 MAX_DIAGRAM_BYTES = 5 * 1024 * 1024
-# Refused before parsing, so an entity bomb never reaches the parser at all.
-DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+# Refused before parsing, so an entity bomb never reaches the parser at all. Searched in the
+# text the bytes stand for: in UTF-16 "<!DOCTYPE" has a zero byte between its letters.
+DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
+BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+UNMARKED = ((b"<\0?\0", "utf-16-le"), (b"\0<\0?", "utf-16-be"))  # UTF-16 without a mark
+DECLARED = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
 
 
 def _parser() -> etree.XMLParser:
@@ -28,12 +39,13 @@ def parse_xml(data: bytes, filename: str) -> etree._ElementTree:
     """Parse `data` as XML, refusing DOCTYPEs (XXE, billion laughs) and oversized input."""
     if len(data) > MAX_DIAGRAM_BYTES:
         raise DiagramError(f"diagram is larger than {MAX_DIAGRAM_BYTES} bytes", file=filename)
-    doctype = DOCTYPE.search(data)
+    text = _text(data, filename)
+    doctype = DOCTYPE.search(text)
     if doctype is not None:
         raise DiagramError(
             "DOCTYPE declarations (and so entities) are not allowed in diagrams",
             file=filename,
-            line=data[: doctype.start()].count(b"\n") + 1,
+            line=text[: doctype.start()].count("\n") + 1,
         )
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser()))
@@ -48,6 +60,20 @@ def parse_xml(data: bytes, filename: str) -> etree._ElementTree:
             line=1,
         )
     return tree
+
+
+def _text(data: bytes, filename: str) -> str:
+    """The characters the bytes stand for, by their byte-order mark or declared encoding."""
+    codec = next((c for mark, c in BOMS if data.startswith(mark)), None)
+    codec = codec or next((c for start, c in UNMARKED if data.startswith(start)), None)
+    if codec is None:
+        declared = DECLARED.match(data)
+        codec = declared.group(1).decode("ascii") if declared else "utf-8"
+    try:
+        return data.decode(codec, errors="replace")
+    except LookupError:
+        message = f"unknown encoding {codec!r} in the XML declaration"
+        raise DiagramError(message, file=filename) from None
 
 
 def element_line(tree: etree._ElementTree, element_id: str) -> int | None:

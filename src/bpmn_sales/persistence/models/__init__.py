@@ -15,6 +15,7 @@ from bpmn_sales.persistence.models.people import (
     Setting,
     SignInFailure,
     User,
+    WebSession,
     group_members,
 )
 from bpmn_sales.persistence.models.processes import (
@@ -64,6 +65,7 @@ __all__ = [
     "Timer",
     "UTCDateTime",
     "User",
+    "WebSession",
     "Webhook",
     "WorkItem",
     "group_members",

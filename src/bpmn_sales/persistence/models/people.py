@@ -1,4 +1,5 @@
-"""People: users, departments, groups, failed sign-ins and installation-wide settings."""
+"""People: users, departments, groups, web sessions, failed sign-ins and installation-wide
+settings."""
 
 from __future__ import annotations
 
@@ -73,6 +74,20 @@ class SignInFailure(Base):
     username: Mapped[str] = mapped_column(String(80))
     remote_addr: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WebSession(Base):
+    """A signed-in browser: its cookie carries only a random token whose hash is kept here, so
+    signing out, a password change or an admin's "sign out everywhere" ends it at once."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Setting(Base):

@@ -108,6 +108,9 @@ class PeopleQueries:
             )
         )
 
+    def forget_failure(self, failure_id: int) -> None:
+        self.session.execute(delete(SignInFailure).where(SignInFailure.id == failure_id))
+
     def forget_failures(self, username: str, before: datetime) -> None:
         """Drop this user's failures (after a good sign-in) and everyone's older ones."""
         self.session.execute(

@@ -150,7 +150,10 @@ def forecast(ctx: Context, actor: Actor, filters: Filters) -> Forecast:
                 quarter_lines.append(total)
         for m in month_lines:
             m.target = goals.get((m.period, m.currency))
-        label = kind if kind == "company" else f"{kind}:{_scope_name(store, kind, scope_id)}"
+        # "none": a department a manager filters on (its target is the admins' to see).
+        label = (
+            kind if kind in ("company", "none") else f"{kind}:{_scope_name(store, kind, scope_id)}"
+        )
         return Forecast(
             scope.process.key,
             filters.to_dict(),

@@ -118,7 +118,8 @@ def _owners(
             raise InvalidInput(f"department '{f.department}' does not exist", field="department")
         members = set(store.user_ids_in_department(dept.id))
         ids = [i for i in (ids if ids is not None else members) if i in members]
-        target = ("department", dept.id)
+        # A department's target is the admins' to see; a manager sees their team's (below).
+        target = ("department", dept.id) if visible is None else ("none", 0)
     if f.team:
         boss = next((u for u in people if u.username == f.team), None)
         if boss is None or boss.role not in (Role.MANAGER, Role.ADMIN):

@@ -14,6 +14,18 @@ from bpmn_sales.services.analytics import forecasting, reports, targets
 from bpmn_sales.services.analytics.scope import Filters
 
 TABLES = ("funnel", "losses", "time-in-stage", "stuck", "forecast", "targets")
+# A text cell starting with one of these is a formula to Excel, LibreOffice and Sheets: a loss
+# reason typed as "=HYPERLINK(...)" would run when the file is opened (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """The value as a CSV cell: blank for None, and text that would be a formula quoted as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 @dataclass(frozen=True)
@@ -25,8 +37,8 @@ class Table:
     def csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(self.headers)
-        writer.writerows(["" if cell is None else cell for cell in row] for row in self.rows)
+        writer.writerow([csv_cell(header) for header in self.headers])
+        writer.writerows([csv_cell(cell) for cell in row] for row in self.rows)
         return out.getvalue()
 
     def to_dict(self) -> dict[str, Any]:

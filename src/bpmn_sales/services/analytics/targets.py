@@ -18,6 +18,7 @@ from bpmn_sales.domain.model import Actor, Role, currency, money
 from bpmn_sales.errors import Forbidden, InvalidInput
 from bpmn_sales.persistence.models import Target, User
 from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import common
 from bpmn_sales.services.analytics.scope import require_analyst
 
 SCOPES = ("company", "department", "team", "user")
@@ -162,9 +163,13 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _decompose(store: Store, period: str, code: str, rows: list[Target]) -> Decomposition:
+def _decompose(
+    store: Store, period: str, code: str, rows: list[Target], visible: list[int] | None
+) -> Decomposition:
+    """The sums of everyone (visible None: an admin), or of the people a manager can see: then
+    no company or department figure, only their own team."""
     own = {(t.scope, t.scope_id): t.amount for t in rows}
-    users = list(store.users())
+    users = [u for u in store.users() if visible is None or u.id in visible]
     person = {u.id: own.get(("user", u.id)) for u in users}
 
     def members(people: list[User]) -> tuple[Decimal, list[dict[str, Any]]]:
@@ -172,7 +177,7 @@ def _decompose(store: Store, period: str, code: str, rows: list[Target]) -> Deco
         return sum((person[u.id] or Decimal(0) for u in people), Decimal(0)), listed
 
     departments = []
-    for dept in store.departments():
+    for dept in store.departments() if visible is None else ():
         total, listed = members([u for u in users if u.department_id == dept.id])
         departments.append(Part(dept.name, own.get(("department", dept.id)), total, listed))
     teams = []
@@ -180,19 +185,23 @@ def _decompose(store: Store, period: str, code: str, rows: list[Target]) -> Deco
         total, listed = members([u for u in users if u.id == boss.id or u.manager_id == boss.id])
         teams.append(Part(boss.username, own.get(("team", boss.id)), total, listed))
     people = sum((a for a in person.values() if a is not None), Decimal(0))
-    return Decomposition(period, code, own.get(("company", 0)), departments, teams, people)
+    company = own.get(("company", 0)) if visible is None else None
+    return Decomposition(period, code, company, departments, teams, people)
 
 
 def decomposition(
     ctx: Context, actor: Actor, period: object, currency_code: object = None
 ) -> Decomposition:
-    """The targets of a period in one currency, summed up the organisation."""
+    """The targets of a period in one currency, summed up the organisation (admins) or over the
+    manager's own team and its people (managers see no other team's, department's or the
+    company's targets)."""
     require_analyst(actor)
     when = check_period(period)
     code = currency(currency_code)
     with ctx.uow() as store:
+        visible = common.visible_owner_ids(store, actor)
         rows = [t for t in store.targets_for([when]) if t.currency == code]
-        return _decompose(store, when, code, rows)
+        return _decompose(store, when, code, rows, visible)
 
 
 def targets_of(store: Store, kind: str, scope_id: int, periods: list[str]) -> list[Target]:

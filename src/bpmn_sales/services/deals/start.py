@@ -16,8 +16,8 @@ from bpmn_sales.domain.model import (
     optional_text,
     required_text,
 )
-from bpmn_sales.domain.policy import require_access
-from bpmn_sales.errors import InvalidInput
+from bpmn_sales.domain.policy import can_access
+from bpmn_sales.errors import Forbidden, InvalidInput
 from bpmn_sales.persistence.models import (
     Customer,
     Deal,
@@ -37,7 +37,10 @@ def resolve_owner(store: Store, actor: Actor, owner: str | None) -> User:
     user = store.user_by_username(owner)
     if user is None:
         raise InvalidInput(f"owner '{owner}' does not exist", field="owner")
-    require_access(actor, user.id, user.manager_id, f"records owned by {owner}")
+    if not can_access(actor, user.id, user.manager_id):
+        raise Forbidden(
+            f"{actor.username} may not act on records owned by {owner}", actor=actor.username
+        )
     return user
 
 

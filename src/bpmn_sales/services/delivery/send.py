@@ -214,7 +214,7 @@ def _post_webhook(ctx: Context, message: Claimed) -> None:
         data["deal"]["url"] = deal_link(ctx, data["deal"].get("id"))
     raw = json.dumps(data, sort_keys=True).encode()
     sent = headers(message.secret, raw, message.subject, str(message.id), int(now.timestamp()))
-    post(message.recipient, raw, sent, WEBHOOK_TIMEOUT)
+    post(message.recipient, raw, sent, WEBHOOK_TIMEOUT, ctx.outbound_allow)
 
 
 def _finish(

@@ -1,14 +1,17 @@
-"""Posting a signed webhook: the HMAC signature, the headers, one HTTP request (urllib)."""
+"""Posting a signed webhook: the HMAC signature, the headers, one HTTP request (http.client)
+to the address `outbound.check` allowed."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import urllib.error
-import urllib.request
-from email.message import Message
-from typing import IO, Any
-from urllib.parse import urlsplit
+import http.client
+import socket
+import ssl
+from collections.abc import Iterable
+
+from bpmn_sales.services.delivery import outbound
+from bpmn_sales.services.delivery.outbound import Target
 
 WEBHOOK_TIMEOUT = 10.0
 USER_AGENT = "bpmn-sales-webhooks/1"
@@ -39,51 +42,67 @@ def headers(secret: str, raw: bytes, event: str, delivery: str, timestamp: int) 
     }
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is reported, never followed (a POST would turn into a body-less GET)."""
+class _PinnedHTTP(http.client.HTTPConnection):
+    """An HTTP connection to the checked address, speaking to the URL's host name."""
 
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: Message,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        return None
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.address = target.address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """The same over TLS: the certificate is checked against the host name, not the address."""
+
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout, context=_tls)
+        self.address = target.address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = _tls.wrap_socket(sock, server_hostname=self.host)
 
 
-def post(url: str, raw: bytes, sent_headers: dict[str, str], timeout: float) -> int:
-    """POST the body; the HTTP status if it is 2xx, else WebhookFailed saying what happened."""
-    if urlsplit(url).scheme not in SCHEMES:
-        raise WebhookFailed(f"{url!r} is not an http(s) URL")
-    # The scheme is checked above (and when the webhook is configured): http(s) only.
-    request = urllib.request.Request(url, raw, sent_headers, method="POST")  # noqa: S310
+_tls = ssl.create_default_context()
+
+
+def post(
+    url: str, raw: bytes, sent_headers: dict[str, str], timeout: float, allow: Iterable[str] = ()
+) -> int:
+    """POST the body to a public address (or one `allow` names); the HTTP status if it is 2xx,
+    else WebhookFailed saying what happened. Redirects are reported, never followed."""
     try:
-        with _opener.open(request, timeout=timeout) as response:
-            status = int(response.status)
-    except urllib.error.HTTPError as exc:
-        raise WebhookFailed(_http_error(exc), exc.code) from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason: Any = getattr(exc, "reason", exc)
-        raise WebhookFailed(f"could not reach {url}: {reason}") from None
+        target = outbound.check(url, allow)
+    except outbound.Unreachable as exc:
+        raise WebhookFailed(str(exc)) from None
+    kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
+    connection = kind(target, timeout)
+    try:
+        connection.request("POST", target.path, body=raw, headers=sent_headers)
+        response = connection.getresponse()
+        status, location = response.status, response.getheader("Location")
+    except (OSError, http.client.HTTPException) as exc:
+        raise WebhookFailed(f"could not reach {url}: {_reason(exc)}") from None
+    finally:
+        connection.close()
+    if 300 <= status < 400:
+        where = location or "?"
+        raise WebhookFailed(
+            f"HTTP {status}: redirected to {where}; redirects are not followed", status
+        )
     if not 200 <= status < 300:
-        raise WebhookFailed(f"HTTP {status} from {url}", status)
+        # The reply's body is never read back: it could carry whatever the receiver holds.
+        raise WebhookFailed(
+            f"HTTP {status} {http.client.responses.get(status, '')}".strip(), status
+        )
     return status
 
 
-def _http_error(exc: urllib.error.HTTPError) -> str:
-    if 300 <= exc.code < 400:
-        where = exc.headers.get("Location", "?")
-        return f"HTTP {exc.code}: redirected to {where}; redirects are not followed"
-    try:
-        text = exc.read(300).decode("utf-8", "replace").strip()
-    except OSError:
-        text = ""
-    finally:
-        exc.close()
-    return f"HTTP {exc.code} {exc.reason}" + (f": {text}" if text else "")
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return "no answer in time"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS failed ({exc.reason or exc})"
+    return str(getattr(exc, "strerror", None) or exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import InvalidInput, NotFound
 from bpmn_sales.persistence.models import Webhook
 from bpmn_sales.persistence.store import Store
+from bpmn_sales.services.delivery import outbound
 from bpmn_sales.services.delivery.webhook_events import DEFAULT_EVENTS, EVENT_NAME
 from bpmn_sales.services.delivery.webhook_http import (
     SCHEMES,
@@ -55,8 +57,9 @@ def _view(store: Store, hook: Webhook) -> WebhookView:
     )
 
 
-def check_url(value: object) -> str:
-    """An absolute http(s) URL with a host; anything else is refused when configured."""
+def check_url(value: object, allow: tuple[str, ...] = ()) -> str:
+    """An absolute http(s) URL with a public host (or one OUTBOUND_ALLOW names); anything
+    else is refused when configured (and every request checks again)."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput("url is required: the http(s) address to post events to", field="url")
     url = value.strip()
@@ -67,6 +70,10 @@ def check_url(value: object) -> str:
         raise InvalidInput(f"url {url!r} is not a valid address (no host)", field="url")
     if len(url) > 500:
         raise InvalidInput("url is longer than 500 characters", field="url")
+    try:
+        outbound.refuse_local(url, allow)
+    except outbound.Unreachable as exc:
+        raise InvalidInput(f"url {url!r} is refused: {exc}", field="url") from None
     return url
 
 
@@ -137,7 +144,7 @@ def add_webhook(
     require_admin(actor, "add webhooks")
     _check_enabled(enabled)
     hook = Webhook(
-        url=check_url(url),
+        url=check_url(url, ctx.outbound_allow),
         events=check_events(events),
         secret=_check_secret(secret),
         description=_text(description, "description"),
@@ -169,7 +176,7 @@ def update_webhook(
     with ctx.uow() as store:
         hook = _get(store, webhook_id)
         if url is not None:
-            hook.url = check_url(url)
+            hook.url = check_url(url, ctx.outbound_allow)
         if events is not None:
             hook.events = check_events(events)
         if enabled is not None:
@@ -193,7 +200,8 @@ def remove_webhook(ctx: Context, actor: Actor, webhook_id: int) -> int:
 
 
 def ping_webhook(ctx: Context, actor: Actor, webhook_id: int) -> dict[str, Any]:
-    """Post a signed `ping` to the webhook now (not through the outbox) and say how it went."""
+    """Post a signed `ping` to the webhook now (not through the outbox) and say how it went:
+    the HTTP status and how long it took, never what the receiver answered."""
     require_admin(actor, "test webhooks")
     with ctx.uow() as store:
         hook = _get(store, webhook_id)
@@ -202,10 +210,12 @@ def ping_webhook(ctx: Context, actor: Actor, webhook_id: int) -> dict[str, Any]:
     delivery = f"ping-{webhook_id}-{int(now.timestamp())}"
     data = {"event": "ping", "delivery_id": delivery, "sent_at": now.isoformat()}
     raw = json.dumps(data, sort_keys=True).encode()
+    sent = headers(secret, raw, "ping", delivery, int(now.timestamp()))
+    started = time.perf_counter()
     try:
-        status = post(
-            url, raw, headers(secret, raw, "ping", delivery, int(now.timestamp())), WEBHOOK_TIMEOUT
-        )
+        status = post(url, raw, sent, WEBHOOK_TIMEOUT, ctx.outbound_allow)
     except WebhookFailed as exc:
-        return {"ok": False, "status": exc.status, "error": str(exc)}
-    return {"ok": True, "status": status, "error": None}
+        elapsed = round((time.perf_counter() - started) * 1000)
+        return {"ok": False, "status": exc.status, "error": str(exc), "elapsed_ms": elapsed}
+    elapsed = round((time.perf_counter() - started) * 1000)
+    return {"ok": True, "status": status, "error": None, "elapsed_ms": elapsed}

@@ -7,7 +7,7 @@ import re
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, TaskView
 from bpmn_sales.domain.policy import can_access
-from bpmn_sales.errors import Forbidden, InvalidState, NotFound
+from bpmn_sales.errors import InvalidState, NotFound
 from bpmn_sales.persistence.models import Deal, FollowUp, Group, User
 from bpmn_sales.persistence.store import Store
 
@@ -50,7 +50,8 @@ def complete_follow_up(ctx: Context, actor: Actor, follow_up_id: int) -> TaskVie
         groups = store.groups_of(actor.id)
         mine = follow_up.assignee_id == actor.id or follow_up.group_id in groups
         if not mine and not can_access(actor, owner.id, owner.manager_id):
-            raise Forbidden(f"{actor.username} may not act on deal {deal.id}", actor=actor.username)
+            # Not theirs to see: told exactly as a missing one is.
+            raise NotFound(f"task 'follow-up-{follow_up_id}' does not exist", task_id=follow_up_id)
         if follow_up.done_at is not None:
             raise InvalidState(f"follow-up '{follow_up.title}' is already done")
         now = ctx.clock()

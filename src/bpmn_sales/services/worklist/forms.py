@@ -10,7 +10,7 @@ from bpmn_sales.domain.forms import TaskForm
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import can_access
 from bpmn_sales.domain.rules import ActivityRule
-from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
+from bpmn_sales.errors import InvalidInput, NotFound
 from bpmn_sales.persistence.models import Deal, FollowUp, User, WorkItem
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
@@ -66,7 +66,7 @@ def _follow_up_form(ctx: Context, actor: Actor, follow_up_id: int) -> TaskForm:
         owner = store.get(User, deal.owner_id, "user")
         mine = follow_up.assignee_id == actor.id or follow_up.group_id in store.groups_of(actor.id)
         if not mine and not can_access(actor, owner.id, owner.manager_id):
-            raise Forbidden(f"{actor.username} may not act on deal {deal.id}", actor=actor.username)
+            raise NotFound(f"task 'follow-up-{follow_up_id}' is not an open follow-up")
         names = store.usernames([follow_up.assignee_id, deal.owner_id])
         view = follow_up_view(store, follow_up, deal, names)
         return TaskForm(view, None, None, "", deal.version)
@@ -82,10 +82,7 @@ def task_form(ctx: Context, actor: Actor, task_id: str) -> TaskForm:
             raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
         item, subject, owner = found
         if not may_act(store, actor, item, owner):
-            raise Forbidden(
-                f"{actor.username} may not act on {item.subject_type} {subject.id}",
-                actor=actor.username,
-            )
+            raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
         [view] = common.task_views(ctx, store, [item])
         rule = common.task_rule(ctx, store, subject.process_version_id, item.element_id)
         schema, ui_schema = form_of(store, subject.process_version_id, rule)

@@ -6,6 +6,7 @@ from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, TaskView, form_data
+from bpmn_sales.domain.policy import can_access
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.models import Deal, FollowUp, Lead
 from bpmn_sales.persistence.store import Store
@@ -63,10 +64,8 @@ def complete_task(
             raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
         item, subject, owner = found
         if not forms.may_act(store, actor, item, owner):
-            raise Forbidden(
-                f"{actor.username} may not act on {item.subject_type} {subject.id}",
-                actor=actor.username,
-            )
+            # Someone else's task, on a record they may not see: as if there were none.
+            raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
         rule = common.task_rule(ctx, store, subject.process_version_id, item.element_id)
         schema, _ = forms.form_of(store, subject.process_version_id, rule)
         forms.check_data(schema, form, item.title)
@@ -104,6 +103,17 @@ def _claimable(
     return group
 
 
+def _require_visible(
+    store: Store, actor: Actor, task_id: str, group_id: int | None, subject: Deal | Lead
+) -> None:
+    """A task neither offered to the actor's groups nor on a record they see: as if missing."""
+    owner = common.owner_of(store, subject)
+    if group_id not in store.groups_of(actor.id) and not can_access(
+        actor, owner.id, owner.manager_id
+    ):
+        raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
+
+
 def claim_task(ctx: Context, actor: Actor, task_id: str) -> TaskView:
     """Take a ready task assigned to one of the actor's groups: it becomes the actor's."""
     follow_up_id = follow_ups.FOLLOW_UP_ID.match(task_id)
@@ -114,6 +124,7 @@ def claim_task(ctx: Context, actor: Actor, task_id: str) -> TaskView:
                 raise NotFound(f"task '{task_id}' is not an open follow-up", task_id=task_id)
             subject: Deal | Lead = store.get(Deal, follow_up.deal_id, "deal")
             title, kind = follow_up.title, "deal"
+            _require_visible(store, actor, task_id, follow_up.group_id, subject)
             group = _claimable(store, actor, title, follow_up.group_id, follow_up.assignee_id)
             claimed = store.claim_follow_up(follow_up.id, actor.id)
         else:
@@ -122,6 +133,7 @@ def claim_task(ctx: Context, actor: Actor, task_id: str) -> TaskView:
                 raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
             item, subject, _ = found
             title, kind = item.title, item.subject_type
+            _require_visible(store, actor, task_id, item.group_id, subject)
             group = _claimable(store, actor, title, item.group_id, item.assignee_id)
             claimed = store.claim_work_item(task_id, actor.id)
         if not claimed:  # someone else claimed it between our read and our write

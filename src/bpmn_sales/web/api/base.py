@@ -34,8 +34,23 @@ class RecordId(BaseConverter):
         return str(int(value))
 
 
+RESERVED_KEYS = ("import", "lint")
+
+
+class ProcessKey(BaseConverter):
+    """`<key:key>`: a process key, but not a word that names a route beside it.
+
+    `/processes/import` and `/processes/lint` are operations of their own; without this a GET
+    on them would also reach `/processes/<key:key>` and an OPTIONS would list its methods too.
+    """
+
+    regex = r"(?!(?:import|lint)(?![^/]))[^/]+"
+    part_isolating = True
+
+
 def _add_converter(state: BlueprintSetupState) -> None:
     state.app.url_map.converters["id"] = RecordId
+    state.app.url_map.converters["key"] = ProcessKey
 
 
 # Recorded before any route, so the converter exists when the rules are added.
@@ -83,6 +98,17 @@ def expected_version(version: int | None) -> int | None:
     if value.isascii() and value.isdigit() and len(value) < 4000:  # int() refuses longer ones
         return int(value)
     raise InvalidInput(f"version {value[:40]!r} is not an integer", field="version")
+
+
+def respond_versioned(payload: dict[str, Any]) -> Response:
+    """The record with its version as a strong ETag; a bare 304 when the reader's copy is it."""
+    etag = str(payload["version"])
+    if request.method == "GET" and request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = jsonify(payload)
+    response.set_etag(etag)
+    return response
 
 
 def respond_created(payload: dict[str, Any], location: str) -> Response:

@@ -28,7 +28,8 @@ def _check(response: Response) -> Response:
     if not current_app.config.get("API_RESPONSE_CHECKS", current_app.testing):
         return response
     op = _operations().get(request.endpoint or "")
-    if op is not None:
+    # OPTIONS is Flask's own answer (Allow), not the operation's.
+    if op is not None and request.method != "OPTIONS":
         problems = problems_with(op, response)
         if problems:
             where = f"{request.method} {request.full_path.rstrip('?')} -> {response.status_code}"

@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from bpmn_sales.services import deals
-from bpmn_sales.web.api.base import actor, ctx, expected_version, respond_created
-from bpmn_sales.web.api.operation import created, get, patch, post
+from bpmn_sales.web.api.base import (
+    actor,
+    ctx,
+    expected_version,
+    respond_created,
+    respond_versioned,
+)
+from bpmn_sales.web.api.operation import NOT_MODIFIED, created, get, patch, post, versioned
 from bpmn_sales.web.schemas.deal_page import DealDiagram
 from bpmn_sales.web.schemas.deals import Closing, Deal, DealChanges, DealListQuery, Move, NewDeal
 from bpmn_sales.web.schemas.history import HistoryEntry
@@ -38,21 +44,23 @@ def create_deal(body: NewDeal) -> Any:
     return respond_created(view.to_dict(), f"/api/v1/deals/{view.id}")
 
 
-@get("/deals/<id:deal_id>", responses={200: Deal}, errors=(403,))
+@get("/deals/<id:deal_id>", responses={200: versioned(Deal), 304: NOT_MODIFIED}, errors=(403,))
 def get_deal(deal_id: int) -> Any:
     """One deal, with `detail` (stages, checklist, requirements, records)."""
-    return deals.get_deal(ctx(), actor(), deal_id).to_dict()
+    return respond_versioned(deals.get_deal(ctx(), actor(), deal_id).to_dict())
 
 
-@patch("/deals/<id:deal_id>", body=DealChanges, responses={200: Deal}, errors=(403, 409))
+@patch("/deals/<id:deal_id>", body=DealChanges, responses={200: versioned(Deal)}, errors=(403, 409))
 def update_deal(deal_id: int, body: DealChanges) -> Any:
     """Change the deal's fields, its customer's fields and its stage fields."""
     changes = body.model_dump(include=body.model_fields_set - {"version"}, by_alias=True)
     version = expected_version(body.version)
-    return deals.update_deal(ctx(), actor(), deal_id, changes, version).to_dict()
+    return respond_versioned(deals.update_deal(ctx(), actor(), deal_id, changes, version).to_dict())
 
 
-@post("/deals/<id:deal_id>/move", body=Move, responses={200: Deal}, errors=(403, 409, 422))
+@post(
+    "/deals/<id:deal_id>/move", body=Move, responses={200: versioned(Deal)}, errors=(403, 409, 422)
+)
 def move_deal(deal_id: int, body: Move) -> Any:
     """Move the deal to another stage (processes with free moves).
 
@@ -60,10 +68,17 @@ def move_deal(deal_id: int, body: Move) -> Any:
     passed.
     """
     version = expected_version(body.version)
-    return deals.move_deal(ctx(), actor(), deal_id, body.stage, version).to_dict()
+    return respond_versioned(
+        deals.move_deal(ctx(), actor(), deal_id, body.stage, version).to_dict()
+    )
 
 
-@post("/deals/<id:deal_id>/close", body=Closing, responses={200: Deal}, errors=(403, 409, 422))
+@post(
+    "/deals/<id:deal_id>/close",
+    body=Closing,
+    responses={200: versioned(Deal)},
+    errors=(403, 409, 422),
+)
 def close_deal(deal_id: int, body: Closing) -> Any:
     """Close as won, lost or invalid.
 
@@ -71,7 +86,9 @@ def close_deal(deal_id: int, body: Closing) -> Any:
     where required, an order.
     """
     version = expected_version(body.version)
-    return deals.close_deal(ctx(), actor(), deal_id, body.outcome, body.reason, version).to_dict()
+    return respond_versioned(
+        deals.close_deal(ctx(), actor(), deal_id, body.outcome, body.reason, version).to_dict()
+    )
 
 
 @post("/deals/<id:deal_id>/reopen", responses={201: created(Deal)}, errors=(403, 409))

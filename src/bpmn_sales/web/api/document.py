@@ -12,6 +12,7 @@ from pydantic_core import core_schema
 
 from bpmn_sales import __version__
 from bpmn_sales.domain.model import MAX_ID
+from bpmn_sales.web.api.base import RESERVED_KEYS
 from bpmn_sales.web.api.operation import OPERATIONS, Operation
 from bpmn_sales.web.schemas.common import Error, RuleViolation
 
@@ -22,6 +23,7 @@ ERRORS = {
     401: "Missing or invalid API token",
     403: "Not allowed for this user (says why)",
     404: "Not found",
+    405: "This path is another operation's: `Allow` lists its methods",
     409: "Wrong state, or a stale version (conflict)",
     413: "The request body is larger than the server accepts",
     422: "A sales rule refuses it (`unmet` lists each unmet requirement)",
@@ -29,6 +31,7 @@ ERRORS = {
 PATH_TYPES: dict[str, dict[str, Any]] = {
     "id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "default": {"type": "string", "pattern": "^[^/]+$"},
+    "key": {"type": "string", "pattern": "^[^/]+$", "not": {"enum": list(RESERVED_KEYS)}},
 }
 IF_MATCH = {
     "name": "If-Match",
@@ -37,7 +40,15 @@ IF_MATCH = {
     "description": "The version you read, instead of `version` in the body ('3' or '\"3\"')",
     "schema": {"type": "string"},
 }
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag you hold: answered 304 with no body while it is still current",
+    "schema": {"type": "string"},
+}
 WWW_AUTHENTICATE = {"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}}
+ALLOW = {"Allow": {"required": True, "schema": {"type": "string"}}}
 
 
 class Generator(GenerateJsonSchema):
@@ -98,6 +109,8 @@ def _operation(op: Operation, schemas: dict[int, JsonSchemaValue]) -> dict[str, 
     parameters = _path_parameters(op) + _query_parameters(op)
     if op.body is not None and "version" in op.body.model_fields:
         parameters.append(IF_MATCH)
+    if 304 in op.answers:
+        parameters.append(IF_NONE_MATCH)
     if parameters:
         doc["parameters"] = parameters
     if op.body is not None:
@@ -117,7 +130,8 @@ def _response(op: Operation, status: int, schemas: dict[int, JsonSchemaValue]) -
     if answer is None:
         error = RuleViolation if status == 422 else Error
         failed = {"description": ERRORS[status], "content": {JSON: {"schema": schemas[id(error)]}}}
-        return {**failed, "headers": WWW_AUTHENTICATE} if status == 401 else failed
+        headers = {401: WWW_AUTHENTICATE, 405: ALLOW}.get(status)
+        return {**failed, "headers": headers} if headers else failed
     content = dict(answer.content)
     if answer.body is not None:
         content = {JSON: {"schema": schemas[id(answer.body)]}, **content}

@@ -21,7 +21,7 @@ KEY = {"key": {"description": "The process key"}}
 
 
 @get(
-    "/processes/<key>/draft",
+    "/processes/<key:key>/draft",
     path=KEY,
     query=DraftQuery,
     responses={200: Draft},
@@ -33,7 +33,7 @@ def get_draft(key: str, query: DraftQuery) -> Any:
 
 
 @put(
-    "/processes/<key>/draft",
+    "/processes/<key:key>/draft",
     path=KEY,
     body=DraftSave,
     responses={200: Draft},
@@ -46,7 +46,7 @@ def save_draft(key: str, body: DraftSave) -> Any:
 
 
 @delete(
-    "/processes/<key>/draft",
+    "/processes/<key:key>/draft",
     path=KEY,
     responses={204: Answer(description="Discarded")},
     errors=(403,),
@@ -58,7 +58,7 @@ def discard_draft(key: str) -> Any:
 
 
 @post(
-    "/processes/<key>/draft/lint",
+    "/processes/<key:key>/draft/lint",
     path=KEY,
     body=DraftLint,
     responses={200: DraftProblems},
@@ -71,7 +71,7 @@ def lint_draft(key: str, body: DraftLint) -> Any:
 
 
 @post(
-    "/processes/<key>/draft/deploy",
+    "/processes/<key:key>/draft/deploy",
     path=KEY,
     body=DraftDeploy,
     responses={200: DraftDeployed},

@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from bpmn_sales.services import leads
-from bpmn_sales.web.api.base import actor, ctx, expected_version, respond_created
-from bpmn_sales.web.api.operation import created, get, patch, post
+from bpmn_sales.web.api.base import (
+    actor,
+    ctx,
+    expected_version,
+    respond_created,
+    respond_versioned,
+)
+from bpmn_sales.web.api.operation import NOT_MODIFIED, created, get, patch, post, versioned
 from bpmn_sales.web.schemas.common import Versioned
 from bpmn_sales.web.schemas.history import HistoryEntry
 from bpmn_sales.web.schemas.leads import (
@@ -41,43 +47,61 @@ def create_lead(body: NewLead) -> Any:
     return respond_created(view.to_dict(), f"/api/v1/leads/{view.id}")
 
 
-@get("/leads/<id:lead_id>", responses={200: Lead}, errors=(403,))
+@get("/leads/<id:lead_id>", responses={200: versioned(Lead), 304: NOT_MODIFIED}, errors=(403,))
 def get_lead(lead_id: int) -> Any:
     """One lead."""
-    return leads.get_lead(ctx(), actor(), lead_id).to_dict()
+    return respond_versioned(leads.get_lead(ctx(), actor(), lead_id).to_dict())
 
 
-@patch("/leads/<id:lead_id>", body=LeadStatusChange, responses={200: Lead}, errors=(403, 409))
+@patch(
+    "/leads/<id:lead_id>",
+    body=LeadStatusChange,
+    responses={200: versioned(Lead)},
+    errors=(403, 409),
+)
 def set_lead_status(lead_id: int, body: LeadStatusChange) -> Any:
     """Set the lead's status (new renews, qualified, disqualified)."""
     version = expected_version(body.version)
-    return leads.set_lead_status(
-        ctx(), actor(), lead_id, body.status, body.reason, version
-    ).to_dict()
+    return respond_versioned(
+        leads.set_lead_status(ctx(), actor(), lead_id, body.status, body.reason, version).to_dict()
+    )
 
 
-@post("/leads/<id:lead_id>/qualify", body=Versioned, responses={200: Lead}, errors=(403, 409))
+@post(
+    "/leads/<id:lead_id>/qualify",
+    body=Versioned,
+    responses={200: versioned(Lead)},
+    errors=(403, 409),
+)
 def qualify_lead(lead_id: int, body: Versioned) -> Any:
     """Qualify a new lead into an opportunity."""
-    return leads.qualify_lead(ctx(), actor(), lead_id, expected_version(body.version)).to_dict()
+    return respond_versioned(
+        leads.qualify_lead(ctx(), actor(), lead_id, expected_version(body.version)).to_dict()
+    )
 
 
 @post(
     "/leads/<id:lead_id>/disqualify",
     body=Disqualification,
-    responses={200: Lead},
+    responses={200: versioned(Lead)},
     errors=(403, 409),
 )
 def disqualify_lead(lead_id: int, body: Disqualification) -> Any:
     """Disqualify a new lead with a reason."""
     version = expected_version(body.version)
-    return leads.disqualify_lead(ctx(), actor(), lead_id, body.reason, version).to_dict()
+    return respond_versioned(
+        leads.disqualify_lead(ctx(), actor(), lead_id, body.reason, version).to_dict()
+    )
 
 
-@post("/leads/<id:lead_id>/renew", body=Versioned, responses={200: Lead}, errors=(403, 409))
+@post(
+    "/leads/<id:lead_id>/renew", body=Versioned, responses={200: versioned(Lead)}, errors=(403, 409)
+)
 def renew_lead(lead_id: int, body: Versioned) -> Any:
     """Renew a disqualified lead (back to new)."""
-    return leads.renew_lead(ctx(), actor(), lead_id, expected_version(body.version)).to_dict()
+    return respond_versioned(
+        leads.renew_lead(ctx(), actor(), lead_id, expected_version(body.version)).to_dict()
+    )
 
 
 @get("/leads/<id:lead_id>/history", responses={200: list[HistoryEntry]}, errors=(403,))

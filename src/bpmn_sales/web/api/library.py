@@ -32,14 +32,14 @@ VERSION = {**KEY, "number": VERSION_NUMBER}
 DISPOSITION = {"Content-Disposition": {"required": True, "schema": {"type": "string"}}}
 
 
-@get("/processes/<key>/versions", path=KEY, responses={200: ProcessDetail}, errors=(403,))
+@get("/processes/<key:key>/versions", path=KEY, responses={200: ProcessDetail}, errors=(403,))
 def list_process_versions(key: str) -> Any:
     """A process's versions with deployer, time, switch and the deals/leads on each."""
     return library.process_detail(ctx(), actor(), key).to_dict()
 
 
 @post(
-    "/processes/<key>/versions/<number>/enable",
+    "/processes/<key:key>/versions/<number>/enable",
     path=VERSION,
     responses={200: ProcessDetail},
     errors=(400, 403, 409),
@@ -50,7 +50,7 @@ def enable_process_version(key: str, number: str) -> Any:
 
 
 @post(
-    "/processes/<key>/versions/<number>/disable",
+    "/processes/<key:key>/versions/<number>/disable",
     path=VERSION,
     responses={200: ProcessDetail},
     errors=(400, 403, 409),
@@ -61,7 +61,7 @@ def disable_process_version(key: str, number: str) -> Any:
 
 
 @delete(
-    "/processes/<key>/versions/<number>",
+    "/processes/<key:key>/versions/<number>",
     path=VERSION,
     responses={200: Deleted},
     errors=(400, 403, 409),
@@ -75,7 +75,7 @@ def delete_process_version(key: str, number: str) -> Any:
 
 
 @patch(
-    "/processes/<key>",
+    "/processes/<key:key>",
     path=KEY,
     body=Description,
     responses={200: ProcessDetail},
@@ -86,7 +86,7 @@ def describe_process(key: str, body: Description) -> Any:
     return library.describe(ctx(), actor(), key, body.description, body.name).to_dict()
 
 
-@delete("/processes/<key>", path=KEY, responses={200: Deleted}, errors=(403, 409))
+@delete("/processes/<key:key>", path=KEY, responses={200: Deleted}, errors=(403, 409))
 def delete_process(key: str) -> Any:
     """Delete a process no deal or lead uses, with every version (admin).
 
@@ -97,7 +97,7 @@ def delete_process(key: str) -> Any:
 
 
 @post(
-    "/processes/<key>/clone",
+    "/processes/<key:key>/clone",
     path=KEY,
     body=Cloning,
     responses={201: created(CloneResult)},
@@ -110,7 +110,7 @@ def clone_process(key: str, body: Cloning) -> Any:
 
 
 @get(
-    "/processes/<key>/diff",
+    "/processes/<key:key>/diff",
     path=KEY,
     query=DiffQuery,
     responses={200: SalesDiff},
@@ -122,7 +122,7 @@ def diff_process(key: str, query: DiffQuery) -> Any:
 
 
 @get(
-    "/processes/<key>/export",
+    "/processes/<key:key>/export",
     path=KEY,
     query=ExportQuery,
     responses={200: Answer(content=ZIP, headers=DISPOSITION, description="The zip")},

@@ -19,7 +19,7 @@ KEY = {"key": {"description": "The process key"}}
 
 
 @get(
-    "/processes/<key>/migration",
+    "/processes/<key:key>/migration",
     path=KEY,
     query=MigrationQuery,
     responses={200: MigrationPreview},
@@ -34,7 +34,7 @@ def preview_migration(key: str, query: MigrationQuery) -> Any:
 
 
 @post(
-    "/processes/<key>/migration",
+    "/processes/<key:key>/migration",
     path=KEY,
     body=MigrationBatch,
     responses={200: MigrationProgress},
@@ -50,7 +50,7 @@ def apply_migration_batch(key: str, body: MigrationBatch) -> Any:
 
 
 @get(
-    "/processes/<key>/migration/runs",
+    "/processes/<key:key>/migration/runs",
     path=KEY,
     responses={200: list[MigrationRun]},
     errors=(403,),

@@ -42,9 +42,24 @@ class Answer:
 LOCATION = {"description": "Where the new record is", "schema": {"type": "string"}}
 
 
+ETAG = {
+    "description": "The record's version, quoted: send it back in If-Match to refuse a stale edit",
+    "required": True,
+    "schema": {"type": "string", "pattern": '^"[0-9]+"$'},
+}
+
+
 def created(body: Any) -> Answer:
     """A 201 answer with the new record and its Location."""
     return Answer(body, headers={"Location": LOCATION}, description="Created")
+
+
+def versioned(body: Any) -> Answer:
+    """A 200 answer with a record and its version as a strong ETag."""
+    return Answer(body, headers={"ETag": ETAG})
+
+
+NOT_MODIFIED = Answer(headers={"ETag": ETAG}, description="Your copy (If-None-Match) is current")
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,8 @@ class Operation:
             implied.add(401)
         if self.path_parameters:
             implied.add(404)  # a record that does not exist, or an id no record can have
+        if any(converter == "key" for _, converter in self.path_parameters):
+            implied.add(405)  # a key that is a route of its own (import, lint)
         if self.body or self.query or self.upload:
             implied.add(400)
         if self.body or self.upload:

@@ -46,7 +46,7 @@ def list_processes() -> Any:
     return [p.to_dict() for p in processes.list_processes(ctx())]
 
 
-@get("/processes/<key>", path=KEY, responses={200: Process})
+@get("/processes/<key:key>", path=KEY, responses={200: Process})
 def get_process(key: str) -> Any:
     """One process."""
     return processes.get_process(ctx(), key).to_dict()
@@ -81,20 +81,20 @@ def lint_diagrams(query: UploadQuery) -> Any:
     }
 
 
-@post("/processes/<key>/enable", path=KEY, responses={200: ProcessAdmin}, errors=(403,))
+@post("/processes/<key:key>/enable", path=KEY, responses={200: ProcessAdmin}, errors=(403,))
 def enable_process(key: str) -> Any:
     """Enable a process: new leads and deals may start on it again (admin)."""
     return processes.set_enabled(ctx(), actor(), key, True).to_dict()
 
 
-@post("/processes/<key>/disable", path=KEY, responses={200: ProcessAdmin}, errors=(403,))
+@post("/processes/<key:key>/disable", path=KEY, responses={200: ProcessAdmin}, errors=(403,))
 def disable_process(key: str) -> Any:
     """Disable a process: no new leads or deals start on it; running ones go on (admin)."""
     return processes.set_enabled(ctx(), actor(), key, False).to_dict()
 
 
 @put(
-    "/processes/<key>/departments",
+    "/processes/<key:key>/departments",
     path=KEY,
     body=Departments,
     responses={200: ProcessAdmin},
@@ -106,7 +106,7 @@ def set_process_departments(key: str, body: Departments) -> Any:
 
 
 @post(
-    "/processes/<key>/stages",
+    "/processes/<key:key>/stages",
     path=KEY,
     body=NewStage,
     responses={201: StageChange},
@@ -129,7 +129,7 @@ def add_stage(key: str, body: NewStage) -> Any:
 
 
 @delete(
-    "/processes/<key>/stages/<stage>",
+    "/processes/<key:key>/stages/<stage>",
     path=STAGE,
     responses={200: StageChange},
     errors=(400, 403, 409),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request
 
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import InvalidInput, NotFound, SalesError
 from bpmn_sales.services import processes
 from bpmn_sales.services.people import sessions, users
-from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.auth import login_required, start_session
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
 
@@ -143,6 +143,21 @@ def set_password(username: str) -> Any:
     return redirect(f"/admin/users/{username}")
 
 
+@bp.post("/admin/users/<username>/sign-out")
+@login_required
+def sign_out_everywhere(username: str) -> Any:
+    _admin()
+    try:
+        ended = sessions.sign_out_everywhere(ctx(), page_actor(), username)
+    except SalesError as error:
+        flash(error.message, "error")
+        return redirect("/admin/users")
+    done(f"{username}: signed out of {ended} browser session(s)")
+    if username == page_actor().username:
+        return redirect("/sign-in")
+    return redirect(f"/admin/users/{username}")
+
+
 def _same_twice() -> None:
     """Refuse a password whose confirmation differs (a typo would lock the user out)."""
     if request.form.get("password", "") != request.form.get("confirm", ""):
@@ -162,5 +177,6 @@ def account() -> Any:
     except SalesError as error:
         page = render_template("account.html", errors=_errors(error, "password"))
         return page, status_for(error)
-    done("Your password was changed")
+    start_session(actor)  # every other browser is signed out; this one stays
+    done("Your password was changed; other browsers were signed out")
     return redirect("/account")

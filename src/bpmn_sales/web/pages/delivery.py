@@ -130,7 +130,10 @@ def ping(webhook_id: int) -> Any:
         flash_error(error)
         return redirect(HOME)
     if result["ok"]:
-        done(f"Webhook {webhook_id} answered the ping with HTTP {result['status']}.")
+        done(
+            f"Webhook {webhook_id} answered the ping with HTTP {result['status']} "
+            f"in {result['elapsed_ms']} ms."
+        )
     else:
         flash(f"Webhook {webhook_id} did not take the ping: {result['error']}", "error")
     return redirect(HOME)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from bpmn_sales.errors import TooManyAttempts, Unauthorized
 from bpmn_sales.services.people import sessions
-from bpmn_sales.web.auth import ctx, current_actor, safe_next, start_session
+from bpmn_sales.web.auth import ctx, current_actor, end_session, safe_next, start_session
 
 bp = Blueprint("session", __name__)
 
@@ -45,5 +45,5 @@ def sign_in() -> Any:
 
 @bp.post("/sign-out")
 def sign_out() -> Any:
-    session.clear()
+    end_session()
     return redirect(url_for("session.sign_in"))

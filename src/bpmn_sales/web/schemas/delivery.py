@@ -109,8 +109,9 @@ class WebhookRemoved(Reply):
 
 
 class Ping(Reply):
-    """How the receiver answered a signed ping."""
+    """How the receiver answered a signed ping: its status and the time taken, never its body."""
 
     ok: bool
     status: int | None
     error: str | None
+    elapsed_ms: int = Field(description="Milliseconds from sending to the answer (or failure)")
