@@ -7,8 +7,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
+
+from bpmn_sales.persistence.outages import storage_errors
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -45,3 +47,11 @@ def alembic_config(engine: Engine) -> Config:
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration."""
     command.upgrade(alembic_config(engine), "head")
+
+
+def has_schema(engine: Engine) -> bool:
+    """True once a migration has run here (Alembic's version table exists).
+
+    A server that cannot be reached is `StorageUnavailable`, in one line."""
+    with storage_errors():
+        return inspect(engine).has_table("alembic_version")
