@@ -51,10 +51,13 @@ def test_help_loads_none_of_them_either() -> None:
 
 
 def test_a_verb_loads_only_what_it_uses() -> None:
-    # the lifecycle verbs need the engine and the database, never the web framework
+    # the lifecycle verbs need the engine and the database, never the web framework, nor
+    # Alembic (only init migrates)
     loaded = loaded_after(running("deal", "list", "--help"))
     assert "SpiffWorkflow" in loaded
+    assert "sqlalchemy" in loaded
     assert "flask" not in loaded
+    assert "alembic" not in loaded
 
 
 def cli_modules() -> list[str]:
