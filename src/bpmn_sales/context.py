@@ -10,12 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bpmn_sales.engine import Instance, ProcessEngine
-from bpmn_sales.persistence.db import make_engine, session_factory, upgrade
+from bpmn_sales.errors import NoDatabase
+from bpmn_sales.persistence.db import has_schema, make_engine, session_factory, upgrade
 from bpmn_sales.persistence.store import UnitOfWork
-from bpmn_sales.settings import Settings
+from bpmn_sales.settings import Settings, sqlite_file, without_password
 from bpmn_sales.tasks import SERVICE_TASKS
 
-BUNDLED_DIAGRAMS = Path(__file__).resolve().parents[2] / "bpmn"
+# The diagrams `init` deploys. In a checkout `bundled` links to the top-level bpmn/ folder, their
+# one source; a wheel carries copies made when it is built (pyproject.toml, package-data).
+BUNDLED_DIAGRAMS = Path(__file__).resolve().parent / "bundled"
 
 Clock = Callable[[], datetime]
 
@@ -90,10 +93,6 @@ class Context:
         self.mail_from = self.settings.mail_from
         self.base_url = self.settings.base_url
         self.outbound_allow = self.settings.outbound_allow
-        if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
-            Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
-                parents=True, exist_ok=True
-            )
         self.db = make_engine(self.database_url)
         self.sessions = session_factory(self.db)
         self.live = LiveInstances()
@@ -105,7 +104,28 @@ class Context:
         return UnitOfWork(self.sessions)
 
     def migrate(self) -> None:
+        """Create (with its folder, for SQLite) or upgrade the database."""
+        path = sqlite_file(self.database_url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         upgrade(self.db)
 
     def close(self) -> None:
         self.db.dispose()
+
+
+def open_existing(database_url: str, settings: Settings) -> Context:
+    """A Context on a database `bpmn-sales init` made; NoDatabase, creating nothing, when the
+    SQLite file is missing or the database has no tables yet."""
+    path = sqlite_file(database_url)
+    where = str(path.resolve()) if path is not None else without_password(database_url)
+    if path is not None and not path.is_file():
+        raise NoDatabase(f"no database at {where}; run 'bpmn-sales init'")
+    ctx = Context(database_url, settings=settings)
+    try:
+        if not has_schema(ctx.db):
+            raise NoDatabase(f"no database at {where} (it has no tables); run 'bpmn-sales init'")
+    except BaseException:
+        ctx.close()
+        raise
+    return ctx

@@ -115,3 +115,9 @@ class TooManyAttempts(SalesError):
     """Too many failed attempts in a short time; `retry_after` says how many seconds to wait."""
 
     code = "too_many_attempts"
+
+
+class NoDatabase(SalesError):
+    """The database is missing or has no tables yet; `bpmn-sales init` makes it."""
+
+    code = "no_database"

@@ -11,15 +11,16 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from email.utils import parseaddr
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from bpmn_sales.errors import InvalidSetting
 
-DEFAULT_DATABASE_URL = "sqlite:///var/bpmn-sales.sqlite3"
+DATABASE_FILE = "bpmn-sales.sqlite3"
 DEFAULT_MAIL_FROM = "bpmn-sales@localhost"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_UPLOAD_MB = 10
@@ -38,7 +39,7 @@ HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?
 class Settings:
     """Everything the product reads from its environment."""
 
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = field(default_factory=lambda: default_database_url(os.environ))
     # None: mail waits in the outbox (pending) and the admin page says why.
     smtp_url: str | None = None
     mail_from: str = DEFAULT_MAIL_FROM
@@ -63,7 +64,7 @@ class Settings:
         OUTBOUND_ALLOW (an empty variable counts as unset)."""
         env = os.environ if environ is None else environ
         return cls(
-            database_url=database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            database_url=database_url(env.get("DATABASE_URL") or default_database_url(env)),
             smtp_url=env.get("SMTP_URL") or None,
             mail_from=mail_from(env.get("MAIL_FROM") or DEFAULT_MAIL_FROM),
             base_url=base_url(env.get("BASE_URL") or DEFAULT_BASE_URL),
@@ -85,6 +86,31 @@ class Settings:
             ),
             proxy_hops=whole("PROXY_HOPS", env.get("PROXY_HOPS"), 0, 5) or 0,
         )
+
+
+def default_database_url(environ: Mapping[str, str]) -> str:
+    """The SQLite file used when DATABASE_URL is unset, found from the package, never the
+    current directory: a checkout's `var/` (the package runs from its `src/`), otherwise the
+    user's data directory ($XDG_DATA_HOME/bpmn-sales, by default ~/.local/share/bpmn-sales)."""
+    package = Path(__file__).resolve().parent
+    checkout = package.parent.parent
+    if package.parent.name == "src" and (checkout / "pyproject.toml").is_file():
+        folder = checkout / "var"
+    else:
+        data_home = environ.get("XDG_DATA_HOME", "")
+        # The XDG spec says to ignore a relative path here.
+        if not os.path.isabs(data_home):
+            data_home = str(Path.home() / ".local" / "share")
+        folder = Path(data_home) / "bpmn-sales"
+    return f"sqlite:///{folder / DATABASE_FILE}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a sqlite:/// URL names (None for another database or an in-memory one)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url.removeprefix("sqlite:///").partition("?")[0]
+    return None if path in ("", ":memory:") else Path(path)
 
 
 def database_url(value: str) -> str:
@@ -184,9 +210,13 @@ def outbound_allow(value: str | None) -> tuple[str, ...]:
     return entries
 
 
-def _shown(url: str) -> str:
-    """The URL without its password, for a message."""
+def without_password(url: str) -> str:
+    """The URL with its password (if any) replaced by ***, for a message."""
     parts = urlsplit(url)
     if parts.password:
         url = url.replace(f":{parts.password}@", ":***@", 1)
-    return repr(url)
+    return url
+
+
+def _shown(url: str) -> str:
+    return repr(without_password(url))

@@ -13,11 +13,14 @@ from bpmn_sales.errors import InvalidSetting
 from bpmn_sales.settings import Settings
 from bpmn_sales.web import create_app
 
+REPO = Path(__file__).resolve().parents[2]
+
 
 def test_an_empty_environment_gives_the_documented_defaults() -> None:
     settings = Settings.from_env({})
     assert settings == Settings()
-    assert settings.database_url == "sqlite:///var/bpmn-sales.sqlite3"
+    # From a checkout: its var/ folder, wherever the process was started from.
+    assert settings.database_url == f"sqlite:///{REPO / 'var' / 'bpmn-sales.sqlite3'}"
     assert settings.smtp_url is None
     assert settings.max_upload_bytes == 10 * 1024 * 1024
     assert settings.secret_key is None

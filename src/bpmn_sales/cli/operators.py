@@ -9,18 +9,45 @@ import click
 
 from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
 from bpmn_sales.services import demo, processes
-from bpmn_sales.services.people import sessions, users
+from bpmn_sales.services.people import admins, sessions, users
 
 
 @main.command()
+@click.option(
+    "--admin",
+    "admin_name",
+    metavar="NAME",
+    default=None,
+    help="Also create an admin NAME; prints a generated password and API token once.",
+)
 @pass_state
 @handled
-def init(state: State) -> None:
+def init(state: State, admin_name: str | None) -> None:
     """Create or upgrade the database and deploy the bundled diagrams."""
-    state.ctx.migrate()
-    for result in processes.deploy_bundled(state.ctx):
+    ctx = state.new_ctx()
+    for result in processes.deploy_bundled(ctx):
         verb = "deployed" if result.created else "unchanged"
         click.echo(f"{verb} {result.key} v{result.version}")
+    if admin_name is not None:
+        new = admins.create_admin(ctx, admin_name)
+        name = new.user.username
+        click.echo(f"created admin {name}; these are shown once:")
+        click.echo(f"  web password  {new.password}  (change it: bpmn-sales user password {name})")
+        click.echo(f"  API token     {new.token}")
+    # Advice on stderr: stdout stays the list of deployments (and the new admin's secrets).
+    click.echo(f"database {state.where()}", err=True)
+    if admin_name is not None:
+        if admin_name != state.username:
+            click.echo(
+                f"the CLI acts as '{state.username}': export BPMN_SALES_USER={admin_name}",
+                err=True,
+            )
+    elif not admins.has_users(ctx):
+        click.echo(
+            "no users yet: `bpmn-sales init --admin NAME` creates an admin, "
+            "`bpmn-sales demo` loads the demo team",
+            err=True,
+        )
 
 
 @main.command(name="demo")
@@ -53,6 +80,7 @@ def serve(state: State, host: str, port: int, threads: int) -> None:
 
     from bpmn_sales.web import create_app
 
+    state.require_database()  # here, not on the first request
     app = create_app({"SETTINGS": state.settings})
     click.echo(f"serving on http://{host}:{port}/ (API at /api/v1/, database {state.database_url})")
     waitress_serve(app, host=host, port=port, threads=threads)
@@ -70,7 +98,7 @@ def lint(state: State, files: tuple[Path, ...], as_json: bool) -> None:
     """
     # Keyed by the path as given, so two files with one name stay apart and editors can jump.
     diagrams = processes.collect_files(list(files), by_path=True)
-    problems = processes.lint_diagrams(state.ctx, diagrams)
+    problems = processes.lint_diagrams(state.offline_ctx(), diagrams)
     errors = sum(1 for p in problems if p.severity == "error")
     report = {
         "problems": [p.to_dict() for p in problems],

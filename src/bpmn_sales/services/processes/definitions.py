@@ -202,6 +202,11 @@ def _store_version(
 def deploy_bundled(ctx: Context) -> list[DeployResult]:
     """Deploy the diagrams shipped in bpmn/ (what `init` does)."""
     paths = sorted(BUNDLED_DIAGRAMS.glob("*.bpmn"))
+    if not paths:
+        raise NotFound(
+            f"the bundled diagrams are missing: no .bpmn file in {BUNDLED_DIAGRAMS} "
+            "(reinstall bpmn-sales; in a checkout, bpmn_sales/bundled links to bpmn/)"
+        )
     return deploy_process(ctx, None, collect_files(paths))
 
 
