@@ -2,7 +2,8 @@
 
 `Desk` calls the use cases the way the web and CLI do. With `roundtrip`, it empties the
 in-memory live-instance cache before every step, so each step restores the instance from the
-state stored in `deals.state` (the serialize/restore round trip of every workflow test).
+stored state, the snapshot in `deals.state` with the deltas journalled after it (the
+serialize/restore round trip of every workflow test).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 import pytest
 from sqlalchemy import text
 
@@ -18,7 +20,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealView, HistoryView, TaskView
 from bpmn_sales.engine import Instance
 from bpmn_sales.persistence.models import Deal
-from bpmn_sales.services import deals, processes, worklist
+from bpmn_sales.services import common, deals, processes, worklist
 from bpmn_sales.services.deals import records
 from bpmn_sales.services.people import users
 
@@ -148,29 +150,36 @@ class Desk:
             return [tuple(r) for r in conn.execute(text(sql), params)]
 
     def stored_state(self, deal_id: int) -> str:
-        ((state,),) = self.rows("SELECT state FROM deals WHERE id = :i", i=deal_id)
-        return str(state)
+        """The deal's full stored state: its snapshot with the journal applied."""
+        with self.ctx.uow() as store:
+            return common.stored_state(self.ctx, store, store.get(Deal, deal_id, "deal"))
 
     def restore_stored(self, deal_id: int) -> Instance:
-        """The deal's instance restored from its stored state alone (no live cache)."""
+        """The deal's instance restored from its stored snapshot and journal (no live cache)."""
         with self.ctx.uow() as store:
             deal = store.get(Deal, deal_id, "deal")
-            version_id, state = deal.process_version_id, deal.state
+            version_id = deal.process_version_id
+            snapshot, journal = store.instance_state(deal)
             digest = store.version_digest(version_id)
             spec_json = store.spec_json(version_id)
-        return self.ctx.engine.restore(digest, lambda: spec_json, state)
+        return self.ctx.engine.restore(digest, lambda: spec_json, snapshot, journal)
 
     def assert_state_round_trips(self, deal_id: int) -> None:
         """The stored state restores, and dumping the restored instance gives it back."""
-        state = self.stored_state(deal_id)
-        assert self.ctx.engine.dump(self.restore_stored(deal_id)) == state
+        state = orjson.loads(self.stored_state(deal_id))
+        assert orjson.loads(self.ctx.engine.dump(self.restore_stored(deal_id))) == state
 
     def frozen(self, deal_id: int) -> dict[str, Any]:
         """Everything a refused step must leave alone: the row, work items, history."""
         return {
             "deal": self.rows(
-                "SELECT version, state, stage_key, status, probability, activities_done "
-                "FROM deals WHERE id = :i",
+                "SELECT version, state, state_version, instance_version, stage_key, status, "
+                "probability, activities_done FROM deals WHERE id = :i",
+                i=deal_id,
+            ),
+            "journal": self.rows(
+                "SELECT version, base_version, body FROM instance_journal "
+                "WHERE subject_type = 'deal' AND subject_id = :i ORDER BY version",
                 i=deal_id,
             ),
             "work_items": self.rows(

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from bpmn_sales.persistence.models import Deal, FollowUp, Lead, User, WorkItem
+from bpmn_sales.persistence.models import Deal, FollowUp, Lead, User, WorkItem, table_of
 
 WORK_ITEM_COLUMNS = tuple(c.key for c in WorkItem.__table__.columns)
+WORK_ITEMS = table_of(WorkItem)
+DROP_ITEMS = delete(WORK_ITEMS).where(WORK_ITEMS.c.task_id.in_(bindparam("ids", expanding=True)))
+ADD_ITEMS = insert(WORK_ITEMS)
 
 
 class WorklistQueries:
@@ -33,18 +36,16 @@ class WorklistQueries:
         saves reading them back.
         """
         if previous is not None:
+            # By SQL on the session's connection: no ORM bookkeeping for rows nobody reads here.
+            connection = self.session.connection()
             keep = {item.task_id for item in items}
             gone = previous - keep
             if gone:
-                self.session.execute(
-                    delete(WorkItem)
-                    .where(WorkItem.task_id.in_(gone))
-                    .execution_options(synchronize_session=False)
-                )
+                connection.execute(DROP_ITEMS, {"ids": sorted(gone)})
             new = [item for item in items if item.task_id not in previous]
             if new:
-                self.session.execute(
-                    insert(WorkItem), [{c: getattr(i, c) for c in WORK_ITEM_COLUMNS} for i in new]
+                connection.execute(
+                    ADD_ITEMS, [{c: getattr(i, c) for c in WORK_ITEM_COLUMNS} for i in new]
                 )
             return
         existing = {
