@@ -22,9 +22,11 @@ from bpmn_sales.engine.running.serialization import Serializer
 from bpmn_sales.errors import InvalidState
 
 # A full snapshot is written at the latest after this many deltas, or once the deltas since
-# the last one weigh more than it does: a cold restore then reads at most about twice a
-# snapshot's bytes.
+# the last one would weigh more than JOURNAL_WEIGHT snapshots: a cold restore then reads at
+# most about three snapshots' bytes. (With a weight of 1, a deal of the small test diagrams
+# wrote a snapshot every other step: finishing a stage rewrites a sub-process.)
 SNAPSHOT_EVERY = 16
+JOURNAL_WEIGHT = 2
 
 
 @dataclass(frozen=True)
@@ -169,13 +171,14 @@ class ProcessEngine:
 
     def save(self, instance: Instance) -> SavedState:
         """What to store after a step: a delta of what changed since the last save, or a full
-        snapshot (the first save, after SNAPSHOT_EVERY deltas, or once the deltas outweigh it).
+        snapshot (the first save, after SNAPSHOT_EVERY deltas, or once the deltas outweigh
+        JOURNAL_WEIGHT snapshots).
 
         The instance remembers what it gave; keep it only if the transaction commits.
         """
         if instance.baseline is not None and instance.journal_entries < SNAPSHOT_EVERY:
             text, baseline = self.serializer.dump_delta(instance.workflow, instance.baseline)
-            if instance.journal_bytes + len(text) <= instance.snapshot_bytes:
+            if instance.journal_bytes + len(text) <= JOURNAL_WEIGHT * instance.snapshot_bytes:
                 instance.baseline = baseline
                 instance.journal_entries += 1
                 instance.journal_bytes += len(text)
