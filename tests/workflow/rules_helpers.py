@@ -3,7 +3,8 @@
 `Desk` calls the use cases the way the web and CLI do. With `roundtrip`, it empties the
 in-memory live-instance cache before every step, so each step restores the instance from the
 stored state, the snapshot in `deals.state` with the deltas journalled after it (the
-serialize/restore round trip of every workflow test).
+serialize/restore round trip of every workflow test). Without it, after every step each
+instance kept in memory must equal what storage holds of it (snapshot plus journal).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import text
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealView, HistoryView, TaskView
 from bpmn_sales.engine import Instance
-from bpmn_sales.persistence.models import Deal
+from bpmn_sales.persistence.models import Deal, Lead
 from bpmn_sales.services import common, deals, processes, worklist
 from bpmn_sales.services.deals import records
 from bpmn_sales.services.people import users
@@ -44,13 +45,17 @@ class Desk:
         self.roundtrip = roundtrip
         self.restores = 0
         self.engine_steps = 0  # steps that run the process instance
+        self.live_checks = 0  # live instances compared with storage
 
     # -- plumbing --------------------------------------------------------------------------
     def step(self, action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run one use case; with the round trip, from the stored state only."""
         if self.roundtrip:
             self.ctx.live.clear()
-        return action(self.ctx, *args, **kwargs)
+        result = action(self.ctx, *args, **kwargs)
+        if not self.roundtrip:
+            self.assert_live_matches_stored()
+        return result
 
     def deploy(self, name: str) -> str:
         """Deploy tests/data/rules/<name>.bpmn as the admin; return the process key."""
@@ -164,6 +169,18 @@ class Desk:
             spec_json = store.spec_json(version_id)
         return self.ctx.engine.restore(digest, lambda: spec_json, snapshot, journal)
 
+    def assert_live_matches_stored(self) -> None:
+        """Each instance kept in memory for the current row version is what storage holds."""
+        for (kind, subject_id, version), instance in self.ctx.live.entries():
+            with self.ctx.uow() as store:
+                model = Deal if kind == "deal" else Lead
+                subject = store.get(model, subject_id, kind)
+                if subject.version != version:
+                    continue  # an entry nobody will use again: the row moved on
+                stored = common.stored_state(self.ctx, store, subject)
+            assert orjson.loads(stored) == orjson.loads(self.ctx.engine.dump(instance))
+            self.live_checks += 1
+
     def assert_state_round_trips(self, deal_id: int) -> None:
         """The stored state restores, and dumping the restored instance gives it back."""
         state = orjson.loads(self.stored_state(deal_id))
@@ -219,3 +236,5 @@ def make_desk(
     yield desk
     if roundtrip and desk.engine_steps:
         assert desk.restores > 0, "the round trip never restored an instance from storage"
+    if not roundtrip and desk.engine_steps:
+        assert desk.live_checks > 0, "no live instance was compared with storage"
