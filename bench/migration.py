@@ -63,7 +63,9 @@ def time_engine(ctx: Context) -> tuple[float, float]:
         old, new = process.versions[0], process.versions[-1]
         old_source = common.spec_loader(store, old)
         move = VersionMove(ctx.engine, old_source, common.spec_loader(store, new), "version 2")
-        states = [d.state for d in store.deals_on_versions([old.id])]
+        on_old = store.deals_on_versions([old.id])
+        stored = store.instance_states(on_old)
+        states = [ctx.engine.compose(*stored[d.id]) for d in on_old]
     plans, plains = [], []
     for state in states:
         start = time.perf_counter()

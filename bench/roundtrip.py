@@ -7,11 +7,15 @@
 (b) ours:     services.worklist.complete_task through the real service layer and storage
               (spec stored once per version, instance state, work-item projection, history).
 (c) limit:    UPDATE a TEXT value the size of our per-deal state, commit.
+(d) floor:    what any SpiffWorkflow-based engine does at least: on an instance kept in memory,
+              find a READY user task, task.run(), do_engine_steps(), then INSERT one ~300-byte
+              journal row and commit through SQLAlchemy Core.
 
 By default each contender gets its own fresh SQLite file (WAL, synchronous=NORMAL, the
 product's engine setup) in a temporary directory; with --database-url all three share that
 database (the bench creates its own users, deals and two scratch tables there).
-The last line is `ratio_vs_naive=X.XX ratio_vs_limit=Y.YY` (ours tasks/s over theirs).
+The last line is `ratio_vs_naive=X.XX ratio_vs_limit=Y.YY ratio_vs_floor=Z.ZZ` (ours tasks/s
+over theirs).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import TaskState
-from sqlalchemy import Engine, text
+from sqlalchemy import Column, Engine, Integer, MetaData, Table, Text, insert, text
 
 from bpmn_sales.context import Context, shared_process_engine
 from bpmn_sales.domain.model import Actor
@@ -198,6 +202,19 @@ class Ours:
         ids = ",".join(str(i) for i in self.deal_ids)
         return byte_sizes(self.ctx.db, f"SELECT state FROM deals WHERE id IN ({ids})")
 
+    def journal_sizes(self) -> list[int]:
+        """Bytes of each deal's journal (the deltas after its snapshot), 0 for none."""
+        ids = ",".join(str(i) for i in self.deal_ids)
+        sql = (
+            "SELECT subject_id, body FROM instance_journal "
+            f"WHERE subject_type = 'deal' AND subject_id IN ({ids})"
+        )
+        sizes = dict.fromkeys(self.deal_ids, 0)
+        with self.ctx.db.connect() as conn:
+            for subject_id, body in conn.execute(text(sql)):
+                sizes[subject_id] += len(body.encode())
+        return list(sizes.values())
+
     def spec_size(self) -> int:
         sql = (
             "SELECT pv.spec_json FROM process_versions pv JOIN deals d "
@@ -236,13 +253,62 @@ class Limit:
         ]
 
 
+# -- (d) the engine floor ---------------------------------------------------------------
+class Floor:
+    """In-memory instances, the engine's own run, one small journal INSERT and a commit."""
+
+    def __init__(self, engine: Engine, deals_count: int) -> None:
+        self.engine = engine
+        script_engine = shared_process_engine().script_engine
+        parsed = shared_process_engine().compiler.compile({DIAGRAM.name: DIAGRAM.read_bytes()})
+        process = next(p for p in parsed if p.key == PROCESS_KEY)
+        self.workflows = []
+        for index in range(deals_count):
+            workflow = BpmnWorkflow(
+                process.spec, process.subprocess_specs, script_engine=script_engine
+            )
+            data = deal_data(index)
+            workflow.data.update(data)
+            workflow.task_tree.data.update(data)
+            workflow.do_engine_steps()
+            self.workflows.append(workflow)
+        metadata = MetaData()
+        self.table = Table(
+            "floor_journal",
+            metadata,
+            Column("id", Integer, primary_key=True),
+            Column("instance_id", Integer),
+            Column("body", Text),
+        )
+        metadata.drop_all(engine)
+        metadata.create_all(engine)
+        self.append = insert(self.table)
+        self.body = "x" * 300
+
+    def complete_one(self, index: int) -> None:
+        workflow = self.workflows[index]
+        task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+        task.run()
+        workflow.do_engine_steps()
+        with self.engine.connect() as conn:
+            conn.execute(self.append, {"instance_id": index + 1, "body": self.body})
+            conn.commit()
+
+    def steps(self, order: list[int]) -> list[Callable[[], None]]:
+        return [lambda i=i: self.complete_one(i) for i in order]
+
+
 # -- report ------------------------------------------------------------------------------
 def mean_int(values: list[int]) -> int:
     return round(statistics.fmean(values)) if values else 0
 
 
 def report(
-    results: list[Result], naive_sizes: list[int], our_sizes: list[int], spec_size: int
+    results: list[Result],
+    naive_sizes: list[int],
+    our_sizes: list[int],
+    journal_sizes: list[int],
+    spec_size: int,
 ) -> None:
     print(f"{'contender':<24}{'tasks/s':>10}{'mean ms':>10}{'p50 ms':>10}{'p95 ms':>10}")
     for r in results:
@@ -253,7 +319,8 @@ def report(
     print()
     print("stored bytes per instance (mean / max over all instances after the run)")
     print(f"  naive full JSON (spec embedded): {mean_int(naive_sizes):>8} / {max(naive_sizes)}")
-    print(f"  ours state only:                 {mean_int(our_sizes):>8} / {max(our_sizes)}")
+    print(f"  ours snapshot (state only):      {mean_int(our_sizes):>8} / {max(our_sizes)}")
+    print(f"  ours journal after it:           {mean_int(journal_sizes):>8} / {max(journal_sizes)}")
     print(f"  ours spec (once per version):    {spec_size:>8}")
 
 
@@ -279,23 +346,27 @@ def main(argv: list[str] | None = None) -> None:
         cold_ctx = Context(url("ours_cold"))
         cold_ctx.live.size = 0  # every task restores its instance from the stored state
         limit_engine = make_engine(url("limit"))
+        floor_engine = make_engine(url("floor"))
         try:
             where = args.database_url or f"fresh SQLite files (WAL) in {tmp}"
             print(f"{tasks} timed tasks (+{warmup} warm-up) over {deals_count} deals; {where}")
             naive = Naive(naive_engine, deals_count)
             ours = Ours(ctx, deals_count, "ours (complete_task)")
             cold = Ours(cold_ctx, deals_count, "ours, no live cache")
+            floor = Floor(floor_engine, deals_count)
             naive_result = timed(naive.steps(order), warmup, "naive Spiff round trip")
             our_result = ours.run(order, warmup)
+            floor_result = timed(floor.steps(order), warmup, "floor (engine + INSERT)")
             cold_result = cold.run(order, warmup)
             our_sizes = ours.sizes()
             limit = Limit(limit_engine, deals_count, mean_int(our_sizes))
             limit_result = timed(limit.steps(order), warmup, "limit (blob UPDATE)")
             print()
             report(
-                [naive_result, our_result, cold_result, limit_result],
+                [naive_result, our_result, cold_result, limit_result, floor_result],
                 naive.sizes(),
                 our_sizes,
+                ours.journal_sizes(),
                 ours.spec_size(),
             )
         finally:
@@ -303,11 +374,13 @@ def main(argv: list[str] | None = None) -> None:
             ctx.close()
             cold_ctx.close()
             limit_engine.dispose()
+            floor_engine.dispose()
     cold_ratio = cold_result.per_second / naive_result.per_second
     print(f"cold (no live cache) ratio_vs_naive={cold_ratio:.2f}")
     print(
         f"ratio_vs_naive={our_result.per_second / naive_result.per_second:.2f} "
-        f"ratio_vs_limit={our_result.per_second / limit_result.per_second:.2f}"
+        f"ratio_vs_limit={our_result.per_second / limit_result.per_second:.2f} "
+        f"ratio_vs_floor={our_result.per_second / floor_result.per_second:.2f}"
     )
 
 

@@ -67,6 +67,11 @@ class LiveInstances:
         with self._lock:
             self._items.clear()
 
+    def entries(self) -> list[tuple[tuple[str, int, int], Instance]]:
+        """The instances held now, with their keys (for checks against storage)."""
+        with self._lock:
+            return list(self._items.items())
+
 
 @dataclass
 class Context:

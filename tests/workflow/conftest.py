@@ -1,7 +1,9 @@
 """Run the real bundled diagrams through the engine, optionally round-tripping the state.
 
-`Run` wraps an `Instance`: every step (start, complete, send) can be followed by a
-dump/restore round trip, the way the product stores an instance between two requests.
+`Run` wraps an `Instance`: every step (start, complete, send) is saved the way the product
+saves it (a full snapshot now and then, a delta of the step otherwise), and the stored snapshot
+plus journal must compose to, and restore as, exactly the instance's full state. With the round
+trip, the next step then runs on the instance restored from them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from bpmn_sales.context import Context
@@ -41,11 +44,29 @@ class Run:
     instance: Instance
     restores: int = 0
     history: list[str] = field(default_factory=list)
+    # What the product would have stored: the last snapshot and the deltas after it.
+    stored: tuple[str, list[str]] = ("", [])
+    deltas: int = 0
 
     def _after_step(self) -> None:
+        self.save()
         if self.roundtrip:
-            self.instance = self.restore(self.dump())
+            self.instance = self.engine.restore(self.key, self.loader, *self.stored)
             self.restores += 1
+
+    def save(self) -> None:
+        """Store the step as the product does; check snapshot + journal equal a full dump."""
+        saved = self.engine.save(self.instance)
+        if saved.snapshot is not None:
+            self.stored = (saved.snapshot, [])
+        else:
+            assert saved.delta is not None
+            self.stored = (self.stored[0], [*self.stored[1], saved.delta])
+            self.deltas += 1
+        full = orjson.loads(self.dump())
+        assert orjson.loads(self.engine.compose(*self.stored)) == full
+        restored = self.engine.restore(self.key, self.loader, *self.stored)
+        assert orjson.loads(self.engine.dump(restored)) == full
 
     def dump(self) -> str:
         return self.engine.dump(self.instance)
@@ -56,6 +77,7 @@ class Run:
     def reset_to(self, state: str) -> None:
         """Throw the in-memory instance away and continue from a stored state (a rollback)."""
         self.instance = self.restore(state)
+        self.stored = (state, [])
 
     def snap(self) -> Snapshot:
         return self.instance.snapshot()
@@ -101,7 +123,9 @@ StartRun = Callable[..., Run]
 
 
 @pytest.fixture
-def start(engine: ProcessEngine, compiled: dict[str, CompiledProcess]) -> StartRun:
+def start(engine: ProcessEngine, compiled: dict[str, CompiledProcess]) -> Iterator[StartRun]:
+    runs: list[Run] = []
+
     def _start(process: str, data: Mapping[str, Any], roundtrip: bool) -> Run:
         spec_json = compiled[process].spec_json
         key = cache_key(spec_json)
@@ -111,9 +135,13 @@ def start(engine: ProcessEngine, compiled: dict[str, CompiledProcess]) -> StartR
 
         run = Run(engine, key, loader, roundtrip, engine.start(key, loader, data))
         run._after_step()
+        runs.append(run)
         return run
 
-    return _start
+    yield _start
+    # The checks in Run.save saw deltas, not only snapshots, wherever a run took a step.
+    for run in runs:
+        assert run.deltas > 0 or not run.history, "no step of the run was saved as a delta"
 
 
 @pytest.fixture

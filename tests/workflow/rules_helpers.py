@@ -2,7 +2,9 @@
 
 `Desk` calls the use cases the way the web and CLI do. With `roundtrip`, it empties the
 in-memory live-instance cache before every step, so each step restores the instance from the
-state stored in `deals.state` (the serialize/restore round trip of every workflow test).
+stored state, the snapshot in `deals.state` with the deltas journalled after it (the
+serialize/restore round trip of every workflow test). Without it, after every step each
+instance kept in memory must equal what storage holds of it (snapshot plus journal).
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 import pytest
 from sqlalchemy import text
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealView, HistoryView, TaskView
 from bpmn_sales.engine import Instance
-from bpmn_sales.persistence.models import Deal
-from bpmn_sales.services import deals, processes, worklist
+from bpmn_sales.persistence.models import Deal, Lead
+from bpmn_sales.services import common, deals, processes, worklist
 from bpmn_sales.services.deals import records
 from bpmn_sales.services.people import users
 
@@ -42,13 +45,17 @@ class Desk:
         self.roundtrip = roundtrip
         self.restores = 0
         self.engine_steps = 0  # steps that run the process instance
+        self.live_checks = 0  # live instances compared with storage
 
     # -- plumbing --------------------------------------------------------------------------
     def step(self, action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run one use case; with the round trip, from the stored state only."""
         if self.roundtrip:
             self.ctx.live.clear()
-        return action(self.ctx, *args, **kwargs)
+        result = action(self.ctx, *args, **kwargs)
+        if not self.roundtrip:
+            self.assert_live_matches_stored()
+        return result
 
     def deploy(self, name: str) -> str:
         """Deploy tests/data/rules/<name>.bpmn as the admin; return the process key."""
@@ -148,29 +155,48 @@ class Desk:
             return [tuple(r) for r in conn.execute(text(sql), params)]
 
     def stored_state(self, deal_id: int) -> str:
-        ((state,),) = self.rows("SELECT state FROM deals WHERE id = :i", i=deal_id)
-        return str(state)
+        """The deal's full stored state: its snapshot with the journal applied."""
+        with self.ctx.uow() as store:
+            return common.stored_state(self.ctx, store, store.get(Deal, deal_id, "deal"))
 
     def restore_stored(self, deal_id: int) -> Instance:
-        """The deal's instance restored from its stored state alone (no live cache)."""
+        """The deal's instance restored from its stored snapshot and journal (no live cache)."""
         with self.ctx.uow() as store:
             deal = store.get(Deal, deal_id, "deal")
-            version_id, state = deal.process_version_id, deal.state
+            version_id = deal.process_version_id
+            snapshot, journal = store.instance_state(deal)
             digest = store.version_digest(version_id)
             spec_json = store.spec_json(version_id)
-        return self.ctx.engine.restore(digest, lambda: spec_json, state)
+        return self.ctx.engine.restore(digest, lambda: spec_json, snapshot, journal)
+
+    def assert_live_matches_stored(self) -> None:
+        """Each instance kept in memory for the current row version is what storage holds."""
+        for (kind, subject_id, version), instance in self.ctx.live.entries():
+            with self.ctx.uow() as store:
+                model = Deal if kind == "deal" else Lead
+                subject = store.get(model, subject_id, kind)
+                if subject.version != version:
+                    continue  # an entry nobody will use again: the row moved on
+                stored = common.stored_state(self.ctx, store, subject)
+            assert orjson.loads(stored) == orjson.loads(self.ctx.engine.dump(instance))
+            self.live_checks += 1
 
     def assert_state_round_trips(self, deal_id: int) -> None:
         """The stored state restores, and dumping the restored instance gives it back."""
-        state = self.stored_state(deal_id)
-        assert self.ctx.engine.dump(self.restore_stored(deal_id)) == state
+        state = orjson.loads(self.stored_state(deal_id))
+        assert orjson.loads(self.ctx.engine.dump(self.restore_stored(deal_id))) == state
 
     def frozen(self, deal_id: int) -> dict[str, Any]:
         """Everything a refused step must leave alone: the row, work items, history."""
         return {
             "deal": self.rows(
-                "SELECT version, state, stage_key, status, probability, activities_done "
-                "FROM deals WHERE id = :i",
+                "SELECT version, state, state_version, instance_version, stage_key, status, "
+                "probability, activities_done FROM deals WHERE id = :i",
+                i=deal_id,
+            ),
+            "journal": self.rows(
+                "SELECT version, base_version, body FROM instance_journal "
+                "WHERE subject_type = 'deal' AND subject_id = :i ORDER BY version",
                 i=deal_id,
             ),
             "work_items": self.rows(
@@ -210,3 +236,5 @@ def make_desk(
     yield desk
     if roundtrip and desk.engine_steps:
         assert desk.restores > 0, "the round trip never restored an instance from storage"
+    if not roundtrip and desk.engine_steps:
+        assert desk.live_checks > 0, "no live instance was compared with storage"

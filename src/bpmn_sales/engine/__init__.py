@@ -2,7 +2,12 @@
 
 from bpmn_sales.engine.diagrams.problems import Problem
 from bpmn_sales.engine.running.instance import Instance, Position, Snapshot, StageRef, WorkItem
-from bpmn_sales.engine.running.runtime import CompiledProcess, ProcessEngine, ProcessInfo
+from bpmn_sales.engine.running.runtime import (
+    CompiledProcess,
+    ProcessEngine,
+    ProcessInfo,
+    SavedState,
+)
 
 __all__ = [
     "CompiledProcess",
@@ -11,6 +16,7 @@ __all__ = [
     "Problem",
     "ProcessEngine",
     "ProcessInfo",
+    "SavedState",
     "Snapshot",
     "StageRef",
     "WorkItem",

@@ -1,23 +1,58 @@
-"""Keep the stage-visit projection in step with every deal change, in the same flush.
+"""Keep the stage-visit projection in step with every deal change, in the same transaction.
 
 Whichever use case changes a deal's stage or closes it (a task completed, a free move, a
-close, a process migration), the row change passes through the session: a `before_flush`
-listener closes the stay the deal left, opens one for the stage it entered and adds that
-stage to `deals.stages_reached`. Analytics then read these rows with indexed queries instead
-of replaying workflow instances.
+close, a process migration), the change closes the stay the deal left, opens one for the stage
+it entered and adds that stage to `deals.stages_reached`. A step written by `write_step`
+(queries/instances.py) calls `plan`/`write` itself; any other change passes through the
+session, where a `before_flush` listener does the same. Analytics then read these rows with
+indexed queries instead of replaying workflow instances.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    bindparam,
+    event,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from bpmn_sales.persistence.models import Deal, ProcessVersion, StageVisit
+from bpmn_sales.persistence.models import (
+    Deal,
+    ProcessVersion,
+    StageVisit,
+    UTCDateTime,
+    table_of,
+)
 
 SEPARATOR = "|"
+VISITS = table_of(StageVisit)
+OPEN_STAYS = select(VISITS.c.id, VISITS.c.entered_at).where(
+    VISITS.c.deal_id == bindparam("deal_id"), VISITS.c.left_at.is_(None)
+)
+CLOSE_STAY = update(VISITS).where(VISITS.c.id == bindparam("_id"))
+VERSIONS = table_of(ProcessVersion)
+# One statement: the stay's process is the one of the deal's process version.
+ENTER_STAY = insert(VISITS).from_select(
+    ["deal_id", "process_id", "stage_key", "owner_id", "entered_at"],
+    select(
+        bindparam("deal_id", type_=Integer),
+        VERSIONS.c.process_id,
+        bindparam("stage_key", type_=String),
+        bindparam("owner_id", type_=Integer),
+        bindparam("entered_at", type_=UTCDateTime()),
+    ).where(VERSIONS.c.id == bindparam("version_id")),
+)
 
 
 def merge_reached(reached: str | None, stage_key: str) -> str:
@@ -27,47 +62,82 @@ def merge_reached(reached: str | None, stage_key: str) -> str:
     return SEPARATOR.join(sorted(keys))
 
 
-def _change(deal: Deal, name: str) -> tuple[Any, Any, bool]:
-    """(old value, new value, changed?) of one attribute in this flush."""
+@dataclass(frozen=True)
+class Move:
+    """What one write does to a deal's stays: close the open one, open one for a stage."""
+
+    close_at: datetime | None
+    enter: str | None
+    at: datetime
+
+
+def plan(old_stage: str | None, old_status: str | None, new: Any) -> Move | None:
+    """The stays a change from (old stage, old status) to the deal's new values needs."""
+    at = new.stage_entered_at or new.updated_at
+    if new.stage_key != old_stage and new.stage_key is not None:
+        return Move(at if old_stage is not None else None, new.stage_key, at)
+    if new.status != old_status and old_status == "open" and new.status != "open":
+        at = new.closed_at or new.updated_at
+        return Move(at, None, at)
+    return None
+
+
+def write(connection: Connection, deal: Any, move: Move) -> None:
+    """Write the stays of a move by SQL (the deal row is written by the caller)."""
+    if move.close_at is not None:
+        for row in connection.execute(OPEN_STAYS, {"deal_id": deal.id}).all():
+            hours = max(0, int((move.close_at - row.entered_at).total_seconds() // 3600))
+            connection.execute(
+                CLOSE_STAY, {"_id": row.id, "left_at": move.close_at, "hours": hours}
+            )
+    if move.enter is not None:
+        connection.execute(
+            ENTER_STAY,
+            {
+                "deal_id": deal.id,
+                "version_id": deal.process_version_id,
+                "stage_key": move.enter,
+                "owner_id": deal.owner_id,
+                "entered_at": move.at,
+            },
+        )
+
+
+def _change(deal: Deal, name: str) -> tuple[Any, bool]:
+    """(old value, changed?) of one attribute in this flush."""
     history = inspect(deal).attrs[name].history
     if not history.added:
-        return None, getattr(deal, name), False
+        return getattr(deal, name), False
     old = history.deleted[0] if history.deleted else None
-    return old, history.added[0], old != history.added[0]
-
-
-def _close_open_stay(session: Session, deal: Deal, at: datetime) -> None:
-    if deal.id is None:
-        return
-    stays = session.scalars(
-        select(StageVisit).where(StageVisit.deal_id == deal.id, StageVisit.left_at.is_(None))
-    )
-    for stay in stays:
-        stay.left_at = at
-        stay.hours = max(0, int((at - stay.entered_at).total_seconds() // 3600))
+    return old, old != history.added[0]
 
 
 def _track(session: Session, deal: Deal) -> None:
-    old_stage, new_stage, stage_moved = _change(deal, "stage_key")
-    old_status, new_status, status_changed = _change(deal, "status")
-    at = deal.stage_entered_at or deal.updated_at
-    if stage_moved and new_stage is not None:
-        if old_stage is not None:
-            _close_open_stay(session, deal, at)
-        version = session.get(ProcessVersion, deal.process_version_id)
-        assert version is not None
-        session.add(
-            StageVisit(
-                deal=deal,
-                process_id=version.process_id,
-                stage_key=new_stage,
-                owner_id=deal.owner_id,
-                entered_at=at,
+    old_stage, stage_moved = _change(deal, "stage_key")
+    old_status, status_changed = _change(deal, "status")
+    if not (stage_moved or status_changed):
+        return
+    move = plan(old_stage, old_status, deal)
+    if move is None:
+        return
+    if move.enter is not None:
+        deal.stages_reached = merge_reached(deal.stages_reached, move.enter)
+    if deal.id is None:
+        move = Move(None, move.enter, move.at)
+        if move.enter is not None:
+            version = session.get(ProcessVersion, deal.process_version_id)
+            assert version is not None
+            session.add(
+                StageVisit(
+                    deal=deal,
+                    process_id=version.process_id,
+                    stage_key=move.enter,
+                    owner_id=deal.owner_id,
+                    entered_at=move.at,
+                )
             )
-        )
-        deal.stages_reached = merge_reached(deal.stages_reached, new_stage)
-    elif status_changed and old_status == "open" and new_status != "open":
-        _close_open_stay(session, deal, deal.closed_at or deal.updated_at)
+        return
+    write(session.connection(), deal, move)
 
 
 @event.listens_for(Session, "before_flush")

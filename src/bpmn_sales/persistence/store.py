@@ -18,6 +18,7 @@ from bpmn_sales.persistence.queries.analytics import AnalyticsQueries
 from bpmn_sales.persistence.queries.board import BoardQueries
 from bpmn_sales.persistence.queries.delivery import DeliveryQueries
 from bpmn_sales.persistence.queries.drafts import DraftQueries
+from bpmn_sales.persistence.queries.instances import InstanceQueries
 from bpmn_sales.persistence.queries.library import LibraryQueries
 from bpmn_sales.persistence.queries.migration_runs import MigrationQueries
 from bpmn_sales.persistence.queries.notifications import NotificationQueries
@@ -36,6 +37,7 @@ class Store(
     PeopleQueries,
     ProcessQueries,
     SubjectQueries,
+    InstanceQueries,
     RecordQueries,
     WorklistQueries,
     NotificationQueries,

@@ -11,7 +11,6 @@ from bpmn_sales.domain.model import Actor, HistoryView, TaskView
 from bpmn_sales.domain.policy import require_access
 from bpmn_sales.domain.rules import ActivityRule, ProcessRules
 from bpmn_sales.engine import Instance, ProcessInfo, Snapshot
-from bpmn_sales.engine.running.timers import waiting_timers
 from bpmn_sales.errors import Conflict, InvalidInput
 from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, Timer, User, WorkItem
 from bpmn_sales.persistence.store import Store
@@ -88,13 +87,36 @@ def rules_for(ctx: Context, store: Store, subject: Subject) -> ProcessRules:
 
 
 def restore(ctx: Context, store: Store, subject: Subject) -> Instance:
-    """The subject's instance: from the live cache if nobody changed the row, else its state."""
+    """The subject's instance: from the live cache if nobody changed the row, else from its
+    stored snapshot and journal (as of the row version this transaction read)."""
     live = ctx.live.take((subject_type(subject), subject.id, subject.version))
     if live is not None:
         return live
     version_id = subject.process_version_id
     digest = digest_of(ctx, store, version_id)
-    return ctx.engine.restore(digest, lambda: store.spec_json(version_id), subject.state)
+    snapshot, journal = store.instance_state(subject)
+    instance = ctx.engine.restore(digest, lambda: store.spec_json(version_id), snapshot, journal)
+    # What the last step projected is what the stored state has ready and waiting.
+    view = instance.snapshot()
+    instance.projected = {item.task_id for item in view.ready}
+    instance.projected_timers = frozenset((t.task_id, t.due_at) for t in view.timers)
+    return instance
+
+
+def stored_state(ctx: Context, store: Store, subject: Subject) -> str:
+    """The subject's full instance state as stored (its snapshot with the journal applied)."""
+    snapshot, journal = store.instance_state(subject)
+    return ctx.engine.compose(snapshot, journal)
+
+
+def save_step(
+    ctx: Context, store: Store, subject: Subject, instance: Instance, values: dict[str, Any]
+) -> None:
+    """Write one step: the row's new values and the instance's delta or snapshot, by SQL with
+    the version check; the instance goes back to the live cache once the transaction commits."""
+    saved = ctx.engine.save(instance)
+    store.write_step(subject, values, saved.snapshot, saved.delta)
+    keep_live(ctx, store, subject, instance)
 
 
 def party_of(store: Store, subject: Subject) -> Party:
@@ -193,12 +215,18 @@ def project_work_items(
             )
         )
     store.replace_work_items(kind, subject.id, rows, previous)
-    project_timers(store, subject, instance, now)
+    project_timers(store, subject, snapshot, instance, now)
 
 
-def project_timers(store: Store, subject: Subject, instance: Instance, now: datetime) -> None:
+def project_timers(
+    store: Store, subject: Subject, snapshot: Snapshot, instance: Instance, now: datetime
+) -> None:
     """Keep the timers table in step with the timers the instance waits for (issue 7)."""
     kind = subject_type(subject)
+    previous = instance.projected_timers
+    instance.projected_timers = frozenset((t.task_id, t.due_at) for t in snapshot.timers)
+    if previous == instance.projected_timers:
+        return
     rows = [
         Timer(
             task_id=t.task_id,
@@ -209,9 +237,9 @@ def project_timers(store: Store, subject: Subject, instance: Instance, now: date
             due_at=t.due_at,
             created_at=now,
         )
-        for t in waiting_timers(instance)
+        for t in snapshot.timers
     ]
-    store.replace_timers(kind, subject.id, rows)
+    store.replace_timers(kind, subject.id, rows, previous)
 
 
 def task_rule(ctx: Context, store: Store, version_id: int | None, element_id: str) -> ActivityRule:

@@ -32,7 +32,8 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task, TaskState
 
-from bpmn_sales.engine.running.instance import Instance, StageRef, stage_of, translate_errors
+from bpmn_sales.engine.running.instance import Instance, translate_errors
+from bpmn_sales.engine.running.projection import StageRef, stage_of
 from bpmn_sales.engine.running.runtime import ProcessEngine, ProcessInfo
 from bpmn_sales.errors import SalesError
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import ChainMap
 from collections.abc import Callable, Mapping, MutableMapping
@@ -42,7 +43,13 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         context: MutableMapping[str, Any],
         external_context: Mapping[str, Any] | None = None,
     ) -> bool:
-        self.evaluator.execute(script, context)
+        # On a deep copy: SpiffWorkflow copies task data one level deep, so a script's
+        # `deal["fields"]["x"] = 1` would otherwise change the data of the finished tasks
+        # before it too, behind the back of the stored deltas (journal.py).
+        names = copy.deepcopy(dict(context))
+        self.evaluator.execute(script, names)
+        context.clear()
+        context.update(names)
         return True
 
     def call_service(

@@ -10,30 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition,
-    DurationTimerEventDefinition,
-    TimeDateEventDefinition,
-    TimerEventDefinition,
-)
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from SpiffWorkflow.task import Task, TaskState
+from SpiffWorkflow.task import TaskState
 
-from bpmn_sales.engine.running.instance import Instance, translate_errors
+from bpmn_sales.engine.running.instance import Instance
+from bpmn_sales.engine.running.projection import walk
+from bpmn_sales.engine.running.timer_events import WaitingTimer
 
-
-@dataclass(frozen=True)
-class WaitingTimer:
-    """A timer event the instance waits at, and when it is due."""
-
-    task_id: str
-    element_id: str
-    name: str
-    due_at: datetime
+__all__ = [
+    "ServiceCall",
+    "WaitingTimer",
+    "activities_ended_by",
+    "collecting_calls",
+    "fire_due",
+    "waiting_timers",
+]
 
 
 @dataclass(frozen=True)
@@ -45,62 +39,21 @@ class ServiceCall:
     result: Any
 
 
-def _timer_definition(spec: Any) -> tuple[TimerEventDefinition, Any] | None:
-    """The timer a catching event waits for, and the timer event's spec.
-
-    An event-based gateway holds the definitions of the events after it, in their order.
-    """
-    definition = getattr(spec, "event_definition", None)
-    if isinstance(definition, TimerEventDefinition):
-        return definition, spec
-    for index, inner in enumerate(getattr(definition, "event_definitions", None) or []):
-        if isinstance(inner, TimerEventDefinition):
-            outputs = getattr(spec, "outputs", [])
-            return inner, outputs[index] if index < len(outputs) else spec
-    return None
-
-
-def _due_at(task: Task, definition: TimerEventDefinition) -> datetime | None:
-    value = task._get_internal_data("event_value")
-    if value is None:
-        return None
-    if isinstance(definition, CycleTimerEventDefinition):
-        return datetime.fromisoformat(value["next"]) if isinstance(value, dict) else None
-    if isinstance(definition, DurationTimerEventDefinition):
-        due: datetime = TimerEventDefinition.get_datetime(value)
-        return due
-    if isinstance(definition, TimeDateEventDefinition):
-        parsed = TimerEventDefinition.parse_time_or_duration(value)
-        return parsed if isinstance(parsed, datetime) else None
-    return None
-
-
 def waiting_timers(instance: Instance) -> list[WaitingTimer]:
     """Every timer event the instance waits at, with its due time (UTC)."""
-    found = []
-    for task in instance.workflow.get_tasks(state=TaskState.WAITING):
-        spec = task.task_spec
-        timer = _timer_definition(spec)
-        if timer is None:
-            continue
-        definition, event = timer
-        due = _due_at(task, definition)
-        if due is not None:
-            element = event.bpmn_id or event.name
-            found.append(WaitingTimer(str(task.id), element, event.bpmn_name or element, due))
-    return found
+    return list(instance.snapshot().timers)
 
 
 def _completed(instance: Instance) -> set[Any]:
-    return {t.id for t in instance.workflow.get_tasks(state=TaskState.COMPLETED)}
+    return {t.id for t in walk(instance.workflow) if t.state == TaskState.COMPLETED}
 
 
 def _calls_since(instance: Instance, before: set[Any]) -> list[ServiceCall]:
     calls = []
-    for task in instance.workflow.get_tasks(state=TaskState.COMPLETED):
+    for task in walk(instance.workflow):
         spec = task.task_spec
         operation = getattr(spec, "operation_name", None)
-        if task.id in before or operation is None:
+        if task.state != TaskState.COMPLETED or task.id in before or operation is None:
             continue
         result = task.data.get(spec.result_variable)
         calls.append(ServiceCall(spec.bpmn_id or spec.name, str(operation), result))
@@ -121,7 +74,7 @@ def fire_due(instance: Instance) -> list[ServiceCall]:
         instance.workflow.refresh_timers()
         instance.workflow.do_engine_steps()
 
-    return collecting_calls(instance, lambda: translate_errors(run))
+    return collecting_calls(instance, lambda: instance.run(run))
 
 
 def activities_ended_by(instance: Instance, message: str) -> list[str]:
@@ -131,11 +84,12 @@ def activities_ended_by(instance: Instance, message: str) -> list[str]:
     message boundary event to the user task.
     """
     ended = []
-    for task in instance.workflow.get_tasks(state=TaskState.WAITING):
+    for task in walk(instance.workflow):
         spec = task.task_spec
         definition = getattr(spec, "event_definition", None)
         if not (
-            isinstance(spec, BoundaryEvent)
+            task.state == TaskState.WAITING
+            and isinstance(spec, BoundaryEvent)
             and spec.cancel_activity
             and isinstance(definition, MessageEventDefinition)
             and definition.name == message

@@ -5,9 +5,10 @@ One module per subject; importing this package registers every table on `Base.me
 """
 
 from bpmn_sales.persistence.models.analytics import StageVisit, Target
-from bpmn_sales.persistence.models.base import Base, UTCDateTime
+from bpmn_sales.persistence.models.base import Base, UTCDateTime, table_of
 from bpmn_sales.persistence.models.deals import Deal
 from bpmn_sales.persistence.models.delivery import Notification, OutboxMessage, Webhook
+from bpmn_sales.persistence.models.instances import JournalEntry
 from bpmn_sales.persistence.models.leads import Lead
 from bpmn_sales.persistence.models.people import (
     Department,
@@ -49,6 +50,7 @@ __all__ = [
     "FollowUp",
     "Group",
     "HistoryEntry",
+    "JournalEntry",
     "Lead",
     "MigrationRun",
     "Note",
@@ -70,4 +72,5 @@ __all__ = [
     "WorkItem",
     "group_members",
     "process_departments",
+    "table_of",
 ]

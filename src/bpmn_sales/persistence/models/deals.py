@@ -85,7 +85,12 @@ class Deal(Base):
     lost_reason: Mapped[str | None] = mapped_column(String(200))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
-    state: Mapped[str] = mapped_column(Text)
+    # The process instance: `state` is a full snapshot written at row version `state_version`;
+    # the deltas in instance_journal after it lead to the state at `instance_version`
+    # (persistence/queries/instances.py). Read paths never need it, hence deferred.
+    state: Mapped[str] = mapped_column(Text, deferred=True)
+    state_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    instance_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customers.id", name="fk_deals_customer_id_customers"), index=True
     )

@@ -24,7 +24,12 @@ class Lead(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
-    state: Mapped[str] = mapped_column(Text)
+    # The process instance: `state` is a full snapshot written at row version `state_version`;
+    # the deltas in instance_journal after it lead to the state at `instance_version`
+    # (persistence/queries/instances.py). Read paths never need it, hence deferred.
+    state: Mapped[str] = mapped_column(Text, deferred=True)
+    state_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    instance_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     disqualify_reason: Mapped[str | None] = mapped_column(String(500))
     deal_id: Mapped[int | None] = mapped_column(
         ForeignKey("deals.id", use_alter=True, name="fk_leads_deal_id_deals")

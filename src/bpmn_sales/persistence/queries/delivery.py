@@ -1,8 +1,8 @@
 """Queries for delivery (part of the Store: persistence/store.py): claiming the outbox, webhooks.
 
-Also the one place that sees every new history entry before it is written: `on_new_history`
-lets a service add rows (webhook messages) to the same flush, so they commit or roll back
-with the change they report.
+Also the one place that sees every new history entry as it is written: `on_new_history`
+lets a service add rows (webhook messages) to the same transaction, so they commit or roll back
+with the change they report (RecordQueries.record calls `announce_history`).
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bpmn_sales.persistence.models import Deal, HistoryEntry, OutboxMessage, User, Webhook
 
 HistoryHook = Callable[["DeliveryQueries", list[HistoryEntry]], None]
+ANY_WEBHOOK = select(Webhook.__table__.c.id).where(Webhook.__table__.c.enabled.is_(True)).limit(1)
 _history_hooks: list[HistoryHook] = []
 
 
 def on_new_history(hook: HistoryHook) -> None:
-    """Call `hook` at each flush that writes history entries, inside that transaction."""
+    """Call `hook` with each history entry written, inside that transaction."""
     if hook not in _history_hooks:
         _history_hooks.append(hook)
 
@@ -131,6 +132,10 @@ class DeliveryQueries:
         return int(getattr(result, "rowcount", 0) or 0)
 
     # -- webhooks --------------------------------------------------------------------------
+    def any_webhook_enabled(self) -> bool:
+        """Whether some webhook is on (a cheap check before every history entry's events)."""
+        return self.session.connection().execute(ANY_WEBHOOK).first() is not None
+
     def webhooks(self, enabled_only: bool = False) -> Sequence[Webhook]:
         query = select(Webhook)
         if enabled_only:
@@ -158,13 +163,7 @@ class _SessionQueries(DeliveryQueries):
         self.session = session
 
 
-@event.listens_for(Session, "before_flush")
-def _announce_history(session: Session, flush_context: object, instances: object) -> None:
-    if not _history_hooks:
-        return
-    entries = sorted(
-        (obj for obj in session.new if isinstance(obj, HistoryEntry)), key=lambda e: e.at
-    )
-    if entries:
-        for hook in _history_hooks:
-            hook(_SessionQueries(session), entries)
+def announce_history(session: Session, entries: list[HistoryEntry]) -> None:
+    """Run the history hooks on entries being written in the session's transaction."""
+    for hook in _history_hooks:
+        hook(_SessionQueries(session), entries)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from bpmn_sales.persistence.models import (
@@ -19,7 +19,11 @@ from bpmn_sales.persistence.models import (
     HistoryEntry,
     Note,
     Order,
+    table_of,
 )
+from bpmn_sales.persistence.queries.delivery import announce_history
+
+ADD_HISTORY = insert(table_of(HistoryEntry))
 
 
 class RecordQueries:
@@ -87,20 +91,21 @@ class RecordQueries:
         to_status: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> None:
-        self.session.add(
-            HistoryEntry(
-                subject_type=subject_type,
-                subject_id=subject_id,
-                at=at,
-                actor_id=actor_id,
-                action=action,
-                from_stage=from_stage,
-                to_stage=to_stage,
-                from_status=from_status,
-                to_status=to_status,
-                detail=json.dumps(detail or {}, default=str),
-            )
-        )
+        """Write a history entry now (by SQL, not at the next flush) and announce it."""
+        values = {
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "at": at,
+            "actor_id": actor_id,
+            "action": action,
+            "from_stage": from_stage,
+            "to_stage": to_stage,
+            "from_status": from_status,
+            "to_status": to_status,
+            "detail": json.dumps(detail or {}, default=str),
+        }
+        self.session.connection().execute(ADD_HISTORY, values)
+        announce_history(self.session, [HistoryEntry(**values)])
 
     def history(self, subject_type: str, subject_id: int) -> Sequence[HistoryEntry]:
         return self.session.scalars(

@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
-from bpmn_sales.persistence.models import Timer
+from bpmn_sales.persistence.models import Timer, table_of
 
 TIMER_COLUMNS = tuple(c.key for c in Timer.__table__.columns)
+TIMERS = table_of(Timer)
+SUBJECT_TIMERS = select(TIMERS.c.task_id, TIMERS.c.due_at).where(
+    TIMERS.c.subject_type == bindparam("kind"), TIMERS.c.subject_id == bindparam("id")
+)
+DROP_TIMERS = delete(TIMERS).where(
+    TIMERS.c.subject_type == bindparam("kind"), TIMERS.c.subject_id == bindparam("id")
+)
+ADD_TIMERS = insert(TIMERS)
 
 
 class TimerQueries:
@@ -18,27 +26,31 @@ class TimerQueries:
 
     session: Session
 
-    def replace_timers(self, subject_type: str, subject_id: int, rows: list[Timer]) -> None:
+    def replace_timers(
+        self,
+        subject_type: str,
+        subject_id: int,
+        rows: list[Timer],
+        previous: frozenset[tuple[str, datetime]] | None = None,
+    ) -> None:
         """Make the subject's timer rows exactly `rows` (called with every instance save).
 
         Most saves leave the timers as they were (a task done inside a stage keeps its
-        reminder): then nothing is written.
+        reminder): then nothing is written. `previous` is the (task id, due time) pairs written
+        last time, when the caller knows them; it saves reading them back.
         """
-        current = self.session.execute(
-            select(Timer.task_id, Timer.due_at).where(
-                Timer.subject_type == subject_type, Timer.subject_id == subject_id
+        connection = self.session.connection()
+        key = {"kind": subject_type, "id": subject_id}
+        if previous is None:
+            previous = frozenset(
+                (r.task_id, r.due_at) for r in connection.execute(SUBJECT_TIMERS, key)
             )
-        )
-        if {(r.task_id, r.due_at) for r in current} == {(r.task_id, r.due_at) for r in rows}:
+        if previous == {(r.task_id, r.due_at) for r in rows}:
             return
-        self.session.execute(
-            delete(Timer)
-            .where(Timer.subject_type == subject_type, Timer.subject_id == subject_id)
-            .execution_options(synchronize_session=False)
-        )
+        connection.execute(DROP_TIMERS, key)
         if rows:
-            self.session.execute(
-                insert(Timer), [{c: getattr(r, c) for c in TIMER_COLUMNS} for r in rows]
+            connection.execute(
+                ADD_TIMERS, [{c: getattr(r, c) for c in TIMER_COLUMNS} for r in rows]
             )
 
     def due_subjects(self, now: datetime, limit: int) -> list[tuple[str, int]]:

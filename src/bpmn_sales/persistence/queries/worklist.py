@@ -5,13 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from bpmn_sales.persistence.models import Deal, FollowUp, Lead, User, WorkItem
+from bpmn_sales.persistence.models import Deal, FollowUp, Lead, User, WorkItem, table_of
 
 WORK_ITEM_COLUMNS = tuple(c.key for c in WorkItem.__table__.columns)
+WORK_ITEMS = table_of(WorkItem)
+DROP_ITEMS = delete(WORK_ITEMS).where(WORK_ITEMS.c.task_id.in_(bindparam("ids", expanding=True)))
+ADD_ITEMS = insert(WORK_ITEMS)
+# Built once: completing a task starts with this lookup, and building the statement cost
+# more than running it.
+WITH_SUBJECT = tuple(
+    select(WorkItem, model, User)
+    .join(model, model.id == WorkItem.subject_id)
+    .join(User, User.id == model.owner_id)
+    .where(WorkItem.task_id == bindparam("task_id"), WorkItem.subject_type == kind)
+    for model, kind in ((Deal, "deal"), (Lead, "lead"))
+)
 
 
 class WorklistQueries:
@@ -33,18 +45,16 @@ class WorklistQueries:
         saves reading them back.
         """
         if previous is not None:
+            # By SQL on the session's connection: no ORM bookkeeping for rows nobody reads here.
+            connection = self.session.connection()
             keep = {item.task_id for item in items}
             gone = previous - keep
             if gone:
-                self.session.execute(
-                    delete(WorkItem)
-                    .where(WorkItem.task_id.in_(gone))
-                    .execution_options(synchronize_session=False)
-                )
+                connection.execute(DROP_ITEMS, {"ids": sorted(gone)})
             new = [item for item in items if item.task_id not in previous]
             if new:
-                self.session.execute(
-                    insert(WorkItem), [{c: getattr(i, c) for c in WORK_ITEM_COLUMNS} for i in new]
+                connection.execute(
+                    ADD_ITEMS, [{c: getattr(i, c) for c in WORK_ITEM_COLUMNS} for i in new]
                 )
             return
         existing = {
@@ -72,16 +82,8 @@ class WorklistQueries:
 
     def work_item_with_subject(self, task_id: str) -> tuple[WorkItem, Deal | Lead, User] | None:
         """A ready task with its lead or deal and that record's owner, in one query."""
-        for model in (Deal, Lead):
-            row = self.session.execute(
-                select(WorkItem, model, User)
-                .join(model, model.id == WorkItem.subject_id)
-                .join(User, User.id == model.owner_id)
-                .where(
-                    WorkItem.task_id == task_id,
-                    WorkItem.subject_type == ("deal" if model is Deal else "lead"),
-                )
-            ).first()
+        for statement in WITH_SUBJECT:
+            row = self.session.execute(statement, {"task_id": task_id}).first()
             if row is not None:
                 return row[0], row[1], row[2]  # type: ignore[return-value]
         return None

@@ -82,11 +82,12 @@ def complete_deal_task(
         for attachment in files:
             attachment.note_id = record.id
         detail["note_id"] = record.id
-    # The deal row changes last: an earlier flush would write it (and bump its version) twice.
+    # The deal row changes last, in the step's one write (apply_step).
     instance.complete(task_id, data)
+    changes = {}
     if rule.stage_key and item.element_id not in (deal.activities_done or []):
-        deal.activities_done = [*(deal.activities_done or []), item.element_id]
-    apply_step(ctx, store, deal, instance, actor, "task_completed", detail, before)
+        changes["activities_done"] = [*(deal.activities_done or []), item.element_id]
+    apply_step(ctx, store, deal, instance, actor, "task_completed", detail, before, changes)
     if not (rule.approval or rule.notify or rule.follow_up):
         return
     owner = common.owner_of(store, deal)

@@ -84,13 +84,13 @@ def send_message(
             )
         ended = engine_timers.activities_ended_by(instance, message)
         done = list(deal.activities_done or [])
-        deal.activities_done = done + [e for e in ended if e not in done]
+        changes = {"activities_done": done + [e for e in ended if e not in done]}
         before = instance.running_stage()
         calls = engine_timers.collecting_calls(
             instance, lambda: instance.send_message(message, data)
         )
         detail = {"message": message, "payload": data, "completed": ended}
-        steps.apply_step(ctx, store, deal, instance, actor, "message", detail, before)
+        steps.apply_step(ctx, store, deal, instance, actor, "message", detail, before, changes)
         send_notices(ctx, store, deal, calls)
         store.commit()
         return views.deal_view(ctx, store, deal)

@@ -65,8 +65,13 @@ def apply_step(
     action: str,
     detail: dict[str, Any] | None = None,
     before: StageRef | None = None,
+    changes: dict[str, Any] | None = None,
 ) -> Snapshot:
-    """Check the sales rules, store the state and every projection, and record the history."""
+    """Check the sales rules, store the state and every projection, and record the history.
+
+    `changes` are other columns of the deal this step sets (the rules see them already); the
+    deal row is written once, by SQL, with its version checked.
+    """
     rules = instance.rules
     snap = instance.snapshot()
     terminal = rules.terminal_at(snap.outcome_event)
@@ -76,28 +81,31 @@ def apply_step(
             element_id=snap.end_event,
         )
     status = terminal.outcome if terminal else DealStatus.OPEN
+    values: dict[str, Any] = dict(changes or {})
+    store.show_values(deal, values)
     with store.no_autoflush():
         check_rules(store, deal, rules, before, snap.running_stage, status)
     before_stage, before_status = deal.stage_key, deal.status
     now = ctx.clock()
+    stage_key = deal.stage_key
     stage = snap.running_stage or (snap.stage if deal.stage_key is None else None)
     if stage is not None and stage.key != deal.stage_key:
-        deal.stage_key, deal.stage_name, deal.stage_entered_at = stage.key, stage.name, now
+        values.update(stage_key=stage.key, stage_name=stage.name, stage_entered_at=now)
+        stage_key = stage.key
     if terminal is not None:
-        deal.outcome_label = terminal.label
+        values["outcome_label"] = terminal.label
         if before_status == DealStatus.OPEN:
-            deal.closed_at = now
+            values["closed_at"] = now
             close = snap.data.get("close") or {}
-            deal.lost_reason = close.get("reason") if status != DealStatus.WON else None
-    deal.status = status
+            values["lost_reason"] = close.get("reason") if status != DealStatus.WON else None
+    values["status"] = status
     if status == DealStatus.OPEN:
-        deal.probability = win_probability(rules, deal.stage_key, deal.activities_done or ())
+        values["probability"] = win_probability(rules, stage_key, deal.activities_done or ())
     else:
-        deal.probability = whole_percent(terminal.probability if terminal else 0)
-    deal.state = ctx.engine.dump(instance)
-    deal.updated_at = now
+        values["probability"] = whole_percent(terminal.probability if terminal else 0)
+    values["updated_at"] = now
+    common.save_step(ctx, store, deal, instance, values)
     common.project_work_items(ctx, store, deal, snap, instance)
-    common.keep_live(ctx, store, deal, instance)
     store.record(
         "deal",
         deal.id,

@@ -77,7 +77,7 @@ def outbox_row(hook: Webhook, event: str, data: dict[str, Any], at: Any) -> Outb
 def enqueue_deal_events(queries: DeliveryQueries, entries: list[HistoryEntry]) -> None:
     """The history hook: queue one message per (deal entry, webhook subscribed to it)."""
     deal_entries = [e for e in entries if e.subject_type == "deal"]
-    if not deal_entries:
+    if not deal_entries or not queries.any_webhook_enabled():
         return
     hooks = queries.webhooks(enabled_only=True)
     if not hooks:

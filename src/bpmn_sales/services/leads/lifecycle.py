@@ -54,15 +54,13 @@ def apply_step(
     status = snap.state_properties.get("lead_status")
     if status not in {s.value for s in LeadStatus}:
         raise InvalidState(f"the lead process left the lead in an unknown status {status!r}")
-    lead.status = status
+    values: dict[str, Any] = {"status": status, "updated_at": ctx.clock()}
     if status == LeadStatus.DISQUALIFIED:
-        lead.disqualify_reason = (snap.data.get("disqualification") or {}).get("reason")
+        values["disqualify_reason"] = (snap.data.get("disqualification") or {}).get("reason")
     elif status == LeadStatus.NEW:
-        lead.disqualify_reason = None
-    lead.state = ctx.engine.dump(instance)
-    lead.updated_at = ctx.clock()
+        values["disqualify_reason"] = None
+    common.save_step(ctx, store, lead, instance, values)
     common.project_work_items(ctx, store, lead, snap, instance)
-    common.keep_live(ctx, store, lead, instance)
     store.record(
         "lead",
         lead.id,

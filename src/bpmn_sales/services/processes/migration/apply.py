@@ -62,9 +62,16 @@ def _move_one(
                 "tasks_before": list(before.tasks),
                 "tasks_after": list(after.tasks),
             }
-            deal.process_version_id = target.to_id
             snap = apply_step(
-                ctx, store, deal, plan.instance, actor, "migrated", detail, before.stage
+                ctx,
+                store,
+                deal,
+                plan.instance,
+                actor,
+                "migrated",
+                detail,
+                before.stage,
+                {"process_version_id": target.to_id},
             )
             store.relabel_work_items(
                 {

@@ -56,10 +56,16 @@ class Movers:
             found = self._moves[version_id] = (move, adds)
         return found
 
-    def plan(self, store: Store, deal: Deal) -> tuple[Plan, list[str]]:
-        """The engine's plan for the deal and every reason (engine and sales rules) it stays."""
+    def plan(
+        self, store: Store, deal: Deal, stored: tuple[str, list[str]] | None = None
+    ) -> tuple[Plan, list[str]]:
+        """The engine's plan for the deal and every reason (engine and sales rules) it stays.
+
+        `stored` is the deal's snapshot and journal when already read (the preview reads all
+        deals' at once)."""
         move, adds = self.get(store, deal.process_version_id)
-        plan = move.plan(deal.state)
+        snapshot, journal = stored or store.instance_state(deal)
+        plan = move.plan(self.ctx.engine.compose(snapshot, journal))
         reasons = list(plan.reasons)
         if plan.movable and adds and plan.after is not None and plan.after.stage is not None:
             new = move.new_info.rules
@@ -103,9 +109,10 @@ def preview(
         deals = store.deals_on_versions(target.from_ids)
         owners = store.usernames(d.owner_id for d in deals)
         movers = Movers(ctx, target)
+        stored = store.instance_states(deals)
         rows = []
         for deal in deals:
-            plan, reasons = movers.plan(store, deal)
+            plan, reasons = movers.plan(store, deal, stored[deal.id])
             version = target.from_ids[deal.process_version_id]
             rows.append(row(deal, owners.get(deal.owner_id), version, plan, reasons))
         process = store.get(Process, target.process_id, "process")

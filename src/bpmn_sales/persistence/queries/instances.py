@@ -1,0 +1,207 @@
+"""Queries for process instances (part of the Store: persistence/store.py): reading a lead's or
+deal's snapshot and journal, and writing one step in a few SQL statements.
+
+A step writes the subject's row by SQL with the version check (the row version is still the
+only guard against a stale instance, in this process or another), then either appends its delta
+to the journal or, with a new snapshot, clears the journal. The ORM object is told the values it
+now has, so the session never flushes the row a second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
+
+from bpmn_sales.errors import Conflict
+from bpmn_sales.persistence import stage_visits
+from bpmn_sales.persistence.models import Deal, JournalEntry, Lead, table_of
+
+STALE = "someone else changed this record since you read it; reload and try again"
+JOURNAL = table_of(JournalEntry)
+READ_JOURNAL = (
+    select(JOURNAL.c.version, JOURNAL.c.base_version, JOURNAL.c.body)
+    .where(
+        JOURNAL.c.subject_type == bindparam("kind"),
+        JOURNAL.c.subject_id == bindparam("id"),
+        JOURNAL.c.version > bindparam("after"),
+        JOURNAL.c.version <= bindparam("upto"),
+    )
+    .order_by(JOURNAL.c.version)
+)
+READ_JOURNALS = (
+    select(JOURNAL.c.subject_id, JOURNAL.c.version, JOURNAL.c.base_version, JOURNAL.c.body)
+    .where(
+        JOURNAL.c.subject_type == bindparam("kind"),
+        JOURNAL.c.subject_id.in_(bindparam("ids", expanding=True)),
+    )
+    .order_by(JOURNAL.c.subject_id, JOURNAL.c.version)
+)
+APPEND = insert(JOURNAL)
+CLEAR = delete(JOURNAL).where(
+    JOURNAL.c.subject_type == bindparam("kind"),
+    JOURNAL.c.subject_id == bindparam("id"),
+    JOURNAL.c.version <= bindparam("upto"),
+)
+
+
+def _statements(table: Table) -> tuple[Any, Any, Any]:
+    columns = (
+        table.c.id,
+        table.c.version,
+        table.c.state,
+        table.c.state_version,
+        table.c.instance_version,
+    )
+    state = select(*columns).where(table.c.id == bindparam("id"))
+    states = select(*columns).where(table.c.id.in_(bindparam("ids", expanding=True)))
+    # No .values(): the SET clause is the keys of each call's parameters.
+    write = update(table).where(
+        table.c.id == bindparam("_id"), table.c.version == bindparam("_version")
+    )
+    return state, states, write
+
+
+_TABLES: dict[str, tuple[Any, Any, Any]] = {
+    "lead": _statements(table_of(Lead)),
+    "deal": _statements(table_of(Deal)),
+}
+
+Subject = Lead | Deal
+
+
+def _kind(subject: Subject) -> str:
+    return "deal" if isinstance(subject, Deal) else "lead"
+
+
+def _chained(row: Any, entries: Sequence[Any], version: int) -> tuple[str, list[str]]:
+    """The snapshot and deltas of a row read at `version`, if the journal chain is whole.
+
+    A writer that moved the row on (or wrote a new snapshot, clearing the entries) since the
+    row was read makes this a Conflict, never an older state taken for the current one.
+    """
+    if row is None or row.version != version:
+        raise Conflict(STALE)
+    base = row.state_version
+    bodies = []
+    for entry in entries:
+        if entry.version <= row.state_version or entry.version > row.instance_version:
+            continue
+        if entry.base_version != base:
+            raise Conflict(STALE)
+        base = entry.version
+        bodies.append(entry.body)
+    if base != row.instance_version:
+        raise Conflict(STALE)
+    return row.state, bodies
+
+
+class InstanceQueries:
+    """Mixed into Store: methods here run on the Store's session."""
+
+    session: Session
+
+    def instance_state(self, subject: Subject) -> tuple[str, list[str]]:
+        """The stored snapshot of a lead's or deal's instance and the deltas after it, as of the
+        row version this session read; Conflict if it has moved on since."""
+        kind = _kind(subject)
+        connection = self.session.connection()
+        row = connection.execute(_TABLES[kind][0], {"id": subject.id}).one_or_none()
+        entries: Sequence[Any] = ()
+        if row is not None and row.instance_version != row.state_version:
+            entries = connection.execute(
+                READ_JOURNAL,
+                {
+                    "kind": kind,
+                    "id": subject.id,
+                    "after": row.state_version,
+                    "upto": row.instance_version,
+                },
+            ).all()
+        return _chained(row, entries, subject.version)
+
+    def instance_states(self, subjects: Sequence[Subject]) -> dict[int, tuple[str, list[str]]]:
+        """`instance_state` of many leads or deals of one kind, in two queries."""
+        if not subjects:
+            return {}
+        kind = _kind(subjects[0])
+        ids = [s.id for s in subjects]
+        connection = self.session.connection()
+        rows = {r.id: r for r in connection.execute(_TABLES[kind][1], {"ids": ids})}
+        entries: dict[int, list[Any]] = {}
+        if any(r.instance_version != r.state_version for r in rows.values()):
+            for entry in connection.execute(READ_JOURNALS, {"kind": kind, "ids": ids}):
+                entries.setdefault(entry.subject_id, []).append(entry)
+        return {s.id: _chained(rows.get(s.id), entries.get(s.id, ()), s.version) for s in subjects}
+
+    def show_values(self, subject: Subject, values: Mapping[str, Any]) -> None:
+        """Give the ORM object values a coming `write_step` writes, without making it dirty
+        (so no flush writes the row before that)."""
+        for name, value in values.items():
+            set_committed_value(subject, name, value)
+
+    def write_step(
+        self,
+        subject: Subject,
+        values: Mapping[str, Any],
+        snapshot: str | None = None,
+        delta: str | None = None,
+    ) -> None:
+        """Write a step: the row's new values (version checked and bumped), and the instance's
+        new snapshot or its delta. Conflict if the row moved on since it was read."""
+        if instance_state(subject).modified:
+            self.session.flush()  # changes made through the ORM go first, as their own write
+        kind = _kind(subject)
+        old = subject.version
+        new = old + 1
+        changes = {**values, "version": new}
+        if snapshot is not None:
+            changes.update(state=snapshot, state_version=new, instance_version=new)
+        elif delta is not None:
+            changes["instance_version"] = new
+        move = None
+        if isinstance(subject, Deal) and ("stage_key" in changes or "status" in changes):
+            move = stage_visits.plan(subject.stage_key, subject.status, _After(subject, changes))
+            if move is not None and move.enter is not None:
+                changes["stages_reached"] = stage_visits.merge_reached(
+                    subject.stages_reached, move.enter
+                )
+        connection = self.session.connection()
+        result = connection.execute(
+            _TABLES[kind][2], {**changes, "_id": subject.id, "_version": old}
+        )
+        if result.rowcount != 1:
+            raise Conflict(STALE)
+        if delta is not None:
+            connection.execute(
+                APPEND,
+                {
+                    "subject_type": kind,
+                    "subject_id": subject.id,
+                    "version": new,
+                    "base_version": subject.instance_version,
+                    "body": delta,
+                },
+            )
+        elif snapshot is not None and subject.instance_version != subject.state_version:
+            connection.execute(CLEAR, {"kind": kind, "id": subject.id, "upto": new})
+        for name, value in changes.items():
+            set_committed_value(subject, name, value)
+        if move is not None:
+            stage_visits.write(connection, subject, move)
+
+
+class _After:
+    """The subject's values once `changes` are written (for stage_visits.plan)."""
+
+    def __init__(self, subject: Subject, changes: Mapping[str, Any]) -> None:
+        self._subject = subject
+        self._changes = changes
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._changes:
+            return self._changes[name]
+        return getattr(self._subject, name)
