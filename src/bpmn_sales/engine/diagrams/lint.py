@@ -26,6 +26,7 @@ from bpmn_sales.engine.diagrams.problems import (
     Problem,
     line_of,
 )
+from bpmn_sales.engine.diagrams.wording import what, words
 
 # --------------------------------------------------------------------------------------------
 # The flow nodes of a file, with their sales-rule properties read once
@@ -137,7 +138,11 @@ def _property_problems(diagram: _Diagram) -> Iterator[Problem]:
         for prop in node.properties:
             name = prop.get("name") or ""
             if not _complete(prop):
-                message = f"property '{name}' has no value" if name else "property has no name"
+                message = (
+                    f"property '{name}' has no value"
+                    if name
+                    else f"{what(node.element)}: property has no name: give it one"
+                )
                 yield diagram.problem(node, message, "property", line_of(prop))
             elif name in seen:
                 message = f"property '{name}' is given more than once"
@@ -331,14 +336,14 @@ def _reachability_problems(diagram: _Diagram) -> Iterator[Problem]:
                 todo.extend(following.get(current, ()))
         for node in members:
             if node.id not in reached:
-                message = f"{node.tag} cannot be reached from a start event"
+                message = f"{what(node.element)} cannot be reached from a start event"
                 yield diagram.problem(node, message, "unreachable")
 
 
 def _label_problems(diagram: _Diagram) -> Iterator[Problem]:
     for node in diagram.nodes:
         if not (node.element.get("name") or "").strip():
-            message = f"{node.tag} has no label (name)"
+            message = f"{words(node.tag)} has no label (name)"
             yield diagram.problem(node, message, "no_label", warning=True)
 
 
@@ -354,12 +359,12 @@ def _layout_problems(tree: etree._ElementTree, diagram: _Diagram) -> Iterator[Pr
     drawn = {e.get("bpmnElement") for e in root.iter(BPMNDI + "BPMNShape", BPMNDI + "BPMNEdge")}
     for node in diagram.nodes:
         if node.id not in drawn:
-            message = f"{node.tag} has no shape in the diagram layout (bpmndi)"
+            message = f"{words(node.tag)} has no shape in the diagram layout (bpmndi)"
             yield diagram.problem(node, message, "no_layout", warning=True)
     for flows in diagram.flows.values():
         for flow in flows:
             if flow.get("id") not in drawn:
-                message = "sequenceFlow has no edge in the diagram layout (bpmndi)"
+                message = "sequence flow has no edge in the diagram layout (bpmndi)"
                 yield Problem(
                     diagram.file, message, flow.get("id"), line_of(flow), "warning", "no_layout"
                 )
