@@ -52,7 +52,7 @@ def test_stage_add_and_delete(ready: Run) -> None:
     }
     assert_error(
         ready("stage", "delete", "openfire_pipeline", "visite_technique"),
-        "2 deal(s) are at it",
+        "2 open deal(s) are at it; move them to another stage first",
     )
     assert_error(
         ready("stage", "add", "openfire_pipeline", "--after", "devis", "--name", "X", user="mia"),

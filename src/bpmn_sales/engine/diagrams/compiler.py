@@ -21,6 +21,7 @@ from bpmn_sales.engine.diagrams.forms import base_name, form_problems, is_form_f
 from bpmn_sales.engine.diagrams.lint import rule_problems
 from bpmn_sales.engine.diagrams.problems import NS, Problem, line_of, ranked
 from bpmn_sales.engine.diagrams.spiff_errors import translate
+from bpmn_sales.engine.diagrams.wiring import wiring_problems
 from bpmn_sales.engine.diagrams.wording import what
 from bpmn_sales.engine.diagrams.xml import parse_xml
 from bpmn_sales.engine.expressions.evaluator import RestrictedEvaluator
@@ -173,6 +174,7 @@ class DiagramCompiler:
                 *_code_problems(tree, filename, self.evaluator),
                 *_operation_problems(tree, filename, self.services),
                 *rule_problems(tree, filename),
+                *wiring_problems(tree, filename),
                 *form_problems(tree, filename, form_files, forms.setdefault(filename, {})),
             ]
             try:

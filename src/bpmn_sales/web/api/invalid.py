@@ -48,9 +48,10 @@ def _unknown(field: str, model: type[BaseModel] | None) -> str:
     if model is None:
         return f"unknown field {field!r}"
     names = sorted(f.alias or name for name, f in model.model_fields.items())
-    close = difflib.get_close_matches(field, names, n=1) or [
-        name for name in names if field in name.split("_")
-    ][:1]
+    close = (
+        difflib.get_close_matches(field, names, n=1)
+        or [name for name in names if field in name.split("_")][:1]
+    )
     hint = f", did you mean {close[0]!r}?" if close else ""
     return f"unknown field {field!r}{hint} ({', '.join(names)})"
 
