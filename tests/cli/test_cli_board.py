@@ -1,4 +1,4 @@
-"""The `board`, `process enable|disable` and `stage add|delete` verbs."""
+"""The `board`, `process enable|disable|departments` and `stage add|delete` verbs."""
 
 from __future__ import annotations
 
@@ -36,6 +36,29 @@ def test_process_disable_and_enable(ready: Run) -> None:
     assert ready("deal", "create", "--name", "X", "--value", "1", user="rob").exit_code == 0
     assert_error(ready("process", "disable", "sales_process", user="rob"), "only an admin")
     assert_error(ready("process", "enable", "nope"), "process 'nope' is not deployed")
+
+
+def test_process_departments_shows_sets_and_clears(ready: Run) -> None:
+    shown = ready("process", "departments", "sales_process")
+    assert shown.stdout.strip() == "sales_process applies to every department"
+    chosen = ready("process", "departments", "sales_process", "--set", "Sales, Sales")
+    assert chosen.stdout.strip() == "sales_process applies to Sales"
+    # Olga (Field sales) no longer gets it by default; rob (Sales) still does.
+    olga = ok_json(ready("deal", "create", "--name", "Roof", "--value", "1", "--json", user="olga"))
+    assert olga["process"].startswith("openfire_pipeline ")
+    assert_error(
+        ready("process", "departments", "sales_process", "--set", "Sales,Nowhere"),
+        "department 'Nowhere' does not exist (known: ",
+    )
+    assert ok_json(ready("process", "departments", "sales_process", "--json"))["departments"] == [
+        "Sales"
+    ]  # the refused --set changed nothing
+    cleared = ok_json(ready("process", "departments", "sales_process", "--set", "", "--json"))
+    assert cleared["departments"] == []
+    assert_error(
+        ready("process", "departments", "sales_process", "--set", "", user="rob"), "only an admin"
+    )
+    assert_error(ready("process", "departments", "nope"), "process 'nope' is not deployed")
 
 
 def test_stage_add_and_delete(ready: Run) -> None:

@@ -43,7 +43,7 @@ def board_command(
 
 @main.group(name="process")
 def process_group() -> None:
-    """Switch a process on or off."""
+    """Switch a process on or off; choose the departments it applies to."""
 
 
 def _switch(state: State, key: str, enabled: bool, as_json: bool) -> None:
@@ -70,6 +70,29 @@ def process_enable(state: State, key: str, as_json: bool) -> None:
 def process_disable(state: State, key: str, as_json: bool) -> None:
     """Stop new leads and deals from starting on process KEY (running ones go on)."""
     _switch(state, key, False, as_json)
+
+
+@process_group.command(name="departments")
+@click.argument("key")
+@click.option(
+    "--set",
+    "names",
+    default=None,
+    metavar="NAMES",
+    help="Departments it applies to, separated by ','; '' for every department.",
+)
+@json_option
+@pass_state
+@handled
+def process_departments(state: State, key: str, names: str | None, as_json: bool) -> None:
+    """Show, or with --set choose, the departments process KEY applies to (admins)."""
+    if names is None:
+        view = processes.process_for_admin(state.ctx, state.actor(), key)
+    else:
+        chosen = [n.strip() for n in names.split(",") if n.strip()]
+        view = processes.set_departments(state.ctx, state.actor(), key, chosen)
+    applies = ", ".join(view.departments) if view.departments else "every department"
+    emit(view.to_dict(), as_json, [f"{view.key} applies to {applies}"])
 
 
 @main.group(name="stage")
