@@ -32,8 +32,9 @@ def jump(clock: Any) -> Iterator[Any]:
 
     def to(**delta: float) -> datetime:
         clock.advance(**delta)
-        machine.move_to(clock.now)
-        return clock.now
+        now: datetime = clock.now
+        machine.move_to(now)
+        return now
 
     yield to
     traveller.stop()

@@ -62,12 +62,12 @@ def complete_task(
         if found is None:
             raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
         item, subject, owner = found
-        if not forms.may_act(store, actor, item, owner):
+        rule = common.task_rule(ctx, store, subject.process_version_id, item.element_id)
+        if not forms.may_act(store, actor, item, owner, rule):
             raise Forbidden(
                 f"{actor.username} may not act on {item.subject_type} {subject.id}",
                 actor=actor.username,
             )
-        rule = common.task_rule(ctx, store, subject.process_version_id, item.element_id)
         schema, _ = forms.form_of(store, subject.process_version_id, rule)
         forms.check_data(schema, form, item.title)
         common.check_version(subject, expected_version)
