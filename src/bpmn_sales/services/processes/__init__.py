@@ -17,11 +17,13 @@ from bpmn_sales.services.processes.definitions import (
     set_departments,
     set_enabled,
 )
+from bpmn_sales.services.processes.scaffolding import Scaffold, scaffold_process
 
 __all__ = [
     "DeployResult",
     "ProcessAdminView",
     "ProcessView",
+    "Scaffold",
     "collect_files",
     "department_names",
     "deploy_bundled",
@@ -31,6 +33,7 @@ __all__ = [
     "list_for_admin",
     "list_processes",
     "process_for_admin",
+    "scaffold_process",
     "set_departments",
     "set_enabled",
 ]
