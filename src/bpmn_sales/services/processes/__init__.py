@@ -17,7 +17,7 @@ from bpmn_sales.services.processes.definitions import (
     set_departments,
     set_enabled,
 )
-from bpmn_sales.services.processes.scaffolding import Scaffold, scaffold_process
+from bpmn_sales.services.processes.scaffolding import Scaffold, create_process, scaffold_process
 
 __all__ = [
     "DeployResult",
@@ -25,6 +25,7 @@ __all__ = [
     "ProcessView",
     "Scaffold",
     "collect_files",
+    "create_process",
     "department_names",
     "deploy_bundled",
     "deploy_process",

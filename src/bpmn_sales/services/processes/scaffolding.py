@@ -2,8 +2,9 @@
 
 `--stages "Qualify:10,Propose:30,Negotiate:60"` names the pre-sale stages in order, each with
 an optional win rate; `--post-sale "Install,Train"` the stages after the win. The result is a
-laid-out diagram that lints clean, for a designer to edit in a modeler and then deploy; nothing
-is stored.
+laid-out diagram that lints clean, for a designer to edit in a modeler and then deploy (the
+CLI writes it to a file); the processes page deploys it as a new process to open in the
+modeler.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor
+from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine.editing.cloning import PROCESS_KEY
 from bpmn_sales.engine.editing.scaffold import StagePlan, scaffold
 from bpmn_sales.engine.editing.stage_edit import MAX_NAME, STAGE_KEY
 from bpmn_sales.errors import InvalidInput, InvalidState
+from bpmn_sales.services.processes.definitions import DeployResult, deploy_in
 from bpmn_sales.services.processes.stages import slug
 
 MAX_STAGES = 30
@@ -33,6 +37,7 @@ class Scaffold:
 
 def _plans(text: object, field: str, rated: bool) -> list[StagePlan]:
     """`Name[:rate],...` as stage plans, refusing what a stage edit would refuse."""
+    text = "" if text is None else text
     if not isinstance(text, str):
         raise InvalidInput(f"{field} must be text", field=field)
     items = [item.strip() for item in text.split(",") if item.strip()]
@@ -97,6 +102,8 @@ def scaffold_process(
     name: object = None,
 ) -> Scaffold:
     """A laid-out, lint-clean diagram of a new deal process KEY with these stages."""
+    if key is None or key == "":
+        raise InvalidInput("give the new process a key, e.g. key_account", field="key")
     if not isinstance(key, str) or not PROCESS_KEY.match(key):
         raise InvalidInput(
             f"'{key}' is not a valid process key: a letter or '_', then letters, digits, '_' "
@@ -123,3 +130,26 @@ def scaffold_process(
     if problems:  # the templates lint clean; a problem here is ours, not the designer's
         raise InvalidState(f"the scaffold does not lint clean: {problems[0]}")
     return Scaffold(key, xml, [p.key for p in pre], [p.key for p in post])
+
+
+def create_process(
+    ctx: Context,
+    actor: Actor,
+    key: object,
+    stages: object,
+    post_sale: object = "",
+    free_moves: bool = False,
+    name: object = None,
+) -> DeployResult:
+    """Scaffold a new process KEY and deploy it as its first version (admins); an existing key
+    is refused, so the scaffold never becomes a new version of another process."""
+    require_admin(actor, "create processes")
+    made = scaffold_process(ctx, key, stages, post_sale, free_moves, name)
+    with ctx.uow() as store:
+        if store.process_by_key(made.key) is not None:
+            raise InvalidInput(
+                f"process '{made.key}' already exists; choose another key", field="key"
+            )
+        (result,) = deploy_in(ctx, store, actor, {f"{made.key}.bpmn": made.xml})
+        store.commit()
+    return result
