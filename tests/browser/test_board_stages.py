@@ -50,7 +50,7 @@ def test_add_a_stage_use_it_and_delete_one_that_holds_no_deal(
     # A stage with deals cannot go: the refusal gives the count. An empty one can.
     page.get_by_test_id("column-visite_technique").get_by_text("Column settings").click()
     page.get_by_test_id("delete-stage-visite_technique").click()
-    expect(page.get_by_test_id("flash-error")).to_contain_text("2 deal(s) are at it")
+    expect(page.get_by_test_id("flash-error")).to_contain_text("2 open deal(s) are at it")
     expect(page.get_by_test_id("column-visite_technique")).to_be_visible()
     page.get_by_test_id("column-estimation").get_by_text("Column settings").click()
     page.get_by_test_id("delete-stage-estimation").click()

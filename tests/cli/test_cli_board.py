@@ -1,6 +1,8 @@
-"""The `board`, `process enable|disable` and `stage add|delete` verbs."""
+"""The `board`, `process enable|disable|departments` and `stage add|delete` verbs."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from tests.cli.cli_checks import Run, assert_error, ok_json
 
@@ -38,6 +40,29 @@ def test_process_disable_and_enable(ready: Run) -> None:
     assert_error(ready("process", "enable", "nope"), "process 'nope' is not deployed")
 
 
+def test_process_departments_shows_sets_and_clears(ready: Run) -> None:
+    shown = ready("process", "departments", "sales_process")
+    assert shown.stdout.strip() == "sales_process applies to every department"
+    chosen = ready("process", "departments", "sales_process", "--set", "Sales, Sales")
+    assert chosen.stdout.strip() == "sales_process applies to Sales"
+    # Olga (Field sales) no longer gets it by default; rob (Sales) still does.
+    olga = ok_json(ready("deal", "create", "--name", "Roof", "--value", "1", "--json", user="olga"))
+    assert olga["process"].startswith("openfire_pipeline ")
+    assert_error(
+        ready("process", "departments", "sales_process", "--set", "Sales,Nowhere"),
+        "department 'Nowhere' does not exist (known: ",
+    )
+    assert ok_json(ready("process", "departments", "sales_process", "--json"))["departments"] == [
+        "Sales"
+    ]  # the refused --set changed nothing
+    cleared = ok_json(ready("process", "departments", "sales_process", "--set", "", "--json"))
+    assert cleared["departments"] == []
+    assert_error(
+        ready("process", "departments", "sales_process", "--set", "", user="rob"), "only an admin"
+    )
+    assert_error(ready("process", "departments", "nope"), "process 'nope' is not deployed")
+
+
 def test_stage_add_and_delete(ready: Run) -> None:
     added = ready("stage", "add", "openfire_pipeline", "--after", "devis", "--name", "Signature")
     assert added.stdout.strip() == "stage signature added to openfire_pipeline: version 2"
@@ -52,7 +77,7 @@ def test_stage_add_and_delete(ready: Run) -> None:
     }
     assert_error(
         ready("stage", "delete", "openfire_pipeline", "visite_technique"),
-        "2 deal(s) are at it",
+        "2 open deal(s) are at it; move them to another stage first",
     )
     assert_error(
         ready("stage", "add", "openfire_pipeline", "--after", "devis", "--name", "X", user="mia"),
@@ -71,4 +96,45 @@ def test_stage_add_and_delete(ready: Run) -> None:
             "x",
         ),
         "win rate",
+    )
+
+
+def test_process_new_writes_a_lint_clean_diagram_that_deploys(ready: Run, tmp_path: Path) -> None:
+    target = tmp_path / "key_account.bpmn"
+    made = ready(
+        "process",
+        "new",
+        "key_account",
+        "--stages",
+        "Qualify:10, Propose:30,Negotiate:60",
+        "--free-moves",
+        "--post-sale",
+        "Install,Train",
+        "--name",
+        "Key account",
+        "--out",
+        str(target),
+    )
+    assert made.stdout.strip() == (
+        f"wrote {target}: stages qualify, propose, negotiate, post-sale install, train; lint clean"
+    )
+    assert ready("lint", str(target)).exit_code == 0
+    (deployed,) = ok_json(ready("deploy", str(target), "--json"))
+    assert (deployed["key"], deployed["name"]) == ("key_account", "Key account")
+    # An existing file is not overwritten.
+    again = ready("process", "new", "key_account", "--stages", "Qualify", "--out", str(target))
+    assert_error(again, f"{target} exists; choose another --out")
+    for stages, message in (
+        ("Qualify:10,Propose", "give every stage a win rate, or none (Propose has none)"),
+        ("Qualify:50,Propose:20", "the win rate of 'Propose' (20) is lower than that of"),
+        ("Qualify:abc", "the win rate of 'Qualify' must be a number from 0 to 100, not 'abc'"),
+        ("Qualify,qualify", "stages 'Qualify' and 'qualify' both get the key 'qualify'"),
+        (" , ", "name at least one pre-sale stage"),
+    ):
+        refused = ready("process", "new", "other", "--stages", stages, "--out", str(tmp_path / "o"))
+        assert_error(refused, message)
+    assert not (tmp_path / "o").exists()
+    assert_error(
+        ready("process", "new", "1x", "--stages", "Qualify", "--out", str(tmp_path / "o")),
+        "'1x' is not a valid process key",
     )

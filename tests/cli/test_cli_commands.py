@@ -395,3 +395,38 @@ def test_bad_input_is_one_error_line(ready: Run) -> None:
     assert_error(ready("deal", "order", did, user="rob"), "Quote and bid")
     ok_json(ready("deal", "close", did, "--invalid", "--json", user="rob"))
     assert_error(ready("deal", "close", did, "--won", user="rob"), "not open")
+
+
+def test_deploy_of_a_diagram_without_executable_process_exits_2(ready: Run, tmp_path: Path) -> None:
+    """Even when lint has a warning too (here a flow node without a label), nothing deploys."""
+    clean = (REPO / "tests" / "data" / "lint" / "clean_deal.bpmn").read_text(encoding="utf-8")
+    drawing = tmp_path / "drawing.bpmn"
+    drawing.write_text(
+        clean.replace('isExecutable="true"', 'isExecutable="false"').replace(
+            '<bpmn:endEvent id="Event_Won" name="Won">', '<bpmn:endEvent id="Event_Won">'
+        )
+    )
+    deploy = ready("deploy", "--json", str(drawing), user="admin")
+    line = assert_error(deploy, "drawing.bpmn, element clean_deal")
+    assert "no executable process found: process 'Lint case' is not executable" in line
+    assert deploy.stdout == ""
+    lint = ready("lint", str(drawing))
+    assert lint.exit_code == 2
+    assert [row.split(": ")[2] for row in lint.stdout.splitlines()] == ["error", "warning"]
+    assert len(ok_json(ready("processes", "--json"))) == 3  # the bundled ones, nothing more
+
+
+def test_deploy_names_every_error_causes_first(ready: Run, tmp_path: Path) -> None:
+    """A misspelt stage_win_rate also makes the win rates mixed: the misspelling comes first."""
+    clean = (REPO / "tests" / "data" / "lint" / "clean_deal.bpmn").read_text(encoding="utf-8")
+    typo = tmp_path / "typo.bpmn"
+    typo.write_text(
+        clean.replace('name="stage_win_rate" value="60"', 'name="stage_win_rte" value="60"')
+    )
+    line = assert_error(ready("deploy", str(typo), user="admin"))
+    assert line == (
+        "error: typo.bpmn, element Stage_Propose, line 41: unknown property 'stage_win_rte' on a "
+        "stage (did you mean 'stage_win_rate'?); then element Stage_Propose, line 36: stage has "
+        "no stage_win_rate while other pre-sale stages have one (Stage_Qualify): give every "
+        "pre-sale stage a win rate, or none"
+    )

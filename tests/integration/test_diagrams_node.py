@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bpmn_sales.engine.editing.scaffold import StagePlan, scaffold
 from bpmn_sales.engine.editing.stage_edit import NewStage, add_stage, delete_stage
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -184,3 +185,20 @@ def test_edited_diagrams_open_in_bpmn_moddle_and_pass_bpmnlint(tmp_path: Path) -
         (tmp_path / name).write_bytes(xml)
     result = _run_check(*sorted(tmp_path.glob("*.bpmn")))
     assert result.returncode == 0, _describe(result)
+
+
+@pytest.mark.parametrize("free_moves", [False, True], ids=["sequential", "free-moves"])
+@pytest.mark.parametrize("post_sale", ["", "Install,Train"], ids=["won-ends", "post-sale"])
+def test_scaffolds_pass_moddle_roundtrip_and_bpmnlint(
+    tmp_path: Path, free_moves: bool, post_sale: str
+) -> None:
+    """`bpmn-sales process new` writes diagrams a modeler reads as they are."""
+    stages = [StagePlan("Qualify", "qualify", 10), StagePlan("Propose", "propose", 40)]
+    post = [StagePlan(n, n.lower()) for n in post_sale.split(",") if n]
+    diagram = tmp_path / "scaffolded.bpmn"
+    diagram.write_bytes(scaffold("scaffolded", "Scaffolded", stages, post, free_moves))
+
+    result = _run_check(diagram)
+
+    assert result.returncode == 0, _describe(result)
+    assert f"ok {diagram}" in result.stdout, _describe(result)

@@ -104,11 +104,22 @@ def test_post_sale_stage_added_after_installation_is_post_sale(demo_ctx: Context
 def test_deleting_a_stage_that_holds_deals_is_refused_with_the_count(demo_ctx: Context) -> None:
     admin = who(demo_ctx, "admin")
     version = processes.get_process(demo_ctx, OPENFIRE).version
-    with pytest.raises(InvalidState, match=r"2 deal\(s\) are at it \(2 open, 0 closed\)"):
+    with pytest.raises(InvalidState) as refused:
         stages.delete(demo_ctx, admin, OPENFIRE, "visite_technique")
-    # A closed deal counts too: the won deal of the B2B process sits in installation.
-    with pytest.raises(InvalidState, match=r"1 deal\(s\) are at it \(0 open, 1 closed\)"):
+    assert refused.value.message == (
+        "stage 'visite_technique' cannot be deleted: 2 open deal(s) are at it; move them to "
+        "another stage first"
+    )
+    # A closed deal counts too (the won deal of the B2B process sits in installation), and the
+    # refusal does not ask for a move that cannot be made.
+    with pytest.raises(InvalidState) as refused:
         stages.delete(demo_ctx, admin, SALES, "installation")
+    assert refused.value.message == (
+        "stage 'installation' cannot be deleted: 1 closed deal(s) ended at it and keep it in "
+        "their history, so it stays; fold its column on the board to hide it, or clone the "
+        "process and delete the stage in the clone"
+    )
+    assert (refused.value.details["open_deals"], refused.value.details["closed_deals"]) == (0, 1)
     assert processes.get_process(demo_ctx, OPENFIRE).version == version
 
 

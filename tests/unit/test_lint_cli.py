@@ -37,6 +37,15 @@ def bad(name: str) -> str:
     return str(LINT / name)
 
 
+def clash(file: str, other: str) -> str:
+    """The message for two lint cases read together: both have a sub-process Stage_Qualify."""
+    return (
+        f"stage 'Qualify': the id 'Stage_Qualify' is also the id of a process or sub-process in "
+        f"{other}; ids of processes and sub-processes must be unique across the files deployed "
+        "together"
+    )
+
+
 def test_text_names_file_line_element_and_severity(run: Run) -> None:
     files = [bad("unknown_property.bpmn"), bad("falling_win_rate.bpmn")]
     result = run(*files)
@@ -45,10 +54,11 @@ def test_text_names_file_line_element_and_severity(run: Run) -> None:
     assert result.stdout.splitlines() == [
         f"{files[0]}:23: Activity_CallCustomer: error: unknown property 'wieght' on an activity "
         "(did you mean 'weight'?)",
+        f"{files[1]}:7: Stage_Qualify: error: {clash(files[1], files[0])}",
         f"{files[1]}:41: Stage_Propose: warning: win rate 40 is lower than 60 of the earlier "
         "stage Stage_Qualify",
     ]
-    assert result.stderr == "1 error(s), 1 warning(s)\n"
+    assert result.stderr == "2 error(s), 1 warning(s)\n"
 
 
 def test_text_uses_dashes_for_what_is_unknown(run: Run) -> None:
@@ -84,14 +94,22 @@ def test_json_report_with_counts(run: Run) -> None:
             },
             {
                 "file": bad("missing_label.bpmn"),
+                "element_id": "Stage_Qualify",
+                "line": 7,
+                "severity": "error",
+                "code": "schema",
+                "message": clash(bad("missing_label.bpmn"), bad("negative_weight.bpmn")),
+            },
+            {
+                "file": bad("missing_label.bpmn"),
                 "element_id": "Activity_CallCustomer",
                 "line": 20,
                 "severity": "warning",
                 "code": "no_label",
-                "message": "userTask has no label (name)",
+                "message": "user task has no label (name)",
             },
         ],
-        "errors": 1,
+        "errors": 2,
         "warnings": 1,
     }
     assert result.stderr == ""

@@ -48,7 +48,14 @@ class Case(NamedTuple):
 
 CASES = [
     Case("malformed_xml.bpmn", "xml", "error", None, "</bpmn:process>", "malformed XML"),
-    Case("unknown_element.bpmn", "schema", "error", None, "<bpmn:fooTask", "fooTask"),
+    Case(
+        "unknown_element.bpmn",
+        "schema",
+        "error",
+        "Activity_Foo",
+        "<bpmn:fooTask",
+        "(bpmn:fooTask) is not allowed here",
+    ),
     Case(
         "unknown_property.bpmn",
         "unknown_property",
@@ -191,7 +198,7 @@ CASES = [
         "error",
         "Activity_Orphan",
         'id="Activity_Orphan"',
-        "userTask cannot be reached from a start event",
+        "user task 'Forgotten task' cannot be reached from a start event",
     ),
     Case(
         "missing_label.bpmn",
@@ -199,7 +206,7 @@ CASES = [
         "warning",
         "Activity_CallCustomer",
         'id="Activity_CallCustomer"',
-        "userTask has no label (name)",
+        "user task has no label (name)",
     ),
     Case(
         "no_layout.bpmn",
@@ -279,8 +286,8 @@ def test_missing_shape_and_edge_are_warnings_in_line_order(compiler: DiagramComp
             line_of(name, 'id="Flow_CloseEarlyToLost"'),
         ),
     ]
-    assert problems[0].message == "userTask has no shape in the diagram layout (bpmndi)"
-    assert problems[1].message == "sequenceFlow has no edge in the diagram layout (bpmndi)"
+    assert problems[0].message == "user task has no shape in the diagram layout (bpmndi)"
+    assert problems[1].message == "sequence flow has no edge in the diagram layout (bpmndi)"
 
 
 def test_the_clean_deal_the_bad_ones_start_from_is_clean(compiler: DiagramCompiler) -> None:

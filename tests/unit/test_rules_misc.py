@@ -148,6 +148,9 @@ class FakeDirectory:
     def group(self, name: str) -> list[int]:
         return list(self.groups.get(name, []))
 
+    def participants(self) -> list[int]:
+        return [1, 6, 5]  # the owner, then who worked on the deal or added its contacts
+
 
 @pytest.mark.parametrize(
     ("named", "expected"),
@@ -158,6 +161,8 @@ class FakeDirectory:
         (["admin"], [9, 8]),
         (["user:carol"], [5]),
         (["group:presales"], [5, 6]),
+        (["participants"], [1, 6, 5]),
+        (["participants", "group:presales"], [1, 6, 5]),
         (
             ["owner", "direct_manager", "manager", "admin", "user:carol", "group:presales"],
             [1, 2, 3, 9, 8, 5, 6],
@@ -569,18 +574,21 @@ def test_to_dict() -> None:
         1,
         win_rate=10,
         required_fields=(FieldRef("deal", "budget", "number"), FieldRef("customer", "industry")),
+        optional_fields=(FieldRef("stage", "visit_date", "date"),),
         min_contacts=2,
         approval="direct_manager",
         activities=(activity,),
     )
     lost = TerminalRule("L", "lost", "Lost", 0, lost_reasons=("No budget",))
-    won = TerminalRule("W", "won", "Won", 90, order_required=True, orders_from_stage="s1")
+    won = TerminalRule(
+        "W", "won", "Won", 90, order_required=True, orders_from_stage="s1", orders_after_stage="s1"
+    )
     rules = ProcessRules(stages=(stage,), terminals=(won, lost), free_moves=True)
     data = rules.to_dict()
     assert data["free_moves"] is True
     assert data["lost_reasons"] == ["No budget"]
     assert data["order_required"] is True
-    assert data["orders_from_stage"] == "s1"
+    assert data["orders_from_stage"] == data["orders_after_stage"] == "s1"
     assert data["terminals"] == [
         {
             "element_id": "W",
@@ -590,6 +598,7 @@ def test_to_dict() -> None:
             "lost_reasons": [],
             "order_required": True,
             "orders_from_stage": "s1",
+            "orders_after_stage": "s1",
         },
         {
             "element_id": "L",
@@ -599,10 +608,12 @@ def test_to_dict() -> None:
             "lost_reasons": ["No budget"],
             "order_required": False,
             "orders_from_stage": None,
+            "orders_after_stage": None,
         },
     ]
     (stage_data,) = data["stages"]
     assert stage_data["required_fields"] == ["deal.budget:number", "customer.industry"]
+    assert stage_data["optional_fields"] == ["stage.visit_date:date"]
     assert stage_data["win_rate"] == 10
     assert stage_data["approval"] == "direct_manager"
     assert stage_data["phase"] == "pre_sale"

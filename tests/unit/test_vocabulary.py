@@ -46,6 +46,7 @@ def test_property_names_per_kind() -> None:
         "stage_requirements",
         "stage_win_rate",
         "stage_required_fields",
+        "stage_fields",
         "stage_min_contacts",
         "stage_optional",
         "stage_approval",
@@ -53,6 +54,7 @@ def test_property_names_per_kind() -> None:
     ]
     assert vocabulary.names("activity") == [
         "weight",
+        "activity_order",
         "obligatory",
         "completed_by",
         "note_required",
@@ -81,6 +83,7 @@ def test_property_names_per_kind() -> None:
         "lost_reasons",
         "order_required",
         "orders_from_stage",
+        "orders_after_stage",
     ]
     assert vocabulary.names("other") == ["lead_status"]
 
@@ -427,7 +430,10 @@ def test_read_good_parties(party: str) -> None:
         assert read("activity", {"notify": party})[1] == []
 
 
-RECIPIENT = "expected owner, manager, direct_manager, admin, user:<username> or group:<group name>"
+RECIPIENT = (
+    "expected owner, manager, direct_manager, admin, participants, user:<username> "
+    "or group:<group name>"
+)
 
 
 def test_read_bad_notify_party() -> None:
@@ -663,6 +669,7 @@ def test_with_defaults_other_kinds() -> None:
     assert with_defaults("stage", {"stage_order": 1}) == {
         "stage_order": 1,
         "stage_required_fields": [],
+        "stage_fields": [],
         "stage_min_contacts": 0,
         "stage_optional": False,
         "stage_phase": "pre_sale",

@@ -77,6 +77,11 @@ def test_validation_errors_name_the_field_and_what_is_wrong(api: Call) -> None:
         "stage_fields.initial_visit.notes must be text, a number, true, false or null",
     )
     refused(api("POST", "/leads", json=["name"]), "body")
+    # Every body refuses a field it does not know, rather than drop what the client meant.
+    assert refused(api("POST", "/leads", json={"name": "Jane", "value": 12000}), "value") == (
+        "unknown field 'value', did you mean 'estimated_value'? (company, email, "
+        "estimated_value, name, owner, phone)"
+    )
 
 
 def test_a_list_field_that_is_not_a_list_is_bad_input(api: Call) -> None:
@@ -132,11 +137,11 @@ def test_deeply_nested_json_is_bad_input(api: Call) -> None:
     task = api("GET", f"/deals/{deal}").get_json()["tasks"][0]["task_id"]
     for depth in (300, 800):  # past the workflow state's serializer, then past json.dumps
         nested = "[" * depth + '"x"' + "]" * depth
-        for path, field in (
-            (f"/tasks/{task}/complete", "data"),
-            (f"/deals/{deal}/messages", "payload"),
+        for path, field, name in (
+            (f"/tasks/{task}/complete", "data", ""),
+            (f"/deals/{deal}/messages", "payload", '"name": "quote_generated", '),
         ):
-            body = f'{{"name": "quote_generated", "{field}": {{"notes": {nested}}}}}'
+            body = f'{{{name}"{field}": {{"notes": {nested}}}}}'
             response = api("POST", path, data=body, content_type="application/json")
             assert "over 32 deep" in refused(response, field), (path, depth)
 

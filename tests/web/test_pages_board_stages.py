@@ -60,7 +60,7 @@ def test_deleting_a_stage_with_deals_is_refused_with_the_count(
         "/board/stages/visite_technique/delete", {"process": OPENFIRE}, status=302
     )
     page = admin.text(admin.follow(response))
-    assert "2 deal(s) are at it (2 open, 0 closed)" in page
+    assert "2 open deal(s) are at it; move them to another stage first" in page
     assert "visite_technique" in stage_keys(demo_ctx)
     response = admin.post("/board/stages/estimation/delete", {"process": OPENFIRE}, status=302)
     page = admin.text(admin.follow(response))

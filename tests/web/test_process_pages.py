@@ -47,6 +47,42 @@ def test_cloning_on_the_page_opens_the_clone_with_its_template(
     assert 'id="clone_name-error"' in empty
 
 
+def test_a_new_process_from_a_scaffold_opens_in_the_modeler(
+    visitor: Visitor, demo_ctx: Context
+) -> None:
+    admin = visitor("admin")
+    assert 'data-testid="new-form"' in admin.text(admin.get("/processes"))
+    form = {
+        "key": "key_account",
+        "name": "Key account",
+        "stages": "Qualify:10, Propose:30",
+        "post_sale": "Install",
+        "free_moves": "on",
+    }
+    created = admin.post("/processes/new", form)
+    assert created.headers["Location"].endswith("/processes/key_account/modeler")
+    view = library.process_detail(
+        demo_ctx, users.actor_for_username(demo_ctx, "admin"), "key_account"
+    )
+    assert (view.key, view.name) == ("key_account", "Key account")
+    # Errors beside the fields, the form kept; an existing key is never given a new version.
+    again = admin.text(admin.post("/processes/new", form, status=400))
+    assert 'id="new_key-error"' in again and "process &#39;key_account&#39; already exists" in again
+    assert 'value="Qualify:10, Propose:30"' in again
+    falling = admin.text(
+        admin.post("/processes/new", {**form, "key": "k2", "stages": "A:50,B:20"}, status=400)
+    )
+    assert 'id="new_stages-error"' in falling and "rates may not fall" in falling
+    rated = admin.text(
+        admin.post("/processes/new", {**form, "key": "k2", "post_sale": "X:5"}, status=400)
+    )
+    assert 'id="new_post_sale-error"' in rated and "takes no win rate" in rated
+    empty = admin.text(admin.post("/processes/new", {"stages": "A"}, status=400))
+    assert 'id="new_key-error"' in empty and "give the new process a key" in empty
+    rob = visitor("rob")
+    rob.post("/processes/new", {**form, "key": "k3"}, status=403)
+
+
 def test_the_process_page_switches_versions_and_refuses_deleting_a_used_one(
     visitor: Visitor, demo_ctx: Context
 ) -> None:

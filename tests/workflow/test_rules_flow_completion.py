@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
-from bpmn_sales.services import worklist
+from bpmn_sales.services import processes, worklist
 from bpmn_sales.services.delivery import notices
-from tests.workflow.rules_helpers import PDF, PNG, ROUNDTRIP, Desk
+from tests.workflow.rules_helpers import PDF, PNG, ROUNDTRIP, RULES, Desk
 
 pytestmark = ROUNDTRIP
 
@@ -64,6 +64,53 @@ def test_group_activity_is_done_by_a_member_outside_the_team(desk: Desk) -> None
     assert desk.my_tasks(fay) == []
     assert desk.history(deal.id)[-1].actor == "fay"
     desk.assert_state_round_trips(deal.id)
+
+
+def test_group_named_among_several_parties_may_complete(desk: Desk) -> None:
+    # completed_by=owner;group:finance: the task is assigned to nobody, yet a finance member
+    # outside the owner's team may open and complete it (authoring guide, 4.7 Parties).
+    team = desk.team
+    xml = (RULES / "completion.bpmn").read_text()
+    shared = xml.replace('value="group:finance"', 'value="owner;group:finance"')
+    assert shared != xml
+    (result,) = processes.deploy_process(desk.ctx, team.admin, {"completion.bpmn": shared.encode()})
+    fay = desk.user("fay", groups=["finance"])
+    deal = desk.create(result.key)
+    assert [t.title for t in desk.my_tasks(fay)] == []  # several parties: assigned to nobody
+    task = desk.task(deal.id, "Finance check")
+    assert desk.step(worklist.task_form, fay, task.task_id).task.title == "Finance check"
+    with pytest.raises(NotFound) as outsider:  # olga sees neither the deal nor its task
+        desk.do(team.olga, deal.id, "Finance check")
+    assert outsider.value.message == f"task '{task.task_id}' is not a ready task"
+
+    desk.do(fay, deal.id, "Finance check")
+    assert "Finance check" not in desk.titles(deal.id)
+    assert desk.history(deal.id)[-1].actor == "fay"
+    desk.assert_state_round_trips(deal.id)
+
+
+def test_participants_are_the_owner_the_doers_and_who_added_contacts(desk: Desk) -> None:
+    team = desk.team
+    xml = (RULES / "completion.bpmn").read_text()
+    told = xml.replace('value="group:presales;direct_manager"', 'value="participants"')
+    assert told != xml
+    (result,) = processes.deploy_process(desk.ctx, team.admin, {"completion.bpmn": told.encode()})
+    fay = desk.user("fay", groups=["finance"])
+    deal = desk.create(result.key)
+    desk.do(fay, deal.id, "Finance check")  # completed an activity on the deal
+    desk.contact(team.mia, deal.id, "Jane Buyer")  # added a contact to its customer
+    desk.do(team.rob, deal.id, "Call customer")
+
+    message = f"rob completed 'Call customer' on deal {deal.id} (Acme rollout)."
+    # The owner is a participant even when it is the owner who completed it, as with `owner`.
+    for person in (team.rob, fay, team.mia):
+        inbox = desk.step(notices.list_notifications, person)
+        assert [(n["kind"], n["message"]) for n in inbox["notifications"]] == [
+            ("activity_done", message)
+        ], person.username
+    # Nobody else worked on the deal: olga and the admin hear nothing.
+    for person in (team.olga, team.admin):
+        assert desk.step(notices.list_notifications, person)["notifications"] == []
 
 
 def test_note_required(desk: Desk) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bpmn_sales.errors import InvalidInput, InvalidState, RuleViolation
-from tests.workflow.rules_helpers import ROUNDTRIP, Desk
+from bpmn_sales.services import processes
+from tests.workflow.rules_helpers import ROUNDTRIP, RULES, Desk
 
 pytestmark = ROUNDTRIP
 
@@ -116,3 +117,33 @@ def test_invalid_and_unknown_outcomes(desk: Desk) -> None:
     )
     reopened = desk.reopen(rob, deal.id)
     assert (reopened.status, reopened.stage) == ("open", "offer")
+
+
+def test_orders_after_a_stage_wait_until_it_is_completed(desk: Desk) -> None:
+    """Fxiaoke: orders after the pre-sale stage is completed (orders_after_stage), not on
+    reaching it (tests/data/rules/unrated.bpmn, whose deals wait for a close after Offer)."""
+    rob = desk.team.rob
+    xml = (RULES / "unrated.bpmn").read_text()
+    won = '<spiffworkflow:property name="outcome" value="won" />'
+    after = won + '\n          <spiffworkflow:property name="orders_after_stage" value="offer" />'
+    (result,) = processes.deploy_process(
+        desk.ctx, desk.team.admin, {"unrated.bpmn": xml.replace(won, after, 1).encode()}
+    )
+    deal = desk.create(result.key)
+    assert desk.deal(deal.id).stage == "contact"
+    desk.do(rob, deal.id, "Send an introduction")
+    desk.do(rob, deal.id, "Book a meeting")
+    assert desk.deal(deal.id).stage == "offer"
+    with pytest.raises(RuleViolation) as reached:
+        desk.order(rob, deal.id)
+    assert reached.value.message == (
+        f"deal {deal.id}: orders may be created only once stage 'Offer' is completed; "
+        "the deal is at 'Offer'"
+    )
+
+    desk.do(rob, deal.id, "Send the offer")  # Offer is done; the deal waits for a close there
+    assert desk.deal(deal.id).stage == "offer"
+    order = desk.order(rob, deal.id)
+    assert order["status"] == "open"
+    desk.assert_state_round_trips(deal.id)
+    assert desk.close(rob, deal.id, "won").status == "won"

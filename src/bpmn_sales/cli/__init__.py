@@ -37,7 +37,11 @@ verb(
 )
 verb("notifications", "tasks", "Your in-app notifications.")
 verb("outbox", "delivery", "Mail and webhook messages waiting, sent or failed (admin).")
-verb("process", "board library", "Switch a process on or off.")
+verb(
+    "process",
+    "board library",
+    "Switch a process on or off; choose its departments; scaffold a new one.",
+)
 verb("processes", "operators", "List deployed processes with their current version and stages.")
 verb(
     "report",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
+from bpmn_sales.errors import InvalidInput
 from bpmn_sales.services import board, processes
 from bpmn_sales.services.board import Board
 from bpmn_sales.services.processes import stages
@@ -43,7 +46,7 @@ def board_command(
 
 @main.group(name="process")
 def process_group() -> None:
-    """Switch a process on or off."""
+    """Switch a process on or off; choose its departments; scaffold a new one."""
 
 
 def _switch(state: State, key: str, enabled: bool, as_json: bool) -> None:
@@ -70,6 +73,80 @@ def process_enable(state: State, key: str, as_json: bool) -> None:
 def process_disable(state: State, key: str, as_json: bool) -> None:
     """Stop new leads and deals from starting on process KEY (running ones go on)."""
     _switch(state, key, False, as_json)
+
+
+@process_group.command(name="departments")
+@click.argument("key")
+@click.option(
+    "--set",
+    "names",
+    default=None,
+    metavar="NAMES",
+    help="Departments it applies to, separated by ','; '' for every department.",
+)
+@json_option
+@pass_state
+@handled
+def process_departments(state: State, key: str, names: str | None, as_json: bool) -> None:
+    """Show, or with --set choose, the departments process KEY applies to (admins)."""
+    if names is None:
+        view = processes.process_for_admin(state.ctx, state.actor(), key)
+    else:
+        chosen = [n.strip() for n in names.split(",") if n.strip()]
+        view = processes.set_departments(state.ctx, state.actor(), key, chosen)
+    applies = ", ".join(view.departments) if view.departments else "every department"
+    emit(view.to_dict(), as_json, [f"{view.key} applies to {applies}"])
+
+
+@process_group.command(name="new")
+@click.argument("key")
+@click.option(
+    "--stages",
+    required=True,
+    metavar="STAGES",
+    help="Pre-sale stages in order, with optional win rates: 'Qualify:10,Propose:30'.",
+)
+@click.option(
+    "--post-sale", default="", metavar="STAGES", help="Post-sale stages: 'Install,Train'."
+)
+@click.option("--free-moves", is_flag=True, help="Let deals move freely between pre-sale stages.")
+@click.option("--name", default=None, help="The process name (default: from KEY).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The file to write (default: KEY.bpmn); an existing file is not overwritten.",
+)
+@json_option
+@pass_state
+@handled
+def process_new(
+    state: State,
+    key: str,
+    stages: str,
+    post_sale: str,
+    free_moves: bool,
+    name: str | None,
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    """Write a laid-out, lint-clean diagram of a new deal process KEY to edit in a modeler.
+
+    It has lanes, the close pattern, a 7-day reminder on each pre-sale stage and, with
+    --free-moves, the move router; deploy it with `bpmn-sales deploy FILE`.
+    """
+    made = processes.scaffold_process(state.ctx, key, stages, post_sale, free_moves, name)
+    target = out or Path(f"{made.key}.bpmn")
+    if target.exists():
+        raise InvalidInput(f"{target} exists; choose another --out", field="out")
+    target.write_bytes(made.xml)
+    post = f", post-sale {', '.join(made.post_sale)}" if made.post_sale else ""
+    lines = [f"wrote {target}: stages {', '.join(made.stages)}{post}; lint clean"]
+    emit(
+        {"file": str(target), "key": made.key, "stages": made.stages, "post_sale": made.post_sale},
+        as_json,
+        lines,
+    )
 
 
 @main.group(name="stage")

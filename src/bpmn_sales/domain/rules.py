@@ -41,6 +41,11 @@ class FieldRef:
     def builtin(self) -> bool:
         return self.name in BUILTIN_FIELDS.get(self.scope, ())
 
+    @property
+    def text(self) -> str:
+        """As a diagram writes it: `deal.budget:number`, `customer.industry`."""
+        return f"{self.path}:{self.type}" if self.type != "text" else self.path
+
 
 @dataclass(frozen=True)
 class FollowUpRule:
@@ -115,6 +120,8 @@ class StageRule:
     requirements: str = ""
     win_rate: float | None = None
     required_fields: tuple[FieldRef, ...] = ()
+    # Fields the stage asks for without requiring them (stage_fields).
+    optional_fields: tuple[FieldRef, ...] = ()
     min_contacts: int = 0
     optional: bool = False
     approval: str | None = None
@@ -127,6 +134,11 @@ class StageRule:
     def post_sale(self) -> bool:
         return self.phase == "post_sale"
 
+    @property
+    def fields(self) -> tuple[FieldRef, ...]:
+        """Every field the stage asks for: the required ones, then the optional ones."""
+        return self.required_fields + self.optional_fields
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
@@ -136,9 +148,8 @@ class StageRule:
             "description": self.description,
             "requirements": self.requirements,
             "win_rate": self.win_rate,
-            "required_fields": [
-                f"{f.path}:{f.type}" if f.type != "text" else f.path for f in self.required_fields
-            ],
+            "required_fields": [f.text for f in self.required_fields],
+            "optional_fields": [f.text for f in self.optional_fields],
             "min_contacts": self.min_contacts,
             "optional": self.optional,
             "approval": self.approval,
@@ -157,7 +168,8 @@ class TerminalRule:
     probability: float
     lost_reasons: tuple[str, ...] = ()
     order_required: bool = False
-    orders_from_stage: str | None = None
+    orders_from_stage: str | None = None  # orders once the deal has reached this stage
+    orders_after_stage: str | None = None  # orders once the deal has completed this stage
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -168,6 +180,7 @@ class TerminalRule:
             "lost_reasons": list(self.lost_reasons),
             "order_required": self.order_required,
             "orders_from_stage": self.orders_from_stage,
+            "orders_after_stage": self.orders_after_stage,
         }
 
 
@@ -231,6 +244,13 @@ class ProcessRules:
                 return terminal.orders_from_stage
         return None
 
+    @property
+    def orders_after_stage(self) -> str | None:
+        for terminal in self.terminals:
+            if terminal.outcome == "won" and terminal.orders_after_stage:
+                return terminal.orders_after_stage
+        return None
+
     def obligatory(self) -> list[ActivityRule]:
         """Obligatory activities of the pre-sale stages (post-sale ones run after the win)."""
         return [a for s in self.pre_sale for a in s.activities if a.obligatory]
@@ -251,6 +271,7 @@ class ProcessRules:
             "lost_reasons": self.lost_reasons,
             "order_required": self.order_required,
             "orders_from_stage": self.orders_from_stage,
+            "orders_after_stage": self.orders_after_stage,
         }
 
 

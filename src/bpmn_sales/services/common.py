@@ -130,9 +130,18 @@ def party_of(store: Store, subject: Subject) -> Party:
 class StoreDirectory:
     """The people party names refer to, for one record's owner (tasks.notifications.Directory)."""
 
-    def __init__(self, store: Store, owner: User) -> None:
+    def __init__(self, store: Store, owner: User, deal: Deal | None = None) -> None:
         self.store = store
         self._owner = owner
+        self._deal = deal
+
+    def participants(self) -> list[int]:
+        """The owner, whoever completed an activity on the deal, and whoever added a contact
+        to its customer (the contacts' internal owners)."""
+        if self._deal is None:
+            return [self._owner.id]
+        others = self.store.participant_ids(self._deal.id, self._deal.customer_id)
+        return [self._owner.id, *(i for i in others if i != self._owner.id)]
 
     def owner(self) -> int:
         return self._owner.id

@@ -18,6 +18,7 @@ class Directory(Protocol):
     def admins(self) -> list[int]: ...
     def user(self, username: str) -> int | None: ...
     def group(self, name: str) -> list[int]: ...
+    def participants(self) -> list[int]: ...
 
 
 def recipients(parties: Iterable[str], people: Directory) -> list[int]:
@@ -39,6 +40,8 @@ def recipients(parties: Iterable[str], people: Directory) -> list[int]:
             add(people.managers())
         elif party == "admin":
             add(people.admins())
+        elif party == "participants":
+            add(people.participants())
         elif party.startswith("user:"):
             add([people.user(party[5:])])
         elif party.startswith("group:"):
@@ -65,7 +68,8 @@ def approval_message(
 
 
 PARTY = re.compile(
-    r"^(owner|manager|direct_manager|admin|user:[A-Za-z0-9_.@-]{1,80}|group:[^;:]{1,100})$"
+    r"^(owner|manager|direct_manager|admin|participants|user:[A-Za-z0-9_.@-]{1,80}"
+    r"|group:[^;:]{1,100})$"
 )
 NOTICE_KINDS = ("reminder", "escalation", "timeout", "notice")
 
@@ -83,7 +87,7 @@ def notify(recipients: object, kind: object = "notice", text: object = None) -> 
     if bad or not parties:
         raise InvalidInput(
             f"recipients {recipients!r}: expected owner, manager, direct_manager, admin, "
-            "user:<username> or group:<group name>, separated by ';'",
+            "participants, user:<username> or group:<group name>, separated by ';'",
             field="recipients",
         )
     if kind not in NOTICE_KINDS:

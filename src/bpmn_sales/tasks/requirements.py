@@ -138,10 +138,11 @@ def convert(ref: FieldRef, value: Any, where: str) -> Any:
 
 
 def declared(rules: ProcessRules, scope: str) -> dict[str, FieldRef]:
-    """Fields of a scope that some stage requires, by name (first declaration wins)."""
+    """Fields of a scope that some stage asks for, required or not, by name (first declaration
+    wins)."""
     found: dict[str, FieldRef] = {}
     for stage in rules.stages:
-        for ref in stage.required_fields:
+        for ref in stage.fields:
             if ref.scope == scope:
                 found.setdefault(ref.name, ref)
     return found
@@ -153,4 +154,4 @@ def stage_declared(rules: ProcessRules, stage_key: str) -> dict[str, FieldRef]:
         raise InvalidInput(
             f"stage '{stage_key}' does not exist in this process", field="stage_fields"
         )
-    return {r.name: r for r in stage.required_fields if r.scope == "stage"}
+    return {r.name: r for r in stage.fields if r.scope == "stage"}

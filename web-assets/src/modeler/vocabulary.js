@@ -14,10 +14,12 @@ const LABELS = {
   stage_key: 'Stage key',
   stage_win_rate: 'Win rate (%)',
   stage_required_fields: 'Required fields',
+  stage_fields: 'Optional fields',
   stage_min_contacts: 'Minimum contacts',
   stage_optional: 'Optional stage (may be skipped)',
   stage_approval: 'Approval to leave the stage',
   stage_phase: 'Phase',
+  activity_order: 'Checklist position',
   obligatory: 'Obligatory (needed to win)',
   completed_by: 'Completed by',
   note_required: 'Note required',
@@ -28,6 +30,7 @@ const LABELS = {
   outcome_probability: 'Probability (%)',
   order_required: 'An order is needed to win',
   orders_from_stage: 'Orders from stage (key)',
+  orders_after_stage: 'Orders after stage completed (key)',
   formJsonSchemaFilename: 'Form schema file',
   formUiSchemaFilename: 'Form UI schema file'
 };

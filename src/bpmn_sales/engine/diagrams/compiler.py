@@ -14,14 +14,16 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from bpmn_sales.engine.diagrams import references
 from bpmn_sales.engine.diagrams.forms import base_name, form_problems, is_form_file
 from bpmn_sales.engine.diagrams.lint import rule_problems
-from bpmn_sales.engine.diagrams.problems import NS, Problem, line_of
-from bpmn_sales.engine.diagrams.xml import element_line, parse_xml
+from bpmn_sales.engine.diagrams.problems import NS, Problem, line_of, ranked
+from bpmn_sales.engine.diagrams.spiff_errors import translate
+from bpmn_sales.engine.diagrams.wiring import wiring_problems
+from bpmn_sales.engine.diagrams.wording import what
+from bpmn_sales.engine.diagrams.xml import parse_xml
 from bpmn_sales.engine.expressions.evaluator import RestrictedEvaluator
 from bpmn_sales.errors import DiagramError, UnsafeExpression
 
@@ -103,25 +105,22 @@ def _operation_problems(
     for node in tree.xpath(xpath, namespaces=NS):
         assert isinstance(node, etree._Element)
         name = node.get("id", "")
-        if name not in services:
+        if not name:
+            task = node.xpath("ancestor::bpmn:serviceTask[1]", namespaces=NS)
+            owner = what(task[0]) if isinstance(task, list) and task else "a service task"
+            message = (
+                f"{owner}: spiffworkflow:serviceTaskOperator has no id: give the name of the "
+                f"function to call as its id ({', '.join(sorted(services)) or 'none'})"
+            )
+            yield Problem(
+                filename, message, _owner_id(node), line_of(node), code="unknown_operation"
+            )
+        elif name not in services:
             known = ", ".join(sorted(services))
             message = f"unknown service task operation '{name}' (known: {known})"
             yield Problem(
                 filename, message, _owner_id(node), line_of(node), code="unknown_operation"
             )
-
-
-def _validation_problem(
-    exc: SpiffWorkflowException, filename: str, tree: etree._ElementTree | None
-) -> Problem:
-    element_id = getattr(exc, "id", "") or None
-    line = getattr(exc, "line_number", "") or None
-    if not isinstance(line, int):
-        line = element_line(tree, element_id) if (tree is not None and element_id) else None
-    message = str(exc.args[0]) if exc.args else str(exc)
-    return Problem(
-        getattr(exc, "file_name", "") or filename, message, element_id, line, code="schema"
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,20 +142,19 @@ class DiagramCompiler:
         return problems
 
     def compile(self, files: Mapping[str, bytes]) -> list[ParsedProcess]:
-        """Return the executable processes defined in the files; raise on the first error."""
+        """Return the executable processes defined in the files; raise naming the errors."""
         problems, processes = self._compile(files)
         errors = [p for p in problems if p.severity == "error"]
         if errors:
-            first = errors[0]
-            more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-            error = UnsafeExpression if first.code == UnsafeExpression.code else DiagramError
-            raise error(first.message + more, first.file, first.element_id, first.line)
+            raise refusal(errors)
         return processes
 
     def _compile(self, files: Mapping[str, bytes]) -> tuple[list[Problem], list[ParsedProcess]]:
         problems: list[Problem] = []
         parser = SpiffBpmnParser(validator=self.validator)
         trees: dict[str, etree._ElementTree] = {}
+        accepted: list[str] = []  # the files SpiffWorkflow took in
+        missing: set[str] = set()  # ids that references name but no element has
         # Form files travel with the diagrams; user tasks name them without a folder.
         form_files = {base_name(n): data for n, data in files.items() if is_form_file(n)}
         forms: dict[str, dict[str, Any]] = {}
@@ -169,44 +167,118 @@ class DiagramCompiler:
                 problems.append(Problem(filename, exc.reason, None, exc.line, code="xml"))
                 continue
             trees[filename] = tree
-            file_problems = [
+            found = references.check(tree, filename)
+            missing |= found.missing
+            problems += [
+                *found.problems,
                 *_code_problems(tree, filename, self.evaluator),
                 *_operation_problems(tree, filename, self.services),
                 *rule_problems(tree, filename),
+                *wiring_problems(tree, filename),
                 *form_problems(tree, filename, form_files, forms.setdefault(filename, {})),
             ]
             try:
                 parser.add_bpmn_xml(tree, filename)
-            except SpiffWorkflowException as exc:
-                file_problems.append(_validation_problem(exc, filename, tree))
-            problems.extend(sorted(file_problems, key=lambda p: p.line or 0))
+                accepted.append(filename)
+            except Exception as exc:  # SpiffWorkflow's own errors, and whatever it lets through
+                problems += self._translated(exc, filename, trees, missing)
+        problems += _no_process(trees, problems)
+        processes = []
+        for filename in accepted:
+            processes += self._processes(parser, filename, trees, problems, forms, missing)
+        order = {name: index for index, name in enumerate(files)}
+        problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
         if any(p.severity == "error" for p in problems):
             return problems, []
-        return problems, self._processes(parser, trees, problems, forms)
+        return problems, processes
+
+    def _translated(
+        self,
+        exc: Exception,
+        filename: str,
+        trees: Mapping[str, etree._ElementTree],
+        missing: set[str],
+    ) -> list[Problem]:
+        problem = translate(exc, filename, trees, self.services, missing)
+        return [problem] if problem is not None else []
 
     def _processes(
         self,
         parser: SpiffBpmnParser,
+        filename: str,
         trees: Mapping[str, etree._ElementTree],
         problems: list[Problem],
         forms: Mapping[str, dict[str, Any]],
+        missing: set[str],
     ) -> list[ParsedProcess]:
+        """The file's executable processes parsed into specs; errors go to `problems`."""
         processes = []
-        for filename, tree in trees.items():
-            xpath = "/bpmn:definitions/bpmn:process[@isExecutable='true']"
-            for node in tree.xpath(xpath, namespaces=NS):
-                assert isinstance(node, etree._Element)
-                key = node.get("id", "")
-                try:
-                    spec = parser.get_spec(key)
-                    subs = parser.get_subprocess_specs(key)
-                except (ValidationException, SpiffWorkflowException) as exc:
-                    problems.append(_validation_problem(exc, filename, tree))
-                    continue
-                name = node.get("name") or key
-                used = forms.get(filename, {})
-                processes.append(ParsedProcess(key, name, filename, spec, subs, used))
-        if not processes and not problems:
-            file = next(iter(trees), "?")
-            problems.append(Problem(file, "no executable process found", code="no_process"))
+        xpath = "/bpmn:definitions/bpmn:process[@isExecutable='true']"
+        for node in trees[filename].xpath(xpath, namespaces=NS):
+            assert isinstance(node, etree._Element)
+            key = node.get("id", "")
+            try:
+                spec = parser.get_spec(key)
+                subs = parser.get_subprocess_specs(key)
+            except Exception as exc:  # as above: every parse error becomes a located sentence
+                problems += self._translated(exc, filename, trees, missing)
+                continue
+            name = node.get("name") or key
+            used = forms.get(filename, {})
+            processes.append(ParsedProcess(key, name, filename, spec, subs, used))
         return processes
+
+
+def _no_process(trees: Mapping[str, etree._ElementTree], problems: list[Problem]) -> list[Problem]:
+    """An error when no file holds an executable process, whatever else is wrong."""
+    if any(p.code == "xml" for p in problems):
+        return []  # a file that is not XML may be the one that held it
+    found = [
+        (filename, node)
+        for filename, tree in trees.items()
+        for node in tree.getroot().iterfind("bpmn:process", NS)
+    ]
+    if any(node.get("isExecutable") == "true" for _, node in found):
+        return []
+    if not found:
+        file = next(iter(trees), "?")
+        return [
+            Problem(
+                file, "no executable process found: the files hold no process", code="no_process"
+            )
+        ]
+    file, node = found[0]
+    message = (
+        f"no executable process found: process '{node.get('name') or node.get('id')}' is not "
+        'executable; set isExecutable="true" on it (the "Executable" switch in a modeler)'
+    )
+    return [Problem(file, message, node.get("id"), line_of(node), code="no_process")]
+
+
+SHOWN = 5
+
+
+def refusal(errors: list[Problem]) -> DiagramError:
+    """The error a deploy raises: the first few errors, causes first, and how many more."""
+    ordered = ranked(errors)
+    first = ordered[0]
+    message = first.message
+    later = [_located(p, first.file) for p in ordered[1:SHOWN]]
+    if later:
+        message += "; then " + "; ".join(later)
+    if len(ordered) > SHOWN:
+        message += f" (and {len(ordered) - SHOWN} more; lint lists every problem)"
+    kind = UnsafeExpression if first.code == UnsafeExpression.code else DiagramError
+    error = kind(message, first.file, first.element_id, first.line)
+    error.details["problems"] = [p.to_dict() for p in ordered]
+    return error
+
+
+def _located(problem: Problem, file: str) -> str:
+    where = [
+        problem.file if problem.file != file else None,
+        f"element {problem.element_id}" if problem.element_id else None,
+        f"line {problem.line}" if problem.line else None,
+    ]
+    place = ", ".join(w for w in where if w)
+    return f"{place}: {problem.message}" if place else problem.message

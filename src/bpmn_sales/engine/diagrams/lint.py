@@ -26,6 +26,7 @@ from bpmn_sales.engine.diagrams.problems import (
     Problem,
     line_of,
 )
+from bpmn_sales.engine.diagrams.wording import what, words
 
 # --------------------------------------------------------------------------------------------
 # The flow nodes of a file, with their sales-rule properties read once
@@ -137,7 +138,11 @@ def _property_problems(diagram: _Diagram) -> Iterator[Problem]:
         for prop in node.properties:
             name = prop.get("name") or ""
             if not _complete(prop):
-                message = f"property '{name}' has no value" if name else "property has no name"
+                message = (
+                    f"property '{name}' has no value"
+                    if name
+                    else f"{what(node.element)}: property has no name: give it one"
+                )
                 yield diagram.problem(node, message, "property", line_of(prop))
             elif name in seen:
                 message = f"property '{name}' is given more than once"
@@ -158,12 +163,13 @@ def _stage_problems(diagram: _Diagram) -> Iterator[Problem]:
         yield from _activity_problems(diagram, stages, [n for n in nodes if n.kind == "activity"])
         keys = {_stage_key(s) for s in stages}
         for node in nodes:
-            wanted = node.values.get("orders_from_stage") if node.kind == "terminal" else None
-            if isinstance(wanted, str) and wanted not in keys:
-                known = ", ".join(sorted(keys)) or "none"
-                message = f"orders_from_stage '{wanted}' names no stage of this process ({known})"
-                line = node.propertyline_of("orders_from_stage")
-                yield diagram.problem(node, message, "unknown_stage", line)
+            for name in ("orders_from_stage", "orders_after_stage"):
+                wanted = node.values.get(name) if node.kind == "terminal" else None
+                if isinstance(wanted, str) and wanted not in keys:
+                    known = ", ".join(sorted(keys)) or "none"
+                    message = f"{name} '{wanted}' names no stage of this process ({known})"
+                    line = node.propertyline_of(name)
+                    yield diagram.problem(node, message, "unknown_stage", line)
 
 
 def _stage_identity(diagram: _Diagram, stages: list[_Node]) -> Iterator[Problem]:
@@ -231,11 +237,34 @@ def _activity_problems(
             line = activity.propertyline_of("approval")
             yield diagram.problem(activity, message, "approval_without_stage_approval", line)
     for stage in stages:
+        yield from _field_overlap(diagram, stage)
+        orders: dict[int, _Node] = {}
+        for activity in (a for a in activities if a.stage is stage):
+            order = activity.values.get("activity_order")
+            if isinstance(order, int) and order in orders:
+                message = f"activity_order {order} is also the order of {orders[order].id}"
+                line = activity.propertyline_of("activity_order")
+                yield diagram.problem(activity, message, "duplicate_activity_order", line, True)
+            elif isinstance(order, int):
+                orders[order] = activity
         tasks = [a for a in activities if a.stage is stage and "approval" in a.props]
         if "stage_approval" in stage.props and not tasks:
             message = "stage has stage_approval but no user task with approval in it"
             line = stage.propertyline_of("stage_approval")
             yield diagram.problem(stage, message, "missing_approval_task", line)
+
+
+def _field_overlap(diagram: _Diagram, stage: _Node) -> Iterator[Problem]:
+    """A field both required and optional in one stage is required: say so."""
+    required = {str(r).split(":")[0] for r in stage.values.get("stage_required_fields") or []}
+    for ref in stage.values.get("stage_fields") or []:
+        if str(ref).split(":")[0] in required:
+            message = (
+                f"field '{ref}' is in stage_required_fields and stage_fields; it is required "
+                "(remove it from stage_fields)"
+            )
+            line = stage.propertyline_of("stage_fields")
+            yield diagram.problem(stage, message, "duplicate_field", line, warning=True)
 
 
 def _terminal_problems(diagram: _Diagram) -> Iterator[Problem]:
@@ -331,14 +360,14 @@ def _reachability_problems(diagram: _Diagram) -> Iterator[Problem]:
                 todo.extend(following.get(current, ()))
         for node in members:
             if node.id not in reached:
-                message = f"{node.tag} cannot be reached from a start event"
+                message = f"{what(node.element)} cannot be reached from a start event"
                 yield diagram.problem(node, message, "unreachable")
 
 
 def _label_problems(diagram: _Diagram) -> Iterator[Problem]:
     for node in diagram.nodes:
         if not (node.element.get("name") or "").strip():
-            message = f"{node.tag} has no label (name)"
+            message = f"{words(node.tag)} has no label (name)"
             yield diagram.problem(node, message, "no_label", warning=True)
 
 
@@ -354,12 +383,12 @@ def _layout_problems(tree: etree._ElementTree, diagram: _Diagram) -> Iterator[Pr
     drawn = {e.get("bpmnElement") for e in root.iter(BPMNDI + "BPMNShape", BPMNDI + "BPMNEdge")}
     for node in diagram.nodes:
         if node.id not in drawn:
-            message = f"{node.tag} has no shape in the diagram layout (bpmndi)"
+            message = f"{words(node.tag)} has no shape in the diagram layout (bpmndi)"
             yield diagram.problem(node, message, "no_layout", warning=True)
     for flows in diagram.flows.values():
         for flow in flows:
             if flow.get("id") not in drawn:
-                message = "sequenceFlow has no edge in the diagram layout (bpmndi)"
+                message = "sequence flow has no edge in the diagram layout (bpmndi)"
                 yield Problem(
                     diagram.file, message, flow.get("id"), line_of(flow), "warning", "no_layout"
                 )

@@ -72,3 +72,30 @@ class Problem:
 
 def line_of(node: etree._Element) -> int | None:
     return node.sourceline if isinstance(node.sourceline, int) else None
+
+
+# Which errors to fix first: a problem of a later rank is often a side effect of an earlier one
+# (a misspelt `stage_win_rate` also makes the win rates look mixed; a flow from a deleted
+# element leaves the rest unreachable).
+_RANKS = {
+    "xml": 0,
+    "no_process": 0,
+    "schema": 1,
+    "dangling_reference": 1,
+    "unknown_property": 2,
+    "duplicate_property": 2,
+    "property": 2,
+    "unsafe_expression": 2,
+    "unknown_operation": 2,
+    "form": 2,
+    "mixed_win_rates": 4,
+    "unreachable": 4,
+}
+
+
+def ranked(problems: list[Problem]) -> list[Problem]:
+    """Errors before warnings; among them causes before likely side effects, then by place."""
+    return sorted(
+        problems,
+        key=lambda p: (p.severity != "error", _RANKS.get(p.code, 3), p.file, p.line or 0),
+    )

@@ -88,18 +88,32 @@ def activity_rule(task_spec: Any, stage_key: str | None) -> ActivityRule:
     )
 
 
-def stage_rule(task_spec: Any, subprocess_specs: Mapping[str, Any]) -> StageRule:
-    values = typed("stage", properties(task_spec))
-    key = str(values.get("stage_key") or task_spec.bpmn_id or task_spec.name)
-    activities = tuple(
-        activity_rule(ts, key) for ts in _manual_specs(task_spec.spec, subprocess_specs, set())
-    )
+def _fields(values: Mapping[str, Any], name: str) -> tuple[FieldRef, ...]:
     fields = []
-    for ref in values.get("stage_required_fields", []):
+    for ref in values.get(name, []):
         try:
             fields.append(FieldRef.parse(str(ref)))
         except ValueError:
             continue
+    return tuple(fields)
+
+
+def _checklist(task_specs: list[Any]) -> list[Any]:
+    """The stage's user tasks in checklist order: by activity_order, then as parsed."""
+
+    def position(pair: tuple[int, Any]) -> tuple[int, int]:
+        order = typed("activity", properties(pair[1])).get("activity_order")
+        return (order if isinstance(order, int) else 1 << 30), pair[0]
+
+    return [spec for _, spec in sorted(enumerate(task_specs), key=position)]
+
+
+def stage_rule(task_spec: Any, subprocess_specs: Mapping[str, Any]) -> StageRule:
+    values = typed("stage", properties(task_spec))
+    key = str(values.get("stage_key") or task_spec.bpmn_id or task_spec.name)
+    manual = _checklist(list(_manual_specs(task_spec.spec, subprocess_specs, set())))
+    activities = tuple(activity_rule(ts, key) for ts in manual)
+    fields = _fields(values, "stage_required_fields")
     rate = values.get("stage_win_rate")
     return StageRule(
         key=key,
@@ -109,7 +123,8 @@ def stage_rule(task_spec: Any, subprocess_specs: Mapping[str, Any]) -> StageRule
         description=str(values.get("stage_description", "")),
         requirements=str(values.get("stage_requirements", "")),
         win_rate=float(rate) if isinstance(rate, int | float) else None,
-        required_fields=tuple(fields),
+        required_fields=fields,
+        optional_fields=tuple(f for f in _fields(values, "stage_fields") if f not in fields),
         min_contacts=int(values.get("stage_min_contacts", 0)),
         optional=bool(values.get("stage_optional", False)),
         approval=values.get("stage_approval"),
@@ -130,6 +145,7 @@ def terminal_rule(task_spec: Any) -> TerminalRule:
         lost_reasons=tuple(str(r) for r in values.get("lost_reasons", [])),
         order_required=bool(values.get("order_required", False)),
         orders_from_stage=values.get("orders_from_stage"),
+        orders_after_stage=values.get("orders_after_stage"),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -264,7 +265,7 @@ def _copy_boundaries(
             shift[boundary] = dx + offset * scale - offset
         mapping = {}
         for node in nodes:
-            for element in node.iter():
+            for element in _bpmn_elements(node):
                 old = element.get("id")
                 if old:
                     mapping[old] = editor.fresh_id(_renamed(old, old_name, new_name))
@@ -273,9 +274,7 @@ def _copy_boundaries(
                 mapping[old] = editor.fresh_id(_renamed(old, old_name, new_name))
         for node in nodes:
             clone = copy.deepcopy(node)
-            for element in clone.iter():
-                if element.get("id") in mapping:
-                    element.set("id", mapping[element.get("id", "")])
+            _rename_ids(clone, mapping, (anchor.get("name", ""), stage.get("name", "")))
             for ref in clone.findall(BPMN + "incoming") + clone.findall(BPMN + "outgoing"):
                 clone.remove(ref)
             if clone.get("attachedToRef") == anchor_id:
@@ -286,6 +285,25 @@ def _copy_boundaries(
         for node in nodes:
             for flow in editor.flows(sourceRef=node.get("id", "")):
                 _copy_flow(editor, flow, mapping, shift[node])
+
+
+def _bpmn_elements(node: etree._Element) -> Iterator[etree._Element]:
+    """The BPMN elements of a subtree. Extension content (a service task's operation name,
+    its parameters' names) uses `id` for names that must not change."""
+    return (e for e in node.iter() if isinstance(e.tag, str) and e.tag.startswith(BPMN))
+
+
+def _rename_ids(clone: etree._Element, mapping: dict[str, str], names: tuple[str, str]) -> None:
+    """Give a copied subtree's BPMN elements their new ids and the references to them; a
+    label naming the anchor stage ("Remind owner of Visit") names the new stage."""
+    old_name, new_name = names
+    for element in _bpmn_elements(clone):
+        for attribute in ("id", "default"):
+            if element.get(attribute) in mapping:
+                element.set(attribute, mapping[element.get(attribute, "")])
+        label = element.get("name")
+        if old_name and label and old_name in label:
+            element.set("name", label.replace(old_name, new_name))
 
 
 def _renamed(element_id: str, old_name: str, new_name: str) -> str:

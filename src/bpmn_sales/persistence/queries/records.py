@@ -16,6 +16,7 @@ from bpmn_sales.persistence.models import (
     Attachment,
     Contact,
     Customer,
+    Deal,
     HistoryEntry,
     Note,
     Order,
@@ -75,6 +76,24 @@ class RecordQueries:
 
     def order_count(self, deal_id: int) -> int:
         return int(self.session.scalar(select(func.count()).where(Order.deal_id == deal_id)) or 0)
+
+    def participant_ids(self, deal_id: int, customer_id: int | None) -> list[int]:
+        """Who completed an activity on the deal, then who added a contact to its customer on
+        any deal (the contacts' internal owners): each once, in the order they first did."""
+        worked = (HistoryEntry.subject_id == deal_id) & (HistoryEntry.action == "task_completed")
+        added = HistoryEntry.action == "contact_added"
+        if customer_id is not None:
+            deals = select(Deal.id).where(Deal.customer_id == customer_id)
+            added = added & HistoryEntry.subject_id.in_(deals)
+        else:
+            added = added & (HistoryEntry.subject_id == deal_id)
+        rows = self.session.execute(
+            select(HistoryEntry.actor_id, worked.label("worked"))
+            .where(HistoryEntry.subject_type == "deal", worked | added)
+            .order_by(HistoryEntry.id)
+        ).all()
+        ordered = [a for a, w in rows if w] + [a for a, w in rows if not w]
+        return [a for a in dict.fromkeys(ordered) if a is not None]
 
     # -- history -----------------------------------------------------------------------
     def record(

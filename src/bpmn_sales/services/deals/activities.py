@@ -91,7 +91,7 @@ def complete_deal_task(
     if not (rule.approval or rule.notify or rule.follow_up):
         return
     owner = common.owner_of(store, deal)
-    directory = common.StoreDirectory(store, owner)
+    directory = common.StoreDirectory(store, owner, deal)
     if rule.approval:
         subject, text = notices.approval_text(item, deal, detail, actor)
         notices.notify(ctx, store, ["owner"], directory, deal, "approval", subject, text)

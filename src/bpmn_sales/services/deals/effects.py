@@ -39,7 +39,7 @@ def send_notices(
             kind, subject.name, subject.id, subject.stage_name, since
         )
         text = call.result.get("text") or text
-        directory = common.StoreDirectory(store, common.owner_of(store, subject))
+        directory = common.StoreDirectory(store, common.owner_of(store, subject), subject)
         parties = [str(p) for p in call.result.get("notify") or []]
         told += len(
             notices.notify(ctx, store, parties, directory, subject, kind, subject_line, text)

@@ -164,6 +164,17 @@ def get_attachment(ctx: Context, actor: Actor, attachment_id: int) -> tuple[dict
         return attachment_dict(attachment), bytes(attachment.data)
 
 
+def _past_stage(ctx: Context, store: Store, deal: Deal) -> bool:
+    """Whether an open deal at the stage orders_after_stage names has completed it (no stage
+    runs: it waits for a close). Only then is the instance read."""
+    rules = common.rules_for(ctx, store, deal)
+    if deal.status != "open" or rules.orders_after_stage != deal.stage_key:
+        return False
+    instance = common.restore(ctx, store, deal)
+    common.keep_live(ctx, store, deal, instance)
+    return instance.running_stage() is None
+
+
 def create_order(
     ctx: Context,
     actor: Actor,
@@ -175,7 +186,7 @@ def create_order(
     with ctx.uow() as store:
         deal = _deal(store, actor, deal_id)
         rules = common.rules_for(ctx, store, deal)
-        refusal = order_refusal(rules, deal.status, deal.stage_key)
+        refusal = order_refusal(rules, deal.status, deal.stage_key, _past_stage(ctx, store, deal))
         if refusal is not None:
             raise RuleViolation(f"deal {deal_id}: {refusal}")
         value = money(amount, "amount") if amount not in (None, "") else deal.value

@@ -13,15 +13,19 @@ from bpmn_sales.services.processes.definitions import (
     lint_diagrams,
     list_for_admin,
     list_processes,
+    process_for_admin,
     set_departments,
     set_enabled,
 )
+from bpmn_sales.services.processes.scaffolding import Scaffold, create_process, scaffold_process
 
 __all__ = [
     "DeployResult",
     "ProcessAdminView",
     "ProcessView",
+    "Scaffold",
     "collect_files",
+    "create_process",
     "department_names",
     "deploy_bundled",
     "deploy_process",
@@ -29,6 +33,8 @@ __all__ = [
     "lint_diagrams",
     "list_for_admin",
     "list_processes",
+    "process_for_admin",
+    "scaffold_process",
     "set_departments",
     "set_enabled",
 ]

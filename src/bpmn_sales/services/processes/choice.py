@@ -47,7 +47,8 @@ def version_for(
     where = f"department '{_department_name(store, owner)}'" if department else "every department"
     raise InvalidState(
         f"no enabled {'sales' if kind == 'deal' else 'lead'} process applies to {where} "
-        f"(owner {owner.username}): enable one or add the department to one on /processes",
+        f"(owner {owner.username}): enable one or add the department to one on /processes "
+        "(or with bpmn-sales process departments KEY --set ...)",
         owner=owner.username,
     )
 

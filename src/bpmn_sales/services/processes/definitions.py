@@ -307,6 +307,14 @@ def list_for_admin(ctx: Context, actor: Actor | None) -> list[ProcessAdminView]:
         return [_admin_view(ctx, store, p) for p in store.processes()]
 
 
+def process_for_admin(ctx: Context, actor: Actor | None, key: str) -> ProcessAdminView:
+    """One process with its switch, departments and how many deals use it (admin)."""
+    if actor is not None:
+        require_admin(actor, "manage processes")
+    with ctx.uow() as store:
+        return _admin_view(ctx, store, find_process(store, key))
+
+
 def department_names(ctx: Context) -> list[str]:
     with ctx.uow() as store:
         return [d.name for d in store.departments()]

@@ -130,15 +130,31 @@ def delete(ctx: Context, actor: Actor, process_key: object, stage_key: object) -
         if total:
             open_deals = counts.get("open", 0)
             raise InvalidState(
-                f"stage '{key}' cannot be deleted: {total} deal(s) are at it "
-                f"({open_deals} open, {total - open_deals} closed); move them first",
+                _held(key, open_deals, total - open_deals),
                 stage=key,
                 deals=total,
+                open_deals=open_deals,
+                closed_deals=total - open_deals,
             )
         version = _edit(ctx, store, actor, process, lambda xml, f: delete_stage(xml, f, key))
         store.delete_board_column(process.id, key)
         store.commit()
     return StageChange(process.key, version, key, "deleted")
+
+
+def _held(key: str, open_deals: int, closed: int) -> str:
+    """Why a stage with deals cannot go, and what can be done: open deals can be moved away,
+    closed ones keep the stage they ended at for good."""
+    held = f"stage '{key}' cannot be deleted: "
+    if not closed:
+        return held + f"{open_deals} open deal(s) are at it; move them to another stage first"
+    ended = f"{closed} closed deal(s) ended at it and keep it in their history, so it stays"
+    if open_deals:
+        ended = f"{open_deals} open deal(s) are at it, and " + ended
+    return (
+        held + ended + "; fold its column on the board to hide it, or clone the process and "
+        "delete the stage in the clone"
+    )
 
 
 def _place_column(store: Store, process: Process, after: str, key: str, ctx: Context) -> None:

@@ -63,10 +63,10 @@ def complete_task(
         if found is None:
             raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
         item, subject, owner = found
-        if not forms.may_act(store, actor, item, owner):
+        rule = common.task_rule(ctx, store, subject.process_version_id, item.element_id)
+        if not forms.may_act(store, actor, item, owner, rule):
             # Someone else's task, on a record they may not see: as if there were none.
             raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
-        rule = common.task_rule(ctx, store, subject.process_version_id, item.element_id)
         schema, _ = forms.form_of(store, subject.process_version_id, rule)
         forms.check_data(schema, form, item.title)
         common.check_version(subject, expected_version)

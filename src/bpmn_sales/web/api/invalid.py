@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -37,10 +38,22 @@ def invalid_input(error: ValidationError, model: type[BaseModel]) -> InvalidInpu
     loc = first["loc"]
     field = ".".join(str(part) for part in loc if isinstance(part, str))
     if first["type"] == "extra_forbidden":
-        known = ", ".join(sorted(f.alias or name for name, f in model.model_fields.items()))
-        return InvalidInput(f"unknown field {field!r} ({known})", field=field)
+        return InvalidInput(_unknown(field, model if len(loc) == 1 else None), field=field)
     label = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
     return InvalidInput(f"{label.lstrip('.')} {_problem(first, model)}", field=field or "body")
+
+
+def _unknown(field: str, model: type[BaseModel] | None) -> str:
+    """An unknown field, the known one it may have meant, and the fields the body takes."""
+    if model is None:
+        return f"unknown field {field!r}"
+    names = sorted(f.alias or name for name, f in model.model_fields.items())
+    close = (
+        difflib.get_close_matches(field, names, n=1)
+        or [name for name in names if field in name.split("_")][:1]
+    )
+    hint = f", did you mean {close[0]!r}?" if close else ""
+    return f"unknown field {field!r}{hint} ({', '.join(names)})"
 
 
 def _problem(error: ErrorDetails, model: type[BaseModel]) -> str:

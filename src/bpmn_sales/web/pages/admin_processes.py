@@ -1,4 +1,5 @@
-"""The processes admin pages: the library (switch, departments, clone, import, export), a
+"""The processes admin pages: the library (switch, departments, new from a scaffold, clone,
+import, export), a
 process's page (description, versions, delete) and the diff of a clone against its template."""
 
 from __future__ import annotations
@@ -111,6 +112,30 @@ def clone() -> Any:
         return _list_page(errors, form, status_for(error))
     done(f"Cloned '{result.template}' v{result.template_version} as '{result.key}'")
     return redirect(f"/processes/{result.key}")
+
+
+@bp.post("/processes/new")
+@login_required
+def new() -> Any:
+    _admin()
+    names = ("key", "name", "stages", "post_sale", "free_moves")
+    form = {f"new_{k}": request.form.get(k, "") for k in names}
+    try:
+        result = processes.create_process(
+            ctx(),
+            page_actor(),
+            form_text("key"),
+            form_text("stages"),
+            form_text("post_sale"),
+            request.form.get("free_moves") == "on",
+            form_text("name"),
+        )
+    except Forbidden:
+        raise
+    except SalesError as error:
+        return _list_page(_field_errors(error, "new_", "stages"), form, status_for(error))
+    done(f"Created '{result.key}' from a scaffold; edit it in the diagram editor")
+    return redirect(f"/processes/{result.key}/modeler")
 
 
 @bp.post("/processes/import")

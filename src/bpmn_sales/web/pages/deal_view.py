@@ -63,6 +63,12 @@ def custom_fields(deal: DealView, detail: dict[str, Any]) -> tuple[set[str], lis
     refs = [_parse(r) for r in stage.get("required_fields", [])]
     builtins = {BUILTIN[f"{s}.{n}"] for s, n, _ in refs if f"{s}.{n}" in BUILTIN}
     wanted = {(s, n): k for s, n, k in refs if f"{s}.{n}" not in BUILTIN}
+    # The stage's optional fields (stage_fields) are offered too, but not marked required.
+    offered = {
+        (s, n): k
+        for s, n, k in (_parse(r) for r in stage.get("optional_fields", []))
+        if f"{s}.{n}" not in BUILTIN and (s, n) not in wanted
+    }
     customer = detail.get("customer")
     values: dict[str, dict[str, Any]] = {
         "deal": dict(deal.fields),
@@ -77,11 +83,11 @@ def custom_fields(deal: DealView, detail: dict[str, Any]) -> tuple[set[str], lis
     ):
         if scope == "customer" and customer is None:
             continue
-        names = [n for s, n in wanted if s == scope]
+        names = [n for s, n in wanted if s == scope] + [n for s, n in offered if s == scope]
         if scope != "stage":
             names += [n for n in sorted(values[scope]) if n not in names]
         for name in names:
-            kind = wanted.get((scope, name), "text")
+            kind = wanted.get((scope, name)) or offered.get((scope, name), "text")
             inputs.append(
                 FieldInput(
                     name=f"{prefix}.{name}",
@@ -100,14 +106,20 @@ def _orders(deal: DealView, detail: dict[str, Any]) -> tuple[bool, str | None]:
         return False, None
     won = [t for t in detail.get("terminals", []) if t["outcome"] == "won"]
     first = next((t["orders_from_stage"] for t in won if t.get("orders_from_stage")), None)
+    after = next((t["orders_after_stage"] for t in won if t.get("orders_after_stage")), None)
     required = any(t.get("order_required") for t in won)
     note = "Winning needs an order." if required else None
-    if first is None or deal.status == "won":
+    if deal.status == "won":
         return True, note
     states = {s["key"]: (s["state"], s["name"]) for s in detail.get("stages", [])}
-    state, name = states.get(first, ("todo", first))
+    state, name = states.get(first, ("todo", first)) if first else ("passed", "")
     if state == "todo":
         return False, f"Orders may be created from stage '{name}' on."
+    state, name = states.get(after, ("todo", after)) if after else ("passed", "")
+    if state == "todo":
+        return False, f"Orders may be created once stage '{name}' is completed."
+    if state == "current":  # done with it only once it waits for a close; the server judges
+        return True, f"Orders may be created once stage '{name}' is completed."
     return True, note
 
 

@@ -14,9 +14,10 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Body(BaseModel):
-    """A JSON request body: JSON types taken as they are; fields it does not name are ignored."""
+    """A JSON request body: JSON types taken as they are; a field it does not name is refused
+    (a 400 naming it), so a misspelt or misplaced field is never silently dropped."""
 
-    model_config = ConfigDict(strict=True, extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=True)
 
 
 class Query(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from bpmn_sales.web.schemas.common import (
     FIELD_VALUES_TEXT,
@@ -75,8 +75,6 @@ class NewDeal(Body):
 
 class DealChanges(Body):
     """The fields to change; a field left out stays as it is."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str = sometimes()
     customer: str | None = sometimes("null removes the customer")

@@ -56,6 +56,9 @@ class Stage(Reply):
     requirements: str
     win_rate: float | None
     required_fields: list[str] = Field(description="scope.name[:type], e.g. deal.budget:number")
+    optional_fields: list[str] = Field(
+        description="Fields the stage asks for without requiring them (stage_fields)"
+    )
     min_contacts: int
     optional: bool
     approval: str | None
@@ -84,4 +87,5 @@ class Terminal(Reply):
     probability: float
     lost_reasons: list[str]
     order_required: bool
-    orders_from_stage: str | None
+    orders_from_stage: str | None = Field(description="Orders once the deal reached this stage")
+    orders_after_stage: str | None = Field(description="Orders once the deal completed this stage")
