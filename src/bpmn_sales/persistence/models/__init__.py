@@ -34,6 +34,7 @@ from bpmn_sales.persistence.models.records import (
     Note,
     Order,
 )
+from bpmn_sales.persistence.models.search import SearchTerm
 from bpmn_sales.persistence.models.work import FollowUp, Timer, WorkItem
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "Process",
     "ProcessDraft",
     "ProcessVersion",
+    "SearchTerm",
     "Setting",
     "SignInFailure",
     "StageVisit",
