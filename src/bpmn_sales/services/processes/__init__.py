@@ -13,6 +13,7 @@ from bpmn_sales.services.processes.definitions import (
     lint_diagrams,
     list_for_admin,
     list_processes,
+    process_choices,
     set_departments,
     set_enabled,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "lint_diagrams",
     "list_for_admin",
     "list_processes",
+    "process_choices",
     "set_departments",
     "set_enabled",
 ]
