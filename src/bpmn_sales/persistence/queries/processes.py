@@ -45,6 +45,24 @@ class ProcessQueries:
         )
         return {row.id: (row.key, row.version) for row in rows}
 
+    def preferred_version_ids(self, process_ids: Sequence[int]) -> dict[int, int]:
+        """Each process's newest enabled version (its newest of any, when none is enabled), in
+        one query: what `latest_version(id) or latest_version(id, False)` finds, for many."""
+        if not process_ids:
+            return {}
+        rows = self.session.execute(
+            select(ProcessVersion.process_id, ProcessVersion.id, ProcessVersion.enabled)
+            .where(ProcessVersion.process_id.in_(process_ids))
+            .order_by(ProcessVersion.process_id, ProcessVersion.version.desc())
+        )
+        newest: dict[int, int] = {}
+        enabled: dict[int, int] = {}
+        for process_id, version_id, on in rows:
+            newest.setdefault(process_id, version_id)
+            if on:
+                enabled.setdefault(process_id, version_id)
+        return {p: enabled.get(p, v) for p, v in newest.items()}
+
     def latest_versions(self, process_ids: Sequence[int]) -> dict[int, ProcessVersion]:
         """The newest version (enabled or not) of each process, in one query."""
         if not process_ids:
