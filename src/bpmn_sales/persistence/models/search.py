@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bpmn_sales.persistence.models.base import Base
@@ -16,6 +16,8 @@ class SearchTerm(Base):
     """One word of a record's name or company, lower-cased (persistence/search_terms.py)."""
 
     __tablename__ = "search_terms"
+    # A record's words, to check the other words of a search per candidate (queries/subjects).
+    __table_args__ = (Index("ix_search_terms_subject", "subject_type", "subject_id", "term"),)
 
     subject_type: Mapped[str] = mapped_column(String(10), primary_key=True)
     term: Mapped[str] = mapped_column(TERM, primary_key=True)

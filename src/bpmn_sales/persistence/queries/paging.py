@@ -138,16 +138,18 @@ def count_capped(session: Session, query: Select[Any]) -> tuple[int, bool]:
     return found, found <= COUNT_CAP
 
 
-def capped_counts(session: Session, queries: Mapping[K, Select[Any]]) -> dict[K, int]:
-    """How many rows each query finds, each counted up to COUNT_CAP + 1 (more is "1,000+"),
-    in one statement however many there are: a UNION ALL of bounded counts."""
+def capped_counts(
+    session: Session, queries: Mapping[K, Select[Any]], cap: int = COUNT_CAP
+) -> dict[K, int]:
+    """How many rows each query finds, each counted up to `cap` + 1 (past COUNT_CAP a list
+    says "1,000+"), in one statement however many there are: a UNION ALL of bounded counts."""
     found: dict[K, int] = {}
     keys = list(queries)
     for first in range(0, len(keys), COMPOUND_TERMS):
         chunk = keys[first : first + COMPOUND_TERMS]
         counts = [
             select(literal(n).label("n"), func.count().label("rows")).select_from(
-                queries[key].order_by(None).limit(COUNT_CAP + 1).subquery()
+                queries[key].order_by(None).limit(cap + 1).subquery()
             )
             for n, key in enumerate(chunk)
         ]

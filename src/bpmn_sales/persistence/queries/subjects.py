@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, load_only
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -25,7 +25,7 @@ from bpmn_sales.persistence.models import (
     SearchTerm,
     User,
 )
-from bpmn_sales.persistence.queries.paging import Sort, read_page
+from bpmn_sales.persistence.queries.paging import Sort, capped_counts, read_page
 
 # What a list row shows: never the instance state (tens of kilobytes a deal).
 DEAL_LIST_COLUMNS: tuple[InstrumentedAttribute[Any], ...] = (
@@ -116,15 +116,46 @@ class LeadFilters:
     value_max: Decimal | None = None
 
 
-def matching(kind: str, words: Iterable[str], id_column: Any) -> list[ColumnElement[bool]]:
-    """One condition per word: the record has a search term beginning with it."""
-    conditions = []
-    for word in words:
-        low, high = prefix_range(word)
-        found = select(SearchTerm.subject_id).where(
+# Words are told apart by how many records they find up to this many (an index range count).
+WORD_CAP = 10_000
+
+
+def matching(
+    session: Session, kind: str, words: Iterable[str], id_column: Any
+) -> list[ColumnElement[bool]]:
+    """One condition per word: the record has a search term beginning with it.
+
+    The word matching fewest terms (each counted up to WORD_CAP + 1, all in one statement; on
+    a tie the longest) picks the candidates; every other word is checked per candidate (index
+    ix_search_terms_subject), so a word found everywhere ("inc", "deal") costs nothing more.
+    When even the rarest finds more than WORD_CAP, each row the list reads is checked instead.
+    """
+    ranges = {word: prefix_range(word) for word in words}
+    if not ranges:
+        return []
+
+    def terms_of(low: str, high: str) -> Any:
+        return select(SearchTerm.subject_id).where(
             SearchTerm.subject_type == kind, SearchTerm.term >= low, SearchTerm.term < high
         )
-        conditions.append(id_column.in_(found))
+
+    counts = capped_counts(session, {w: terms_of(*r) for w, r in ranges.items()}, WORD_CAP)
+    rarest = min(ranges, key=lambda w: (counts.get(w, 0), -len(w)))
+    conditions: list[ColumnElement[bool]] = []
+    if counts.get(rarest, 0) <= WORD_CAP:
+        conditions.append(id_column.in_(terms_of(*ranges[rarest])))
+    # Otherwise every word finds most records: the list's own order reads them, each checked.
+    for word, (low, high) in ranges.items():
+        if conditions and word == rarest:
+            continue
+        conditions.append(
+            exists().where(
+                SearchTerm.subject_type == kind,
+                SearchTerm.subject_id == id_column,
+                SearchTerm.term >= low,
+                SearchTerm.term < high,
+            )
+        )
     return conditions
 
 
@@ -136,7 +167,7 @@ def on_process(key: str) -> Any:
     )
 
 
-def _deal_conditions(f: DealFilters) -> list[ColumnElement[bool]]:
+def _deal_conditions(session: Session, f: DealFilters) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if f.owner_ids is not None:
         where.append(Deal.owner_id.in_(f.owner_ids))
@@ -156,10 +187,10 @@ def _deal_conditions(f: DealFilters) -> list[ColumnElement[bool]]:
         where.append(Deal.expected_close_date >= f.close_from)
     if f.close_to is not None:
         where.append(Deal.expected_close_date <= f.close_to)
-    return where + matching("deal", f.words, Deal.id)
+    return where + matching(session, "deal", f.words, Deal.id)
 
 
-def _lead_conditions(f: LeadFilters) -> list[ColumnElement[bool]]:
+def _lead_conditions(session: Session, f: LeadFilters) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if f.owner_ids is not None:
         where.append(Lead.owner_id.in_(f.owner_ids))
@@ -173,7 +204,7 @@ def _lead_conditions(f: LeadFilters) -> list[ColumnElement[bool]]:
         where.append(Lead.estimated_value >= f.value_min)
     if f.value_max is not None:
         where.append(Lead.estimated_value <= f.value_max)
-    return where + matching("lead", f.words, Lead.id)
+    return where + matching(session, "lead", f.words, Lead.id)
 
 
 class SubjectQueries:
@@ -188,7 +219,7 @@ class SubjectQueries:
         """A page of deals: visible owners, then the list's filters, in the chosen order."""
         order = DEAL_SORTS[sort]
         query = select(Deal).options(load_only(*DEAL_LIST_COLUMNS, raiseload=True))
-        query = query.where(*_deal_conditions(filters))
+        query = query.where(*_deal_conditions(self.session, filters))
         return read_page(self.session, query, order, cursor, limit)
 
     def lead_page(
@@ -197,7 +228,7 @@ class SubjectQueries:
         """A page of leads: visible owners, then the list's filters, in the chosen order."""
         order = LEAD_SORTS[sort]
         query = select(Lead).options(load_only(*LEAD_LIST_COLUMNS, raiseload=True))
-        query = query.where(*_lead_conditions(filters))
+        query = query.where(*_lead_conditions(self.session, filters))
         return read_page(self.session, query, order, cursor, limit)
 
     def deals_by_id(self, deal_ids: Iterable[int]) -> dict[int, Deal]:

@@ -91,6 +91,9 @@ def upgrade() -> None:
     )
     for name, (table, columns) in INDEXES.items():
         op.create_index(name, table, columns, unique=False)
+    op.create_index(
+        "ix_search_terms_subject", "search_terms", ["subject_type", "subject_id", "term"]
+    )
     _fill_terms("deal", "deals", "customer")
     _fill_terms("lead", "leads", "company")
 
