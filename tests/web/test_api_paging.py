@@ -177,3 +177,18 @@ def test_pages_show_a_bad_cursor_beside_the_list(visitor: Any, demo_ctx: Context
     deal = make_deals(demo_ctx, ["Paging history"])[0]
     shown = admin.text(admin.get(f"/deals/{deal}?history=bm90LW91cnM"))
     assert "Paging history" in shown and "start again without a cursor" in shown
+
+
+def test_search_needs_every_word_whichever_is_rarest(api: Api, demo_ctx: Context) -> None:
+    make_deals(demo_ctx, ["Northwind Traders", "Northwind Bikes", "Contoso Traders"])
+    make_deals(demo_ctx, [f"Paging filler {n}" for n in range(8)])
+
+    def names(q: str) -> list[str]:
+        response = api("GET", "/deals", user="admin", query_string={"q": q, "sort": "name"})
+        return [d["name"] for d in response.get_json()]
+
+    assert names("trad north") == names("NORTH, trad") == ["Northwind Traders"]
+    # "paging" begins a word of every one's customer; "bik" of one name only.
+    assert names("paging bik") == names("bik paging") == ["Northwind Bikes"]
+    assert names("paging trad") == ["Contoso Traders", "Northwind Traders"]
+    assert len(names("paging")) == 11 and names("paging nomatch") == []
