@@ -171,3 +171,32 @@ def test_an_admin_creates_a_user_and_a_rep_is_refused(open_as: OpenAs, screensho
     response = rob.goto("/admin/users")
     assert response is not None and response.status == 403
     expect(rob.get_by_test_id("error-page")).to_contain_text("only an admin")
+
+
+def test_show_more_then_drag_a_card_of_the_second_page(open_as: OpenAs, demo_ctx: Context) -> None:
+    rob = users.actor_for_username(demo_ctx, "rob")
+    made = [
+        deals.create_deal(demo_ctx, rob, f"Chantier {n}", process="openfire_pipeline").id
+        for n in range(23)
+    ]
+    # Tall enough that the dragged card and the target column are on screen together.
+    page = open_as("mia", viewport={"width": 1600, "height": 4000})
+    page.goto("/board?process=openfire_pipeline")
+    column = page.get_by_test_id("column-nouveau")
+    cards = column.locator("[data-testid^='card-']")
+    expect(cards).to_have_count(20)  # the first page of the column
+    total = int(page.get_by_test_id("column-count-nouveau").inner_text())
+    assert total > 20
+    last = made[-1]
+    expect(column.get_by_test_id(f"card-{last}")).to_have_count(0)
+
+    page.get_by_test_id("show-more-nouveau").click()
+    expect(cards).to_have_count(min(total, 40))
+    card = column.get_by_test_id(f"card-{last}")
+    expect(card).to_be_visible()
+
+    # A card the second page brought moves like any other (nouveau has no obligatory step).
+    card.drag_to(page.get_by_test_id("column-estimation"))
+    expect(page.get_by_test_id("column-estimation").get_by_test_id(f"card-{last}")).to_be_visible()
+    expect(page.get_by_test_id("column-count-nouveau")).to_have_text(str(total - 1))
+    assert deals.get_deal(demo_ctx, rob, last).stage == "estimation"

@@ -123,18 +123,18 @@ def test_lists_only_show_visible_records(ctx: Context, team: Any, records: dict[
         records["rob_deal"].id,
     }
     # filters
-    assert deals.list_deals(ctx, team.rob, status="won") == []
+    assert deals.list_deals(ctx, team.rob, status="won").items == []
     assert [d.id for d in deals.list_deals(ctx, team.rob, stage="initial_visit")] == [
         records["rob_deal"].id
     ]
-    assert deals.list_deals(ctx, team.rob, stage="needs_analysis") == []
-    assert worklist.list_tasks(ctx, team.rob, role="manager") == []
+    assert deals.list_deals(ctx, team.rob, stage="needs_analysis").items == []
+    assert worklist.list_tasks(ctx, team.rob, role="manager").items == []
     with pytest.raises(InvalidInput):
         deals.list_deals(ctx, team.rob, status="closed")
     with pytest.raises(InvalidInput):
         leads.list_leads(ctx, team.rob, status="open")
     # tasks only an admin may complete have their own role now
-    assert worklist.list_tasks(ctx, team.rob, role="admin") == []
+    assert worklist.list_tasks(ctx, team.rob, role="admin").items == []
     with pytest.raises(InvalidInput):
         worklist.list_tasks(ctx, team.rob, role="boss")
 

@@ -9,6 +9,7 @@ import pytest
 from bpmn_sales.context import Context
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState
 from bpmn_sales.persistence.models import OutboxMessage
+from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import deals
 from bpmn_sales.services.delivery import outbox, webhooks
 from bpmn_sales.services.delivery.send import deliver_due, deliver_pass
@@ -49,21 +50,26 @@ def test_deal_events_are_posted_signed(
     assert deliver_due(ctx) == 0
 
 
+def counts(store: Store) -> dict[str, int]:
+    """Messages of each status there are any of."""
+    return {s: n for s, (n, _) in store.outbox_counts(outbox.STATUSES).items() if n}
+
+
 def test_events_are_written_in_the_changes_transaction(ctx: Context, team: Team) -> None:
     webhooks.add_webhook(ctx, team.admin, "https://crm.example.test/hook")
     deal = deals.create_deal(ctx, team.rob, "Rollout")
     with ctx.uow() as store:
         store.record("deal", deal.id, ctx.clock(), team.rob.id, "noted")
         store.flush()
-        assert store.outbox_counts() == {"pending": 2}  # created, and this one
+        assert counts(store) == {"pending": 2}  # created, and this one
         # no commit: the change and its event roll back together
     with ctx.uow() as store:
-        assert store.outbox_counts() == {"pending": 1}
+        assert counts(store) == {"pending": 1}
         store.record("lead", 1, ctx.clock(), team.rob.id, "noted")  # leads have no webhooks
         store.record("deal", deal.id, ctx.clock(), team.rob.id, "noted")
         store.commit()
     with ctx.uow() as store:
-        assert store.outbox_counts() == {"pending": 2}
+        assert counts(store) == {"pending": 2}
         events = [m.subject for m in store.outbox(None, 10)]
     assert events == ["deal.noted", "deal.created"]
 

@@ -152,7 +152,7 @@ def test_migration_0011_folds_and_restarts_the_journal(ctx: Context, team: Any, 
     version = deals.get_deal(ctx, team.rob, deal.id).version
 
     config = alembic_config(ctx.db)
-    command.downgrade(config, "0009")
+    command.downgrade(config, "0010")
     assert "instance_journal" not in inspect(ctx.db).get_table_names()
     state = flow.scalar("SELECT state FROM deals WHERE id = :i", i=deal.id)
     assert orjson.loads(state) == orjson.loads(composed)

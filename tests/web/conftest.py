@@ -3,7 +3,8 @@
 - `app`/`client`: the app on a database with the bundled diagrams only (`sqlite_ctx`);
 - `site`/`visitor`: the app on a copy of the demo (`demo_ctx`), a signed-in page client;
 - `api`: the demo site's JSON API as a demo user (`api_user`, "rob" unless a module overrides
-  it). A module on another database builds its own from `Api` (tests/web/api.py).
+  it). A module on another database builds its own from `Api` (tests/web/api.py);
+- `statements`: counts the SQL statements the demo site runs (tests/statements.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask.testing import FlaskClient
 
 from bpmn_sales.context import Context
 from bpmn_sales.web import create_app
+from tests.statements import Statements
 from tests.web.api import Api
 from tests.web.pages import Pages
 
@@ -58,3 +60,9 @@ def api_user() -> str:
 def api(site: Flask, demo_tokens: dict[str, str], api_user: str) -> Api:
     """`api(method, path, user=..., **kwargs)` on the demo site, with the demo users' tokens."""
     return Api(site.test_client(), demo_tokens, api_user)
+
+
+@pytest.fixture
+def statements(demo_ctx: Context) -> Statements:
+    """Counts the SQL statements the demo site runs (`with statements.counting():`)."""
+    return Statements(demo_ctx.db)

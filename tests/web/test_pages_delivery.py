@@ -130,9 +130,7 @@ def test_header_counts_unread_notifications(visitor: Visitor, demo_ctx: Context)
     rob = visitor("rob")
     page = rob.text(rob.get("/deals"))
     expected = len(
-        notices.list_notifications(demo_ctx, users.actor_for_username(demo_ctx, "rob"), True)[
-            "notifications"
-        ]
+        notices.list_notifications(demo_ctx, users.actor_for_username(demo_ctx, "rob"), True).page
     )
     assert expected >= 1
     assert f'<span class="count count-unread">{expected}</span>' in page

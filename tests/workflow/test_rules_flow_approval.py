@@ -84,7 +84,7 @@ def test_reject_needs_a_comment_and_sends_the_deal_to_revision(desk: Desk) -> No
         ("reject", "Too low", "mia")
     ]
     assert view.detail["unmet_requirements"] == ["the direct manager's approval was rejected"]
-    inbox = desk.step(notices.list_notifications, team.rob)
+    inbox = desk.step(notices.list_notifications, team.rob).to_dict()
     assert inbox["unread"] == 1
     assert [(n["kind"], n["message"]) for n in inbox["notifications"]] == [
         (
@@ -101,7 +101,7 @@ def test_reject_needs_a_comment_and_sends_the_deal_to_revision(desk: Desk) -> No
     assert view.stage == "contract"
     assert view.detail is not None
     assert [a["decision"] for a in view.detail["approvals"]] == ["reject", "approve"]
-    assert desk.step(notices.list_notifications, team.rob)["unread"] == 2
+    assert desk.step(notices.list_notifications, team.rob).unread == 2
 
 
 def test_owner_without_manager_needs_an_admin(desk: Desk) -> None:

@@ -54,7 +54,7 @@ def fire(ctx: Context, roundtrip: bool) -> list[timers.Fired]:
 
 
 def messages_of(ctx: Context, actor: Actor, kind: str | None = None) -> list[str]:
-    listed = notices.list_notifications(ctx, actor)["notifications"]
+    listed = notices.list_notifications(ctx, actor).page
     return [n["message"] for n in listed if kind is None or n["kind"] == kind]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
+from bpmn_sales.cli.paging import emit_pages, paged_options
 from bpmn_sales.cli.views import (
     deal_line,
     history_line,
@@ -12,6 +13,8 @@ from bpmn_sales.cli.views import (
     upload_files,
     version_option,
 )
+from bpmn_sales.domain.model import DealView, HistoryView
+from bpmn_sales.domain.paging import Page
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.services import deals
 from bpmn_sales.services.deals import records
@@ -63,12 +66,36 @@ def deal_create(
 @deal_group.command(name="list")
 @click.option("--status", type=click.Choice(["open", "won", "lost", "invalid"]))
 @click.option("--stage", help="Stage key.")
+@click.option("--process", help="Process key.")
+@click.option("--owner", help="The owner's user name.")
+@click.option("--search", "q", help="Words the name or customer begins a word with.")
+@click.option("--sort", type=click.Choice(["newest", "value", "close", "name"]))
+@paged_options()
 @json_option
 @pass_state
 @handled
-def deal_list(state: State, status: str | None, stage: str | None, as_json: bool) -> None:
-    views = deals.list_deals(state.ctx, state.actor(), status, stage)
-    emit([v.to_dict() for v in views], as_json, (deal_line(v) for v in views))
+def deal_list(
+    state: State,
+    status: str | None,
+    stage: str | None,
+    process: str | None,
+    owner: str | None,
+    q: str | None,
+    sort: str | None,
+    limit: int,
+    after: str | None,
+    every: bool,
+    as_json: bool,
+) -> None:
+    """List the deals you may see, newest first (or --sort), a page at a time."""
+    actor = state.actor()
+
+    def read(cursor: str | None) -> Page[DealView]:
+        return deals.list_deals(
+            state.ctx, actor, status, stage, limit, process, owner, q=q, sort=sort, cursor=cursor
+        )
+
+    emit_pages(read, after, every, as_json, DealView.to_dict, deal_line)
 
 
 @deal_group.command(name="show")
@@ -255,10 +282,25 @@ def deal_reopen(state: State, deal_id: int, as_json: bool) -> None:
 
 
 @deal_group.command(name="history")
+@click.option("--newest-first", "newest", is_flag=True, help="Newest entries first.")
+@paged_options()
 @click.argument("deal_id", type=int)
 @json_option
 @pass_state
 @handled
-def deal_history(state: State, deal_id: int, as_json: bool) -> None:
-    entries = deals.deal_history(state.ctx, state.actor(), deal_id)
-    emit([h.to_dict() for h in entries], as_json, (history_line(h) for h in entries))
+def deal_history(
+    state: State,
+    deal_id: int,
+    newest: bool,
+    limit: int,
+    after: str | None,
+    every: bool,
+    as_json: bool,
+) -> None:
+    """Show a deal's history, oldest first (or --newest-first), a page at a time."""
+    actor, order = state.actor(), "newest" if newest else "oldest"
+
+    def read(cursor: str | None) -> Page[HistoryView]:
+        return deals.deal_history(state.ctx, actor, deal_id, sort=order, cursor=cursor, limit=limit)
+
+    emit_pages(read, after, every, as_json, HistoryView.to_dict, history_line)

@@ -7,8 +7,9 @@ from typing import Any
 import click
 
 from bpmn_sales.cli.base import State, emit, fail, handled, json_option, main, pass_state
+from bpmn_sales.cli.paging import paged_options
 from bpmn_sales.services import delivery
-from bpmn_sales.services.delivery import outbox, webhooks
+from bpmn_sales.services.delivery import notices, outbox, webhooks
 from bpmn_sales.services.delivery.outbox import STATUSES
 
 __all__ = ["main"]
@@ -30,15 +31,25 @@ def outbox_group() -> None:
 
 @outbox_group.command(name="list")
 @click.option("--status", type=click.Choice(STATUSES), default=None, help="Only this status.")
-@click.option("--limit", type=click.IntRange(1, 500), default=100, show_default=True)
+@paged_options()
 @json_option
 @pass_state
 @handled
-def outbox_list(state: State, status: str | None, limit: int, as_json: bool) -> None:
-    """List outbox messages, newest first, with attempts and the last error."""
-    view = outbox.overview(state.ctx, state.actor(), status, limit)
-    counts = ", ".join(f"{n} {s}" for s, n in view["counts"].items())
-    emit(view, as_json, [counts, *(message_line(m) for m in view["messages"])])
+def outbox_list(
+    state: State, status: str | None, limit: int, after: str | None, every: bool, as_json: bool
+) -> None:
+    """List outbox messages, newest first, with attempts and the last error (a page at a time;
+    the first line counts them by status, up to 1,000+)."""
+    actor = state.actor()
+    view = outbox.overview(state.ctx, actor, status, limit, after)
+    pages = [view["messages"]]
+    while every and pages[-1].next:
+        pages.append(notices.list_outbox(state.ctx, actor, status, limit, pages[-1].next))
+    listed = [m for page in pages for m in page]
+    counts = ", ".join(f"{n} {s}" for s, n in view["counts_text"].items())
+    emit({**view, "messages": listed}, as_json, [counts, *(message_line(m) for m in listed)])
+    if pages[-1].next and not every:
+        click.echo(f"more: --after {pages[-1].next}", err=True)
 
 
 @outbox_group.command(name="retry")

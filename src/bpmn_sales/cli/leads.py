@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import click
 
-from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
+from bpmn_sales.cli.base import State, handled, json_option, main, pass_state
+from bpmn_sales.cli.paging import emit_pages, paged_options
 from bpmn_sales.cli.views import (
     history_line,
     lead_line,
     show_lead,
     version_option,
 )
+from bpmn_sales.domain.model import HistoryView, LeadView
+from bpmn_sales.domain.paging import Page
 from bpmn_sales.services import leads
 
 
@@ -48,12 +51,33 @@ def lead_create(
 
 @lead_group.command(name="list")
 @click.option("--status", type=click.Choice(["new", "qualified", "disqualified"]))
+@click.option("--owner", help="The owner's user name.")
+@click.option("--search", "q", help="Words the name or company begins a word with.")
+@click.option("--sort", type=click.Choice(["newest", "value", "name"]))
+@paged_options()
 @json_option
 @pass_state
 @handled
-def lead_list(state: State, status: str | None, as_json: bool) -> None:
-    views = leads.list_leads(state.ctx, state.actor(), status)
-    emit([v.to_dict() for v in views], as_json, (lead_line(v) for v in views))
+def lead_list(
+    state: State,
+    status: str | None,
+    owner: str | None,
+    q: str | None,
+    sort: str | None,
+    limit: int,
+    after: str | None,
+    every: bool,
+    as_json: bool,
+) -> None:
+    """List the leads you may see, newest first (or --sort), a page at a time."""
+    actor = state.actor()
+
+    def read(cursor: str | None) -> Page[LeadView]:
+        return leads.list_leads(
+            state.ctx, actor, status, limit, owner, q=q, sort=sort, cursor=cursor
+        )
+
+    emit_pages(read, after, every, as_json, LeadView.to_dict, lead_line)
 
 
 @lead_group.command(name="show")
@@ -102,10 +126,25 @@ def lead_renew(state: State, lead_id: int, expected_version: int | None, as_json
 
 
 @lead_group.command(name="history")
+@click.option("--newest-first", "newest", is_flag=True, help="Newest entries first.")
+@paged_options()
 @click.argument("lead_id", type=int)
 @json_option
 @pass_state
 @handled
-def lead_history(state: State, lead_id: int, as_json: bool) -> None:
-    entries = leads.lead_history(state.ctx, state.actor(), lead_id)
-    emit([h.to_dict() for h in entries], as_json, (history_line(h) for h in entries))
+def lead_history(
+    state: State,
+    lead_id: int,
+    newest: bool,
+    limit: int,
+    after: str | None,
+    every: bool,
+    as_json: bool,
+) -> None:
+    """Show a lead's history, oldest first (or --newest-first), a page at a time."""
+    actor, order = state.actor(), "newest" if newest else "oldest"
+
+    def read(cursor: str | None) -> Page[HistoryView]:
+        return leads.lead_history(state.ctx, actor, lead_id, sort=order, cursor=cursor, limit=limit)
+
+    emit_pages(read, after, every, as_json, HistoryView.to_dict, history_line)

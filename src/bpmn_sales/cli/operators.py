@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
+from bpmn_sales.cli.paging import emit_pages, paged_options
+from bpmn_sales.domain.paging import Page
 from bpmn_sales.services import demo, processes
 from bpmn_sales.services.people import admins, sessions, users
 
@@ -243,20 +245,24 @@ def user_manager(state: State, username: str, manager: str | None, department: s
 
 
 @user_group.command(name="list")
+@paged_options()
 @json_option
 @pass_state
 @handled
-def user_list(state: State, as_json: bool) -> None:
-    views = users.list_users(state.ctx)
-    emit(
-        [v.to_dict() for v in views],
-        as_json,
-        (
-            f"{v.username:<12} {v.role:<8} manager={v.manager or '-':<10} "
-            f"department={v.department or '-':<10} groups={','.join(v.groups) or '-':<12} "
-            f"{v.full_name}"
-            for v in views
-        ),
+def user_list(state: State, limit: int, after: str | None, every: bool, as_json: bool) -> None:
+    """List users by user name, a page at a time."""
+
+    def read(cursor: str | None) -> Page[users.UserView]:
+        return users.list_users(state.ctx, cursor=cursor, limit=limit)
+
+    emit_pages(read, after, every, as_json, users.UserView.to_dict, user_line)
+
+
+def user_line(v: users.UserView) -> str:
+    return (
+        f"{v.username:<12} {v.role:<8} manager={v.manager or '-':<10} "
+        f"department={v.department or '-':<10} groups={','.join(v.groups) or '-':<12} "
+        f"{v.full_name}"
     )
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
 from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
+from bpmn_sales.cli.paging import emit_pages, paged_options
 from bpmn_sales.cli.views import (
     task_line,
     upload_files,
     version_option,
 )
-from bpmn_sales.errors import InvalidInput
+from bpmn_sales.domain.model import TaskView
+from bpmn_sales.domain.paging import Page
+from bpmn_sales.errors import InvalidInput, NotFound
 from bpmn_sales.services import worklist
 from bpmn_sales.services.delivery import notices
 
@@ -25,12 +29,31 @@ def task_group() -> None:
 
 @task_group.command(name="list")
 @click.option("--role", type=click.Choice(["rep", "manager", "admin"]))
+@click.option(
+    "--scope",
+    type=click.Choice(["all", "mine", "groups"]),
+    help="mine: assigned to you or on your records; groups: offered to your groups.",
+)
+@paged_options()
 @json_option
 @pass_state
 @handled
-def task_list(state: State, role: str | None, as_json: bool) -> None:
-    views = worklist.list_tasks(state.ctx, state.actor(), role)
-    emit([t.to_dict() for t in views], as_json, (task_line(t) for t in views))
+def task_list(
+    state: State,
+    role: str | None,
+    scope: str | None,
+    limit: int,
+    after: str | None,
+    every: bool,
+    as_json: bool,
+) -> None:
+    """List ready tasks (oldest first), then open follow-ups, a page at a time."""
+    actor = state.actor()
+
+    def read(cursor: str | None) -> Page[TaskView]:
+        return worklist.list_tasks(state.ctx, actor, role, scope=scope, cursor=cursor, limit=limit)
+
+    emit_pages(read, after, every, as_json, TaskView.to_dict, task_line)
 
 
 @task_group.command(name="complete")
@@ -67,10 +90,11 @@ def task_complete(
             data["comment"] = comment
     ids: list[int] = []
     if paths:
-        task = next(
-            (t for t in worklist.list_tasks(state.ctx, state.actor()) if t.task_id == task_id),
-            None,
-        )
+        # The task itself, not a search through the task list (which is read a page at a time).
+        try:
+            task: TaskView | None = worklist.task_form(state.ctx, state.actor(), task_id).task
+        except NotFound:
+            task = None
         if task is None or task.subject_type != "deal":
             raise InvalidInput("--file needs a ready task of a deal", field="file")
         ids = upload_files(state, task.subject_id, paths)
@@ -87,16 +111,30 @@ def notifications_group() -> None:
 
 @notifications_group.command(name="list")
 @click.option("--unread", is_flag=True)
+@paged_options()
 @json_option
 @pass_state
 @handled
-def notifications_list(state: State, unread: bool, as_json: bool) -> None:
-    found = notices.list_notifications(state.ctx, state.actor(), unread)
-    lines = [f"{found['unread']} unread"] + [
-        f"{n['id']:<6} {'*' if not n['read_at'] else ' '} {n['created_at'][:16]} {n['message']}"
-        for n in found["notifications"]
-    ]
-    emit(found, as_json, lines)
+def notifications_list(
+    state: State, unread: bool, limit: int, after: str | None, every: bool, as_json: bool
+) -> None:
+    """Your notifications, newest first, a page at a time (the first line: how many unread)."""
+    actor = state.actor()
+    found = notices.list_notifications(state.ctx, actor, unread, limit, after)
+    pages = [found.page]
+    while every and pages[-1].next:
+        pages.append(
+            notices.list_notifications(state.ctx, actor, unread, limit, pages[-1].next).page
+        )
+    listed = [n for page in pages for n in page]
+    lines = [f"{found.unread} unread", *(notification_line(n) for n in listed)]
+    emit({"unread": found.unread, "notifications": listed}, as_json, lines)
+    if pages[-1].next and not every:
+        click.echo(f"more: --after {pages[-1].next}", err=True)
+
+
+def notification_line(n: dict[str, Any]) -> str:
+    return f"{n['id']:<6} {'*' if not n['read_at'] else ' '} {n['created_at'][:16]} {n['message']}"
 
 
 @notifications_group.command(name="read")

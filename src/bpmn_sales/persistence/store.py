@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bpmn_sales.domain.model import MAX_ID
 from bpmn_sales.errors import Conflict, NotFound
+from bpmn_sales.persistence import search_terms  # noqa: F401 - registers the listener
 from bpmn_sales.persistence.models import Base
 from bpmn_sales.persistence.queries.analytics import AnalyticsQueries
 from bpmn_sales.persistence.queries.board import BoardQueries

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, HistoryView, TaskView
+from bpmn_sales.domain.paging import Page, checked_limit, decode_cursor
 from bpmn_sales.domain.policy import require_access
 from bpmn_sales.domain.rules import ActivityRule, ProcessRules
 from bpmn_sales.engine import Instance, ProcessInfo, Snapshot
 from bpmn_sales.errors import Conflict, InvalidInput
 from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, Timer, User, WorkItem
+from bpmn_sales.persistence.queries.records import HISTORY_SORTS
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.tasks.completion import Party
 
 Subject = Lead | Deal
+# A history page holds this many entries unless the caller asks for another size.
+HISTORY_LIMIT = 100
 
 
 def subject_type(subject: Subject) -> str:
@@ -283,58 +288,80 @@ def task_view(
     )
 
 
-def task_views(ctx: Context, store: Store, items: list[WorkItem]) -> list[TaskView]:
-    names: dict[str, dict[int, str]] = {}
-    versions: dict[str, dict[int, int]] = {}
+def task_views(
+    ctx: Context,
+    store: Store,
+    items: Sequence[WorkItem],
+    known: Mapping[tuple[str, int], tuple[str, int]] | None = None,
+) -> list[TaskView]:
+    """Views of ready tasks in a constant number of queries; `known` gives (name, version id)
+    of subjects the caller has already read."""
+    facts = dict(known or {})
     for kind in ("lead", "deal"):
-        ids = [i.subject_id for i in items if i.subject_type == kind]
-        names[kind] = store.subject_names(kind, ids)
-        versions[kind] = store.subject_versions(kind, ids)
+        ids = {i.subject_id for i in items if i.subject_type == kind} - {
+            subject_id for k, subject_id in facts if k == kind
+        }
+        facts.update(((kind, i), fact) for i, fact in store.subject_facts(kind, ids).items())
     users = store.usernames([i.owner_id for i in items] + [i.assignee_id for i in items])
     groups = store.group_names([i.group_id for i in items if i.group_id is not None])
-    return [
-        task_view(
-            i,
-            names[i.subject_type].get(i.subject_id, ""),
-            users.get(i.owner_id),
-            users.get(i.assignee_id)
-            if i.assignee_id
-            else (f"group:{groups[i.group_id]}" if i.group_id in groups else None),
-            task_rule(ctx, store, versions[i.subject_type].get(i.subject_id), i.element_id),
-            groups.get(i.group_id) if i.group_id is not None else None,
+    views = []
+    for i in items:
+        name, version = facts.get((i.subject_type, i.subject_id), ("", None))
+        views.append(
+            task_view(
+                i,
+                name,
+                users.get(i.owner_id),
+                users.get(i.assignee_id)
+                if i.assignee_id
+                else (f"group:{groups[i.group_id]}" if i.group_id in groups else None),
+                task_rule(ctx, store, version, i.element_id),
+                groups.get(i.group_id) if i.group_id is not None else None,
+            )
         )
-        for i in items
-    ]
+    return views
 
 
 def subject_tasks(ctx: Context, store: Store, subject: Subject) -> list[TaskView]:
     items = list(store.work_items_for(subject_type(subject), subject.id))
-    return task_views(ctx, store, items)
+    known = {(subject_type(subject), subject.id): (subject.name, subject.process_version_id)}
+    return task_views(ctx, store, items, known)
 
 
-def history_views(store: Store, kind: str, subject_id: int) -> list[HistoryView]:
-    entries = store.history(kind, subject_id)
-    names = store.usernames(e.actor_id for e in entries)
-    return [
-        HistoryView(
-            at=e.at,
-            actor=names.get(e.actor_id) if e.actor_id else None,
-            action=e.action,
-            from_stage=e.from_stage,
-            to_stage=e.to_stage,
-            from_status=e.from_status,
-            to_status=e.to_status,
-            detail=json.loads(e.detail or "{}"),
-        )
-        for e in entries
-    ]
+HISTORY_ORDERS = tuple(HISTORY_SORTS)
 
 
-def history_for(
-    ctx: Context, store: Store, actor: Actor, kind: str, subject_id: int
-) -> list[HistoryView]:
-    subject: Subject = (
-        store.get(Lead, subject_id, kind) if kind == "lead" else store.get(Deal, subject_id, kind)
+def history_page(
+    store: Store,
+    actor: Actor,
+    kind: str,
+    subject_id: int,
+    sort: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[HistoryView]:
+    """A page of a lead's or deal's history (oldest first unless `sort` is newest)."""
+    order = sort or HISTORY_ORDERS[0]
+    if order not in HISTORY_ORDERS:
+        raise InvalidInput(f"sort must be oldest or newest, not {order!r}", field="sort")
+    size = checked_limit(limit, HISTORY_LIMIT)
+    at = decode_cursor(cursor, HISTORY_SORTS[order].name)
+    owner = store.subject_owner(kind, subject_id)
+    require_access(actor, owner.id, owner.manager_id, kind, subject_id)
+    page = store.history_page(kind, subject_id, order, at, size)
+    names = store.usernames(e.actor_id for e in page)
+    return page.map(
+        lambda entries: [
+            HistoryView(
+                at=e.at,
+                actor=names.get(e.actor_id) if e.actor_id else None,
+                action=e.action,
+                from_stage=e.from_stage,
+                to_stage=e.to_stage,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                detail=json.loads(e.detail or "{}"),
+            )
+            for e in entries
+        ]
     )
-    require_subject_access(store, actor, subject)
-    return history_views(store, kind, subject_id)

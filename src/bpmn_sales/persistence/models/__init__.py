@@ -36,6 +36,7 @@ from bpmn_sales.persistence.models.records import (
     Note,
     Order,
 )
+from bpmn_sales.persistence.models.search import SearchTerm
 from bpmn_sales.persistence.models.work import FollowUp, Timer, WorkItem
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "Process",
     "ProcessDraft",
     "ProcessVersion",
+    "SearchTerm",
     "Setting",
     "SignInFailure",
     "StageVisit",

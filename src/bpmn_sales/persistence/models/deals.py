@@ -68,6 +68,31 @@ class Deal(Base):
             "process_version_id",
             "owner_id",
         ),
+        # The lists' orders and filters, the board and the counts of a version (0010).
+        Index("ix_deals_owner_id", "owner_id", "id"),
+        Index("ix_deals_value", "value", "id"),
+        Index("ix_deals_close", "expected_close_date", "id"),
+        Index("ix_deals_name", "name", "id"),
+        Index("ix_deals_version_status", "process_version_id", "status"),
+        Index("ix_deals_version_stage", "process_version_id", "stage_key"),
+        Index(
+            "ix_deals_board",
+            "status",
+            "process_version_id",
+            "owner_id",
+            "stage_key",
+            "currency",
+            "value",
+        ),
+        Index(
+            "ix_deals_column",
+            "status",
+            "stage_key",
+            "stage_entered_at",
+            "id",
+            "process_version_id",
+            "owner_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,14 @@ from bpmn_sales.persistence.models.base import Base, UTCDateTime
 
 class Lead(Base):
     __tablename__ = "leads"
-    __table_args__ = (Index("ix_leads_owner_status", "owner_id", "status"),)
+    __table_args__ = (
+        Index("ix_leads_owner_status", "owner_id", "status"),
+        # The list's orders and filters, and the counts of a version (0010).
+        Index("ix_leads_owner_id", "owner_id", "id"),
+        Index("ix_leads_value", "estimated_value", "id"),
+        Index("ix_leads_name", "name", "id"),
+        Index("ix_leads_version_status", "process_version_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -14,7 +14,10 @@ class WorkItem(Base):
     """Projection of the ready user tasks of every lead and deal, for task lists."""
 
     __tablename__ = "work_items"
-    __table_args__ = (Index("ix_work_items_subject", "subject_type", "subject_id"),)
+    __table_args__ = (
+        Index("ix_work_items_subject", "subject_type", "subject_id"),
+        Index("ix_work_items_order", "created_at", "title", "task_id"),  # task lists (0010)
+    )
 
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     subject_type: Mapped[str] = mapped_column(String(10))
@@ -36,6 +39,7 @@ class WorkItem(Base):
 
 class FollowUp(Base):
     __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_open", "done_at", "due_on", "id"),)  # (0010)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)

@@ -1,15 +1,26 @@
 """Queries for the pipeline board and the process admin pages: board columns, a process's
-deals and their counts (part of the Store: persistence/store.py)."""
+open deals column by column and their counts (part of the Store: persistence/store.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql import Select
 
+from bpmn_sales.domain.paging import Cursor, Page
 from bpmn_sales.persistence.models import BoardColumn, Deal, ProcessVersion
+from bpmn_sales.persistence.queries.paging import (
+    Sort,
+    capped_counts,
+    first_pages,
+    keyset,
+    parts,
+)
 
 
 class BoardQueries:
@@ -39,21 +50,84 @@ class BoardQueries:
             )
         )
 
-    # -- a process's deals -------------------------------------------------------------
-    def process_deals(
-        self, process_id: int, owner_ids: list[int] | None, status: str | None = None
-    ) -> Sequence[Deal]:
-        """Deals on any version of a process, oldest first."""
-        query = (
-            select(Deal)
-            .join(ProcessVersion, ProcessVersion.id == Deal.process_version_id)
-            .where(ProcessVersion.process_id == process_id)
+    # -- a process's open deals, column by column -------------------------------------
+    def process_version_ids(self, process_id: int) -> list[int]:
+        return list(
+            self.session.scalars(
+                select(ProcessVersion.id).where(ProcessVersion.process_id == process_id)
+            )
+        )
+
+    def board_totals(
+        self, version_ids: Sequence[int], owner_ids: Sequence[int] | None
+    ) -> dict[str, tuple[int, dict[str, Decimal]]]:
+        """Open deals at each stage: (count, value by currency), in one aggregate query over
+        the covering index ix_deals_board."""
+        query = select(Deal.stage_key, Deal.currency, func.count(), func.sum(Deal.value)).where(
+            Deal.status == "open", Deal.process_version_id.in_(version_ids)
         )
         if owner_ids is not None:
             query = query.where(Deal.owner_id.in_(owner_ids))
-        if status:
-            query = query.where(Deal.status == status)
-        return self.session.scalars(query.order_by(Deal.id)).all()
+        found: dict[str, tuple[int, dict[str, Decimal]]] = {}
+        for stage, currency, count, total in self.session.execute(
+            query.group_by(Deal.stage_key, Deal.currency)
+        ):
+            if stage is None:
+                continue
+            number, sums = found.get(stage, (0, {}))
+            sums[currency] = Decimal(total or 0)
+            found[stage] = (number + int(count), sums)
+        return found
+
+    def board_cards(
+        self,
+        version_ids: Sequence[int],
+        owner_ids: Sequence[int] | None,
+        totals: Mapping[str, int],
+        limit: int,
+    ) -> dict[str, Page[Any]]:
+        """The first cards of every column, longest in their stage first, in one statement."""
+        lists = {stage: parts(_cards(version_ids, owner_ids, stage), CARD_SORT) for stage in totals}
+        return first_pages(self.session, lists, limit, totals)
+
+    def column_cards(
+        self,
+        version_ids: Sequence[int],
+        owner_ids: Sequence[int] | None,
+        stage: str,
+        cursor: Cursor | None,
+        limit: int,
+    ) -> Page[Any]:
+        """A page of one column's cards from a cursor (its "show more")."""
+        query = _cards(version_ids, owner_ids, stage)
+        counted = [query.with_only_columns(Deal.id)]
+        return keyset(
+            self.session, parts(query, CARD_SORT), cursor, limit, count=counted, rows=True
+        )
+
+    def status_counts(
+        self, version_ids: Sequence[int], owner_ids: Sequence[int] | None, statuses: Sequence[str]
+    ) -> dict[str, int]:
+        """Deals of each status on the versions, counted up to COUNT_CAP + 1, one statement."""
+        queries = {}
+        for status in statuses:
+            query = select(Deal.id).where(
+                Deal.process_version_id.in_(version_ids), Deal.status == status
+            )
+            if owner_ids is not None:
+                query = query.where(Deal.owner_id.in_(owner_ids))
+            queries[status] = query
+        return capped_counts(self.session, queries)
+
+    def stage_counts(self, version_ids: Sequence[int], stages: Sequence[str]) -> dict[str, int]:
+        """Deals of any status and owner at each stage, counted up to COUNT_CAP + 1."""
+        queries = {
+            stage: select(Deal.id).where(
+                Deal.process_version_id.in_(version_ids), Deal.stage_key == stage
+            )
+            for stage in stages
+        }
+        return capped_counts(self.session, queries)
 
     def process_deal_counts(
         self, process_id: int, owner_ids: list[int] | None = None, stage_key: str | None = None
@@ -70,3 +144,30 @@ class BoardQueries:
             query = query.where(Deal.stage_key == stage_key)
         rows = self.session.execute(query.group_by(Deal.status))
         return {row[0]: int(row[1]) for row in rows}
+
+
+CARD_COLUMNS: tuple[InstrumentedAttribute[Any], ...] = (
+    Deal.id,
+    Deal.name,
+    Deal.customer,
+    Deal.value,
+    Deal.currency,
+    Deal.probability,
+    Deal.owner_id,
+    Deal.stage_entered_at,
+    Deal.created_at,
+    Deal.version,
+)
+# Longest in the stage first: what a rep works on next. Index ix_deals_column.
+CARD_SORT = Sort("cards", Deal.id, (Deal.stage_entered_at,), nullable=True)
+
+
+def _cards(version_ids: Sequence[int], owner_ids: Sequence[int] | None, stage: str) -> Select[Any]:
+    query = select(*CARD_COLUMNS).where(
+        Deal.status == "open",
+        Deal.stage_key == stage,
+        Deal.process_version_id.in_(version_ids),
+    )
+    if owner_ids is not None:
+        query = query.where(Deal.owner_id.in_(owner_ids))
+    return query

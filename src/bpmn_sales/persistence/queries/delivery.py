@@ -11,10 +11,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, defer
 
+from bpmn_sales.domain.paging import Cursor, Page
 from bpmn_sales.persistence.models import Deal, HistoryEntry, OutboxMessage, User, Webhook
+from bpmn_sales.persistence.queries.paging import Sort, count_capped, read_page
+
+OUTBOX_SORT = Sort("outbox", OutboxMessage.id, descending=True)
 
 HistoryHook = Callable[["DeliveryQueries", list[HistoryEntry]], None]
 ANY_WEBHOOK = select(Webhook.__table__.c.id).where(Webhook.__table__.c.enabled.is_(True)).limit(1)
@@ -117,11 +121,25 @@ class DeliveryQueries:
             query = query.where(OutboxMessage.status == status)
         return self.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)).all()
 
-    def outbox_counts(self) -> dict[str, int]:
-        rows = self.session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    def outbox_page(
+        self, status: str | None, cursor: Cursor | None, limit: int
+    ) -> Page[OutboxMessage]:
+        """A page of outbox messages (optionally of one status), newest first, without bodies."""
+        query = select(OutboxMessage).options(
+            defer(OutboxMessage.body, raiseload=True), defer(OutboxMessage.payload, raiseload=True)
         )
-        return {row[0]: int(row[1]) for row in rows}
+        if status:
+            query = query.where(OutboxMessage.status == status)
+        return read_page(self.session, query, OUTBOX_SORT, cursor, limit)
+
+    def outbox_counts(self, statuses: Sequence[str]) -> dict[str, tuple[int, bool]]:
+        """(messages, exact) of each status, counted up to COUNT_CAP + 1 (an index range)."""
+        return {
+            status: count_capped(
+                self.session, select(OutboxMessage.id).where(OutboxMessage.status == status)
+            )
+            for status in statuses
+        }
 
     def fail_webhook_messages(self, webhook_id: int, error: str) -> int:
         result = self.session.execute(

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Table, case, delete, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bpmn_sales.domain.model import MAX_ID
+from bpmn_sales.domain.model import MAX_ID, DealStatus, LeadStatus
 from bpmn_sales.persistence.models import Base, Deal, Lead, Process, ProcessVersion, Setting
+from bpmn_sales.persistence.queries.paging import capped_counts
 
 # Leads still in qualification; a qualified or disqualified lead counts as closed.
 OPEN_LEAD = "new"
+DEAL_STATUSES = [s.value for s in DealStatus]
+LEAD_STATUSES = [s.value for s in LeadStatus]
 # Never deleted with a process: the caller refuses while any uses it, and should one appear
 # meanwhile (another transaction), its foreign key makes the delete fail instead.
 KEPT = frozenset({"deals", "leads"})
@@ -22,7 +26,10 @@ HIGHEST_DELETED = "process_versions.highest_deleted_id"
 
 @dataclass(frozen=True)
 class Usage:
-    """How many deals and leads run on a version (or on every version of a process)."""
+    """How many deals and leads run on a version (or on every version of a process).
+
+    Each number is counted up to COUNT_CAP + 1: more than COUNT_CAP reads "1,000+".
+    """
 
     deals_open: int = 0
     deals_closed: int = 0
@@ -56,23 +63,24 @@ class LibraryQueries:
     session: Session
 
     def version_usage_counts(self, version_ids: Sequence[int]) -> dict[int, Usage]:
-        """Open and closed deals and leads on each of the versions (every id has an entry)."""
-        found = {v: [0, 0, 0, 0] for v in version_ids}
-        if not version_ids:
-            return {}
-        for model, is_open, offset in (
-            (Deal, Deal.status == "open", 0),
-            (Lead, Lead.status == OPEN_LEAD, 2),
-        ):
-            flag = case((is_open, 1), else_=0)
-            rows = self.session.execute(
-                select(model.process_version_id, flag, func.count())
-                .where(model.process_version_id.in_(version_ids))
-                .group_by(model.process_version_id, flag)
-            )
-            for version_id, opened, count in rows:
-                found[version_id][offset + (0 if opened else 1)] += int(count)
-        return {v: Usage(*counts) for v, counts in found.items()}
+        """Open and closed deals and leads on each of the versions (every id has an entry),
+        each counted up to COUNT_CAP + 1 in one statement (index ranges of version, status)."""
+        closed_deals = [s for s in DEAL_STATUSES if s != "open"]
+        closed_leads = [s for s in LEAD_STATUSES if s != OPEN_LEAD]
+        kinds: list[tuple[type[Deal] | type[Lead], list[str]]] = [
+            (Deal, ["open"]),
+            (Deal, closed_deals),
+            (Lead, [OPEN_LEAD]),
+            (Lead, closed_leads),
+        ]
+        queries: dict[tuple[int, int], Any] = {}
+        for v in version_ids:
+            for n, (model, statuses) in enumerate(kinds):
+                queries[(v, n)] = select(model.id).where(
+                    model.process_version_id == v, model.status.in_(statuses)
+                )
+        counts = capped_counts(self.session, queries)
+        return {v: Usage(*(counts[(v, n)] for n in range(4))) for v in version_ids}
 
     def version_by_number(self, process_id: int, number: int) -> ProcessVersion | None:
         if abs(number) > MAX_ID:  # no column holds it; SQLite would overflow looking

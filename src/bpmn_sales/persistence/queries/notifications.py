@@ -8,7 +8,11 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bpmn_sales.domain.paging import Cursor, Page
 from bpmn_sales.persistence.models import Notification
+from bpmn_sales.persistence.queries.paging import Sort, read_page
+
+NOTIFICATION_SORT = Sort("notifications", Notification.id, descending=True)
 
 
 class NotificationQueries:
@@ -17,11 +21,14 @@ class NotificationQueries:
     session: Session
 
     # -- notifications -----------------------------------------------------------------
-    def notifications(self, user_id: int, unread_only: bool, limit: int) -> Sequence[Notification]:
+    def notification_page(
+        self, user_id: int, unread_only: bool, cursor: Cursor | None, limit: int
+    ) -> Page[Notification]:
+        """A page of the user's notifications, newest first."""
         query = select(Notification).where(Notification.user_id == user_id)
         if unread_only:
             query = query.where(Notification.read_at.is_(None))
-        return self.session.scalars(query.order_by(Notification.id.desc()).limit(limit)).all()
+        return read_page(self.session, query, NOTIFICATION_SORT, cursor, limit)
 
     def unread_count(self, user_id: int) -> int:
         return int(

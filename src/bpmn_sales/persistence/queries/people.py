@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from bpmn_sales.domain.paging import Cursor, Page
 from bpmn_sales.persistence.models import (
     Department,
     Group,
@@ -17,6 +18,9 @@ from bpmn_sales.persistence.models import (
     User,
     group_members,
 )
+from bpmn_sales.persistence.queries.paging import Sort, read_page
+
+USER_SORT = Sort("users", User.id, (User.username,))
 
 
 class PeopleQueries:
@@ -33,6 +37,20 @@ class PeopleQueries:
 
     def users(self) -> Sequence[User]:
         return self.session.scalars(select(User).order_by(User.id)).all()
+
+    def user_page(self, cursor: Cursor | None, limit: int) -> Page[User]:
+        """A page of users by user name, with their groups (one more query for the page)."""
+        query = select(User).options(selectinload(User.groups))
+        return read_page(self.session, query, USER_SORT, cursor, limit)
+
+    def usernames_of(self, ids: Sequence[int] | None, roles: Sequence[str] = ()) -> list[str]:
+        """User names in order: of these users (None: everyone), optionally of some roles."""
+        query = select(User.username)
+        if ids is not None:
+            query = query.where(User.id.in_(ids))
+        if roles:
+            query = query.where(User.role.in_(roles))
+        return list(self.session.scalars(query.order_by(User.username)))
 
     def usernames(self, ids: Iterable[int | None]) -> dict[int, str]:
         wanted = {i for i in ids if i is not None}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -29,6 +29,58 @@ class ProcessQueries:
         if enabled_only:
             query = query.where(ProcessVersion.enabled.is_(True))
         return self.session.scalars(query.order_by(ProcessVersion.version.desc())).first()
+
+    def all_version_ids(self) -> list[int]:
+        return list(self.session.scalars(select(ProcessVersion.id).order_by(ProcessVersion.id)))
+
+    def version_labels(self, version_ids: Iterable[int]) -> dict[int, tuple[str, int]]:
+        """(process key, version number) of each process version, in one query."""
+        wanted = set(version_ids)
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(ProcessVersion.id, Process.key, ProcessVersion.version)
+            .join(Process, Process.id == ProcessVersion.process_id)
+            .where(ProcessVersion.id.in_(wanted))
+        )
+        return {row.id: (row.key, row.version) for row in rows}
+
+    def preferred_version_ids(self, process_ids: Sequence[int]) -> dict[int, int]:
+        """Each process's newest enabled version (its newest of any, when none is enabled), in
+        one query: what `latest_version(id) or latest_version(id, False)` finds, for many."""
+        if not process_ids:
+            return {}
+        rows = self.session.execute(
+            select(ProcessVersion.process_id, ProcessVersion.id, ProcessVersion.enabled)
+            .where(ProcessVersion.process_id.in_(process_ids))
+            .order_by(ProcessVersion.process_id, ProcessVersion.version.desc())
+        )
+        newest: dict[int, int] = {}
+        enabled: dict[int, int] = {}
+        for process_id, version_id, on in rows:
+            newest.setdefault(process_id, version_id)
+            if on:
+                enabled.setdefault(process_id, version_id)
+        return {p: enabled.get(p, v) for p, v in newest.items()}
+
+    def latest_versions(self, process_ids: Sequence[int]) -> dict[int, ProcessVersion]:
+        """The newest version (enabled or not) of each process, in one query."""
+        if not process_ids:
+            return {}
+        newest = (
+            select(ProcessVersion.process_id, func.max(ProcessVersion.version).label("top"))
+            .where(ProcessVersion.process_id.in_(process_ids))
+            .group_by(ProcessVersion.process_id)
+            .subquery()
+        )
+        found = self.session.scalars(
+            select(ProcessVersion).join(
+                newest,
+                (newest.c.process_id == ProcessVersion.process_id)
+                & (newest.c.top == ProcessVersion.version),
+            )
+        )
+        return {v.process_id: v for v in found}
 
     # -- a version's stored parts ------------------------------------------------------
     def spec_json(self, version_id: int) -> str:

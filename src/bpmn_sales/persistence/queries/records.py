@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from bpmn_sales.domain.paging import Cursor, Page
 from bpmn_sales.persistence.models import (
     Approval,
     Attachment,
@@ -23,8 +24,14 @@ from bpmn_sales.persistence.models import (
     table_of,
 )
 from bpmn_sales.persistence.queries.delivery import announce_history
+from bpmn_sales.persistence.queries.paging import Sort, read_page
 
 ADD_HISTORY = insert(table_of(HistoryEntry))
+
+HISTORY_SORTS = {
+    "oldest": Sort("history.oldest", HistoryEntry.id),
+    "newest": Sort("history.newest", HistoryEntry.id, descending=True),
+}
 
 
 class RecordQueries:
@@ -125,6 +132,15 @@ class RecordQueries:
         }
         self.session.connection().execute(ADD_HISTORY, values)
         announce_history(self.session, [HistoryEntry(**values)])
+
+    def history_page(
+        self, subject_type: str, subject_id: int, sort: str, cursor: Cursor | None, limit: int
+    ) -> Page[HistoryEntry]:
+        """A page of a lead's or deal's history, oldest or newest first."""
+        query = select(HistoryEntry).where(
+            HistoryEntry.subject_type == subject_type, HistoryEntry.subject_id == subject_id
+        )
+        return read_page(self.session, query, HISTORY_SORTS[sort], cursor, limit)
 
     def history(self, subject_type: str, subject_id: int) -> Sequence[HistoryEntry]:
         return self.session.scalars(

@@ -4,14 +4,17 @@ approval tasks and follow-ups (part of the Store: persistence/store.py)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from bpmn_sales.domain.paging import COUNT_CAP, Cursor, Page
 from bpmn_sales.persistence.models import Deal, FollowUp, Lead, User, WorkItem, table_of
+from bpmn_sales.persistence.queries.paging import Part, Sort, capped_counts, keyset, read_page
 
-WORK_ITEM_COLUMNS = tuple(c.key for c in WorkItem.__table__.columns)
 WORK_ITEMS = table_of(WorkItem)
 DROP_ITEMS = delete(WORK_ITEMS).where(WORK_ITEMS.c.task_id.in_(bindparam("ids", expanding=True)))
 ADD_ITEMS = insert(WORK_ITEMS)
@@ -24,6 +27,67 @@ WITH_SUBJECT = tuple(
     .where(WorkItem.task_id == bindparam("task_id"), WorkItem.subject_type == kind)
     for model, kind in ((Deal, "deal"), (Lead, "lead"))
 )
+
+WORK_ITEM_COLUMNS = tuple(c.key for c in WorkItem.__table__.columns)
+# Ready tasks oldest first (then by title, as a stage's activities read), then follow-ups by
+# due date: one order, two parts.
+TASK_SORTS = (
+    Sort("tasks", WorkItem.task_id, (WorkItem.created_at, WorkItem.title)),
+    Sort("tasks", FollowUp.id, (FollowUp.due_on,)),
+)
+
+
+@dataclass(frozen=True)
+class TaskReader:
+    """Whose task list: what the reader sees and which of its tabs.
+
+    `scope` is all (what the reader may see), mine (assigned to the reader, or on its own
+    records and offered to nobody) or groups (offered to a group, not claimed by the reader).
+    """
+
+    user_id: int
+    owner_ids: list[int] | None  # whose records the reader sees (None: everyone's)
+    group_ids: Sequence[int] = ()
+    role: str | None = None
+    scope: str = "all"
+
+
+def _visible(reader: TaskReader, owner: Any, assignee: Any, group: Any) -> list[Any]:
+    if reader.owner_ids is None:
+        return []
+    seen: list[ColumnElement[bool]] = [owner.in_(reader.owner_ids), assignee == reader.user_id]
+    if reader.group_ids:
+        seen.append(group.in_(reader.group_ids))
+    return [or_(*seen)]
+
+
+def _tab(reader: TaskReader, owner: Any, assignee: Any, group: Any) -> list[Any]:
+    me = reader.user_id
+    if reader.scope == "groups":
+        return [group.is_not(None), or_(assignee.is_(None), assignee != me)]
+    if reader.scope == "mine":
+        offered_to_none = and_(owner == me, assignee.is_(None), group.is_(None))
+        return [or_(assignee == me, offered_to_none)]
+    return []
+
+
+def _task_parts(reader: TaskReader) -> list[Part]:
+    work, follow = TASK_SORTS
+    columns = (WorkItem.owner_id, WorkItem.assignee_id, WorkItem.group_id)
+    items = select(WorkItem).where(*_visible(reader, *columns), *_tab(reader, *columns))
+    if reader.role:
+        items = items.where(WorkItem.role == reader.role)
+    found = [Part("w", items, work)]
+    if reader.role in (None, "rep"):
+        columns = (Deal.owner_id, FollowUp.assignee_id, FollowUp.group_id)
+        follow_ups = (
+            select(FollowUp)
+            .join(Deal, Deal.id == FollowUp.deal_id)
+            .where(FollowUp.done_at.is_(None), *_visible(reader, *columns))
+            .where(*_tab(reader, *columns))
+        )
+        found.append(Part("f", follow_ups, follow))
+    return found
 
 
 class WorklistQueries:
@@ -95,25 +159,30 @@ class WorklistQueries:
             .order_by(WorkItem.created_at, WorkItem.title)
         ).all()
 
-    def work_items(
-        self,
-        owner_ids: list[int] | None,
-        role: str | None,
-        assignee_id: int | None = None,
-        group_ids: Sequence[int] = (),
-    ) -> Sequence[WorkItem]:
-        """Ready tasks on the owners' records, plus those assigned to the user or its groups."""
-        query = select(WorkItem)
-        if owner_ids is not None:
-            mine: list[ColumnElement[bool]] = [WorkItem.owner_id.in_(owner_ids)]
-            if assignee_id is not None:
-                mine.append(WorkItem.assignee_id == assignee_id)
-            if group_ids:
-                mine.append(WorkItem.group_id.in_(group_ids))
-            query = query.where(or_(*mine))
-        if role:
-            query = query.where(WorkItem.role == role)
-        return self.session.scalars(query.order_by(WorkItem.created_at, WorkItem.title)).all()
+    def work_items_of(self, subject_type: str, subject_ids: Sequence[int]) -> list[WorkItem]:
+        """The ready tasks of many leads or deals, in one query."""
+        if not subject_ids:
+            return []
+        return list(
+            self.session.scalars(
+                select(WorkItem)
+                .where(
+                    WorkItem.subject_type == subject_type,
+                    WorkItem.subject_id.in_(set(subject_ids)),
+                )
+                .order_by(WorkItem.created_at, WorkItem.title)
+            )
+        )
+
+    def task_page(self, reader: TaskReader, cursor: Cursor | None, limit: int) -> Page[Any]:
+        """A page of the ready tasks the reader sees, oldest first, then its open follow-ups
+        by due date (work items and follow-ups, one list)."""
+        return keyset(self.session, _task_parts(reader), cursor, limit)
+
+    def task_count(self, reader: TaskReader) -> int:
+        """How many tasks the reader's list holds, counted up to COUNT_CAP + 1 (one statement)."""
+        parts = {p.label: p.query.with_only_columns(p.sort.id) for p in _task_parts(reader)}
+        return min(sum(capped_counts(self.session, parts).values()), COUNT_CAP + 1)
 
     # -- tasks pages (claim, approvals) ------------------------------------------------
     def claim_work_item(self, task_id: str, user_id: int) -> bool:
@@ -130,34 +199,29 @@ class WorklistQueries:
         )
         return bool(getattr(result, "rowcount", 0))
 
-    def approval_work_items(self, assignee_id: int | None) -> Sequence[WorkItem]:
-        """Ready manager tasks, oldest first: those assigned to the user (None: everyone's)."""
-        query = select(WorkItem).where(WorkItem.role == "manager")
+    def approval_page(
+        self,
+        assignee_id: int | None,
+        elements: Sequence[str],
+        cursor: Cursor | None,
+        limit: int,
+    ) -> Page[WorkItem]:
+        """Ready approval tasks of deals (manager tasks of these element ids), oldest first:
+        those assigned to the user (None: everyone's)."""
+        query = select(WorkItem).where(
+            WorkItem.role == "manager",
+            WorkItem.subject_type == "deal",
+            WorkItem.element_id.in_(elements),
+        )
         if assignee_id is not None:
             query = query.where(WorkItem.assignee_id == assignee_id)
-        return self.session.scalars(query.order_by(WorkItem.created_at, WorkItem.task_id)).all()
+        return read_page(self.session, query, TASK_SORTS[0], cursor, limit)
 
     # -- follow-ups --------------------------------------------------------------------
     def follow_ups_for(self, deal_id: int) -> Sequence[FollowUp]:
         return self.session.scalars(
             select(FollowUp).where(FollowUp.deal_id == deal_id).order_by(FollowUp.id)
         ).all()
-
-    def open_follow_ups(
-        self, owner_ids: list[int] | None, user_id: int, group_ids: Sequence[int]
-    ) -> Sequence[FollowUp]:
-        """Open follow-ups assigned to the user or its groups, or on deals of the owners."""
-        query = select(FollowUp).where(FollowUp.done_at.is_(None))
-        if owner_ids is not None:
-            on_deals = select(Deal.id).where(Deal.owner_id.in_(owner_ids))
-            visible: list[ColumnElement[bool]] = [
-                FollowUp.assignee_id == user_id,
-                FollowUp.deal_id.in_(on_deals),
-            ]
-            if group_ids:
-                visible.append(FollowUp.group_id.in_(group_ids))
-            query = query.where(or_(*visible))
-        return self.session.scalars(query.order_by(FollowUp.due_on, FollowUp.id)).all()
 
     def claim_follow_up(self, follow_up_id: int, user_id: int) -> bool:
         result = self.session.execute(

@@ -90,9 +90,11 @@ def _midnight(day: date | None) -> datetime | None:
 
 def _process(ctx: Context, store: Store, key: str | None) -> tuple[Process, list[StageRule]]:
     staged: dict[str, tuple[Process, list[StageRule]]] = {}
-    for process in store.processes():
-        version = store.latest_version(process.id) or store.latest_version(process.id, False)
-        stages = list(common.info_for(ctx, store, version.id).rules.stages) if version else []
+    every = list(store.processes())
+    versions = store.preferred_version_ids([p.id for p in every])
+    for process in every:
+        version = versions.get(process.id)
+        stages = list(common.info_for(ctx, store, version).rules.stages) if version else []
         if stages:
             staged[process.key] = (process, stages)
     wanted = key or (DEFAULT_PROCESS if DEFAULT_PROCESS in staged else next(iter(staged), None))
@@ -162,9 +164,11 @@ def resolve(ctx: Context, store: Store, actor: Actor, f: Filters) -> Scope:
 def choices(ctx: Context, store: Store, scope: Scope) -> dict[str, list[str]]:
     """What the page's filter menus offer."""
     keys = []
-    for process in store.processes():
-        version = store.latest_version(process.id) or store.latest_version(process.id, False)
-        if version and common.info_for(ctx, store, version.id).rules.stages:
+    every = list(store.processes())
+    versions = store.preferred_version_ids([p.id for p in every])
+    for process in every:
+        version = versions.get(process.id)
+        if version and common.info_for(ctx, store, version).rules.stages:
             keys.append(process.key)
     return {
         "processes": keys,

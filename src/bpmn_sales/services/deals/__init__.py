@@ -12,10 +12,10 @@ from bpmn_sales.services.deals.lifecycle import (
     deal_history,
     deal_tasks,
     get_deal,
-    list_deals,
     move_deal,
     reopen_deal,
 )
+from bpmn_sales.services.deals.listing import list_deals
 
 __all__ = [
     "close_deal",

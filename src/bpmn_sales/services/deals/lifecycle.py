@@ -14,6 +14,7 @@ from bpmn_sales.domain.model import (
     optional_text,
     required_text,
 )
+from bpmn_sales.domain.paging import Page
 from bpmn_sales.errors import DiagramError, InvalidInput, InvalidState, RuleViolation
 from bpmn_sales.persistence.models import (
     Deal,
@@ -36,7 +37,6 @@ from bpmn_sales.tasks.requirements import (
 
 CLOSE_MESSAGE = "deal_close"
 MOVE_MESSAGE = "deal_move"
-MAX_LIMIT = 500
 
 
 def create_deal(
@@ -203,32 +203,9 @@ def reopen_deal(ctx: Context, actor: Actor, deal_id: int) -> DealView:
 # -- reading --------------------------------------------------------------------------------
 def get_deal(ctx: Context, actor: Actor, deal_id: int) -> DealView:
     with ctx.uow() as store:
-        deal = store.get(Deal, deal_id, "deal")
+        deal = store.deal_for_reading(deal_id)
         common.require_subject_access(store, actor, deal)
         return deal_view(ctx, store, deal, detail=True)
-
-
-def list_deals(
-    ctx: Context,
-    actor: Actor,
-    status: str | None = None,
-    stage: str | None = None,
-    limit: int = 100,
-    process: str | None = None,
-    owner: str | None = None,
-) -> list[DealView]:
-    """The deals the actor may see, filtered by status, stage key, process key and owner."""
-    if status is not None and status not in {s.value for s in DealStatus}:
-        raise InvalidInput(
-            f"status must be one of {', '.join(s.value for s in DealStatus)}, not {status!r}",
-            field="status",
-        )
-    limit = max(1, min(limit, MAX_LIMIT))
-    with ctx.uow() as store:
-        owners = common.visible_owner_ids(store, actor)
-        owner_id = common.owner_filter(store, owner)
-        found = store.deal_list(owners, status, stage, process, owner_id, limit)
-        return [deal_view(ctx, store, d) for d in found]
 
 
 def deal_diagram(ctx: Context, actor: Actor, deal_id: int) -> dict[str, Any]:
@@ -249,9 +226,18 @@ def deal_diagram(ctx: Context, actor: Actor, deal_id: int) -> dict[str, Any]:
         }
 
 
-def deal_history(ctx: Context, actor: Actor, deal_id: int) -> list[HistoryView]:
+def deal_history(
+    ctx: Context,
+    actor: Actor,
+    deal_id: int,
+    *,
+    sort: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[HistoryView]:
+    """A page of the deal's history, oldest first (or newest first)."""
     with ctx.uow() as store:
-        return common.history_for(ctx, store, actor, "deal", deal_id)
+        return common.history_page(store, actor, "deal", deal_id, sort, cursor, limit)
 
 
 def deal_tasks(ctx: Context, actor: Actor, deal_id: int) -> list[TaskView]:

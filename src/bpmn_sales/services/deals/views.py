@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from bpmn_sales.context import Context
-from bpmn_sales.domain.model import (
-    DealStatus,
-    DealView,
-)
+from bpmn_sales.domain.model import DealStatus, DealView, TaskView
 from bpmn_sales.domain.rules import StageRule
-from bpmn_sales.persistence.models import (
-    Attachment,
-    Customer,
-    Deal,
-    ProcessVersion,
-    User,
-)
+from bpmn_sales.persistence.models import Attachment, Customer, Deal
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.tasks.requirements import (
@@ -27,9 +20,44 @@ from bpmn_sales.tasks.requirements import (
 
 
 # -- views ----------------------------------------------------------------------------------
+def deal_views(ctx: Context, store: Store, deals: Sequence[Deal]) -> list[DealView]:
+    """Views of many deals in a constant number of queries (owners, versions, links, tasks)."""
+    ids = [d.id for d in deals]
+    owners = store.usernames(d.owner_id for d in deals)
+    versions = store.version_labels(d.process_version_id for d in deals)
+    reopened = store.reopened_as_many(ids)
+    items = store.work_items_of("deal", ids)
+    known = {("deal", d.id): (d.name, d.process_version_id) for d in deals}
+    tasks: dict[int, list[TaskView]] = {}
+    for item, task in zip(items, common.task_views(ctx, store, items, known), strict=True):
+        tasks.setdefault(item.subject_id, []).append(task)
+    return [
+        _view(
+            d,
+            owners.get(d.owner_id, ""),
+            versions.get(d.process_version_id, ("", 0)),
+            reopened.get(d.id),
+            tasks.get(d.id, []),
+        )
+        for d in deals
+    ]
+
+
 def deal_view(ctx: Context, store: Store, deal: Deal, detail: bool = False) -> DealView:
-    owner = store.get(User, deal.owner_id, "user")
-    pv = store.get(ProcessVersion, deal.process_version_id, "process version")
+    [view] = deal_views(ctx, store, [deal])
+    if detail:
+        view = replace(view, detail=deal_detail(ctx, store, deal))
+    return view
+
+
+def _view(
+    deal: Deal,
+    owner: str,
+    version: tuple[str, int],
+    reopened_as: int | None,
+    tasks: list[TaskView],
+) -> DealView:
+    key, number = version
     return DealView(
         id=deal.id,
         name=deal.name,
@@ -40,22 +68,21 @@ def deal_view(ctx: Context, store: Store, deal: Deal, detail: bool = False) -> D
         stage=deal.stage_key,
         stage_name=deal.stage_name,
         probability=deal.probability,
-        owner=owner.username,
-        process=f"{pv.process.key} v{pv.version}",
+        owner=owner,
+        process=f"{key} v{number}",
         lead_id=deal.lead_id,
         reopened_from_id=deal.reopened_from_id,
-        reopened_as_id=store.reopened_as(deal.id),
+        reopened_as_id=reopened_as,
         lost_reason=deal.lost_reason,
         closed_at=deal.closed_at,
         version=deal.version,
         created_at=deal.created_at,
-        tasks=common.subject_tasks(ctx, store, deal),
-        process_key=pv.process.key,
+        tasks=tasks,
+        process_key=key,
         outcome_label=deal.outcome_label,
         expected_close_date=deal.expected_close_date,
         fields=dict(deal.fields or {}),
         stage_fields=dict(deal.stage_fields or {}),
-        detail=deal_detail(ctx, store, deal) if detail else None,
     )
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
+from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_cursor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine import WorkItem
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.persistence.models import Deal, Notification, OutboxMessage, User
+from bpmn_sales.persistence.queries.delivery import OUTBOX_SORT
+from bpmn_sales.persistence.queries.notifications import NOTIFICATION_SORT
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.delivery import outbox
 from bpmn_sales.tasks import notifications
@@ -74,27 +78,44 @@ def approval_text(
     )
 
 
+@dataclass(frozen=True)
+class NoticeList:
+    """A page of someone's notifications and how many of all of them are unread."""
+
+    unread: int
+    page: Page[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unread": self.unread, "notifications": list(self.page)}
+
+
 def list_notifications(
-    ctx: Context, actor: Actor, unread_only: bool = False, limit: int = 100
-) -> dict[str, Any]:
-    """The actor's notifications, newest first, with the unread count."""
+    ctx: Context,
+    actor: Actor,
+    unread_only: bool = False,
+    limit: int | None = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> NoticeList:
+    """A page of the actor's notifications, newest first, with the unread count."""
+    size = checked_limit(limit)
+    at = decode_cursor(cursor, NOTIFICATION_SORT.name)
     with ctx.uow() as store:
-        rows = store.notifications(actor.id, unread_only, max(1, min(limit, 500)))
-        return {
-            "unread": store.unread_count(actor.id),
-            "notifications": [
-                {
-                    "id": n.id,
-                    "kind": n.kind,
-                    "message": n.message,
-                    "subject_type": n.subject_type,
-                    "subject_id": n.subject_id,
-                    "created_at": n.created_at.isoformat(),
-                    "read_at": n.read_at.isoformat() if n.read_at else None,
-                }
-                for n in rows
-            ],
-        }
+        page = store.notification_page(actor.id, unread_only, at, size)
+        unread = store.unread_count(actor.id)
+        # Read the rows while the session is open: leaving it expires them.
+        return NoticeList(unread, page.map(lambda rows: [_notice(n) for n in rows]))
+
+
+def _notice(n: Notification) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "kind": n.kind,
+        "message": n.message,
+        "subject_type": n.subject_type,
+        "subject_id": n.subject_id,
+        "created_at": n.created_at.isoformat(),
+        "read_at": n.read_at.isoformat() if n.read_at else None,
+    }
 
 
 def mark_read(ctx: Context, actor: Actor, ids: list[int] | None = None) -> int:
@@ -111,13 +132,20 @@ def mark_read(ctx: Context, actor: Actor, ids: list[int] | None = None) -> int:
 
 
 def list_outbox(
-    ctx: Context, actor: Actor, status: str | None = None, limit: int = 100
-) -> list[dict[str, Any]]:
-    """Outbox messages, newest first (admin); the fields are outbox.message_dict's."""
+    ctx: Context,
+    actor: Actor,
+    status: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> Page[dict[str, Any]]:
+    """A page of outbox messages, newest first (admin); the fields are outbox.message_dict's."""
     require_admin(actor, "read the outbox")
     wanted = outbox.check_status(status)
+    size = checked_limit(limit)
+    at = decode_cursor(cursor, OUTBOX_SORT.name)
     with ctx.uow() as store:
-        return [outbox.message_dict(m) for m in store.outbox(wanted, max(1, min(limit, 500)))]
+        page = store.outbox_page(wanted, at, size)
+        return page.map(lambda rows: [outbox.message_dict(m) for m in rows])
 
 
 def unread_count(ctx: Context, actor: Actor) -> int:

@@ -6,9 +6,11 @@ from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
+from bpmn_sales.domain.paging import DEFAULT_LIMIT, checked_limit, count_text, decode_cursor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.models import OutboxMessage
+from bpmn_sales.persistence.queries.delivery import OUTBOX_SORT
 from bpmn_sales.services.delivery import mail
 
 STATUSES = ("pending", "sending", "sent", "failed")
@@ -53,16 +55,26 @@ def mail_settings(ctx: Context) -> dict[str, Any]:
 
 
 def overview(
-    ctx: Context, actor: Actor, status: str | None = None, limit: int = 100
+    ctx: Context,
+    actor: Actor,
+    status: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    cursor: str | None = None,
 ) -> dict[str, Any]:
-    """Counts by status and the newest messages (optionally of one status)."""
+    """Counts by status ("1,000+" past COUNT_CAP) and a page of the newest messages
+    (optionally of one status): `messages` is that page."""
     require_admin(actor, "read the outbox")
     wanted = check_status(status)
+    size = checked_limit(limit)
+    at = decode_cursor(cursor, OUTBOX_SORT.name)
     with ctx.uow() as store:
-        counts = store.outbox_counts()
-        messages = [message_dict(m) for m in store.outbox(wanted, max(1, min(limit, 500)))]
+        counts = store.outbox_counts(STATUSES)
+        page = store.outbox_page(wanted, at, size)
+        # Read the rows while the session is open: leaving it expires them.
+        messages = page.map(lambda rows: [message_dict(m) for m in rows])
     return {
-        "counts": {s: counts.get(s, 0) for s in STATUSES},
+        "counts": {s: n for s, (n, _) in counts.items()},
+        "counts_text": {s: count_text(n) for s, (n, _) in counts.items()},
         "messages": messages,
         "mail": mail_settings(ctx),
     }

@@ -5,15 +5,18 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role, optional_email, required_text
+from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_cursor
 from bpmn_sales.domain.passwords import check_policy, hash_password
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from bpmn_sales.persistence.models import Department, Group, User
+from bpmn_sales.persistence.queries.people import USER_SORT
 from bpmn_sales.persistence.store import Store
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
@@ -210,24 +213,51 @@ def actor_for_username(ctx: Context, username: str) -> Actor:
         return actor_of(user)
 
 
-def list_users(ctx: Context) -> list[UserView]:
+def list_users(
+    ctx: Context, *, cursor: str | None = None, limit: int | None = DEFAULT_LIMIT
+) -> Page[UserView]:
+    """A page of users by user name, with manager, department and groups."""
+    size = checked_limit(limit)
+    at = decode_cursor(cursor, USER_SORT.name)
     with ctx.uow() as store:
-        users = store.users()
-        names = {u.id: u.username for u in users}
-        departments = {d.id: d.name for d in store.departments()}
-        return [
-            UserView(
-                u.id,
-                u.username,
-                u.full_name,
-                u.email,
-                u.role,
-                names.get(u.manager_id) if u.manager_id else None,
-                departments.get(u.department_id) if u.department_id else None,
-                tuple(g.name for g in u.groups),
-            )
-            for u in users
-        ]
+        page = store.user_page(at, size)
+        return page.map(lambda found: _views(store, found))
+
+
+def get_user(ctx: Context, username: str) -> UserView:
+    with ctx.uow() as store:
+        user = store.user_by_username(username)
+        if user is None:
+            raise NotFound(f"user '{username}' does not exist", username=username)
+        return _views(store, [user])[0]
+
+
+def user_names(ctx: Context, actor: Actor | None = None, roles: Sequence[str] = ()) -> list[str]:
+    """User names in order: those whose records the actor may see (None: everyone's)."""
+    with ctx.uow() as store:
+        if actor is None or actor.is_admin:
+            return store.usernames_of(None, roles)
+        if actor.role == Role.MANAGER:
+            return store.usernames_of([actor.id, *store.report_ids(actor.id)], roles)
+        return store.usernames_of([actor.id], roles)
+
+
+def _views(store: Store, found: Sequence[User]) -> list[UserView]:
+    names = store.usernames(u.manager_id for u in found)
+    departments = {d.id: d.name for d in store.departments()}
+    return [
+        UserView(
+            u.id,
+            u.username,
+            u.full_name,
+            u.email,
+            u.role,
+            names.get(u.manager_id) if u.manager_id else None,
+            departments.get(u.department_id) if u.department_id else None,
+            tuple(g.name for g in u.groups),
+        )
+        for u in found
+    ]
 
 
 def rotate_token(ctx: Context, actor: Actor, username: str) -> str:

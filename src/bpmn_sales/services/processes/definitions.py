@@ -17,6 +17,7 @@ from bpmn_sales.engine import Problem
 from bpmn_sales.engine.diagrams.forms import is_form_file, referenced_files
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.models import Process, ProcessVersion
+from bpmn_sales.persistence.queries.library import DEAL_STATUSES
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.common import spec_loader
 
@@ -245,8 +246,44 @@ def _view(ctx: Context, store: Store, process: Process) -> ProcessView | None:
         stages=[asdict(s) for s in info.stages],
         messages=info.messages,
         lost_reasons=info.lost_reasons,
-        in_use=sum(store.version_usage(v.id) for v in process.versions),
+        # Each version's deals and leads counted up to COUNT_CAP + 1 (an index range each).
+        in_use=sum(
+            u.total for u in store.version_usage_counts([v.id for v in process.versions]).values()
+        ),
     )
+
+
+@dataclass(frozen=True)
+class ProcessChoice:
+    """A process as a list's filter offers it: its key, name and newest version's stages."""
+
+    key: str
+    name: str
+    enabled: bool
+    stages: list[dict[str, Any]]
+
+
+def process_choices(ctx: Context) -> list[ProcessChoice]:
+    """Every deployed process with its newest version's stages, in two queries (the lists'
+    filters; `list_processes` also counts what runs on each)."""
+    with ctx.uow() as store:
+        found = store.processes()
+        latest = store.latest_versions([p.id for p in found])
+        choices = []
+        for process in found:
+            version = latest.get(process.id)
+            if version is None:
+                continue
+            info = ctx.engine.info(*spec_loader(store, version))
+            choices.append(
+                ProcessChoice(
+                    process.key,
+                    process.name,
+                    version.enabled and process.enabled,
+                    [asdict(s) for s in info.stages],
+                )
+            )
+        return choices
 
 
 def list_processes(ctx: Context) -> list[ProcessView]:
@@ -285,7 +322,8 @@ class ProcessAdminView:
 def _admin_view(ctx: Context, store: Store, process: Process) -> ProcessAdminView:
     latest = store.latest_version(process.id, enabled_only=False)
     stages = len(ctx.engine.info(*spec_loader(store, latest)).stages) if latest else 0
-    counts = store.process_deal_counts(process.id)
+    # Counted up to COUNT_CAP + 1 each: a list of processes never reads every deal.
+    counts = store.status_counts([v.id for v in process.versions], None, DEAL_STATUSES)
     return ProcessAdminView(
         key=process.key,
         name=process.name,

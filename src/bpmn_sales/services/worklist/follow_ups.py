@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, TaskView
@@ -18,6 +19,10 @@ def follow_up_view(
     store: Store, follow_up: FollowUp, deal: Deal, names: dict[int, str]
 ) -> TaskView:
     group = store.session.get(Group, follow_up.group_id) if follow_up.group_id else None
+    return _view(follow_up, deal, names, group.name if group else None)
+
+
+def _view(follow_up: FollowUp, deal: Deal, names: dict[int, str], group: str | None) -> TaskView:
     return TaskView(
         task_id=f"follow-up-{follow_up.id}",
         element_id=follow_up.source_element_id,
@@ -33,11 +38,21 @@ def follow_up_view(
         assignee=(
             names.get(follow_up.assignee_id)
             if follow_up.assignee_id
-            else (f"group:{group.name}" if group else None)
+            else (f"group:{group}" if group else None)
         ),
         due_on=follow_up.due_on,
-        group=group.name if group else None,
+        group=group,
     )
+
+
+def follow_up_views(store: Store, pending: Sequence[FollowUp]) -> list[TaskView]:
+    """Views of many follow-ups: their deals, groups and people read in bulk."""
+    if not pending:
+        return []
+    deals = store.deals_by_id({f.deal_id for f in pending})
+    groups = store.group_names({f.group_id for f in pending if f.group_id is not None})
+    names = store.usernames([f.assignee_id for f in pending] + [d.owner_id for d in deals.values()])
+    return [_view(f, deals[f.deal_id], names, groups.get(f.group_id or 0)) for f in pending]
 
 
 def complete_follow_up(ctx: Context, actor: Actor, follow_up_id: int) -> TaskView:

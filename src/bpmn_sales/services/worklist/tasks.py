@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, TaskView, form_data
+from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_cursor
 from bpmn_sales.domain.policy import can_access
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
-from bpmn_sales.persistence.models import Deal, FollowUp, Lead
+from bpmn_sales.persistence.models import Deal, FollowUp, Lead, WorkItem
+from bpmn_sales.persistence.queries.worklist import TASK_SORTS, TaskReader
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deals import records
@@ -16,25 +19,57 @@ from bpmn_sales.services.deals.activities import complete_deal_task
 from bpmn_sales.services.leads.lifecycle import complete_lead_task
 from bpmn_sales.services.worklist import follow_ups, forms
 
+SCOPES = ("all", "mine", "groups")
 
-def list_tasks(ctx: Context, actor: Actor, role: str | None = None) -> list[TaskView]:
-    """Ready tasks on the records the actor may see or that are assigned to it or its groups,
-    then open follow-ups, by due date."""
+
+def list_tasks(
+    ctx: Context,
+    actor: Actor,
+    role: str | None = None,
+    *,
+    scope: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+) -> Page[TaskView]:
+    """A page of the ready tasks on the records the actor may see or that are assigned to it or
+    its groups, oldest first, then open follow-ups by due date.
+
+    `scope` narrows it to the tasks page's tabs: mine, or my groups'.
+    """
     if role is not None and role not in ("rep", "manager", "admin"):
         raise InvalidInput(f"role must be rep, manager or admin, not {role!r}", field="role")
+    tab = scope or "all"
+    if tab not in SCOPES:
+        raise InvalidInput(f"scope must be all, mine or groups, not {tab!r}", field="scope")
+    size = checked_limit(limit)
+    at = decode_cursor(cursor, TASK_SORTS[0].name)
     with ctx.uow() as store:
-        owners = common.visible_owner_ids(store, actor)
-        group_ids = list(store.groups_of(actor.id))
-        items = list(store.work_items(owners, role, actor.id, group_ids))
-        views = common.task_views(ctx, store, items)
-        if role in (None, "rep"):
-            pending = store.open_follow_ups(owners, actor.id, group_ids)
-            deals = {d.id: d for d in (store.session.get(Deal, f.deal_id) for f in pending) if d}
-            names = store.usernames(
-                [f.assignee_id for f in pending] + [d.owner_id for d in deals.values()]
-            )
-            views += [follow_ups.follow_up_view(store, f, deals[f.deal_id], names) for f in pending]
-        return views
+        page = store.task_page(task_reader(store, actor, role, tab), at, size)
+        return page.map(lambda rows: task_list_views(ctx, store, rows))
+
+
+def task_reader(store: Store, actor: Actor, role: str | None, scope: str) -> TaskReader:
+    owners = common.visible_owner_ids(store, actor)
+    return TaskReader(actor.id, owners, list(store.groups_of(actor.id)), role, scope)
+
+
+def count_tasks(ctx: Context, actor: Actor, scope: str) -> int:
+    """How many tasks one of the actor's task lists holds (counted up to COUNT_CAP + 1)."""
+    with ctx.uow() as store:
+        return store.task_count(task_reader(store, actor, None, scope))
+
+
+def task_list_views(
+    ctx: Context, store: Store, rows: Sequence[WorkItem | FollowUp]
+) -> list[TaskView]:
+    """Views of a page of work items and follow-ups, each kind read in bulk."""
+    items = [r for r in rows if isinstance(r, WorkItem)]
+    pending = [r for r in rows if isinstance(r, FollowUp)]
+    views = {id(i): v for i, v in zip(items, common.task_views(ctx, store, items), strict=True)}
+    views.update(
+        (id(f), v) for f, v in zip(pending, follow_ups.follow_up_views(store, pending), strict=True)
+    )
+    return [views[id(r)] for r in rows]
 
 
 def complete_task(

@@ -7,9 +7,12 @@ from typing import Any
 from bpmn_sales.services import board
 from bpmn_sales.web.api.base import actor, ctx
 from bpmn_sales.web.api.operation import get, post
+from bpmn_sales.web.api.paging import page_of, paged
 from bpmn_sales.web.schemas.board import (
     Board,
     BoardQuery,
+    Card,
+    ColumnCardsQuery,
     ColumnLabel,
     ColumnLabelled,
     ColumnOrder,
@@ -26,6 +29,25 @@ def pipeline_board(query: BoardQuery) -> Any:
     """
     shown = board.pipeline_board(ctx(), actor(), query.process, query.owner, query.team)
     return shown.to_dict()
+
+
+@get(
+    "/board/columns/<stage>/cards",
+    path={"stage": {"description": "A stage key"}},
+    query=ColumnCardsQuery,
+    responses={200: page_of(list[Card])},
+    errors=(404,),
+)
+def board_column_cards(stage: str, query: ColumnCardsQuery) -> Any:
+    """More cards of one column of the board ("show more").
+
+    Start from the column's `next` (GET /board) and follow X-Next-Cursor; the same owner and
+    team filters as the board.
+    """
+    found = board.column_cards(
+        ctx(), actor(), query.process, stage, query.cursor, query.owner, query.team, query.limit
+    )
+    return paged(found.page, [c.to_dict() for c in found.page])
 
 
 @post(

@@ -13,18 +13,38 @@ from bpmn_sales.web.api.base import (
     respond_versioned,
 )
 from bpmn_sales.web.api.operation import NOT_MODIFIED, created, get, patch, post, versioned
+from bpmn_sales.web.api.paging import page_of, paged
 from bpmn_sales.web.schemas.deal_page import DealDiagram
 from bpmn_sales.web.schemas.deals import Closing, Deal, DealChanges, DealListQuery, Move, NewDeal
-from bpmn_sales.web.schemas.history import HistoryEntry
+from bpmn_sales.web.schemas.history import HistoryEntry, HistoryQuery
 
 
-@get("/deals", query=DealListQuery, responses={200: list[Deal]})
+@get("/deals", query=DealListQuery, responses={200: page_of(list[Deal])})
 def list_deals(query: DealListQuery) -> Any:
-    """List visible deals."""
+    """List visible deals, a page at a time.
+
+    Filter by status, stage, process, owner, words of the name or customer (`q`), value and
+    expected close; sort by newest, value, expected close or name. The body is the page's
+    deals; `Link`, `X-Next-Cursor` and `X-Total-Count` say where the next page is and how
+    many there are.
+    """
     found = deals.list_deals(
-        ctx(), actor(), query.status, query.stage, query.limit, query.process, query.owner
+        ctx(),
+        actor(),
+        query.status,
+        query.stage,
+        query.limit,
+        query.process,
+        query.owner,
+        q=query.q,
+        value_min=query.value_min,
+        value_max=query.value_max,
+        close_from=query.close_from,
+        close_to=query.close_to,
+        sort=query.sort,
+        cursor=query.cursor,
     )
-    return [v.to_dict() for v in found]
+    return paged(found, [v.to_dict() for v in found])
 
 
 @post("/deals", body=NewDeal, responses={201: created(Deal)}, errors=(403, 404, 409))
@@ -98,10 +118,18 @@ def reopen_deal(deal_id: int) -> Any:
     return respond_created(view.to_dict(), f"/api/v1/deals/{view.id}")
 
 
-@get("/deals/<id:deal_id>/history", responses={200: list[HistoryEntry]}, errors=(403,))
-def deal_history(deal_id: int) -> Any:
-    """The deal's history."""
-    return [h.to_dict() for h in deals.deal_history(ctx(), actor(), deal_id)]
+@get(
+    "/deals/<id:deal_id>/history",
+    query=HistoryQuery,
+    responses={200: page_of(list[HistoryEntry])},
+    errors=(403,),
+)
+def deal_history(deal_id: int, query: HistoryQuery) -> Any:
+    """The deal's history, a page at a time (oldest first unless sort=newest)."""
+    found = deals.deal_history(
+        ctx(), actor(), deal_id, sort=query.sort, cursor=query.cursor, limit=query.limit
+    )
+    return paged(found, [h.to_dict() for h in found])
 
 
 @get("/deals/<id:deal_id>/diagram", responses={200: DealDiagram}, errors=(403,))

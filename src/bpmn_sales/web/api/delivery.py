@@ -7,6 +7,7 @@ from typing import Any
 from bpmn_sales.services.delivery import notices, outbox, webhooks
 from bpmn_sales.web.api.base import actor, ctx, respond_created
 from bpmn_sales.web.api.operation import created, delete, get, patch, post
+from bpmn_sales.web.api.paging import page_of, paged
 from bpmn_sales.web.schemas.delivery import (
     NewWebhook,
     OutboxMessage,
@@ -21,10 +22,13 @@ from bpmn_sales.web.schemas.delivery import (
 )
 
 
-@get("/outbox", query=OutboxQuery, responses={200: list[OutboxMessage]}, errors=(403,))
+@get("/outbox", query=OutboxQuery, responses={200: page_of(list[OutboxMessage])}, errors=(403,))
 def list_outbox(query: OutboxQuery) -> Any:
-    """Mail and webhook deliveries waiting, sent or failed, newest first (admin)."""
-    return notices.list_outbox(ctx(), actor(), query.status)
+    """Mail and webhook deliveries waiting, sent or failed, newest first (admin).
+
+    A page at a time; paging headers as for deals.
+    """
+    return paged(notices.list_outbox(ctx(), actor(), query.status, query.limit, query.cursor))
 
 
 @get("/outbox/<id:message_id>", responses={200: OutboxMessageDetail}, errors=(403,))

@@ -13,8 +13,9 @@ from bpmn_sales.web.api.base import (
     respond_versioned,
 )
 from bpmn_sales.web.api.operation import NOT_MODIFIED, created, get, patch, post, versioned
+from bpmn_sales.web.api.paging import page_of, paged
 from bpmn_sales.web.schemas.common import Versioned
-from bpmn_sales.web.schemas.history import HistoryEntry
+from bpmn_sales.web.schemas.history import HistoryEntry, HistoryQuery
 from bpmn_sales.web.schemas.leads import (
     Disqualification,
     Lead,
@@ -24,11 +25,27 @@ from bpmn_sales.web.schemas.leads import (
 )
 
 
-@get("/leads", query=LeadListQuery, responses={200: list[Lead]})
+@get("/leads", query=LeadListQuery, responses={200: page_of(list[Lead])})
 def list_leads(query: LeadListQuery) -> Any:
-    """List visible leads."""
-    found = leads.list_leads(ctx(), actor(), query.status, query.limit, query.owner)
-    return [v.to_dict() for v in found]
+    """List visible leads, a page at a time.
+
+    Filter by status, owner, process, words of the name or company (`q`) and estimated value;
+    sort by newest, value or name. Paging headers as for deals.
+    """
+    found = leads.list_leads(
+        ctx(),
+        actor(),
+        query.status,
+        query.limit,
+        query.owner,
+        process=query.process,
+        q=query.q,
+        value_min=query.value_min,
+        value_max=query.value_max,
+        sort=query.sort,
+        cursor=query.cursor,
+    )
+    return paged(found, [v.to_dict() for v in found])
 
 
 @post("/leads", body=NewLead, responses={201: created(Lead)}, errors=(403, 404, 409))
@@ -104,7 +121,15 @@ def renew_lead(lead_id: int, body: Versioned) -> Any:
     )
 
 
-@get("/leads/<id:lead_id>/history", responses={200: list[HistoryEntry]}, errors=(403,))
-def lead_history(lead_id: int) -> Any:
-    """The lead's history."""
-    return [h.to_dict() for h in leads.lead_history(ctx(), actor(), lead_id)]
+@get(
+    "/leads/<id:lead_id>/history",
+    query=HistoryQuery,
+    responses={200: page_of(list[HistoryEntry])},
+    errors=(403,),
+)
+def lead_history(lead_id: int, query: HistoryQuery) -> Any:
+    """The lead's history, a page at a time (oldest first unless sort=newest)."""
+    found = leads.lead_history(
+        ctx(), actor(), lead_id, sort=query.sort, cursor=query.cursor, limit=query.limit
+    )
+    return paged(found, [h.to_dict() for h in found])

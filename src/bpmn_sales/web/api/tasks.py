@@ -7,15 +7,23 @@ from typing import Any
 from bpmn_sales.services import worklist
 from bpmn_sales.web.api.base import actor, ctx, expected_version
 from bpmn_sales.web.api.operation import get, post
+from bpmn_sales.web.api.paging import page_of, paged
 from bpmn_sales.web.schemas.tasks import CompleteTask, Task, TaskForm, TaskListQuery
 
 TASK_ID = {"task_id": {"description": "A ready task's id, or follow-up-N"}}
 
 
-@get("/tasks", query=TaskListQuery, responses={200: list[Task]})
+@get("/tasks", query=TaskListQuery, responses={200: page_of(list[Task])})
 def list_tasks(query: TaskListQuery) -> Any:
-    """Ready tasks on visible leads and deals, assigned tasks, then open follow-ups."""
-    return [t.to_dict() for t in worklist.list_tasks(ctx(), actor(), query.role)]
+    """Ready tasks on visible leads and deals, assigned tasks, then open follow-ups.
+
+    A page at a time: oldest tasks first, then follow-ups by due date; paging headers as for
+    deals. `scope` gives the tasks page's tabs (mine, groups).
+    """
+    found = worklist.list_tasks(
+        ctx(), actor(), query.role, scope=query.scope, cursor=query.cursor, limit=query.limit
+    )
+    return paged(found, [t.to_dict() for t in found])
 
 
 @post(

@@ -17,6 +17,7 @@ from bpmn_sales.web.pages import (
     migrations,
     modeler,
     notifications,
+    paging,
     session,
     tasks,
 )
@@ -41,3 +42,4 @@ def register(app: Flask) -> None:
     ]
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    paging.register(app)

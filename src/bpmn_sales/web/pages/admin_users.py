@@ -7,16 +7,20 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request
 
 from bpmn_sales.domain.policy import require_admin
-from bpmn_sales.errors import InvalidInput, NotFound, SalesError
+from bpmn_sales.errors import InvalidInput, SalesError
 from bpmn_sales.services import processes
 from bpmn_sales.services.people import sessions, users
 from bpmn_sales.web.auth import login_required, start_session
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
+from bpmn_sales.web.pages.forms import field_errors
+from bpmn_sales.web.pages.paging import cursor_arg
 
 bp = Blueprint("admin_users", __name__)
 
 ROLES = [("rep", "Sales rep"), ("manager", "Manager"), ("admin", "Admin")]
+MANAGERS = ("manager", "admin")  # who may be someone's manager
+LIST_LIMIT = 50
 
 
 def _admin() -> None:
@@ -32,10 +36,15 @@ def _errors(error: SalesError, default: str) -> dict[str, str]:
     return {str(field) if field else default: error.message}
 
 
-def _list_page(errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> str:
+def _list_page(
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    cursor: str | None = None,
+) -> str:
     return render_template(
         "admin/users.html",
-        users=users.list_users(ctx()),
+        users=users.list_users(ctx(), cursor=cursor, limit=LIST_LIMIT),
+        managers=users.user_names(ctx(), roles=MANAGERS),
         roles=ROLES,
         departments=processes.department_names(ctx()),
         errors=errors or {},
@@ -47,7 +56,10 @@ def _list_page(errors: dict[str, str] | None = None, form: dict[str, str] | None
 @login_required
 def index() -> Any:
     _admin()
-    return _list_page()
+    try:
+        return _list_page(cursor=cursor_arg())
+    except InvalidInput as error:  # a cursor this list did not give out
+        return _list_page(field_errors(error)), 400
 
 
 @bp.post("/admin/users")
@@ -75,19 +87,11 @@ def create() -> Any:
     return redirect("/admin/users")
 
 
-def _user(username: str) -> users.UserView:
-    found = next((u for u in users.list_users(ctx()) if u.username == username), None)
-    if found is None:
-        raise NotFound(f"user '{username}' does not exist", username=username)
-    return found
-
-
 def _edit_page(username: str, errors: dict[str, str] | None = None) -> str:
-    everyone = users.list_users(ctx())
     return render_template(
         "admin/user.html",
-        user=_user(username),
-        managers=[u.username for u in everyone if u.role in ("manager", "admin")],
+        user=users.get_user(ctx(), username),
+        managers=users.user_names(ctx(), roles=MANAGERS),
         departments=processes.department_names(ctx()),
         errors=errors or {},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, make_response, render_template, request
 from werkzeug.wrappers import Response
 
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound, SalesError
@@ -55,8 +55,31 @@ def _render(
         stage_form=stage_form or {},
         stage_errors=stage_errors or {},
         stage_options=[(c.key, c.name) for c in shown.columns],
+        targets=[(c.key, c.label) for c in shown.columns if c.phase == "pre_sale"],
     )
     return page, status
+
+
+@bp.get("/board/cards")
+@login_required
+def cards() -> Any:
+    """The next cards of one column, as HTML for static/js/board.js ("show more")."""
+    args = {k: request.args.get(k, "").strip() or None for k in ("process", "owner", "team")}
+    shown = board.column_cards(
+        ctx(),
+        page_actor(),
+        args["process"],
+        request.args.get("stage", ""),
+        request.args.get("cursor") or None,
+        args["owner"],
+        args["team"],
+    )
+    here = request.args.get("next") or _board_path(shown.process)
+    response = make_response(render_template("board/cards.html", shown=shown, here=here))
+    if shown.page.next:
+        response.headers["X-Next-Cursor"] = shown.page.next
+    response.headers["X-Total-Count"] = shown.page.total_header
+    return response
 
 
 @bp.post("/board/stages")

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Blueprint, jsonify, redirect, render_template, request
 
-from bpmn_sales.domain.model import DealStatus
+from bpmn_sales.domain.model import DealStatus, DealView
+from bpmn_sales.domain.paging import Page
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.services import deals, processes
 from bpmn_sales.services.deals import records
@@ -15,10 +16,24 @@ from bpmn_sales.web.downloads import file_download
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
 from bpmn_sales.web.pages.deal_view import deal_page
 from bpmn_sales.web.pages.forms import field_errors, owner_choices, query_filters
+from bpmn_sales.web.pages.paging import HISTORY_LIMIT, cursor_arg, history_page
 
 bp = Blueprint("deals", __name__)
 
-LIST_LIMIT = 200
+LIST_LIMIT = 50
+FILTERS = (
+    "status",
+    "stage",
+    "process",
+    "owner",
+    "q",
+    "value_min",
+    "value_max",
+    "close_from",
+    "close_to",
+    "sort",
+)
+SORTS = [("newest", "Newest"), ("value", "Value"), ("close", "Expected close"), ("name", "Name")]
 NEW_DEAL_FIELDS = ("name", "customer", "value", "currency", "process", "expected_close_date")
 
 
@@ -26,7 +41,7 @@ def sales_processes(enabled_only: bool = False) -> list[tuple[str, str, list[dic
     """(key, name, stages) of the processes that have stages (deal processes)."""
     return [
         (p.key, p.name, p.stages)
-        for p in processes.list_processes(ctx())
+        for p in processes.process_choices(ctx())
         if p.stages and (p.enabled or not enabled_only)
     ]
 
@@ -35,8 +50,9 @@ def sales_processes(enabled_only: bool = False) -> list[tuple[str, str, list[dic
 @login_required
 def index() -> Any:
     actor = page_actor()
-    filters = query_filters("status", "stage", "process", "owner")
+    filters = query_filters(*FILTERS)
     errors: dict[str, str] = {}
+    listed: Page[DealView] = Page([])
     try:
         listed = deals.list_deals(
             ctx(),
@@ -46,9 +62,16 @@ def index() -> Any:
             LIST_LIMIT,
             filters["process"],
             filters["owner"],
+            q=filters["q"],
+            value_min=filters["value_min"],
+            value_max=filters["value_max"],
+            close_from=filters["close_from"],
+            close_to=filters["close_to"],
+            sort=filters["sort"],
+            cursor=cursor_arg(),
         )
     except InvalidInput as error:
-        errors, listed = field_errors(error, "status"), []
+        errors = field_errors(error, "status")
     known = sales_processes()
     stages = {s["key"]: s["name"] for _, _, ss in known for s in ss}
     page = render_template(
@@ -60,6 +83,7 @@ def index() -> Any:
         processes=[(key, name) for key, name, _ in known],
         stages=sorted(stages.items(), key=lambda kv: kv[1]),
         owners=owner_choices(actor),
+        sorts=SORTS,
     )
     return page, 400 if errors else 200
 
@@ -109,13 +133,18 @@ def render_deal(
     """The deal page; `failed` names the form whose `errors` are shown beside its fields."""
     actor = page_actor()
     deal = deals.get_deal(ctx(), actor, deal_id)
-    history = deals.deal_history(ctx(), actor, deal_id)
+    history, history_errors = history_page(
+        lambda cursor: deals.deal_history(
+            ctx(), actor, deal_id, sort="newest", cursor=cursor, limit=HISTORY_LIMIT
+        )
+    )
     page = render_template(
         "deal.html",
         deal=deal,
         detail=deal.detail or {},
         view=deal_page(deal),
-        history=list(reversed(history)),
+        history=history,
+        history_errors=history_errors,
         failed=failed,
         errors=errors or {},
         form=request.form if failed else {},

@@ -7,26 +7,33 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request
 
 from bpmn_sales.domain.policy import require_admin
-from bpmn_sales.errors import SalesError
+from bpmn_sales.errors import InvalidInput, SalesError
 from bpmn_sales.services.delivery import outbox, webhooks
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import ctx, done, flash_error, form_text, page_actor
+from bpmn_sales.web.pages.forms import field_errors
+from bpmn_sales.web.pages.paging import cursor_arg
 
 bp = Blueprint("delivery", __name__)
 
 HOME = "/admin/delivery"
+LIST_LIMIT = 50
 
 
 def _admin() -> None:
     require_admin(page_actor(), "manage delivery")
 
 
-def _page(errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> str:
+def _page(
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    cursor: str | None = None,
+) -> str:
     _admin()
     actor = page_actor()
     status = request.args.get("status") or None
-    view = outbox.overview(ctx(), actor, status)
+    view = outbox.overview(ctx(), actor, status, LIST_LIMIT, cursor)
     return render_template(
         "admin/delivery.html",
         status=status,
@@ -46,7 +53,12 @@ def _back() -> Any:
 @bp.get(HOME)
 @login_required
 def index() -> Any:
-    return _page()
+    try:
+        return _page(cursor=cursor_arg())
+    except InvalidInput as error:  # a status or a cursor this list does not know
+        if error.field != "cursor":
+            raise
+        return _page(field_errors(error)), 400
 
 
 @bp.post(f"{HOME}/outbox/<int:message_id>/retry")

@@ -22,12 +22,4 @@ def query_filters(*names: str) -> dict[str, str | None]:
 
 def owner_choices(actor: Actor) -> list[str]:
     """The owners a list may be filtered by: whose records the actor may see."""
-    if actor.is_admin:
-        return [u.username for u in users.list_users(ctx())]
-    if actor.role == "manager":
-        return [
-            u.username
-            for u in users.list_users(ctx())
-            if u.username == actor.username or u.manager == actor.username
-        ]
-    return [actor.username]
+    return users.user_names(ctx(), actor)

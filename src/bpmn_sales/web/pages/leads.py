@@ -7,16 +7,20 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, request
 
-from bpmn_sales.domain.model import LeadStatus
+from bpmn_sales.domain.model import LeadStatus, LeadView
+from bpmn_sales.domain.paging import Page
 from bpmn_sales.errors import InvalidInput, NotFound, SalesError
-from bpmn_sales.services import leads
+from bpmn_sales.services import leads, processes
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.pages.common import ctx, done, flash_error, form_text, form_version, page_actor
 from bpmn_sales.web.pages.forms import field_errors, owner_choices, query_filters
+from bpmn_sales.web.pages.paging import HISTORY_LIMIT, cursor_arg, history_page
 
 bp = Blueprint("leads", __name__)
 
-LIST_LIMIT = 200
+LIST_LIMIT = 50
+FILTERS = ("status", "owner", "process", "q", "value_min", "value_max", "sort")
+SORTS = [("newest", "Newest"), ("value", "Estimated value"), ("name", "Name")]
 NEW_LEAD_FIELDS = ("name", "company", "email", "phone", "estimated_value")
 
 
@@ -24,12 +28,25 @@ NEW_LEAD_FIELDS = ("name", "company", "email", "phone", "estimated_value")
 @login_required
 def index() -> Any:
     actor = page_actor()
-    filters = query_filters("status", "owner")
+    filters = query_filters(*FILTERS)
     errors: dict[str, str] = {}
+    listed: Page[LeadView] = Page([])
     try:
-        listed = leads.list_leads(ctx(), actor, filters["status"], LIST_LIMIT, filters["owner"])
+        listed = leads.list_leads(
+            ctx(),
+            actor,
+            filters["status"],
+            LIST_LIMIT,
+            filters["owner"],
+            process=filters["process"],
+            q=filters["q"],
+            value_min=filters["value_min"],
+            value_max=filters["value_max"],
+            sort=filters["sort"],
+            cursor=cursor_arg(),
+        )
     except InvalidInput as error:
-        errors, listed = field_errors(error, "status"), []
+        errors = field_errors(error, "status")
     page = render_template(
         "leads.html",
         leads=listed,
@@ -37,8 +54,15 @@ def index() -> Any:
         errors=errors,
         statuses=[s.value for s in LeadStatus],
         owners=owner_choices(actor),
+        processes=lead_processes(),
+        sorts=SORTS,
     )
     return page, 400 if errors else 200
+
+
+def lead_processes() -> list[tuple[str, str]]:
+    """(key, name) of the processes without stages (lead qualification processes)."""
+    return [(p.key, p.name) for p in processes.process_choices(ctx()) if not p.stages]
 
 
 def _new_form(values: dict[str, Any], errors: dict[str, str], status: int) -> Any:
@@ -76,11 +100,16 @@ def render_lead(
 ) -> Any:
     actor = page_actor()
     lead = leads.get_lead(ctx(), actor, lead_id)
-    history = leads.lead_history(ctx(), actor, lead_id)
+    history, history_errors = history_page(
+        lambda cursor: leads.lead_history(
+            ctx(), actor, lead_id, sort="newest", cursor=cursor, limit=HISTORY_LIMIT
+        )
+    )
     page = render_template(
         "lead.html",
         lead=lead,
-        history=list(reversed(history)),
+        history=history,
+        history_errors=history_errors,
         failed=failed,
         errors=errors or {},
         form=request.form if failed else {},

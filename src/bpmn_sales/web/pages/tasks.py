@@ -9,29 +9,20 @@ from werkzeug.datastructures import FileStorage
 
 from bpmn_sales.domain import forms
 from bpmn_sales.domain.forms import TaskForm
-from bpmn_sales.domain.model import Actor, TaskView
+from bpmn_sales.domain.model import TaskView
+from bpmn_sales.domain.paging import Page, count_text
 from bpmn_sales.errors import InvalidInput, SalesError
 from bpmn_sales.services import worklist
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import back, ctx, done, flash_error, form_text, page_actor
+from bpmn_sales.web.pages.forms import field_errors
+from bpmn_sales.web.pages.paging import cursor_arg
 
 bp = Blueprint("tasks", __name__)
+LIST_LIMIT = 50
 # Where an error a use case names by field is shown on the task page.
 FIELD_OF = {"note": "note", "files": "file", "attachment_ids": "file", "file": "file"}
-
-
-def split(actor: Actor, views: list[TaskView]) -> tuple[list[TaskView], list[TaskView]]:
-    """(mine, my groups'): assigned to me or on my records; assigned to one of my groups."""
-    mine, groups = [], []
-    for task in views:
-        if task.group is not None and task.assignee != actor.username:
-            groups.append(task)
-        elif task.assignee == actor.username or (
-            task.owner == actor.username and task.assignee is None
-        ):
-            mine.append(task)
-    return mine, groups
 
 
 def subject_url(task: TaskView) -> str:
@@ -41,11 +32,19 @@ def subject_url(task: TaskView) -> str:
 @bp.get("/tasks")
 @login_required
 def index() -> Any:
-    mine, groups = split(page_actor(), worklist.list_tasks(ctx(), page_actor()))
+    """A page of my tasks (or my groups'), and how many each tab holds."""
+    actor = page_actor()
     tab = "groups" if request.args.get("tab") == "groups" else "mine"
-    return render_template(
-        "tasks.html", tab=tab, tasks=groups if tab == "groups" else mine, counts=(mine, groups)
-    )
+    other = "mine" if tab == "groups" else "groups"
+    try:
+        shown = worklist.list_tasks(ctx(), actor, scope=tab, cursor=cursor_arg(), limit=LIST_LIMIT)
+    except InvalidInput as error:  # a cursor this list did not give out
+        page = render_template(
+            "tasks.html", tab=tab, tasks=Page([]), counts={}, errors=field_errors(error)
+        )
+        return page, 400
+    counts = {tab: shown.total_text, other: count_text(worklist.count_tasks(ctx(), actor, other))}
+    return render_template("tasks.html", tab=tab, tasks=shown, counts=counts, errors={})
 
 
 def _page(found: TaskForm, values: dict[str, Any], errors: dict[str, str], status: int) -> Any:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import Body, Query, Reply
+from bpmn_sales.web.schemas.common import Body, Paged, Query, Reply
 
 
 class Card(Reply):
@@ -32,12 +32,18 @@ class Column(Reply):
     position: int
     win_rate: float | None
     phase: Literal["pre_sale", "post_sale"]
-    count: int
-    totals: dict[str, float] = Field(description="Total value by currency")
-    cards: list[Card]
+    count: int = Field(description="Open deals in the column (all of them, not only the cards)")
+    totals: dict[str, float] = Field(description="Total value of those deals by currency")
+    cards: list[Card] = Field(
+        description="The first cards, longest in the stage first (at most 20)"
+    )
     in_use: int | None = Field(
         description="Deals of any status at this stage (managers and admins; null for reps): "
-        "such a stage cannot be removed"
+        "such a stage cannot be removed. Counted up to 1001, which means more than 1,000"
+    )
+    next: str | None = Field(
+        description="The cursor of the column's next cards (GET /board/columns/{stage}/cards); "
+        "null when every card is shown"
     )
 
 
@@ -54,8 +60,8 @@ class Board(Reply):
     enabled: bool
     free_moves: bool
     columns: list[Column]
-    won: int
-    lost: int
+    won: int = Field(description="Won deals (counted up to 1001, which means more than 1,000)")
+    lost: int = Field(description="Lost deals (counted as `won`)")
     owner: str | None
     team: str | None
     processes: list[ProcessChoice]
@@ -69,6 +75,13 @@ class BoardQuery(Query):
     process: str | None = Field(None, description="Process key (default: the first enabled one)")
     owner: str | None = Field(None, description="Only this user's deals")
     team: str | None = Field(None, description="Only the deals of this manager and their reports")
+
+
+class ColumnCardsQuery(Paged):
+    process: str | None = Field(None, description="Process key (default: the first enabled one)")
+    owner: str | None = Field(None, description="Only this user's deals")
+    team: str | None = Field(None, description="Only the deals of this manager and their reports")
+    limit: int = Field(20, ge=1, le=100, description="At most this many (1 to 100)")
 
 
 class ColumnLabel(Body):

@@ -8,6 +8,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic_core import PydanticCustomError
 
 from bpmn_sales.domain.model import MAX_ID
+from bpmn_sales.domain.paging import MAX_CURSOR, MAX_LIMIT
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 """A record's id as a client sends it in a body or a list: a positive 64-bit integer."""
@@ -24,6 +25,24 @@ class Query(BaseModel):
     """Query parameters: a query string is all text, so values are converted to the type."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+SEARCH_TEXT = (
+    "Words the name or the company begins a word with, e.g. 'north trad' finds 'Northwind "
+    "Traders' (case and punctuation ignored; at most 5 words)"
+)
+CURSOR_TEXT = (
+    "Where the page starts: the X-Next-Cursor (or the Link rel=next) of the page before; "
+    "leave it out for the first page. A cursor belongs to one list and order; a bad one is "
+    "a 400 naming `cursor`."
+)
+
+
+class Paged(Query):
+    """A page of a list: how many rows, and the cursor the page starts from."""
+
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"At most this many (1 to {MAX_LIMIT})")
+    cursor: str | None = Field(None, max_length=MAX_CURSOR, description=CURSOR_TEXT)
 
 
 class Reply(BaseModel):

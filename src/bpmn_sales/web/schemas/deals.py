@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
 from bpmn_sales.web.schemas.common import (
     FIELD_VALUES_TEXT,
+    SEARCH_TEXT,
     Amount,
     Body,
     DateText,
     FieldValues,
-    Query,
+    Paged,
     Reply,
     Version,
     sometimes,
@@ -53,12 +54,21 @@ class Deal(Reply):
     detail: DealDetail = sometimes("The deal page's extras: GET /deals/{deal_id} and PATCH only")
 
 
-class DealListQuery(Query):
+class DealListQuery(Paged):
     status: DealStatus | None = None
     stage: str | None = Field(None, description="A stage key")
     process: str | None = Field(None, description="A process key")
     owner: str | None = Field(None, description="The owner's user name")
-    limit: int = Field(100, description="At most this many (1 to 500)")
+    q: str | None = Field(None, max_length=200, description=SEARCH_TEXT)
+    value_min: str | None = Field(None, description="Only deals worth at least this much")
+    value_max: str | None = Field(None, description="Only deals worth at most this much")
+    close_from: DateText = Field(None, description="Expected to close on or after this day")
+    close_to: DateText = Field(None, description="Expected to close on or before this day")
+    sort: Literal["newest", "value", "close", "name"] | None = Field(
+        None,
+        description="newest (the default), value (largest first), close (soonest expected "
+        "close first, deals without one last) or name (A to Z)",
+    )
 
 
 class NewDeal(Body):

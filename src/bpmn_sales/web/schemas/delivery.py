@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from bpmn_sales.web.schemas.common import Body, Query, Reply
+from bpmn_sales.web.schemas.common import Body, Paged, Reply
 
 OutboxStatus = Literal["pending", "sending", "sent", "failed"]
 
@@ -36,7 +36,7 @@ class OutboxMessageDetail(OutboxMessage):
     body: str
 
 
-class OutboxQuery(Query):
+class OutboxQuery(Paged):
     status: OutboxStatus | None = None
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import Reply
+from bpmn_sales.web.schemas.common import Paged, Reply
 
 
 class HistoryEntry(Reply):
@@ -29,3 +29,9 @@ class Timer(Reply):
     element_id: str = Field(description="The timer event in the diagram")
     name: str = Field(description="Its label, e.g. 'Reminder after 7d'")
     due_at: datetime = Field(description="When the worker fires it (UTC)")
+
+
+class HistoryQuery(Paged):
+    sort: Literal["oldest", "newest"] | None = Field(
+        None, description="oldest first (the default) or newest first"
+    )

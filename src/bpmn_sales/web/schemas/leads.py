@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import Amount, Body, Query, Reply, Version
+from bpmn_sales.web.schemas.common import SEARCH_TEXT, Amount, Body, Paged, Reply, Version
 from bpmn_sales.web.schemas.tasks import Task
 
 LeadStatus = Literal["new", "qualified", "disqualified"]
@@ -32,10 +32,18 @@ class Lead(Reply):
     tasks: list[Task]
 
 
-class LeadListQuery(Query):
+class LeadListQuery(Paged):
     status: LeadStatus | None = None
     owner: str | None = Field(None, description="The owner's user name")
-    limit: int = Field(100, description="At most this many (1 to 500)")
+    process: str | None = Field(None, description="A process key")
+    q: str | None = Field(None, max_length=200, description=SEARCH_TEXT)
+    value_min: str | None = Field(None, description="Only leads estimated at least this much")
+    value_max: str | None = Field(None, description="Only leads estimated at most this much")
+    sort: Literal["newest", "value", "name"] | None = Field(
+        None,
+        description="newest (the default), value (largest estimate first, leads without one "
+        "last) or name (A to Z)",
+    )
 
 
 class NewLead(Body):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import Body, Id, Query, Reply
+from bpmn_sales.web.schemas.common import Body, Id, Paged, Reply
 from bpmn_sales.web.schemas.tasks import Role
 
 
@@ -43,9 +43,8 @@ class Notifications(Reply):
     notifications: list[Notification]
 
 
-class NotificationQuery(Query):
+class NotificationQuery(Paged):
     unread: bool = Field(False, description="Only unread ones")
-    limit: int = Field(100, description="At most this many (1 to 500)")
 
 
 class MarkRead(Body):

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import Body, Id, Query, Reply, Version
+from bpmn_sales.web.schemas.common import Body, Id, Paged, Reply, Version
 
 Role = Literal["rep", "manager", "admin"]
 NoteRequired = Literal["none", "note", "note_and_file"]
@@ -48,8 +48,13 @@ class TaskForm(Reply):
     version: int | None = Field(description="The lead's or deal's version, for `version`")
 
 
-class TaskListQuery(Query):
+class TaskListQuery(Paged):
     role: Role | None = Field(None, description="Only tasks for this role")
+    scope: Literal["all", "mine", "groups"] | None = Field(
+        None,
+        description="all (the default: what you may see), mine (assigned to you, or on your "
+        "records and offered to nobody) or groups (offered to a group, not claimed by you)",
+    )
 
 
 class CompleteTask(Body):

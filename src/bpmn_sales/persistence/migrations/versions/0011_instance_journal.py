@@ -5,7 +5,7 @@ Downgrading folds every journal back into its snapshot (the delta format is
 bpmn-sales-delta/1, merged here without the engine), so no step is lost.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

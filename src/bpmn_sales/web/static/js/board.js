@@ -1,5 +1,7 @@
-// The pipeline board: drag a card to another column, fold columns (remembered per process).
-// Without JavaScript the page still works: each card has a "Move to" form.
+// The pipeline board: drag a card to another column, fold columns (remembered per process),
+// show more cards of a column (fetched a page at a time from /board/cards).
+// Without JavaScript the page still works: each card has a "Move to" form, and "Show more"
+// lists the column's deals.
 (function () {
   "use strict";
 
@@ -79,22 +81,109 @@
   }
 
   // -- counts and totals ----------------------------------------------------------------
+  // A column shows a page of its cards, so its count and totals are the server's figures
+  // (data-count, data-totals), changed by each card moved in or out.
   function formatAmount(amount, currency) {
     return Math.round(amount).toLocaleString("en-US") + " " + currency;
   }
 
-  function recount(col) {
-    var cards = col.querySelectorAll(".deal-card");
-    var totals = {};
-    Array.prototype.forEach.call(cards, function (card) {
-      var currency = card.dataset.currency;
-      totals[currency] = (totals[currency] || 0) + parseFloat(card.dataset.value || "0");
-    });
-    col.querySelector(".column-count").textContent = String(cards.length);
-    col.querySelector(".column-total").textContent = Object.keys(totals)
-      .map(function (currency) { return formatAmount(totals[currency], currency); })
-      .join(" + ");
+  function readTotals(col) {
+    try {
+      var value = JSON.parse(col.dataset.totals || "{}");
+      return value && typeof value === "object" ? value : {};
+    } catch (error) {
+      return {};
+    }
   }
+
+  function adjust(col, card, sign) {
+    var count = parseInt(col.dataset.count || "0", 10) + sign;
+    var totals = readTotals(col);
+    var currency = card.dataset.currency;
+    var amount = parseFloat(totals[currency] || "0") + sign * parseFloat(card.dataset.value || "0");
+    if (Math.abs(amount) < 0.005 && sign < 0) {
+      delete totals[currency];
+    } else {
+      totals[currency] = amount;
+    }
+    col.dataset.count = String(count);
+    col.dataset.totals = JSON.stringify(totals);
+    col.querySelector(".column-count").textContent = String(count);
+    col.querySelector(".column-total").textContent = Object.keys(totals)
+      .map(function (code) { return formatAmount(parseFloat(totals[code]), code); })
+      .join(" + ");
+    var more = col.querySelector(".show-more .left");
+    if (more) {
+      more.textContent = String(Math.max(0, count - col.querySelectorAll(".deal-card").length));
+    }
+  }
+
+  // -- show more ------------------------------------------------------------------------
+  function showMore(col, link) {
+    var params = new URLSearchParams({
+      process: board.dataset.process,
+      stage: col.dataset.stage,
+      cursor: link.dataset.next,
+      next: window.location.pathname + window.location.search
+    });
+    if (board.dataset.owner) {
+      params.set("owner", board.dataset.owner);
+    }
+    if (board.dataset.team) {
+      params.set("team", board.dataset.team);
+    }
+    link.setAttribute("aria-busy", "true");
+    fetch(board.dataset.cardsUrl + "?" + params.toString(), {
+      credentials: "same-origin",
+      headers: { "Accept": "text/html" }
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("The server answered " + response.status);
+        }
+        return response.text().then(function (html) {
+          return { html: html, next: response.headers.get("X-Next-Cursor") };
+        });
+      })
+      .then(function (result) {
+        var list = col.querySelector("ol.cards");
+        var holder = document.createElement("ol");
+        holder.innerHTML = result.html;
+        var added = 0;
+        Array.prototype.slice.call(holder.children).forEach(function (card) {
+          // A card moved here meanwhile is already shown: keep the one on the page.
+          if (!board.querySelector('[data-deal-id="' + card.dataset.dealId + '"]')) {
+            list.appendChild(card);
+            added += 1;
+          }
+        });
+        if (result.next) {
+          link.dataset.next = result.next;
+          var left = link.querySelector(".left");
+          var count = parseInt(col.dataset.count || "0", 10);
+          left.textContent = String(Math.max(0, count - list.querySelectorAll(".deal-card").length));
+        } else {
+          link.remove();
+        }
+        statusBox.textContent = added + " more card(s) in " + col.dataset.stage;
+      })
+      .catch(function (error) {
+        showRefusal({ message: "More cards could not be shown: " + error.message });
+      })
+      .then(function () {
+        link.removeAttribute("aria-busy");
+      });
+  }
+
+  columns().forEach(function (col) {
+    col.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a.show-more");
+      if (link && col.contains(link)) {
+        event.preventDefault();
+        showMore(col, link);
+      }
+    });
+  });
 
   // -- moving ---------------------------------------------------------------------------
   function place(card, target, deal) {
@@ -124,8 +213,8 @@
         select.value = firstFree.value;
       }
     }
-    recount(source);
-    recount(target);
+    adjust(source, card, -1);
+    adjust(target, card, +1);
   }
 
   function move(card, target) {

@@ -1,0 +1,357 @@
+"""Time every daily page and list API at 10k and 100k deals: time, response size, SQL statements.
+
+    python bench/pages.py [--sizes 10000,100000] [--database-url URL] [--repeat 5] [--million]
+
+Each size gets a fresh SQLite file (WAL, the product's migrations and indexes) in a temporary
+directory, or, with --database-url (e.g. PostgreSQL), that database emptied first; --million
+adds a 1,000,000-deal run. The deals, their stage visits and history come from the
+`bench/analytics.py` loader (60 owners in 6 teams; 30% open, 45% lost, 25% won; every stage of
+the bundled sales process). On top of it, the mix this benchmark documents:
+
+- one deal and one lead are started through the real use cases; every loaded deal and lead
+  then holds that real instance's serialized state (so rows are as large as real ones; no
+  page may read it), and every open deal gets that deal's ready tasks as its work items;
+- a third as many leads as deals (40% new, 40% qualified, 20% disqualified);
+- an approval waiting for the owner's manager on 5% of the open deals;
+- one notification per 10 deals, spread over the users;
+- the search terms of every deal and lead (as the product keeps them).
+
+Then, signed in as a rep (rep0_1), a manager (manager0) and an admin, each page and list API
+a person opens daily is requested once to warm up and timed as the median of --repeat warm
+requests (Flask's test client: the whole request, no network), with the size of its answer
+and the number of SQL statements it ran. The migration preview is left out: it still plans
+every open deal in one request (not yet paged).
+
+It prints a table per size, the growth (time at the largest size / time at the smallest) per
+page, and, last, exactly `worst_growth=X max_queries=N max_kb=K`: the largest time ratio over
+all pages, the most statements one request ran and the largest answer in KB (all sizes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor, Role
+from bpmn_sales.domain.search import terms
+from bpmn_sales.services import deals, leads, processes
+from bpmn_sales.services.people import users
+from bpmn_sales.web import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from analytics import NOW, load  # the shared loader of deals, visits and history
+
+BATCH = 20_000
+REP, MANAGER, ADMIN = "rep0_1", "manager0", "admin"
+# (who, what): every page and list API timed; paths under /api/v1 use the user's token.
+PAGES: list[tuple[str, str]] = [
+    (REP, "/board?process=sales_process"),
+    (REP, "/deals"),
+    (REP, "/deals?q=deal+12&sort=value"),
+    (REP, "/leads"),
+    (REP, "/tasks"),
+    (REP, "/notifications"),
+    (REP, "/deals/{deal}"),
+    (REP, "/api/v1/deals"),
+    (REP, "/api/v1/tasks"),
+    (REP, "/api/v1/board?process=sales_process"),
+    (REP, "/api/v1/board/columns/initial_visit/cards?process=sales_process&cursor={cards}"),
+    (REP, "/api/v1/deals/{deal}/history"),
+    (MANAGER, "/board?process=sales_process"),
+    (MANAGER, "/approvals"),
+    (MANAGER, "/deals?sort=value&status=open"),
+    (MANAGER, "/tasks"),
+    (MANAGER, "/api/v1/deals?sort=close"),
+    (MANAGER, "/api/v1/leads?sort=value"),
+    (ADMIN, "/board?process=sales_process"),
+    (ADMIN, "/deals"),
+    (ADMIN, "/leads?status=new"),
+    (ADMIN, "/analytics"),
+    (ADMIN, "/processes"),
+    (ADMIN, "/processes/sales_process"),
+    (ADMIN, "/admin/users"),
+    (ADMIN, "/admin/delivery"),
+    (ADMIN, "/api/v1/deals?status=lost&sort=value"),
+    (ADMIN, "/api/v1/notifications"),
+    (ADMIN, "/api/v1/outbox"),
+]
+
+
+@dataclass
+class Figure:
+    ms: float
+    spread: tuple[float, float]
+    kb: float
+    queries: int
+
+
+def real_parts(ctx: Context) -> tuple[str, str, list[dict[str, Any]]]:
+    """A real deal's and lead's serialized state, and the deal's ready tasks."""
+    rep = users.actor_for_username(ctx, REP)
+    deal = deals.create_deal(ctx, rep, "Real deal", "Real customer", 5000)
+    lead = leads.create_lead(ctx, rep, "Real lead", "Real company")
+    with ctx.db.connect() as conn:
+        deal_state = conn.execute(text("SELECT state FROM deals WHERE id = :i"), {"i": deal.id})
+        lead_state = conn.execute(text("SELECT state FROM leads WHERE id = :i"), {"i": lead.id})
+        items = conn.execute(
+            text(
+                "SELECT element_id, title, lane, role, stage_key FROM work_items "
+                "WHERE subject_type = 'deal' AND subject_id = :i"
+            ),
+            {"i": deal.id},
+        )
+        return deal_state.scalar_one(), lead_state.scalar_one(), [dict(r._mapping) for r in items]
+
+
+def approval_element(ctx: Context) -> str:
+    from bpmn_sales.services.worklist.approvals import approval_elements
+
+    with ctx.uow() as store:
+        return approval_elements(ctx, store)[0]
+
+
+def add_mix(ctx: Context, size: int, rng: random.Random) -> None:
+    """The documented mix on top of the loaded deals (see the module's docstring)."""
+    deal_state, lead_state, tasks = real_parts(ctx)
+    approval = approval_element(ctx)
+    with ctx.db.begin() as conn:
+        conn.execute(
+            text("UPDATE deals SET state = :s WHERE id <= :n"), {"s": deal_state, "n": size}
+        )
+        version = conn.execute(text("SELECT process_version_id FROM leads LIMIT 1")).scalar_one()
+        managers = dict(conn.execute(text("SELECT id, manager_id FROM users")).all())
+        user_ids = list(managers)
+    first_lead = size + 10
+    for start in range(1, size + 1, BATCH):
+        with ctx.db.begin() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT id, name, owner_id, status, stage_key, created_at FROM deals "
+                    "WHERE id >= :a AND id < :b AND id <= :n"
+                ),
+                {"a": start, "b": start + BATCH, "n": size},
+            ).all()
+            items, words, notes = [], [], []
+            for r in rows:
+                words += [{"k": "deal", "t": t, "i": r.id} for t in terms(r.name)]
+                if r.id % 10 == 0:
+                    notes.append({"u": rng.choice(user_ids), "d": r.id, "m": f"{r.name} moved"})
+                if r.status != "open":
+                    continue
+                for t in tasks:
+                    items.append(
+                        {
+                            **t,
+                            "id": str(uuid.uuid4()),
+                            "d": r.id,
+                            "o": r.owner_id,
+                            "m": None,
+                            "at": r.created_at,
+                        }
+                    )
+                if r.stage_key == "solution_design" and rng.random() < 0.25:
+                    items.append(
+                        {
+                            "element_id": approval,
+                            "title": "Approve solution",
+                            "lane": None,
+                            "role": "manager",
+                            "stage_key": r.stage_key,
+                            "id": str(uuid.uuid4()),
+                            "d": r.id,
+                            "o": r.owner_id,
+                            "m": managers.get(r.owner_id),
+                            "at": r.created_at,
+                        }
+                    )
+            if items:
+                conn.execute(
+                    text(
+                        "INSERT INTO work_items (task_id, subject_type, subject_id, element_id, "
+                        "title, lane, role, stage_key, owner_id, assignee_id, created_at) VALUES "
+                        "(:id, 'deal', :d, :element_id, :title, :lane, :role, :stage_key, :o, "
+                        ":m, :at)"
+                    ),
+                    items,
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO search_terms (subject_type, term, subject_id) VALUES (:k, :t, :i)"
+                ),
+                words,
+            )
+            if notes:
+                conn.execute(
+                    text(
+                        "INSERT INTO notifications (user_id, subject_type, subject_id, kind, "
+                        "message, created_at) VALUES (:u, 'deal', :d, 'moved', :m, :at)"
+                    ),
+                    [{**n, "at": NOW} for n in notes],
+                )
+    lead_count = size // 3
+    for start in range(0, lead_count, BATCH):
+        batch = range(start, min(start + BATCH, lead_count))
+        rows, words = [], []
+        for n in batch:
+            lead_id = first_lead + n
+            roll = rng.random()
+            status = "new" if roll < 0.4 else ("qualified" if roll < 0.8 else "disqualified")
+            name = f"Lead {lead_id}"
+            rows.append(
+                {
+                    "id": lead_id,
+                    "name": name,
+                    "company": f"Company {n % 997}",
+                    "value": rng.randrange(500, 50000, 500),
+                    "status": status,
+                    "owner": 2 + rng.randrange(6) * 10 + rng.randrange(1, 10),
+                    "version": version,
+                    "state": lead_state,
+                    "reason": "No budget" if status == "disqualified" else None,
+                    "at": NOW - timedelta(days=rng.randrange(700)),
+                }
+            )
+            words += [
+                {"k": "lead", "t": t, "i": lead_id} for t in terms(name, f"Company {n % 997}")
+            ]
+        with ctx.db.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO leads (id, name, company, estimated_value, status, owner_id, "
+                    "process_version_id, state, disqualify_reason, version, created_at, "
+                    "updated_at) VALUES (:id, :name, :company, :value, :status, :owner, "
+                    ":version, :state, :reason, 1, :at, :at)"
+                ),
+                rows,
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO search_terms (subject_type, term, subject_id) VALUES (:k, :t, :i)"
+                ),
+                words,
+            )
+    with ctx.db.begin() as conn:
+        conn.execute(text("ANALYZE"))
+
+
+def signed_in(app: Flask, ctx: Context, username: str) -> tuple[FlaskClient, str]:
+    """A page client with `username`'s session, and an API token of theirs."""
+    client = app.test_client()
+    actor = users.actor_for_username(ctx, username)
+    with client.session_transaction() as session:
+        session["user_id"] = actor.id
+        session["csrf"] = "bench"
+    admin = Actor(1, "admin", Role.ADMIN)
+    return client, users.rotate_token(ctx, admin, username)
+
+
+def measure(
+    ctx: Context, app: Flask, repeat: int, values: dict[str, str]
+) -> dict[tuple[str, str], Figure]:
+    statements = [0]
+
+    def seen(*_: Any) -> None:
+        statements[0] += 1
+
+    event.listen(ctx.db, "before_cursor_execute", seen)
+    sessions = {u: signed_in(app, ctx, u) for u in (REP, MANAGER, ADMIN)}
+    found = {}
+    for user, template in PAGES:
+        client, token = sessions[user]
+        path = template.format(**values)
+        headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else {}
+
+        def get(c: FlaskClient = client, p: str = path, h: dict[str, str] = headers) -> Any:
+            response = c.get(p, headers=h)
+            assert response.status_code == 200, (p, response.status_code, response.data[:300])
+            return response
+
+        get()  # warm
+        samples, size, queries = [], 0, 0
+        for _ in range(repeat):
+            statements[0] = 0
+            started = time.perf_counter()
+            response = get()
+            samples.append((time.perf_counter() - started) * 1000)
+            size, queries = len(response.get_data()), max(queries, statements[0])
+        found[(user, template)] = Figure(
+            statistics.median(samples), (min(samples), max(samples)), size / 1024, queries
+        )
+    event.remove(ctx.db, "before_cursor_execute", seen)
+    return found
+
+
+def run_size(url: str, size: int, repeat: int) -> dict[tuple[str, str], Figure]:
+    ctx = Context(url, clock=lambda: NOW)
+    if not url.startswith("sqlite"):
+        with ctx.db.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    ctx.migrate()
+    processes.deploy_bundled(ctx)
+    started = time.perf_counter()
+    load(ctx, size)
+    add_mix(ctx, size, random.Random(16))
+    loaded = time.perf_counter() - started
+    app = create_app({"CONTEXT": ctx, "SECRET_KEY": "bench", "TESTING": False})
+    client = app.test_client()
+    token = signed_in(app, ctx, REP)[1]
+    board = client.get(
+        "/api/v1/board?process=sales_process", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
+    first = next(c for c in board["columns"] if c["key"] == "initial_visit")
+    values = {"deal": str(first["cards"][0]["id"]), "cards": first["next"] or ""}
+    figures = measure(ctx, app, repeat, values)
+    ctx.close()
+    print(f"\n## {size:,} deals (loaded in {loaded:.0f} s)")
+    print(f"{'who':<9} {'page':<58} {'ms':>8} {'min-max':>13} {'KB':>7} {'SQL':>4}")
+    for (user, path), f in figures.items():
+        spread = f"{f.spread[0]:.0f}-{f.spread[1]:.0f}"
+        print(f"{user:<9} {path:<58} {f.ms:8.1f} {spread:>13} {f.kb:7.1f} {f.queries:4d}")
+    sys.stdout.flush()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--million", action="store_true", help="add a 1,000,000-deal run")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")] + ([1_000_000] if args.million else [])
+    results: dict[int, dict[tuple[str, str], Figure]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            url = args.database_url or f"sqlite:///{Path(tmp) / f'pages-{size}.sqlite3'}"
+            results[size] = run_size(url, size, args.repeat)
+    small, large = results[sizes[0]], results[sizes[-1]]
+    growth = {key: large[key].ms / max(small[key].ms, 0.01) for key in small}
+    if len(sizes) > 1:
+        print(f"\n## growth {sizes[-1]:,} / {sizes[0]:,} deals (median time ratio)")
+        for (user, path), ratio in sorted(growth.items(), key=lambda kv: -kv[1]):
+            print(f"{user:<9} {path:<58} x{ratio:.2f}")
+    every = [f for figures in results.values() for f in figures.values()]
+    worst = max(growth.values()) if len(sizes) > 1 else 1.0
+    print(
+        f"worst_growth={worst:.2f} max_queries={max(f.queries for f in every)} "
+        f"max_kb={max(f.kb for f in every):.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

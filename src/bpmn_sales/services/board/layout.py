@@ -1,0 +1,104 @@
+"""What a board is laid out from: the process shown, its stages in board order, whose deals."""
+
+from __future__ import annotations
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor, Role
+from bpmn_sales.domain.rules import StageRule
+from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
+from bpmn_sales.persistence.models import BoardColumn, Process, User
+from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import common
+
+
+def can_configure(actor: Actor) -> bool:
+    return actor.role in (Role.MANAGER, Role.ADMIN)
+
+
+def require_configure(actor: Actor) -> None:
+    if not can_configure(actor):
+        raise Forbidden("only a manager or an admin may change the board's columns")
+
+
+def stages_of(ctx: Context, store: Store, process: Process) -> list[StageRule]:
+    version = store.latest_version(process.id) or store.latest_version(process.id, False)
+    if version is None:
+        return []
+    return list(common.info_for(ctx, store, version.id).rules.stages)
+
+
+def pick_process(
+    ctx: Context, store: Store, key: str | None
+) -> tuple[Process, list[StageRule], list[dict[str, str]]]:
+    """The process to show (default: the first enabled one with stages) and the choices."""
+    choices = []
+    staged: dict[str, tuple[Process, list[StageRule]]] = {}
+    for process in store.processes():
+        stages = stages_of(ctx, store, process)
+        if stages:
+            staged[process.key] = (process, stages)
+            choices.append({"key": process.key, "name": process.name})
+    if key:
+        if key not in staged:
+            if store.process_by_key(key) is None:
+                raise NotFound(f"process '{key}' is not deployed", process=key)
+            raise InvalidInput(f"process '{key}' has no stages to show", field="process")
+        return (*staged[key], choices)
+    for process, stages in staged.values():
+        if process.enabled:
+            return process, stages, choices
+    if staged:
+        return (*next(iter(staged.values())), choices)
+    raise NotFound("no deployed process has stages (run `bpmn-sales init`)")
+
+
+def ordered(stages: list[StageRule], rows: list[BoardColumn]) -> list[tuple[StageRule, str, int]]:
+    """Stages in board order with their labels: saved positions first, diagram order after."""
+    saved = {row.stage_key: row for row in rows}
+    keyed = []
+    for index, stage in enumerate(stages):
+        row = saved.get(stage.key)
+        position = row.position if row and row.position is not None else len(stages) + index
+        keyed.append((position, index, stage, (row.label if row else None) or stage.name))
+    keyed.sort(key=lambda item: (item[0], item[1]))
+    return [(stage, label, n + 1) for n, (_, _, stage, label) in enumerate(keyed)]
+
+
+def owner_filter(
+    store: Store, actor: Actor, owner: str | None, team: str | None
+) -> tuple[list[int] | None, list[User]]:
+    """Owner ids the board shows, and the users the actor may filter by."""
+    visible = common.visible_owner_ids(store, actor)
+    people = [u for u in store.users() if visible is None or u.id in visible]
+    ids = visible
+    if owner:
+        user = next((u for u in people if u.username == owner), None)
+        if user is None:
+            raise InvalidInput(
+                f"owner '{owner}' is not someone whose deals you can see", field="owner"
+            )
+        ids = [user.id]
+    if team:
+        boss = store.user_by_username(team)
+        if boss is None or boss.role not in (Role.MANAGER, Role.ADMIN):
+            raise InvalidInput(f"team '{team}' must be a manager's user name", field="team")
+        members = {boss.id, *store.report_ids(boss.id)}
+        ids = [i for i in (ids if ids is not None else members) if i in members]
+    return ids, people
+
+
+def configurable(
+    ctx: Context, store: Store, actor: Actor, process_key: object
+) -> tuple[Process, list[StageRule]]:
+    require_configure(actor)
+    if not isinstance(process_key, str) or not process_key:
+        raise InvalidInput("process is required: the key of the board's process", field="process")
+    process = store.process_by_key(process_key)
+    if process is None:
+        raise NotFound(f"process '{process_key}' is not deployed", process=process_key)
+    return process, stages_of(ctx, store, process)
+
+
+def unknown(key: str, stages: list[StageRule]) -> str:
+    known = ", ".join(s.key for s in stages) or "none"
+    return f"stage '{key}' is not a stage of this process ({known})"

@@ -1,0 +1,237 @@
+"""Reading the board: columns with their counts and totals, the first cards of each, and the
+next cards of one column ("show more").
+
+Whatever the number of deals, a board costs the same few queries and its size is bounded:
+the counts and value sums of every column come from one aggregate over a covering index, the
+first CARDS_PER_COLUMN cards of every column from one statement, and a deal's instance state
+is never read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.model import Actor, DealStatus, Role
+from bpmn_sales.domain.paging import Page, checked_limit, decode_cursor
+from bpmn_sales.errors import InvalidInput
+from bpmn_sales.persistence.queries.board import CARD_SORT
+from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import common
+from bpmn_sales.services.board.layout import can_configure, ordered, owner_filter, pick_process
+
+CARDS_PER_COLUMN = 20
+
+
+@dataclass(frozen=True)
+class Card:
+    id: int
+    name: str
+    customer: str | None
+    value: Decimal
+    currency: str
+    probability: int
+    owner: str
+    days_in_stage: int
+    version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "value": float(self.value)}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    name: str
+    label: str
+    position: int
+    win_rate: float | None
+    phase: str
+    count: int
+    totals: dict[str, Decimal]
+    cards: list[Card] = field(default_factory=list)
+    # Deals of any status and owner at this stage (for managers and admins; else None),
+    # counted up to COUNT_CAP + 1.
+    in_use: int | None = None
+    # The cursor of the column's next cards (None: every card is shown).
+    next: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **{k: v for k, v in asdict(self).items() if k != "cards"},
+            "totals": {c: float(v) for c, v in self.totals.items()},
+            "cards": [card.to_dict() for card in self.cards],
+        }
+
+
+@dataclass(frozen=True)
+class Board:
+    process: str
+    process_name: str
+    enabled: bool
+    free_moves: bool
+    columns: list[Column]
+    won: int  # counted up to COUNT_CAP + 1, as `lost`
+    lost: int
+    owner: str | None
+    team: str | None
+    processes: list[dict[str, str]]
+    owners: list[str]
+    teams: list[str]
+    can_configure: bool
+    # Adding and deleting stages makes a new process version: admins only.
+    can_edit_stages: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **{k: v for k, v in asdict(self).items() if k != "columns"},
+            "columns": [c.to_dict() for c in self.columns],
+        }
+
+
+@dataclass(frozen=True)
+class ColumnCards:
+    """The next cards of one column and the cursors around them; with where a card may move
+    (the board's pre-sale columns: key, label) when the process lets deals move freely."""
+
+    process: str
+    stage: str
+    page: Page[Card]
+    free_moves: bool = False
+    targets: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "process": self.process,
+            "stage": self.stage,
+            "cards": [card.to_dict() for card in self.page],
+            "next": self.page.next,
+            "count": self.page.total,
+        }
+
+
+def pipeline_board(
+    ctx: Context,
+    actor: Actor,
+    process_key: str | None = None,
+    owner: str | None = None,
+    team: str | None = None,
+) -> Board:
+    """The board of a process: a column per stage, the open deals the actor may see, the
+    first CARDS_PER_COLUMN of each column (longest in the stage first)."""
+    now = ctx.clock()
+    with ctx.uow() as store:
+        process, stages, choices = pick_process(ctx, store, process_key or None)
+        owner_ids, people = owner_filter(store, actor, owner or None, team or None)
+        names = {u.id: u.username for u in people}
+        versions = store.process_version_ids(process.id)
+        totals = store.board_totals(versions, owner_ids)
+        counts = {stage: count for stage, (count, _) in totals.items()}
+        layout = ordered(stages, list(store.board_columns(process.id)))
+        pages = store.board_cards(
+            versions,
+            owner_ids,
+            {s.key: counts.get(s.key, 0) for s, _, _ in layout},
+            CARDS_PER_COLUMN,
+        )
+        configure = can_configure(actor)
+        usage = store.stage_counts(versions, [s.key for s in stages]) if configure else {}
+        closed = store.status_counts(versions, owner_ids, [DealStatus.WON, DealStatus.LOST])
+        columns = []
+        for stage, label, position in layout:
+            count, sums = totals.get(stage.key, (0, {}))
+            page = pages[stage.key]
+            columns.append(
+                Column(
+                    stage.key,
+                    stage.name,
+                    label,
+                    position,
+                    stage.win_rate,
+                    stage.phase,
+                    count,
+                    sums,
+                    [_card(row, names, now) for row in page],
+                    usage.get(stage.key, 0) if configure else None,
+                    page.next,
+                )
+            )
+        free = _free_moves(ctx, store, process.id)
+        return Board(
+            process=process.key,
+            process_name=process.name,
+            enabled=process.enabled,
+            free_moves=free,
+            columns=columns,
+            won=closed.get(DealStatus.WON, 0),
+            lost=closed.get(DealStatus.LOST, 0),
+            owner=owner or None,
+            team=team or None,
+            processes=choices,
+            owners=[u.username for u in people],
+            teams=[
+                u.username
+                for u in people
+                if u.role == Role.MANAGER and (actor.is_admin or u.id == actor.id)
+            ],
+            can_configure=can_configure(actor),
+            can_edit_stages=actor.is_admin,
+        )
+
+
+def column_cards(
+    ctx: Context,
+    actor: Actor,
+    process_key: str | None,
+    stage: str,
+    cursor: str | None,
+    owner: str | None = None,
+    team: str | None = None,
+    limit: int | None = CARDS_PER_COLUMN,
+) -> ColumnCards:
+    """The next cards of one column of the board, after `cursor` (the column's `next`)."""
+    size = checked_limit(limit, CARDS_PER_COLUMN, 100)
+    at = decode_cursor(cursor, CARD_SORT.name)
+    now = ctx.clock()
+    with ctx.uow() as store:
+        process, stages, _ = pick_process(ctx, store, process_key or None)
+        if not any(s.key == stage for s in stages):
+            known = ", ".join(s.key for s in stages)
+            raise InvalidInput(
+                f"stage '{stage}' is not a column of this board ({known})", field="stage"
+            )
+        owner_ids, people = owner_filter(store, actor, owner or None, team or None)
+        names = {u.id: u.username for u in people}
+        versions = store.process_version_ids(process.id)
+        page = store.column_cards(versions, owner_ids, stage, at, size)
+        layout = ordered(stages, list(store.board_columns(process.id)))
+        return ColumnCards(
+            process.key,
+            stage,
+            page.map(lambda rows: [_card(r, names, now) for r in rows]),
+            _free_moves(ctx, store, process.id),
+            [(s.key, label) for s, label, _ in layout if s.phase == "pre_sale"],
+        )
+
+
+def _free_moves(ctx: Context, store: Store, process_id: int) -> bool:
+    version = store.latest_version(process_id)
+    return bool(version and common.info_for(ctx, store, version.id).rules.free_moves)
+
+
+def _card(row: Any, names: dict[int, str], now: datetime) -> Card:
+    entered = row.stage_entered_at or row.created_at
+    return Card(
+        id=row.id,
+        name=row.name,
+        customer=row.customer,
+        value=row.value,
+        currency=row.currency,
+        probability=row.probability,
+        owner=names.get(row.owner_id, ""),
+        days_in_stage=max(0, (now - entered).days),
+        version=row.version,
+    )
