@@ -48,7 +48,8 @@ from sqlalchemy import event, text
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.domain.search import terms
-from bpmn_sales.services import deals, leads, processes
+from bpmn_sales.persistence.models import Deal, Lead
+from bpmn_sales.services import common, deals, leads, processes
 from bpmn_sales.services.people import users
 from bpmn_sales.web import create_app
 
@@ -104,9 +105,11 @@ def real_parts(ctx: Context) -> tuple[str, str, list[dict[str, Any]]]:
     rep = users.actor_for_username(ctx, REP)
     deal = deals.create_deal(ctx, rep, "Real deal", "Real customer", 5000)
     lead = leads.create_lead(ctx, rep, "Real lead", "Real company")
+    # The whole instance (the snapshot with its journal applied): the copies have no journal.
+    with ctx.uow() as store:
+        deal_state = common.stored_state(ctx, store, store.get(Deal, deal.id, "deal"))
+        lead_state = common.stored_state(ctx, store, store.get(Lead, lead.id, "lead"))
     with ctx.db.connect() as conn:
-        deal_state = conn.execute(text("SELECT state FROM deals WHERE id = :i"), {"i": deal.id})
-        lead_state = conn.execute(text("SELECT state FROM leads WHERE id = :i"), {"i": lead.id})
         items = conn.execute(
             text(
                 "SELECT element_id, title, lane, role, stage_key FROM work_items "
@@ -114,7 +117,7 @@ def real_parts(ctx: Context) -> tuple[str, str, list[dict[str, Any]]]:
             ),
             {"i": deal.id},
         )
-        return deal_state.scalar_one(), lead_state.scalar_one(), [dict(r._mapping) for r in items]
+        return deal_state, lead_state, [dict(r._mapping) for r in items]
 
 
 def approval_element(ctx: Context) -> str:
@@ -130,7 +133,11 @@ def add_mix(ctx: Context, size: int, rng: random.Random) -> None:
     approval = approval_element(ctx)
     with ctx.db.begin() as conn:
         conn.execute(
-            text("UPDATE deals SET state = :s WHERE id <= :n"), {"s": deal_state, "n": size}
+            text(
+                "UPDATE deals SET state = :s, state_version = 0, instance_version = 0 "
+                "WHERE id <= :n"
+            ),
+            {"s": deal_state, "n": size},
         )
         version = conn.execute(text("SELECT process_version_id FROM leads LIMIT 1")).scalar_one()
         managers = dict(conn.execute(text("SELECT id, manager_id FROM users")).all())

@@ -104,13 +104,13 @@ def test_participants_are_the_owner_the_doers_and_who_added_contacts(desk: Desk)
     message = f"rob completed 'Call customer' on deal {deal.id} (Acme rollout)."
     # The owner is a participant even when it is the owner who completed it, as with `owner`.
     for person in (team.rob, fay, team.mia):
-        inbox = desk.step(notices.list_notifications, person)
+        inbox = desk.step(notices.list_notifications, person).to_dict()
         assert [(n["kind"], n["message"]) for n in inbox["notifications"]] == [
             ("activity_done", message)
         ], person.username
     # Nobody else worked on the deal: olga and the admin hear nothing.
     for person in (team.olga, team.admin):
-        assert desk.step(notices.list_notifications, person)["notifications"] == []
+        assert desk.step(notices.list_notifications, person).to_dict()["notifications"] == []
 
 
 def test_note_required(desk: Desk) -> None:

@@ -98,7 +98,7 @@ def test_added_stage_copies_its_neighbours_reminders_and_a_deal_runs_through_it(
         ctx.live.clear()
     (fired,) = timers.fire_due(ctx)
     assert (fired.subject_id, fired.notified) == (deal.id, 1)
-    listed = notices.list_notifications(ctx, team.rob)["notifications"]
+    listed = notices.list_notifications(ctx, team.rob).page
     reminders = [n["message"] for n in listed if n["kind"] == "reminder"]
     assert len(reminders) == 1 and "Site survey" in reminders[0]
 
