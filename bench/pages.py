@@ -50,7 +50,7 @@ from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.domain.search import terms
 from bpmn_sales.persistence.models import Deal, Lead
 from bpmn_sales.services import common, deals, leads, processes
-from bpmn_sales.services.people import users
+from bpmn_sales.services.people import sessions, users
 from bpmn_sales.web import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -259,8 +259,9 @@ def signed_in(app: Flask, ctx: Context, username: str) -> tuple[FlaskClient, str
     """A page client with `username`'s session, and an API token of theirs."""
     client = app.test_client()
     actor = users.actor_for_username(ctx, username)
+    token = sessions.open_session(ctx, actor)  # as signing in does (web/auth.py)
     with client.session_transaction() as session:
-        session["user_id"] = actor.id
+        session["sid"] = token
         session["csrf"] = "bench"
     admin = Actor(1, "admin", Role.ADMIN)
     return client, users.rotate_token(ctx, admin, username)
@@ -275,10 +276,10 @@ def measure(
         statements[0] += 1
 
     event.listen(ctx.db, "before_cursor_execute", seen)
-    sessions = {u: signed_in(app, ctx, u) for u in (REP, MANAGER, ADMIN)}
+    clients = {u: signed_in(app, ctx, u) for u in (REP, MANAGER, ADMIN)}
     found = {}
     for user, template in PAGES:
-        client, token = sessions[user]
+        client, token = clients[user]
         path = template.format(**values)
         headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else {}
 
