@@ -18,6 +18,7 @@ from bpmn_sales.persistence.queries.analytics import AnalyticsQueries
 from bpmn_sales.persistence.queries.board import BoardQueries
 from bpmn_sales.persistence.queries.delivery import DeliveryQueries
 from bpmn_sales.persistence.queries.drafts import DraftQueries
+from bpmn_sales.persistence.queries.imports import ImportQueries
 from bpmn_sales.persistence.queries.instances import InstanceQueries
 from bpmn_sales.persistence.queries.library import LibraryQueries
 from bpmn_sales.persistence.queries.migration_runs import MigrationQueries
@@ -49,12 +50,16 @@ class Store(
     DraftQueries,
     MigrationQueries,
     WebSessionQueries,
+    ImportQueries,
 ):
     """Repository over one session; `commit` is the only way changes reach the database."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._after_commit: list[Callable[[], None]] = []
+        # A bulk import sets this: it keeps no instance live after the commit, which would
+        # hold every record it created in memory until then (services/importing/).
+        self.bulk = False
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once this transaction has committed (never if it rolls back)."""

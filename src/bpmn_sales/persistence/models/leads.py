@@ -13,7 +13,10 @@ from bpmn_sales.persistence.models.base import Base, UTCDateTime
 
 class Lead(Base):
     __tablename__ = "leads"
-    __table_args__ = (Index("ix_leads_owner_status", "owner_id", "status"),)
+    __table_args__ = (
+        Index("ix_leads_owner_status", "owner_id", "status"),
+        Index("ix_leads_external_id", "external_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -34,6 +37,8 @@ class Lead(Base):
     deal_id: Mapped[int | None] = mapped_column(
         ForeignKey("deals.id", use_alter=True, name="fk_leads_deal_id_deals")
     )
+    # The id the lead had in the file it was imported from (`--id-column`), if any (0013).
+    external_id: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
