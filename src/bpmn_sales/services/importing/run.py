@@ -70,10 +70,16 @@ class ImportReport:
     duplicates: list[RowNote] = field(default_factory=list)
     errors: list[RowNote] = field(default_factory=list)
 
+    @property
+    def bad_rows(self) -> int:
+        """Rows with at least one error (a row may have several)."""
+        return len({note.line for note in self.errors})
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "rows": self.rows,
+            "bad_rows": self.bad_rows,
             "created": self.created,
             "dry_run": self.dry_run,
             "applied": self.applied,
