@@ -5,30 +5,21 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import click
 
 from bpmn_sales.cli.base import State, emit, fail, handled, json_option, pass_state
 from bpmn_sales.cli.deals import deal_group
 from bpmn_sales.cli.leads import lead_group
+from bpmn_sales.domain.columns import mapping_pairs
 from bpmn_sales.services import importing
 from bpmn_sales.services.importing import ImportOptions, ImportReport, Progress
 
 Importer = Callable[..., ImportReport]
 
 
-def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
-    mapping = {}
-    for pair in pairs:
-        header, sep, field_name = pair.rpartition("=")
-        if not sep or not header.strip() or not field_name.strip():
-            fail(f"--map {pair!r}: write it as HEADER=FIELD")
-        mapping[header.strip()] = field_name.strip()
-    return mapping
-
-
-def _lines(stream: BinaryIO) -> int:
+def _lines(stream: IO[bytes]) -> int:
     """About how many rows the file has (its line breaks), for the progress bar's length."""
     count = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
     stream.seek(0)
@@ -71,15 +62,18 @@ def run(
     file: str,
     options: ImportOptions,
     as_json: bool,
+    progress: bool | None,
 ) -> None:
     ctx, actor = state.ctx, state.actor()
+    if progress is None:  # a terminal watches; a script reads one error line at most
+        progress = sys.stderr.isatty()
     try:
         stream = open(file, "rb")  # noqa: SIM115 - closed by the ExitStack below
     except OSError as error:
         fail(f"cannot read {file}: {error.strerror}")
     with ExitStack() as stack:
         stack.enter_context(stream)
-        advance = _bar(stack, _lines(stream))
+        advance = _bar(stack, _lines(stream)) if progress else None
         report = importer(ctx, actor, stream, options, advance)
     emit(report.to_dict(), as_json, summary(report))
     if report.errors:
@@ -116,6 +110,11 @@ def import_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="The column of the other system's ids: a row whose id was imported is a "
             "duplicate.",
         ),
+        click.option(
+            "--progress/--no-progress",
+            default=None,
+            help="Progress bars on stderr (default: when it is a terminal).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -135,11 +134,12 @@ def lead_import(
     mapping: tuple[str, ...],
     ignore: tuple[str, ...],
     id_column: str | None,
+    progress: bool | None,
     as_json: bool,
 ) -> None:
     """Import leads from a CSV file (all or nothing unless --skip-invalid)."""
-    options = ImportOptions(dry_run, skip_invalid, _mapping(mapping), ignore, id_column)
-    run(state, importing.import_leads, file, options, as_json)
+    options = ImportOptions(dry_run, skip_invalid, mapping_pairs(mapping), ignore, id_column)
+    run(state, importing.import_leads, file, options, as_json, progress)
 
 
 @deal_group.command(name="import")
@@ -156,9 +156,12 @@ def deal_import(
     mapping: tuple[str, ...],
     ignore: tuple[str, ...],
     id_column: str | None,
+    progress: bool | None,
     process: str | None,
     as_json: bool,
 ) -> None:
     """Import deals from a CSV file (all or nothing unless --skip-invalid)."""
-    options = ImportOptions(dry_run, skip_invalid, _mapping(mapping), ignore, id_column, process)
-    run(state, importing.import_deals, file, options, as_json)
+    options = ImportOptions(
+        dry_run, skip_invalid, mapping_pairs(mapping), ignore, id_column, process
+    )
+    run(state, importing.import_deals, file, options, as_json, progress)

@@ -10,7 +10,7 @@ from bpmn_sales.domain.model import money
 from bpmn_sales.errors import InvalidInput
 
 # Group separators people type: spaces (also the no-break ones French uses), apostrophes.
-_GROUPS = re.compile(r"[\s\u00a0\u202f'’]")
+_GROUPS = re.compile("[\\s\u00a0\u202f'\u2019]")
 _SYMBOLS = re.compile(r"^[^\d,.\-]+|[^\d,.]+$")  # "$ 1,200", "1 200 €", "¥1200", "1200 zł"
 _DAYS = (
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), (1, 2, 3)),  # 2026-03-31 (ISO)

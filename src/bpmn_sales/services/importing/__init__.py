@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import IO
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
@@ -23,7 +23,7 @@ from bpmn_sales.services.importing.run import (
 def import_leads(
     ctx: Context,
     actor: Actor,
-    stream: BinaryIO,
+    stream: IO[bytes],
     options: ImportOptions,
     progress: Progress | None = None,
 ) -> ImportReport:
@@ -34,7 +34,7 @@ def import_leads(
 def import_deals(
     ctx: Context,
     actor: Actor,
-    stream: BinaryIO,
+    stream: IO[bytes],
     options: ImportOptions,
     progress: Progress | None = None,
 ) -> ImportReport:

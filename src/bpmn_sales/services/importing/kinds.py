@@ -37,7 +37,7 @@ class Kind:
     name: Literal["lead", "deal"]
     names: Mapping[str, Sequence[str]]
     checks: Mapping[str, Checker]
-    keys: Callable[[Parsed], list[Key]]
+    keys: Callable[[Parsed, bool], list[Key]]
     existing: Callable[[Store, str, Collection[Any]], dict[Any, int]]
     create: Callable[..., Lead | Deal]
 
@@ -64,13 +64,15 @@ DEAL_CHECKS: dict[str, Checker] = {
 }
 
 
-def _lead_keys(row: Parsed) -> list[Key]:
+def _lead_keys(row: Parsed, has_id: bool) -> list[Key]:
     email = row.fields.get("email")
     return [("email", email.casefold())] if email else []
 
 
-def _deal_keys(row: Parsed) -> list[Key]:
-    # A deal has no e-mail: without an id column, the same name for the same customer is one deal.
+def _deal_keys(row: Parsed, has_id: bool) -> list[Key]:
+    # A deal has no e-mail: without an id, the same name for the same customer is one deal.
+    if has_id:
+        return []
     customer = row.fields.get("customer") or ""
     return [("name", (row.fields["name"].casefold(), customer.casefold()))]
 

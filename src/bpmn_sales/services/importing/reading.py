@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 from bpmn_sales.errors import InvalidInput
 
@@ -30,7 +30,7 @@ def _separator(first_line: str) -> str:
 class CsvFile:
     """A CSV file read from the start on each pass, in UTF-8 with or without a BOM."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: IO[bytes]) -> None:
         self.stream = stream
         self.headers, self.separator = self._header()
 

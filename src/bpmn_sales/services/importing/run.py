@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.columns import Columns, resolve_columns
@@ -165,10 +165,8 @@ class _Import:
             report.errors.append(RowNote(row.line, self.columns.column_of(field_name), message))
         if problems:
             return None
-        keys = self.kind.keys(parsed)
-        if external:
-            keys.append(("external_id", external))
-        return keys
+        keys = [("external_id", external)] if external else []
+        return keys + self.kind.keys(parsed, external is not None)
 
     def check_duplicates(
         self, keyed: Sequence[tuple[int, list[tuple[str, Any]]]], report: ImportReport
@@ -227,16 +225,14 @@ class _Import:
         self, parsed: Parsed, owner: tuple[User, ProcessVersion], external: str | None, line: int
     ) -> None:
         user, version = owner
-        self.kind.create(
-            self.ctx, self.store, self.actor, user, version, parsed, external, line
-        )
+        self.kind.create(self.ctx, self.store, self.actor, user, version, parsed, external, line)
 
 
 def run_import(
     ctx: Context,
     actor: Actor,
     kind: Kind,
-    stream: BinaryIO,
+    stream: IO[bytes],
     options: ImportOptions,
     progress: Progress | None = None,
 ) -> ImportReport:
