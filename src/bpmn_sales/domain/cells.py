@@ -11,7 +11,9 @@ from bpmn_sales.errors import InvalidInput
 
 # Group separators people type: spaces (also the no-break ones French uses), apostrophes.
 _GROUPS = re.compile("[\\s\u00a0\u202f'\u2019]")
-_SYMBOLS = re.compile(r"^[^\d,.\-]+|[^\d,.]+$")  # "$ 1,200", "1 200 €", "¥1200", "1200 zł"
+# A currency written before or after the amount: "$ 1,200", "1 200 €", "¥1200", "1200 zł", "EUR 5".
+_CURRENCY = r"(?:[A-Z]{3}|[$€£¥₩₹]|zł|元)"
+_SYMBOLS = re.compile(rf"^\s*{_CURRENCY}|{_CURRENCY}\s*$")
 _DAYS = (
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), (1, 2, 3)),  # 2026-03-31 (ISO)
     (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"), (1, 2, 3)),  # 2026/03/31 (Chinese)
@@ -26,7 +28,7 @@ def amount(text: str, field_name: str) -> Decimal | None:
     With both a comma and a dot, the last one is the decimal mark; a lone comma followed by
     exactly three digits ("12,000") groups thousands, any other lone comma is a decimal mark.
     """
-    plain = _SYMBOLS.sub("", _GROUPS.sub("", text))
+    plain = _GROUPS.sub("", _SYMBOLS.sub("", text.strip()))
     if not plain:
         return money(text.strip() or None, field_name)
     if "," in plain and "." in plain:
