@@ -60,7 +60,10 @@ class RowNote:
 
 @dataclass
 class ImportReport:
-    """What an import did, or would do: rows read, created, duplicates and bad rows."""
+    """What an import did, or would do: rows read, created, duplicates and bad rows.
+
+    Unless `applied`, nothing was written and `created` counts what would be.
+    """
 
     kind: str
     rows: int = 0
@@ -247,10 +250,8 @@ def run_import(
             startable_version(store, options.process)  # an unknown process, said once
         run = _Import(ctx, store, actor, kind, file, columns, options)
         run.check(report, progress)
-        if options.dry_run:
-            report.created = len(run.good)
-            return report
-        if report.errors and not options.skip_invalid:
+        if options.dry_run or (report.errors and not options.skip_invalid):
+            report.created = len(run.good)  # would create: nothing is written
             return report
         run.create(report, progress)
         store.commit()

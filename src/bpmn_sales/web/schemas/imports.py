@@ -63,7 +63,7 @@ class ImportReport(Reply):
     kind: Literal["lead", "deal"]
     rows: int = Field(description="Rows read (the header and blank lines aside)")
     bad_rows: int
-    created: int = Field(description="Records created (a dry run: that would be)")
+    created: int = Field(description="Records created (when not applied: that would be)")
     dry_run: bool
     applied: bool = Field(description="False: nothing was written")
     duplicates: list[RowNote]
