@@ -25,5 +25,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("deals", "leads"):
         op.drop_index(f"ix_{table}_external_id", table_name=table)
-        with op.batch_alter_table(table) as batch:
+        # A native DROP COLUMN: recreating the table would drop one other tables refer to.
+        with op.batch_alter_table(table, recreate="never") as batch:
             batch.drop_column("external_id")
