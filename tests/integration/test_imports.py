@@ -148,6 +148,9 @@ def test_a_file_that_cannot_be_read_as_a_table_is_refused_whole(ctx: Context, te
         importing.import_leads(ctx, team.admin, io.BytesIO(b"name\n\xff\xfe\n"), ImportOptions())
     with pytest.raises(InvalidInput, match="empty"):
         run(ctx, team, "")
+    spilled = run(ctx, team, "name,email\nA,a@x.test,oops\nB,b@x.test,,\n", dry_run=True)
+    assert lines(spilled) == ["line 2: column 3: the header names 2 columns"]
+    assert spilled.created == 1
 
 
 def test_deals_start_on_their_process_and_duplicate_by_name_and_customer(

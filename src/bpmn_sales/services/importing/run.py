@@ -164,9 +164,15 @@ class _Import:
         owner = self.owner(parsed.owner) if "owner" not in problems else None
         if isinstance(owner, str):
             problems["owner"] = owner
+        extra = [cell for cell in row.cells[len(self.columns.headers) :] if cell.strip()]
+        if extra:
+            count = len(self.columns.headers)
+            report.errors.append(
+                RowNote(row.line, f"column {count + 1}", f"the header names {count} columns")
+            )
         for field_name, message in problems.items():
             report.errors.append(RowNote(row.line, self.columns.column_of(field_name), message))
-        if problems:
+        if problems or extra:
             return None
         keys = [("external_id", external)] if external else []
         return keys + self.kind.keys(parsed, external is not None)
