@@ -20,10 +20,10 @@ Importer = Callable[..., ImportReport]
 
 
 def _lines(stream: IO[bytes]) -> int:
-    """About how many rows the file has (its line breaks), for the progress bar's length."""
+    """About how many rows the file has (its line breaks but the header's), for the bar."""
     count = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
     stream.seek(0)
-    return max(count, 1)
+    return max(count - 1, 1)
 
 
 def summary(report: ImportReport) -> Iterator[str]:
