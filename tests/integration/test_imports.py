@@ -102,6 +102,8 @@ def test_an_id_column_makes_the_other_systems_ids_the_duplicate_key(
     assert run(ctx, team, text, id_column="Ref").created == 0
     assert flow.count("leads", name="Other") == 0
     assert flow.count("leads", external_id="A-2") == 1
+    long_id = run(ctx, team, f"Ref,Name\n{'x' * 201},Long\n", id_column="Ref", dry_run=True)
+    assert lines(long_id) == ["line 2: Ref: the id is longer than 200 characters"]
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.columns import Columns, resolve_columns
-from bpmn_sales.domain.model import Actor
+from bpmn_sales.domain.model import MAX_NAME, Actor
 from bpmn_sales.errors import SalesError
 from bpmn_sales.persistence.models import ProcessVersion, User
 from bpmn_sales.persistence.store import Store
@@ -170,8 +170,10 @@ class _Import:
             report.errors.append(
                 RowNote(row.line, f"column {count + 1}", f"the header names {count} columns")
             )
+        if external and len(external) > MAX_NAME:
+            problems["external_id"] = f"the id is longer than {MAX_NAME} characters"
         for field_name, message in problems.items():
-            report.errors.append(RowNote(row.line, self.columns.column_of(field_name), message))
+            report.errors.append(RowNote(row.line, self.column(field_name), message))
         if problems or extra:
             return None
         keys = [("external_id", external)] if external else []
