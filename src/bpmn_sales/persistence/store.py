@@ -93,6 +93,8 @@ class Store(
             self.session.flush()
         except StaleDataError:
             raise Conflict("someone else changed this record since you read it") from None
+        except IntegrityError as exc:  # e.g. two imports of one external id at the same time
+            raise Conflict(f"the change conflicts with existing data: {exc.orig}") from None
 
     # -- generic -----------------------------------------------------------------------
     def get(self, model: type[M], ident: int, what: str) -> M:
