@@ -16,7 +16,7 @@ def verb(name: str, modules: str, short_help: str) -> None:
 
 
 verb("board", "board", "Show the pipeline board: stages as columns, open deals as cards.")
-verb("deal", "deals worker", "Opportunities: start, develop, close, reopen.")
+verb("deal", "deals worker imports", "Opportunities: start, develop, close, reopen, import.")
 verb("demo", "operators", "Load demo users, leads and deals (prints the demo users' API tokens).")
 verb(
     "deploy",
@@ -24,7 +24,7 @@ verb(
     "Deploy diagrams; a changed diagram becomes the process's next version.",
 )
 verb("init", "operators", "Create or upgrade the database and deploy the bundled diagrams.")
-verb("lead", "leads", "Leads: create, qualify, disqualify, renew.")
+verb("lead", "leads imports", "Leads: create, qualify, disqualify, renew, import.")
 verb(
     "lint",
     "operators",

@@ -23,7 +23,7 @@ from bpmn_sales.services.deals import records
 # -- deals ------------------------------------------------------------------------------------
 @main.group(name="deal")
 def deal_group() -> None:
-    """Opportunities: start, develop, close, reopen."""
+    """Opportunities: start, develop, close, reopen, import."""
 
 
 @deal_group.command(name="create")

@@ -20,7 +20,7 @@ from bpmn_sales.services import leads
 # -- leads ------------------------------------------------------------------------------------
 @main.group(name="lead")
 def lead_group() -> None:
-    """Leads: create, qualify, disqualify, renew."""
+    """Leads: create, qualify, disqualify, renew, import."""
 
 
 @lead_group.command(name="create")

@@ -19,6 +19,7 @@ from bpmn_sales.persistence.queries.analytics import AnalyticsQueries
 from bpmn_sales.persistence.queries.board import BoardQueries
 from bpmn_sales.persistence.queries.delivery import DeliveryQueries
 from bpmn_sales.persistence.queries.drafts import DraftQueries
+from bpmn_sales.persistence.queries.imports import ImportQueries
 from bpmn_sales.persistence.queries.instances import InstanceQueries
 from bpmn_sales.persistence.queries.library import LibraryQueries
 from bpmn_sales.persistence.queries.migration_runs import MigrationQueries
@@ -50,12 +51,16 @@ class Store(
     DraftQueries,
     MigrationQueries,
     WebSessionQueries,
+    ImportQueries,
 ):
     """Repository over one session; `commit` is the only way changes reach the database."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._after_commit: list[Callable[[], None]] = []
+        # A bulk import sets this: it keeps no instance live after the commit, which would
+        # hold every record it created in memory until then (services/importing/).
+        self.bulk = False
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once this transaction has committed (never if it rolls back)."""
@@ -89,6 +94,8 @@ class Store(
             self.session.flush()
         except StaleDataError:
             raise Conflict("someone else changed this record since you read it") from None
+        except IntegrityError as exc:  # e.g. two imports of one external id at the same time
+            raise Conflict(f"the change conflicts with existing data: {exc.orig}") from None
 
     # -- generic -----------------------------------------------------------------------
     def get(self, model: type[M], ident: int, what: str) -> M:

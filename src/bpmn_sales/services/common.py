@@ -192,6 +192,8 @@ def assignment(store: Store, owner: User, rule: ActivityRule) -> tuple[int | Non
 
 def keep_live(ctx: Context, store: Store, subject: Subject, instance: Instance) -> None:
     """Once the transaction commits, keep the instance in memory under the new row version."""
+    if store.bulk:
+        return
     kind = subject_type(subject)
     store.after_commit(lambda: ctx.live.put((kind, subject.id, subject.version), instance))
 

@@ -93,6 +93,8 @@ class Deal(Base):
             "process_version_id",
             "owner_id",
         ),
+        # An imported record's id in the system it came from (0013).
+        Index("ix_deals_external_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,6 +132,8 @@ class Deal(Base):
     # Every stage the deal has entered, as sorted keys joined by "|" (analytics' funnel);
     # kept by persistence/stage_visits.py with each stage change.
     stages_reached: Mapped[str | None] = mapped_column(String(1000))
+    # The id the deal had in the file it was imported from (`--id-column`), if any (0013).
+    external_id: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -20,6 +20,8 @@ class Lead(Base):
         Index("ix_leads_value", "estimated_value", "id"),
         Index("ix_leads_name", "name", "id"),
         Index("ix_leads_version_status", "process_version_id", "status"),
+        # An imported record's id in the system it came from (0013).
+        Index("ix_leads_external_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +43,8 @@ class Lead(Base):
     deal_id: Mapped[int | None] = mapped_column(
         ForeignKey("deals.id", use_alter=True, name="fk_leads_deal_id_deals")
     )
+    # The id the lead had in the file it was imported from (`--id-column`), if any (0013).
+    external_id: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

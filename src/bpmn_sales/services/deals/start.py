@@ -21,6 +21,7 @@ from bpmn_sales.errors import Forbidden, InvalidInput
 from bpmn_sales.persistence.models import (
     Customer,
     Deal,
+    ProcessVersion,
     User,
 )
 from bpmn_sales.persistence.store import Store
@@ -67,12 +68,15 @@ def start_deal(
     lead_id: int | None = None,
     reopened_from_id: int | None = None,
     detail: dict[str, Any] | None = None,
+    version: ProcessVersion | None = None,
+    external_id: str | None = None,
 ) -> Deal:
     """Create a deal row and its sales-process instance inside the caller's transaction.
 
-    Without a `process` key, the deal starts on the process that applies to the owner.
+    Without a `process` key, the deal starts on the process that applies to the owner; a
+    `version` the caller chose already (an import, for each owner once) is taken as it is.
     """
-    version = choice.version_for(ctx, store, owner, "deal", process)
+    version = version or choice.version_for(ctx, store, owner, "deal", process)
     process = version.process.key
     key, loader = common.spec_loader(store, version)
     if not ctx.engine.info(key, loader).rules.stages:
@@ -98,6 +102,7 @@ def start_deal(
         owner_id=owner.id,
         lead_id=lead_id,
         reopened_from_id=reopened_from_id,
+        external_id=external_id,
         process_version_id=version.id,
         state="",
         created_at=now,

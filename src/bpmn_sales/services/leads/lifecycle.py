@@ -17,7 +17,7 @@ from bpmn_sales.domain.model import (
 from bpmn_sales.domain.rules import ActivityRule
 from bpmn_sales.engine import Instance
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState
-from bpmn_sales.persistence.models import Lead, User
+from bpmn_sales.persistence.models import Lead, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deals.start import deal_fields, resolve_owner, start_deal
@@ -110,24 +110,42 @@ def create_lead(
     with ctx.uow() as store:
         owner_user = resolve_owner(store, actor, owner)
         version = choice.version_for(ctx, store, owner_user, "lead")
-        now = ctx.clock()
-        lead = Lead(
-            name=lead_name,
-            status=LeadStatus.NEW,
-            owner_id=owner_user.id,
-            process_version_id=version.id,
-            state="",
-            created_at=now,
-            updated_at=now,
-            **fields,
-        )
-        key, loader = common.spec_loader(store, version)
-        instance = ctx.engine.start(key, loader, {"lead": _lead_data(lead)})
-        store.add(lead)
-        store.flush()
-        apply_step(ctx, store, actor, lead, instance, "created")
+        lead = add_lead(ctx, store, actor, owner_user, version, lead_name, fields)
         store.commit()
         return lead_view(ctx, store, lead)
+
+
+def add_lead(
+    ctx: Context,
+    store: Store,
+    actor: Actor,
+    owner: User,
+    version: ProcessVersion,
+    name: str,
+    fields: dict[str, Any],
+    *,
+    external_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> Lead:
+    """Create a lead row of checked fields and start its process, in the caller's transaction."""
+    now = ctx.clock()
+    lead = Lead(
+        name=name,
+        status=LeadStatus.NEW,
+        owner_id=owner.id,
+        process_version_id=version.id,
+        state="",
+        external_id=external_id,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    key, loader = common.spec_loader(store, version)
+    instance = ctx.engine.start(key, loader, {"lead": _lead_data(lead)})
+    store.add(lead)
+    store.flush()
+    apply_step(ctx, store, actor, lead, instance, "created", detail)
+    return lead
 
 
 def _load(store: Store, actor: Actor, lead_id: int, expected_version: int | None) -> Lead:

@@ -1,0 +1,103 @@
+"""Rows per second of a CSV lead import against creating the same leads one by one, and the
+import's peak memory at two file sizes (it must not grow with the file).
+
+    python bench/imports.py [--rows 2000] [--big 100000] [--database-url URL]
+
+A fresh SQLite file (or the given database, which must have no user `bench-admin`) gets the
+bundled diagrams and that user. Side by side in one run: `--rows` leads created one at a
+time through `leads.create_lead` (one transaction each, what a script calling the API or the
+CLI per row does), then a file of `--rows` other leads imported with `importing.import_leads` (one
+transaction), twice. Then a file of `--big` rows is imported (`--big 0` skips it) and the
+process's peak resident memory is printed before and after it (getrusage's high-water mark:
+it must barely move if the import streams). The last line is
+`import_rows_per_s=X one_by_one_rows_per_s=Y ratio=Z rss_mb_before_big=A rss_mb_after_big=B`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bpmn_sales.context import Context
+from bpmn_sales.services import importing, leads, processes
+from bpmn_sales.services.importing import ImportOptions
+from bpmn_sales.services.people import users
+
+
+def csv_file(first: int, count: int) -> io.BytesIO:
+    lines = ["name,company,email,estimated_value"]
+    lines += [
+        f"Lead {n},Company {n % 97},lead{n}@bench.test,{n % 5000}"
+        for n in range(first, first + count)
+    ]
+    return io.BytesIO(("\n".join(lines) + "\n").encode())
+
+
+def one_by_one(ctx: Context, rows: int) -> float:
+    admin = users.actor_for_username(ctx, "bench-admin")
+    started = time.perf_counter()
+    for n in range(rows):
+        leads.create_lead(
+            ctx, admin, f"Hand {n}", f"Company {n % 97}", f"hand{n}@bench.test", None, n % 5000
+        )
+    return rows / (time.perf_counter() - started)
+
+
+def imported(ctx: Context, first: int, rows: int) -> float:
+    """Rows per second of one import of `rows` new leads."""
+    admin = users.actor_for_username(ctx, "bench-admin")
+    stream = csv_file(first, rows)
+    started = time.perf_counter()
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        if done % 10_000 == 0:
+            print(f"  {phase} {done}/{total or '?'}", file=sys.stderr)
+
+    report = importing.import_leads(ctx, admin, stream, ImportOptions(), progress)
+    elapsed = time.perf_counter() - started
+    assert report.created == rows, report.to_dict()
+    return rows / elapsed
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--big", type=int, default=100_000)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        ctx = Context(url)
+        ctx.migrate()
+        processes.deploy_bundled(ctx)
+        users.create_user(ctx, None, "bench-admin", "Bench", "admin", None)
+        imported(ctx, 10_000_000, 20)  # warm-up: imports, caches, the spec parsed once
+        hand = one_by_one(ctx, args.rows)
+        rate = imported(ctx, 0, args.rows)
+        rate_again = imported(ctx, 20_000_000, args.rows)
+        print(f"one by one: {hand:.0f} rows/s; import: {rate:.0f} and {rate_again:.0f} rows/s")
+        before = after = peak_rss_mb()
+        if args.big:
+            started = time.perf_counter()
+            big_rate = imported(ctx, 1_000_000, args.big)
+            after = peak_rss_mb()
+            took = time.perf_counter() - started
+            print(f"{args.big} rows imported in {took:.0f} s: {big_rate:.0f} rows/s")
+        ctx.close()
+    print(
+        f"import_rows_per_s={rate_again:.0f} one_by_one_rows_per_s={hand:.0f} "
+        f"ratio={rate_again / hand:.2f} rss_mb_before_big={before:.0f} rss_mb_after_big={after:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

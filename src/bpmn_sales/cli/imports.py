@@ -1,0 +1,167 @@
+"""`lead import FILE` and `deal import FILE`: a CSV file checked, then imported, with progress."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import IO, Any
+
+import click
+
+from bpmn_sales.cli.base import State, emit, fail, handled, json_option, pass_state
+from bpmn_sales.cli.deals import deal_group
+from bpmn_sales.cli.leads import lead_group
+from bpmn_sales.domain.columns import mapping_pairs
+from bpmn_sales.services import importing
+from bpmn_sales.services.importing import ImportOptions, ImportReport, Progress
+
+Importer = Callable[..., ImportReport]
+
+
+def _lines(stream: IO[bytes]) -> int:
+    """About how many rows the file has (its line breaks but the header's), for the bar."""
+    count = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
+    stream.seek(0)
+    return max(count - 1, 1)
+
+
+def summary(report: ImportReport) -> Iterator[str]:
+    """The counts, then one line per duplicate and per bad row."""
+    kind = report.kind + ("s" if report.created != 1 else "")
+    done = "created" if report.applied else "would create"
+    yield (
+        f"{done} {report.created} {kind}; {len(report.duplicates)} duplicate(s) skipped; "
+        f"{report.bad_rows} bad row(s) of {report.rows}"
+        + ("" if report.applied or report.dry_run else "; nothing imported")
+    )
+    for note in report.duplicates:
+        yield f"{note} (skipped)"
+    for note in report.errors:
+        yield str(note)
+
+
+def _bar(stack: ExitStack, total: int) -> Progress:
+    bars: dict[str, Any] = {}
+
+    def advance(phase: str, done: int, of: int | None) -> None:
+        if phase not in bars:  # opened at the first batch: a refused file prints only its error
+            for bar in bars.values():
+                bar.render_finish()
+            bar = click.progressbar(length=max(of or total, 1), label=phase, file=sys.stderr)
+            bars[phase] = stack.enter_context(bar)
+        bar = bars[phase]
+        bar.update(min(done, bar.length) - bar.pos)
+
+    return advance
+
+
+def run(
+    state: State,
+    importer: Importer,
+    file: str,
+    options: ImportOptions,
+    as_json: bool,
+    progress: bool | None,
+) -> None:
+    ctx, actor = state.ctx, state.actor()
+    if progress is None:  # a terminal watches; a script reads one error line at most
+        progress = sys.stderr.isatty()
+    try:
+        stream = open(file, "rb")  # noqa: SIM115 - closed by the ExitStack below
+    except OSError as error:
+        fail(f"cannot read {file}: {error.strerror}")
+    with ExitStack() as stack:
+        stack.enter_context(stream)
+        advance = _bar(stack, _lines(stream)) if progress else None
+        report = importer(ctx, actor, stream, options, advance)
+    emit(report.to_dict(), as_json, summary(report))
+    if report.errors:
+        if report.applied:
+            fail(f"{report.bad_rows} bad row(s) skipped; the others were imported")
+        nothing = "nothing written" if options.dry_run else "nothing imported"
+        fail(
+            f"{report.bad_rows} bad row(s); {nothing} "
+            "(fix them, or --skip-invalid to import the others)"
+        )
+
+
+def import_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options both verbs share."""
+    options = [
+        click.argument("file", type=click.Path(dir_okay=False)),
+        click.option("--dry-run", is_flag=True, help="Check every row; write nothing."),
+        click.option(
+            "--skip-invalid", is_flag=True, help="Import the good rows even if some are bad."
+        ),
+        click.option(
+            "--map",
+            "mapping",
+            multiple=True,
+            metavar="HEADER=FIELD",
+            help="Read a column as this field (repeat for more).",
+        ),
+        click.option(
+            "--ignore", multiple=True, metavar="HEADER", help="Leave this column out (repeat)."
+        ),
+        click.option(
+            "--id-column",
+            metavar="HEADER",
+            help="The column of the other system's ids: a row whose id was imported is a "
+            "duplicate.",
+        ),
+        click.option(
+            "--progress/--no-progress",
+            default=None,
+            help="Progress bars on stderr (default: when it is a terminal).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@lead_group.command(name="import")
+@import_options
+@json_option
+@pass_state
+@handled
+def lead_import(
+    state: State,
+    file: str,
+    dry_run: bool,
+    skip_invalid: bool,
+    mapping: tuple[str, ...],
+    ignore: tuple[str, ...],
+    id_column: str | None,
+    progress: bool | None,
+    as_json: bool,
+) -> None:
+    """Import leads from a CSV file (all or nothing unless --skip-invalid)."""
+    options = ImportOptions(dry_run, skip_invalid, mapping_pairs(mapping), ignore, id_column)
+    run(state, importing.import_leads, file, options, as_json, progress)
+
+
+@deal_group.command(name="import")
+@import_options
+@click.option("--process", help="Start every deal on this process (default: each owner's).")
+@json_option
+@pass_state
+@handled
+def deal_import(
+    state: State,
+    file: str,
+    dry_run: bool,
+    skip_invalid: bool,
+    mapping: tuple[str, ...],
+    ignore: tuple[str, ...],
+    id_column: str | None,
+    progress: bool | None,
+    process: str | None,
+    as_json: bool,
+) -> None:
+    """Import deals from a CSV file (all or nothing unless --skip-invalid)."""
+    options = ImportOptions(
+        dry_run, skip_invalid, mapping_pairs(mapping), ignore, id_column, process
+    )
+    run(state, importing.import_deals, file, options, as_json, progress)

@@ -1,0 +1,253 @@
+"""Import columns: which lead or deal field a CSV header names, in any of the four UI languages.
+
+Headers are compared without case, accents, spaces or punctuation ("E-mail", "e_mail" and
+"EMAIL" are one name); an explicit mapping wins over the names below, and a column neither
+named here, mapped nor ignored is refused, so a misspelt header never loses its data silently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bpmn_sales.errors import InvalidInput
+
+# English, French, Polish and Simplified Chinese names of each field (the UI's languages).
+LEAD_NAMES: dict[str, tuple[str, ...]] = {
+    "name": (
+        "name",
+        "full name",
+        "contact",
+        "contact name",
+        "lead",
+        "lead name",
+        "nom",
+        "nom complet",
+        "nom du contact",
+        "prospect",
+        "imie i nazwisko",
+        "nazwa",
+        "kontakt",
+        "nazwisko",
+        "姓名",
+        "名称",
+        "联系人",
+        "线索",
+    ),
+    "company": (
+        "company",
+        "company name",
+        "organization",
+        "organisation",
+        "account",
+        "societe",
+        "entreprise",
+        "organisation",
+        "firma",
+        "nazwa firmy",
+        "organizacja",
+        "公司",
+        "公司名称",
+        "单位",
+    ),
+    "email": (
+        "email",
+        "email address",
+        "mail",
+        "courriel",
+        "adresse email",
+        "adresse electronique",
+        "adres email",
+        "poczta",
+        "邮箱",
+        "电子邮件",
+        "电子邮箱",
+        "邮件",
+    ),
+    "phone": (
+        "phone",
+        "phone number",
+        "telephone",
+        "mobile",
+        "numero de telephone",
+        "portable",
+        "telefon",
+        "numer telefonu",
+        "komorka",
+        "电话",
+        "手机",
+        "联系电话",
+        "电话号码",
+    ),
+    "estimated_value": (
+        "estimated value",
+        "value",
+        "amount",
+        "valeur estimee",
+        "valeur",
+        "montant",
+        "szacowana wartosc",
+        "wartosc",
+        "kwota",
+        "预计金额",
+        "金额",
+        "估计价值",
+        "预估金额",
+    ),
+    "owner": (
+        "owner",
+        "sales rep",
+        "assigned to",
+        "proprietaire",
+        "responsable",
+        "commercial",
+        "wlasciciel",
+        "opiekun",
+        "handlowiec",
+        "负责人",
+        "所有者",
+        "销售",
+        "销售人员",
+    ),
+}
+DEAL_NAMES: dict[str, tuple[str, ...]] = {
+    "name": (
+        "name", "deal", "deal name", "opportunity", "opportunity name", "title",
+        "nom", "affaire", "nom de l affaire", "opportunite", "titre",
+        "nazwa", "szansa sprzedazy", "nazwa szansy", "transakcja", "tytul",
+        "名称", "商机", "商机名称", "交易",
+    ),
+    "customer": (
+        "customer", "client", "account", "company",
+        "societe", "entreprise",
+        "klient", "firma",
+        "客户", "客户名称", "公司",
+    ),
+    "value": (
+        "value", "amount", "deal value",
+        "valeur", "montant",
+        "wartosc", "kwota",
+        "金额", "商机金额", "价值",
+    ),
+    "currency": ("currency", "devise", "monnaie", "waluta", "币种", "货币"),
+    "expected_close_date": (
+        "expected close date", "close date", "closing date",
+        "date de cloture prevue", "date de cloture", "cloture prevue",
+        "przewidywana data zamkniecia", "data zamkniecia",
+        "预计成交日期", "结单日期", "预计结单日期",
+    ),
+    "owner": LEAD_NAMES["owner"],
+}  # fmt: skip
+
+# Letters NFKD does not take apart into a base letter and an accent.
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def header_key(header: str) -> str:
+    """The header as compared: no case, accents, spaces or punctuation."""
+    folded = unicodedata.normalize("NFKD", header.casefold().translate(_LETTERS))
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return _NOT_WORD.sub("", plain)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What each column of a file holds: a field, the external id, or nothing (ignored)."""
+
+    headers: tuple[str, ...]
+    fields: tuple[str | None, ...]
+    id_index: int | None
+
+    def column_of(self, field_name: str) -> str:
+        """The file's header for a field (what a row's error names)."""
+        if field_name in self.fields:
+            return self.headers[self.fields.index(field_name)]
+        return field_name
+
+
+def _index(names: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    known: dict[str, str] = {}
+    for field_name, aliases in names.items():
+        for alias in (field_name, *aliases):
+            known.setdefault(header_key(alias), field_name)
+    return known
+
+
+def resolve_columns(
+    headers: Sequence[str],
+    names: Mapping[str, Sequence[str]],
+    mapping: Mapping[str, str] | None = None,
+    ignored: Sequence[str] = (),
+    id_column: str | None = None,
+) -> Columns:
+    """Match each header to a field; refuse unknown, doubled or missing columns by name."""
+    known = _index(names)
+    explicit = {header_key(h): f for h, f in (mapping or {}).items()}
+    skip = {header_key(h) for h in ignored}
+    id_key = header_key(id_column) if id_column else None
+    fields: list[str | None] = []
+    id_index: int | None = None
+    for position, header in enumerate(headers):
+        key = header_key(header)
+        if key == id_key:
+            id_index = position
+            fields.append(None)
+            continue
+        if key in skip:
+            fields.append(None)
+            continue
+        field_name = explicit.get(key) or known.get(key)
+        if key in explicit and field_name not in names:
+            raise InvalidInput(
+                f"--map '{header}={field_name}': {field_name!r} is not a field "
+                f"(fields: {', '.join(names)})",
+                field="map",
+            )
+        if field_name is None:
+            raise InvalidInput(
+                f"column '{header or position + 1}' is not a field; map it (--map "
+                f"'{header}=FIELD') or ignore it (--ignore '{header}'); "
+                f"fields: {', '.join(names)}",
+                field="file",
+            )
+        if field_name in fields:
+            other = headers[fields.index(field_name)]
+            raise InvalidInput(
+                f"columns '{other}' and '{header}' both hold {field_name}; ignore one",
+                field="file",
+            )
+        fields.append(field_name)
+    _check_named(headers, explicit, skip, id_key, id_column)
+    if "name" not in fields:
+        raise InvalidInput("the file has no name column (header line 1)", field="file")
+    return Columns(tuple(headers), tuple(fields), id_index)
+
+
+def _check_named(
+    headers: Sequence[str],
+    explicit: Mapping[str, str],
+    skip: set[str],
+    id_key: str | None,
+    id_column: str | None,
+) -> None:
+    """Refuse a mapping, ignore or id column that names no header (a typo, said at once)."""
+    present = {header_key(h) for h in headers}
+    if id_key is not None and id_key not in present:
+        raise InvalidInput(f"--id-column '{id_column}' is not a column of the file", "id_column")
+    for key in [*explicit, *skip]:
+        if key not in present:
+            raise InvalidInput(f"'{key}' (--map or --ignore) is not a column of the file", "map")
+
+
+def mapping_pairs(pairs: Sequence[str]) -> dict[str, str]:
+    """Read "HEADER=FIELD" pairs (`--map`, the API's `map` fields) as a header -> field dict."""
+    mapping = {}
+    for pair in pairs:
+        header, sep, field_name = pair.rpartition("=")
+        if not sep or not header.strip() or not field_name.strip():
+            raise InvalidInput(f"map {pair!r}: write it as HEADER=FIELD", field="map")
+        mapping[header.strip()] = field_name.strip()
+    return mapping

@@ -1,0 +1,44 @@
+"""Queries of an import: which of a batch's e-mails, external ids or deal names exist already
+(part of the Store: persistence/store.py). One statement per batch of rows, never per row."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bpmn_sales.persistence.models import Deal, Lead
+
+
+class ImportQueries:
+    """Mixed into Store: methods here run on the Store's session."""
+
+    session: Session
+
+    def lead_ids_by_email(self, emails: Collection[str]) -> dict[str, int]:
+        """Lower-cased e-mail -> the id of a lead that has it (any case)."""
+        if not emails:
+            return {}
+        key = func.lower(Lead.email)
+        rows = self.session.execute(select(key, Lead.id).where(key.in_(list(emails))))
+        return {email: lead_id for email, lead_id in rows}
+
+    def ids_by_external_id(
+        self, model: type[Lead] | type[Deal], external_ids: Collection[str]
+    ) -> dict[str, int]:
+        """External id -> the id of the lead or deal imported with it."""
+        if not external_ids:
+            return {}
+        rows = self.session.execute(
+            select(model.external_id, model.id).where(model.external_id.in_(list(external_ids)))
+        )
+        return {external_id: record_id for external_id, record_id in rows if external_id}
+
+    def deal_ids_by_name(self, names: Collection[str]) -> dict[tuple[str, str], int]:
+        """(lower-cased name, lower-cased customer or "") -> a deal's id, for those names."""
+        if not names:
+            return {}
+        name, customer = func.lower(Deal.name), func.lower(func.coalesce(Deal.customer, ""))
+        rows = self.session.execute(select(name, customer, Deal.id).where(name.in_(list(names))))
+        return {(n, c): deal_id for n, c, deal_id in rows}

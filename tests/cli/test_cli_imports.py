@@ -1,0 +1,76 @@
+"""`bpmn-sales lead import` and `deal import`: the summary, one line per row, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.cli_checks import Cli, assert_error, ok_json
+
+FRENCH = (
+    "\ufeffNom;Société;Courriel;Valeur estimée;Propriétaire\n"
+    "Jeanne Dupont;Acmé;jeanne@acme.test;12 000,50;rob\n"
+    "Paul Martin;Acmé;JEANNE@acme.test;;rob\n"
+    "Sans Courriel;Acmé;pas-une-adresse;;rob\n"
+)
+
+
+def write(tmp_path: Path, text: str, name: str = "leads.csv") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_dry_run_prints_counts_and_each_row_then_exits_2(ready: Cli, tmp_path: Path) -> None:
+    result = ready("lead", "import", write(tmp_path, FRENCH), "--dry-run")
+    assert result.stdout.splitlines() == [
+        "would create 1 lead; 1 duplicate(s) skipped; 1 bad row(s) of 3",
+        "line 3: Courriel: duplicate of line 2 (skipped)",
+        "line 4: Courriel: email 'pas-une-adresse' is not an e-mail address",
+    ]
+    assert_error(result, "1 bad row(s); nothing written", "--skip-invalid")
+    assert "Jeanne" not in ready("lead", "list").stdout
+
+
+def test_all_or_nothing_then_skip_invalid_then_a_rerun(ready: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, FRENCH)
+    refused = ready("lead", "import", path)
+    assert_error(refused, "nothing imported")
+    assert refused.stdout.startswith("would create 1 lead;") and "nothing imported" in (
+        refused.stdout
+    )
+    assert "Jeanne" not in ready("lead", "list").stdout
+    partial = ready("lead", "import", path, "--skip-invalid")
+    assert_error(partial, "1 bad row(s) skipped; the others were imported")
+    assert partial.stdout.startswith("created 1 lead; 1 duplicate(s) skipped")
+    assert "Jeanne Dupont" in ready("lead", "list").stdout
+
+
+def test_a_rerun_creates_nothing(ready: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "name,email\nA,a@x.test\nB,b@x.test\n")
+    assert ok_json(ready("lead", "import", path, "--json"))["created"] == 2
+    again = ok_json(ready("lead", "import", path, "--json"))
+    assert (again["created"], len(again["duplicates"]), again["applied"]) == (0, 2, True)
+
+
+def test_unknown_columns_need_map_or_ignore(ready: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "Name,Source,Tel\nA,fair,123\n")
+    assert_error(ready("lead", "import", path), "column 'Source' is not a field", "--ignore")
+    assert_error(ready("lead", "import", path, "--map", "Source"), "HEADER=FIELD")
+    done = ok_json(
+        ready("lead", "import", path, "--map", "Tel=phone", "--ignore", "source", "--json")
+    )
+    assert done["created"] == 1
+    assert_error(ready("lead", "import", str(tmp_path / "missing.csv")), "cannot read")
+
+
+def test_deals_with_an_id_column_and_a_progress_bar(ready: Cli, tmp_path: Path) -> None:
+    text = "Ref;Opportunité;Client;Montant;Devise\nX-1;Rollout;Northwind;1 000,00;EUR\n"
+    path = write(tmp_path, text, "deals.csv")
+    result = ready("deal", "import", path, "--id-column", "Ref", "--progress", user="rob")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "created 1 deal; 0 duplicate(s) skipped; 0 bad row(s) of 1\n"
+    assert "checking" in result.stderr and "importing" in result.stderr
+    again = ready("deal", "import", path, "--id-column", "Ref", user="rob")
+    assert again.stdout.splitlines()[1] == "line 2: Ref: deal 9 has it already (skipped)"
+    assert again.stderr == ""
+    assert "Rollout" in ready("deal", "show", "9").stdout

@@ -1,0 +1,224 @@
+"""Importing leads and deals from CSV on SQLite and PostgreSQL: dry run, all or nothing,
+--skip-invalid, duplicates, re-runs, separators, BOM and headers in each UI language."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from bpmn_sales.context import Context
+from bpmn_sales.errors import InvalidInput, NotFound
+from bpmn_sales.services import deals, importing, leads
+from bpmn_sales.services.importing import ImportOptions, ImportReport
+from tests.integration.conftest import Flow
+from tests.team import Team
+
+LEADS = """name,company,email,phone,estimated_value,owner
+Jane Cooper,Northwind,jane@northwind.test,+1 555 0100,12000,rob
+Kim Boss,Contoso,kim@contoso.test,,"1,500.50",sara
+Lee Chan,Fabrikam,lee@fabrikam.test,,,
+"""
+BAD = LEADS + "No Mail,Acme,not-an-address,,12abc,nobody\n"
+
+
+def csv(text: str, bom: bool = False) -> io.BytesIO:
+    return io.BytesIO(("\ufeff" if bom else "").encode() + text.encode())
+
+
+def run(ctx: Context, team: Team, text: str, bom: bool = False, **options: object) -> ImportReport:
+    actor = options.pop("actor", team.admin)
+    return importing.import_leads(ctx, actor, csv(text, bom), ImportOptions(**options))  # type: ignore[arg-type]
+
+
+def lines(report: ImportReport) -> list[str]:
+    return [str(note) for note in (*report.duplicates, *report.errors)]
+
+
+def test_a_dry_run_counts_and_reports_but_writes_nothing(
+    ctx: Context, team: Team, flow: Flow
+) -> None:
+    report = run(ctx, team, BAD, dry_run=True)
+    assert (report.rows, report.created, report.bad_rows, report.applied) == (4, 3, 1, False)
+    assert lines(report) == [
+        "line 5: email: email 'not-an-address' is not an e-mail address",
+        "line 5: estimated_value: '12abc' is not an amount",
+        "line 5: owner: owner 'nobody' does not exist",
+    ]
+    assert flow.count("leads") == 0 and flow.count("history") == 0
+
+
+def test_all_or_nothing_a_bad_row_refuses_the_whole_file(
+    ctx: Context, team: Team, flow: Flow
+) -> None:
+    report = run(ctx, team, BAD)
+    assert (report.created, report.applied, report.bad_rows) == (3, False, 1)  # would create
+    assert flow.count("leads") == 0
+
+
+def test_skip_invalid_imports_the_good_rows_with_their_processes_and_owners(
+    ctx: Context, team: Team, flow: Flow
+) -> None:
+    report = run(ctx, team, BAD, skip_invalid=True)
+    assert (report.created, report.applied, report.bad_rows) == (3, True, 1)
+    found = {v.name: v for v in leads.list_leads(ctx, team.admin)}
+    assert sorted(found) == ["Jane Cooper", "Kim Boss", "Lee Chan"]
+    jane, kim, lee = found["Jane Cooper"], found["Kim Boss"], found["Lee Chan"]
+    assert (jane.owner, kim.owner, lee.owner) == ("rob", "sara", "admin")
+    assert str(kim.estimated_value) == "1500.50" and jane.status == "new"
+    assert jane.process == "lead_qualification v1"
+    # Each lead runs its qualification like one created by hand, and says where it came from.
+    assert [t.title for t in jane.tasks]
+    history = leads.lead_history(ctx, team.admin, jane.id)
+    assert [(h.action, h.detail) for h in history] == [("created", {"source": "import", "line": 2})]
+
+
+def test_duplicates_in_the_file_and_the_database_are_skipped_and_a_rerun_creates_nothing(
+    ctx: Context, team: Team, flow: Flow
+) -> None:
+    leads.create_lead(ctx, team.rob, "Old Jane", email="JANE@Northwind.test")
+    text = LEADS + "Kim Again,Contoso,KIM@contoso.TEST,,,\n"
+    first = run(ctx, team, text)
+    assert first.created == 2 and first.applied
+    assert lines(first) == [
+        "line 2: email: lead 1 has it already",
+        "line 5: email: duplicate of line 3",
+    ]
+    again = run(ctx, team, text)
+    assert again.created == 0 and len(again.duplicates) == 4 and again.applied
+    assert flow.count("leads") == 3
+
+
+def test_an_id_column_makes_the_other_systems_ids_the_duplicate_key(
+    ctx: Context, team: Team, flow: Flow
+) -> None:
+    text = "Ref,Name\nA-1,Same Name\nA-2,Same Name\nA-1,Other\n"
+    report = run(ctx, team, text, id_column="ref")
+    assert report.created == 2
+    assert lines(report) == ["line 4: Ref: duplicate of line 2"]
+    assert run(ctx, team, text, id_column="Ref").created == 0
+    assert flow.count("leads", name="Other") == 0
+    assert flow.count("leads", external_id="A-2") == 1
+    long_id = run(ctx, team, f"Ref,Name\n{'x' * 201},Long\n", id_column="Ref", dry_run=True)
+    assert lines(long_id) == ["line 2: Ref: the id is longer than 200 characters"]
+
+
+@pytest.mark.parametrize(
+    ("text", "bom"),
+    [
+        (
+            "Nom;Société;Courriel;Valeur estimée;Propriétaire\n"
+            "Jeanne Dupont;Acmé;jeanne@acme.test;12 000,50;rob\n",
+            True,
+        ),
+        (
+            "Imię i nazwisko;Firma;Adres e-mail;Wartość;Właściciel\n"
+            "Jan Kowalski;Acmé;jeanne@acme.test;12.000,50;rob\n",
+            False,
+        ),
+        ("姓名,公司,邮箱,预计金额,负责人\n张伟,Acmé,jeanne@acme.test,12000.50,rob\n", True),
+    ],
+    ids=["french-semicolon-bom", "polish-semicolon", "chinese-comma-bom"],
+)
+def test_files_in_each_ui_language(
+    ctx: Context, team: Team, text: str, bom: bool, flow: Flow
+) -> None:
+    report = run(ctx, team, text, bom)
+    assert (report.created, report.errors, report.duplicates) == (1, [], [])
+    (view,) = leads.list_leads(ctx, team.admin)
+    assert (view.company, view.email, view.owner) == ("Acmé", "jeanne@acme.test", "rob")
+    assert str(view.estimated_value) == "12000.50"
+
+
+def test_a_rep_imports_as_themselves_and_may_not_name_other_owners(
+    ctx: Context, team: Team, flow: Flow
+) -> None:
+    text = "name,owner\nMine,\nAlso mine,rob\nSara's,sara\n"
+    report = run(ctx, team, text, actor=team.rob)
+    assert lines(report) == ["line 4: owner: rob may not act on records owned by sara"]
+    assert flow.count("leads") == 0
+    assert run(ctx, team, text, actor=team.mia).created == 3  # their manager may
+
+
+def test_a_file_that_cannot_be_read_as_a_table_is_refused_whole(ctx: Context, team: Team) -> None:
+    with pytest.raises(InvalidInput, match="column 'Colour' is not a field"):
+        run(ctx, team, "Name,Colour\nA,red\n")
+    with pytest.raises(InvalidInput, match="not UTF-8 text"):
+        importing.import_leads(ctx, team.admin, io.BytesIO(b"name\n\xff\xfe\n"), ImportOptions())
+    with pytest.raises(InvalidInput, match="empty"):
+        run(ctx, team, "")
+    spilled = run(ctx, team, "name,email\nA,a@x.test,oops\nB,b@x.test,,\n", dry_run=True)
+    assert lines(spilled) == ["line 2: column 3: the header names 2 columns"]
+    assert spilled.created == 1
+
+
+def test_deals_start_on_their_process_and_duplicate_by_name_and_customer(
+    ctx: Context, team: Team, flow: Flow
+) -> None:
+    text = (
+        "Affaire;Client;Montant;Devise;Date de clôture prévue;Responsable\n"
+        "Rollout;Northwind;40 000,00;EUR;31/03/2027;rob\n"
+        "ROLLOUT;northwind;1;EUR;;rob\n"
+        "Rollout;Contoso;5;EUR;;\n"
+        "Bad;X;12;EURO;2027-02-30;\n"
+    )
+    options = ImportOptions(skip_invalid=True)
+    report = importing.import_deals(ctx, team.admin, csv(text, bom=True), options)
+    assert report.created == 2
+    assert lines(report) == [
+        "line 3: Affaire: duplicate of line 2",
+        "line 5: Devise: currency 'EURO' is not a 3-letter code",
+        "line 5: Date de clôture prévue: '2027-02-30' is not a day (YYYY-MM-DD, DD/MM/YYYY or "
+        "DD.MM.YYYY)",
+    ]
+    views = {(v.name, v.customer): v for v in deals.list_deals(ctx, team.admin)}
+    rollout = views["Rollout", "Northwind"]
+    assert (str(rollout.value), rollout.currency, rollout.owner) == ("40000.00", "EUR", "rob")
+    assert rollout.stage is not None and rollout.status == "open"
+    assert deals.get_deal(ctx, team.admin, rollout.id).expected_close_date.isoformat() == (
+        "2027-03-31"
+    )
+    again = importing.import_deals(ctx, team.admin, csv(text), options)
+    assert again.created == 0 and flow.count("deals") == 2
+
+
+def test_deals_on_a_named_process(ctx: Context, team: Team) -> None:
+    text = "name,customer\nFree mover,Acme\n"
+    options = ImportOptions(process="openfire_pipeline")
+    importing.import_deals(ctx, team.rob, csv(text), options)
+    (view,) = deals.list_deals(ctx, team.rob)
+    assert view.process_key == "openfire_pipeline"
+    with pytest.raises(NotFound, match="process 'nope' is not deployed"):
+        importing.import_deals(ctx, team.rob, csv(text), ImportOptions(process="nope"))
+
+
+@contextmanager
+def statements(ctx: Context) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(ctx.db, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(ctx.db, "before_cursor_execute", count)
+
+
+def test_each_row_costs_no_more_statements_than_creating_one_lead(ctx: Context, team: Team) -> None:
+    def rows(first: int, count: int) -> str:
+        body = "".join(f"Lead {i},l{i}@x.test,rob\n" for i in range(first, first + count))
+        return "name,email,owner\n" + body
+
+    with statements(ctx) as one_lead:
+        leads.create_lead(ctx, team.admin, "By hand", email="hand@x.test", owner="rob")
+    with statements(ctx) as small:
+        run(ctx, team, rows(0, 2))
+    with statements(ctx) as large:
+        run(ctx, team, rows(100, 22))
+    per_row = (len(large) - len(small)) / 20
+    assert per_row <= len(one_lead), (per_row, len(one_lead))
