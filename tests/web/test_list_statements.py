@@ -177,3 +177,20 @@ def test_list_pages_run_as_many_statements_at_two_sizes(
     grown = [k for k, (_, size, _) in after.items() if size > before[k][1]]
     # The lists that gain rows show more (the approvals inbox gains none: no new approvals).
     assert len(grown) >= len(PAGES) - 2, grown
+
+
+def test_the_analytics_page_runs_as_many_statements_at_two_sizes(
+    visitor: Visitor, demo_ctx: Context, statements: Statements
+) -> None:
+    # Every report, the targets and the menus come from one scope in one unit of work.
+    pages = {user: visitor(user) for user in ("mia", "admin")}
+    before = {}
+    for user, page in pages.items():
+        page.get("/analytics")
+        before[user] = counted(statements, lambda p=page: p.get("/analytics"))
+    grow(demo_ctx)
+    for user, page in pages.items():
+        count, response = counted(statements, lambda p=page: p.get("/analytics"))
+        assert count <= MOST, (user, count, statements.summary())
+        assert count == before[user][0], (user, before[user][0], count, statements.summary())
+        assert response.get_data() != before[user][1].get_data()  # the figures took the growth

@@ -158,9 +158,11 @@ class AnalyticsQueries:
             Deal.process_version_id.in_(part.version_ids),
         )
         query = _owned(query, Deal.owner_id, part)
-        count = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self.session.scalars(query.order_by(Deal.stage_entered_at).limit(limit)).all()
-        return int(count), rows
+        # One statement: the window count sees every matching row before LIMIT cuts them.
+        found = self.session.execute(
+            query.add_columns(func.count().over()).order_by(Deal.stage_entered_at).limit(limit)
+        ).all()
+        return (int(found[0][1]) if found else 0), [deal for deal, _ in found]
 
     # -- forecast ---------------------------------------------------------------------------
     def forecast_rows(self, part: Slice) -> list[tuple[date | None, str, int, Any, Any]]:

@@ -21,7 +21,7 @@ from bpmn_sales.errors import InvalidInput
 from bpmn_sales.persistence.queries.analytics import Slice
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.analytics import targets
-from bpmn_sales.services.analytics.scope import Filters, resolve
+from bpmn_sales.services.analytics.scope import Filters, Scope, resolve
 
 HORIZON_MONTHS = 6
 MAX_MONTHS = 600  # fifty years of monthly lines is already more than a page can show
@@ -102,66 +102,67 @@ def _month_bounds(months: list[str]) -> tuple[date, date | None]:
 def forecast(ctx: Context, actor: Actor, filters: Filters) -> Forecast:
     today = ctx.clock().date()
     with ctx.uow() as store:
-        scope = resolve(ctx, store, actor, filters)
-        months = _range(today, scope.first_day, scope.last_day)
-        first, after = _month_bounds(months)
-        lines: dict[tuple[str, str], Line] = {}
-        outside: dict[tuple[str, str], Line] = {}
+        return forecast_in(store, resolve(ctx, store, actor, filters), filters, today)
 
-        def line(book: dict[tuple[str, str], Line], period: str, code: str) -> Line:
-            return book.setdefault((period, code), Line(period, code))
 
-        for day, code, count, value, weighted in store.forecast_rows(scope.part):
-            month = month_key(day) if day else None
-            if month in months:
-                row = line(lines, month, code)
-            else:
-                where = (
-                    "no date" if month is None else ("earlier" if month < months[0] else "later")
-                )
-                row = line(outside, where, code)
-            row.deals += count
-            row.value += Decimal(str(value or 0))
-            row.weighted += Decimal(str(weighted or 0)) / 100
-        end = _utc(after) if after else None
-        won_part = Slice(scope.part.version_ids, scope.part.owner_ids, _utc(first), end)
-        for month, code, value in store.won_by_month(won_part):
-            line(lines, month, code).won += Decimal(str(value or 0))
-        quarters = sorted({quarter_of(m) for m in months})
-        kind, scope_id = scope.target_scope
-        goals = {
-            (t.period, t.currency): t.amount
-            for t in targets.targets_of(store, kind, scope_id, [*months, *quarters])
-        }
-        codes = sorted({c for _, c in lines} | {c for _, c in goals} | {c for _, c in outside})
-        codes = codes or ["USD"]
-        month_lines = [line(lines, m, c) for m in months for c in codes]
-        quarter_lines = []
-        for quarter in quarters:
-            for code in codes:
-                total = Line(quarter, code)
-                for m in (x for x in month_lines if x.currency == code):
-                    if quarter_of(m.period) == quarter:
-                        total.deals += m.deals
-                        total.value += m.value
-                        total.weighted += m.weighted
-                        total.won += m.won
-                total.target = goals.get((quarter, code))
-                quarter_lines.append(total)
-        for m in month_lines:
-            m.target = goals.get((m.period, m.currency))
-        # "none": a department a manager filters on (its target is the admins' to see).
-        label = (
-            kind if kind in ("company", "none") else f"{kind}:{_scope_name(store, kind, scope_id)}"
-        )
-        return Forecast(
-            scope.process.key,
-            filters.to_dict(),
-            label,
-            month_lines,
-            quarter_lines,
-            sorted(outside.values(), key=lambda x: (x.period, x.currency)),
-        )
+def forecast_in(store: Store, scope: Scope, filters: Filters, today: date) -> Forecast:
+    """The forecast report of a resolved scope (shareable with others in one
+    unit of work: the analytics page reads them all at once)."""
+    months = _range(today, scope.first_day, scope.last_day)
+    first, after = _month_bounds(months)
+    lines: dict[tuple[str, str], Line] = {}
+    outside: dict[tuple[str, str], Line] = {}
+
+    def line(book: dict[tuple[str, str], Line], period: str, code: str) -> Line:
+        return book.setdefault((period, code), Line(period, code))
+
+    for day, code, count, value, weighted in store.forecast_rows(scope.part):
+        month = month_key(day) if day else None
+        if month in months:
+            row = line(lines, month, code)
+        else:
+            where = "no date" if month is None else ("earlier" if month < months[0] else "later")
+            row = line(outside, where, code)
+        row.deals += count
+        row.value += Decimal(str(value or 0))
+        row.weighted += Decimal(str(weighted or 0)) / 100
+    end = _utc(after) if after else None
+    won_part = Slice(scope.part.version_ids, scope.part.owner_ids, _utc(first), end)
+    for month, code, value in store.won_by_month(won_part):
+        line(lines, month, code).won += Decimal(str(value or 0))
+    quarters = sorted({quarter_of(m) for m in months})
+    kind, scope_id = scope.target_scope
+    goals = {
+        (t.period, t.currency): t.amount
+        for t in targets.targets_of(store, kind, scope_id, [*months, *quarters])
+    }
+    codes = sorted({c for _, c in lines} | {c for _, c in goals} | {c for _, c in outside})
+    codes = codes or ["USD"]
+    month_lines = [line(lines, m, c) for m in months for c in codes]
+    quarter_lines = []
+    for quarter in quarters:
+        for code in codes:
+            total = Line(quarter, code)
+            for m in (x for x in month_lines if x.currency == code):
+                if quarter_of(m.period) == quarter:
+                    total.deals += m.deals
+                    total.value += m.value
+                    total.weighted += m.weighted
+                    total.won += m.won
+            total.target = goals.get((quarter, code))
+            quarter_lines.append(total)
+    for m in month_lines:
+        m.target = goals.get((m.period, m.currency))
+    # "none": a department a manager filters on (its target is the admins' to see).
+    label = kind if kind in ("company", "none") else f"{kind}:{_scope_name(store, kind, scope_id)}"
+    return Forecast(
+        scope.process.key,
+        filters.to_dict(),
+        label,
+        month_lines,
+        quarter_lines,
+        sorted(outside.values(), key=lambda x: (x.period, x.currency)),
+    )
 
 
 def _utc(day: date) -> datetime:

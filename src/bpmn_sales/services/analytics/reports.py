@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bpmn_sales.context import Context
@@ -30,6 +31,7 @@ from bpmn_sales.domain.analytics import (
     share,
 )
 from bpmn_sales.domain.model import Actor
+from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.analytics.scope import Filters, Scope, resolve
 
 STUCK_LIMIT = 20
@@ -69,35 +71,40 @@ class Funnel:
 
 def funnel(ctx: Context, actor: Actor, filters: Filters) -> Funnel:
     with ctx.uow() as store:
-        scope = resolve(ctx, store, actor, filters)
-        order = [s.key for s in scope.stages]
-        later = {key: set(order[i + 1 :]) for i, key in enumerate(order)}
-        rows = [
-            (frozenset(reached.split("|")) if reached else frozenset(), *rest)
-            for reached, *rest in store.funnel_rows(scope.part)
-        ]
-        steps, total, won, won_value = funnel_steps(
-            [(s.key, s.name) for s in scope.pre_sale], later, rows
-        )
-        lead_counts = store.lead_rows(scope.part)
-        created = sum(lead_counts.values())
-        leads = {
-            "created": created,
-            "qualified": lead_counts.get("qualified", 0),
-            "disqualified": lead_counts.get("disqualified", 0),
-            "open": lead_counts.get("new", 0),
-            "qualified_rate": share(lead_counts.get("qualified", 0), created),
-        }
-        return Funnel(
-            scope.process.key,
-            scope.process.name,
-            filters.to_dict(),
-            total,
-            won,
-            won_value,
-            steps,
-            leads,
-        )
+        return funnel_in(store, resolve(ctx, store, actor, filters), filters)
+
+
+def funnel_in(store: Store, scope: Scope, filters: Filters) -> Funnel:
+    """The funnel report of a resolved scope (shareable with others in one
+    unit of work: the analytics page reads them all at once)."""
+    order = [s.key for s in scope.stages]
+    later = {key: set(order[i + 1 :]) for i, key in enumerate(order)}
+    rows = [
+        (frozenset(reached.split("|")) if reached else frozenset(), *rest)
+        for reached, *rest in store.funnel_rows(scope.part)
+    ]
+    steps, total, won, won_value = funnel_steps(
+        [(s.key, s.name) for s in scope.pre_sale], later, rows
+    )
+    lead_counts = store.lead_rows(scope.part)
+    created = sum(lead_counts.values())
+    leads = {
+        "created": created,
+        "qualified": lead_counts.get("qualified", 0),
+        "disqualified": lead_counts.get("disqualified", 0),
+        "open": lead_counts.get("new", 0),
+        "qualified_rate": share(lead_counts.get("qualified", 0), created),
+    }
+    return Funnel(
+        scope.process.key,
+        scope.process.name,
+        filters.to_dict(),
+        total,
+        won,
+        won_value,
+        steps,
+        leads,
+    )
 
 
 @dataclass
@@ -150,39 +157,44 @@ NO_REASON = "(no reason given)"
 
 def losses(ctx: Context, actor: Actor, filters: Filters) -> Losses:
     with ctx.uow() as store:
-        scope = resolve(ctx, store, actor, filters)
-        names = stage_names(scope)
-        by_stage = {s.key: LossStage(s.key, s.name) for s in scope.pre_sale}
-        counts = {"won": 0, "lost": 0, "invalid": 0}
-        won_value: Money = {}
-        lost_value: Money = {}
-        for status, stage_key, reason, currency, count, value in store.closed_rows(scope.part):
-            counts[status] = counts.get(status, 0) + count
-            if status == "won":
-                add(won_value, currency, value)
-            if status != "lost":
-                continue
-            key = stage_key or "(none)"
-            row = by_stage.setdefault(key, LossStage(key, names.get(key, key)))
-            row.lost += count
-            add(row.value, currency, value)
-            add(lost_value, currency, value)
-            label = reason or NO_REASON
-            row.reasons[label] = row.reasons.get(label, 0) + count
-            add(row.reason_value.setdefault(label, {}), currency, value)
-        for at_stage, again in store.reopened_lost(scope.part).items():
-            by_stage[at_stage or "(none)"].reopened = again
-        return Losses(
-            scope.process.key,
-            filters.to_dict(),
-            counts["won"],
-            counts["lost"],
-            counts["invalid"],
-            share(counts["won"], counts["won"] + counts["lost"]),
-            won_value,
-            lost_value,
-            list(by_stage.values()),
-        )
+        return losses_in(store, resolve(ctx, store, actor, filters), filters)
+
+
+def losses_in(store: Store, scope: Scope, filters: Filters) -> Losses:
+    """The losses report of a resolved scope (shareable with others in one
+    unit of work: the analytics page reads them all at once)."""
+    names = stage_names(scope)
+    by_stage = {s.key: LossStage(s.key, s.name) for s in scope.pre_sale}
+    counts = {"won": 0, "lost": 0, "invalid": 0}
+    won_value: Money = {}
+    lost_value: Money = {}
+    for status, stage_key, reason, currency, count, value in store.closed_rows(scope.part):
+        counts[status] = counts.get(status, 0) + count
+        if status == "won":
+            add(won_value, currency, value)
+        if status != "lost":
+            continue
+        key = stage_key or "(none)"
+        row = by_stage.setdefault(key, LossStage(key, names.get(key, key)))
+        row.lost += count
+        add(row.value, currency, value)
+        add(lost_value, currency, value)
+        label = reason or NO_REASON
+        row.reasons[label] = row.reasons.get(label, 0) + count
+        add(row.reason_value.setdefault(label, {}), currency, value)
+    for at_stage, again in store.reopened_lost(scope.part).items():
+        by_stage[at_stage or "(none)"].reopened = again
+    return Losses(
+        scope.process.key,
+        filters.to_dict(),
+        counts["won"],
+        counts["lost"],
+        counts["invalid"],
+        share(counts["won"], counts["won"] + counts["lost"]),
+        won_value,
+        lost_value,
+        list(by_stage.values()),
+    )
 
 
 @dataclass
@@ -216,41 +228,46 @@ def _days(hours: int | None) -> float | None:
 def time_in_stage(ctx: Context, actor: Actor, filters: Filters) -> TimeInStage:
     now = ctx.clock()
     with ctx.uow() as store:
-        scope = resolve(ctx, store, actor, filters)
-        names = store.usernames(u.id for u in scope.people)
-        buckets: dict[str, list[tuple[int, int]]] = {}
-        for stage_key, hours, count in store.stay_hours(scope.process.id, scope.part):
-            buckets.setdefault(stage_key, []).append((hours, count))
-        stages = []
-        rows: Sequence[Any]
-        for stage in scope.stages:
-            stays = buckets.get(stage.key, [])
-            period = duration(stage.reminder_after)
-            stuck, rows = 0, []
-            if period is not None:
-                stuck, rows = store.stuck_deals(scope.part, stage.key, now - period, STUCK_LIMIT)
-            stages.append(
-                StageTime(
-                    stage.key,
-                    stage.name,
-                    sum(n for _, n in stays),
-                    _days(percentile_hours(stays, 0.5)),
-                    _days(percentile_hours(stays, 0.9)),
-                    stage.reminder_after,
-                    stuck,
-                    [
-                        {
-                            "id": d.id,
-                            "name": d.name,
-                            "owner": names.get(d.owner_id, ""),
-                            "days_in_stage": (now - d.stage_entered_at).days
-                            if d.stage_entered_at
-                            else None,
-                        }
-                        for d in rows
-                    ],
-                )
+        return time_in_stage_in(store, resolve(ctx, store, actor, filters), filters, now)
+
+
+def time_in_stage_in(store: Store, scope: Scope, filters: Filters, now: datetime) -> TimeInStage:
+    """The time in stage report of a resolved scope (shareable with others in one
+    unit of work: the analytics page reads them all at once)."""
+    names = store.usernames(u.id for u in scope.people)
+    buckets: dict[str, list[tuple[int, int]]] = {}
+    for stage_key, hours, count in store.stay_hours(scope.process.id, scope.part):
+        buckets.setdefault(stage_key, []).append((hours, count))
+    stages = []
+    rows: Sequence[Any]
+    for stage in scope.stages:
+        stays = buckets.get(stage.key, [])
+        period = duration(stage.reminder_after)
+        stuck, rows = 0, []
+        if period is not None:
+            stuck, rows = store.stuck_deals(scope.part, stage.key, now - period, STUCK_LIMIT)
+        stages.append(
+            StageTime(
+                stage.key,
+                stage.name,
+                sum(n for _, n in stays),
+                _days(percentile_hours(stays, 0.5)),
+                _days(percentile_hours(stays, 0.9)),
+                stage.reminder_after,
+                stuck,
+                [
+                    {
+                        "id": d.id,
+                        "name": d.name,
+                        "owner": names.get(d.owner_id, ""),
+                        "days_in_stage": (now - d.stage_entered_at).days
+                        if d.stage_entered_at
+                        else None,
+                    }
+                    for d in rows
+                ],
             )
-        won, seconds = store.cycle_seconds(scope.part)
-        cycle = round(seconds / 86400, 1) if seconds is not None else None
-        return TimeInStage(scope.process.key, filters.to_dict(), won, cycle, stages)
+        )
+    won, seconds = store.cycle_seconds(scope.part)
+    cycle = round(seconds / 86400, 1) if seconds is not None else None
+    return TimeInStage(scope.process.key, filters.to_dict(), won, cycle, stages)

@@ -58,6 +58,8 @@ class Scope:
     last_day: date | None
     people: list[User]  # whom the actor may filter by
     target_scope: tuple[str, int]  # the target the forecast compares with
+    process_keys: list[str]  # every process with stages to report on (the page's menu)
+    visible: list[int] | None  # whose deals the actor may see at all (None: everyone's)
 
     @property
     def pre_sale(self) -> list[StageRule]:
@@ -88,7 +90,9 @@ def _midnight(day: date | None) -> datetime | None:
     return datetime.combine(day, time(), tzinfo=UTC) if day else None
 
 
-def _process(ctx: Context, store: Store, key: str | None) -> tuple[Process, list[StageRule]]:
+def _process(
+    ctx: Context, store: Store, key: str | None
+) -> tuple[Process, list[StageRule], list[str]]:
     staged: dict[str, tuple[Process, list[StageRule]]] = {}
     every = list(store.processes())
     versions = store.preferred_version_ids([p.id for p in every])
@@ -104,13 +108,13 @@ def _process(ctx: Context, store: Store, key: str | None) -> tuple[Process, list
         if store.process_by_key(wanted) is None:
             raise InvalidInput(f"process '{wanted}' is not deployed", field="process")
         raise InvalidInput(f"process '{wanted}' has no stages to report on", field="process")
-    return staged[wanted]
+    process, stages = staged[wanted]
+    return process, stages, list(staged)
 
 
 def _owners(
-    store: Store, actor: Actor, f: Filters
+    store: Store, actor: Actor, f: Filters, visible: list[int] | None
 ) -> tuple[list[int] | None, list[User], tuple[str, int]]:
-    visible = common.visible_owner_ids(store, actor)
     people = [u for u in store.users() if visible is None or u.id in visible]
     ids: list[int] | None = visible
     target = ("company", 0) if visible is None else ("team", actor.id)
@@ -149,8 +153,9 @@ def resolve(ctx: Context, store: Store, actor: Actor, f: Filters) -> Scope:
     first, last = parse_day(f.start, "start"), parse_day(f.end, "end")
     if first and last and last < first:
         raise InvalidInput(f"end {f.end} is before start {f.start}", field="end")
-    process, stages = _process(ctx, store, f.process)
-    owner_ids, people, target = _owners(store, actor, f)
+    process, stages, keys = _process(ctx, store, f.process)
+    visible = common.visible_owner_ids(store, actor)
+    owner_ids, people, target = _owners(store, actor, f, visible)
     part = Slice(
         version_ids=store.version_ids(process.id),
         owner_ids=owner_ids,
@@ -158,20 +163,13 @@ def resolve(ctx: Context, store: Store, actor: Actor, f: Filters) -> Scope:
         # The last day is included; none ends after date.max (9999-12-31).
         end=_midnight(last + timedelta(days=1)) if last and last < date.max else None,
     )
-    return Scope(f, process, stages, part, first, last, people, target)
+    return Scope(f, process, stages, part, first, last, people, target, keys, visible)
 
 
-def choices(ctx: Context, store: Store, scope: Scope) -> dict[str, list[str]]:
+def choices(store: Store, scope: Scope) -> dict[str, list[str]]:
     """What the page's filter menus offer."""
-    keys = []
-    every = list(store.processes())
-    versions = store.preferred_version_ids([p.id for p in every])
-    for process in every:
-        version = versions.get(process.id)
-        if version and common.info_for(ctx, store, version).rules.stages:
-            keys.append(process.key)
     return {
-        "processes": keys,
+        "processes": scope.process_keys,
         "owners": [u.username for u in scope.people],
         "teams": [u.username for u in scope.people if u.role == Role.MANAGER],
         "departments": [d.name for d in store.departments()],

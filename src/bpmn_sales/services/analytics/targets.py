@@ -164,12 +164,16 @@ def _num(value: Decimal | None) -> float | None:
 
 
 def _decompose(
-    store: Store, period: str, code: str, rows: list[Target], visible: list[int] | None
+    store: Store,
+    period: str,
+    code: str,
+    rows: list[Target],
+    visible: list[int] | None,
+    users: list[User],
 ) -> Decomposition:
-    """The sums of everyone (visible None: an admin), or of the people a manager can see: then
-    no company or department figure, only their own team."""
+    """The sums of everyone (visible None: an admin), or of the people a manager can see
+    (`users`): then no company or department figure, only their own team."""
     own = {(t.scope, t.scope_id): t.amount for t in rows}
-    users = [u for u in store.users() if visible is None or u.id in visible]
     person = {u.id: own.get(("user", u.id)) for u in users}
 
     def members(people: list[User]) -> tuple[Decimal, list[dict[str, Any]]]:
@@ -200,8 +204,17 @@ def decomposition(
     code = currency(currency_code)
     with ctx.uow() as store:
         visible = common.visible_owner_ids(store, actor)
-        rows = [t for t in store.targets_for([when]) if t.currency == code]
-        return _decompose(store, when, code, rows, visible)
+        users = [u for u in store.users() if visible is None or u.id in visible]
+        return decomposition_in(store, when, code, visible, users)
+
+
+def decomposition_in(
+    store: Store, period: str, code: str, visible: list[int] | None, users: list[User]
+) -> Decomposition:
+    """`decomposition` of a checked period and currency, for whom `visible` lets the reader
+    see (None: everyone) and those people (`users`)."""
+    rows = [t for t in store.targets_for([period]) if t.currency == code]
+    return _decompose(store, period, code, rows, visible, users)
 
 
 def targets_of(store: Store, kind: str, scope_id: int, periods: list[str]) -> list[Target]:

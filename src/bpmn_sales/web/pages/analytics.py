@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, redirect, render_template, request
 
 from bpmn_sales.domain.analytics import month_key
+from bpmn_sales.domain.model import Actor
+from bpmn_sales.domain.model import currency as money_currency
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.services import analytics
 from bpmn_sales.services.analytics import tables, targets
-from bpmn_sales.services.analytics.scope import FILTERS, Filters, choices, resolve
+from bpmn_sales.services.analytics.scope import FILTERS, Filters
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
 
@@ -19,16 +21,17 @@ bp = Blueprint("analytics", __name__)
 TARGET_FIELDS = ("period", "scope", "amount", "currency")
 
 
-def _filters() -> tuple[Filters, dict[str, str]]:
-    """The query string's filters; one that names something unknown is dropped, with why."""
+def _overview(
+    actor: Actor, period: str, currency: str
+) -> tuple[Filters, dict[str, str], analytics.Overview]:
+    """The reports for the query string's filters; a filter naming something unknown is
+    dropped, with why, and the reports read without it."""
     errors: dict[str, str] = {}
     values = {k: request.args.get(k, "") for k in FILTERS}
     while True:
         try:
             filters = Filters.of(values)
-            with ctx().uow() as store:
-                resolve(ctx(), store, page_actor(), filters)
-            return filters, errors
+            return filters, errors, analytics.overview(ctx(), actor, filters, period, currency)
         except InvalidInput as error:
             if error.field not in FILTERS or not values.get(error.field or ""):
                 raise
@@ -40,28 +43,29 @@ def _page(
     target_form: dict[str, str] | None = None, target_errors: dict[str, str] | None = None
 ) -> Any:
     actor = page_actor()
-    filters, errors = _filters()
     period = request.args.get("period", "").strip() or month_key(ctx().clock().date())
     currency = request.args.get("currency", "").strip() or "USD"
+    bad: dict[str, str] = {}
     try:
-        goals = targets.decomposition(ctx(), actor, period, currency).to_dict()
+        targets.check_period(period)
+        money_currency(currency)
     except InvalidInput as error:
-        errors[error.field or "period"] = error.message
-        period = month_key(ctx().clock().date())
-        goals = targets.decomposition(ctx(), actor, period, "USD").to_dict()
-    with ctx().uow() as store:
-        menus = choices(ctx(), store, resolve(ctx(), store, actor, filters))
+        bad[error.field or "period"] = error.message
+        period, currency = month_key(ctx().clock().date()), "USD"
+    filters, errors, reports = _overview(actor, period, currency)
+    errors.update(bad)
+    goals = reports.goals.to_dict()
     query = urlencode({k: v for k, v in filters.to_dict().items() if v})
     page = render_template(
         "analytics.html",
-        funnel=analytics.funnel(ctx(), actor, filters).to_dict(),
-        losses=analytics.losses(ctx(), actor, filters).to_dict(),
-        timing=analytics.time_in_stage(ctx(), actor, filters).to_dict(),
-        forecast=analytics.forecast(ctx(), actor, filters).to_dict(),
+        funnel=reports.funnel.to_dict(),
+        losses=reports.losses.to_dict(),
+        timing=reports.timing.to_dict(),
+        forecast=reports.forecast.to_dict(),
         goals=goals,
         filters=filters.to_dict(),
         errors=errors,
-        menus=menus,
+        menus=reports.menus,
         query=query,
         target_query=urlencode({"period": goals["period"], "currency": goals["currency"]}),
         target_form=target_form or {"period": goals["period"], "currency": goals["currency"]},
