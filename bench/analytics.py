@@ -212,7 +212,9 @@ def measure(ctx: Context, repeat: int) -> dict[str, float]:
     }
 
 
-def run_size(url: str, deals: int, repeat: int) -> dict[str, float]:
+def fresh(url: str) -> Context:
+    """An empty database at `url` (PostgreSQL: its public schema dropped), migrated, with the
+    bundled processes deployed, on the bench's fixed clock."""
     ctx = Context(url, clock=lambda: NOW)
     if not url.startswith("sqlite"):
         with ctx.db.begin() as conn:
@@ -220,6 +222,11 @@ def run_size(url: str, deals: int, repeat: int) -> dict[str, float]:
             conn.execute(text("CREATE SCHEMA public"))
     ctx.migrate()
     processes.deploy_bundled(ctx)
+    return ctx
+
+
+def run_size(url: str, deals: int, repeat: int) -> dict[str, float]:
+    ctx = fresh(url)
     started = time.perf_counter()
     load(ctx, deals)
     load_s = time.perf_counter() - started

@@ -49,12 +49,13 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.domain.search import terms
 from bpmn_sales.persistence.models import Deal, Lead
-from bpmn_sales.services import common, deals, leads, processes
+from bpmn_sales.services import common, deals, leads
 from bpmn_sales.services.people import sessions, users
 from bpmn_sales.web import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from analytics import NOW, load  # the shared loader of deals, visits and history
+# The shared empty database and loader of deals, stage visits and history.
+from analytics import NOW, fresh, load
 
 BATCH = 20_000
 REP, MANAGER, ADMIN = "rep0_1", "manager0", "admin"
@@ -304,13 +305,7 @@ def measure(
 
 
 def run_size(url: str, size: int, repeat: int) -> dict[tuple[str, str], Figure]:
-    ctx = Context(url, clock=lambda: NOW)
-    if not url.startswith("sqlite"):
-        with ctx.db.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    ctx.migrate()
-    processes.deploy_bundled(ctx)
+    ctx = fresh(url)
     started = time.perf_counter()
     load(ctx, size)
     add_mix(ctx, size, random.Random(16))
