@@ -55,6 +55,12 @@ def follow_up_views(store: Store, pending: Sequence[FollowUp]) -> list[TaskView]
     return [_view(f, deals[f.deal_id], names, groups.get(f.group_id or 0)) for f in pending]
 
 
+def may_see(store: Store, actor: Actor, follow_up: FollowUp, owner: User) -> bool:
+    """Whether the follow-up is the actor's, their group's, or on a deal they may see."""
+    mine = follow_up.assignee_id == actor.id or follow_up.group_id in store.groups_of(actor.id)
+    return mine or can_access(actor, owner.id, owner.manager_id)
+
+
 def complete_follow_up(ctx: Context, actor: Actor, follow_up_id: int) -> TaskView:
     with ctx.uow() as store:
         follow_up = store.session.get(FollowUp, follow_up_id)
@@ -62,9 +68,7 @@ def complete_follow_up(ctx: Context, actor: Actor, follow_up_id: int) -> TaskVie
             raise NotFound(f"task 'follow-up-{follow_up_id}' does not exist", task_id=follow_up_id)
         deal = store.get(Deal, follow_up.deal_id, "deal")
         owner = store.get(User, deal.owner_id, "user")
-        groups = store.groups_of(actor.id)
-        mine = follow_up.assignee_id == actor.id or follow_up.group_id in groups
-        if not mine and not can_access(actor, owner.id, owner.manager_id):
+        if not may_see(store, actor, follow_up, owner):
             # Not theirs to see: told exactly as a missing one is.
             raise NotFound(f"task 'follow-up-{follow_up_id}' does not exist", task_id=follow_up_id)
         if follow_up.done_at is not None:

@@ -14,6 +14,7 @@ from bpmn_sales.errors import InvalidInput, NotFound
 from bpmn_sales.persistence.models import Deal, FollowUp, User, WorkItem
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
+from bpmn_sales.services.worklist import follow_ups
 from bpmn_sales.services.worklist.follow_ups import follow_up_view
 from bpmn_sales.tasks.completion import Party, allowed
 
@@ -75,8 +76,7 @@ def _follow_up_form(ctx: Context, actor: Actor, follow_up_id: int) -> TaskForm:
             raise NotFound(f"task 'follow-up-{follow_up_id}' is not an open follow-up")
         deal = store.get(Deal, follow_up.deal_id, "deal")
         owner = store.get(User, deal.owner_id, "user")
-        mine = follow_up.assignee_id == actor.id or follow_up.group_id in store.groups_of(actor.id)
-        if not mine and not can_access(actor, owner.id, owner.manager_id):
+        if not follow_ups.may_see(store, actor, follow_up, owner):
             raise NotFound(f"task 'follow-up-{follow_up_id}' is not an open follow-up")
         names = store.usernames([follow_up.assignee_id, deal.owner_id])
         view = follow_up_view(store, follow_up, deal, names)
