@@ -1,0 +1,49 @@
+"""The language in force and the catalogs' lookups (bpmn_sales.i18n)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bpmn_sales import i18n
+
+
+@pytest.mark.parametrize(
+    ("asked", "chosen"),
+    [
+        ("zh-CN", "zh_Hans"),
+        ("zh_Hans_CN", "zh_Hans"),
+        ("zh", "zh_Hans"),
+        ("pl-PL", "pl"),
+        ("FR", "fr"),
+        ("en-GB", "en"),
+        ("de", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_supported_maps_tags_to_our_languages(asked: str | None, chosen: str | None) -> None:
+    assert i18n.supported(asked) == chosen
+
+
+def test_use_language_puts_a_language_in_force_and_restores_the_previous() -> None:
+    assert i18n.current_language() == "en"
+    with i18n.use_language("pl-PL") as chosen:
+        assert chosen == "pl"
+        assert i18n.current_language() == "pl"
+        with i18n.use_language("xx"):
+            assert i18n.current_language() == "en"
+        assert i18n.current_language() == "pl"
+    assert i18n.current_language() == "en"
+
+
+def test_messages_fill_named_placeholders_and_fall_back_to_english() -> None:
+    text = "A message no catalog has, for %(who)s"
+    with i18n.use_language("fr"):
+        assert i18n.gettext(text, who="Zoé") == "A message no catalog has, for Zoé"
+        assert i18n.ngettext("%(num)s thing", "%(num)s things", 1) == "1 thing"
+        assert i18n.ngettext("%(num)s thing", "%(num)s things", 5) == "5 things"
+
+
+def test_every_catalog_file_loads() -> None:
+    for language in i18n.LANGUAGES[1:]:
+        assert i18n.translations(language) is not None
