@@ -47,3 +47,10 @@ def test_messages_fill_named_placeholders_and_fall_back_to_english() -> None:
 def test_every_catalog_file_loads() -> None:
     for language in i18n.LANGUAGES[1:]:
         assert i18n.translations(language) is not None
+
+
+def test_use_time_zone_puts_a_zone_in_force_and_restores_the_previous() -> None:
+    assert i18n.current_time_zone() == "UTC"
+    with i18n.use_time_zone("Asia/Shanghai"):
+        assert i18n.current_time_zone() == "Asia/Shanghai"
+    assert i18n.current_time_zone() == "UTC"

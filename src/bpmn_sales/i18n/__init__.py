@@ -34,6 +34,10 @@ LOCALES = Path(__file__).parent / "locales"
 
 _language: ContextVar[str] = ContextVar("bpmn_sales_language", default=DEFAULT_LANGUAGE)
 
+#: The IANA time zone times are shown in: the reader's own, else the company's.
+DEFAULT_TIME_ZONE = "UTC"
+_time_zone: ContextVar[str] = ContextVar("bpmn_sales_time_zone", default=DEFAULT_TIME_ZONE)
+
 
 def current_language() -> str:
     """The language in force (one of LANGUAGES)."""
@@ -67,6 +71,29 @@ def set_language(language: str | None) -> str:
     chosen = supported(language) or DEFAULT_LANGUAGE
     _language.set(chosen)
     return chosen
+
+
+def current_time_zone() -> str:
+    """The IANA name of the time zone in force (set with the language, per request)."""
+    return _time_zone.get()
+
+
+def set_time_zone(name: str | None) -> str:
+    """Put the time zone `name` in force for the rest of this context (None: the default).
+    The caller has checked the name (settings refuse unknown zones)."""
+    chosen = name or DEFAULT_TIME_ZONE
+    _time_zone.set(chosen)
+    return chosen
+
+
+@contextlib.contextmanager
+def use_time_zone(name: str | None) -> Iterator[str]:
+    """Run the block with times shown in `name` (None: the default)."""
+    token = _time_zone.set(name or DEFAULT_TIME_ZONE)
+    try:
+        yield _time_zone.get()
+    finally:
+        _time_zone.reset(token)
 
 
 @cache
@@ -116,15 +143,19 @@ _ = gettext
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "DEFAULT_TIME_ZONE",
     "LANGUAGES",
     "_",
     "current_language",
+    "current_time_zone",
     "gettext",
     "lazy_gettext",
     "ngettext",
     "pgettext",
     "set_language",
+    "set_time_zone",
     "supported",
     "translations",
     "use_language",
+    "use_time_zone",
 ]
