@@ -163,6 +163,7 @@ class InstanceQueries:
         elif delta is not None:
             changes["instance_version"] = new
         move = None
+        since = subject.stage_entered_at if isinstance(subject, Deal) else None
         if isinstance(subject, Deal) and ("stage_key" in changes or "status" in changes):
             move = stage_visits.plan(subject.stage_key, subject.status, _After(subject, changes))
             if move is not None and move.enter is not None:
@@ -191,7 +192,7 @@ class InstanceQueries:
         for name, value in changes.items():
             set_committed_value(subject, name, value)
         if move is not None:
-            stage_visits.write(connection, subject, move)
+            stage_visits.write(connection, subject, move, since)
 
 
 class _After:

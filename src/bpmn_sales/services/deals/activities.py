@@ -40,11 +40,14 @@ def complete_deal_task(
     item = instance.work_item(instance.find_ready(task_id))
     rule = item.rule
     if "anyone" not in rule.completed_by:
-        people = common.party_of(store, deal)
-        groups = set(store.groups_of(actor.id).values())
-        reason = completion.refusal(rule, actor, people, groups)
-        if reason is not None:
-            raise Forbidden(reason, task_id=task_id)
+        # The actor's groups matter only to a rule that names a group, the manager's name
+        # only to the refusal's message.
+        named = any(p.startswith("group:") for p in rule.completed_by)
+        groups = set(store.groups_of(actor.id).values()) if named else set()
+        people = common.party_of(store, deal, named=False)
+        if completion.refusal(rule, actor, people, groups) is not None:
+            reason = completion.refusal(rule, actor, common.party_of(store, deal), groups)
+            raise Forbidden(reason or "", task_id=task_id)
     files = deal_attachments(store, deal, attachment_ids or [])
     problem = completion.note_problem(rule, note, len(files))
     if problem is not None:
