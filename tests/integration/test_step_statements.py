@@ -60,7 +60,7 @@ def test_a_completed_task_costs_a_fixed_number_of_statements(ctx: Context, team:
 def test_the_count_is_the_same_from_storage_as_from_memory(ctx: Context, team: Any) -> None:
     """With no live instance (another process wrote last), restoring adds the row and journal
     reads, nothing that grows with the deal's history."""
-    ctx.live.size = 0
+    ctx.live.budget = 0
     deal_id = rated_deal(ctx, team, "Cold")
     counts = [c for c, _, _ in completions(ctx, team, deal_id, 3)]
     assert counts[0] <= IN_STAGE + 2 and counts[2] <= IN_STAGE + 2, counts
@@ -75,3 +75,24 @@ def test_a_webhook_switched_on_still_gets_the_event(ctx: Context, team: Any, flo
     before = flow.count("outbox", channel="webhook")
     completions(ctx, team, deal_id, 1)
     assert flow.count("outbox", channel="webhook") == before + 1
+
+
+def test_the_live_instances_stay_within_their_memory_budget(ctx: Context, team: Any) -> None:
+    """Each instance kept counts with its estimated size; past the budget the least recently
+    written go, and an estimate is near what the instance really takes."""
+    ids = [rated_deal(ctx, team, f"Kept {n}") for n in range(4)]
+    held = [(key, instance) for key, instance in ctx.live.entries() if key[1] in ids]
+    assert len(held) == 4
+    one = held[0][1].memory_estimate()
+    assert 10_000 < one < 120_000, one  # tens of KB, as bench/roundtrip.py measures them
+    assert ctx.live.used == sum(i.memory_estimate() for _, i in ctx.live.entries())
+    ctx.live.clear()
+    ctx.live.budget = 2 * one + one // 2  # room for two
+    for deal_id in ids:
+        completions(ctx, team, deal_id, 1)
+    kept = [key[1] for key, _ in ctx.live.entries()]
+    assert kept == ids[2:], kept
+    assert ctx.live.used <= ctx.live.budget
+    ctx.live.budget = 0
+    completions(ctx, team, ids[0], 1)
+    assert ids[0] not in [key[1] for key, _ in ctx.live.entries()]
