@@ -54,23 +54,27 @@ def complete_deal_task(
         raise InvalidInput(problem[1], field=problem[0])
     now = ctx.clock()
     detail: dict[str, Any] = {"task": item.title, "element_id": item.element_id}
-    if rule.approval:
-        choice, comment = approvals.decision(data)
-        data = approvals.task_data(choice, comment, actor.username)
+    decided = approvals.decision(data) if rule.approval else None
+    if decided is not None:
+        data = approvals.task_data(*decided, actor.username)
+        detail.update(decision=decided[0], comment=decided[1])
+    # The engine runs before the first write, so SQLite's write lock is held for the writes
+    # only; the deal row changes last, in the step's one write (apply_step).
+    instance.complete(task_id, data)
+    if decided is not None:
         stage_key = item.stage.key if item.stage else ""
         store.add(
             Approval(
                 deal_id=deal.id,
                 stage_key=stage_key,
                 task_element_id=item.element_id,
-                decision=choice,
-                comment=comment,
+                decision=decided[0],
+                comment=decided[1],
                 decided_by_id=actor.id,
                 decided_at=now,
             )
         )
         store.flush()
-        detail.update(decision=choice, comment=comment)
     if note and note.strip():
         record = Note(
             subject_type="deal",
@@ -85,8 +89,6 @@ def complete_deal_task(
         for attachment in files:
             attachment.note_id = record.id
         detail["note_id"] = record.id
-    # The deal row changes last, in the step's one write (apply_step).
-    instance.complete(task_id, data)
     changes = {}
     if rule.stage_key and item.element_id not in (deal.activities_done or []):
         changes["activities_done"] = [*(deal.activities_done or []), item.element_id]
