@@ -44,10 +44,13 @@ def rated_deal(ctx: Context, team: Any, name: str) -> int:
 def test_a_completed_task_costs_a_fixed_number_of_statements(ctx: Context, team: Any) -> None:
     deal_id = rated_deal(ctx, team, "Counted")
     first, second, third = completions(ctx, team, deal_id, 3)
-    assert first[0] <= IN_STAGE, first[2]
+    # PostgreSQL writes the deal row and appends the delta in one statement (a data-modifying
+    # WITH), SQLite in two.
+    merged = 1 if ctx.database_url.startswith("postgresql") else 0
+    assert first[0] <= IN_STAGE - merged, first[2]
     assert second[1] != first[1], "the second completion leaves the first stage"
-    assert second[0] <= STAGE_CHANGE, second[2]
-    assert third[0] <= IN_STAGE, third[2]
+    assert second[0] <= STAGE_CHANGE - merged, second[2]
+    assert third[0] <= IN_STAGE - merged, third[2]
     # Nothing on the hot path asks for webhooks or the actor's groups on its own.
     for _, _, sql in (first, second, third):
         assert "FROM webhooks" not in sql.split("\n", 1)[1]
