@@ -25,6 +25,7 @@ import gc
 import statistics
 import tempfile
 import time
+import tracemalloc
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,8 @@ from sqlalchemy import Column, Engine, Integer, MetaData, Table, Text, insert, t
 from bpmn_sales.context import Context, shared_process_engine
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.persistence.db import make_engine
-from bpmn_sales.services import deals, processes, worklist
+from bpmn_sales.persistence.models import Deal
+from bpmn_sales.services import common, deals, processes, worklist
 from bpmn_sales.services.deals import start
 from bpmn_sales.services.people import users
 
@@ -215,6 +217,24 @@ class Ours:
                 sizes[subject_id] += len(body.encode())
         return list(sizes.values())
 
+    def memory(self) -> tuple[float, float]:
+        """(KiB per instance restored from storage, as tracemalloc sees it once restored and
+        projected; KiB the live cache counts for each): what a cached instance costs."""
+        self.ctx.live.clear()
+        with self.ctx.uow() as store:
+            subjects = [store.get(Deal, deal_id, "deal") for deal_id in self.deal_ids]
+            common.restore(self.ctx, store, subjects[0])  # the spec, parsed once beforehand
+            gc.collect()
+            tracemalloc.start()
+            before = tracemalloc.take_snapshot()
+            instances = [common.restore(self.ctx, store, subject) for subject in subjects]
+            gc.collect()
+            after = tracemalloc.take_snapshot()
+            tracemalloc.stop()
+        grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+        estimate = statistics.fmean(i.memory_estimate() for i in instances)
+        return grown / len(instances) / 1024, estimate / 1024
+
     def spec_size(self) -> int:
         sql = (
             "SELECT pv.spec_json FROM process_versions pv JOIN deals d "
@@ -309,6 +329,7 @@ def report(
     our_sizes: list[int],
     journal_sizes: list[int],
     spec_size: int,
+    memory: tuple[float, float],
 ) -> None:
     print(f"{'contender':<24}{'tasks/s':>10}{'mean ms':>10}{'p50 ms':>10}{'p95 ms':>10}")
     for r in results:
@@ -322,6 +343,11 @@ def report(
     print(f"  ours snapshot (state only):      {mean_int(our_sizes):>8} / {max(our_sizes)}")
     print(f"  ours journal after it:           {mean_int(journal_sizes):>8} / {max(journal_sizes)}")
     print(f"  ours spec (once per version):    {spec_size:>8}")
+    print()
+    print(
+        f"memory per instance restored from storage: {memory[0]:.1f} KiB (tracemalloc); "
+        f"the live cache counts {memory[1]:.1f} KiB for it"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -344,7 +370,7 @@ def main(argv: list[str] | None = None) -> None:
         naive_engine = make_engine(url("naive"))
         ctx = Context(url("ours"))
         cold_ctx = Context(url("ours_cold"))
-        cold_ctx.live.size = 0  # every task restores its instance from the stored state
+        cold_ctx.live.budget = 0  # every task restores its instance from the stored state
         limit_engine = make_engine(url("limit"))
         floor_engine = make_engine(url("floor"))
         try:
@@ -368,6 +394,7 @@ def main(argv: list[str] | None = None) -> None:
                 our_sizes,
                 ours.journal_sizes(),
                 ours.spec_size(),
+                ours.memory(),
             )
         finally:
             naive_engine.dispose()

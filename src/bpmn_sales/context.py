@@ -44,33 +44,47 @@ class LiveInstances:
     A hit skips restoring the instance from its stored state. The row version changes on every
     write, so an entry is only ever used while nobody (in any process) has changed the row since.
     An instance is taken out while a use case works on it and put back only after a commit.
+    The instances held together stay within `budget` bytes (each one's size estimated when it is
+    put back); the least recently written go first.
     """
 
-    def __init__(self, size: int = 2048) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[str, int, int], Instance] = OrderedDict()
+    def __init__(self, budget: int = 64 * 1024 * 1024) -> None:
+        self.budget = budget
+        self.used = 0
+        self._items: OrderedDict[tuple[str, int, int], tuple[Instance, int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def take(self, key: tuple[str, int, int]) -> Instance | None:
         with self._lock:
-            return self._items.pop(key, None)
+            found = self._items.pop(key, None)
+            if found is None:
+                return None
+            self.used -= found[1]
+            return found[0]
 
     def put(self, key: tuple[str, int, int], instance: Instance) -> None:
-        if self.size <= 0:
+        size = instance.memory_estimate()
+        if size > self.budget:
             return
         with self._lock:
-            self._items[key] = instance
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.used -= old[1]
+            self._items[key] = (instance, size)
+            self.used += size
+            while self.used > self.budget:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self.used -= dropped
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self.used = 0
 
     def entries(self) -> list[tuple[tuple[str, int, int], Instance]]:
         """The instances held now, with their keys (for checks against storage)."""
         with self._lock:
-            return list(self._items.items())
+            return [(key, instance) for key, (instance, _) in self._items.items()]
 
 
 @dataclass
@@ -100,7 +114,7 @@ class Context:
         self.outbound_allow = self.settings.outbound_allow
         self.db = make_engine(self.database_url)
         self.sessions = session_factory(self.db)
-        self.live = LiveInstances()
+        self.live = LiveInstances(self.settings.instance_cache_bytes)
         # Version id -> spec digest; a version id is never reused, even after a delete
         # (LibraryQueries.next_version_id), so an entry never goes stale.
         self.digests: dict[int, str] = {}

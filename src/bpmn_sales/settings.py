@@ -28,6 +28,9 @@ MAX_UPLOAD_MB = 1024
 MIN_SECRET_LENGTH = 16
 DEFAULT_IDLE_MINUTES = 120
 DEFAULT_SESSION_HOURS = 12
+# Memory for the instances each server process keeps after writing them (about 40 KB each).
+DEFAULT_INSTANCE_CACHE_MB = 64
+MAX_INSTANCE_CACHE_MB = 65536
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("", "0", "false", "no", "off")
@@ -56,12 +59,14 @@ class Settings:
     session_lifetime: timedelta = timedelta(hours=DEFAULT_SESSION_HOURS)
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are believed.
     proxy_hops: int = 0
+    # The memory each process may give to the instances it keeps live (0: keep none).
+    instance_cache_bytes: int = DEFAULT_INSTANCE_CACHE_MB * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read and check DATABASE_URL, SMTP_URL, MAIL_FROM, BASE_URL, MAX_UPLOAD_MB,
-        SECRET_KEY, SESSION_COOKIE_SECURE, SESSION_IDLE_MINUTES, SESSION_HOURS, PROXY_HOPS and
-        OUTBOUND_ALLOW (an empty variable counts as unset)."""
+        SECRET_KEY, SESSION_COOKIE_SECURE, SESSION_IDLE_MINUTES, SESSION_HOURS, PROXY_HOPS,
+        OUTBOUND_ALLOW and BPMN_SALES_INSTANCE_CACHE_MB (an empty variable counts as unset)."""
         env = os.environ if environ is None else environ
         return cls(
             database_url=database_url(env.get("DATABASE_URL") or default_database_url(env)),
@@ -85,6 +90,7 @@ class Settings:
                 or DEFAULT_SESSION_HOURS
             ),
             proxy_hops=whole("PROXY_HOPS", env.get("PROXY_HOPS"), 0, 5) or 0,
+            instance_cache_bytes=instance_cache_bytes(env.get("BPMN_SALES_INSTANCE_CACHE_MB")),
         )
 
 
@@ -192,6 +198,13 @@ def whole(name: str, value: str | None, low: int, high: int) -> int | None:
             f"{name} {value!r} is not a whole number from {low} to {high}", setting=name
         )
     return int(text)
+
+
+def instance_cache_bytes(value: str | None) -> int:
+    """BPMN_SALES_INSTANCE_CACHE_MB (megabytes, default 64, 0 keeps no instance) in bytes."""
+    name = "BPMN_SALES_INSTANCE_CACHE_MB"
+    megabytes = whole(name, value, 0, MAX_INSTANCE_CACHE_MB)
+    return (DEFAULT_INSTANCE_CACHE_MB if megabytes is None else megabytes) * 1024 * 1024
 
 
 def outbound_allow(value: str | None) -> tuple[str, ...]:

@@ -125,3 +125,20 @@ def test_the_web_app_reads_secret_and_cookie_settings(tmp_path: Path) -> None:
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.extensions["bpmn_sales"].database_url == settings.database_url
     app.extensions["bpmn_sales"].close()
+
+
+def test_the_instance_cache_budget_is_a_number_of_megabytes(tmp_path: Path) -> None:
+    assert Settings.from_env({}).instance_cache_bytes == 64 * 1024 * 1024
+    assert Settings.from_env({"BPMN_SALES_INSTANCE_CACHE_MB": "8"}).instance_cache_bytes == (
+        8 * 1024 * 1024
+    )
+    off = Settings.from_env({"BPMN_SALES_INSTANCE_CACHE_MB": "0"})
+    assert off.instance_cache_bytes == 0
+    ctx = Context(f"sqlite:///{tmp_path / 'x.sqlite3'}", settings=off)
+    assert ctx.live.budget == 0
+    ctx.close()
+    for bad in ("lots", "-1", "1.5", "70000"):
+        with pytest.raises(InvalidSetting) as refused:
+            Settings.from_env({"BPMN_SALES_INSTANCE_CACHE_MB": bad})
+        assert refused.value.message.startswith("BPMN_SALES_INSTANCE_CACHE_MB")
+        assert "from 0 to 65536" in refused.value.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 10000
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -21,15 +23,70 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
+class _Writers:
+    """One writing transaction at a time among this process's SQLite connections.
+
+    SQLite lets one transaction write at a time; the others wait in its busy handler, which
+    polls with sleeps growing to 100 ms, so under a dozen concurrent requests the waits, not
+    the writes, made the slow answers. Threads of one process queue here instead and start the
+    moment the writer before them commits. The lock is taken by a transaction's first write
+    (pysqlite begins a transaction there: reads before it hold no lock) and given back when it
+    commits or rolls back. Other processes still meet at SQLite's lock, with the busy timeout.
+    """
+
+    KEY = "bpmn_sales.writing"
+    WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+    def __init__(self, timeout: float) -> None:
+        self.lock = threading.Lock()
+        self.timeout = timeout
+        self.owner: int | None = None
+
+    def before_execute(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        info = conn.info
+        if info.get(self.KEY) or not statement.lstrip()[:7].upper().startswith(self.WRITES):
+            return
+        # A thread writing on a second connection while its first one writes is left to
+        # SQLite (as before), and so is a wait past the busy timeout: never a hang here.
+        if self.owner == threading.get_ident() or not self.lock.acquire(timeout=self.timeout):
+            return
+        self.owner = threading.get_ident()
+        info[self.KEY] = True
+
+    def commit(self, conn: Any) -> None:
+        self._end(conn, "commit")
+
+    def rollback(self, conn: Any) -> None:
+        self._end(conn, "rollback")
+
+    def _end(self, conn: Any, how: str) -> None:
+        """End the transaction on the driver's connection now (the engine's own commit or
+        rollback, which follows this event, then finds none), then let the next writer in:
+        released first, it would find SQLite's lock still held and sleep in the busy handler."""
+        if not conn.info.get(self.KEY):
+            return
+        try:
+            getattr(conn.connection.dbapi_connection, how)()
+        finally:
+            del conn.info[self.KEY]
+            self.owner = None
+            self.lock.release()
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite files get WAL mode, foreign keys and a busy timeout."""
+    """Create an engine; SQLite files get WAL mode, foreign keys, a busy timeout and one writer
+    at a time among the process's threads."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        writers = _Writers(BUSY_TIMEOUT_MS / 1000)
+        event.listen(engine, "before_cursor_execute", writers.before_execute)
+        event.listen(engine, "commit", writers.commit)
+        event.listen(engine, "rollback", writers.rollback)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

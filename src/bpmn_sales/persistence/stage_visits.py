@@ -41,6 +41,13 @@ OPEN_STAYS = select(VISITS.c.id, VISITS.c.entered_at).where(
     VISITS.c.deal_id == bindparam("deal_id"), VISITS.c.left_at.is_(None)
 )
 CLOSE_STAY = update(VISITS).where(VISITS.c.id == bindparam("_id"))
+# The deal's open stay began when the deal entered its stage (stage_entered_at), which the
+# writer knows: one UPDATE closes it, with its hours worked out here as everywhere else.
+CLOSE_KNOWN_STAY = update(VISITS).where(
+    VISITS.c.deal_id == bindparam("_deal_id"),
+    VISITS.c.left_at.is_(None),
+    VISITS.c.entered_at == bindparam("_since"),
+)
 VERSIONS = table_of(ProcessVersion)
 # One statement: the stay's process is the one of the deal's process version.
 ENTER_STAY = insert(VISITS).from_select(
@@ -82,14 +89,35 @@ def plan(old_stage: str | None, old_status: str | None, new: Any) -> Move | None
     return None
 
 
-def write(connection: Connection, deal: Any, move: Move) -> None:
-    """Write the stays of a move by SQL (the deal row is written by the caller)."""
+def hours_between(entered_at: datetime, left_at: datetime) -> int:
+    return max(0, int((left_at - entered_at).total_seconds() // 3600))
+
+
+def write(connection: Connection, deal: Any, move: Move, since: datetime | None = None) -> None:
+    """Write the stays of a move by SQL (the deal row is written by the caller).
+
+    `since` is when the deal entered the stage it leaves, if known: the open stay that began
+    then is closed by one UPDATE. Otherwise (or if no stay began then, as in data older than
+    the projection) the open stays are read and closed one by one.
+    """
     if move.close_at is not None:
-        for row in connection.execute(OPEN_STAYS, {"deal_id": deal.id}).all():
-            hours = max(0, int((move.close_at - row.entered_at).total_seconds() // 3600))
-            connection.execute(
-                CLOSE_STAY, {"_id": row.id, "left_at": move.close_at, "hours": hours}
-            )
+        closed = 0
+        if since is not None:
+            closed = connection.execute(
+                CLOSE_KNOWN_STAY,
+                {
+                    "_deal_id": deal.id,
+                    "_since": since,
+                    "left_at": move.close_at,
+                    "hours": hours_between(since, move.close_at),
+                },
+            ).rowcount
+        if not closed:
+            for row in connection.execute(OPEN_STAYS, {"deal_id": deal.id}).all():
+                hours = hours_between(row.entered_at, move.close_at)
+                connection.execute(
+                    CLOSE_STAY, {"_id": row.id, "left_at": move.close_at, "hours": hours}
+                )
     if move.enter is not None:
         connection.execute(
             ENTER_STAY,

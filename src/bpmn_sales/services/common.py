@@ -124,9 +124,12 @@ def save_step(
     keep_live(ctx, store, subject, instance)
 
 
-def party_of(store: Store, subject: Subject) -> Party:
-    """The owner and the owner's direct manager, as completion rules name them."""
+def party_of(store: Store, subject: Subject, *, named: bool = True) -> Party:
+    """The owner and the owner's direct manager, as completion rules name them; without the
+    manager's user name (no query) unless `named`, which only a refusal's message needs."""
     owner = owner_of(store, subject)
+    if not named:
+        return Party(owner.id, owner.username, owner.manager_id, None)
     names = store.usernames([owner.manager_id])
     manager_name = names.get(owner.manager_id) if owner.manager_id else None
     return Party(owner.id, owner.username, owner.manager_id, manager_name)

@@ -33,6 +33,12 @@ from bpmn_sales.errors import DiagramError, InvalidState, NotFound, SalesError
 
 T = TypeVar("T")
 
+# What a task of an instance in memory takes beside its data (the Task object, its id, lists
+# and dicts, the journal baseline's entries), and how much more than its JSON the data takes:
+# calibrated with tracemalloc by bench/roundtrip.py, which prints the estimate beside it.
+TASK_BYTES = 320
+STATE_FACTOR = 2
+
 __all__ = [
     "GATEWAYS",
     "Instance",
@@ -108,6 +114,14 @@ class Instance:
         self.projected: set[str] | None = None
         self.projected_timers: frozenset[tuple[str, Any]] | None = None
         self._snapshot: Snapshot | None = None
+
+    def memory_estimate(self) -> int:
+        """About how many bytes the instance takes in memory, without walking its tree: a
+        share per task and twice the size of its last stored snapshot."""
+        tasks = len(self.workflow.tasks) + sum(
+            len(sub.tasks) for sub in self.workflow.subprocesses.values()
+        )
+        return TASK_BYTES * tasks + STATE_FACTOR * self.snapshot_bytes
 
     # -- running -------------------------------------------------------------------------
     def changed(self) -> None:

@@ -18,7 +18,7 @@ from bpmn_sales.engine.diagrams.rules import read_rules
 from bpmn_sales.engine.running.instance import Instance, translate_errors
 from bpmn_sales.engine.running.projection import StageRef, message_names, stage_of
 from bpmn_sales.engine.running.script_engine import ServiceFunction, make_script_engine
-from bpmn_sales.engine.running.serialization import Serializer
+from bpmn_sales.engine.running.serialization import Serializer, share_finished_data
 from bpmn_sales.errors import InvalidState
 
 # A full snapshot is written at the latest after this many deltas, or once the deltas since
@@ -176,6 +176,7 @@ class ProcessEngine:
 
         The instance remembers what it gave; keep it only if the transaction commits.
         """
+        share_finished_data(instance.workflow)
         if instance.baseline is not None and instance.journal_entries < SNAPSHOT_EVERY:
             text, baseline = self.serializer.dump_delta(instance.workflow, instance.baseline)
             if instance.journal_bytes + len(text) <= JOURNAL_WEIGHT * instance.snapshot_bytes:

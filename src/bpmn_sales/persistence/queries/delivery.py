@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session, defer
 
 from bpmn_sales.domain.paging import Cursor, Page
@@ -22,6 +22,10 @@ OUTBOX_SORT = Sort("outbox", OutboxMessage.id, descending=True)
 
 HistoryHook = Callable[["DeliveryQueries", list[HistoryEntry]], None]
 ANY_WEBHOOK = select(Webhook.__table__.c.id).where(Webhook.__table__.c.enabled.is_(True)).limit(1)
+# A column other statements of a use case can carry (the task lookup does), so the history
+# hook need not ask again in that transaction.
+WEBHOOKS_ON = ANY_WEBHOOK.exists().label("webhooks_on")
+_WEBHOOKS_KNOWN = "bpmn_sales.webhooks_on"
 _history_hooks: list[HistoryHook] = []
 
 
@@ -151,7 +155,11 @@ class DeliveryQueries:
 
     # -- webhooks --------------------------------------------------------------------------
     def any_webhook_enabled(self) -> bool:
-        """Whether some webhook is on (a cheap check before every history entry's events)."""
+        """Whether some webhook is on (a cheap check before every history entry's events),
+        as a statement of this transaction already read it (`knows_webhooks`), else by a query."""
+        known = self.session.info.get(_WEBHOOKS_KNOWN)
+        if known is not None:
+            return bool(known)
         return self.session.connection().execute(ANY_WEBHOOK).first() is not None
 
     def webhooks(self, enabled_only: bool = False) -> Sequence[Webhook]:
@@ -179,6 +187,18 @@ class DeliveryQueries:
 class _SessionQueries(DeliveryQueries):
     def __init__(self, session: Session) -> None:
         self.session = session
+
+
+def knows_webhooks(session: Session, enabled: bool) -> None:
+    """Remember for this session's transaction whether any webhook is on, as a statement of it
+    read `WEBHOOKS_ON`; forgotten when the transaction ends (a session per unit of work)."""
+    session.info[_WEBHOOKS_KNOWN] = enabled
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_webhooks(session: Session) -> None:
+    session.info.pop(_WEBHOOKS_KNOWN, None)
 
 
 def announce_history(session: Session, entries: list[HistoryEntry]) -> None:

@@ -9,10 +9,10 @@ now has, so the session never flushes the row a second time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Integer, String, Table, Text, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
@@ -69,6 +69,39 @@ _TABLES: dict[str, tuple[Any, Any, Any]] = {
     "lead": _statements(table_of(Lead)),
     "deal": _statements(table_of(Deal)),
 }
+# PostgreSQL: the row's UPDATE and the delta's INSERT as one statement, by the columns a step
+# sets (a handful of combinations, each built once).
+_ROW_AND_DELTA: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def _row_and_delta(kind: str, columns: Iterable[str]) -> Any:
+    """One statement writing the row (version checked) and appending the delta: the INSERT
+    takes its row from the UPDATE's RETURNING, so a stale row writes neither, and returns the
+    row it appended (none: the row was stale)."""
+    key = (kind, tuple(sorted(columns)))
+    found = _ROW_AND_DELTA.get(key)
+    if found is None:
+        table = table_of(Deal if kind == "deal" else Lead)
+        moved = (
+            update(table)
+            .where(table.c.id == bindparam("_id"), table.c.version == bindparam("_version"))
+            .values({c: bindparam(f"_set_{c}", type_=table.c[c].type) for c in key[1]})
+            .returning(table.c.id)
+            .cte("moved")
+        )
+        rows = select(
+            bindparam("_kind", type_=String),
+            moved.c.id,
+            bindparam("_new", type_=Integer),
+            bindparam("_base", type_=Integer),
+            bindparam("_body", type_=Text),
+        ).select_from(moved)
+        columns_written = ["subject_type", "subject_id", "version", "base_version", "body"]
+        found = _ROW_AND_DELTA[key] = (
+            insert(JOURNAL).from_select(columns_written, rows).returning(JOURNAL.c.version)
+        )
+    return found
+
 
 Subject = Lead | Deal
 
@@ -163,6 +196,7 @@ class InstanceQueries:
         elif delta is not None:
             changes["instance_version"] = new
         move = None
+        since = subject.stage_entered_at if isinstance(subject, Deal) else None
         if isinstance(subject, Deal) and ("stage_key" in changes or "status" in changes):
             move = stage_visits.plan(subject.stage_key, subject.status, _After(subject, changes))
             if move is not None and move.enter is not None:
@@ -170,10 +204,26 @@ class InstanceQueries:
                     subject.stages_reached, move.enter
                 )
         connection = self.session.connection()
-        result = connection.execute(
-            _TABLES[kind][2], {**changes, "_id": subject.id, "_version": old}
-        )
-        if result.rowcount != 1:
+        if delta is not None and connection.dialect.name == "postgresql":
+            params = {f"_set_{name}": value for name, value in changes.items()}
+            params.update(
+                _id=subject.id,
+                _version=old,
+                _kind=kind,
+                _new=new,
+                _base=subject.instance_version,
+                _body=delta,
+            )
+            written = connection.execute(_row_and_delta(kind, changes), params).all()
+            if len(written) != 1:
+                raise Conflict(STALE)
+            delta = None  # written
+        elif (
+            connection.execute(
+                _TABLES[kind][2], {**changes, "_id": subject.id, "_version": old}
+            ).rowcount
+            != 1
+        ):
             raise Conflict(STALE)
         if delta is not None:
             connection.execute(
@@ -186,12 +236,12 @@ class InstanceQueries:
                     "body": delta,
                 },
             )
-        elif snapshot is not None and subject.instance_version != subject.state_version:
+        if snapshot is not None and subject.instance_version != subject.state_version:
             connection.execute(CLEAR, {"kind": kind, "id": subject.id, "upto": new})
         for name, value in changes.items():
             set_committed_value(subject, name, value)
         if move is not None:
-            stage_visits.write(connection, subject, move)
+            stage_visits.write(connection, subject, move, since)
 
 
 class _After:

@@ -13,6 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from bpmn_sales.domain.paging import COUNT_CAP, Cursor, Page
 from bpmn_sales.persistence.models import Deal, FollowUp, Lead, User, WorkItem, table_of
+from bpmn_sales.persistence.queries.delivery import WEBHOOKS_ON, knows_webhooks
 from bpmn_sales.persistence.queries.paging import Part, Sort, capped_counts, keyset, read_page
 
 WORK_ITEMS = table_of(WorkItem)
@@ -20,8 +21,10 @@ DROP_ITEMS = delete(WORK_ITEMS).where(WORK_ITEMS.c.task_id.in_(bindparam("ids", 
 ADD_ITEMS = insert(WORK_ITEMS)
 # Built once: completing a task starts with this lookup, and building the statement cost
 # more than running it.
+# The same statement answers whether any webhook is on, which every history entry of the
+# step asks (queries/delivery.py): one statement fewer per completed task.
 WITH_SUBJECT = tuple(
-    select(WorkItem, model, User)
+    select(WorkItem, model, User, WEBHOOKS_ON)
     .join(model, model.id == WorkItem.subject_id)
     .join(User, User.id == model.owner_id)
     .where(WorkItem.task_id == bindparam("task_id"), WorkItem.subject_type == kind)
@@ -149,6 +152,7 @@ class WorklistQueries:
         for statement in WITH_SUBJECT:
             row = self.session.execute(statement, {"task_id": task_id}).first()
             if row is not None:
+                knows_webhooks(self.session, bool(row[3]))
                 return row[0], row[1], row[2]  # type: ignore[return-value]
         return None
 

@@ -40,34 +40,41 @@ def complete_deal_task(
     item = instance.work_item(instance.find_ready(task_id))
     rule = item.rule
     if "anyone" not in rule.completed_by:
-        people = common.party_of(store, deal)
-        groups = set(store.groups_of(actor.id).values())
-        reason = completion.refusal(rule, actor, people, groups)
-        if reason is not None:
-            raise Forbidden(reason, task_id=task_id)
+        # The actor's groups matter only to a rule that names a group, the manager's name
+        # only to the refusal's message.
+        named = any(p.startswith("group:") for p in rule.completed_by)
+        groups = set(store.groups_of(actor.id).values()) if named else set()
+        people = common.party_of(store, deal, named=False)
+        if completion.refusal(rule, actor, people, groups) is not None:
+            reason = completion.refusal(rule, actor, common.party_of(store, deal), groups)
+            raise Forbidden(reason or "", task_id=task_id)
     files = deal_attachments(store, deal, attachment_ids or [])
     problem = completion.note_problem(rule, note, len(files))
     if problem is not None:
         raise InvalidInput(problem[1], field=problem[0])
     now = ctx.clock()
     detail: dict[str, Any] = {"task": item.title, "element_id": item.element_id}
-    if rule.approval:
-        choice, comment = approvals.decision(data)
-        data = approvals.task_data(choice, comment, actor.username)
+    decided = approvals.decision(data) if rule.approval else None
+    if decided is not None:
+        data = approvals.task_data(*decided, actor.username)
+        detail.update(decision=decided[0], comment=decided[1])
+    # The engine runs before the first write, so SQLite's write lock is held for the writes
+    # only; the deal row changes last, in the step's one write (apply_step).
+    instance.complete(task_id, data)
+    if decided is not None:
         stage_key = item.stage.key if item.stage else ""
         store.add(
             Approval(
                 deal_id=deal.id,
                 stage_key=stage_key,
                 task_element_id=item.element_id,
-                decision=choice,
-                comment=comment,
+                decision=decided[0],
+                comment=decided[1],
                 decided_by_id=actor.id,
                 decided_at=now,
             )
         )
         store.flush()
-        detail.update(decision=choice, comment=comment)
     if note and note.strip():
         record = Note(
             subject_type="deal",
@@ -82,8 +89,6 @@ def complete_deal_task(
         for attachment in files:
             attachment.note_id = record.id
         detail["note_id"] = record.id
-    # The deal row changes last, in the step's one write (apply_step).
-    instance.complete(task_id, data)
     changes = {}
     if rule.stage_key and item.element_id not in (deal.activities_done or []):
         changes["activities_done"] = [*(deal.activities_done or []), item.element_id]

@@ -55,18 +55,22 @@ def check_data(schema: dict[str, Any] | None, data: dict[str, Any], title: str) 
 
 
 def may_act(store: Store, actor: Actor, item: WorkItem, owner: User, rule: ActivityRule) -> bool:
-    """Whether the actor may see and try to complete a ready task."""
+    """Whether the actor may see and try to complete a ready task.
+
+    The actor's groups are read only when the answer depends on them (a group task, or a rule
+    naming users or groups), so completing one's own task costs no query here.
+    """
+    if item.assignee_id == actor.id or can_access(actor, owner.id, owner.manager_id):
+        return True
+    named = [p for p in rule.completed_by if p.startswith(("user:", "group:"))]
+    if item.group_id is None and not named:
+        return False
     groups = store.groups_of(actor.id)
-    assigned = item.assignee_id == actor.id or (
-        item.group_id is not None and item.group_id in groups
-    )
+    if item.group_id is not None and item.group_id in groups:
+        return True
     # A user or group named among several parties (completed_by=owner;group:after_sales) is not
     # assigned the task, but may still complete it, as the parties table promises.
-    named = any(
-        p.startswith(("user:", "group:")) and allowed(p, actor, NOBODY, groups.values())
-        for p in rule.completed_by
-    )
-    return assigned or named or can_access(actor, owner.id, owner.manager_id)
+    return any(allowed(p, actor, NOBODY, groups.values()) for p in named)
 
 
 def _follow_up_form(ctx: Context, actor: Actor, follow_up_id: int) -> TaskForm:
