@@ -119,6 +119,24 @@ class BoardQueries:
             queries[status] = query
         return capped_counts(self.session, queries)
 
+    def status_counts_of(
+        self, versions: Mapping[int, Sequence[int]], statuses: Sequence[str]
+    ) -> dict[int, dict[str, int]]:
+        """`status_counts` of many sets of versions (key -> version ids) in one statement."""
+        queries = {
+            (key, status): select(Deal.id).where(
+                Deal.process_version_id.in_(ids), Deal.status == status
+            )
+            for key, ids in versions.items()
+            if ids
+            for status in statuses
+        }
+        counts = capped_counts(self.session, queries)
+        found: dict[int, dict[str, int]] = {key: {} for key in versions}
+        for (key, status), n in counts.items():
+            found[key][status] = n
+        return found
+
     def stage_counts(self, version_ids: Sequence[int], stages: Sequence[str]) -> dict[str, int]:
         """Deals of any status and owner at each stage, counted up to COUNT_CAP + 1."""
         queries = {
