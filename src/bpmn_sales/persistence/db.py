@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import Session, sessionmaker
 
 from bpmn_sales.persistence.outages import storage_errors
@@ -25,11 +26,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class HintedSQLiteCompiler(SQLiteCompiler):
+    """SQLite's compiler with table hints: `select(...).with_hint(Deal, "INDEXED BY ix", "sqlite")`
+    renders `FROM deals INDEXED BY ix` (SQLAlchemy's own SQLite compiler drops every hint).
+    The analytics reports name their covering index this way: SQLite's planner otherwise takes
+    a narrower index and reads every row of the table (10x slower once a process has two
+    versions)."""
+
+    def get_from_hint_text(self, table: Any, text: str) -> str:
+        return text
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite files get WAL mode, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        engine.dialect.statement_compiler = HintedSQLiteCompiler
         return engine
     return create_engine(url, pool_pre_ping=True)
 
