@@ -33,7 +33,7 @@ class HintedSQLiteCompiler(SQLiteCompiler):
     a narrower index and reads every row of the table (10x slower once a process has two
     versions)."""
 
-    def get_from_hint_text(self, table: Any, text: str) -> str:
+    def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
         return text
 
 

@@ -68,6 +68,9 @@ class BoardQueries:
         )
         if owner_ids is not None:
             query = query.where(Deal.owner_id.in_(owner_ids))
+        # Named: with two versions or more SQLite's planner takes ix_deals_column and reads
+        # every open deal's row (x20 at 100k deals).
+        query = query.with_hint(Deal, "INDEXED BY ix_deals_board", "sqlite")
         found: dict[str, tuple[int, dict[str, Decimal]]] = {}
         for stage, currency, count, total in self.session.execute(
             query.group_by(Deal.stage_key, Deal.currency)

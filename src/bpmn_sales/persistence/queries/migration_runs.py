@@ -53,17 +53,16 @@ class MigrationQueries:
         page = keyset(self.session, parts(query, PREVIEW_SORT), cursor, limit, count=[])
         return Page(page.items, page.next, page.previous, total, exact=True)
 
-    def open_positions(
-        self, version_ids: Collection[int]
-    ) -> list[tuple[int, str | None, str | None, int]]:
-        """(version id, stage key, stage name, open deals) of the open deals on some versions,
-        in one grouped count."""
+    def open_positions(self, version_ids: Collection[int]) -> list[tuple[int, str | None, int]]:
+        """(version id, stage key, open deals) of the open deals on some versions, in one
+        grouped count read from the board's covering index."""
         query = (
-            select(Deal.process_version_id, Deal.stage_key, func.max(Deal.stage_name), func.count())
+            select(Deal.process_version_id, Deal.stage_key, func.count())
             .where(Deal.process_version_id.in_(version_ids), Deal.status == "open")
             .group_by(Deal.process_version_id, Deal.stage_key)
+            .with_hint(Deal, "INDEXED BY ix_deals_board", "sqlite")
         )
-        return [(v, s, name, int(n)) for v, s, name, n in self.session.execute(query)]
+        return [(v, s, int(n)) for v, s, n in self.session.execute(query)]
 
     def open_by_version(self, process_id: int) -> dict[int, int]:
         """Open deals on each version of a process (version id -> count), in one statement."""

@@ -117,12 +117,15 @@ def preview(
     at = decode_cursor(cursor, PREVIEW_SORT.name)
     with ctx.uow() as store:
         target = resolve(store, key, from_version, to_version)
-        positions = [
-            Position(target.from_ids[v], stage, name, n)
-            for v, stage, name, n in store.open_positions(target.from_ids)
-        ]
-        positions.sort(key=lambda p: (p.from_version, p.stage or ""))
-        total = sum(p.deals for p in positions)
+        positions: list[tuple[int, int, str, Position]] = []
+        for v, stage, n in store.open_positions(target.from_ids):
+            named = {s.key: s for s in common.info_for(ctx, store, v).stages}
+            known = named.get(stage or "")
+            order = known.order if known else len(named)
+            place = Position(target.from_ids[v], stage, known.name if known else stage, n)
+            positions.append((target.from_ids[v], order, stage or "", place))
+        positions.sort(key=lambda p: p[:3])
+        total = sum(p[3].deals for p in positions)
         page = store.open_deal_page(target.from_ids, at, size, total)
         owners = store.usernames(d.owner_id for d in page)
         movers = Movers(ctx, target)
@@ -149,5 +152,5 @@ def preview(
             page.map(planned),
             store.count_on_versions(target.from_ids, open_deals=False),
             choices,
-            positions,
+            [p[3] for p in positions],
         )
