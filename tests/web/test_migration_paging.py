@@ -132,9 +132,11 @@ def test_the_page_pages_past_fifty_deals(visitor: Visitor, demo_ctx: Context) ->
     page = visitor("admin")
     html = page.text(page.get(PAGE))
     assert text_of(html, "preview-counts") == (
-        "53 open deals are on these versions. On this page, 49 can move and 1 cannot."
+        "53 open deals are on these versions. Planned on this page: can move: 49, cannot move: 1."
     )
-    assert "bpmn-sales migrate sales_process --preview --all" in text_of(html, "preview-partial")
+    partial = text_of(html, "preview-partial")
+    assert partial.startswith("At least 1 deal cannot move. Only the deals of this page")
+    assert "bpmn-sales migrate sales_process --preview --all" in partial
     assert "50 of 53" in html and 'data-testid="position-1-initial_visit"' in html
     assert "Move the open deals to version 2" in html
     following = re.search(r'href="([^"]+)" rel="next"', html)
@@ -142,6 +144,11 @@ def test_the_page_pages_past_fifty_deals(visitor: Visitor, demo_ctx: Context) ->
     rest = page.text(page.get(following.group(1).replace("&amp;", "&")))
     assert f'data-testid="row-{made[-1]}"' in rest and f'data-testid="row-{made[0]}"' not in rest
     assert 'rel="prev"' in rest and 'rel="next"' not in rest
+    polish = page.text(page.get(PAGE, headers={"Accept-Language": "pl"}))
+    assert "W tych wersjach są 53 otwarte szanse sprzedaży." in polish
+    assert "Co najmniej 1 szansa sprzedaży nie może zostać przeniesiona." in polish
+    french = page.text(page.get(PAGE, headers={"Accept-Language": "fr-FR"}))
+    assert "Migrer les opportunités ouvertes vers la version 2" in french
     bad = page.text(page.get(f"{PAGE}?cursor=bm90LW91cnM", status=400))
     assert "start again without a cursor" in bad and 'data-testid="preview"' in bad
 

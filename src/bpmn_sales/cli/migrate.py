@@ -54,8 +54,9 @@ def preview_lines(shown: MigrationPreview) -> list[str]:
     else:
         lines.append(
             _(
-                "this page: %(movable)s can move, %(refused)s refused, of %(open)s open "
-                "deal(s) (--all plans every one); %(closed)s closed deal(s) keep their version",
+                "this page: can move: %(movable)s, refused: %(refused)s; open deals on these "
+                "versions: %(open)s (--all plans every one); closed deals, which keep their "
+                "version: %(closed)s",
                 movable=shown.movable,
                 refused=shown.refused,
                 open=shown.open,
