@@ -153,11 +153,32 @@ def test_the_page_pages_past_fifty_deals(visitor: Visitor, demo_ctx: Context) ->
     assert "start again without a cursor" in bad and 'data-testid="preview"' in bad
 
 
+def without_needs_analysis() -> bytes:
+    return edits.remove_stage(edits.sales_xml(), "needs_analysis")
+
+
+def with_new_requirements() -> bytes:
+    """Initial visit asks for a new deal field, a new customer field and three contacts (two
+    in version 1): the sales rules read every planned deal's customer and contacts."""
+    xml = edits.set_property(
+        edits.sales_xml(),
+        "Stage_InitialVisit",
+        "stage_required_fields",
+        "customer.industry; customer.region; deal.region",
+    )
+    return edits.set_property(xml, "Stage_InitialVisit", "stage_min_contacts", "3")
+
+
+@pytest.mark.parametrize("version_2", [without_needs_analysis, with_new_requirements])
 def test_the_preview_runs_as_many_statements_at_two_sizes(
-    api: Api, visitor: Visitor, demo_ctx: Context, statements: Statements
+    api: Api,
+    visitor: Visitor,
+    demo_ctx: Context,
+    statements: Statements,
+    version_2: Callable[[], bytes],
 ) -> None:
     more_deals(demo_ctx, 4)
-    edits.deploy(demo_ctx, edits.remove_stage(edits.sales_xml(), "needs_analysis"))
+    edits.deploy(demo_ctx, version_2())
     page = visitor("admin")
 
     def read() -> dict[str, tuple[int, Any, str]]:
@@ -165,7 +186,13 @@ def test_the_preview_runs_as_many_statements_at_two_sizes(
         for path in (f"{API}?to=2&limit=500", f"{API}?to=2&limit=3"):
             api("GET", path, user="admin")  # warm: the versions' specs
             count, response = counted(statements, lambda p=path: api("GET", p, user="admin"))
-            found[path] = (count, response.get_json()["open"], statements.summary())
+            body = response.get_json()
+            found[path] = (count, body["open"], statements.summary())
+            reasons = [r for d in body["deals"] for r in d["reasons"]]
+            if version_2 is with_new_requirements:  # the sales rules ran for these deals
+                assert any("deal.region is empty" in r for r in reasons), reasons
+                assert any("customer.region is empty" in r for r in reasons), sorted(set(reasons))
+                assert any("at least 3 contacts" in r for r in reasons), sorted(set(reasons))
         page.get(f"{PAGE}?to=2")
         count, response = counted(statements, lambda: page.get(f"{PAGE}?to=2"))
         found[PAGE] = (count, len(response.get_data()), statements.summary())

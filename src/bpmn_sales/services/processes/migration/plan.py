@@ -18,7 +18,7 @@ from bpmn_sales.persistence.models import Deal, Process, ProcessVersion
 from bpmn_sales.persistence.queries.migration_runs import PREVIEW_SORT
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
-from bpmn_sales.services.deals.views import deal_facts
+from bpmn_sales.services.deals.views import RuleRecords, deal_facts, rule_records
 from bpmn_sales.services.processes.migration.policy import (
     added_requirements,
     stages_to_check,
@@ -63,12 +63,16 @@ class Movers:
         return found
 
     def plan(
-        self, store: Store, deal: Deal, stored: tuple[str, list[str]] | None = None
+        self,
+        store: Store,
+        deal: Deal,
+        stored: tuple[str, list[str]] | None = None,
+        known: RuleRecords | None = None,
     ) -> tuple[Plan, list[str]]:
         """The engine's plan for the deal and every reason (engine and sales rules) it stays.
 
-        `stored` is the deal's snapshot and journal when already read (the preview reads all
-        deals' at once)."""
+        `stored` is the deal's snapshot and journal and `known` its records the sales rules
+        read, when already read (the preview reads a page's at once)."""
         move, adds = self.get(store, deal.process_version_id)
         snapshot, journal = stored or store.instance_state(deal)
         plan = move.plan(self.ctx.engine.compose(snapshot, journal))
@@ -76,7 +80,7 @@ class Movers:
         if plan.movable and adds and plan.after is not None and plan.after.stage is not None:
             new = move.new_info.rules
             stages = stages_to_check(new, plan.after.stage.key, deal.stages_reached)
-            facts = deal_facts(store, deal, stages, orders=False)
+            facts = deal_facts(store, deal, stages, orders=False, known=known)
             reasons += unmet_on_arrival(move.old_info.rules, new, stages, facts, move.label)
         return plan, reasons
 
@@ -130,11 +134,15 @@ def preview(
         owners = store.usernames(d.owner_id for d in page)
         movers = Movers(ctx, target)
         stored = store.instance_states(page.items)
+        versions = {d.process_version_id for d in page}
+        # Sales rules added by the target read each deal's records: read the page's at once.
+        checks = any(movers.get(store, v)[1] for v in sorted(versions))
+        records = rule_records(store, page.items) if checks else None
 
         def planned(deals: Sequence[Deal]) -> list[MigrationRow]:
             rows = []
             for deal in deals:
-                plan, reasons = movers.plan(store, deal, stored[deal.id])
+                plan, reasons = movers.plan(store, deal, stored[deal.id], records)
                 version = target.from_ids[deal.process_version_id]
                 rows.append(row(deal, owners.get(deal.owner_id), version, plan, reasons))
             return rows
