@@ -89,7 +89,8 @@ def test_preview_pages_and_all_plans_every_deal(ready: Run) -> None:
         rest.stdout.splitlines()[1],
         "2 can move, 1 refused; 3 closed deal(s) keep their version",
     ]
-    data = ok_json(ready("migrate", "sales_process", "--preview", "--limit", "1", "--all", "--json"))
+    every_json = ready("migrate", "sales_process", "--preview", "--limit", "1", "--all", "--json")
+    data = ok_json(every_json)
     assert (data["open"], data["complete"], data["movable"], data["refused"]) == (3, True, 2, 1)
     assert [d["deal_id"] for d in data["deals"]] == sorted(d["deal_id"] for d in data["deals"])
     page = ok_json(ready("migrate", "sales_process", "--preview", "--limit", "1", "--json"))

@@ -65,7 +65,7 @@ def test_the_preview_pages_the_deals_oldest_first_and_counts_them_all(
     assert sum(p["deals"] for p in every["positions"]) == 10
     named = {p["stage"]: p["stage_name"] for p in every["positions"]}
     assert named["initial_visit"] == "Initial visit" and named["needs_analysis"] == "Needs analysis"
-    assert [p["stage"] for p in every["positions"]][0] == "initial_visit"  # in the stages' order
+    assert every["positions"][0]["stage"] == "initial_visit"  # in the stages' order
 
     first = api("GET", f"{API}?limit=4", user="admin")
     assert ids(first) == order[:4]
