@@ -20,7 +20,8 @@ benchmark documents:
   manager whatever the size (a queue of approvals is as long as a manager's pace, not as the
   company's history; and the approvals page is full at every size, so its growth is the
   query's, not more rows rendered);
-- one notification per 10 deals, spread over the users;
+- notifications spread over the users: one per 10 deals, and at least about 120 per user
+  (at 10k deals too, so every notification list's first page is full at both sizes);
 - the search terms of every deal and lead (as the product keeps them).
 
 Then, signed in as a rep (rep0_1), a manager (manager0) and an admin, each page and list API
@@ -68,8 +69,9 @@ from analytics import NOW, fresh, load
 
 BATCH = 20_000
 APPROVALS = 600  # waiting approvals, whatever the size (six managers)
+NOTICES = 120  # notifications per user at least
 # Bumped whenever the loaded data changes, so a kept database (--keep) is built again.
-MIX = 2
+MIX = 3
 REP, MANAGER, ADMIN = "rep0_1", "manager0", "admin"
 # (who, what): every page and list API timed; paths under /api/v1 use the user's token.
 PAGES: list[tuple[str, str]] = [
@@ -159,6 +161,7 @@ def add_mix(ctx: Context, size: int, rng: random.Random) -> None:
         version = conn.execute(text("SELECT process_version_id FROM leads LIMIT 1")).scalar_one()
         managers = dict(conn.execute(text("SELECT id, manager_id FROM users")).all())
         user_ids = list(managers)
+    noticed = min(1.0, max(0.1, NOTICES * len(user_ids) / size))
     first_lead = size + 10
     for start in range(1, size + 1, BATCH):
         with ctx.db.begin() as conn:
@@ -172,7 +175,7 @@ def add_mix(ctx: Context, size: int, rng: random.Random) -> None:
             items, words, notes = [], [], []
             for r in rows:
                 words += [{"k": "deal", "t": t, "i": r.id} for t in terms(r.name)]
-                if r.id % 10 == 0:
+                if rng.random() < noticed:
                     notes.append({"u": rng.choice(user_ids), "d": r.id, "m": f"{r.name} moved"})
                 if r.status != "open":
                     continue
