@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,35 @@ def test_migrate_refuses_what_it_cannot_do(ready: Run) -> None:
     assert_error(ready("migrate", "sales_process", "--preview", "--from", "2"), "not older")
     assert_error(ready("migrate", "nope", "--preview"), "process 'nope' is not deployed")
     assert_error(ready("migrate", "sales_process", "--apply", user="rob"), "only an admin")
+
+
+def test_preview_pages_and_all_plans_every_deal(ready: Run) -> None:
+    first = ready("migrate", "sales_process", "--preview", "--limit", "2")
+    assert first.exit_code == 0, first.output
+    head, *rows, summary = first.stdout.splitlines()
+    assert head.endswith("-> v2") and len(rows) == 2
+    assert summary == (
+        "this page: can move: 2, refused: 0; open deals on these versions: 3 (--all plans every "
+        "one); closed deals, which keep their version: 3"
+    )
+    more = re.search(r"^more: --after (\S+)$", first.stderr, re.M)
+    assert more, first.stderr
+    rest = ready("migrate", "sales_process", "--preview", "--limit", "2", "--after", more[1])
+    assert rest.exit_code == 0 and "more:" not in rest.stderr
+    assert len(rest.stdout.splitlines()) == 3  # the head, the third deal, the page's counts
+    every = ready("migrate", "sales_process", "--preview", "--limit", "1", "--all")
+    assert every.exit_code == 0 and "more:" not in every.stderr
+    assert every.stdout.splitlines() == [
+        head,
+        *rows,
+        rest.stdout.splitlines()[1],
+        "2 can move, 1 refused; 3 closed deal(s) keep their version",
+    ]
+    every_json = ready("migrate", "sales_process", "--preview", "--limit", "1", "--all", "--json")
+    data = ok_json(every_json)
+    assert (data["open"], data["complete"], data["movable"], data["refused"]) == (3, True, 2, 1)
+    assert [d["deal_id"] for d in data["deals"]] == sorted(d["deal_id"] for d in data["deals"])
+    page = ok_json(ready("migrate", "sales_process", "--preview", "--limit", "1", "--json"))
+    assert (page["open"], page["complete"], len(page["deals"])) == (3, False, 1)
+    bad = ready("migrate", "sales_process", "--preview", "--after", "bm90LW91cnM")
+    assert_error(bad, "cursor", "start again without a cursor")

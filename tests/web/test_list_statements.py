@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from werkzeug.test import TestResponse
 
 from bpmn_sales.context import Context
 from bpmn_sales.persistence.models import Notification, OutboxMessage
-from bpmn_sales.services import deals, leads
+from bpmn_sales.services import deals, leads, processes
 from bpmn_sales.services.people import users
+from tests import helpers
+from tests import migration_edits as edits
 from tests.statements import Statements
 from tests.web.api import Api
 from tests.web.pages import Pages
@@ -194,3 +197,62 @@ def test_the_analytics_page_runs_as_many_statements_at_two_sizes(
         assert count <= MOST, (user, count, statements.summary())
         assert count == before[user][0], (user, before[user][0], count, statements.summary())
         assert response.get_data() != before[user][1].get_data()  # the figures took the growth
+
+
+def more_processes(ctx: Context) -> None:
+    """Three more versions of the sales process and three more processes."""
+    xml = edits.sales_xml()
+    for version in (
+        edits.remove_stage(xml, "needs_analysis"),
+        edits.add_site_survey(xml),
+        edits.remove_stage(xml, "solution_design"),
+    ):
+        edits.deploy(ctx, version)
+    for n in range(3):
+        copy = xml.replace(b'id="sales_process"', f'id="volume_copy_{n}"'.encode())
+        copy = copy.replace(b'name="Sales process"', f'name="Volume copy {n}"'.encode())
+        processes.deploy_process(ctx, None, {**helpers.FORMS, f"volume_copy_{n}.bpmn": copy})
+
+
+def more_users(ctx: Context) -> None:
+    admin = users.actor_for_username(ctx, "admin")
+    for n in range(GROWTH):
+        users.create_user(ctx, admin, f"volume{n}", f"Volume person {n}", "rep", "mia")
+
+
+# (who, path, grow): the admin's lists of users and processes, and what makes them longer.
+ADMIN_LISTS: list[tuple[str, Callable[[Context], None], str]] = [
+    ("page", more_users, "/admin/users"),
+    ("page", more_processes, "/processes"),
+    ("page", more_processes, "/processes/sales_process"),
+    ("api", more_processes, "/processes"),
+    ("api", more_processes, "/processes/sales_process/versions"),
+]
+
+
+@pytest.mark.parametrize(("kind", "growing", "path"), ADMIN_LISTS)
+def test_admin_lists_run_as_many_statements_at_two_sizes(
+    api: Api,
+    visitor: Visitor,
+    demo_ctx: Context,
+    statements: Statements,
+    kind: str,
+    growing: Callable[[Context], None],
+    path: str,
+) -> None:
+    admin = visitor("admin")
+
+    def read() -> tuple[int, int, str]:
+        def call() -> TestResponse:
+            return admin.get(path) if kind == "page" else api("GET", path, user="admin")
+
+        call()  # warm: the specs of new versions
+        count, response = counted(statements, call)
+        return count, len(response.get_data()), statements.summary()
+
+    before = read()
+    growing(demo_ctx)
+    after = read()
+    assert after[1] > before[1], "the list did not grow"
+    assert after[0] <= MOST, (after[0], after[2])
+    assert after[0] == before[0], (before[0], after[0], after[2])

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import Session, sessionmaker
 
 from bpmn_sales.persistence.outages import storage_errors
@@ -77,6 +78,17 @@ class _Writers:
             self.lock.release()
 
 
+class HintedSQLiteCompiler(SQLiteCompiler):
+    """SQLite's compiler with table hints: `select(...).with_hint(Deal, "INDEXED BY ix", "sqlite")`
+    renders `FROM deals INDEXED BY ix` (SQLAlchemy's own SQLite compiler drops every hint).
+    The analytics reports name their covering index this way: SQLite's planner otherwise takes
+    a narrower index and reads every row of the table (10x slower once a process has two
+    versions)."""
+
+    def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
+        return text
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite files get WAL mode, foreign keys, a busy timeout and one writer
     at a time among the process's threads."""
@@ -87,6 +99,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "before_cursor_execute", writers.before_execute)
         event.listen(engine, "commit", writers.commit)
         event.listen(engine, "rollback", writers.rollback)
+        engine.dialect.statement_compiler = HintedSQLiteCompiler
         return engine
     return create_engine(url, pool_pre_ping=True)
 

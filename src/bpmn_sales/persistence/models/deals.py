@@ -71,6 +71,7 @@ class Deal(Base):
         # The lists' orders and filters, the board and the counts of a version (0010).
         Index("ix_deals_owner_id", "owner_id", "id"),
         Index("ix_deals_value", "value", "id"),
+        Index("ix_deals_status_value", "status", "value", "id"),  # a status by value (0016)
         Index("ix_deals_close", "expected_close_date", "id"),
         Index("ix_deals_name", "name", "id"),
         Index("ix_deals_version_status", "process_version_id", "status"),

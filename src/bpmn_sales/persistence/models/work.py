@@ -17,6 +17,10 @@ class WorkItem(Base):
     __table_args__ = (
         Index("ix_work_items_subject", "subject_type", "subject_id"),
         Index("ix_work_items_order", "created_at", "title", "task_id"),  # task lists (0010)
+        # A user's approvals and assigned tasks in the lists' order; a team's group tasks
+        # counted without reading rows (0016).
+        Index("ix_work_items_assignee_order", "assignee_id", "created_at", "title", "task_id"),
+        Index("ix_work_items_owner_group", "owner_id", "group_id", "assignee_id", "task_id"),
     )
 
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)

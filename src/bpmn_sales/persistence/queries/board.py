@@ -68,6 +68,9 @@ class BoardQueries:
         )
         if owner_ids is not None:
             query = query.where(Deal.owner_id.in_(owner_ids))
+        # Named: with two versions or more SQLite's planner takes ix_deals_column and reads
+        # every open deal's row (x20 at 100k deals).
+        query = query.with_hint(Deal, "INDEXED BY ix_deals_board", "sqlite")
         found: dict[str, tuple[int, dict[str, Decimal]]] = {}
         for stage, currency, count, total in self.session.execute(
             query.group_by(Deal.stage_key, Deal.currency)
@@ -118,6 +121,24 @@ class BoardQueries:
                 query = query.where(Deal.owner_id.in_(owner_ids))
             queries[status] = query
         return capped_counts(self.session, queries)
+
+    def status_counts_of(
+        self, versions: Mapping[int, Sequence[int]], statuses: Sequence[str]
+    ) -> dict[int, dict[str, int]]:
+        """`status_counts` of many sets of versions (key -> version ids) in one statement."""
+        queries = {
+            (key, status): select(Deal.id).where(
+                Deal.process_version_id.in_(ids), Deal.status == status
+            )
+            for key, ids in versions.items()
+            if ids
+            for status in statuses
+        }
+        counts = capped_counts(self.session, queries)
+        found: dict[int, dict[str, int]] = {key: {} for key in versions}
+        for (key, status), n in counts.items():
+            found[key][status] = n
+        return found
 
     def stage_counts(self, version_ids: Sequence[int], stages: Sequence[str]) -> dict[str, int]:
         """Deals of any status and owner at each stage, counted up to COUNT_CAP + 1."""

@@ -8,7 +8,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bpmn_sales.persistence.models import Deal, MigrationRun, WorkItem
+from bpmn_sales.domain.paging import Cursor, Page
+from bpmn_sales.persistence.models import Deal, MigrationRun, ProcessVersion, WorkItem
+from bpmn_sales.persistence.queries.paging import Sort, keyset, parts
+
+# The migration preview's order: oldest deal first, the order a run moves them in.
+PREVIEW_SORT = Sort("oldest", Deal.id)
 
 
 class MigrationQueries:
@@ -39,6 +44,35 @@ class MigrationQueries:
         if skip:
             query = query.where(Deal.id.not_in(skip))
         return int(self.session.scalar(query) or 0)
+
+    def open_deal_page(
+        self, version_ids: Collection[int], cursor: Cursor | None, limit: int, total: int
+    ) -> Page[Deal]:
+        """A page of the open deals on some versions, oldest first (`total`: counted already)."""
+        query = select(Deal).where(Deal.process_version_id.in_(version_ids), Deal.status == "open")
+        page = keyset(self.session, parts(query, PREVIEW_SORT), cursor, limit, count=[])
+        return Page(page.items, page.next, page.previous, total, exact=True)
+
+    def open_positions(self, version_ids: Collection[int]) -> list[tuple[int, str | None, int]]:
+        """(version id, stage key, open deals) of the open deals on some versions, in one
+        grouped count read from the board's covering index."""
+        query = (
+            select(Deal.process_version_id, Deal.stage_key, func.count())
+            .where(Deal.process_version_id.in_(version_ids), Deal.status == "open")
+            .group_by(Deal.process_version_id, Deal.stage_key)
+            .with_hint(Deal, "INDEXED BY ix_deals_board", "sqlite")
+        )
+        return [(v, s, int(n)) for v, s, n in self.session.execute(query)]
+
+    def open_by_version(self, process_id: int) -> dict[int, int]:
+        """Open deals on each version of a process (version id -> count), in one statement."""
+        query = (
+            select(Deal.process_version_id, func.count())
+            .join(ProcessVersion, ProcessVersion.id == Deal.process_version_id)
+            .where(ProcessVersion.process_id == process_id, Deal.status == "open")
+            .group_by(Deal.process_version_id)
+        )
+        return {v: int(n) for v, n in self.session.execute(query)}
 
     def migration_runs(self, process_id: int, limit: int = 20) -> Sequence[MigrationRun]:
         """A process's migration runs, newest first."""

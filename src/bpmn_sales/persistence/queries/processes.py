@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bpmn_sales.errors import NotFound
 from bpmn_sales.persistence.models import Deal, Lead, Process, ProcessVersion
@@ -23,6 +23,14 @@ class ProcessQueries:
 
     def processes(self) -> Sequence[Process]:
         return self.session.scalars(select(Process).order_by(Process.key)).all()
+
+    def processes_with_versions(self) -> Sequence[Process]:
+        """Every process with its versions and departments loaded: three statements however
+        many there are (a list of processes reads no version one process at a time)."""
+        query = select(Process).options(
+            selectinload(Process.versions), selectinload(Process.departments)
+        )
+        return self.session.scalars(query.order_by(Process.key)).all()
 
     def latest_version(self, process_id: int, enabled_only: bool = True) -> ProcessVersion | None:
         query = select(ProcessVersion).where(ProcessVersion.process_id == process_id)

@@ -59,6 +59,29 @@ class RecordQueries:
             self.session.scalar(select(func.count()).where(Contact.customer_id == customer_id)) or 0
         )
 
+    def rule_records(
+        self, deal_ids: Sequence[int], customer_ids: Sequence[int]
+    ) -> tuple[dict[int, Customer], dict[int, int], dict[int, list[Approval]]]:
+        """What the sales rules read of many deals at once: their customers, contacts per
+        customer and approvals per deal; three statements however many deals."""
+        wanted = sorted(set(customer_ids))
+        customers = {}
+        if wanted:
+            found = self.session.scalars(select(Customer).where(Customer.id.in_(wanted)))
+            customers = {c.id: c for c in found}
+        counts = (
+            select(Contact.customer_id, func.count())
+            .where(Contact.customer_id.in_(wanted))
+            .group_by(Contact.customer_id)
+        )
+        contacts = {c: int(n) for c, n in self.session.execute(counts)} if wanted else {}
+        approvals: dict[int, list[Approval]] = {d: [] for d in deal_ids}
+        if deal_ids:
+            query = select(Approval).where(Approval.deal_id.in_(deal_ids)).order_by(Approval.id)
+            for approval in self.session.scalars(query):
+                approvals[approval.deal_id].append(approval)
+        return customers, contacts, approvals
+
     def approvals(self, deal_id: int) -> Sequence[Approval]:
         return self.session.scalars(
             select(Approval).where(Approval.deal_id == deal_id).order_by(Approval.id)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import DealStatus, DealView, TaskView
 from bpmn_sales.domain.rules import StageRule
-from bpmn_sales.persistence.models import Attachment, Customer, Deal
+from bpmn_sales.persistence.models import Approval, Attachment, Customer, Deal
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.tasks.requirements import (
@@ -198,23 +198,53 @@ def attachment_dict(a: Attachment) -> dict[str, Any]:
 
 
 # -- facts and projection -------------------------------------------------------------------
+@dataclass(frozen=True)
+class RuleRecords:
+    """What `deal_facts` reads for a deal, read for many deals at once (`rule_records`)."""
+
+    customers: dict[int, Customer]
+    contacts: dict[int, int]
+    approvals: dict[int, list[Approval]]
+
+
+def rule_records(store: Store, deals: Sequence[Deal]) -> RuleRecords:
+    """The customers, contact counts and approvals of many deals."""
+    wanted = [d.customer_id for d in deals if d.customer_id]
+    return RuleRecords(*store.rule_records([d.id for d in deals], wanted))
+
+
 def deal_facts(
-    store: Store, deal: Deal, stages: list[StageRule] | None = None, orders: bool = True
+    store: Store,
+    deal: Deal,
+    stages: list[StageRule] | None = None,
+    orders: bool = True,
+    known: RuleRecords | None = None,
 ) -> DealFacts:
-    """What the rule checks look at; with `stages`, only what those stages' rules need."""
+    """What the rule checks look at; with `stages`, only what those stages' rules need;
+    with `known`, read from records already read for many deals (no statement per deal)."""
     need_customer = need_contacts = need_approvals = stages is None
     for stage in stages or ():
         need_customer |= any(f.scope == "customer" for f in stage.required_fields)
         need_contacts |= stage.min_contacts > 0
         need_approvals |= stage.approval is not None
-    customer = (
-        store.session.get(Customer, deal.customer_id)
-        if deal.customer_id and need_customer
-        else None
-    )
+    customer = None
+    if deal.customer_id and need_customer:
+        customer = (
+            known.customers.get(deal.customer_id)
+            if known is not None
+            else store.session.get(Customer, deal.customer_id)
+        )
     decisions: dict[str, str] = {}
-    for approval in store.approvals(deal.id) if need_approvals else ():
-        decisions[approval.stage_key] = approval.decision
+    if need_approvals:
+        found = known.approvals.get(deal.id, []) if known else store.approvals(deal.id)
+        for approval in found:
+            decisions[approval.stage_key] = approval.decision
+    if not need_contacts:
+        contacts = 0
+    elif known is not None:
+        contacts = known.contacts.get(deal.customer_id, 0) if deal.customer_id else 0
+    else:
+        contacts = store.contact_count(deal.customer_id)
     return DealFacts(
         customer={**(customer.fields if customer else {}), "name": deal.customer},
         deal={
@@ -225,7 +255,7 @@ def deal_facts(
             "expected_close_date": deal.expected_close_date,
         },
         stage_fields=deal.stage_fields or {},
-        contacts=store.contact_count(deal.customer_id) if need_contacts else 0,
+        contacts=contacts,
         approvals=decisions,
         done=frozenset(deal.activities_done or ()),
         orders=store.order_count(deal.id) if orders else 0,

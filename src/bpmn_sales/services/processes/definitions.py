@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -231,8 +231,10 @@ def current_version(store: Store, key: str) -> ProcessVersion:
     return version
 
 
-def _view(ctx: Context, store: Store, process: Process) -> ProcessView | None:
-    version = store.latest_version(process.id, enabled_only=False)
+def _view(ctx: Context, store: Store, process: Process, in_use: int) -> ProcessView | None:
+    """The process as its newest version (enabled or not) describes it; `in_use` counts the
+    deals and leads on its versions."""
+    version = max(process.versions, key=lambda v: v.version, default=None)
     if version is None:
         return None
     info = ctx.engine.info(*spec_loader(store, version))
@@ -246,11 +248,16 @@ def _view(ctx: Context, store: Store, process: Process) -> ProcessView | None:
         stages=[asdict(s) for s in info.stages],
         messages=info.messages,
         lost_reasons=info.lost_reasons,
-        # Each version's deals and leads counted up to COUNT_CAP + 1 (an index range each).
-        in_use=sum(
-            u.total for u in store.version_usage_counts([v.id for v in process.versions]).values()
-        ),
+        in_use=in_use,
     )
+
+
+def _views(ctx: Context, store: Store, found: Sequence[Process]) -> list[ProcessView]:
+    # Each version's deals and leads counted up to COUNT_CAP + 1 (an index range each), all
+    # versions of all processes in one statement.
+    usage = store.version_usage_counts([v.id for p in found for v in p.versions])
+    views = [_view(ctx, store, p, sum(usage[v.id].total for v in p.versions)) for p in found]
+    return [v for v in views if v is not None]
 
 
 @dataclass(frozen=True)
@@ -288,17 +295,16 @@ def process_choices(ctx: Context) -> list[ProcessChoice]:
 
 def list_processes(ctx: Context) -> list[ProcessView]:
     with ctx.uow() as store:
-        views = [_view(ctx, store, p) for p in store.processes()]
-    return [v for v in views if v is not None]
+        return _views(ctx, store, store.processes_with_versions())
 
 
 def get_process(ctx: Context, key: str) -> ProcessView:
     with ctx.uow() as store:
         process = store.process_by_key(key)
-        view = _view(ctx, store, process) if process else None
-    if view is None:
+        views = _views(ctx, store, [process]) if process else []
+    if not views:
         raise NotFound(f"process '{key}' is not deployed", process=key)
-    return view
+    return views[0]
 
 
 @dataclass(frozen=True)
@@ -319,22 +325,30 @@ class ProcessAdminView:
         return asdict(self)
 
 
-def _admin_view(ctx: Context, store: Store, process: Process) -> ProcessAdminView:
-    latest = store.latest_version(process.id, enabled_only=False)
-    stages = len(ctx.engine.info(*spec_loader(store, latest)).stages) if latest else 0
-    # Counted up to COUNT_CAP + 1 each: a list of processes never reads every deal.
-    counts = store.status_counts([v.id for v in process.versions], None, DEAL_STATUSES)
-    return ProcessAdminView(
-        key=process.key,
-        name=process.name,
-        version=latest.version if latest else 0,
-        versions=len(process.versions),
-        enabled=process.enabled,
-        departments=[d.name for d in process.departments],
-        stages=stages,
-        open_deals=counts.get("open", 0),
-        total_deals=sum(counts.values()),
+def _admin_views(ctx: Context, store: Store, found: Sequence[Process]) -> list[ProcessAdminView]:
+    # Counted up to COUNT_CAP + 1 each, every process in one statement: a list of processes
+    # never reads every deal, nor a process at a time.
+    counts = store.status_counts_of(
+        {p.id: [v.id for v in p.versions] for p in found}, DEAL_STATUSES
     )
+    views = []
+    for process in found:
+        latest = max(process.versions, key=lambda v: v.version, default=None)
+        stages = len(ctx.engine.info(*spec_loader(store, latest)).stages) if latest else 0
+        views.append(
+            ProcessAdminView(
+                key=process.key,
+                name=process.name,
+                version=latest.version if latest else 0,
+                versions=len(process.versions),
+                enabled=process.enabled,
+                departments=[d.name for d in process.departments],
+                stages=stages,
+                open_deals=counts[process.id].get("open", 0),
+                total_deals=sum(counts[process.id].values()),
+            )
+        )
+    return views
 
 
 def list_for_admin(ctx: Context, actor: Actor | None) -> list[ProcessAdminView]:
@@ -342,7 +356,7 @@ def list_for_admin(ctx: Context, actor: Actor | None) -> list[ProcessAdminView]:
     if actor is not None:
         require_admin(actor, "manage processes")
     with ctx.uow() as store:
-        return [_admin_view(ctx, store, p) for p in store.processes()]
+        return _admin_views(ctx, store, store.processes_with_versions())
 
 
 def process_for_admin(ctx: Context, actor: Actor | None, key: str) -> ProcessAdminView:
@@ -350,7 +364,7 @@ def process_for_admin(ctx: Context, actor: Actor | None, key: str) -> ProcessAdm
     if actor is not None:
         require_admin(actor, "manage processes")
     with ctx.uow() as store:
-        return _admin_view(ctx, store, find_process(store, key))
+        return _admin_views(ctx, store, [find_process(store, key)])[0]
 
 
 def department_names(ctx: Context) -> list[str]:
@@ -376,7 +390,7 @@ def set_enabled(ctx: Context, actor: Actor | None, key: str, enabled: bool) -> P
         process = find_process(store, key)
         process.enabled = enabled
         store.commit()
-        return _admin_view(ctx, store, process)
+        return _admin_views(ctx, store, [process])[0]
 
 
 def set_departments(ctx: Context, actor: Actor | None, key: str, names: object) -> ProcessAdminView:
@@ -398,4 +412,4 @@ def set_departments(ctx: Context, actor: Actor | None, key: str, names: object) 
             chosen.append(known[name])
         process.departments = chosen
         store.commit()
-        return _admin_view(ctx, store, process)
+        return _admin_views(ctx, store, [process])[0]

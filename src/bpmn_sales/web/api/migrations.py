@@ -7,6 +7,7 @@ from typing import Any
 from bpmn_sales.services.processes import migration
 from bpmn_sales.web.api.base import actor, ctx
 from bpmn_sales.web.api.operation import get, post
+from bpmn_sales.web.api.paging import page_of, paged
 from bpmn_sales.web.schemas.migrations import (
     MigrationBatch,
     MigrationPreview,
@@ -22,15 +23,18 @@ KEY = {"key": {"description": "The process key"}}
     "/processes/<key:key>/migration",
     path=KEY,
     query=MigrationQuery,
-    responses={200: MigrationPreview},
+    responses={200: page_of(MigrationPreview)},
     errors=(403,),
 )
 def preview_migration(key: str, query: MigrationQuery) -> Any:
     """Preview moving the open deals to a newer version (admin).
 
-    Where each lands, or why it cannot move.
+    Where the open deals are (counted by version and stage), and a page of them, oldest
+    first: where each lands, or why it cannot move. `deals` holds the page; paging headers as
+    for deals. Only the page is planned, so `movable` and `refused` count the page.
     """
-    return migration.preview(ctx(), actor(), key, query.from_, query.to).to_dict()
+    shown = migration.preview(ctx(), actor(), key, query.from_, query.to, query.limit, query.cursor)
+    return paged(shown.page, shown.to_dict())
 
 
 @post(

@@ -12,6 +12,7 @@ from bpmn_sales.errors import InvalidInput, SalesError
 from bpmn_sales.services.processes import migration
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.pages.common import ctx, done, flash_error, page_actor
+from bpmn_sales.web.pages.paging import cursor_arg
 
 bp = Blueprint("migrations", __name__)
 
@@ -31,10 +32,13 @@ def preview(key: str) -> Any:
     frm, to = request.args.get("from") or None, request.args.get("to") or None
     errors: dict[str, str] = {}
     try:
-        shown = migration.preview(ctx(), actor, key, frm, to)
+        shown = migration.preview(ctx(), actor, key, frm, to, cursor=cursor_arg())
     except InvalidInput as error:
         errors[error.field or "to"] = error.message
-        shown = migration.preview(ctx(), actor, key)
+        if error.field == "cursor":  # the versions asked for, from their first page
+            shown = migration.preview(ctx(), actor, key, frm, to)
+        else:
+            shown = migration.preview(ctx(), actor, key)
     history = migration.runs(ctx(), actor, key)
     page = render_template(
         "migrations/preview.html", shown=shown, runs=history, errors=errors, key=key

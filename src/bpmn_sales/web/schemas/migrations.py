@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from bpmn_sales.domain.model import MAX_ID
-from bpmn_sales.web.schemas.common import Body, Query, Reply
+from bpmn_sales.web.schemas.common import Body, Paged, Reply
 
 
 class MigrationRow(Reply):
@@ -33,21 +33,42 @@ class VersionChoice(Reply):
     open_deals: int
 
 
+class Position(Reply):
+    """Open deals at one stage of one older version."""
+
+    from_version: int
+    stage: str | None
+    stage_name: str | None
+    deals: int
+
+
 class MigrationPreview(Reply):
-    """Every open deal on the older versions, planned against the target version."""
+    """Where the open deals on the older versions are (all counted), and a page of them,
+    oldest first, planned against the target version."""
 
     process: str
     name: str
     from_: int | None = Field(alias="from", description="The one version moved from, or null")
     to: int
-    movable: int
-    refused: int
+    open: int = Field(description="Open deals on those versions, on every page")
+    complete: bool = Field(
+        description="Whether this page holds every open deal (then `movable` and `refused` "
+        "count them all)"
+    )
+    movable: int = Field(description="Deals of this page that can move")
+    refused: int = Field(
+        description="Deals of this page that cannot move: at least this many of `open`. "
+        "Only a page is planned; a run plans every deal (so does the CLI's --all)"
+    )
     closed: int = Field(description="Closed deals on those versions: they keep their version")
-    deals: list[MigrationRow]
+    positions: list[Position] = Field(
+        description="Open deals by version and stage, counted for every page"
+    )
+    deals: list[MigrationRow] = Field(description="This page's deals, planned")
     versions: list[VersionChoice]
 
 
-class MigrationQuery(Query):
+class MigrationQuery(Paged):
     from_: int | None = Field(
         None,
         alias="from",

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bpmn_sales.domain.paging import Page
+
 
 @dataclass(frozen=True)
 class MigrationRow:
@@ -36,16 +38,46 @@ class VersionChoice:
 
 
 @dataclass(frozen=True)
+class Position:
+    """How many open deals wait at one stage of one older version (counted, not planned)."""
+
+    from_version: int
+    stage: str | None
+    stage_name: str | None
+    deals: int
+
+
+@dataclass(frozen=True)
 class MigrationPreview:
-    """Every open deal on the older versions, planned against the target version."""
+    """The open deals on the older versions, a page of them planned against the target.
+
+    Where the deals are is counted for all of them (`positions`, `open`, `closed`); only the
+    page's deals are planned, so `movable` and `refused` count the page: at least `refused`
+    deals cannot move. Planning every deal is what a run does (or the CLI's `--all`).
+    """
 
     process: str
     name: str
     from_version: int | None
     to_version: int
-    rows: list[MigrationRow]
+    page: Page[MigrationRow]
     closed: int  # closed deals on those versions: they keep their version
     versions: list[VersionChoice] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[MigrationRow]:
+        return self.page.items
+
+    @property
+    def complete(self) -> bool:
+        """Whether the page holds every open deal (then `movable` and `refused` count all)."""
+        return self.page.next is None and self.page.previous is None
+
+    @property
+    def open(self) -> int:
+        """Open deals on those versions, on every page."""
+        return sum(p.deals for p in self.positions)
 
     @property
     def movable(self) -> int:
@@ -61,9 +93,12 @@ class MigrationPreview:
             "name": self.name,
             "from": self.from_version,
             "to": self.to_version,
+            "open": self.open,
+            "complete": self.complete,
             "movable": self.movable,
             "refused": self.refused,
             "closed": self.closed,
+            "positions": [asdict(p) for p in self.positions],
             "deals": [r.to_dict() for r in self.rows],
             "versions": [asdict(v) for v in self.versions],
         }
