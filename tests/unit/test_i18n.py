@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bpmn_sales import i18n
+from bpmn_sales.domain.rules import StageRule
+from bpmn_sales.tasks import requirements
+from bpmn_sales.tasks.requirements import DealFacts
 
 
 @pytest.mark.parametrize(
@@ -54,3 +57,25 @@ def test_use_time_zone_puts_a_zone_in_force_and_restores_the_previous() -> None:
     with i18n.use_time_zone("Asia/Shanghai"):
         assert i18n.current_time_zone() == "Asia/Shanghai"
     assert i18n.current_time_zone() == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("contacts", "polish"),
+    [
+        (1, "klient musi mieć co najmniej 1 kontakt (ma 0)"),
+        (2, "klient musi mieć co najmniej 2 kontakty (ma 0)"),
+        (5, "klient musi mieć co najmniej 5 kontaktów (ma 0)"),
+        (22, "klient musi mieć co najmniej 22 kontakty (ma 0)"),
+    ],
+)
+def test_a_stage_requirement_takes_the_polish_plural_form_of_its_count(
+    contacts: int, polish: str
+) -> None:
+    stage = StageRule("visit", "Visit", "Stage_Visit", 1, min_contacts=contacts)
+    with i18n.use_language("pl"):
+        assert requirements.stage_unmet(stage, DealFacts(contacts=0)) == [polish]
+    assert requirements.stage_unmet(stage, DealFacts(contacts=0)) == [
+        "the customer needs at least 1 contact (has 0)"
+        if contacts == 1
+        else f"the customer needs at least {contacts} contacts (has 0)"
+    ]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 
 
 class Directory(Protocol):
@@ -81,19 +82,26 @@ def notify(recipients: object, kind: object = "notice", text: object = None) -> 
     with a text naming the deal and its stage unless the diagram gives one.
     """
     if not isinstance(recipients, str):
-        raise InvalidInput("recipients must be text: parties separated by ';'", field="recipients")
+        raise InvalidInput(
+            _("recipients must be text: parties separated by ';'"), field="recipients"
+        )
     parties = [p.strip() for p in recipients.split(";") if p.strip()]
     bad = [p for p in parties if not PARTY.match(p)]
     if bad or not parties:
         raise InvalidInput(
-            f"recipients {recipients!r}: expected owner, manager, direct_manager, admin, "
-            "participants, user:<username> or group:<group name>, separated by ';'",
+            _(
+                "recipients %(value)r: expected owner, manager, direct_manager, admin, "
+                "participants, user:<username> or group:<group name>, separated by ';'",
+                value=recipients,
+            ),
             field="recipients",
         )
     if kind not in NOTICE_KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(NOTICE_KINDS)}", field="kind")
+        raise InvalidInput(
+            _("kind must be one of %(kinds)s", kinds=", ".join(NOTICE_KINDS)), field="kind"
+        )
     if text is not None and not isinstance(text, str):
-        raise InvalidInput("text must be text", field="text")
+        raise InvalidInput(_("text must be text"), field="text")
     return {"notify": parties, "kind": kind, "text": (text or "").strip() or None}
 
 
