@@ -107,3 +107,22 @@ def test_without_accept_language_the_refusal_stays_english(api: Api) -> None:
     deal_id = _deal(api)
     response = api("POST", f"/deals/{deal_id}/close", json={"outcome": "lost"})
     assert response.get_json()["message"].startswith("a lost deal needs a reason, one of: ")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("pl", "pole value musi być liczbą lub liczbą zapisaną jako tekst"),
+        ("zh-CN", "value 必须是数字或数字文本"),
+        ("fr", "le champ value doit être un nombre ou un nombre écrit en texte"),
+    ],
+)
+def test_a_body_that_does_not_fit_its_schema_is_refused_in_the_callers_language(
+    api: Api, language: str, message: str
+) -> None:
+    body = {"name": "Litware rollout", "customer": "Litware", "value": [1]}
+    response = api("POST", "/deals", json=body, **_in(language))
+    assert response.status_code == 400
+    refused = response.get_json()
+    assert (refused["error"], refused["field"]) == ("invalid_input", "value")
+    assert refused["message"] == message

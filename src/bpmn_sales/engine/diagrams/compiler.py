@@ -145,7 +145,7 @@ class DiagramCompiler:
 
     def lint(self, files: Mapping[str, bytes]) -> list[Problem]:
         """Return every problem found in the files (errors and warnings), by file and line."""
-        problems, _ = self._compile(files)
+        problems, _parsed = self._compile(files)
         return problems
 
     def compile(self, files: Mapping[str, bytes]) -> list[ParsedProcess]:
