@@ -193,14 +193,26 @@ def _guard_attribute(value: Any, name: str) -> Any:
     for kind, methods in METHODS_BY_TYPE:
         if isinstance(value, kind):
             if name not in methods:
-                raise AttributeError(f"'{kind.__name__}' object has no allowed attribute '{name}'")
+                raise AttributeError(
+                    _(
+                        "'%(type)s' object has no allowed attribute '%(name)s'",
+                        type=kind.__name__,
+                        name=name,
+                    )
+                )
             if isinstance(value, str) and name == "join":
                 return _safe_join(value)
             if isinstance(value, str) and name == "replace":
                 return _safe_replace(value)
             return getattr(value, name)
     if value is None or isinstance(value, int | float | complex):
-        raise AttributeError(f"'{type(value).__name__}' object has no attribute '{name}'")
+        raise AttributeError(
+            _(
+                "'%(type)s' object has no attribute '%(name)s'",
+                type=type(value).__name__,
+                name=name,
+            )
+        )
     raise Refused(
         _(
             "attribute '%(name)s' is only allowed on str, dict, list and tuple values, not on "
