@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bpmn_sales.engine import Instance, ProcessEngine
 from bpmn_sales.errors import NoDatabase
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.db import has_schema, make_engine, session_factory, upgrade
 from bpmn_sales.persistence.store import UnitOfWork
 from bpmn_sales.settings import Settings, sqlite_file, without_password
@@ -139,11 +140,13 @@ def open_existing(database_url: str, settings: Settings) -> Context:
     path = sqlite_file(database_url)
     where = str(path.resolve()) if path is not None else without_password(database_url)
     if path is not None and not path.is_file():
-        raise NoDatabase(f"no database at {where}; run 'bpmn-sales init'")
+        raise NoDatabase(_("no database at %(where)s; run 'bpmn-sales init'", where=where))
     ctx = Context(database_url, settings=settings)
     try:
         if not has_schema(ctx.db):
-            raise NoDatabase(f"no database at {where} (it has no tables); run 'bpmn-sales init'")
+            raise NoDatabase(
+                _("no database at %(where)s (it has no tables); run 'bpmn-sales init'", where=where)
+            )
     except BaseException:
         ctx.close()
         raise

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bpmn_sales.i18n import _
+
 
 class SalesError(Exception):
     """Base of every error the product reports to a user."""
@@ -75,17 +77,17 @@ class DiagramError(SalesError):
         element_id: str | None = None,
         line: int | None = None,
     ) -> None:
-        where = ", ".join(
-            part
-            for part in (
-                file,
-                f"element {element_id}" if element_id else None,
-                f"line {line}" if line else None,
-            )
-            if part
-        )
+        parts = [file] if file else []
+        if element_id:
+            parts.append(_("element %(element)s", element=element_id))
+        if line:
+            parts.append(_("line %(line)s", line=line))
+        where = ", ".join(parts)
         super().__init__(
-            f"{where}: {message}" if where else message, file=file, element_id=element_id, line=line
+            _("%(where)s: %(reason)s", where=where, reason=message) if where else message,
+            file=file,
+            element_id=element_id,
+            line=line,
         )
         self.reason = message  # without the "file, element, line:" prefix
         self.file = file

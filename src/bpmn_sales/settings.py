@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bpmn_sales.errors import InvalidSetting
+from bpmn_sales.i18n import _
 
 DATABASE_FILE = "bpmn-sales.sqlite3"
 DEFAULT_MAIL_FROM = "bpmn-sales@localhost"
@@ -122,19 +123,30 @@ def sqlite_file(url: str) -> Path | None:
 def database_url(value: str) -> str:
     scheme = value.partition("://")[0] if "://" in value else ""
     if scheme not in DATABASE_SCHEMES:
-        hint = " (write postgresql+psycopg://...)" if scheme == "postgres" else ""
-        raise InvalidSetting(
-            f"DATABASE_URL {_shown(value)} is not a SQLite or PostgreSQL URL{hint}: use "
-            "sqlite:///path/to/file.sqlite3 or postgresql+psycopg://user@host:5432/dbname",
-            setting="DATABASE_URL",
-        )
+        if scheme == "postgres":
+            message = _(
+                "DATABASE_URL %(url)s is not a SQLite or PostgreSQL URL (write "
+                "postgresql+psycopg://...): use sqlite:///path/to/file.sqlite3 or "
+                "postgresql+psycopg://user@host:5432/dbname",
+                url=_shown(value),
+            )
+        else:
+            message = _(
+                "DATABASE_URL %(url)s is not a SQLite or PostgreSQL URL: use "
+                "sqlite:///path/to/file.sqlite3 or postgresql+psycopg://user@host:5432/dbname",
+                url=_shown(value),
+            )
+        raise InvalidSetting(message, setting="DATABASE_URL")
     return value
 
 
 def mail_from(value: str) -> str:
     if "@" not in parseaddr(value)[1]:
         raise InvalidSetting(
-            f"MAIL_FROM {value!r} is not an e-mail address, e.g. 'Sales <sales@example.com>'",
+            _(
+                "MAIL_FROM %(value)r is not an e-mail address, e.g. 'Sales <sales@example.com>'",
+                value=value,
+            ),
             setting="MAIL_FROM",
         )
     return value
@@ -144,7 +156,10 @@ def base_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidSetting(
-            f"BASE_URL {value!r} is not an http(s) address, e.g. https://sales.example.com",
+            _(
+                "BASE_URL %(value)r is not an http(s) address, e.g. https://sales.example.com",
+                value=value,
+            ),
             setting="BASE_URL",
         )
     return value
@@ -160,8 +175,12 @@ def upload_limit(value: str | None) -> int:
         megabytes = Decimal("NaN")
     if not megabytes.is_finite() or not 0 < megabytes <= MAX_UPLOAD_MB:
         raise InvalidSetting(
-            f"MAX_UPLOAD_MB {value!r} is not a number of megabytes from 0.001 to {MAX_UPLOAD_MB}"
-            " (e.g. 10 or 2.5)",
+            _(
+                "MAX_UPLOAD_MB %(value)r is not a number of megabytes from 0.001 to %(most)s "
+                "(e.g. 10 or 2.5)",
+                value=value,
+                most=MAX_UPLOAD_MB,
+            ),
             setting="MAX_UPLOAD_MB",
         )
     return max(1, int(megabytes * 1024 * 1024))
@@ -170,8 +189,12 @@ def upload_limit(value: str | None) -> int:
 def secret_key(value: str | None) -> str | None:
     if value is not None and len(value) < MIN_SECRET_LENGTH:
         raise InvalidSetting(
-            f"SECRET_KEY has {len(value)} characters: use at least {MIN_SECRET_LENGTH} random "
-            "ones, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'",
+            _(
+                "SECRET_KEY has %(length)s characters: use at least %(least)s random ones, e.g. "
+                "from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'",
+                length=len(value),
+                least=MIN_SECRET_LENGTH,
+            ),
             setting="SECRET_KEY",
         )
     return value
@@ -185,7 +208,10 @@ def flag(name: str, value: str | None, default: bool = False) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise InvalidSetting(f"{name} {value!r} is not 1/true/yes or 0/false/no", setting=name)
+    raise InvalidSetting(
+        _("%(name)s %(value)r is not 1/true/yes or 0/false/no", name=name, value=value),
+        setting=name,
+    )
 
 
 def whole(name: str, value: str | None, low: int, high: int) -> int | None:
@@ -195,7 +221,14 @@ def whole(name: str, value: str | None, low: int, high: int) -> int | None:
     text = value.strip()
     if not text.isdigit() or not low <= int(text) <= high:
         raise InvalidSetting(
-            f"{name} {value!r} is not a whole number from {low} to {high}", setting=name
+            _(
+                "%(name)s %(value)r is not a whole number from %(low)s to %(high)s",
+                name=name,
+                value=value,
+                low=low,
+                high=high,
+            ),
+            setting=name,
         )
     return int(text)
 
@@ -216,8 +249,11 @@ def outbound_allow(value: str | None) -> tuple[str, ...]:
         except ValueError:
             if not HOST_NAME.fullmatch(entry):
                 raise InvalidSetting(
-                    f"OUTBOUND_ALLOW entry {entry!r} is not a host name, an address or a network "
-                    "(e.g. crm.internal, 10.0.0.5 or 10.1.0.0/16)",
+                    _(
+                        "OUTBOUND_ALLOW entry %(value)r is not a host name, an address or a "
+                        "network (e.g. crm.internal, 10.0.0.5 or 10.1.0.0/16)",
+                        value=entry,
+                    ),
                     setting="OUTBOUND_ALLOW",
                 ) from None
     return entries

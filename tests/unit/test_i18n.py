@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bpmn_sales import i18n
+from bpmn_sales.domain.rules import StageRule
+from bpmn_sales.tasks import requirements
+from bpmn_sales.tasks.notifications import notice_message
+from bpmn_sales.tasks.requirements import DealFacts
 
 
 @pytest.mark.parametrize(
@@ -54,3 +58,38 @@ def test_use_time_zone_puts_a_zone_in_force_and_restores_the_previous() -> None:
     with i18n.use_time_zone("Asia/Shanghai"):
         assert i18n.current_time_zone() == "Asia/Shanghai"
     assert i18n.current_time_zone() == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("contacts", "polish"),
+    [
+        (1, "klient musi mieć co najmniej 1 kontakt (ma 0)"),
+        (2, "klient musi mieć co najmniej 2 kontakty (ma 0)"),
+        (5, "klient musi mieć co najmniej 5 kontaktów (ma 0)"),
+        (22, "klient musi mieć co najmniej 22 kontakty (ma 0)"),
+    ],
+)
+def test_a_stage_requirement_takes_the_polish_plural_form_of_its_count(
+    contacts: int, polish: str
+) -> None:
+    stage = StageRule("visit", "Visit", "Stage_Visit", 1, min_contacts=contacts)
+    with i18n.use_language("pl"):
+        assert requirements.stage_unmet(stage, DealFacts(contacts=0)) == [polish]
+    assert requirements.stage_unmet(stage, DealFacts(contacts=0)) == [
+        "the customer needs at least 1 contact (has 0)"
+        if contacts == 1
+        else f"the customer needs at least {contacts} contacts (has 0)"
+    ]
+
+
+def test_a_timer_notice_is_written_in_the_language_in_force() -> None:
+    with i18n.use_language("pl"):
+        subject, text = notice_message("reminder", "Acme", 7, "Wizyta", "2026-01-05")
+    assert subject == "Przypomnienie: szansa sprzedaży Acme czeka na etapie „Wizyta”"
+    assert text == (
+        "Szansa sprzedaży 7 (Acme) jest na etapie „Wizyta” od 2026-01-05; czas ją popchnąć dalej."
+    )
+    assert notice_message("timeout", "Acme", 7, None, None) == (
+        "Overdue: deal Acme",
+        "Deal 7 (Acme) is overdue.",
+    )

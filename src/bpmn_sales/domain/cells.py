@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from bpmn_sales.domain.model import money
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 
 # Group separators people type: spaces (also the no-break ones French uses), apostrophes.
 _GROUPS = re.compile("[\\s\u00a0\u202f'\u2019]")
@@ -44,7 +45,9 @@ def amount(text: str, field_name: str) -> Decimal | None:
     try:
         return money(plain, field_name)
     except InvalidInput:
-        raise InvalidInput(f"{text.strip()!r} is not an amount", field=field_name) from None
+        raise InvalidInput(
+            _("%(value)r is not an amount", value=text.strip()), field=field_name
+        ) from None
 
 
 def day(text: str, field_name: str) -> date | None:
@@ -60,5 +63,6 @@ def day(text: str, field_name: str) -> date | None:
             except ValueError:
                 break
     raise InvalidInput(
-        f"{value!r} is not a day (YYYY-MM-DD, DD/MM/YYYY or DD.MM.YYYY)", field=field_name
+        _("%(value)r is not a day (YYYY-MM-DD, DD/MM/YYYY or DD.MM.YYYY)", value=value),
+        field=field_name,
     )

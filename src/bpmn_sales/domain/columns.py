@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 
 # English, French, Polish and Simplified Chinese names of each field (the UI's languages).
 LEAD_NAMES: dict[str, tuple[str, ...]] = {
@@ -202,27 +203,40 @@ def resolve_columns(
         field_name = explicit.get(key) or known.get(key)
         if key in explicit and field_name not in names:
             raise InvalidInput(
-                f"--map '{header}={field_name}': {field_name!r} is not a field "
-                f"(fields: {', '.join(names)})",
+                _(
+                    "--map '%(header)s=%(field)s': '%(field)s' is not a field (fields: %(fields)s)",
+                    header=header,
+                    field=field_name,
+                    fields=", ".join(names),
+                ),
                 field="map",
             )
         if field_name is None:
             raise InvalidInput(
-                f"column '{header or position + 1}' is not a field; map it (--map "
-                f"'{header}=FIELD') or ignore it (--ignore '{header}'); "
-                f"fields: {', '.join(names)}",
+                _(
+                    "column '%(column)s' is not a field; map it (--map '%(header)s=FIELD') or "
+                    "ignore it (--ignore '%(header)s'); fields: %(fields)s",
+                    column=header or position + 1,
+                    header=header,
+                    fields=", ".join(names),
+                ),
                 field="file",
             )
         if field_name in fields:
             other = headers[fields.index(field_name)]
             raise InvalidInput(
-                f"columns '{other}' and '{header}' both hold {field_name}; ignore one",
+                _(
+                    "columns '%(one)s' and '%(other)s' both hold %(field)s; ignore one",
+                    one=other,
+                    other=header,
+                    field=field_name,
+                ),
                 field="file",
             )
         fields.append(field_name)
     _check_named(headers, explicit, skip, id_key, id_column)
     if "name" not in fields:
-        raise InvalidInput("the file has no name column (header line 1)", field="file")
+        raise InvalidInput(_("the file has no name column (header line 1)"), field="file")
     return Columns(tuple(headers), tuple(fields), id_index)
 
 
@@ -236,10 +250,15 @@ def _check_named(
     """Refuse a mapping, ignore or id column that names no header (a typo, said at once)."""
     present = {header_key(h) for h in headers}
     if id_key is not None and id_key not in present:
-        raise InvalidInput(f"--id-column '{id_column}' is not a column of the file", "id_column")
+        raise InvalidInput(
+            _("--id-column '%(column)s' is not a column of the file", column=id_column),
+            "id_column",
+        )
     for key in [*explicit, *skip]:
         if key not in present:
-            raise InvalidInput(f"'{key}' (--map or --ignore) is not a column of the file", "map")
+            raise InvalidInput(
+                _("'%(column)s' (--map or --ignore) is not a column of the file", column=key), "map"
+            )
 
 
 def mapping_pairs(pairs: Sequence[str]) -> dict[str, str]:
@@ -248,6 +267,6 @@ def mapping_pairs(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         header, sep, field_name = pair.rpartition("=")
         if not sep or not header.strip() or not field_name.strip():
-            raise InvalidInput(f"map {pair!r}: write it as HEADER=FIELD", field="map")
+            raise InvalidInput(_("map %(pair)r: write it as HEADER=FIELD", pair=pair), field="map")
         mapping[header.strip()] = field_name.strip()
     return mapping

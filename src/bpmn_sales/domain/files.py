@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 ZIP = b"PK\x03\x04"
@@ -34,7 +35,7 @@ _MARKUP = re.compile(
 def safe_filename(name: object) -> str:
     """The base name with path parts and control characters removed, at most 200 characters."""
     if not isinstance(name, str) or not name.strip():
-        raise InvalidInput("the file needs a name", field="file")
+        raise InvalidInput(_("the file needs a name"), field="file")
     base = re.split(r"[\\/]", name)[-1]
     base = "".join(
         c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C"
@@ -49,22 +50,39 @@ def check_file(name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> str:
     if extension not in ACCEPTED:
         kinds = ", ".join(sorted(ACCEPTED))
         raise InvalidInput(
-            f"file '{name}': type .{extension or '?'} is not accepted ({kinds})", field="file"
+            _(
+                "file '%(name)s': type .%(extension)s is not accepted (%(kinds)s)",
+                name=name,
+                extension=extension or "?",
+                kinds=kinds,
+            ),
+            field="file",
         )
     if not data:
-        raise InvalidInput(f"file '{name}' is empty", field="file")
+        raise InvalidInput(_("file '%(name)s' is empty", name=name), field="file")
     if len(data) > max_bytes:
         raise InvalidInput(
-            f"file '{name}' is {len(data):,} bytes; the limit is {max_bytes:,}", field="file"
+            _(
+                "file '%(name)s' is %(size)s bytes; the limit is %(most)s",
+                name=name,
+                size=f"{len(data):,}",
+                most=f"{max_bytes:,}",
+            ),
+            field="file",
         )
     content_type, magic = ACCEPTED[extension]
     if magic and not data.startswith(magic):
-        raise InvalidInput(f"file '{name}' is not a real .{extension} file", field="file")
+        raise InvalidInput(
+            _("file '%(name)s' is not a real .%(extension)s file", name=name, extension=extension),
+            field="file",
+        )
     if not magic:
         if b"\x00" in data[:4096] or _MARKUP.search(data[:65536]):
-            raise InvalidInput(f"file '{name}' is not plain text", field="file")
+            raise InvalidInput(_("file '%(name)s' is not plain text", name=name), field="file")
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            raise InvalidInput(f"file '{name}' is not UTF-8 text", field="file") from None
+            raise InvalidInput(
+                _("file '%(name)s' is not UTF-8 text", name=name), field="file"
+            ) from None
     return content_type

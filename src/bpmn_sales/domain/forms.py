@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from bpmn_sales.domain.model import FORM_KEY, RESERVED_FORM_KEYS, TaskView
+from bpmn_sales.i18n import _
 
 if TYPE_CHECKING:  # the stubs know the parser by its old public name
     import sre_constants as sre
@@ -33,23 +34,27 @@ _DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
 def schema_problem(schema: object) -> str | None:
     """Why `schema` cannot be a task form (not a valid object schema), or None."""
     if not isinstance(schema, dict):
-        return "a form schema must be a JSON object"
+        return _("a form schema must be a JSON object")
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "the top level"
-        return f"not a valid JSON Schema at {where}: {exc.message}"
-    for where, pattern in _patterns(schema, "the top level"):
-        problem = pattern_problem(pattern)
+        where = "/".join(str(p) for p in exc.absolute_path)
+        if not where:
+            return _("not a valid JSON Schema at the top level: %(error)s", error=exc.message)
+        return _("not a valid JSON Schema at %(where)s: %(error)s", where=where, error=exc.message)
+    for where, pattern in _patterns(schema, ""):
+        problem = pattern_problem(pattern, where)
         if problem is not None:
-            return f"the pattern at {where} {problem}"
+            return problem
     if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
-        return "a form schema must describe an object (type: object, with properties)"
+        return _("a form schema must describe an object (type: object, with properties)")
     for name in schema["properties"]:
         if not FORM_KEY.match(name):
-            return f"form field {name!r} must be snake_case (a-z, 0-9, _)"
+            return _("form field %(name)r must be snake_case (a-z, 0-9, _)", name=name)
         if name in RESERVED_FORM_KEYS:
-            return f"form field {name!r} is set by the process and cannot be a form field"
+            return _(
+                "form field %(name)r is set by the process and cannot be a form field", name=name
+            )
     return None
 
 
@@ -61,7 +66,7 @@ def _patterns(schema: object, where: str) -> Iterator[tuple[str, str]]:
     if not isinstance(schema, dict):
         return
     for key, value in schema.items():
-        here = key if where == "the top level" else f"{where}/{key}"
+        here = f"{where}/{key}" if where else key
         if key == "pattern" and isinstance(value, str):
             yield here, value
         elif key == "patternProperties" and isinstance(value, dict):
@@ -70,20 +75,43 @@ def _patterns(schema: object, where: str) -> Iterator[tuple[str, str]]:
             yield from _patterns(value, here)
 
 
-def pattern_problem(pattern: str) -> str | None:
+def pattern_problem(pattern: str, where: str = "") -> str | None:
     """Why a form's `pattern` could take exponential time on a typed value, or None.
 
     Python's `re` backtracks: a repeat inside a repeat (`(a+)+`, `(\\w+\\s?)*`) or a
     back-reference can make one crafted value run for minutes. Such patterns are refused at
-    deploy; a repeat of a fixed length inside another (`(\\d{3}-)+`) is fine.
+    deploy; a repeat of a fixed length inside another (`(\\d{3}-)+`) is fine. `where` is the
+    pattern's place in a form schema (empty: the top level).
     """
+    place = where or _("the top level")
     if len(pattern) > MAX_PATTERN:
-        return f"is longer than {MAX_PATTERN} characters"
+        return _(
+            "the pattern at %(where)s is longer than %(most)s characters",
+            where=place,
+            most=MAX_PATTERN,
+        )
     try:
         parsed = sre_parse.parse(pattern)
     except re.error as exc:
-        return f"is not a valid regular expression ({exc.msg})"
-    return _risky(list(parsed.data), inside_repeat=False)
+        return _(
+            "the pattern at %(where)s is not a valid regular expression (%(error)s)",
+            where=place,
+            error=exc.msg,
+        )
+    risk = _risky(list(parsed.data), inside_repeat=False)
+    if risk == "backreference":
+        return _(
+            "the pattern at %(where)s refers back to a group (\\1), which can take exponential "
+            "time",
+            where=place,
+        )
+    if risk == "nested":
+        return _(
+            "the pattern at %(where)s repeats a repetition, e.g. (a+)+, which can take "
+            "exponential time",
+            where=place,
+        )
+    return None
 
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
@@ -92,12 +120,12 @@ _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 def _risky(items: list[Any], inside_repeat: bool) -> str | None:
     for op, argument in items:
         if op is sre.GROUPREF or op is sre.GROUPREF_EXISTS:
-            return "refers back to a group (\\1), which can take exponential time"
+            return "backreference"
         if op in _REPEATS:
             low, high, body = argument
             variable = low != high
             if inside_repeat and variable:
-                return "repeats a repetition, e.g. (a+)+, which can take exponential time"
+                return "nested"
             found = _risky(list(body), inside_repeat or high > 1)
         elif op is sre.SUBPATTERN:
             found = _risky(list(argument[3]), inside_repeat)
@@ -113,7 +141,7 @@ def _risky(items: list[Any], inside_repeat: bool) -> str | None:
 
 
 def ui_schema_problem(ui_schema: object) -> str | None:
-    return None if isinstance(ui_schema, dict) else "a form UI schema must be a JSON object"
+    return None if isinstance(ui_schema, dict) else _("a form UI schema must be a JSON object")
 
 
 def _label(schema: Mapping[str, Any], name: str) -> str:
@@ -123,34 +151,44 @@ def _label(schema: Mapping[str, Any], name: str) -> str:
 
 
 def _message(schema: Mapping[str, Any], name: str, error: ValidationError) -> str:
-    label = _label(schema, name)
-    value = error.validator_value
-    messages = {
-        "required": f"{label} is required",
-        "enum": f"{label} must be one of: {', '.join(str(v) for v in value)}"
-        if isinstance(value, list)
-        else f"{label} is not one of the choices",
-        "const": f"{label} must be {value!r}",
-        "minimum": f"{label} must be at least {value}",
-        "maximum": f"{label} must be at most {value}",
-        "exclusiveMinimum": f"{label} must be more than {value}",
-        "exclusiveMaximum": f"{label} must be less than {value}",
-        "minLength": f"{label} is required" if value == 1 else f"{label} is too short",
-        "maxLength": f"{label} is longer than {value} characters",
-        "type": f"{label} must be {_type_words(value)}",
-        "format": f"{label} is not a valid {value}",
-        "pattern": f"{label} is not in the expected format",
-        "multipleOf": f"{label} must be a multiple of {value}",
-        "oneOf": f"{label} is not one of the choices",
-        "additionalProperties": f"{label} is not a field of this form",
+    label, value, check = _label(schema, name), error.validator_value, str(error.validator)
+    if check == "required" or (check == "minLength" and value == 1):
+        return _("%(label)s is required", label=label)
+    if check == "enum" and isinstance(value, list):
+        choices = ", ".join(str(v) for v in value)
+        return _("%(label)s must be one of: %(choices)s", label=label, choices=choices)
+    if check == "type":
+        return _must_be(label, value)
+    sentences = {
+        "enum": _("%(label)s is not one of the choices", label=label),
+        "oneOf": _("%(label)s is not one of the choices", label=label),
+        "const": _("%(label)s must be %(value)r", label=label, value=value),
+        "minimum": _("%(label)s must be at least %(value)s", label=label, value=value),
+        "maximum": _("%(label)s must be at most %(value)s", label=label, value=value),
+        "exclusiveMinimum": _("%(label)s must be more than %(value)s", label=label, value=value),
+        "exclusiveMaximum": _("%(label)s must be less than %(value)s", label=label, value=value),
+        "minLength": _("%(label)s is too short", label=label),
+        "maxLength": _("%(label)s is longer than %(most)s characters", label=label, most=value),
+        "format": _("%(label)s is not a valid %(format)s", label=label, format=value),
+        "pattern": _("%(label)s is not in the expected format", label=label),
+        "multipleOf": _("%(label)s must be a multiple of %(value)s", label=label, value=value),
+        "additionalProperties": _("%(label)s is not a field of this form", label=label),
     }
-    return messages.get(str(error.validator), f"{label}: {error.message}")
+    return sentences.get(check) or _("%(label)s: %(error)s", label=label, error=error.message)
 
 
-def _type_words(value: object) -> str:
-    words = {"integer": "a whole number", "number": "a number", "boolean": "yes or no"}
-    names = value if isinstance(value, list) else [value]
-    return " or ".join(words.get(str(n), f"a {n}") for n in names)
+def _must_be(label: str, value: object) -> str:
+    """ "Count must be a whole number": one sentence per JSON type (a list of types: either)."""
+    names = [str(n) for n in (value if isinstance(value, list) else [value])]
+    if names == ["integer"]:
+        return _("%(label)s must be a whole number", label=label)
+    if names == ["number"]:
+        return _("%(label)s must be a number", label=label)
+    if names == ["boolean"]:
+        return _("%(label)s must be yes or no", label=label)
+    if len(names) == 1:
+        return _("%(label)s must be a %(type)s", label=label, type=names[0])
+    return _("%(label)s must be one of the types %(types)s", label=label, types=", ".join(names))
 
 
 def _field_of(error: ValidationError) -> list[str]:
@@ -175,7 +213,9 @@ def validate(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, st
         for name in _field_of(error):
             if name not in found:
                 found[name] = (
-                    _message(schema, name, error) if name else f"the form is not valid: {error}"
+                    _message(schema, name, error)
+                    if name
+                    else _("the form is not valid: %(error)s", error=error.message)
                 )
     order = list(schema.get("properties", {}))
     rank = {name: i for i, name in enumerate(order)}
@@ -323,7 +363,7 @@ def from_form(
             try:
                 data[name] = _number(text, kind == "integer")
             except ValueError:
-                errors[name] = f"{_label(schema, name)} must be {_type_words(kind)}"
+                errors[name] = _must_be(_label(schema, name), kind)
             continue
         data[name] = text.strip()
     return data, errors

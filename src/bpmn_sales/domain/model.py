@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 
 
 class Role(StrEnum):
@@ -167,10 +168,13 @@ def money_out(value: Decimal | None) -> float | None:
 def required_text(value: object, field_name: str, max_length: int = MAX_NAME) -> str:
     """Return a trimmed non-empty string or refuse naming the field."""
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{field_name} is required", field=field_name)
+        raise InvalidInput(_("%(field)s is required", field=field_name), field=field_name)
     text = value.strip()
     if len(text) > max_length:
-        raise InvalidInput(f"{field_name} is longer than {max_length} characters", field=field_name)
+        raise InvalidInput(
+            _("%(field)s is longer than %(most)s characters", field=field_name, most=max_length),
+            field=field_name,
+        )
     return text
 
 
@@ -183,7 +187,10 @@ def optional_text(value: object, field_name: str, max_length: int = MAX_NAME) ->
 def optional_email(value: object, field_name: str = "email") -> str | None:
     text = optional_text(value, field_name)
     if text is not None and not EMAIL.match(text):
-        raise InvalidInput(f"{field_name} {text!r} is not an e-mail address", field=field_name)
+        raise InvalidInput(
+            _("%(field)s %(value)r is not an e-mail address", field=field_name, value=text),
+            field=field_name,
+        )
     return text
 
 
@@ -192,15 +199,27 @@ def money(value: object, field_name: str) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise InvalidInput(f"{field_name} must be a number", field=field_name)
+        raise InvalidInput(_("%(field)s must be a number", field=field_name), field=field_name)
     try:
         amount = Decimal(value) if isinstance(value, int | Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise InvalidInput(f"{field_name} {value!r} is not a number", field=field_name) from None
+        raise InvalidInput(
+            _("%(field)s %(value)r is not a number", field=field_name, value=value),
+            field=field_name,
+        ) from None
     if not amount.is_finite() or amount < 0 or amount >= MAX_MONEY:
-        raise InvalidInput(f"{field_name} must be between 0 and {MAX_MONEY:,.0f}", field=field_name)
+        raise InvalidInput(
+            _(
+                "%(field)s must be between 0 and %(most)s",
+                field=field_name,
+                most=f"{MAX_MONEY:,.0f}",
+            ),
+            field=field_name,
+        )
     if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput(f"{field_name} has more than two decimals", field=field_name)
+        raise InvalidInput(
+            _("%(field)s has more than two decimals", field=field_name), field=field_name
+        )
     return amount.quantize(Decimal("0.01")).copy_abs()  # never "-0.00"
 
 
@@ -208,7 +227,9 @@ def currency(value: object) -> str:
     if value is None or value == "":
         return "USD"
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
-        raise InvalidInput(f"currency {value!r} is not a 3-letter code", field="currency")
+        raise InvalidInput(
+            _("currency %(value)r is not a 3-letter code", value=value), field="currency"
+        )
     return value.strip().upper()
 
 
@@ -249,20 +270,27 @@ def form_data(data: dict[str, Any] | None) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InvalidInput("data must be an object", field="data")
+        raise InvalidInput(_("data must be an object"), field="data")
     for key in data:
         if not isinstance(key, str) or not FORM_KEY.match(key):
             raise InvalidInput(
-                f"data field {key!r} must be snake_case (a-z, 0-9, _)", field=f"data.{key}"
+                _("data field %(key)r must be snake_case (a-z, 0-9, _)", key=key),
+                field=f"data.{key}",
             )
         if key in RESERVED_FORM_KEYS:
-            raise InvalidInput(f"data field {key!r} is set by the process", field=f"data.{key}")
+            raise InvalidInput(
+                _("data field %(key)r is set by the process", key=key), field=f"data.{key}"
+            )
     if nesting(data) > MAX_NESTING:
-        raise InvalidInput(f"data nests lists and objects over {MAX_NESTING} deep", field="data")
+        raise InvalidInput(
+            _("data nests lists and objects over %(most)s deep", most=MAX_NESTING), field="data"
+        )
     try:
         size = len(json.dumps(data, allow_nan=False))
     except (TypeError, ValueError):
-        raise InvalidInput("data must hold only JSON values", field="data") from None
+        raise InvalidInput(_("data must hold only JSON values"), field="data") from None
     if size > MAX_FORM_BYTES:
-        raise InvalidInput(f"data is larger than {MAX_FORM_BYTES} bytes", field="data")
+        raise InvalidInput(
+            _("data is larger than %(most)s bytes", most=MAX_FORM_BYTES), field="data"
+        )
     return data

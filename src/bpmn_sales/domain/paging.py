@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -49,8 +50,12 @@ def count_text(count: int) -> str:
     return f"{count:,}" if count <= COUNT_CAP else f"{COUNT_CAP:,}+"
 
 
-def bad_cursor(why: str) -> InvalidInput:
-    return InvalidInput(f"cursor {why}; start again without a cursor", field="cursor")
+def bad_cursor(why: str | None = None) -> InvalidInput:
+    """A refused cursor; `why` is a whole sentence, by default that this list did not give it."""
+    return InvalidInput(
+        why or _("cursor is not one this list gave out; start again without a cursor"),
+        field="cursor",
+    )
 
 
 def decode_cursor(text: str | None, order: str) -> Cursor | None:
@@ -58,23 +63,32 @@ def decode_cursor(text: str | None, order: str) -> Cursor | None:
     if text is None or text == "":
         return None
     if len(text) > MAX_CURSOR:
-        raise bad_cursor("is too long to be one this list gave out")
+        raise bad_cursor(
+            _("cursor is too long to be one this list gave out; start again without a cursor")
+        )
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         value = json.loads(raw.decode())
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise bad_cursor("is not one this list gave out") from None
+        raise bad_cursor() from None
     if (
         not isinstance(value, list)
         or len(value) < 3
         or value[1] not in (AFTER, BEFORE)
         or not isinstance(value[0], str)
     ):
-        raise bad_cursor("is not one this list gave out")
+        raise bad_cursor()
     if value[0] != order:
-        raise bad_cursor(f"belongs to the order '{value[0]}', not '{order}'")
+        raise bad_cursor(
+            _(
+                "cursor belongs to the order '%(found)s', not '%(order)s'; start again without a "
+                "cursor",
+                found=value[0],
+                order=order,
+            )
+        )
     if not all(v is None or isinstance(v, str | int | float) for v in value[2:]):
-        raise bad_cursor("is not one this list gave out")
+        raise bad_cursor()
     return Cursor(order, tuple(value[2:]), value[1] == BEFORE)
 
 
@@ -83,7 +97,9 @@ def checked_limit(limit: object, default: int = DEFAULT_LIMIT, most: int = MAX_L
     if limit is None:
         return default
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= most:
-        raise InvalidInput(f"limit must be a whole number from 1 to {most}", field="limit")
+        raise InvalidInput(
+            _("limit must be a whole number from 1 to %(most)s", most=most), field="limit"
+        )
     return limit
 
 

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 
 # argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): tens of milliseconds for
 # one sign-in, and memory-hard for anyone guessing offline. Raising these later is safe: a hash
@@ -22,14 +23,16 @@ MAX_LENGTH = 200
 def check_policy(password: object) -> str:
     """Return the password if acceptable; otherwise say what is wrong with it."""
     if not isinstance(password, str) or not password:
-        raise InvalidInput("a password is required", field="password")
+        raise InvalidInput(_("a password is required"), field="password")
     if len(password) < MIN_LENGTH:
         raise InvalidInput(
-            f"the password must have at least {MIN_LENGTH} characters", field="password"
+            _("the password must have at least %(least)s characters", least=MIN_LENGTH),
+            field="password",
         )
     if len(password) > MAX_LENGTH:
         raise InvalidInput(
-            f"the password must have at most {MAX_LENGTH} characters", field="password"
+            _("the password must have at most %(most)s characters", most=MAX_LENGTH),
+            field="password",
         )
     return password
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.errors import Forbidden, NotFound
+from bpmn_sales.i18n import _
 
 
 def can_access(actor: Actor, owner_id: int, owner_manager_id: int | None) -> bool:
@@ -19,9 +20,9 @@ def require_access(
     """Refuse a record the actor may not see exactly as a missing one is refused (a 404),
     so ids of other teams' records cannot be told from ids that do not exist."""
     if not can_access(actor, owner_id, owner_manager_id):
-        raise NotFound(f"{what} {ident} does not exist", id=ident)
+        raise NotFound(_("%(what)s %(id)s does not exist", what=what, id=ident), id=ident)
 
 
 def require_admin(actor: Actor, action: str) -> None:
     if not actor.is_admin:
-        raise Forbidden(f"only an admin may {action}", actor=actor.username)
+        raise Forbidden(_("only an admin may %(action)s", action=action), actor=actor.username)

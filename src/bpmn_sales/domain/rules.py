@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bpmn_sales.i18n import _
+
 FIELD_TYPES = ("text", "number", "date", "boolean", "email")
 BUILTIN_FIELDS = {
     "customer": ("name",),
@@ -24,13 +26,21 @@ class FieldRef:
 
     @classmethod
     def parse(cls, text: str) -> FieldRef:
-        ref, _, type_name = text.partition(":")
-        scope, _, name = ref.partition(".")
+        ref, _sep, type_name = text.partition(":")
+        scope, _sep, name = ref.partition(".")
         if scope not in ("customer", "deal", "stage") or not name:
-            raise ValueError(f"{text!r} is not a field reference (scope.name[:type])")
+            raise ValueError(
+                _("%(value)r is not a field reference (scope.name[:type])", value=text)
+            )
         type_name = type_name or "text"
         if type_name not in FIELD_TYPES:
-            raise ValueError(f"{text!r}: type must be one of {', '.join(FIELD_TYPES)}")
+            raise ValueError(
+                _(
+                    "%(value)r: type must be one of %(types)s",
+                    value=text,
+                    types=", ".join(FIELD_TYPES),
+                )
+            )
         return cls(scope, name, type_name)
 
     @property

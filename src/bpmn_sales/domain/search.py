@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 
 TERM_LENGTH = 40  # longer words are kept by their first 40 characters
 MAX_QUERY_WORDS = 5
@@ -33,9 +34,9 @@ def query_words(query: str | None) -> list[str]:
         return []
     found = words(query)
     if not found:
-        raise InvalidInput("q must contain a letter or a digit to search for", field="q")
+        raise InvalidInput(_("q must contain a letter or a digit to search for"), field="q")
     if len(found) > MAX_QUERY_WORDS:
-        raise InvalidInput(f"q may have at most {MAX_QUERY_WORDS} words", field="q")
+        raise InvalidInput(_("q may have at most %(most)s words", most=MAX_QUERY_WORDS), field="q")
     return found
 
 

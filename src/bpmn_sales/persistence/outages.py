@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bpmn_sales.errors import StorageUnavailable
+from bpmn_sales.i18n import _
 
 
 @contextmanager
@@ -16,11 +17,13 @@ def storage_errors() -> Iterator[None]:
     try:
         yield
     except (OperationalError, InterfaceError) as exc:
-        raise StorageUnavailable(f"the database is unavailable: {_first_line(exc)}") from exc
+        raise StorageUnavailable(
+            _("the database is unavailable: %(error)s", error=_first_line(exc))
+        ) from exc
     except DBAPIError as exc:
         if exc.connection_invalidated:
             raise StorageUnavailable(
-                f"the database connection was lost: {_first_line(exc)}"
+                _("the database connection was lost: %(error)s", error=_first_line(exc))
             ) from exc
         raise
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bpmn_sales.domain.model import MAX_ID
 from bpmn_sales.errors import Conflict, NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence import search_terms  # noqa: F401 - registers the listener
 from bpmn_sales.persistence.models import Base
 from bpmn_sales.persistence.queries.analytics import AnalyticsQueries
@@ -73,11 +74,13 @@ class Store(
         except StaleDataError:
             self.session.rollback()
             raise Conflict(
-                "someone else changed this record since you read it; reload and try again"
+                _("someone else changed this record since you read it; reload and try again")
             ) from None
         except IntegrityError as exc:
             self.session.rollback()
-            raise Conflict(f"the change conflicts with existing data: {exc.orig}") from None
+            raise Conflict(
+                _("the change conflicts with existing data: %(error)s", error=exc.orig)
+            ) from None
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             callback()
@@ -93,16 +96,18 @@ class Store(
         try:
             self.session.flush()
         except StaleDataError:
-            raise Conflict("someone else changed this record since you read it") from None
+            raise Conflict(_("someone else changed this record since you read it")) from None
         except IntegrityError as exc:  # e.g. two imports of one external id at the same time
-            raise Conflict(f"the change conflicts with existing data: {exc.orig}") from None
+            raise Conflict(
+                _("the change conflicts with existing data: %(error)s", error=exc.orig)
+            ) from None
 
     # -- generic -----------------------------------------------------------------------
     def get(self, model: type[M], ident: int, what: str) -> M:
         # An id no column can hold is simply not there (SQLite would overflow looking).
         obj = self.session.get(model, ident) if abs(ident) <= MAX_ID else None
         if obj is None:
-            raise NotFound(f"{what} {ident} does not exist", id=ident)
+            raise NotFound(_("%(what)s %(id)s does not exist", what=what, id=ident), id=ident)
         return obj
 
 
@@ -130,5 +135,5 @@ class UnitOfWork:
         # A stale row can surface at any autoflush, not only at commit: report it the same way.
         if isinstance(exc, StaleDataError):
             raise Conflict(
-                "someone else changed this record since you read it; reload and try again"
+                _("someone else changed this record since you read it; reload and try again")
             ) from None

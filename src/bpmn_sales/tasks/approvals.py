@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 
 DECISIONS = ("approve", "reject")
 MAX_COMMENT = 2000
@@ -16,22 +17,24 @@ def decision(data: Mapping[str, Any]) -> tuple[str, str]:
     choice = data.get("decision")
     if choice not in DECISIONS:
         raise InvalidInput(
-            f"decision must be approve or reject, not {choice!r}", field="data.decision"
+            _("decision must be approve or reject, not %(value)r", value=choice),
+            field="data.decision",
         )
     comment = data.get("comment")
     if comment is not None and not isinstance(comment, str):
-        raise InvalidInput("the comment must be text", field="data.comment")
+        raise InvalidInput(_("the comment must be text"), field="data.comment")
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         raise InvalidInput(
-            f"the comment is longer than {MAX_COMMENT} characters", field="data.comment"
+            _("the comment is longer than %(most)s characters", most=MAX_COMMENT),
+            field="data.comment",
         )
     if choice == "reject" and not comment:
-        raise InvalidInput("a rejection needs a comment saying why", field="data.comment")
+        raise InvalidInput(_("a rejection needs a comment saying why"), field="data.comment")
     extra = sorted(set(data) - {"decision", "comment"})
     if extra:
         raise InvalidInput(
-            f"an approval takes only decision and comment, not {', '.join(extra)}",
+            _("an approval takes only decision and comment, not %(names)s", names=", ".join(extra)),
             field=f"data.{extra[0]}",
         )
     return str(choice), comment

@@ -6,6 +6,7 @@ from typing import Any
 
 from bpmn_sales.domain.rules import ProcessRules
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 
 OUTCOMES = ("won", "lost", "invalid")
 MAX_REASON = 200
@@ -15,10 +16,15 @@ def validate_close(outcome: str | None, reason: str | None = None) -> dict[str, 
     """Service task: normalise a close request the use case has already checked."""
     if outcome not in OUTCOMES:
         raise InvalidInput(
-            f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}", field="outcome"
+            _(
+                "outcome must be one of %(outcomes)s, not %(value)r",
+                outcomes=", ".join(OUTCOMES),
+                value=outcome,
+            ),
+            field="outcome",
         )
     if reason is not None and not isinstance(reason, str):
-        raise InvalidInput("the reason must be text", field="reason")
+        raise InvalidInput(_("the reason must be text"), field="reason")
     return {"outcome": outcome, "reason": (reason or "").strip() or None}
 
 
@@ -27,27 +33,38 @@ def close_request(rules: ProcessRules, outcome: object, reason: object) -> dict[
     outcomes = rules.outcomes()
     if outcome not in outcomes:
         raise InvalidInput(
-            f"outcome must be one of {', '.join(outcomes) or '(none defined)'}, not {outcome!r}",
+            _(
+                "outcome must be one of %(outcomes)s, not %(value)r",
+                outcomes=", ".join(outcomes) or _("(none defined)"),
+                value=outcome,
+            ),
             field="outcome",
         )
     if reason is not None and not isinstance(reason, str):
-        raise InvalidInput("the reason must be text", field="reason")
+        raise InvalidInput(_("the reason must be text"), field="reason")
     text = (reason or "").strip() or None
     if text is not None and len(text) > MAX_REASON:
-        raise InvalidInput(f"the reason is longer than {MAX_REASON} characters", field="reason")
+        raise InvalidInput(
+            _("the reason is longer than %(most)s characters", most=MAX_REASON), field="reason"
+        )
     if outcome == "lost":
         allowed = rules.lost_reasons
         if allowed and text is None:
             raise InvalidInput(
-                f"a lost deal needs a reason, one of: {'; '.join(allowed)}", field="reason"
+                _("a lost deal needs a reason, one of: %(reasons)s", reasons="; ".join(allowed)),
+                field="reason",
             )
         if allowed and text not in allowed:
             raise InvalidInput(
-                f"lost reason {text!r} is not one of the configured reasons: {'; '.join(allowed)}",
+                _(
+                    "lost reason %(value)r is not one of the configured reasons: %(reasons)s",
+                    value=text,
+                    reasons="; ".join(allowed),
+                ),
                 field="reason",
             )
         if not allowed and text is None:
-            raise InvalidInput("a lost deal needs a reason", field="reason")
+            raise InvalidInput(_("a lost deal needs a reason"), field="reason")
     return {"outcome": outcome, "reason": text}
 
 

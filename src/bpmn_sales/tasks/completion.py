@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.domain.rules import ActivityRule
+from bpmn_sales.i18n import _
 
 MAX_NOTE = 20_000
 
@@ -23,21 +24,23 @@ class Party:
 
 def describe(party: str, people: Party) -> str:
     if party == "anyone":
-        return "anyone who can see the deal"
+        return _("anyone who can see the deal")
     if party == "owner":
-        return f"the owner ({people.owner_name})"
+        return _("the owner (%(name)s)", name=people.owner_name)
     if party == "manager":
-        return "a manager"
+        return _("a manager")
     if party == "direct_manager":
         return (
-            f"the owner's direct manager ({people.manager_name})"
+            _("the owner's direct manager (%(name)s)", name=people.manager_name)
             if people.manager_name
-            else "an admin (the owner has no manager)"
+            else _("an admin (the owner has no manager)")
         )
     if party == "admin":
-        return "an admin"
-    kind, _, name = party.partition(":")
-    return f"user {name}" if kind == "user" else f"a member of group {name}"
+        return _("an admin")
+    kind, _sep, name = party.partition(":")
+    if kind == "user":
+        return _("user %(name)s", name=name)
+    return _("a member of group %(name)s", name=name)
 
 
 def allowed(party: str, actor: Actor, people: Party, groups: Collection[str]) -> bool:
@@ -51,7 +54,7 @@ def allowed(party: str, actor: Actor, people: Party, groups: Collection[str]) ->
         return people.manager_id is not None and actor.id == people.manager_id
     if party == "admin":
         return actor.is_admin
-    kind, _, name = party.partition(":")
+    kind, _sep, name = party.partition(":")
     if kind == "user":
         return actor.username == name
     return kind == "group" and name in groups
@@ -61,14 +64,14 @@ def refusal(rule: ActivityRule, actor: Actor, people: Party, groups: Collection[
     """Why the actor may not complete the activity, or None. Admins may complete anything."""
     if actor.is_admin or any(allowed(p, actor, people, groups) for p in rule.completed_by):
         return None
-    who = " or ".join(describe(p, people) for p in rule.completed_by)
-    return f"'{rule.name}' may be completed only by {who}"
+    who = _(" or ").join(describe(p, people) for p in rule.completed_by)
+    return _("'%(activity)s' may be completed only by %(who)s", activity=rule.name, who=who)
 
 
 def note_problem(rule: ActivityRule, note: str | None, files: int) -> tuple[str, str] | None:
     """(field, message) when the note or file the activity needs is missing."""
     if rule.note_required in ("note", "note_and_file") and not (note or "").strip():
-        return "note", f"'{rule.name}' needs a note"
+        return "note", _("'%(activity)s' needs a note", activity=rule.name)
     if rule.note_required == "note_and_file" and files == 0:
-        return "files", f"'{rule.name}' needs a note with at least one file"
+        return "files", _("'%(activity)s' needs a note with at least one file", activity=rule.name)
     return None

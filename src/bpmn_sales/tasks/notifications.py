@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _, lazy_gettext
 
 
 class Directory(Protocol):
@@ -51,19 +52,44 @@ def recipients(parties: Iterable[str], people: Directory) -> list[int]:
 
 def completion_message(activity: str, deal_name: str, deal_id: int, by: str) -> tuple[str, str]:
     """(subject, text) of the notice that an activity was completed."""
-    subject = f"{activity} done on deal {deal_name}"
-    text = f"{by} completed '{activity}' on deal {deal_id} ({deal_name})."
+    subject = _("%(activity)s done on deal %(deal)s", activity=activity, deal=deal_name)
+    text = _(
+        "%(user)s completed '%(activity)s' on deal %(id)s (%(deal)s).",
+        user=by,
+        activity=activity,
+        id=deal_id,
+        deal=deal_name,
+    )
     return subject, text
 
 
 def approval_message(
     stage: str, deal_name: str, deal_id: int, choice: str, by: str, comment: str
 ) -> tuple[str, str]:
-    verb = "approved" if choice == "approve" else "rejected"
-    subject = f"{stage} {verb} on deal {deal_name}"
-    text = f"{by} {verb} stage '{stage}' of deal {deal_id} ({deal_name})."
-    if comment:
-        text += f" Comment: {comment}"
+    """(subject, text) of the notice that a stage was approved or rejected."""
+    names = {"stage": stage, "deal": deal_name, "id": deal_id, "user": by, "comment": comment}
+    if choice == "approve":
+        subject = _("%(stage)s approved on deal %(deal)s", **names)
+        text = (
+            _(
+                "%(user)s approved stage '%(stage)s' of deal %(id)s (%(deal)s). "
+                "Comment: %(comment)s",
+                **names,
+            )
+            if comment
+            else _("%(user)s approved stage '%(stage)s' of deal %(id)s (%(deal)s).", **names)
+        )
+    else:
+        subject = _("%(stage)s rejected on deal %(deal)s", **names)
+        text = (
+            _(
+                "%(user)s rejected stage '%(stage)s' of deal %(id)s (%(deal)s). "
+                "Comment: %(comment)s",
+                **names,
+            )
+            if comment
+            else _("%(user)s rejected stage '%(stage)s' of deal %(id)s (%(deal)s).", **names)
+        )
     return subject, text
 
 
@@ -81,41 +107,84 @@ def notify(recipients: object, kind: object = "notice", text: object = None) -> 
     with a text naming the deal and its stage unless the diagram gives one.
     """
     if not isinstance(recipients, str):
-        raise InvalidInput("recipients must be text: parties separated by ';'", field="recipients")
+        raise InvalidInput(
+            _("recipients must be text: parties separated by ';'"), field="recipients"
+        )
     parties = [p.strip() for p in recipients.split(";") if p.strip()]
     bad = [p for p in parties if not PARTY.match(p)]
     if bad or not parties:
         raise InvalidInput(
-            f"recipients {recipients!r}: expected owner, manager, direct_manager, admin, "
-            "participants, user:<username> or group:<group name>, separated by ';'",
+            _(
+                "recipients %(value)r: expected owner, manager, direct_manager, admin, "
+                "participants, user:<username> or group:<group name>, separated by ';'",
+                value=recipients,
+            ),
             field="recipients",
         )
     if kind not in NOTICE_KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(NOTICE_KINDS)}", field="kind")
+        raise InvalidInput(
+            _("kind must be one of %(kinds)s", kinds=", ".join(NOTICE_KINDS)), field="kind"
+        )
     if text is not None and not isinstance(text, str):
-        raise InvalidInput("text must be text", field="text")
+        raise InvalidInput(_("text must be text"), field="text")
     return {"notify": parties, "kind": kind, "text": (text or "").strip() or None}
+
+
+# A timer's notice, by kind: the subject with and without the stage, then the text with
+# (stage, since), (stage only), (since only) and neither.
+_NOTICES = {
+    "reminder": (
+        lazy_gettext("Reminder: deal %(deal)s is waiting in stage '%(stage)s'"),
+        lazy_gettext("Reminder: deal %(deal)s is waiting"),
+        lazy_gettext(
+            "Deal %(id)s (%(deal)s) has been in stage '%(stage)s' since %(since)s; time to move "
+            "it on."
+        ),
+        lazy_gettext("Deal %(id)s (%(deal)s) has been in stage '%(stage)s'; time to move it on."),
+        lazy_gettext(
+            "Deal %(id)s (%(deal)s) has been waiting since %(since)s; time to move it on."
+        ),
+        lazy_gettext("Deal %(id)s (%(deal)s) is waiting; time to move it on."),
+    ),
+    "escalation": (
+        lazy_gettext("Escalation: deal %(deal)s is stuck in stage '%(stage)s'"),
+        lazy_gettext("Escalation: deal %(deal)s is stuck"),
+        lazy_gettext(
+            "Deal %(id)s (%(deal)s) is still in stage '%(stage)s' since %(since)s, past its "
+            "reminder."
+        ),
+        lazy_gettext("Deal %(id)s (%(deal)s) is still in stage '%(stage)s', past its reminder."),
+        lazy_gettext("Deal %(id)s (%(deal)s) is still waiting since %(since)s, past its reminder."),
+        lazy_gettext("Deal %(id)s (%(deal)s) is still waiting, past its reminder."),
+    ),
+    "timeout": (
+        lazy_gettext("Overdue: deal %(deal)s in stage '%(stage)s'"),
+        lazy_gettext("Overdue: deal %(deal)s"),
+        lazy_gettext("Deal %(id)s (%(deal)s) is overdue in stage '%(stage)s' since %(since)s."),
+        lazy_gettext("Deal %(id)s (%(deal)s) is overdue in stage '%(stage)s'."),
+        lazy_gettext("Deal %(id)s (%(deal)s) is overdue since %(since)s."),
+        lazy_gettext("Deal %(id)s (%(deal)s) is overdue."),
+    ),
+    "notice": (
+        lazy_gettext("Deal %(deal)s"),
+        lazy_gettext("Deal %(deal)s"),
+        lazy_gettext("Deal %(id)s (%(deal)s) needs attention in stage '%(stage)s'."),
+        lazy_gettext("Deal %(id)s (%(deal)s) needs attention in stage '%(stage)s'."),
+        lazy_gettext("Deal %(id)s (%(deal)s) needs attention."),
+        lazy_gettext("Deal %(id)s (%(deal)s) needs attention."),
+    ),
+}
 
 
 def notice_message(
     kind: str, deal_name: str, deal_id: int, stage: str | None, since: str | None
 ) -> tuple[str, str]:
     """(subject, text) of a timer's notice about a deal that waits in a stage."""
-    where = f" in stage '{stage}'" if stage else ""
-    since_text = f" since {since}" if since else ""
-    if kind == "reminder":
-        subject = f"Reminder: deal {deal_name} is waiting{where}"
-        text = f"Deal {deal_id} ({deal_name}) has been{where}{since_text}; time to move it on."
-    elif kind == "escalation":
-        subject = f"Escalation: deal {deal_name} is stuck{where}"
-        text = f"Deal {deal_id} ({deal_name}) is still{where}{since_text}, past its reminder."
-    elif kind == "timeout":
-        subject = f"Overdue: deal {deal_name}{where}"
-        text = f"Deal {deal_id} ({deal_name}) is overdue{where}{since_text}."
-    else:
-        subject = f"Deal {deal_name}"
-        text = f"Deal {deal_id} ({deal_name}) needs attention{where}."
-    return subject, text
+    sentences = _NOTICES.get(kind, _NOTICES["notice"])
+    subject = sentences[0] if stage else sentences[1]
+    text = sentences[2 if stage and since else 3 if stage else 4 if since else 5]
+    names = {"deal": deal_name, "id": deal_id, "stage": stage, "since": since}
+    return str(subject) % names, str(text) % names
 
 
 SERVICE_TASKS = (notify,)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bpmn_sales.domain.rules import ProcessRules
+from bpmn_sales.i18n import _
 
 
 def order_refusal(
@@ -15,14 +16,18 @@ def order_refusal(
     waits for a close). A won deal may always have orders.
     """
     if status not in ("open", "won"):
-        return f"orders cannot be created on a {status} deal"
+        return _("orders cannot be created on a %(status)s deal", status=status)
     if status == "won":
         return None
     here = rules.stage(stage_key)
-    where = f"'{here.name}'" if here else "no stage yet"
+    where = _("'%(stage)s'", stage=here.name) if here else _("no stage yet")
     first = rules.stage(rules.orders_from_stage)
     if first is not None and (here is None or here.order < first.order):
-        return f"orders may be created only from stage '{first.name}' on; the deal is at {where}"
+        return _(
+            "orders may be created only from stage '%(stage)s' on; the deal is at %(where)s",
+            stage=first.name,
+            where=where,
+        )
     after = rules.stage(rules.orders_after_stage)
     done = (
         here is not None
@@ -30,8 +35,10 @@ def order_refusal(
         and (here.order > after.order or (here.order == after.order and past_stage))
     )
     if after is not None and not done:
-        return (
-            f"orders may be created only once stage '{after.name}' is completed; the deal is "
-            f"at {where}"
+        return _(
+            "orders may be created only once stage '%(stage)s' is completed; the deal is at "
+            "%(where)s",
+            stage=after.name,
+            where=where,
         )
     return None

@@ -12,6 +12,7 @@ from typing import Any
 
 from bpmn_sales.domain.rules import FieldRef, ProcessRules, StageRule
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _, ngettext
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -48,18 +49,28 @@ def stage_unmet(stage: StageRule, facts: DealFacts, *, skipped: bool = False) ->
     unmet = []
     for ref in stage.required_fields:
         if is_empty(field_value(ref, facts, stage.key)):
-            unmet.append(f"{ref.path} is empty")
+            unmet.append(_("%(field)s is empty", field=ref.path))
     if facts.contacts < stage.min_contacts:
         unmet.append(
-            f"the customer needs at least {stage.min_contacts} contacts (has {facts.contacts})"
+            ngettext(
+                "the customer needs at least %(num)s contact (has %(has)s)",
+                "the customer needs at least %(num)s contacts (has %(has)s)",
+                stage.min_contacts,
+                has=facts.contacts,
+            )
         )
     if stage.approval and facts.approvals.get(stage.key) != "approve":
         decision = facts.approvals.get(stage.key)
-        state = "was rejected" if decision == "reject" else "is missing"
-        unmet.append(f"the direct manager's approval {state}")
+        unmet.append(
+            _("the direct manager's approval was rejected")
+            if decision == "reject"
+            else _("the direct manager's approval is missing")
+        )
     for activity in stage.activities:
         if activity.obligatory and activity.element_id not in facts.done:
-            unmet.append(f"obligatory activity '{activity.name}' is not done")
+            unmet.append(
+                _("obligatory activity '%(activity)s' is not done", activity=activity.name)
+            )
     if skipped and stage.optional:
         return []
     return unmet
@@ -81,7 +92,7 @@ def leave_unmet(
     unmet = []
     for stage in passed:
         for problem in stage_unmet(stage, facts, skipped=stage is not here):
-            unmet.append(f"{stage.name}: {problem}")
+            unmet.append(_("%(stage)s: %(problem)s", stage=stage.name, problem=problem))
     return unmet
 
 
@@ -92,9 +103,15 @@ def win_unmet(rules: ProcessRules, facts: DealFacts) -> list[str]:
         if activity.element_id not in facts.done:
             stage = rules.stage(activity.stage_key)
             where = stage.name if stage else activity.stage_key
-            unmet.append(f"obligatory activity '{activity.name}' ({where}) is not done")
+            unmet.append(
+                _(
+                    "obligatory activity '%(activity)s' (%(stage)s) is not done",
+                    activity=activity.name,
+                    stage=where,
+                )
+            )
     if rules.order_required and facts.orders == 0:
-        unmet.append("an order must exist to win")
+        unmet.append(_("an order must exist to win"))
     return unmet
 
 
@@ -104,25 +121,35 @@ def convert(ref: FieldRef, value: Any, where: str) -> Any:
         return None
     if ref.type == "number":
         if isinstance(value, bool):
-            raise InvalidInput(f"{where} must be a number", field=where)
+            raise InvalidInput(_("%(field)s must be a number", field=where), field=where)
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:
-            raise InvalidInput(f"{where} must be a number, not {value!r}", field=where) from None
+            raise InvalidInput(
+                _("%(field)s must be a number, not %(value)r", field=where, value=value),
+                field=where,
+            ) from None
         if not number.is_finite():
-            raise InvalidInput(f"{where} must be a finite number", field=where)
+            raise InvalidInput(_("%(field)s must be a finite number", field=where), field=where)
         return int(number) if number == number.to_integral_value() else float(number)
     if ref.type == "boolean":
         if isinstance(value, bool):
             return value
         if str(value).lower() in ("true", "false"):
             return str(value).lower() == "true"
-        raise InvalidInput(f"{where} must be true or false", field=where)
+        raise InvalidInput(_("%(field)s must be true or false", field=where), field=where)
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise InvalidInput(f"{where} must be text", field=where)
+        raise InvalidInput(_("%(field)s must be text", field=where), field=where)
     text = str(value).strip()
     if len(text) > MAX_FIELD_TEXT:
-        raise InvalidInput(f"{where} is longer than {MAX_FIELD_TEXT} characters", field=where)
+        raise InvalidInput(
+            _(
+                "%(field)s is longer than %(most)s characters",
+                field=where,
+                most=MAX_FIELD_TEXT,
+            ),
+            field=where,
+        )
     if ref.type == "date":
         try:
             if not ISO_DATE.match(text):
@@ -130,10 +157,11 @@ def convert(ref: FieldRef, value: Any, where: str) -> Any:
             return date.fromisoformat(text).isoformat()
         except ValueError:
             raise InvalidInput(
-                f"{where} must be a date YYYY-MM-DD, not {text!r}", field=where
+                _("%(field)s must be a date YYYY-MM-DD, not %(value)r", field=where, value=text),
+                field=where,
             ) from None
     if ref.type == "email" and not EMAIL.match(text):
-        raise InvalidInput(f"{where} must be an e-mail address", field=where)
+        raise InvalidInput(_("%(field)s must be an e-mail address", field=where), field=where)
     return text
 
 
@@ -152,6 +180,7 @@ def stage_declared(rules: ProcessRules, stage_key: str) -> dict[str, FieldRef]:
     stage = rules.stage(stage_key)
     if stage is None:
         raise InvalidInput(
-            f"stage '{stage_key}' does not exist in this process", field="stage_fields"
+            _("stage '%(stage)s' does not exist in this process", stage=stage_key),
+            field="stage_fields",
         )
     return {r.name: r for r in stage.fields if r.scope == "stage"}

@@ -26,6 +26,7 @@ from bpmn_sales.engine.diagrams.wording import what
 from bpmn_sales.engine.diagrams.xml import parse_xml
 from bpmn_sales.engine.expressions.evaluator import RestrictedEvaluator
 from bpmn_sales.errors import DiagramError, UnsafeExpression
+from bpmn_sales.i18n import _, ngettext
 
 # Every place a diagram can carry code, and whether it is an expression or a script.
 CODE_XPATHS: tuple[tuple[str, str], ...] = (
@@ -107,17 +108,23 @@ def _operation_problems(
         name = node.get("id", "")
         if not name:
             task = node.xpath("ancestor::bpmn:serviceTask[1]", namespaces=NS)
-            owner = what(task[0]) if isinstance(task, list) and task else "a service task"
-            message = (
-                f"{owner}: spiffworkflow:serviceTaskOperator has no id: give the name of the "
-                f"function to call as its id ({', '.join(sorted(services)) or 'none'})"
+            owner = what(task[0]) if isinstance(task, list) and task else _("a service task")
+            message = _(
+                "%(element)s: spiffworkflow:serviceTaskOperator has no id: give the name of the "
+                "function to call as its id (%(known)s)",
+                element=owner,
+                known=", ".join(sorted(services)) or _("none"),
             )
             yield Problem(
                 filename, message, _owner_id(node), line_of(node), code="unknown_operation"
             )
         elif name not in services:
             known = ", ".join(sorted(services))
-            message = f"unknown service task operation '{name}' (known: {known})"
+            message = _(
+                "unknown service task operation '%(name)s' (known: %(known)s)",
+                name=name,
+                known=known,
+            )
             yield Problem(
                 filename, message, _owner_id(node), line_of(node), code="unknown_operation"
             )
@@ -138,7 +145,7 @@ class DiagramCompiler:
 
     def lint(self, files: Mapping[str, bytes]) -> list[Problem]:
         """Return every problem found in the files (errors and warnings), by file and line."""
-        problems, _ = self._compile(files)
+        problems, _parsed = self._compile(files)
         return problems
 
     def compile(self, files: Mapping[str, bytes]) -> list[ParsedProcess]:
@@ -238,19 +245,22 @@ def _no_process(trees: Mapping[str, etree._ElementTree], problems: list[Problem]
         for filename, tree in trees.items()
         for node in tree.getroot().iterfind("bpmn:process", NS)
     ]
-    if any(node.get("isExecutable") == "true" for _, node in found):
+    if any(node.get("isExecutable") == "true" for _file, node in found):
         return []
     if not found:
         file = next(iter(trees), "?")
         return [
             Problem(
-                file, "no executable process found: the files hold no process", code="no_process"
+                file,
+                _("no executable process found: the files hold no process"),
+                code="no_process",
             )
         ]
     file, node = found[0]
-    message = (
-        f"no executable process found: process '{node.get('name') or node.get('id')}' is not "
-        'executable; set isExecutable="true" on it (the "Executable" switch in a modeler)'
+    message = _(
+        "no executable process found: process '%(process)s' is not executable; set "
+        'isExecutable="true" on it (the "Executable" switch in a modeler)',
+        process=node.get("name") or node.get("id"),
     )
     return [Problem(file, message, node.get("id"), line_of(node), code="no_process")]
 
@@ -265,9 +275,14 @@ def refusal(errors: list[Problem]) -> DiagramError:
     message = first.message
     later = [_located(p, first.file) for p in ordered[1:SHOWN]]
     if later:
-        message += "; then " + "; ".join(later)
+        message = _("%(first)s; then %(later)s", first=message, later="; ".join(later))
     if len(ordered) > SHOWN:
-        message += f" (and {len(ordered) - SHOWN} more; lint lists every problem)"
+        message = ngettext(
+            "%(message)s (and %(num)s more; lint lists every problem)",
+            "%(message)s (and %(num)s more; lint lists every problem)",
+            len(ordered) - SHOWN,
+            message=message,
+        )
     kind = UnsafeExpression if first.code == UnsafeExpression.code else DiagramError
     error = kind(message, first.file, first.element_id, first.line)
     error.details["problems"] = [p.to_dict() for p in ordered]
@@ -277,8 +292,10 @@ def refusal(errors: list[Problem]) -> DiagramError:
 def _located(problem: Problem, file: str) -> str:
     where = [
         problem.file if problem.file != file else None,
-        f"element {problem.element_id}" if problem.element_id else None,
-        f"line {problem.line}" if problem.line else None,
+        _("element %(element)s", element=problem.element_id) if problem.element_id else None,
+        _("line %(line)s", line=problem.line) if problem.line else None,
     ]
     place = ", ".join(w for w in where if w)
-    return f"{place}: {problem.message}" if place else problem.message
+    if place:
+        return _("%(where)s: %(reason)s", where=place, reason=problem.message)
+    return problem.message

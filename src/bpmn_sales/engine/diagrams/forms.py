@@ -17,6 +17,7 @@ from bpmn_sales.domain.forms import schema_problem, ui_schema_problem
 from bpmn_sales.engine.diagrams.problems import NS, Problem, line_of
 from bpmn_sales.engine.diagrams.xml import parse_xml
 from bpmn_sales.errors import DiagramError
+from bpmn_sales.i18n import _
 
 FORM_PROPERTIES = ("formJsonSchemaFilename", "formUiSchemaFilename")
 _XPATH = (
@@ -68,22 +69,40 @@ def _parse(ref: FormRef, forms: Mapping[str, bytes]) -> tuple[Any, str | None]:
     if data is None:
         return (
             None,
-            f"form file '{ref.filename}' ({ref.prop}) is missing: deploy it with the diagram",
+            _(
+                "form file '%(file)s' (%(property)s) is missing: deploy it with the diagram",
+                file=ref.filename,
+                property=ref.prop,
+            ),
         )
     try:
         parsed = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        return None, f"form file '{ref.filename}' ({ref.prop}) is not JSON: {exc}"
+        return None, _(
+            "form file '%(file)s' (%(property)s) is not JSON: %(error)s",
+            file=ref.filename,
+            property=ref.prop,
+            error=exc,
+        )
     except RecursionError:
-        return None, f"form file '{ref.filename}' ({ref.prop}) is nested too deeply"
+        return None, _(
+            "form file '%(file)s' (%(property)s) is nested too deeply",
+            file=ref.filename,
+            property=ref.prop,
+        )
     try:
         problem = (
             schema_problem(parsed) if ref.prop == FORM_PROPERTIES[0] else ui_schema_problem(parsed)
         )
     except RecursionError:
-        problem = "it is nested too deeply"
+        problem = _("it is nested too deeply")
     if problem is not None:
-        return None, f"form file '{ref.filename}' ({ref.prop}): {problem}"
+        return None, _(
+            "form file '%(file)s' (%(property)s): %(problem)s",
+            file=ref.filename,
+            property=ref.prop,
+            problem=problem,
+        )
     return parsed, None
 
 

@@ -6,7 +6,6 @@ file, line and element id, with a stable `code`.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from bpmn_sales.engine.diagrams.problems import (
     line_of,
 )
 from bpmn_sales.engine.diagrams.wording import what, words
+from bpmn_sales.i18n import _
 
 # --------------------------------------------------------------------------------------------
 # The flow nodes of a file, with their sales-rule properties read once
@@ -45,7 +45,7 @@ class _Node:
     props: dict[str, str] = field(default_factory=dict)
     kind: str = "other"
     values: dict[str, Any] = field(default_factory=dict)
-    messages: list[str] = field(default_factory=list)
+    messages: list[vocabulary.Issue] = field(default_factory=list)
 
     @property
     def line(self) -> int | None:
@@ -100,7 +100,7 @@ def _walk(container: etree._Element, process: str, stage: _Node | None, diagram:
         node.props = {p.get("name", ""): p.get("value", "") for p in properties if _complete(p)}
         node.kind = vocabulary.element_kind(tag, node.props, stage is not None)
         if node.props:
-            node.values, node.messages = vocabulary.read(node.kind, node.props)
+            node.values, node.messages = vocabulary.read_issues(node.kind, node.props)
         diagram.nodes.append(node)
         if tag in SUBPROCESS_TAGS:
             _walk(child, process, node if node.kind == "stage" else stage, diagram)
@@ -129,8 +129,6 @@ def _stage_key(stage: _Node) -> str:
 # Sales rules: properties, stages, terminals
 # --------------------------------------------------------------------------------------------
 
-_QUOTED = re.compile(r"'(\w+)'")
-
 
 def _property_problems(diagram: _Diagram) -> Iterator[Problem]:
     for node in diagram.nodes:
@@ -139,19 +137,21 @@ def _property_problems(diagram: _Diagram) -> Iterator[Problem]:
             name = prop.get("name") or ""
             if not _complete(prop):
                 message = (
-                    f"property '{name}' has no value"
+                    _("property '%(name)s' has no value", name=name)
                     if name
-                    else f"{what(node.element)}: property has no name: give it one"
+                    else _(
+                        "%(element)s: property has no name: give it one",
+                        element=what(node.element),
+                    )
                 )
                 yield diagram.problem(node, message, "property", line_of(prop))
             elif name in seen:
-                message = f"property '{name}' is given more than once"
+                message = _("property '%(name)s' is given more than once", name=name)
                 yield diagram.problem(node, message, "duplicate_property", line_of(prop))
             seen.add(name)
-        for message in node.messages:
-            named = [n for n in _QUOTED.findall(message) if n in node.props]
-            line = node.propertyline_of(named[0]) if named else None
-            code = "unknown_property" if message.startswith("unknown property") else "property"
+        for message, unknown, about in node.messages:
+            line = node.propertyline_of(about) if about in node.props else None
+            code = "unknown_property" if unknown else "property"
             yield diagram.problem(node, message, code, line)
 
 
@@ -166,8 +166,13 @@ def _stage_problems(diagram: _Diagram) -> Iterator[Problem]:
             for name in ("orders_from_stage", "orders_after_stage"):
                 wanted = node.values.get(name) if node.kind == "terminal" else None
                 if isinstance(wanted, str) and wanted not in keys:
-                    known = ", ".join(sorted(keys)) or "none"
-                    message = f"{name} '{wanted}' names no stage of this process ({known})"
+                    known = ", ".join(sorted(keys)) or _("none")
+                    message = _(
+                        "%(property)s '%(stage)s' names no stage of this process (%(known)s)",
+                        property=name,
+                        stage=wanted,
+                        known=known,
+                    )
                     line = node.propertyline_of(name)
                     yield diagram.problem(node, message, "unknown_stage", line)
 
@@ -177,18 +182,27 @@ def _stage_identity(diagram: _Diagram, stages: list[_Node]) -> Iterator[Problem]
     keys: dict[str, _Node] = {}
     for stage in stages:
         if stage.stage is not None:
-            message = f"stage inside another stage ({stage.stage.id}); stages may not nest"
+            message = _(
+                "stage inside another stage (%(outer)s); stages may not nest",
+                outer=stage.stage.id,
+            )
             yield diagram.problem(stage, message, "nested_stage")
         order = stage.values.get("stage_order")
         if isinstance(order, int) and order in orders:
-            message = f"stage_order {order} is also the order of {orders[order].id}"
+            message = _(
+                "stage_order %(order)s is also the order of %(other)s",
+                order=order,
+                other=orders[order].id,
+            )
             yield diagram.problem(
                 stage, message, "duplicate_stage_order", stage.propertyline_of("stage_order")
             )
         orders.setdefault(order, stage)
         key = _stage_key(stage)
         if key in keys:
-            message = f"stage key '{key}' is also the key of {keys[key].id}"
+            message = _(
+                "stage key '%(key)s' is also the key of %(other)s", key=key, other=keys[key].id
+            )
             yield diagram.problem(
                 stage, message, "duplicate_stage_key", stage.propertyline_of("stage_key")
             )
@@ -202,9 +216,10 @@ def _win_rates(diagram: _Diagram, stages: list[_Node]) -> Iterator[Problem]:
         names = ", ".join(s.id for s in rated)
         for stage in pre_sale:
             if stage not in rated:
-                message = (
-                    f"stage has no stage_win_rate while other pre-sale stages have one ({names}): "
-                    "give every pre-sale stage a win rate, or none"
+                message = _(
+                    "stage has no stage_win_rate while other pre-sale stages have one "
+                    "(%(stages)s): give every pre-sale stage a win rate, or none",
+                    stages=names,
                 )
                 yield diagram.problem(stage, message, "mixed_win_rates")
     ordered = sorted(
@@ -217,7 +232,12 @@ def _win_rates(diagram: _Diagram, stages: list[_Node]) -> Iterator[Problem]:
             _number(before.values["stage_win_rate"]),
         )
         if low is not None and high is not None and low < high:
-            message = f"win rate {low:g} is lower than {high:g} of the earlier stage {before.id}"
+            message = _(
+                "win rate %(rate)s is lower than %(earlier)s of the earlier stage %(stage)s",
+                rate=f"{low:g}",
+                earlier=f"{high:g}",
+                stage=before.id,
+            )
             line = stage.propertyline_of("stage_win_rate")
             yield diagram.problem(stage, message, "falling_win_rate", line, warning=True)
 
@@ -229,11 +249,13 @@ def _activity_problems(
         stage = activity.stage
         assert stage is not None  # an activity is a user task inside a stage
         if activity.values.get("obligatory") is True and stage.values.get("stage_optional") is True:
-            message = f"obligatory activity inside the optional stage {stage.id}"
+            message = _("obligatory activity inside the optional stage %(stage)s", stage=stage.id)
             line = activity.propertyline_of("obligatory")
             yield diagram.problem(activity, message, "obligatory_in_optional_stage", line)
         if "approval" in activity.props and "stage_approval" not in stage.props:
-            message = f"approval task inside {stage.id}, a stage without stage_approval"
+            message = _(
+                "approval task inside %(stage)s, a stage without stage_approval", stage=stage.id
+            )
             line = activity.propertyline_of("approval")
             yield diagram.problem(activity, message, "approval_without_stage_approval", line)
     for stage in stages:
@@ -242,14 +264,18 @@ def _activity_problems(
         for activity in (a for a in activities if a.stage is stage):
             order = activity.values.get("activity_order")
             if isinstance(order, int) and order in orders:
-                message = f"activity_order {order} is also the order of {orders[order].id}"
+                message = _(
+                    "activity_order %(order)s is also the order of %(other)s",
+                    order=order,
+                    other=orders[order].id,
+                )
                 line = activity.propertyline_of("activity_order")
                 yield diagram.problem(activity, message, "duplicate_activity_order", line, True)
             elif isinstance(order, int):
                 orders[order] = activity
         tasks = [a for a in activities if a.stage is stage and "approval" in a.props]
         if "stage_approval" in stage.props and not tasks:
-            message = "stage has stage_approval but no user task with approval in it"
+            message = _("stage has stage_approval but no user task with approval in it")
             line = stage.propertyline_of("stage_approval")
             yield diagram.problem(stage, message, "missing_approval_task", line)
 
@@ -259,9 +285,10 @@ def _field_overlap(diagram: _Diagram, stage: _Node) -> Iterator[Problem]:
     required = {str(r).split(":")[0] for r in stage.values.get("stage_required_fields") or []}
     for ref in stage.values.get("stage_fields") or []:
         if str(ref).split(":")[0] in required:
-            message = (
-                f"field '{ref}' is in stage_required_fields and stage_fields; it is required "
-                "(remove it from stage_fields)"
+            message = _(
+                "field '%(field)s' is in stage_required_fields and stage_fields; it is required "
+                "(remove it from stage_fields)",
+                field=ref,
             )
             line = stage.propertyline_of("stage_fields")
             yield diagram.problem(stage, message, "duplicate_field", line, warning=True)
@@ -283,7 +310,7 @@ def _terminal_problems(diagram: _Diagram) -> Iterator[Problem]:
         if node.tag != "endEvent" or "outcome" in node.props or node.id in side_paths:
             continue
         if node.container == node.process and node.process in executable_deals:
-            message = "end event has no outcome (won, lost or invalid) in a deal process"
+            message = _("end event has no outcome (won, lost or invalid) in a deal process")
             yield diagram.problem(node, message, "no_outcome")
 
 
@@ -360,14 +387,16 @@ def _reachability_problems(diagram: _Diagram) -> Iterator[Problem]:
                 todo.extend(following.get(current, ()))
         for node in members:
             if node.id not in reached:
-                message = f"{what(node.element)} cannot be reached from a start event"
+                message = _(
+                    "%(element)s cannot be reached from a start event", element=what(node.element)
+                )
                 yield diagram.problem(node, message, "unreachable")
 
 
 def _label_problems(diagram: _Diagram) -> Iterator[Problem]:
     for node in diagram.nodes:
         if not (node.element.get("name") or "").strip():
-            message = f"{words(node.tag)} has no label (name)"
+            message = _("%(kind)s has no label (name)", kind=words(node.tag))
             yield diagram.problem(node, message, "no_label", warning=True)
 
 
@@ -375,7 +404,7 @@ def _layout_problems(tree: etree._ElementTree, diagram: _Diagram) -> Iterator[Pr
     root = tree.getroot()
     if next(root.iterchildren(BPMNDI + "BPMNDiagram"), None) is None:
         for process in root.iterchildren(BPMN + "process"):
-            message = "diagram has no layout (bpmndi:BPMNDiagram)"
+            message = _("diagram has no layout (bpmndi:BPMNDiagram)")
             yield Problem(
                 diagram.file, message, process.get("id"), line_of(process), "warning", "no_layout"
             )
@@ -383,12 +412,14 @@ def _layout_problems(tree: etree._ElementTree, diagram: _Diagram) -> Iterator[Pr
     drawn = {e.get("bpmnElement") for e in root.iter(BPMNDI + "BPMNShape", BPMNDI + "BPMNEdge")}
     for node in diagram.nodes:
         if node.id not in drawn:
-            message = f"{words(node.tag)} has no shape in the diagram layout (bpmndi)"
+            message = _(
+                "%(kind)s has no shape in the diagram layout (bpmndi)", kind=words(node.tag)
+            )
             yield diagram.problem(node, message, "no_layout", warning=True)
     for flows in diagram.flows.values():
         for flow in flows:
             if flow.get("id") not in drawn:
-                message = "sequence flow has no edge in the diagram layout (bpmndi)"
+                message = _("sequence flow has no edge in the diagram layout (bpmndi)")
                 yield Problem(
                     diagram.file, message, flow.get("id"), line_of(flow), "warning", "no_layout"
                 )

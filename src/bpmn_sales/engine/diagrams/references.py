@@ -14,7 +14,8 @@ from lxml import etree
 
 from bpmn_sales.engine.diagrams.problems import BPMN, FLOW_NODE_TAGS, NS, SUBPROCESS_TAGS, Problem
 from bpmn_sales.engine.diagrams.problems import line_of as line
-from bpmn_sales.engine.diagrams.wording import what
+from bpmn_sales.engine.diagrams.wording import DEFINITIONS, what, words
+from bpmn_sales.i18n import _
 
 CODE = "dangling_reference"
 _CONTAINERS = ("process", *SUBPROCESS_TAGS)
@@ -35,7 +36,7 @@ def _local(element: etree._Element) -> str:
 
 def _hint(wanted: str, known: list[str]) -> str:
     close = difflib.get_close_matches(wanted, known, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '%(name)s'?)", name=close[0]) if close else ""
 
 
 def check(tree: etree._ElementTree, filename: str) -> References:
@@ -72,31 +73,44 @@ def _flow_problems(
     container: etree._Element, ids: dict[str, etree._Element], filename: str
 ) -> Iterator[tuple[Problem, str | None]]:
     members = _members(container)
-    where = what(container) if _local(container) != "process" else "this process"
+    where = what(container) if _local(container) != "process" else _("this process")
     flows = [c for c in container if isinstance(c.tag, str) and c.tag == BPMN + "sequenceFlow"]
     for flow in flows:
-        for attribute, verb in (("sourceRef", "starts at"), ("targetRef", "leads to")):
+        for attribute in ("sourceRef", "targetRef"):
             ref = flow.get(attribute, "")
             if ref in members:
                 continue
-            message = f"{what(flow)} {verb} '{ref}', " + _absent(ref, ids, where, list(members))
+            subject = (
+                _("%(flow)s starts at '%(ref)s'", flow=what(flow), ref=ref)
+                if attribute == "sourceRef"
+                else _("%(flow)s leads to '%(ref)s'", flow=what(flow), ref=ref)
+            )
+            message = _(
+                "%(subject)s, %(reason)s",
+                subject=subject,
+                reason=_absent(ref, ids, where, list(members)),
+            )
             problem = Problem(filename, message, flow.get("id"), line(flow), code=CODE)
             yield problem, ref
     for node in members.values():
         if _local(node) == "boundaryEvent":
             host = node.get("attachedToRef", "")
             if host not in members:
-                message = f"{what(node)} is attached to '{host}', " + _absent(
-                    host, ids, where, list(members)
+                message = _(
+                    "%(subject)s, %(reason)s",
+                    subject=_("%(event)s is attached to '%(ref)s'", event=what(node), ref=host),
+                    reason=_absent(host, ids, where, list(members)),
                 )
                 yield Problem(filename, message, node.get("id"), line(node), code=CODE), host
         default = node.get("default")
         if default and not any(
             f.get("id") == default and f.get("sourceRef") == node.get("id") for f in flows
         ):
-            message = (
-                f"{what(node)} names '{default}' as its default flow, which is not one of its "
-                "outgoing sequence flows: pick one of them, or remove the default"
+            message = _(
+                "%(element)s names '%(flow)s' as its default flow, which is not one of its "
+                "outgoing sequence flows: pick one of them, or remove the default",
+                element=what(node),
+                flow=default,
             )
             yield Problem(filename, message, node.get("id"), line(node), code=CODE), None
 
@@ -104,19 +118,28 @@ def _flow_problems(
 def _absent(ref: str, ids: dict[str, etree._Element], where: str, members: list[str]) -> str:
     """Why `ref` is not a node beside the reference: missing, elsewhere, or not a flow node."""
     if not ref:
-        return "which names nothing: connect it to an element"
+        return _("which names nothing: connect it to an element")
     element = ids.get(ref)
     if element is None:
-        return f"which is no element of this diagram{_hint(ref, members)}: it may have been " + (
-            "deleted or renamed; connect it to an element of " + where
+        return _(
+            "which is no element of this diagram%(hint)s: it may have been deleted or renamed; "
+            "connect it to an element of %(where)s",
+            hint=_hint(ref, members),
+            where=where,
         )
     parent = element.getparent()
     if _local(element) in FLOW_NODE_TAGS and parent is not None:
-        return (
-            f"which is inside {what(parent)}, not in {where}: sequence flows and boundary "
-            "events cannot cross a sub-process's border"
+        return _(
+            "which is inside %(parent)s, not in %(where)s: sequence flows and boundary events "
+            "cannot cross a sub-process's border",
+            parent=what(parent),
+            where=where,
         )
-    return f"which is a {_local(element)}, not a task, event or gateway of {where}"
+    return _(
+        "which is a %(tag)s, not a task, event or gateway of %(where)s",
+        tag=_local(element),
+        where=where,
+    )
 
 
 def _definition_problems(
@@ -129,11 +152,17 @@ def _definition_problems(
             if ref is None or (ref in ids and _local(ids[ref]) == name):
                 continue
             event = definition.getparent()
-            listed = ", ".join(known) or "none"
-            message = (
-                f"{what(event)} refers to {name} '{ref}', which this diagram does not define "
-                f"({name}s: {listed}){_hint(ref, known)}: add a bpmn:{name} with that id, or "
-                "pick one"
+            listed = ", ".join(known) or _("none")
+            message = _(
+                "%(element)s refers to %(kind)s '%(ref)s', which this diagram does not define "
+                "(%(kinds)s: %(known)s)%(hint)s: add a bpmn:%(tag)s with that id, or pick one",
+                element=what(event),
+                kind=words(name),
+                ref=ref,
+                kinds=DEFINITIONS[name],
+                known=listed,
+                hint=_hint(ref, known),
+                tag=name,
             )
             owner = event.get("id") if event is not None else None
             yield Problem(filename, message, owner, line(definition), code=CODE), ref

@@ -18,6 +18,7 @@ from lxml import etree
 from bpmn_sales.engine.diagrams.problems import Problem, line_of
 from bpmn_sales.engine.diagrams.spiff_rules import RULES, Raised, plain
 from bpmn_sales.engine.diagrams.wording import at_line, by_id, identified, schema_sentence, what
+from bpmn_sales.i18n import _
 
 _WRAPPED = re.compile(r"^(?P<kind>[A-Z]\w*)\((?P<args>.*)\)$", re.S)
 
@@ -75,7 +76,11 @@ def translate(
             line_of(where) if where is not None else line,
             code="schema",
         )
-    sentence = f"{what(element)} cannot be read by the engine ({plain(message)})"
+    sentence = _(
+        "%(element)s cannot be read by the engine (%(error)s)",
+        element=what(element),
+        error=plain(message),
+    )
     where_line = line_of(element) if element is not None else line
     return Problem(
         file,

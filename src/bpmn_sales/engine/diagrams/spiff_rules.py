@@ -13,17 +13,26 @@ from dataclasses import dataclass
 from lxml import etree
 
 from bpmn_sales.engine.diagrams.problems import NS, line_of
-from bpmn_sales.engine.diagrams.wording import by_id, first, what, words
+from bpmn_sales.engine.diagrams.wording import DEFINITIONS, by_id, first, what, words
+from bpmn_sales.i18n import _, lazy_gettext, ngettext
 
 # Which spiffworkflow elements need which attribute, and what to write.
 _ATTRIBUTES = {
-    ("parameter", "type"): 'write type="any"',
-    ("parameter", "id"): "give the parameter's name as its id",
-    ("serviceTaskOperator", "id"): "give the name of the function to call as its id",
-    ("property", "name"): "give the property its name",
-    ("property", "value"): "give the property a value",
-    ("taskMetadataValue", "name"): "give it a name",
-    ("unitTest", "id"): "give it an id",
+    ("parameter", "type"): lazy_gettext('write type="any"'),
+    ("parameter", "id"): lazy_gettext("give the parameter's name as its id"),
+    ("serviceTaskOperator", "id"): lazy_gettext("give the name of the function to call as its id"),
+    ("property", "name"): lazy_gettext("give the property its name"),
+    ("property", "value"): lazy_gettext("give the property a value"),
+    ("taskMetadataValue", "name"): lazy_gettext("give it a name"),
+    ("unitTest", "id"): lazy_gettext("give it an id"),
+}
+# How one definition events refer to by id is named.
+_ONE_OF = {
+    "message": lazy_gettext("a message"),
+    "signal": lazy_gettext("a signal"),
+    "error": lazy_gettext("an error"),
+    "escalation": lazy_gettext("an escalation"),
+    "correlation": lazy_gettext("a correlation"),
 }
 # What lint already reports (a property without name or value, an operation without name).
 _LINTED = {("property", "name"), ("property", "value"), ("serviceTaskOperator", "id")}
@@ -54,10 +63,13 @@ Rule = Callable[[Raised, "re.Match[str]"], "Found | None"]
 # --------------------------------------------------------------------------------------------
 
 
-def _no_definition(raised: Raised, _: re.Match[str]) -> Found:
+def _no_definition(raised: Raised, _match: re.Match[str]) -> Found:
     return raised.about(
-        f"{what(raised.element)} has no event definition, so it catches nothing: give it a "
-        "message, timer, signal, error or escalation definition, or delete it"
+        _(
+            "%(element)s has no event definition, so it catches nothing: give it a message, "
+            "timer, signal, error or escalation definition, or delete it",
+            element=what(raised.element),
+        )
     )
 
 
@@ -75,15 +87,23 @@ def _dangling_event_ref(raised: Raised, match: re.Match[str]) -> Found | None:
             if ref in raised.reported:
                 return raised.about("")
             return raised.about(
-                f"{what(element)} refers to {name} '{ref}', which this diagram does not define "
-                f"({name}s: {_ids(raised.tree, name)}): add a bpmn:{name} with that id"
+                _(
+                    "%(element)s refers to %(kind)s '%(ref)s', which this diagram does not "
+                    "define (%(kinds)s: %(known)s): add a bpmn:%(tag)s with that id",
+                    element=what(element),
+                    kind=words(name),
+                    ref=ref,
+                    kinds=DEFINITIONS[name],
+                    known=_ids(raised.tree, name),
+                    tag=name,
+                )
             )
     return None
 
 
 def _ids(tree: etree._ElementTree | None, tag: str) -> str:
     found = [e.get("id", "") for e in tree.getroot().iterfind(f"bpmn:{tag}", NS)] if tree else []
-    return ", ".join(f for f in found if f) or "none"
+    return ", ".join(f for f in found if f) or _("none")
 
 
 def _missing_target(raised: Raised, match: re.Match[str]) -> Found:
@@ -98,19 +118,37 @@ def _missing_target(raised: Raised, match: re.Match[str]) -> Found:
         target=target,
     )
     return raised.about(
-        f"{what(flow)} from {what(raised.element)} leads to '{target}', which is not an "
-        "element beside it (deleted, renamed, or inside another sub-process): point the flow at "
-        "an element of the same process or sub-process",
+        _(
+            "%(flow)s from %(source)s leads to '%(target)s', which is not an element beside it "
+            "(deleted, renamed, or inside another sub-process): point the flow at an element of "
+            "the same process or sub-process",
+            flow=what(flow),
+            source=what(raised.element),
+            target=target,
+        ),
         flow,
     )
 
 
 def _decision_table(raised: Raised, match: re.Match[str]) -> Found:
     named = match["id"]
-    table = "no decision table" if named in ("None", "") else f"the decision table '{named}'"
+    if named in ("None", ""):
+        return raised.about(
+            _(
+                "%(element)s calls no decision table: bpmn-sales runs no DMN decision tables; "
+                "decide with an exclusive gateway's conditions, or compute the value in a script "
+                "task",
+                element=what(raised.element),
+            )
+        )
     return raised.about(
-        f"{what(raised.element)} calls {table}: bpmn-sales runs no DMN decision tables; decide "
-        "with an exclusive gateway's conditions, or compute the value in a script task"
+        _(
+            "%(element)s calls the decision table '%(table)s': bpmn-sales runs no DMN decision "
+            "tables; decide with an exclusive gateway's conditions, or compute the value in a "
+            "script task",
+            element=what(raised.element),
+            table=named,
+        )
     )
 
 
@@ -121,9 +159,14 @@ def _calling(raised: Raised, called: str) -> etree._Element | None:
 def _process_not_found(raised: Raised, match: re.Match[str]) -> Found:
     call = _calling(raised, match["process"])
     return raised.about(
-        f"{what(call)} calls process '{match['process']}', which is not in the files deployed "
-        f"together (processes: {match['known']}): deploy its diagram with this one, or fix "
-        "calledElement",
+        _(
+            "%(element)s calls process '%(process)s', which is not in the files deployed "
+            "together (processes: %(known)s): deploy its diagram with this one, or fix "
+            "calledElement",
+            element=what(call),
+            process=match["process"],
+            known=match["known"],
+        ),
         call,
     )
 
@@ -131,15 +174,22 @@ def _process_not_found(raised: Raised, match: re.Match[str]) -> Found:
 def _not_executable(raised: Raised, match: re.Match[str]) -> Found:
     call = _calling(raised, match["process"])
     return raised.about(
-        f"{what(call)} calls process '{match['process']}', which is not executable: set "
-        'isExecutable="true" on it (the "Executable" switch of the process in a modeler)',
+        _(
+            "%(element)s calls process '%(process)s', which is not executable: set "
+            'isExecutable="true" on it (the "Executable" switch of the process in a modeler)',
+            element=what(call),
+            process=match["process"],
+        ),
         call,
     )
 
 
-def _no_called_element(raised: Raised, _: re.Match[str]) -> Found:
+def _no_called_element(raised: Raised, _match: re.Match[str]) -> Found:
     return raised.about(
-        f"{what(raised.element)} names no process to call: set calledElement to a process id"
+        _(
+            "%(element)s names no process to call: set calledElement to a process id",
+            element=what(raised.element),
+        )
     )
 
 
@@ -148,51 +198,100 @@ def _no_called_element(raised: Raised, _: re.Match[str]) -> Found:
 # --------------------------------------------------------------------------------------------
 
 
-def _unsupported(raised: Raised, _: re.Match[str]) -> Found:
+def _unsupported(raised: Raised, _match: re.Match[str]) -> Found:
     tag = etree.QName(raised.element).localname if raised.element is not None else "element"
-    instead = (
-        "use an exclusive, inclusive, parallel or event-based gateway"
-        if tag.endswith("Gateway")
-        else "use a user, service, script or manual task, a sub-process or an event"
-    )
-    return raised.about(f"{what(raised.element)}: the engine cannot run a {words(tag)}; {instead}")
-
-
-def _many_outgoing(raised: Raised, _: re.Match[str]) -> Found:
-    count = len(raised.element.findall("bpmn:outgoing", NS)) if raised.element is not None else 0
-    flows = f"{count} outgoing sequence flows" if count > 1 else "several outgoing sequence flows"
+    if tag.endswith("Gateway"):
+        return raised.about(
+            _(
+                "%(element)s: the engine cannot run a %(kind)s; use an exclusive, inclusive, "
+                "parallel or event-based gateway",
+                element=what(raised.element),
+                kind=words(tag),
+            )
+        )
     return raised.about(
-        f"{what(raised.element)} has {flows}; a task may have only one: put a parallel gateway "
-        "after it to run paths side by side, or an exclusive gateway to choose one"
+        _(
+            "%(element)s: the engine cannot run a %(kind)s; use a user, service, script or "
+            "manual task, a sub-process or an event",
+            element=what(raised.element),
+            kind=words(tag),
+        )
     )
 
 
-def _no_condition(raised: Raised, _: re.Match[str]) -> Found:
+def _many_outgoing(raised: Raised, _match: re.Match[str]) -> Found:
+    count = len(raised.element.findall("bpmn:outgoing", NS)) if raised.element is not None else 0
+    if count > 1:
+        return raised.about(
+            ngettext(
+                "%(element)s has %(num)s outgoing sequence flow; a task may have only one: put a "
+                "parallel gateway after it to run paths side by side, or an exclusive gateway to "
+                "choose one",
+                "%(element)s has %(num)s outgoing sequence flows; a task may have only one: put a "
+                "parallel gateway after it to run paths side by side, or an exclusive gateway to "
+                "choose one",
+                count,
+                element=what(raised.element),
+            )
+        )
+    return raised.about(
+        _(
+            "%(element)s has several outgoing sequence flows; a task may have only one: put a "
+            "parallel gateway after it to run paths side by side, or an exclusive gateway to "
+            "choose one",
+            element=what(raised.element),
+        )
+    )
+
+
+def _no_condition(raised: Raised, _match: re.Match[str]) -> Found:
     flow = raised.element
     gateway = by_id(raised.tree, flow.get("sourceRef")) if flow is not None else None
     return raised.about(
-        f"{what(flow)} leaves {what(gateway)} without a condition: give it a condition, or "
-        "make it the gateway's default flow"
+        _(
+            "%(flow)s leaves %(gateway)s without a condition: give it a condition, or make it "
+            "the gateway's default flow",
+            flow=what(flow),
+            gateway=what(gateway),
+        )
     )
 
 
 def _start_events(raised: Raised, match: re.Match[str]) -> Found:
     count = int(match["count"])
-    found = "no start event" if count == 0 else f"{count} start events"
-    return raised.about(f"{what(raised.element)} has {found}; a sub-process needs exactly one")
-
-
-def _no_end(raised: Raised, _: re.Match[str]) -> Found:
-    return raised.about(f"{what(raised.element)} has no end event: a sub-process needs one")
-
-
-def _no_start(raised: Raised, _: re.Match[str]) -> Found:
+    if count == 0:
+        return raised.about(
+            _(
+                "%(element)s has no start event; a sub-process needs exactly one",
+                element=what(raised.element),
+            )
+        )
     return raised.about(
-        f"{what(raised.element)} has no start event: a process needs one where it begins"
+        ngettext(
+            "%(element)s has %(num)s start event; a sub-process needs exactly one",
+            "%(element)s has %(num)s start events; a sub-process needs exactly one",
+            count,
+            element=what(raised.element),
+        )
     )
 
 
-def _cancel(raised: Raised, _: re.Match[str]) -> Found:
+def _no_end(raised: Raised, _match: re.Match[str]) -> Found:
+    return raised.about(
+        _("%(element)s has no end event: a sub-process needs one", element=what(raised.element))
+    )
+
+
+def _no_start(raised: Raised, _match: re.Match[str]) -> Found:
+    return raised.about(
+        _(
+            "%(element)s has no start event: a process needs one where it begins",
+            element=what(raised.element),
+        )
+    )
+
+
+def _cancel(raised: Raised, _match: re.Match[str]) -> Found:
     host = raised.element.get("id", "") if raised.element is not None else ""
     event = first(
         raised.tree,
@@ -200,16 +299,23 @@ def _cancel(raised: Raised, _: re.Match[str]) -> Found:
         host=host,
     )
     return raised.about(
-        f"{what(event)} on {what(raised.element)} is a cancel event, which works only on a "
-        "transaction sub-process: use an error or message boundary event",
+        _(
+            "%(event)s on %(element)s is a cancel event, which works only on a transaction "
+            "sub-process: use an error or message boundary event",
+            event=what(event),
+            element=what(raised.element),
+        ),
         event,
     )
 
 
-def _ad_hoc(raised: Raised, _: re.Match[str]) -> Found:
+def _ad_hoc(raised: Raised, _match: re.Match[str]) -> Found:
     return raised.about(
-        f"{what(raised.element)} is an ad hoc sub-process with a start or end event: its tasks "
-        "start on their own, so remove the events"
+        _(
+            "%(element)s is an ad hoc sub-process with a start or end event: its tasks start on "
+            "their own, so remove the events",
+            element=what(raised.element),
+        )
     )
 
 
@@ -220,11 +326,25 @@ def _duplicate_process(raised: Raised, match: re.Match[str]) -> Found:
         for name, tree in raised.trees.items()
         if tree is not raised.tree and by_id(tree, ident) is not None
     ]
-    where = f" in {', '.join(others)}" if others else " in another file deployed with it"
+    if others:
+        return raised.about(
+            _(
+                "%(element)s: the id '%(id)s' is also the id of a process or sub-process in "
+                "%(files)s; ids of processes and sub-processes must be unique across the files "
+                "deployed together",
+                element=what(raised.element),
+                id=ident,
+                files=", ".join(others),
+            )
+        )
     return raised.about(
-        f"{what(raised.element)}: the id '{ident}' is also the id of a process or sub-process"
-        f"{where}; ids of processes and sub-processes must be unique across the files "
-        "deployed together"
+        _(
+            "%(element)s: the id '%(id)s' is also the id of a process or sub-process in another "
+            "file deployed with it; ids of processes and sub-processes must be unique across the "
+            "files deployed together",
+            element=what(raised.element),
+            id=ident,
+        )
     )
 
 
@@ -233,11 +353,15 @@ def _duplicate_process(raised: Raised, match: re.Match[str]) -> Found:
 # --------------------------------------------------------------------------------------------
 
 
-def _no_operator(raised: Raised, _: re.Match[str]) -> Found:
-    known = ", ".join(sorted(raised.services)) or "none"
+def _no_operator(raised: Raised, _match: re.Match[str]) -> Found:
+    known = ", ".join(sorted(raised.services)) or _("none")
     return raised.about(
-        f"{what(raised.element)} names no operation: add a spiffworkflow:serviceTaskOperator "
-        f"whose id is the function to call ({known})"
+        _(
+            "%(element)s names no operation: add a spiffworkflow:serviceTaskOperator whose id is "
+            "the function to call (%(known)s)",
+            element=what(raised.element),
+            known=known,
+        )
     )
 
 
@@ -252,11 +376,22 @@ def _missing_attribute(raised: Raised, match: re.Match[str]) -> Found:
             if (local, name) in _LINTED:
                 return raised.about("")  # lint's own checks say it, at the element's line
             return raised.about(
-                f"{what(element)}: spiffworkflow:{local} on line {line_of(child)} has no {name} "
-                f"attribute: {advice}"
+                _(
+                    "%(element)s: spiffworkflow:%(tag)s on line %(line)s has no %(attribute)s "
+                    "attribute: %(advice)s",
+                    element=what(element),
+                    tag=local,
+                    line=line_of(child),
+                    attribute=name,
+                    advice=advice,
+                )
             )
     return raised.about(
-        f"{what(element)}: one of its spiffworkflow elements has no {name} attribute"
+        _(
+            "%(element)s: one of its spiffworkflow elements has no %(attribute)s attribute",
+            element=what(element),
+            attribute=name,
+        )
     )
 
 
@@ -264,40 +399,69 @@ def _timer(raised: Raised, match: re.Match[str]) -> Found:
     detail = (match["detail"] or "").strip(" .")
     if not detail or detail.startswith("Unknown Time Specification"):
         return raised.about(
-            f"{what(raised.element)} has a timer without a time: give it a duration "
-            "(timeDuration, e.g. 'P7D'), a date (timeDate) or a cycle (timeCycle)"
+            _(
+                "%(element)s has a timer without a time: give it a duration (timeDuration, e.g. "
+                "'P7D'), a date (timeDate) or a cycle (timeCycle)",
+                element=what(raised.element),
+            )
         )
-    return raised.about(f"{what(raised.element)}: its timer cannot be read ({plain(detail)})")
-
-
-def _loop(raised: Raised, _: re.Match[str]) -> Found:
     return raised.about(
-        f"{what(raised.element)} loops without a limit: give its loop a loopMaximum or a "
-        "loopCondition"
+        _(
+            "%(element)s: its timer cannot be read (%(detail)s)",
+            element=what(raised.element),
+            detail=plain(detail),
+        )
+    )
+
+
+def _loop(raised: Raised, _match: re.Match[str]) -> Found:
+    return raised.about(
+        _(
+            "%(element)s loops without a limit: give its loop a loopMaximum or a loopCondition",
+            element=what(raised.element),
+        )
     )
 
 
 def _multi_instance(raised: Raised, match: re.Match[str]) -> Found:
     if match["both"]:
         return raised.about(
-            f"{what(raised.element)} is multi-instance with both a loopCardinality and a "
-            "loopDataInputRef: keep one"
+            _(
+                "%(element)s is multi-instance with both a loopCardinality and a "
+                "loopDataInputRef: keep one",
+                element=what(raised.element),
+            )
         )
     return raised.about(
-        f"{what(raised.element)} is multi-instance without saying how many times: give it a "
-        "loopCardinality or a loopDataInputRef"
+        _(
+            "%(element)s is multi-instance without saying how many times: give it a "
+            "loopCardinality or a loopDataInputRef",
+            element=what(raised.element),
+        )
     )
 
 
 def _loop_reference(raised: Raised, match: re.Match[str]) -> Found:
+    if match["which"] == "input":
+        return raised.about(
+            _(
+                "%(element)s: its multi-instance loop input names data its ioSpecification does "
+                "not declare",
+                element=what(raised.element),
+            )
+        )
     return raised.about(
-        f"{what(raised.element)}: its multi-instance loop {match['which']} names data its "
-        "ioSpecification does not declare"
+        _(
+            "%(element)s: its multi-instance loop output names data its ioSpecification does not "
+            "declare",
+            element=what(raised.element),
+        )
     )
 
 
 def _data_association(raised: Raised, match: re.Match[str]) -> Found:
-    verb, end = ("reads", "sourceRef") if match["which"] == "Input" else ("writes", "targetRef")
+    reads = match["which"] == "Input"
+    end = "sourceRef" if reads else "targetRef"
     element = raised.element
     refs = (
         element.iterfind(f"bpmn:data{match['which']}Association/bpmn:{end}", NS)
@@ -305,10 +469,23 @@ def _data_association(raised: Raised, match: re.Match[str]) -> Found:
         else ()
     )
     names = [r.text or "" for r in refs if by_id(raised.tree, r.text) is None]
-    named = f" '{names[0]}'" if names else ""
+    named = names[0] if names else "?"
+    if reads:
+        return raised.about(
+            _(
+                "%(element)s reads the data reference '%(name)s', which this process does not "
+                "define: add the data object (or data store) reference, or remove the association",
+                element=what(element),
+                name=named,
+            )
+        )
     return raised.about(
-        f"{what(element)} {verb} the data reference{named}, which this process does not define: "
-        "add the data object (or data store) reference, or remove the association"
+        _(
+            "%(element)s writes the data reference '%(name)s', which this process does not "
+            "define: add the data object (or data store) reference, or remove the association",
+            element=what(element),
+            name=named,
+        )
     )
 
 
@@ -321,22 +498,35 @@ def _no_identifier(raised: Raised, match: re.Match[str]) -> Found:
     tag = match["tag"].lower()
     element = first(raised.tree, f"//bpmn:{tag}[not(@id)]")
     name = element.get("name") if element is not None else None
-    called = f" '{name}'" if name else ""
+    if name:
+        return raised.about(
+            _(
+                "bpmn:%(tag)s '%(name)s' has no id: give it one (events refer to %(one)s by its "
+                "id)",
+                tag=tag,
+                name=name,
+                one=_ONE_OF.get(tag, tag),
+            ),
+            element,
+        )
     return raised.about(
-        f"bpmn:{tag}{called} has no id: give it one (events refer to {_a(tag)} by its id)",
+        _(
+            "bpmn:%(tag)s has no id: give it one (events refer to %(one)s by its id)",
+            tag=tag,
+            one=_ONE_OF.get(tag, tag),
+        ),
         element,
     )
-
-
-def _a(noun: str) -> str:
-    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _correlation(raised: Raised, match: re.Match[str]) -> Found:
     ident = match["id"]
     return raised.about(
-        f"correlation property '{ident}' needs a correlationPropertyRetrievalExpression with a "
-        "messageRef for each message it correlates",
+        _(
+            "correlation property '%(id)s' needs a correlationPropertyRetrievalExpression with a "
+            "messageRef for each message it correlates",
+            id=ident,
+        ),
         by_id(raised.tree, ident),
     )
 
@@ -348,9 +538,20 @@ def _data_store(raised: Raised, match: re.Match[str]) -> Found:
         if name
         else first(raised.tree, "//bpmn:dataStore")
     )
+    if name:
+        return raised.about(
+            _(
+                "data store '%(name)s': bpmn-sales provides no data stores; keep the data in the "
+                "task data or on the deal",
+                name=name,
+            ),
+            element,
+        )
     return raised.about(
-        f"data store{f' {name!r}' if name else ''}: bpmn-sales provides no data stores; keep the "
-        "data in the task data or on the deal",
+        _(
+            "data store: bpmn-sales provides no data stores; keep the data in the task data or "
+            "on the deal"
+        ),
         element,
     )
 

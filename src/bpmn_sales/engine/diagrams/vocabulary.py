@@ -20,13 +20,24 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from bpmn_sales.i18n import _, lazy_gettext
+
 KINDS = ("stage", "activity", "task", "terminal", "other")
 _KIND_NAMES = {
-    "stage": "a stage",
-    "activity": "an activity",
-    "task": "a user task outside a stage",
-    "terminal": "a terminal event",
-    "other": "this element",
+    "stage": lazy_gettext("a stage"),
+    "activity": lazy_gettext("an activity"),
+    "task": lazy_gettext("a user task outside a stage"),
+    "terminal": lazy_gettext("a terminal event"),
+    "other": lazy_gettext("this element"),
+}
+# jsonschema's checks of a property's value, said in the language in force.
+_CHECKS = {
+    "minimum": lazy_gettext("property '%(name)s': %(value)s is less than the minimum of %(limit)s"),
+    "maximum": lazy_gettext(
+        "property '%(name)s': %(value)s is greater than the maximum of %(limit)s"
+    ),
+    "enum": lazy_gettext("property '%(name)s': %(value)s is not one of %(limit)s"),
+    "type": lazy_gettext("property '%(name)s': %(value)s is not of type %(limit)s"),
 }
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
@@ -97,6 +108,11 @@ def coerce(kind: str, name: str, value: str) -> Any:
     return _coerce_scalar(value, prop.get("type"))
 
 
+#: One problem with an element's properties: the sentence, whether it names an unknown
+#: property, and the property it is about (for its line), if any.
+Issue = tuple[str, bool, str | None]
+
+
 def _message(kind: str, error: ValidationError) -> str:
     path = [str(p) for p in error.absolute_path]
     name = path[0] if path else None
@@ -109,21 +125,46 @@ def _message(kind: str, error: ValidationError) -> str:
         parts = []
         for unknown in extra:
             hint = difflib.get_close_matches(unknown, names(kind), n=1)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-            parts.append(f"unknown property '{unknown}' on {_KIND_NAMES[kind]}{suggestion}")
+            if hint:
+                parts.append(
+                    _(
+                        "unknown property '%(name)s' on %(kind)s (did you mean '%(hint)s'?)",
+                        name=unknown,
+                        kind=_KIND_NAMES[kind],
+                        hint=hint[0],
+                    )
+                )
+            else:
+                parts.append(
+                    _(
+                        "unknown property '%(name)s' on %(kind)s",
+                        name=unknown,
+                        kind=_KIND_NAMES[kind],
+                    )
+                )
         return "; ".join(parts)
     if error.validator == "not":
         value = error.validator_value
         required = value.get("required", []) if isinstance(value, dict) else []
-        prop = required[0] if required else "this property"
+        prop = required[0] if required else _("this property")
         need = "lost" if prop == "lost_reasons" else "won"
-        return f"property '{prop}' is only allowed on a terminal with outcome {need}"
+        return _(
+            "property '%(name)s' is only allowed on a terminal with outcome %(outcome)s",
+            name=prop,
+            outcome=need,
+        )
     if error.validator == "required":
-        return f"{_KIND_NAMES[kind]} needs property {error.message.split(' is a required')[0]}"
+        return _(
+            "%(kind)s needs property %(name)s",
+            kind=_KIND_NAMES[kind],
+            name=error.message.split(" is a required")[0],
+        )
     if error.validator == "dependentRequired":
         found = re.match(r"'(\w+)' is a dependency of '(\w+)'", error.message)
         if found:
-            return f"property '{found[2]}' needs property '{found[1]}'"
+            return _(
+                "property '%(name)s' needs property '%(needed)s'", name=found[2], needed=found[1]
+            )
         return str(error.message)
     if error.validator == "pattern":
         described = _property_schema(kind, name or "").get("description") if name else None
@@ -132,25 +173,65 @@ def _message(kind: str, error: ValidationError) -> str:
             items = prop.get("items", {})
             ref = items.get("$ref", "")
             described = schema()["$defs"].get(ref.rsplit("/", 1)[-1], {}).get("description")
-        expected = f": expected {described}" if described else ""
-        return f"property '{name}': {error.instance!r} is not valid{expected}"
-    where = f"property '{name}': " if name else ""
-    return where + str(error.message)
+        if described:
+            return _(
+                "property '%(name)s': %(value)r is not valid: expected %(expected)s",
+                name=name,
+                value=error.instance,
+                expected=described,
+            )
+        return _("property '%(name)s': %(value)r is not valid", name=name, value=error.instance)
+    check = _CHECKS.get(str(error.validator))
+    plain = error.validator == "enum" or not isinstance(error.validator_value, dict | list)
+    if name and check is not None and plain:
+        return str(check) % {
+            "name": name,
+            "value": repr(error.instance),
+            "limit": repr(error.validator_value),
+        }
+    if name:
+        return _("property '%(name)s': %(error)s", name=name, error=error.message)
+    return str(error.message)
 
 
 def read(kind: str, props: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     """Coerce and validate an element's properties; return typed values and problems."""
+    values, found = read_issues(kind, props)
+    return values, [message for message, _unknown, _about in found]
+
+
+def read_issues(kind: str, props: Mapping[str, str]) -> tuple[dict[str, Any], list[Issue]]:
+    """`read`, with each problem's kind (an unknown property?) and the property it is about."""
     known = definition(kind)["properties"]
     values = {
         name: coerce(kind, name, value) if name in known else value for name, value in props.items()
     }
-    problems = []
+    problems: list[Issue] = []
     errors = sorted(_validator(kind).iter_errors(values), key=lambda e: list(e.absolute_path))
     for error in errors:
         message = _message(kind, error)
-        if message and message not in problems:
-            problems.append(message)
+        if message and message not in [p[0] for p in problems]:
+            problems.append(
+                (message, error.validator == "additionalProperties", _about(kind, error))
+            )
     return values, problems
+
+
+def _about(kind: str, error: ValidationError) -> str | None:
+    """The property an error is about (for its line): in its path, else the one it names."""
+    if error.absolute_path:
+        return str(error.absolute_path[0])
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        extra = sorted(set(error.instance) - set(definition(kind)["properties"]))
+        return extra[0] if extra else None
+    if error.validator == "not" and isinstance(error.validator_value, dict):
+        required = error.validator_value.get("required", [])
+        return str(required[0]) if required else None
+    if error.validator == "dependentRequired":
+        found = re.match(r"'(\w+)' is a dependency of '(\w+)'", error.message)
+        return found[2] if found else None
+    named = re.findall(r"'(\w+)'", str(error.message))
+    return named[0] if named else None
 
 
 def with_defaults(kind: str, values: Mapping[str, Any]) -> dict[str, Any]:

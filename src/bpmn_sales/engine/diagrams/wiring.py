@@ -19,6 +19,7 @@ from lxml import etree
 
 from bpmn_sales.engine.diagrams.problems import BPMN, NS, PROPERTY_XPATH, Problem, line_of
 from bpmn_sales.engine.diagrams.wording import what
+from bpmn_sales.i18n import _
 
 MOVE, CLOSE = "deal_move", "deal_close"
 _GATEWAYS = ("exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway")
@@ -129,15 +130,18 @@ def _move_problems(process: _Process) -> Iterator[Problem]:
             continue
         hosts[catch.get("attachedToRef", "")] = catch
         if catch.get("cancelActivity") == "false":
-            message = (
-                f"{what(catch)} catches deal_move without interrupting, so the deal would stay "
-                "in its stage as well: make it interrupting"
+            message = _(
+                "%(event)s catches deal_move without interrupting, so the deal would stay in its "
+                "stage as well: make it interrupting",
+                event=what(catch),
             )
             yield process.problem(catch, message, "move_wiring")
         if _variable(catch) != "move_request":
-            message = (
-                f"{what(catch)} keeps deal_move in '{_variable(catch) or 'nothing'}': the routes "
-                "read move_request['stage'], so name its message variable move_request"
+            message = _(
+                "%(event)s keeps deal_move in '%(variable)s': the routes read "
+                "move_request['stage'], so name its message variable move_request",
+                event=what(catch),
+                variable=_variable(catch) or _("nothing"),
             )
             yield process.problem(catch, message, "move_wiring")
         for target, condition, carrier in process.through_gateways(catch):
@@ -151,29 +155,39 @@ def _move_problems(process: _Process) -> Iterator[Problem]:
             checked.add(carrier.get("id", ""))
             if key not in keys:
                 known = ", ".join(keys)
-                message = (
-                    f"{what(carrier)} routes free moves to stage '{key}', which is no pre-sale "
-                    f"stage of this process ({known})"
+                message = _(
+                    "%(flow)s routes free moves to stage '%(key)s', which is no pre-sale stage of "
+                    "this process (%(known)s)",
+                    flow=what(carrier),
+                    key=key,
+                    known=known,
                 )
                 yield process.problem(carrier, message, "move_wiring")
             elif target is not keys[key]:
-                message = (
-                    f"{what(carrier)} routes free moves for '{key}' to {what(target)}, not to "
-                    f"{what(keys[key])}: point it at the stage (or at the gateway in front of it)"
+                message = _(
+                    "%(flow)s routes free moves for '%(key)s' to %(target)s, not to %(stage)s: "
+                    "point it at the stage (or at the gateway in front of it)",
+                    flow=what(carrier),
+                    key=key,
+                    target=what(target),
+                    stage=what(keys[key]),
                 )
                 yield process.problem(carrier, message, "move_wiring")
     for key, stage in keys.items():
         if stage.get("id") not in hosts:
-            message = (
-                f"{what(stage)} has no boundary event catching deal_move, so a deal at it cannot "
-                "be moved: attach an interrupting message boundary event for deal_move (message "
-                "variable move_request), as on the other stages"
+            message = _(
+                "%(stage)s has no boundary event catching deal_move, so a deal at it cannot be "
+                "moved: attach an interrupting message boundary event for deal_move (message "
+                "variable move_request), as on the other stages",
+                stage=what(stage),
             )
             yield process.problem(stage, message, "move_wiring")
         elif key not in routed:
-            message = (
-                f"no free-move route leads to {what(stage)}: give the router gateway a flow with "
-                f"the condition move_request['stage'] == '{key}' into the stage"
+            message = _(
+                "no free-move route leads to %(stage)s: give the router gateway a flow with the "
+                "condition move_request['stage'] == '%(key)s' into the stage",
+                stage=what(stage),
+                key=key,
             )
             yield process.problem(stage, message, "move_wiring")
 
@@ -181,7 +195,7 @@ def _move_problems(process: _Process) -> Iterator[Problem]:
 def _close_problems(process: _Process, root: etree._Element) -> Iterator[Problem]:
     catches = process.catches.get(CLOSE, [])
     if not catches:
-        message = (
+        message = _(
             "this process allows free moves but never catches deal_close, so its deals cannot "
             "be closed: add the close pattern (authoring guide 2.4)"
         )
@@ -191,26 +205,32 @@ def _close_problems(process: _Process, root: etree._Element) -> Iterator[Problem
     for stage in process.stages:
         around = [stage, *stage.iterancestors(BPMN + "subProcess")]
         if not any(s.get("id") in covered for s in around):
-            message = (
-                f"a deal at {what(stage)} cannot be closed: attach an interrupting boundary event "
-                "catching deal_close to the stage or to a sub-process around it"
+            message = _(
+                "a deal at %(stage)s cannot be closed: attach an interrupting boundary event "
+                "catching deal_close to the stage or to a sub-process around it",
+                stage=what(stage),
             )
             yield process.problem(stage, message, "close_wiring")
     validators: list[etree._Element] = []
     for catch in catches:
         if _variable(catch) != "close_request":
-            message = (
-                f"{what(catch)} keeps deal_close in '{_variable(catch) or 'nothing'}': "
-                "validate_close reads close_request, so name its message variable close_request"
+            message = _(
+                "%(event)s keeps deal_close in '%(variable)s': validate_close reads "
+                "close_request, so name its message variable close_request",
+                event=what(catch),
+                variable=_variable(catch) or _("nothing"),
             )
             yield process.problem(catch, message, "close_wiring")
         found = [
-            t for t, _, _ in process.through_gateways(catch) if _operation(t) == "validate_close"
+            t
+            for t, _condition, _carrier in process.through_gateways(catch)
+            if _operation(t) == "validate_close"
         ]
         if not found:
-            message = (
-                f"after {what(catch)} the flow reaches no validate_close service task: lead it "
-                "(through a merge gateway) to the validate_close task"
+            message = _(
+                "after %(event)s the flow reaches no validate_close service task: lead it "
+                "(through a merge gateway) to the validate_close task",
+                event=what(catch),
             )
             yield process.problem(catch, message, "close_wiring")
         validators += [v for v in found if v not in validators]
@@ -233,9 +253,11 @@ def _outcome_problems(process: _Process, validator: etree._Element) -> Iterator[
     )
     result = str(found[0]) if isinstance(found, list) and found else ""
     if result != "close":
-        message = (
-            f"{what(validator)} keeps its result in '{result or 'nothing'}': the product and the "
-            'outcome routes read close, so set resultVariable="close"'
+        message = _(
+            "%(task)s keeps its result in '%(variable)s': the product and the outcome routes "
+            'read close, so set resultVariable="close"',
+            task=what(validator),
+            variable=result or _("nothing"),
         )
         yield process.problem(validator, message, "close_wiring")
     outcomes = {
@@ -251,14 +273,19 @@ def _outcome_problems(process: _Process, validator: etree._Element) -> Iterator[
         outcome = wanted[1]
         routed.add(outcome)
         if (_props(target).get("outcome") or "").strip() != outcome:
-            message = (
-                f"{what(carrier)} routes close['outcome'] == '{outcome}' to {what(target)}, "
-                f"which is not a terminal event with outcome {outcome}"
+            message = _(
+                "%(flow)s routes close['outcome'] == '%(outcome)s' to %(target)s, which is not a "
+                "terminal event with outcome %(outcome)s",
+                flow=what(carrier),
+                outcome=outcome,
+                target=what(target),
             )
             yield process.problem(carrier, message, "close_wiring")
     for outcome in sorted(outcomes - routed):
-        message = (
-            f"no flow after {what(validator)} routes close['outcome'] == '{outcome}' to the "
-            f"terminal with outcome {outcome}, so a close as {outcome} would fail"
+        message = _(
+            "no flow after %(task)s routes close['outcome'] == '%(outcome)s' to the terminal "
+            "with outcome %(outcome)s, so a close as %(outcome)s would fail",
+            task=what(validator),
+            outcome=outcome,
         )
         yield process.problem(validator, message, "close_wiring")

@@ -8,6 +8,7 @@ import re
 from lxml import etree
 
 from bpmn_sales.errors import DiagramError
+from bpmn_sales.i18n import _
 
 MAX_DIAGRAM_BYTES = 5 * 1024 * 1024
 # Refused before parsing, so an entity bomb never reaches the parser at all. Searched in the
@@ -38,12 +39,14 @@ def _parser() -> etree.XMLParser:
 def parse_xml(data: bytes, filename: str) -> etree._ElementTree:
     """Parse `data` as XML, refusing DOCTYPEs (XXE, billion laughs) and oversized input."""
     if len(data) > MAX_DIAGRAM_BYTES:
-        raise DiagramError(f"diagram is larger than {MAX_DIAGRAM_BYTES} bytes", file=filename)
+        raise DiagramError(
+            _("diagram is larger than %(most)s bytes", most=MAX_DIAGRAM_BYTES), file=filename
+        )
     text = _text(data, filename)
     doctype = DOCTYPE.search(text)
     if doctype is not None:
         raise DiagramError(
-            "DOCTYPE declarations (and so entities) are not allowed in diagrams",
+            _("DOCTYPE declarations (and so entities) are not allowed in diagrams"),
             file=filename,
             line=text[: doctype.start()].count("\n") + 1,
         )
@@ -51,11 +54,13 @@ def parse_xml(data: bytes, filename: str) -> etree._ElementTree:
         tree = etree.ElementTree(etree.fromstring(data, _parser()))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) else None
-        raise DiagramError(f"malformed XML: {exc.msg}", file=filename, line=line) from None
+        raise DiagramError(
+            _("malformed XML: %(error)s", error=exc.msg), file=filename, line=line
+        ) from None
     docinfo = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise DiagramError(
-            "DOCTYPE declarations (and so entities) are not allowed in diagrams",
+            _("DOCTYPE declarations (and so entities) are not allowed in diagrams"),
             file=filename,
             line=1,
         )
@@ -72,7 +77,7 @@ def _text(data: bytes, filename: str) -> str:
     try:
         return data.decode(codec, errors="replace")
     except LookupError:
-        message = f"unknown encoding {codec!r} in the XML declaration"
+        message = _("unknown encoding %(codec)r in the XML declaration", codec=codec)
         raise DiagramError(message, file=filename) from None
 
 

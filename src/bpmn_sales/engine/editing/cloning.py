@@ -18,6 +18,7 @@ from lxml import etree
 from bpmn_sales.engine.diagrams.problems import BPMN, BPMNDI
 from bpmn_sales.engine.diagrams.xml import parse_xml
 from bpmn_sales.errors import DiagramError
+from bpmn_sales.i18n import _
 
 # A process key: an XML id (NCName) that is also safe in a URL path and a file name.
 PROCESS_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,99}$")
@@ -77,7 +78,7 @@ def rewrite(
         return xml
     for new in keys.values():
         if not PROCESS_KEY.match(new):
-            raise DiagramError(f"'{new}' is not a valid process key", file=filename)
+            raise DiagramError(_("'%(key)s' is not a valid process key", key=new), file=filename)
     result = _rewrite_text(xml, keys, names)
     if not _rewritten_correctly(result, filename, tree, keys, names):
         result = _rewrite_tree(tree, keys, names)
@@ -158,7 +159,7 @@ def _rewritten_correctly(
     new = list(_references(after.getroot()))
     if len(old) != len(new):
         return False
-    for (was, attribute, named), (now, _, _) in zip(old, new, strict=True):
+    for (was, attribute, named), (now, _attribute, _named) in zip(old, new, strict=True):
         value = was.get(attribute)
         if value is None:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bpmn_sales.engine.diagrams.problems import BPMN, NS
 from bpmn_sales.engine.diagrams.xml import parse_xml
 from bpmn_sales.errors import DiagramError
+from bpmn_sales.i18n import _
 
 
 def process_ids(data: bytes, filename: str) -> list[str]:
@@ -13,7 +14,11 @@ def process_ids(data: bytes, filename: str) -> list[str]:
     tag = str(root.tag)
     if tag != BPMN + "definitions":
         raise DiagramError(
-            f"the root element is <{tag}>, not <bpmn:definitions> ({NS['bpmn']})",
+            _(
+                "the root element is <%(tag)s>, not <bpmn:definitions> (%(namespace)s)",
+                tag=tag,
+                namespace=NS["bpmn"],
+            ),
             file=filename,
             line=root.sourceline if isinstance(root.sourceline, int) else None,
         )

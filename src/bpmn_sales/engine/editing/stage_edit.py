@@ -20,6 +20,7 @@ from lxml import etree
 from bpmn_sales.engine.diagrams.problems import BPMN
 from bpmn_sales.engine.editing.stage_editor import SPIFF, StageEditor, camel, props, set_prop
 from bpmn_sales.errors import InvalidInput, InvalidState
+from bpmn_sales.i18n import _
 
 STAGE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_NAME = 100
@@ -62,20 +63,33 @@ def _renumber(editor: StageEditor, above: float, delta: int) -> None:
 def _check(editor: StageEditor, new: NewStage) -> None:
     if not STAGE_KEY.match(new.key):
         raise InvalidInput(
-            "the stage key must be lower-case letters, digits and '_', starting with a letter",
+            _("the stage key must be lower-case letters, digits and '_', starting with a letter"),
             field="key",
         )
     if new.key in editor.stages():
-        raise InvalidInput(f"stage '{new.key}' already exists in this process", field="key")
+        raise InvalidInput(
+            _("stage '%(key)s' already exists in this process", key=new.key), field="key"
+        )
     if not new.name.strip() or len(new.name) > MAX_NAME:
-        raise InvalidInput(f"the stage name must be 1 to {MAX_NAME} characters", field="name")
+        raise InvalidInput(
+            _("the stage name must be 1 to %(most)s characters", most=MAX_NAME), field="name"
+        )
     if len(new.activity_name) > MAX_NAME:
-        raise InvalidInput(f"the activity name must be at most {MAX_NAME} characters", "activity")
+        raise InvalidInput(
+            _("the activity name must be at most %(most)s characters", most=MAX_NAME), "activity"
+        )
     if new.win_rate is not None and not 0 <= new.win_rate <= 100:
-        raise InvalidInput("the win rate must be between 0 and 100", field="win_rate")
+        raise InvalidInput(_("the win rate must be between 0 and 100"), field="win_rate")
     if new.after not in editor.stages():
-        known = ", ".join(editor.stages()) or "none"
-        raise InvalidInput(f"stage '{new.after}' is not a stage of this process ({known})", "after")
+        known = ", ".join(editor.stages()) or _("none")
+        raise InvalidInput(
+            _(
+                "stage '%(key)s' is not a stage of this process (%(known)s)",
+                key=new.after,
+                known=known,
+            ),
+            "after",
+        )
 
 
 def _default_win_rate(editor: StageEditor, anchor: etree._Element) -> str | None:
@@ -338,7 +352,9 @@ def delete_stage(xml: bytes, filename: str, key: str) -> bytes:
     stage = editor.stage(key)
     pre_sale = [s for s in editor.stages().values() if props(s).get("stage_phase") != "post_sale"]
     if pre_sale == [stage]:
-        raise InvalidState(f"stage '{key}' is the process's only pre-sale stage; it cannot go")
+        raise InvalidState(
+            _("stage '%(key)s' is the process's only pre-sale stage; it cannot go", key=key)
+        )
     stage_id = stage.get("id", "")
     out = editor.single_outgoing(stage, key)
     target_id = out.get("targetRef", "")

@@ -11,6 +11,7 @@ from bpmn_sales.engine.diagrams.problems import BPMN, NS, PROPERTY_XPATH, SUBPRO
 from bpmn_sales.engine.diagrams.xml import parse_xml
 from bpmn_sales.engine.editing.stage_layout import Layout
 from bpmn_sales.errors import InvalidInput, InvalidState
+from bpmn_sales.i18n import _, ngettext
 
 SPIFF = "{" + NS["spiffworkflow"] + "}"
 
@@ -65,8 +66,15 @@ class StageEditor:
     def stage(self, key: str) -> etree._Element:
         stages = self.stages()
         if key not in stages:
-            known = ", ".join(stages) or "none"
-            raise InvalidInput(f"stage '{key}' is not a stage of this process ({known})", "stage")
+            known = ", ".join(stages) or _("none")
+            raise InvalidInput(
+                _(
+                    "stage '%(key)s' is not a stage of this process (%(known)s)",
+                    key=key,
+                    known=known,
+                ),
+                "stage",
+            )
         return stages[key]
 
     def flows(self, **where: str) -> list[etree._Element]:
@@ -174,8 +182,14 @@ class StageEditor:
         out = self.flows(sourceRef=stage.get("id", ""))
         if len(out) != 1:
             raise InvalidState(
-                f"stage '{key}' has {len(out)} outgoing sequence flows; the board edits only "
-                "stages with exactly one (edit this diagram in a modeler instead)"
+                ngettext(
+                    "stage '%(key)s' has %(num)s outgoing sequence flow; the board edits only "
+                    "stages with exactly one (edit this diagram in a modeler instead)",
+                    "stage '%(key)s' has %(num)s outgoing sequence flows; the board edits only "
+                    "stages with exactly one (edit this diagram in a modeler instead)",
+                    len(out),
+                    key=key,
+                )
             )
         return out[0]
 

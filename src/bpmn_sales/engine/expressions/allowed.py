@@ -5,6 +5,10 @@ from __future__ import annotations
 import ast
 from typing import Final, Literal
 
+from babel.support import LazyProxy
+
+from bpmn_sales.i18n import lazy_gettext
+
 MAX_SOURCE_LENGTH: Final = 10_000
 """Longest expression or script accepted, in characters."""
 MAX_SEQUENCE_LENGTH: Final = 100_000
@@ -86,42 +90,42 @@ SCRIPT_NODES: Final[frozenset[type[ast.AST]]] = EXPRESSION_NODES | {
 }
 
 # Why a node is refused, for the constructs people actually try.
-REFUSALS: Final[dict[type[ast.AST], str]] = {
-    ast.Import: "import statements are",
-    ast.ImportFrom: "import statements are",
-    ast.Lambda: "lambda expressions are",
-    ast.ListComp: "comprehensions are",
-    ast.SetComp: "comprehensions are",
-    ast.DictComp: "comprehensions are",
-    ast.GeneratorExp: "generator expressions are",
-    ast.For: "loops are",
-    ast.AsyncFor: "loops are",
-    ast.While: "loops are",
-    ast.FunctionDef: "function definitions are",
-    ast.AsyncFunctionDef: "function definitions are",
-    ast.ClassDef: "class definitions are",
-    ast.Return: "return statements are",
-    ast.With: "with statements are",
-    ast.AsyncWith: "with statements are",
-    ast.Try: "try statements are",
-    ast.TryStar: "try statements are",
-    ast.Raise: "raise statements are",
-    ast.Assert: "assert statements are",
-    ast.Global: "global declarations are",
-    ast.Nonlocal: "nonlocal declarations are",
-    ast.Delete: "del statements are",
-    ast.Del: "del statements are",
-    ast.NamedExpr: "assignment expressions (:=) are",
-    ast.Await: "await expressions are",
-    ast.Yield: "yield expressions are",
-    ast.YieldFrom: "yield expressions are",
-    ast.Starred: "starred expressions (*) are",
-    ast.MatMult: "the @ operator is",
-    ast.AnnAssign: "annotated assignments are",
-    ast.Match: "match statements are",
-    ast.Assign: "assignments are",
-    ast.AugAssign: "assignments are",
-    ast.If: "if statements are",
+REFUSALS: Final[dict[type[ast.AST], LazyProxy]] = {
+    ast.Import: lazy_gettext("import statements are not allowed"),
+    ast.ImportFrom: lazy_gettext("import statements are not allowed"),
+    ast.Lambda: lazy_gettext("lambda expressions are not allowed"),
+    ast.ListComp: lazy_gettext("comprehensions are not allowed"),
+    ast.SetComp: lazy_gettext("comprehensions are not allowed"),
+    ast.DictComp: lazy_gettext("comprehensions are not allowed"),
+    ast.GeneratorExp: lazy_gettext("generator expressions are not allowed"),
+    ast.For: lazy_gettext("loops are not allowed"),
+    ast.AsyncFor: lazy_gettext("loops are not allowed"),
+    ast.While: lazy_gettext("loops are not allowed"),
+    ast.FunctionDef: lazy_gettext("function definitions are not allowed"),
+    ast.AsyncFunctionDef: lazy_gettext("function definitions are not allowed"),
+    ast.ClassDef: lazy_gettext("class definitions are not allowed"),
+    ast.Return: lazy_gettext("return statements are not allowed"),
+    ast.With: lazy_gettext("with statements are not allowed"),
+    ast.AsyncWith: lazy_gettext("with statements are not allowed"),
+    ast.Try: lazy_gettext("try statements are not allowed"),
+    ast.TryStar: lazy_gettext("try statements are not allowed"),
+    ast.Raise: lazy_gettext("raise statements are not allowed"),
+    ast.Assert: lazy_gettext("assert statements are not allowed"),
+    ast.Global: lazy_gettext("global declarations are not allowed"),
+    ast.Nonlocal: lazy_gettext("nonlocal declarations are not allowed"),
+    ast.Delete: lazy_gettext("del statements are not allowed"),
+    ast.Del: lazy_gettext("del statements are not allowed"),
+    ast.NamedExpr: lazy_gettext("assignment expressions (:=) are not allowed"),
+    ast.Await: lazy_gettext("await expressions are not allowed"),
+    ast.Yield: lazy_gettext("yield expressions are not allowed"),
+    ast.YieldFrom: lazy_gettext("yield expressions are not allowed"),
+    ast.Starred: lazy_gettext("starred expressions (*) are not allowed"),
+    ast.MatMult: lazy_gettext("the @ operator is not allowed"),
+    ast.AnnAssign: lazy_gettext("annotated assignments are not allowed"),
+    ast.Match: lazy_gettext("match statements are not allowed"),
+    ast.Assign: lazy_gettext("assignments are not allowed"),
+    ast.AugAssign: lazy_gettext("assignments are not allowed"),
+    ast.If: lazy_gettext("if statements are not allowed"),
 }
 
 STR_METHODS: Final = frozenset(

@@ -42,6 +42,7 @@ from bpmn_sales.engine.expressions.guards import (
     check_size,
 )
 from bpmn_sales.errors import UnsafeExpression
+from bpmn_sales.i18n import _
 
 __all__ = [
     "MAX_INT_BITS",
@@ -71,10 +72,19 @@ def _quote(source: str, kind: Kind, line: int | None) -> str:
 
 
 def _unsafe(reason: str, source: str, kind: Kind, line: int | None) -> UnsafeExpression:
-    where = f" (line {line})" if kind == "script" and line is not None else ""
-    return UnsafeExpression(
-        f"{reason} in a diagram {kind}{where}: {_quote(source, kind, line)}", line=line
-    )
+    code = _quote(source, kind, line)
+    if kind == "expression":
+        message = _("%(reason)s in a diagram expression: %(code)s", reason=reason, code=code)
+    elif line is None:
+        message = _("%(reason)s in a diagram script: %(code)s", reason=reason, code=code)
+    else:
+        message = _(
+            "%(reason)s in a diagram script (line %(line)s): %(code)s",
+            reason=reason,
+            line=line,
+            code=code,
+        )
+    return UnsafeExpression(message, line=line)
 
 
 def _check_target(target: ast.expr) -> str | None:
@@ -82,38 +92,40 @@ def _check_target(target: ast.expr) -> str | None:
         return None
     if isinstance(target, ast.Subscript):
         if isinstance(target.slice, ast.Slice):
-            return "assignment to a slice is not allowed"
+            return _("assignment to a slice is not allowed")
         return None
     if isinstance(target, ast.Attribute):
-        return "assignment to an attribute is not allowed"
-    return "assignment to several targets at once (unpacking) is not allowed"
+        return _("assignment to an attribute is not allowed")
+    return _("assignment to several targets at once (unpacking) is not allowed")
 
 
 def _refusal(node: ast.AST, allowed: frozenset[type[ast.AST]]) -> str | None:
     """Why `node` is refused, or None if it is fine."""
     if type(node) not in allowed:
-        reason = REFUSALS.get(type(node), f"{type(node).__name__} constructs are")
-        return f"{reason} not allowed"
+        reason = REFUSALS.get(type(node))
+        if reason is not None:
+            return str(reason)
+        return _("%(construct)s constructs are not allowed", construct=type(node).__name__)
     if isinstance(node, ast.Name):
         if node.id.startswith("_"):
-            return f"name '{node.id}' is not allowed"
+            return _("name '%(name)s' is not allowed", name=node.id)
     elif isinstance(node, ast.Attribute):
         if node.attr.startswith("_") or node.attr not in ALLOWED_METHODS:
-            return f"attribute '{node.attr}' is not allowed"
+            return _("attribute '%(name)s' is not allowed", name=node.attr)
         if not isinstance(node.ctx, ast.Load):
-            return "assignment to an attribute is not allowed"
+            return _("assignment to an attribute is not allowed")
     elif isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Name) and not func.id.startswith("_") and func.id in REFUSED_CALLS:
-            return f"function '{func.id}' is not allowed"
+            return _("function '%(name)s' is not allowed", name=func.id)
         if any(keyword.arg is None for keyword in node.keywords):
-            return "keyword unpacking (**) is not allowed"
+            return _("keyword unpacking (**) is not allowed")
     elif isinstance(node, ast.Dict):
         if any(key is None for key in node.keys):
-            return "dict unpacking (**) is not allowed"
+            return _("dict unpacking (**) is not allowed")
     elif isinstance(node, ast.FormattedValue):
         if node.format_spec is not None:
-            return "format specifications in f-strings are not allowed"
+            return _("format specifications in f-strings are not allowed")
     elif isinstance(node, ast.Assign):
         for target in node.targets:
             problem = _check_target(target)
@@ -198,16 +210,26 @@ def _parse(source: str, kind: Kind) -> ast.AST:
         raise TypeError(f"a diagram {kind} must be a str, not {type(source).__name__}")
     if len(source) > MAX_SOURCE_LENGTH:
         raise UnsafeExpression(
-            f"diagram {kind} is too long ({len(source)} characters, at most {MAX_SOURCE_LENGTH})"
+            _(
+                "diagram expression is too long (%(length)s characters, at most %(most)s)",
+                length=len(source),
+                most=MAX_SOURCE_LENGTH,
+            )
+            if kind == "expression"
+            else _(
+                "diagram script is too long (%(length)s characters, at most %(most)s)",
+                length=len(source),
+                most=MAX_SOURCE_LENGTH,
+            )
         )
     text = source.strip() if kind == "expression" else textwrap.dedent(source)
     try:
         return ast.parse(text, mode="eval" if kind == "expression" else "exec")
     except SyntaxError as err:
         line = err.lineno or None
-        raise _unsafe(f"syntax error ({err.msg})", text, kind, line) from None
+        raise _unsafe(_("syntax error (%(error)s)", error=err.msg), text, kind, line) from None
     except (RecursionError, MemoryError, ValueError) as err:
-        raise _unsafe(f"unparsable code ({err})", text, kind, None) from None
+        raise _unsafe(_("unparsable code (%(error)s)", error=err), text, kind, None) from None
 
 
 def _build(tree: ast.AST, source: str, kind: Kind) -> CodeType:
@@ -216,7 +238,9 @@ def _build(tree: ast.AST, source: str, kind: Kind) -> CodeType:
         guarded = ast.fix_missing_locations(_Guard().visit(tree))
         return compile(guarded, f"<diagram {kind}>", "eval" if kind == "expression" else "exec")
     except (RecursionError, MemoryError) as err:
-        raise _unsafe(f"code nested too deeply ({err})", source, kind, None) from None
+        raise _unsafe(
+            _("code nested too deeply (%(error)s)", error=err), source, kind, None
+        ) from None
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -278,7 +302,7 @@ class RestrictedEvaluator:
             exec(code, GLOBALS, names)  # noqa: S102 - checked and guarded code
             for root in roots:
                 if root in names:
-                    check_size(names[root], f"the value of '{root}'")
+                    check_size(names[root], _("the value of '%(name)s'", name=root))
         except Refused as err:
             line = _refused_line(err.__traceback__, code)
             raise _unsafe(str(err), textwrap.dedent(source), "script", line) from None

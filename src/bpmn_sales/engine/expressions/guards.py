@@ -18,6 +18,7 @@ from bpmn_sales.engine.expressions.allowed import (
     MAX_VALUE_SIZE,
     METHODS_BY_TYPE,
 )
+from bpmn_sales.i18n import _
 
 # --------------------------------------------------------------------------------------------
 # Runtime guards
@@ -51,13 +52,24 @@ def _value_size(value: object, budget: int) -> int:
 def check_size(value: object, what: str) -> None:
     size = _value_size(value, MAX_VALUE_SIZE)
     if size > MAX_VALUE_SIZE:
-        raise Refused(f"{what} is too large (more than {MAX_VALUE_SIZE} elements and characters)")
+        raise Refused(
+            _(
+                "%(what)s is too large (more than %(most)s elements and characters)",
+                what=what,
+                most=MAX_VALUE_SIZE,
+            )
+        )
 
 
 def _check_length(length: int, what: str) -> None:
     if length > MAX_SEQUENCE_LENGTH:
         raise Refused(
-            f"{what} would produce a sequence of {length} items (at most {MAX_SEQUENCE_LENGTH})"
+            _(
+                "%(what)s would produce a sequence of %(length)s items (at most %(most)s)",
+                what=what,
+                length=length,
+                most=MAX_SEQUENCE_LENGTH,
+            )
         )
 
 
@@ -68,7 +80,12 @@ def _is_int(value: object) -> bool:
 def _check_bits(bits: int, what: str) -> None:
     if bits > MAX_INT_BITS:
         raise Refused(
-            f"{what} would produce an integer of about {bits} bits (at most {MAX_INT_BITS})"
+            _(
+                "%(what)s would produce an integer of about %(bits)s bits (at most %(most)s)",
+                what=what,
+                bits=bits,
+                most=MAX_INT_BITS,
+            )
         )
 
 
@@ -81,7 +98,10 @@ def _guard_mul(left: Any, right: Any) -> Any:
             budget = MAX_VALUE_SIZE // right
             if _value_size(left, budget) > budget:
                 raise Refused(
-                    f"repetition (*) would produce a value larger than {MAX_VALUE_SIZE} elements"
+                    _(
+                        "repetition (*) would produce a value larger than %(most)s elements",
+                        most=MAX_VALUE_SIZE,
+                    )
                 )
     elif _is_int(left) and _is_int(right):
         _check_bits(left.bit_length() + right.bit_length(), "multiplication (*)")
@@ -110,31 +130,31 @@ def _guard_add(left: Any, right: Any) -> Any:
 
 def _guard_mod(left: Any, right: Any) -> Any:
     if isinstance(left, str | bytes):
-        raise Refused("%-formatting of strings is not allowed (use an f-string)")
+        raise Refused(_("%-formatting of strings is not allowed (use an f-string)"))
     return left % right
 
 
 def _guard_value(value: Any) -> Any:
     if callable(value):
-        raise Refused("functions and methods cannot be assigned")
-    check_size(value, "the assigned value")
+        raise Refused(_("functions and methods cannot be assigned"))
+    check_size(value, _("the assigned value"))
     return value
 
 
 def _guard_format(value: Any) -> Any:
-    check_size(value, "the value formatted in an f-string")
+    check_size(value, _("the value formatted in an f-string"))
     return value
 
 
 def _safe_str(*args: Any) -> str:
     if args:
-        check_size(args[0], "the value passed to str()")
+        check_size(args[0], _("the value passed to str()"))
     return str(*args)
 
 
 def _safe_sum(values: Iterable[Any], /, start: Any = 0) -> Any:
     if not isinstance(start, int | float):
-        raise Refused("sum() only adds numbers")
+        raise Refused(_("sum() only adds numbers"))
     return sum(values, start)
 
 
@@ -142,7 +162,7 @@ def _safe_round(number: Any, ndigits: Any = None) -> Any:
     if ndigits is None:
         return round(number)
     if _is_int(ndigits) and abs(ndigits) > MAX_ROUND_DIGITS:
-        raise Refused(f"round() takes at most {MAX_ROUND_DIGITS} digits")
+        raise Refused(_("round() takes at most %(most)s digits", most=MAX_ROUND_DIGITS))
     return round(number, ndigits)
 
 
@@ -173,17 +193,33 @@ def _guard_attribute(value: Any, name: str) -> Any:
     for kind, methods in METHODS_BY_TYPE:
         if isinstance(value, kind):
             if name not in methods:
-                raise AttributeError(f"'{kind.__name__}' object has no allowed attribute '{name}'")
+                raise AttributeError(
+                    _(
+                        "'%(type)s' object has no allowed attribute '%(name)s'",
+                        type=kind.__name__,
+                        name=name,
+                    )
+                )
             if isinstance(value, str) and name == "join":
                 return _safe_join(value)
             if isinstance(value, str) and name == "replace":
                 return _safe_replace(value)
             return getattr(value, name)
     if value is None or isinstance(value, int | float | complex):
-        raise AttributeError(f"'{type(value).__name__}' object has no attribute '{name}'")
+        raise AttributeError(
+            _(
+                "'%(type)s' object has no attribute '%(name)s'",
+                type=type(value).__name__,
+                name=name,
+            )
+        )
     raise Refused(
-        f"attribute '{name}' is only allowed on str, dict, list and tuple values, "
-        f"not on {type(value).__name__}"
+        _(
+            "attribute '%(name)s' is only allowed on str, dict, list and tuple values, not on "
+            "%(type)s",
+            name=name,
+            type=type(value).__name__,
+        )
     )
 
 

@@ -30,6 +30,20 @@ from bpmn_sales.engine.running.projection import (
     stage_of,
 )
 from bpmn_sales.errors import DiagramError, InvalidState, NotFound, SalesError
+from bpmn_sales.i18n import _, lazy_gettext
+
+# A task's state as a designer reads it (SpiffWorkflow's names, lower-case).
+_STATES = {
+    "future": lazy_gettext("future"),
+    "likely": lazy_gettext("likely"),
+    "maybe": lazy_gettext("maybe"),
+    "waiting": lazy_gettext("waiting"),
+    "ready": lazy_gettext("ready"),
+    "started": lazy_gettext("started"),
+    "completed": lazy_gettext("completed"),
+    "error": lazy_gettext("failed"),
+    "cancelled": lazy_gettext("cancelled"),
+}
 
 T = TypeVar("T")
 
@@ -147,17 +161,23 @@ class Instance:
         try:
             uuid = UUID(task_id)
         except ValueError:
-            raise NotFound(f"task '{task_id}' is not a task id", task_id=task_id) from None
+            raise NotFound(
+                _("task '%(task)s' is not a task id", task=task_id), task_id=task_id
+            ) from None
         try:
             task = self.workflow.get_task_from_id(uuid)
         except TaskNotFoundException:
             task = None
         if task is None:
-            raise NotFound(f"task '{task_id}' does not exist", task_id=task_id)
+            raise NotFound(_("task '%(task)s' does not exist", task=task_id), task_id=task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
+            state = TaskState.get_name(task.state).lower()
             raise InvalidState(
-                f"task '{task.task_spec.bpmn_name or task.task_spec.name}' is not ready "
-                f"(it is {TaskState.get_name(task.state).lower()})",
+                _(
+                    "task '%(task)s' is not ready (it is %(state)s)",
+                    task=task.task_spec.bpmn_name or task.task_spec.name,
+                    state=_STATES.get(state, state),
+                ),
                 task_id=task_id,
             )
         return task
@@ -178,7 +198,10 @@ class Instance:
     def send_message(self, name: str, payload: Mapping[str, Any]) -> None:
         """Deliver a BPMN message to the instance; refuse one it is not waiting for."""
         if name not in self.waiting_messages():
-            raise InvalidState(f"the process is not waiting for message '{name}'", event=name)
+            raise InvalidState(
+                _("the process is not waiting for message '%(name)s'", name=name),
+                event=name,
+            )
         event = BpmnEvent(MessageEventDefinition(name), payload=dict(payload))
 
         def deliver() -> None:

@@ -32,10 +32,12 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task, TaskState
 
+from bpmn_sales.engine.diagrams.wording import words
 from bpmn_sales.engine.running.instance import Instance, translate_errors
 from bpmn_sales.engine.running.projection import StageRef, stage_of
 from bpmn_sales.engine.running.runtime import ProcessEngine, ProcessInfo
 from bpmn_sales.errors import SalesError
+from bpmn_sales.i18n import _
 
 SpecSource = tuple[str, Callable[[], str]]
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
@@ -85,7 +87,13 @@ def _title(spec: Any) -> str:
 
 
 def _kind(spec: Any) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", type(spec).__name__).lower()
+    name = type(spec).__name__
+    tag = name[:1].lower() + name[1:]
+    return (
+        words(tag)
+        if tag in ("userTask", "manualTask", "scriptTask", "serviceTask")
+        else (re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower())
+    )
 
 
 def _kind_matters(task: Task, part: _Part) -> bool:
@@ -131,7 +139,8 @@ class VersionMove:
         try:
             old = self.restore_old(state)
         except FAILURES as exc:
-            return Plan(Place(None), None, [f"its stored state cannot be read: {_message(exc)}"])
+            reason = _("its stored state cannot be read: %(error)s", error=_message(exc))
+            return Plan(Place(None), None, [reason])
         before = place_of(old)
         parts = self._parts(old.workflow)
         reasons = self._refusals(old, parts)
@@ -141,9 +150,13 @@ class VersionMove:
             instance = self._migrate(old.workflow, parts)
             after = place_of(instance)
         except FAILURES as exc:
-            return Plan(before, None, [f"{self.label} cannot continue it: {_message(exc)}"])
+            reason = _(
+                "%(version)s cannot continue it: %(error)s", version=self.label, error=_message(exc)
+            )
+            return Plan(before, None, [reason])
         if before.stage is not None and after.stage is None:
-            return Plan(before, None, [f"{self.label} leaves it outside any stage"])
+            reason = _("%(version)s leaves it outside any stage", version=self.label)
+            return Plan(before, None, [reason])
         return Plan(before, after, [], instance)
 
     # -- diff --------------------------------------------------------------------------
@@ -173,7 +186,13 @@ class VersionMove:
             if part.diff is None or part.spec_diff is None:
                 if not part.workflow.completed:
                     name = part.workflow.spec.description or part.workflow.spec.name
-                    lost.append(f"it is inside '{name}', which {self.label} does not have")
+                    lost.append(
+                        _(
+                            "it is inside '%(name)s', which %(version)s does not have",
+                            name=name,
+                            version=self.label,
+                        )
+                    )
                 continue
             for task in part.diff.removed:
                 if task.has_state(ACTIVE):
@@ -186,8 +205,13 @@ class VersionMove:
                     continue
                 new = part.diff.alignment.get(task) or part.spec_diff.alignment[task.task_spec]
                 reasons.append(
-                    f"'{_title(task.task_spec)}' is a {_kind(task.task_spec)} in its version "
-                    f"and a {_kind(new)} in {self.label}"
+                    _(
+                        "'%(task)s' is a %(kind)s in its version and a %(new_kind)s in %(version)s",
+                        task=_title(task.task_spec),
+                        kind=_kind(task.task_spec),
+                        new_kind=_kind(new),
+                        version=self.label,
+                    )
                 )
         # A sub-process without a spec is mostly the removed stage already named.
         return list(dict.fromkeys(reasons or lost))
@@ -196,16 +220,30 @@ class VersionMove:
         spec = task.task_spec
         stage = stage_of(spec)
         if stage is not None:
-            return f"its stage '{stage.name}' is not in {self.label}"
+            return _(
+                "its stage '%(stage)s' is not in %(version)s", stage=stage.name, version=self.label
+            )
         if isinstance(spec, BoundaryEvent) and task.state == TaskState.WAITING:
             return None  # a removed reminder or escalation: nothing waits there any more
         where = old.stage_for(task)
-        inside = f" (stage '{where.name}')" if where else ""
-        if spec.manual:
-            return f"it waits at '{_title(spec)}'{inside}, which {self.label} removes"
-        if task.state == TaskState.STARTED:
-            return f"it is inside '{_title(spec)}', which {self.label} removes"
-        return f"it waits at '{_title(spec)}'{inside}, which {self.label} removes"
+        if task.state == TaskState.STARTED and not spec.manual:
+            return _(
+                "it is inside '%(task)s', which %(version)s removes",
+                task=_title(spec),
+                version=self.label,
+            )
+        if where:
+            return _(
+                "it waits at '%(task)s' (stage '%(stage)s'), which %(version)s removes",
+                task=_title(spec),
+                stage=where.name,
+                version=self.label,
+            )
+        return _(
+            "it waits at '%(task)s', which %(version)s removes",
+            task=_title(spec),
+            version=self.label,
+        )
 
     # -- the move ----------------------------------------------------------------------
     def _migrate(self, workflow: BpmnWorkflow, parts: list[_Part]) -> Instance:

@@ -20,6 +20,7 @@ from bpmn_sales.engine.running.projection import StageRef, message_names, stage_
 from bpmn_sales.engine.running.script_engine import ServiceFunction, make_script_engine
 from bpmn_sales.engine.running.serialization import Serializer, share_finished_data
 from bpmn_sales.errors import InvalidState
+from bpmn_sales.i18n import _
 
 # A full snapshot is written at the latest after this many deltas, or once the deltas since
 # the last one would weigh more than JOURNAL_WEIGHT snapshots: a cold restore then reads at
@@ -156,7 +157,9 @@ class ProcessEngine:
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise InvalidState(f"the stored instance state cannot be read: {exc}") from None
+            raise InvalidState(
+                _("the stored instance state cannot be read: %(error)s", error=exc)
+            ) from None
         workflow.script_engine = self.script_engine
         instance = loaded.instance(workflow)
         instance.baseline = self.serializer.baseline(workflow)
@@ -195,7 +198,9 @@ class ProcessEngine:
         try:
             return self.serializer.compose_state(state, journal)
         except (ValueError, KeyError, TypeError) as exc:
-            raise InvalidState(f"the stored instance state cannot be read: {exc}") from None
+            raise InvalidState(
+                _("the stored instance state cannot be read: %(error)s", error=exc)
+            ) from None
 
 
 def _describe(spec: Any, subprocess_specs: Mapping[str, Any]) -> ProcessInfo:

@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 
 from bpmn_sales.engine.expressions.evaluator import RestrictedEvaluator
 from bpmn_sales.errors import DiagramError, SalesError
+from bpmn_sales.i18n import _
 
 ServiceFunction = Callable[..., Mapping[str, Any]]
 
@@ -57,11 +58,11 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[
         context: Mapping[str, Any],
         operation_name: str,
         operation_params: Mapping[str, Mapping[str, Any]],
-        **_: Any,
+        **_ignored: Any,
     ) -> str:
         function = self.services.get(operation_name)
         if function is None:
-            raise DiagramError(f"unknown service task operation '{operation_name}'")
+            raise DiagramError(_("unknown service task operation '%(name)s'", name=operation_name))
         params = {name: param["value"] for name, param in operation_params.items()}
         return json.dumps(function(**params))
 
@@ -76,7 +77,7 @@ class SalesScriptEngine(PythonScriptEngine):  # type: ignore[misc]
             raise
         except Exception as err:
             raise WorkflowTaskException(
-                f"service task failed: {err}", task=task, exception=err
+                _("service task failed: %(error)s", error=err), task=task, exception=err
             ) from err
         return result
 

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from bpmn_sales.errors import Conflict
+from bpmn_sales.i18n import lazy_gettext
 from bpmn_sales.persistence import stage_visits
 from bpmn_sales.persistence.models import Deal, JournalEntry, Lead, table_of
 
-STALE = "someone else changed this record since you read it; reload and try again"
+STALE = lazy_gettext("someone else changed this record since you read it; reload and try again")
 JOURNAL = table_of(JournalEntry)
 READ_JOURNAL = (
     select(JOURNAL.c.version, JOURNAL.c.base_version, JOURNAL.c.body)
@@ -117,18 +118,18 @@ def _chained(row: Any, entries: Sequence[Any], version: int) -> tuple[str, list[
     row was read makes this a Conflict, never an older state taken for the current one.
     """
     if row is None or row.version != version:
-        raise Conflict(STALE)
+        raise Conflict(str(STALE))
     base = row.state_version
     bodies = []
     for entry in entries:
         if entry.version <= row.state_version or entry.version > row.instance_version:
             continue
         if entry.base_version != base:
-            raise Conflict(STALE)
+            raise Conflict(str(STALE))
         base = entry.version
         bodies.append(entry.body)
     if base != row.instance_version:
-        raise Conflict(STALE)
+        raise Conflict(str(STALE))
     return row.state, bodies
 
 
@@ -216,7 +217,7 @@ class InstanceQueries:
             )
             written = connection.execute(_row_and_delta(kind, changes), params).all()
             if len(written) != 1:
-                raise Conflict(STALE)
+                raise Conflict(str(STALE))
             delta = None  # written
         elif (
             connection.execute(
@@ -224,7 +225,7 @@ class InstanceQueries:
             ).rowcount
             != 1
         ):
-            raise Conflict(STALE)
+            raise Conflict(str(STALE))
         if delta is not None:
             connection.execute(
                 APPEND,

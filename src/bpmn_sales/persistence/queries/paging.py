@@ -56,7 +56,7 @@ class Sort:
     def parse(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
         """A cursor's key as column values; refuse one that does not fit this order."""
         if len(values) != len(self.columns):
-            raise bad_cursor("is not one this list gave out")
+            raise bad_cursor()
         return tuple(_in(c, v) for c, v in zip(self.columns, values, strict=True))
 
     def order(self, reverse: bool) -> list[ColumnElement[Any]]:
@@ -125,9 +125,9 @@ def _in(column: InstrumentedAttribute[Any], value: Any) -> Any:
                 raise ValueError("not an integer")
             return value
     except (ValueError, InvalidOperation):
-        raise bad_cursor("is not one this list gave out") from None
+        raise bad_cursor() from None
     if not isinstance(value, str):
-        raise bad_cursor("is not one this list gave out")
+        raise bad_cursor()
     return value
 
 
@@ -164,10 +164,10 @@ def _start(pieces: list[Part], cursor: Cursor | None) -> tuple[int, tuple[Any, .
     if cursor is None:
         return 0, None
     if not cursor.key or not isinstance(cursor.key[0], str):
-        raise bad_cursor("is not one this list gave out")
+        raise bad_cursor()
     labels = [p.label for p in pieces]
     if cursor.key[0] not in labels:
-        raise bad_cursor("is not one this list gave out")
+        raise bad_cursor()
     at = labels.index(cursor.key[0])
     return at, pieces[at].sort.parse(cursor.key[1:])
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bpmn_sales.errors import NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, Lead, Process, ProcessVersion
 
 
@@ -96,7 +97,7 @@ class ProcessQueries:
             select(ProcessVersion.spec_json).where(ProcessVersion.id == version_id)
         )
         if text is None:
-            raise NotFound(f"process version {version_id} does not exist")
+            raise NotFound(_("process version %(id)s does not exist", id=version_id))
         return text
 
     def version_digest(self, version_id: int) -> str:
@@ -104,7 +105,7 @@ class ProcessQueries:
             select(ProcessVersion.digest).where(ProcessVersion.id == version_id)
         )
         if digest is None:
-            raise NotFound(f"process version {version_id} does not exist")
+            raise NotFound(_("process version %(id)s does not exist", id=version_id))
         return digest
 
     def version_forms(self, version_id: int) -> dict[str, Any]:
@@ -120,7 +121,7 @@ class ProcessQueries:
             select(ProcessVersion.bpmn_xml).where(ProcessVersion.id == version_id)
         )
         if xml is None:
-            raise NotFound(f"process version {version_id} does not exist")
+            raise NotFound(_("process version %(id)s does not exist", id=version_id))
         return xml
 
     # -- what runs on a version --------------------------------------------------------

@@ -17,6 +17,7 @@ from bpmn_sales.domain.model import MAX_ID
 from bpmn_sales.domain.paging import Cursor, Page
 from bpmn_sales.domain.search import prefix_range
 from bpmn_sales.errors import NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import (
     Deal,
     Lead,
@@ -251,7 +252,7 @@ class SubjectQueries:
             else None
         )
         if found is None:
-            raise NotFound(f"deal {deal_id} does not exist", id=deal_id)
+            raise NotFound(_("deal %(id)s does not exist", id=deal_id), id=deal_id)
         return found
 
     def subject_owner(self, subject_type: str, subject_id: int) -> User:
@@ -265,7 +266,10 @@ class SubjectQueries:
             else None
         )
         if owner is None:
-            raise NotFound(f"{subject_type} {subject_id} does not exist", id=subject_id)
+            raise NotFound(
+                _("%(what)s %(id)s does not exist", what=subject_type, id=subject_id),
+                id=subject_id,
+            )
         return owner
 
     def reopened_as(self, deal_id: int) -> int | None:

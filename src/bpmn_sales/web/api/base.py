@@ -11,6 +11,7 @@ from werkzeug.routing import BaseConverter
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import MAX_ID, Actor
 from bpmn_sales.errors import InvalidInput, Unauthorized
+from bpmn_sales.i18n import _
 from bpmn_sales.services.people import users
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -68,9 +69,9 @@ def actor() -> Actor:
 def authenticate() -> None:
     """Take the acting user from `Authorization: Bearer <token>`."""
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
+        raise Unauthorized(_("send an API token as 'Authorization: Bearer <token>'"))
     g.actor = users.actor_for_token(ctx(), token.strip())
 
 
@@ -79,11 +80,11 @@ def json_object() -> dict[str, Any]:
     try:
         data = request.get_json(silent=True)
     except RecursionError:  # the json module gives up on very deep nesting
-        raise InvalidInput("the request body is nested too deeply", field="body") from None
+        raise InvalidInput(_("the request body is nested too deeply"), field="body") from None
     if data is None and not request.data:
         return {}
     if not isinstance(data, dict):
-        raise InvalidInput("the request body must be a JSON object", field="body")
+        raise InvalidInput(_("the request body must be a JSON object"), field="body")
     return data
 
 
@@ -97,7 +98,7 @@ def expected_version(version: int | None) -> int | None:
     value = header.strip('"W/ ')
     if value.isascii() and value.isdigit() and len(value) < 4000:  # int() refuses longer ones
         return int(value)
-    raise InvalidInput(f"version {value[:40]!r} is not an integer", field="version")
+    raise InvalidInput(_("version %(value)r is not an integer", value=value[:40]), field="version")
 
 
 def respond_versioned(payload: dict[str, Any]) -> Response:

@@ -9,6 +9,7 @@ from flask import request
 
 from bpmn_sales.domain.columns import mapping_pairs
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _, ngettext
 from bpmn_sales.services import importing
 from bpmn_sales.services.importing import ImportOptions, ImportReport
 from bpmn_sales.web.api.base import actor, ctx
@@ -21,12 +22,12 @@ def _upload() -> IO[bytes]:
     """The uploaded file: the multipart 'file' field, or the body as text/csv."""
     uploads = request.files.getlist("file")
     if len(uploads) > 1:
-        raise InvalidInput("upload one CSV file as the 'file' field", field="file")
+        raise InvalidInput(_("upload one CSV file as the 'file' field"), field="file")
     if uploads:
         return uploads[0].stream  # a spooled file: the import reads it twice
     data = request.get_data()
     if not data:
-        raise InvalidInput("upload the CSV file as a multipart 'file' field or the body", "file")
+        raise InvalidInput(_("upload the CSV file as a multipart 'file' field or the body"), "file")
     return io.BytesIO(data)
 
 
@@ -45,8 +46,13 @@ def _answer(report: ImportReport) -> Any:
     """The report; a refused import (a bad row, all or nothing) is a 400 that carries it."""
     if report.errors and not report.applied and not report.dry_run:
         raise InvalidInput(
-            f"{report.bad_rows} bad row(s); nothing imported (fix them, or skip_invalid=true "
-            "to import the others)",
+            ngettext(
+                "%(num)s bad row(s); nothing imported (fix them, or skip_invalid=true to import "
+                "the others)",
+                "%(num)s bad row(s); nothing imported (fix them, or skip_invalid=true to import "
+                "the others)",
+                report.bad_rows,
+            ),
             field="file",
             report=report.to_dict(),
         )

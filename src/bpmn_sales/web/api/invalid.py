@@ -9,26 +9,31 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _, lazy_gettext
 
 TYPES = {
-    "string_type": "must be text",
-    "int_type": "must be an integer",
-    "int_parsing": "must be an integer",
-    "int_from_float": "must be an integer",
-    "float_type": "must be a number",
-    "float_parsing": "must be a number",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "list_type": "must be a list",
-    "dict_type": "must be an object",
-    "model_type": "must be an object",
-    "model_attributes_type": "must be an object",
+    "string_type": lazy_gettext("%(field)s must be text"),
+    "int_type": lazy_gettext("%(field)s must be an integer"),
+    "int_parsing": lazy_gettext("%(field)s must be an integer"),
+    "int_from_float": lazy_gettext("%(field)s must be an integer"),
+    "float_type": lazy_gettext("%(field)s must be a number"),
+    "float_parsing": lazy_gettext("%(field)s must be a number"),
+    "bool_type": lazy_gettext("%(field)s must be true or false"),
+    "bool_parsing": lazy_gettext("%(field)s must be true or false"),
+    "list_type": lazy_gettext("%(field)s must be a list"),
+    "dict_type": lazy_gettext("%(field)s must be an object"),
+    "model_type": lazy_gettext("%(field)s must be an object"),
+    "model_attributes_type": lazy_gettext("%(field)s must be an object"),
+    # Our own checks in web/schemas (PydanticCustomError), by their type.
+    "number_or_text": lazy_gettext("%(field)s must be a number or a number as text"),
+    "scalar": lazy_gettext("%(field)s must be text, a number, true, false or null"),
+    "events": lazy_gettext("%(field)s must be a list of event names"),
 }
 BOUNDS = {
-    "greater_than_equal": ("ge", "at least"),
-    "less_than_equal": ("le", "at most"),
-    "greater_than": ("gt", "more than"),
-    "less_than": ("lt", "less than"),
+    "greater_than_equal": ("ge", lazy_gettext("%(field)s must be at least %(limit)s")),
+    "less_than_equal": ("le", lazy_gettext("%(field)s must be at most %(limit)s")),
+    "greater_than": ("gt", lazy_gettext("%(field)s must be more than %(limit)s")),
+    "less_than": ("lt", lazy_gettext("%(field)s must be less than %(limit)s")),
 }
 
 
@@ -40,38 +45,53 @@ def invalid_input(error: ValidationError, model: type[BaseModel]) -> InvalidInpu
     if first["type"] == "extra_forbidden":
         return InvalidInput(_unknown(field, model if len(loc) == 1 else None), field=field)
     label = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
-    return InvalidInput(f"{label.lstrip('.')} {_problem(first, model)}", field=field or "body")
+    return InvalidInput(_problem(label.lstrip("."), first, model), field=field or "body")
 
 
 def _unknown(field: str, model: type[BaseModel] | None) -> str:
     """An unknown field, the known one it may have meant, and the fields the body takes."""
     if model is None:
-        return f"unknown field {field!r}"
+        return _("unknown field %(field)r", field=field)
     names = sorted(f.alias or name for name, f in model.model_fields.items())
     close = (
         difflib.get_close_matches(field, names, n=1)
         or [name for name in names if field in name.split("_")][:1]
     )
-    hint = f", did you mean {close[0]!r}?" if close else ""
-    return f"unknown field {field!r}{hint} ({', '.join(names)})"
+    if close:
+        return _(
+            "unknown field %(field)r, did you mean %(close)r? (%(fields)s)",
+            field=field,
+            close=close[0],
+            fields=", ".join(names),
+        )
+    return _("unknown field %(field)r (%(fields)s)", field=field, fields=", ".join(names))
 
 
-def _problem(error: ErrorDetails, model: type[BaseModel]) -> str:
+def _problem(label: str, error: ErrorDetails, model: type[BaseModel]) -> str:
+    """What is wrong with the field `label`, as one sentence naming it."""
     kind, value = error["type"], error["input"]
     top = _field(model, error["loc"][0]) if error["loc"] else None
     choices = _choices(top.annotation) if top is not None and len(error["loc"]) == 1 else None
     if kind == "missing" or (value is None and top is not None and top.is_required()):
-        return f"is required: {_words(choices)}" if choices else "is required"
+        if choices:
+            return _("%(field)s is required: %(choices)s", field=label, choices=_words(choices))
+        return _("%(field)s is required", field=label)
     if kind in ("literal_error", "enum"):
         expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "")
-        return f"must be {_words(choices) if choices else expected}, not {_shown(value)}"
+        return _(
+            "%(field)s must be %(expected)s, not %(value)s",
+            field=label,
+            expected=_words(choices) if choices else expected,
+            value=_shown(value),
+        )
     if kind in TYPES:
-        return TYPES[kind]
+        return str(TYPES[kind]) % {"field": label}
     if kind in BOUNDS:
-        key, words = BOUNDS[kind]
-        return f"must be {words} {error.get('ctx', {}).get(key)}"
+        key, sentence = BOUNDS[kind]
+        return str(sentence) % {"field": label, "limit": error.get("ctx", {}).get(key)}
     message = error["msg"]
-    return message if message.startswith("must ") else message[:1].lower() + message[1:]
+    problem = message if message.startswith("must ") else message[:1].lower() + message[1:]
+    return _("%(field)s %(problem)s", field=label, problem=problem)
 
 
 def _field(model: type[BaseModel], name: int | str) -> Any:
@@ -90,7 +110,9 @@ def _choices(annotation: Any) -> list[str] | None:
 
 
 def _words(choices: list[str]) -> str:
-    return choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} or {choices[-1]}"
+    if len(choices) == 1:
+        return choices[0]
+    return _("%(some)s or %(last)s", some=", ".join(choices[:-1]), last=choices[-1])
 
 
 def _shown(value: object) -> str:

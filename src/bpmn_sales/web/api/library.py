@@ -7,6 +7,7 @@ from typing import Any
 from flask import request
 
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.services.processes import cloning, library, transfer
 from bpmn_sales.web.api.base import actor, ctx, respond_created
 from bpmn_sales.web.api.operation import Answer, created, delete, get, patch, post
@@ -144,10 +145,10 @@ def import_process(query: ImportQuery) -> Any:
     """Import an exported zip (checked: size, entries, safe XML, lint)."""
     uploads = request.files.getlist("file")
     if len(uploads) > 1:
-        raise InvalidInput("upload one zip as the 'file' field", field="file")
+        raise InvalidInput(_("upload one zip as the 'file' field"), field="file")
     data = uploads[0].read() if uploads else request.get_data()
     if not data:
-        raise InvalidInput("upload the zip as a multipart 'file' field or the body", "file")
+        raise InvalidInput(_("upload the zip as a multipart 'file' field or the body"), "file")
     result = transfer.import_process(
         ctx(),
         actor(),

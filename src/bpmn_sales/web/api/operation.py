@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from bpmn_sales.domain.model import MAX_ID
 from bpmn_sales.errors import NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.web.api.base import authenticate, bp, json_object
 from bpmn_sales.web.api.invalid import invalid_input
 from bpmn_sales.web.schemas.common import Body, Query
@@ -99,7 +100,7 @@ class Operation:
 
     @property
     def description(self) -> str:
-        _, _, rest = (inspect.getdoc(self.view) or "").partition("\n\n")
+        _summary, _sep, rest = (inspect.getdoc(self.view) or "").partition("\n\n")
         return rest.replace("\n", " ").strip()
 
     @property
@@ -110,7 +111,7 @@ class Operation:
             implied.add(401)
         if self.path_parameters:
             implied.add(404)  # a record that does not exist, or an id no record can have
-        if any(converter == "key" for _, converter in self.path_parameters):
+        if any(converter == "key" for _name, converter in self.path_parameters):
             implied.add(405)  # a key that is a route of its own (import, lint)
         if self.body or self.query or self.upload:
             implied.add(400)
@@ -145,7 +146,7 @@ def _endpoint(op: Operation) -> Callable[..., Any]:
         for name in ids:
             if arguments[name] > MAX_ID:
                 what = name.removesuffix("_id").replace("_", " ")
-                raise NotFound(f"no {what} has an id above {MAX_ID}")
+                raise NotFound(_("no %(what)s has an id above %(most)s", what=what, most=MAX_ID))
         if op.query is not None:
             arguments["query"] = parse(op.query, _query_args())
         if op.body is not None:

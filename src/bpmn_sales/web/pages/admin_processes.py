@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import Forbidden, InvalidInput, SalesError
+from bpmn_sales.i18n import _
 from bpmn_sales.services import processes
 from bpmn_sales.services.processes import cloning, library, transfer
 from bpmn_sales.web.auth import login_required
@@ -22,7 +23,7 @@ bp = Blueprint("admin_processes", __name__)
 
 
 def _admin() -> None:
-    require_admin(page_actor(), "manage processes")
+    require_admin(page_actor(), _("manage processes"))
 
 
 def _list_page(
@@ -62,7 +63,11 @@ def _switch(key: str, enabled: bool) -> Response:
     except SalesError as error:
         flash_error(error)
     else:
-        done(f"Process '{view.name}' {'enabled' if enabled else 'disabled'}")
+        done(
+            _("Process '%(name)s' enabled", name=view.name)
+            if enabled
+            else _("Process '%(name)s' disabled", name=view.name)
+        )
     return redirect(f"/processes/{key}" if request.form.get("next") == "detail" else "/processes")
 
 
@@ -82,12 +87,21 @@ def disable(key: str) -> Response:
 @login_required
 def departments(key: str) -> Any:
     actor = page_actor()
-    require_admin(actor, "set the departments of processes")
+    require_admin(actor, _("set the departments of processes"))
     try:
         view = processes.set_departments(ctx(), actor, key, request.form.getlist("departments"))
     except SalesError as error:
         return _list_page({key: error.message}, status=status_for(error))
-    done(f"Process '{view.name}' applies to: {', '.join(view.departments) or 'every department'}")
+    if view.departments:
+        done(
+            _(
+                "Process '%(name)s' applies to: %(departments)s",
+                name=view.name,
+                departments=", ".join(view.departments),
+            )
+        )
+    else:
+        done(_("Process '%(name)s' applies to: every department", name=view.name))
     return redirect("/processes")
 
 
@@ -110,7 +124,14 @@ def clone() -> Any:
     except SalesError as error:
         errors = _field_errors(error, "clone_", "template")
         return _list_page(errors, form, status_for(error))
-    done(f"Cloned '{result.template}' v{result.template_version} as '{result.key}'")
+    done(
+        _(
+            "Cloned '%(template)s' v%(version)s as '%(key)s'",
+            template=result.template,
+            version=result.template_version,
+            key=result.key,
+        )
+    )
     return redirect(f"/processes/{result.key}")
 
 
@@ -134,7 +155,7 @@ def new() -> Any:
         raise
     except SalesError as error:
         return _list_page(_field_errors(error, "new_", "stages"), form, status_for(error))
-    done(f"Created '{result.key}' from a scaffold; edit it in the diagram editor")
+    done(_("Created '%(key)s' from a scaffold; edit it in the diagram editor", key=result.key))
     return redirect(f"/processes/{result.key}/modeler")
 
 
@@ -146,7 +167,7 @@ def import_zip() -> Any:
     upload = request.files.get("file")
     try:
         if upload is None or not upload.filename:
-            raise InvalidInput("choose an exported process zip", field="file")
+            raise InvalidInput(_("choose an exported process zip"), field="file")
         result = transfer.import_process(
             ctx(), page_actor(), upload.read(), form_text("key"), form_text("name")
         )
@@ -154,8 +175,16 @@ def import_zip() -> Any:
         raise
     except SalesError as error:
         return _list_page(_field_errors(error, "import_", "file"), form, status_for(error))
-    verb = "Imported" if result.changed else "Nothing new in the zip for"
-    done(f"{verb} '{result.key}' v{result.version}")
+    if result.changed:
+        done(_("Imported '%(key)s' v%(version)s", key=result.key, version=result.version))
+    else:
+        done(
+            _(
+                "Nothing new in the zip for '%(key)s' v%(version)s",
+                key=result.key,
+                version=result.version,
+            )
+        )
     return redirect(f"/processes/{result.key}")
 
 
@@ -195,7 +224,7 @@ def describe(key: str) -> Any:
         raise
     except SalesError as error:
         return _detail_page(key, _field_errors(error, "", "description"), status_for(error))
-    done("Description saved")
+    done(_("Description saved"))
     return redirect(f"/processes/{key}")
 
 
@@ -205,14 +234,23 @@ def _version_action(key: str, number: str, action: str) -> Response:
         if action == "delete":
             deleted = library.delete_version(ctx(), page_actor(), key, number)
             if deleted.process_deleted:
-                done(f"Deleted process '{key}' (v{number} was its last version)")
+                done(
+                    _(
+                        "Deleted process '%(key)s' (v%(version)s was its last version)",
+                        key=key,
+                        version=number,
+                    )
+                )
                 return redirect("/processes")
-            done(f"Deleted v{number} of '{key}'")
+            done(_("Deleted v%(version)s of '%(key)s'", version=number, key=key))
         else:
             enabled = action == "enable"
             library.set_version_enabled(ctx(), page_actor(), key, number, enabled)
-            word = "starts new deals again" if enabled else "starts no new deals"
-            done(f"v{number} of '{key}' {word}")
+            done(
+                _("v%(version)s of '%(key)s' starts new deals again", version=number, key=key)
+                if enabled
+                else _("v%(version)s of '%(key)s' starts no new deals", version=number, key=key)
+            )
     except Forbidden:
         raise
     except SalesError as error:
@@ -224,7 +262,7 @@ def _version_action(key: str, number: str, action: str) -> Response:
 @login_required
 def version_action(key: str, number: str, action: str) -> Response:
     if action not in ("enable", "disable", "delete"):
-        raise InvalidInput(f"unknown action '{action}'", field="action")
+        raise InvalidInput(_("unknown action '%(action)s'", action=action), field="action")
     return _version_action(key, number, action)
 
 
@@ -239,7 +277,7 @@ def delete(key: str) -> Response:
     except SalesError as error:
         flash_error(error)
         return redirect(f"/processes/{key}")
-    done(f"Deleted process '{key}'")
+    done(_("Deleted process '%(key)s'", key=key))
     return redirect("/processes")
 
 

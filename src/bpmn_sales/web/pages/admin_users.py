@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request
 
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import InvalidInput, SalesError
+from bpmn_sales.i18n import _, ngettext
 from bpmn_sales.services import processes
 from bpmn_sales.services.people import sessions, users
 from bpmn_sales.web.auth import login_required, start_session
@@ -24,7 +25,7 @@ LIST_LIMIT = 50
 
 
 def _admin() -> None:
-    require_admin(page_actor(), "manage users")
+    require_admin(page_actor(), _("manage users"))
 
 
 def _groups(raw: str | None) -> list[str]:
@@ -83,7 +84,13 @@ def create() -> Any:
         )
     except SalesError as error:
         return _list_page(_errors(error, "username"), form), status_for(error)
-    done(f"User {view.username} created. Their API token (shown once): {token}")
+    done(
+        _(
+            "User %(user)s created. Their API token (shown once): %(token)s",
+            user=view.username,
+            token=token,
+        )
+    )
     return redirect("/admin/users")
 
 
@@ -118,7 +125,7 @@ def set_manager(username: str) -> Any:
         )
     except SalesError as error:
         return _edit_page(username, _errors(error, "manager")), status_for(error)
-    done(f"{username}: manager and department saved")
+    done(_("%(user)s: manager and department saved", user=username))
     return redirect(f"/admin/users/{username}")
 
 
@@ -130,7 +137,7 @@ def set_groups(username: str) -> Any:
         users.set_groups(ctx(), page_actor(), username, _groups(request.form.get("groups")))
     except SalesError as error:
         return _edit_page(username, _errors(error, "groups")), status_for(error)
-    done(f"{username}: groups saved")
+    done(_("%(user)s: groups saved", user=username))
     return redirect(f"/admin/users/{username}")
 
 
@@ -143,7 +150,7 @@ def set_password(username: str) -> Any:
         sessions.set_password(ctx(), page_actor(), username, request.form.get("password", ""))
     except SalesError as error:
         return _edit_page(username, _errors(error, "password")), status_for(error)
-    done(f"{username}: new password set")
+    done(_("%(user)s: new password set", user=username))
     return redirect(f"/admin/users/{username}")
 
 
@@ -156,7 +163,14 @@ def sign_out_everywhere(username: str) -> Any:
     except SalesError as error:
         flash(error.message, "error")
         return redirect("/admin/users")
-    done(f"{username}: signed out of {ended} browser session(s)")
+    done(
+        ngettext(
+            "%(user)s: signed out of %(num)s browser session(s)",
+            "%(user)s: signed out of %(num)s browser session(s)",
+            ended,
+            user=username,
+        )
+    )
     if username == page_actor().username:
         return redirect("/sign-in")
     return redirect(f"/admin/users/{username}")
@@ -165,7 +179,7 @@ def sign_out_everywhere(username: str) -> Any:
 def _same_twice() -> None:
     """Refuse a password whose confirmation differs (a typo would lock the user out)."""
     if request.form.get("password", "") != request.form.get("confirm", ""):
-        raise InvalidInput("the two passwords are not the same", field="confirm")
+        raise InvalidInput(_("the two passwords are not the same"), field="confirm")
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -182,5 +196,5 @@ def account() -> Any:
         page = render_template("account.html", errors=_errors(error, "password"))
         return page, status_for(error)
     start_session(actor)  # every other browser is signed out; this one stays
-    done("Your password was changed; other browsers were signed out")
+    done(_("Your password was changed; other browsers were signed out"))
     return redirect("/account")

@@ -11,6 +11,7 @@ from bpmn_sales.domain.analytics import month_key
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.model import currency as money_currency
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.services import analytics
 from bpmn_sales.services.analytics import tables, targets
 from bpmn_sales.services.analytics.scope import FILTERS, Filters
@@ -87,7 +88,12 @@ def csv_table(name: str) -> Response:
     """Every table of the page as a CSV download, with the page's filters."""
     if name not in tables.TABLES:
         raise InvalidInput(
-            f"there is no table '{name}' ({', '.join(tables.TABLES)})", field="table"
+            _(
+                "there is no table '%(name)s' (%(tables)s)",
+                name=name,
+                tables=", ".join(tables.TABLES),
+            ),
+            field="table",
         )
     table = tables.table(
         ctx(),
@@ -116,7 +122,12 @@ def set_target() -> Any:
             raise
         return _page(form, {error.field: error.message})
     done(
-        f"Target {saved['period']} for {saved['scope']}: {saved['amount']:,.2f} {saved['currency']}"
+        _(
+            "Target %(period)s for %(scope)s: %(amount)s",
+            period=saved["period"],
+            scope=saved["scope"],
+            amount=f"{saved['amount']:,.2f} {saved['currency']}",
+        )
     )
     query = urlencode({"period": saved["period"], "currency": saved["currency"]})
     return redirect(f"/analytics?{query}#targets")

@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template
 
 from bpmn_sales.domain.paging import Page
 from bpmn_sales.errors import InvalidInput, SalesError
+from bpmn_sales.i18n import _
 from bpmn_sales.services import worklist
 from bpmn_sales.services.worklist import approvals
 from bpmn_sales.web.auth import login_required
@@ -52,6 +53,8 @@ def decide(task_id: str) -> Any:
     except SalesError as error:
         flash_error(error)
         return _inbox(status_for(error), task_id, errors={}, comment=comment)
-    verb = "Approved" if decision == "approve" else "Rejected"
-    done(f"{verb}: '{decided.title}' on {decided.subject_name}")
+    if decision == "approve":
+        done(_("Approved: '%(task)s' on %(deal)s", task=decided.title, deal=decided.subject_name))
+    else:
+        done(_("Rejected: '%(task)s' on %(deal)s", task=decided.title, deal=decided.subject_name))
     return redirect("/approvals")

@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify, make_response, render_template, request
 from werkzeug.wrappers import Response
 
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound, SalesError
+from bpmn_sales.i18n import _
 from bpmn_sales.services import board, deals
 from bpmn_sales.services.processes import stages
 from bpmn_sales.web.auth import login_required
@@ -107,8 +108,12 @@ def add_stage() -> Any:
         flash_error(error)
         return back(_board_path(form["process"] or None))
     done(
-        f"Stage '{form['name']}' added: version {change.version} of the process. Deals already "
-        "running stay on the version they started on."
+        _(
+            "Stage '%(stage)s' added: version %(version)s of the process. Deals already running "
+            "stay on the version they started on.",
+            stage=form["name"],
+            version=change.version,
+        )
     )
     return back(_board_path(change.process))
 
@@ -125,25 +130,31 @@ def delete_stage(stage: str) -> Response:
     except SalesError as error:
         flash_error(error)
     else:
-        done(f"Stage '{stage}' deleted: version {change.version} of the process no longer has it.")
+        done(
+            _(
+                "Stage '%(stage)s' deleted: version %(version)s of the process no longer has it.",
+                stage=stage,
+                version=change.version,
+            )
+        )
     return back(_board_path(process or None))
 
 
 def _move_input() -> tuple[int, Any, int | None]:
     data: Any = request.get_json(silent=True) if request.is_json else request.form.to_dict()
     if not isinstance(data, dict):
-        raise InvalidInput("send a JSON object {deal_id, stage, version}", field="body")
+        raise InvalidInput(_("send a JSON object {deal_id, stage, version}"), field="body")
     raw_id, version = data.get("deal_id"), data.get("version")
     if isinstance(raw_id, str) and raw_id.isascii() and raw_id.isdigit():
         raw_id = int(raw_id)
     if not isinstance(raw_id, int) or isinstance(raw_id, bool):
-        raise InvalidInput("deal_id must be a deal number", field="deal_id")
+        raise InvalidInput(_("deal_id must be a deal number"), field="deal_id")
     if isinstance(version, str) and version.isascii() and version.isdigit():
         version = int(version)
     elif version in ("", None):
         version = None
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        raise InvalidInput("version must be an integer", field="version")
+        raise InvalidInput(_("version must be an integer"), field="version")
     return raw_id, data.get("stage"), version
 
 
@@ -164,7 +175,7 @@ def move() -> Any:
     except SalesError as error:
         flash_error(error)
     else:
-        done(f"Deal '{view.name}' moved to {view.stage_name}")
+        done(_("Deal '%(deal)s' moved to %(stage)s", deal=view.name, stage=view.stage_name))
     return back("/board")
 
 
@@ -179,7 +190,7 @@ def rename(stage: str) -> Response:
     except SalesError as error:
         flash_error(error)
     else:
-        done(f"Column renamed to '{form_text('label')}'")
+        done(_("Column renamed to '%(label)s'", label=form_text("label")))
     return back(_board_path(process))
 
 
@@ -193,7 +204,7 @@ def reorder() -> Response:
     try:
         order = [c.key for c in board.pipeline_board(ctx(), page_actor(), process).columns]
         if stage not in order:
-            raise InvalidInput(f"stage '{stage}' is not on this board", field="stage")
+            raise InvalidInput(_("stage '%(key)s' is not on this board", key=stage), field="stage")
         at = order.index(stage)
         to = max(0, min(len(order) - 1, at + step))
         order[at], order[to] = order[to], order[at]
@@ -203,5 +214,5 @@ def reorder() -> Response:
     except SalesError as error:
         flash_error(error)
     else:
-        done("Columns reordered")
+        done(_("Columns reordered"))
     return back(_board_path(process))

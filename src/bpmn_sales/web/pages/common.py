@@ -8,6 +8,7 @@ from flask import flash, redirect, request
 from werkzeug.wrappers import Response
 
 from bpmn_sales.errors import InvalidInput, SalesError
+from bpmn_sales.i18n import _
 from bpmn_sales.web.auth import ctx, page_actor, safe_next
 
 __all__ = ["back", "ctx", "done", "flash_error", "form_text", "form_version", "page_actor"]
@@ -28,7 +29,7 @@ def form_version() -> int | None:
     if raw is None or raw == "":
         return None
     if not raw.isascii() or not raw.isdigit():
-        raise InvalidInput(f"version {raw!r} is not an integer", field="version")
+        raise InvalidInput(_("version %(value)r is not an integer", value=raw), field="version")
     return int(raw)
 
 

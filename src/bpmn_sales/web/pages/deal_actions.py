@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, redirect, request
 
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound, SalesError
+from bpmn_sales.i18n import _
 from bpmn_sales.services import deals
 from bpmn_sales.services.deals import records
 from bpmn_sales.web.auth import login_required
@@ -46,7 +47,7 @@ def act(deal_id: int, form: str, action: Callable[[], tuple[str, int]]) -> Any:
 def edit(deal_id: int) -> Any:
     def run() -> tuple[str, int]:
         deals.update_deal(ctx(), page_actor(), deal_id, form_changes(request.form), form_version())
-        return "Deal saved", deal_id
+        return _("Deal saved"), deal_id
 
     return act(deal_id, "edit", run)
 
@@ -64,7 +65,7 @@ def add_contact(deal_id: int) -> Any:
             form_text("phone"),
             form_text("title"),
         )
-        return f"Contact {contact['name']} added", deal_id
+        return _("Contact %(name)s added", name=contact["name"]), deal_id
 
     return act(deal_id, "contact", run)
 
@@ -74,7 +75,7 @@ def add_contact(deal_id: int) -> Any:
 def add_note(deal_id: int) -> Any:
     def run() -> tuple[str, int]:
         records.add_note(ctx(), page_actor(), deal_id, form_text("text"))
-        return "Note added", deal_id
+        return _("Note added"), deal_id
 
     return act(deal_id, "note", run)
 
@@ -85,9 +86,9 @@ def upload(deal_id: int) -> Any:
     def run() -> tuple[str, int]:
         sent = request.files.get("file")
         if sent is None or not sent.filename:
-            raise InvalidInput("choose a file to upload", field="file")
+            raise InvalidInput(_("choose a file to upload"), field="file")
         saved = records.upload_attachment(ctx(), page_actor(), deal_id, sent.filename, sent.read())
-        return f"File {saved['filename']} uploaded", deal_id
+        return _("File %(name)s uploaded", name=saved["filename"]), deal_id
 
     return act(deal_id, "file", run)
 
@@ -99,7 +100,7 @@ def create_order(deal_id: int) -> Any:
         order = records.create_order(
             ctx(), page_actor(), deal_id, form_text("amount"), form_text("currency")
         )
-        return f"Order {order['number']} created", deal_id
+        return _("Order %(number)s created", number=order["number"]), deal_id
 
     return act(deal_id, "order", run)
 
@@ -110,11 +111,11 @@ def close(deal_id: int) -> Any:
     def run() -> tuple[str, int]:
         outcome = form_text("outcome")
         if outcome is None:
-            raise InvalidInput("choose an outcome: won, lost or invalid", field="outcome")
+            raise InvalidInput(_("choose an outcome: won, lost or invalid"), field="outcome")
         view = deals.close_deal(
             ctx(), page_actor(), deal_id, outcome, form_text("reason"), form_version()
         )
-        return f"Deal closed: {view.outcome_label or view.status}", deal_id
+        return _("Deal closed: %(outcome)s", outcome=view.outcome_label or view.status), deal_id
 
     return act(deal_id, f"close-{request.form.get('outcome', '')}", run)
 
@@ -124,7 +125,7 @@ def close(deal_id: int) -> Any:
 def reopen(deal_id: int) -> Any:
     def run() -> tuple[str, int]:
         view = deals.reopen_deal(ctx(), page_actor(), deal_id)
-        return f"Deal reopened as a new opportunity (deal {view.id})", view.id
+        return _("Deal reopened as a new opportunity (deal %(deal)s)", deal=view.id), view.id
 
     return act(deal_id, "reopen", run)
 
@@ -134,6 +135,6 @@ def reopen(deal_id: int) -> Any:
 def move(deal_id: int) -> Any:
     def run() -> tuple[str, int]:
         view = deals.move_deal(ctx(), page_actor(), deal_id, form_text("stage"), form_version())
-        return f"Deal moved to {view.stage_name or view.stage}", deal_id
+        return _("Deal moved to %(stage)s", stage=view.stage_name or view.stage), deal_id
 
     return act(deal_id, "move", run)

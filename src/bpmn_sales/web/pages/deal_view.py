@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bpmn_sales.domain.model import DealView, TaskView
+from bpmn_sales.i18n import _
 
 # Fields the deal row carries itself (a stage may require them by these names).
 BUILTIN = {
@@ -46,8 +47,8 @@ class DealPage:
 
 
 def _parse(ref: str) -> tuple[str, str, str]:
-    path, _, kind = ref.partition(":")
-    scope, _, name = path.partition(".")
+    path, _sep, kind = ref.partition(":")
+    scope, _sep, name = path.partition(".")
     return scope, name, kind or "text"
 
 
@@ -61,7 +62,7 @@ def custom_fields(deal: DealView, detail: dict[str, Any]) -> tuple[set[str], lis
     """The built-in fields the current stage requires, and the custom fields to edit."""
     stage = detail.get("current_stage") or {}
     refs = [_parse(r) for r in stage.get("required_fields", [])]
-    builtins = {BUILTIN[f"{s}.{n}"] for s, n, _ in refs if f"{s}.{n}" in BUILTIN}
+    builtins = {BUILTIN[f"{s}.{n}"] for s, n, _kind in refs if f"{s}.{n}" in BUILTIN}
     wanted = {(s, n): k for s, n, k in refs if f"{s}.{n}" not in BUILTIN}
     # The stage's optional fields (stage_fields) are offered too, but not marked required.
     offered = {
@@ -108,18 +109,18 @@ def _orders(deal: DealView, detail: dict[str, Any]) -> tuple[bool, str | None]:
     first = next((t["orders_from_stage"] for t in won if t.get("orders_from_stage")), None)
     after = next((t["orders_after_stage"] for t in won if t.get("orders_after_stage")), None)
     required = any(t.get("order_required") for t in won)
-    note = "Winning needs an order." if required else None
+    note = _("Winning needs an order.") if required else None
     if deal.status == "won":
         return True, note
     states = {s["key"]: (s["state"], s["name"]) for s in detail.get("stages", [])}
     state, name = states.get(first, ("todo", first)) if first else ("passed", "")
     if state == "todo":
-        return False, f"Orders may be created from stage '{name}' on."
+        return False, _("Orders may be created from stage '%(stage)s' on.", stage=name)
     state, name = states.get(after, ("todo", after)) if after else ("passed", "")
     if state == "todo":
-        return False, f"Orders may be created once stage '{name}' is completed."
+        return False, _("Orders may be created once stage '%(stage)s' is completed.", stage=name)
     if state == "current":  # done with it only once it waits for a close; the server judges
-        return True, f"Orders may be created once stage '{name}' is completed."
+        return True, _("Orders may be created once stage '%(stage)s' is completed.", stage=name)
     return True, note
 
 
@@ -167,7 +168,7 @@ def form_changes(form: Any) -> dict[str, Any]:
         if dot and scope in ("deal_fields", "customer_fields", "stage_fields") and rest:
             target = nested.setdefault(scope, {})
             if scope == "stage_fields":
-                stage, _, name = rest.partition(".")
+                stage, _sep, name = rest.partition(".")
                 target.setdefault(stage, {})[name] = raw.strip()
             else:
                 target[rest] = raw.strip()

@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request
 from bpmn_sales.domain.model import DealStatus, DealView
 from bpmn_sales.domain.paging import Page
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.services import deals, processes
 from bpmn_sales.services.deals import records
 from bpmn_sales.web.auth import login_required
@@ -73,14 +74,14 @@ def index() -> Any:
     except InvalidInput as error:
         errors = field_errors(error, "status")
     known = sales_processes()
-    stages = {s["key"]: s["name"] for _, _, ss in known for s in ss}
+    stages = {s["key"]: s["name"] for _key, _name, ss in known for s in ss}
     page = render_template(
         "deals.html",
         deals=listed,
         filters=filters,
         errors=errors,
         statuses=[s.value for s in DealStatus],
-        processes=[(key, name) for key, name, _ in known],
+        processes=[(key, name) for key, name, _stages in known],
         stages=sorted(stages.items(), key=lambda kv: kv[1]),
         owners=owner_choices(actor),
         sorts=SORTS,
@@ -89,7 +90,7 @@ def index() -> Any:
 
 
 def _new_form(values: dict[str, Any], errors: dict[str, str], status: int) -> Any:
-    choices = [(key, name) for key, name, _ in sales_processes(enabled_only=True)]
+    choices = [(key, name) for key, name, _stages in sales_processes(enabled_only=True)]
     page = render_template("deal_new.html", values=values, errors=errors, processes=choices)
     return page, status
 
@@ -120,7 +121,7 @@ def create() -> Any:
         return _new_form(values, field_errors(error), 400)
     except (NotFound, InvalidState) as error:  # an unknown or disabled process
         return _new_form(values, {"process": error.message}, 400)
-    done(f"Deal '{view.name}' created")
+    done(_("Deal '%(deal)s' created", deal=view.name))
     return redirect(f"/deals/{view.id}")
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request
 
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import InvalidInput, SalesError
+from bpmn_sales.i18n import _, ngettext
 from bpmn_sales.services.delivery import outbox, webhooks
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
@@ -22,7 +23,7 @@ LIST_LIMIT = 50
 
 
 def _admin() -> None:
-    require_admin(page_actor(), "manage delivery")
+    require_admin(page_actor(), _("manage delivery"))
 
 
 def _page(
@@ -70,7 +71,12 @@ def retry(message_id: int) -> Any:
     except SalesError as error:
         flash_error(error)
     else:
-        done(f"Message {message_id} is queued again; the worker sends it on its next pass.")
+        done(
+            _(
+                "Message %(id)s is queued again; the worker sends it on its next pass.",
+                id=message_id,
+            )
+        )
     return _back()
 
 
@@ -79,7 +85,13 @@ def retry(message_id: int) -> Any:
 def retry_failed() -> Any:
     _admin()
     count = outbox.retry_failed(ctx(), page_actor())
-    done(f"{count} failed message(s) queued again.")
+    done(
+        ngettext(
+            "%(num)s failed message(s) queued again.",
+            "%(num)s failed message(s) queued again.",
+            count,
+        )
+    )
     return _back()
 
 
@@ -100,7 +112,14 @@ def add_webhook() -> Any:
     except SalesError as error:
         field = str(error.details.get("field") or "url")
         return _page({field: error.message}, form), status_for(error)
-    done(f"Webhook {view.id} added for {view.url}. Its signing secret (shown once): {secret}")
+    done(
+        _(
+            "Webhook %(id)s added for %(url)s. Its signing secret (shown once): %(secret)s",
+            id=view.id,
+            url=view.url,
+            secret=secret,
+        )
+    )
     return redirect(HOME)
 
 
@@ -114,7 +133,11 @@ def set_enabled(webhook_id: int) -> Any:
     except SalesError as error:
         flash_error(error)
     else:
-        done(f"Webhook {view.id} {'enabled' if view.enabled else 'disabled'}.")
+        done(
+            _("Webhook %(id)s enabled.", id=view.id)
+            if view.enabled
+            else _("Webhook %(id)s disabled.", id=view.id)
+        )
     return redirect(HOME)
 
 
@@ -127,8 +150,17 @@ def remove(webhook_id: int) -> Any:
     except SalesError as error:
         flash_error(error)
     else:
-        waiting = f" {failed} waiting message(s) marked failed." if failed else ""
-        done(f"Webhook {webhook_id} removed.{waiting}")
+        if failed:
+            done(
+                ngettext(
+                    "Webhook %(id)s removed. %(num)s waiting message(s) marked failed.",
+                    "Webhook %(id)s removed. %(num)s waiting message(s) marked failed.",
+                    failed,
+                    id=webhook_id,
+                )
+            )
+        else:
+            done(_("Webhook %(id)s removed.", id=webhook_id))
     return redirect(HOME)
 
 
@@ -143,9 +175,20 @@ def ping(webhook_id: int) -> Any:
         return redirect(HOME)
     if result["ok"]:
         done(
-            f"Webhook {webhook_id} answered the ping with HTTP {result['status']} "
-            f"in {result['elapsed_ms']} ms."
+            _(
+                "Webhook %(id)s answered the ping with HTTP %(status)s in %(ms)s ms.",
+                id=webhook_id,
+                status=result["status"],
+                ms=result["elapsed_ms"],
+            )
         )
     else:
-        flash(f"Webhook {webhook_id} did not take the ping: {result['error']}", "error")
+        flash(
+            _(
+                "Webhook %(id)s did not take the ping: %(error)s",
+                id=webhook_id,
+                error=result["error"],
+            ),
+            "error",
+        )
     return redirect(HOME)

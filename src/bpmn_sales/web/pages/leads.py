@@ -10,6 +10,7 @@ from flask import Blueprint, redirect, render_template, request
 from bpmn_sales.domain.model import LeadStatus, LeadView
 from bpmn_sales.domain.paging import Page
 from bpmn_sales.errors import InvalidInput, NotFound, SalesError
+from bpmn_sales.i18n import _
 from bpmn_sales.services import leads, processes
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.pages.common import ctx, done, flash_error, form_text, form_version, page_actor
@@ -91,7 +92,7 @@ def create() -> Any:
         )
     except InvalidInput as error:
         return _new_form(values, field_errors(error), 400)
-    done(f"Lead '{view.name}' created")
+    done(_("Lead '%(lead)s' created", lead=view.name))
     return redirect(f"/leads/{view.id}")
 
 
@@ -144,9 +145,9 @@ def qualify(lead_id: int) -> Any:
     def run() -> str:
         view = leads.qualify_lead(ctx(), page_actor(), lead_id, form_version())
         if view.deal_id is None:
-            done("Lead qualified")
+            done(_("Lead qualified"))
             return f"/leads/{lead_id}"
-        done(f"Lead qualified: deal {view.deal_id} opened")
+        done(_("Lead qualified: deal %(deal)s opened", deal=view.deal_id))
         return f"/deals/{view.deal_id}"
 
     return act(lead_id, "qualify", run)
@@ -157,7 +158,7 @@ def qualify(lead_id: int) -> Any:
 def disqualify(lead_id: int) -> Any:
     def run() -> str:
         leads.disqualify_lead(ctx(), page_actor(), lead_id, form_text("reason"), form_version())
-        done("Lead disqualified")
+        done(_("Lead disqualified"))
         return f"/leads/{lead_id}"
 
     return act(lead_id, "disqualify", run)
@@ -168,7 +169,7 @@ def disqualify(lead_id: int) -> Any:
 def renew(lead_id: int) -> Any:
     def run() -> str:
         leads.renew_lead(ctx(), page_actor(), lead_id, form_version())
-        done("Lead renewed: it is new again")
+        done(_("Lead renewed: it is new again"))
         return f"/leads/{lead_id}"
 
     return act(lead_id, "renew", run)

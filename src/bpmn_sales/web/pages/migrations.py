@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request
 
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import InvalidInput, SalesError
+from bpmn_sales.i18n import _, lazy_gettext
 from bpmn_sales.services.processes import migration
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.pages.common import ctx, done, flash_error, page_actor
@@ -16,7 +17,7 @@ from bpmn_sales.web.pages.paging import cursor_arg
 
 bp = Blueprint("migrations", __name__)
 
-ACTION = "migrate running deals"
+ACTION = lazy_gettext("migrate running deals")
 
 
 def _here(key: str, frm: str | None, to: str | None) -> str:
@@ -28,7 +29,7 @@ def _here(key: str, frm: str | None, to: str | None) -> str:
 @login_required
 def preview(key: str) -> Any:
     actor = page_actor()
-    require_admin(actor, ACTION)
+    require_admin(actor, str(ACTION))
     frm, to = request.args.get("from") or None, request.args.get("to") or None
     errors: dict[str, str] = {}
     try:
@@ -52,7 +53,7 @@ def batch(key: str) -> Any:
     """One batch, for the page's script (JSON in, JSON out)."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise InvalidInput("the request body must be a JSON object", field="body")
+        raise InvalidInput(_("the request body must be a JSON object"), field="body")
     result = migration.apply_batch(
         ctx(),
         page_actor(),
@@ -77,9 +78,26 @@ def apply(key: str) -> Any:
     except SalesError as error:
         flash_error(error)
         return redirect(_here(key, frm, to))
-    left = f", {result.remaining} changed meanwhile (apply again)" if result.remaining else ""
-    done(
-        f"Run {result.run_id}: {result.moved} deal(s) moved to version {result.to_version}, "
-        f"{result.refused} refused{left}."
-    )
+    if result.remaining:
+        done(
+            _(
+                "Run %(run)s: %(moved)s deal(s) moved to version %(version)s, %(refused)s "
+                "refused, %(remaining)s changed meanwhile (apply again).",
+                run=result.run_id,
+                moved=result.moved,
+                version=result.to_version,
+                refused=result.refused,
+                remaining=result.remaining,
+            )
+        )
+    else:
+        done(
+            _(
+                "Run %(run)s: %(moved)s deal(s) moved to version %(version)s, %(refused)s refused.",
+                run=result.run_id,
+                moved=result.moved,
+                version=result.to_version,
+                refused=result.refused,
+            )
+        )
     return redirect(_here(key, frm, to))

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from markupsafe import Markup
 
 from bpmn_sales.errors import Forbidden, InvalidInput, SalesError
+from bpmn_sales.i18n import _
 from bpmn_sales.services.processes import drafts
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
@@ -26,14 +27,16 @@ def _version_arg() -> int | None:
     if raw in (None, ""):
         return None
     if not raw.isascii() or not raw.isdigit():
-        raise InvalidInput(f"version {raw!r} is not a version number", field="version")
+        raise InvalidInput(
+            _("version %(value)r is not a version number", value=raw), field="version"
+        )
     return int(raw)
 
 
 def _json_body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise InvalidInput("send a JSON object", field="body")
+        raise InvalidInput(_("send a JSON object"), field="body")
     return data
 
 
@@ -89,7 +92,7 @@ def save(key: str) -> Any:
         data = _json_body()
         based_on = data.get("based_on")
         if based_on is not None and (not isinstance(based_on, int) or isinstance(based_on, bool)):
-            raise InvalidInput("based_on must be a version number", field="based_on")
+            raise InvalidInput(_("based_on must be a version number"), field="based_on")
         view = drafts.save_draft(
             ctx(), page_actor(), key, data.get("xml"), data.get("base_revision"), based_on
         )
@@ -125,16 +128,41 @@ def deploy(key: str) -> Any:
         )
         result = deployed.result
         if deployed.redirect:
-            done(f"Version {result.version} of '{result.name}' deployed: preview the migration")
+            done(
+                _(
+                    "Version %(version)s of '%(name)s' deployed: preview the migration",
+                    version=result.version,
+                    name=result.name,
+                )
+            )
             return {**deployed.to_dict(), "next": deployed.redirect}
         if result.created:
             off = ", ".join(map(str, result.disabled))
-            done(
-                f"Version {result.version} of '{result.name}' deployed"
-                + (f"; versions {off} switched off for new deals" if off else "")
-            )
+            if off:
+                done(
+                    _(
+                        "Version %(version)s of '%(name)s' deployed; versions %(off)s switched "
+                        "off for new deals",
+                        version=result.version,
+                        name=result.name,
+                        off=off,
+                    )
+                )
+            else:
+                done(
+                    _(
+                        "Version %(version)s of '%(name)s' deployed",
+                        version=result.version,
+                        name=result.name,
+                    )
+                )
         else:
-            done(f"The draft equals version {result.version}: nothing new to deploy")
+            done(
+                _(
+                    "The draft equals version %(version)s: nothing new to deploy",
+                    version=result.version,
+                )
+            )
         return {**deployed.to_dict(), "next": url_for("modeler.page", key=key)}
 
     return _answer(call)
@@ -158,5 +186,5 @@ def discard(key: str) -> Any:
     except SalesError as error:
         flash_error(error)
     else:
-        done("Draft discarded")
+        done(_("Draft discarded"))
     return back(url_for("modeler.page", key=key))

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template
 
 from bpmn_sales.domain.paging import Page
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import ngettext
 from bpmn_sales.services.delivery import notices
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.pages.common import back, ctx, done, page_actor
@@ -39,5 +40,9 @@ def index() -> Any:
 @login_required
 def read_all() -> Any:
     count = notices.mark_read(ctx(), page_actor())
-    done(f"{count} notification(s) marked read")
+    done(
+        ngettext(
+            "%(num)s notification(s) marked read", "%(num)s notification(s) marked read", count
+        )
+    )
     return back("/notifications")

@@ -12,6 +12,7 @@ from bpmn_sales.domain.forms import TaskForm
 from bpmn_sales.domain.model import TaskView
 from bpmn_sales.domain.paging import Page, count_text
 from bpmn_sales.errors import InvalidInput, SalesError
+from bpmn_sales.i18n import _
 from bpmn_sales.services import worklist
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
@@ -71,9 +72,9 @@ def _missing(task: TaskView, note: str | None, upload: FileStorage | None) -> di
     """The note and file the activity needs, checked before a file is stored."""
     errors = {}
     if task.note_required in ("note", "note_and_file") and not note:
-        errors["note"] = f"'{task.title}' needs a note"
+        errors["note"] = _("'%(activity)s' needs a note", activity=task.title)
     if task.note_required == "note_and_file" and upload is None:
-        errors["file"] = f"'{task.title}' needs a file with the note"
+        errors["file"] = _("'%(activity)s' needs a file with the note", activity=task.title)
     return errors
 
 
@@ -101,7 +102,7 @@ def complete(task_id: str) -> Any:
     upload = upload if upload is not None and upload.filename else None
     errors.update(_missing(found.task, form_text("note"), upload))
     if upload is not None and found.task.subject_type != "deal":
-        errors["file"] = "files can be added to deals only"
+        errors["file"] = _("files can be added to deals only")
     if errors:
         return _page(found, data, errors, 400)
     try:
@@ -120,7 +121,7 @@ def complete(task_id: str) -> Any:
     except SalesError as error:
         flash_error(error)
         return _page(found, data, errors, status_for(error))
-    done(f"'{found.task.title}' done")
+    done(_("'%(activity)s' done", activity=found.task.title))
     return redirect(subject_url(found.task))
 
 
@@ -132,5 +133,5 @@ def claim(task_id: str) -> Any:
     except SalesError as error:
         flash_error(error)
         return back("/tasks?tab=groups")
-    done(f"You claimed '{claimed.title}'; it is in your tasks now")
+    done(_("You claimed '%(task)s'; it is in your tasks now", task=claimed.title))
     return back("/tasks?tab=groups")
