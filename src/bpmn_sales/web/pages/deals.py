@@ -11,6 +11,7 @@ from bpmn_sales.domain.paging import Page
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.services import deals, processes
 from bpmn_sales.services.deals import records
+from bpmn_sales.web import labels
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.downloads import file_download
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
@@ -33,7 +34,6 @@ FILTERS = (
     "close_to",
     "sort",
 )
-SORTS = [("newest", "Newest"), ("value", "Value"), ("close", "Expected close"), ("name", "Name")]
 NEW_DEAL_FIELDS = ("name", "customer", "value", "currency", "process", "expected_close_date")
 
 
@@ -79,11 +79,11 @@ def index() -> Any:
         deals=listed,
         filters=filters,
         errors=errors,
-        statuses=[s.value for s in DealStatus],
+        statuses=[(s.value, labels.label(s.value)) for s in DealStatus],
         processes=[(key, name) for key, name, _ in known],
         stages=sorted(stages.items(), key=lambda kv: kv[1]),
         owners=owner_choices(actor),
-        sorts=SORTS,
+        sorts=labels.deal_sorts(),
     )
     return page, 400 if errors else 200
 

@@ -1,0 +1,132 @@
+"""The words the pages show for the codes they display: statuses, roles, kinds, actions.
+
+The codes stay what they are in the data, the API and the CSS classes (`badge-won`); only the
+word a person reads is translated, in the language in force, when the page is rendered
+(`{{ deal.status|label('status') }}`). A code without a word here is shown as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+
+from bpmn_sales.i18n import gettext as _
+from bpmn_sales.i18n import pgettext
+
+
+def _status() -> dict[str, str]:
+    return {
+        "open": pgettext("status", "open"),
+        "won": pgettext("status", "won"),
+        "lost": pgettext("status", "lost"),
+        "invalid": pgettext("status", "invalid"),
+        "new": pgettext("status", "new"),
+        "qualified": pgettext("status", "qualified"),
+        "disqualified": pgettext("status", "disqualified"),
+        "pending": pgettext("status", "pending"),
+        "sending": pgettext("status", "sending"),
+        "sent": pgettext("status", "sent"),
+        "failed": pgettext("status", "failed"),
+        "approved": pgettext("status", "approved"),
+        "rejected": pgettext("status", "rejected"),
+        "approve": pgettext("status", "approved"),
+        "reject": pgettext("status", "rejected"),
+        "done": pgettext("status", "done"),
+        "draft": pgettext("status", "draft"),
+        "deployed": pgettext("status", "deployed"),
+        "enabled": pgettext("status", "enabled"),
+        "disabled": pgettext("status", "disabled"),
+    }
+
+
+def _role() -> dict[str, str]:
+    return {
+        "rep": _("sales rep"),
+        "manager": _("manager"),
+        "admin": _("admin"),
+    }
+
+
+def _kind() -> dict[str, str]:
+    return {
+        "task": pgettext("task kind", "task"),
+        "approval": pgettext("task kind", "approval"),
+        "follow_up": pgettext("task kind", "follow-up"),
+    }
+
+
+def _subject() -> dict[str, str]:
+    return {"deal": _("deal"), "lead": _("lead")}
+
+
+def _action() -> dict[str, str]:
+    return {
+        "created": _("created"),
+        "updated": _("fields changed"),
+        "moved": _("moved"),
+        "closed": _("closed"),
+        "reopened": _("reopened"),
+        "renewed": _("renewed"),
+        "qualified": _("qualified"),
+        "disqualified": _("disqualified"),
+        "task_completed": _("task completed"),
+        "task_claimed": _("task claimed"),
+        "timer_fired": _("timer fired"),
+        "message": _("message received"),
+        "note_added": _("note added"),
+        "file_added": _("file added"),
+        "contact_added": _("contact added"),
+        "order_created": _("order created"),
+        "follow_up_done": _("follow-up done"),
+    }
+
+
+def _who() -> dict[str, str]:
+    return {
+        "anyone": _("anyone"),
+        "owner": _("the owner"),
+        "manager": _("a manager"),
+        "direct_manager": _("the owner's manager"),
+        "admin": _("an admin"),
+    }
+
+
+_KINDS: dict[str, Callable[[], dict[str, str]]] = {
+    "status": _status,
+    "role": _role,
+    "kind": _kind,
+    "subject": _subject,
+    "action": _action,
+    "who": _who,
+}
+
+
+def label(code: object, kind: str = "status") -> str:
+    """The word for `code` of `kind` in the language in force (the code itself if unknown)."""
+    text = "" if code is None else str(code)
+    return _KINDS[kind]().get(text) or text.replace("_", " ")
+
+
+def optional_stage(name: str) -> str:
+    """A stage offered in a menu that the deal may skip."""
+    return _("%(stage)s (optional)", stage=name)
+
+
+def deal_sorts() -> list[tuple[str, str]]:
+    """The orders of the deals list, as (code, word)."""
+    return [
+        ("newest", _("Newest")),
+        ("value", _("Value")),
+        ("close", _("Expected close")),
+        ("name", _("Name")),
+    ]
+
+
+def lead_sorts() -> list[tuple[str, str]]:
+    """The orders of the leads list, as (code, word)."""
+    return [("newest", _("Newest")), ("value", _("Estimated value")), ("name", _("Name"))]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["label"] = label
