@@ -119,6 +119,56 @@ PAGES: list[tuple[str | None, str, dict[str, list[str]]]] = [
         },
     ),
     (
+        "mia",
+        "/analytics",
+        {
+            "en": ["Funnel", "Weighted forecast", "Set a target", "Deals created"],
+            "pl": ["Lejek", "Prognoza ważona", "Ustaw cel", "Utworzone szanse"],
+            "zh_Hans": ["漏斗", "加权预测", "设定目标", "新建商机"],
+            "fr": ["Entonnoir", "Prévision pondérée", "Fixer un objectif", "Opportunités créées"],
+        },
+    ),
+    (
+        "admin",
+        "/processes",
+        {
+            "en": ["Clone a process", "Import a process", "Save departments"],
+            "pl": ["Sklonuj proces", "Importuj proces", "Zapisz działy"],
+            "zh_Hans": ["克隆流程", "导入流程", "保存部门"],
+            "fr": ["Cloner un processus", "Importer un processus", "Enregistrer les services"],
+        },
+    ),
+    (
+        "admin",
+        "/processes/sales_process",
+        {
+            "en": ["Versions", "Delete the process", "Diagram editor"],
+            "pl": ["Wersje", "Usuń proces", "Edytor diagramu"],
+            "zh_Hans": ["版本", "删除流程", "流程图编辑器"],
+            "fr": ["Versions", "Supprimer le processus", "Éditeur de diagramme"],
+        },
+    ),
+    (
+        "admin",
+        "/admin/users",
+        {
+            "en": ["New user", "Full name", "Create user"],
+            "pl": ["Nowy użytkownik", "Imię i nazwisko", "Utwórz użytkownika"],
+            "zh_Hans": ["新建用户", "全名", "创建用户"],
+            "fr": ["Nouvel utilisateur", "Nom complet", "Créer l'utilisateur"],
+        },
+    ),
+    (
+        "admin",
+        "/admin/delivery",
+        {
+            "en": ["Outbox", "New webhook", "Add webhook"],
+            "pl": ["Skrzynka nadawcza", "Nowy webhook", "Dodaj webhook"],
+            "zh_Hans": ["发件箱", "新建 Webhook", "添加 Webhook"],
+            "fr": ["Boîte d'envoi", "Nouveau webhook", "Ajouter le webhook"],
+        },
+    ),
+    (
         "rob",
         "/notifications",
         {

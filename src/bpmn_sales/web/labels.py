@@ -113,6 +113,11 @@ def optional_stage(name: str) -> str:
     return _("%(stage)s (optional)", stage=name)
 
 
+def roles() -> list[tuple[str, str]]:
+    """The roles a user may have, as (code, word) for a menu."""
+    return [("rep", _("Sales rep")), ("manager", _("Manager")), ("admin", _("Admin"))]
+
+
 def deal_sorts() -> list[tuple[str, str]]:
     """The orders of the deals list, as (code, word)."""
     return [
