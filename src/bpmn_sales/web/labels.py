@@ -102,10 +102,34 @@ _KINDS: dict[str, Callable[[], dict[str, str]]] = {
 }
 
 
+def _party(text: str) -> str | None:
+    """Who a task or an activity is for, when it names a user or a group ("group:finance")."""
+    kind, _colon, name = text.partition(":")
+    if not name:
+        return None
+    if kind == "user":
+        return name
+    if kind == "group":
+        return _("group %(name)s", name=name)
+    return None
+
+
 def label(code: object, kind: str = "status") -> str:
-    """The word for `code` of `kind` in the language in force (the code itself if unknown)."""
+    """The word for `code` of `kind` in the language in force (the code itself if unknown).
+    For `assignee` and `who`, "user:NAME" reads NAME and "group:NAME" reads "group NAME"."""
     text = "" if code is None else str(code)
+    if kind in ("assignee", "who"):
+        party = _party(text)
+        if party is not None:
+            return party
+        if kind == "assignee":
+            return text
     return _KINDS[kind]().get(text) or text.replace("_", " ")
+
+
+def is_group_assignee(value: object) -> bool:
+    """A task assigned to a group (its members may claim it)."""
+    return isinstance(value, str) and value.startswith("group:")
 
 
 def optional_stage(name: str) -> str:
@@ -135,3 +159,4 @@ def lead_sorts() -> list[tuple[str, str]]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["label"] = label
+    app.jinja_env.tests["group_assignee"] = is_group_assignee
