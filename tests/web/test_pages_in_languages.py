@@ -9,7 +9,9 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
+from babel.messages.pofile import read_po
 
+from bpmn_sales.i18n import LOCALES
 from tests.web.pages import Pages
 
 Visitor = Callable[[str | None], Pages]
@@ -269,10 +271,6 @@ def test_the_pages_speak_the_readers_language(
 
 def english_sentences(language: str) -> set[str]:
     """The pages' English texts (placeholders-free, translated differently in `language`)."""
-    from babel.messages.pofile import read_po
-
-    from bpmn_sales.i18n import LOCALES
-
     with (LOCALES / language / "LC_MESSAGES" / "pages.po").open("rb") as handle:
         catalog = read_po(handle, locale=language)
     found: set[str] = set()
@@ -298,3 +296,19 @@ def test_no_english_text_of_the_pages_is_left(
     assert len(english) > 300  # the check reads the catalog, not an empty set
     shown = set(readable(open_page(visitor, who, path, language)))
     assert not shown & english, (language, path, sorted(shown & english))
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("pl", "Nie znaleziono"), ("zh_Hans", "未找到"), ("fr", "Introuvable")]
+)
+def test_the_error_page_names_the_error_in_the_readers_language(
+    visitor: Visitor, language: str, title: str
+) -> None:
+    pages = visitor("rob")
+    html = pages.text(
+        pages.get("/deals/9999", status=404, headers={"Accept-Language": HEADERS[language]})
+    )
+    heading = re.search(r"<h1>(.*?) <small", html)
+    assert heading and heading.group(1) == title
+    english = pages.text(pages.get("/deals/9999", status=404))
+    assert "<h1>Not found <small" in english

@@ -92,6 +92,31 @@ def _who() -> dict[str, str]:
     }
 
 
+def _error() -> dict[str, str]:
+    """The titles of the error page: our errors' codes and HTTP's reasons, as they come."""
+    return {
+        "Error": _("Error"),
+        "Not found": _("Not found"),
+        "Not Found": _("Not found"),
+        "Invalid input": _("Invalid input"),
+        "Bad Request": _("Invalid input"),
+        "Invalid state": _("Invalid state"),
+        "Conflict": _("Conflict"),
+        "Forbidden": _("Forbidden"),
+        "Unauthorized": _("Unauthorized"),
+        "Rule violation": _("Rule violation"),
+        "Diagram error": _("Diagram error"),
+        "Unsafe expression": _("Unsafe expression"),
+        "Storage unavailable": _("Storage unavailable"),
+        "Invalid setting": _("Invalid setting"),
+        "Too many attempts": _("Too many attempts"),
+        "Too Many Requests": _("Too many attempts"),
+        "Method Not Allowed": _("Method not allowed"),
+        "Request Entity Too Large": _("Request too large"),
+        "Internal error": _("Internal error"),
+    }
+
+
 _KINDS: dict[str, Callable[[], dict[str, str]]] = {
     "status": _status,
     "role": _role,
@@ -99,6 +124,7 @@ _KINDS: dict[str, Callable[[], dict[str, str]]] = {
     "subject": _subject,
     "action": _action,
     "who": _who,
+    "error": _error,
 }
 
 
