@@ -23,7 +23,7 @@ def test_admin_migrates_running_deals(
     page = open_as("admin")
     page.goto("/processes/sales_process/migrate?from=1&to=2")
     expect(page.get_by_role("heading", name="Migrate running deals: Sales process")).to_be_visible()
-    expect(page.get_by_test_id("preview-counts")).to_have_text("2 deal(s) can move, 1 cannot.")
+    expect(page.get_by_test_id("preview-counts")).to_have_text("2 deals can move, 1 cannot.")
     expect(page.get_by_test_id(f"reasons-{refused.id}")).to_have_text(
         "its stage 'Needs analysis' is not in version 2"
     )
@@ -38,5 +38,5 @@ def test_admin_migrates_running_deals(
     expect(page.locator("#migration-refused")).to_contain_text(refused.name)
     screenshot(page, "migration-applied")
     page.reload()
-    expect(page.get_by_test_id("preview-counts")).to_have_text("0 deal(s) can move, 1 cannot.")
+    expect(page.get_by_test_id("preview-counts")).to_have_text("0 deals can move, 1 cannot.")
     expect(page.get_by_test_id("run-1")).to_contain_text("v1 → v2")

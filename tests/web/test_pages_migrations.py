@@ -34,14 +34,14 @@ def test_the_preview_page_shows_moves_refusals_and_closed_deals(
 ) -> None:
     page = visitor("admin")
     html = page.text(page.get(PAGE))
-    assert "Closed deals keep their version" in html and "3 closed deal(s)" in html
+    assert "Closed deals keep their version" in html and "3 closed deals" in html
     counts = re.search(r'data-testid="preview-counts">(.*?)</p>', html, re.S)
     assert counts and " ".join(re.sub(r"<[^>]+>", "", counts.group(1)).split()) == (
-        "2 deal(s) can move, 1 cannot."
+        "2 deals can move, 1 cannot."
     )
     assert "its stage &#39;Needs analysis&#39; is not in version 2" in html
     assert 'data-batch-url="/processes/sales_process/migrate/batch"' in html
-    assert "Move 2 deal(s) to version 2" in html
+    assert "Move 2 deals to version 2" in html
     chosen = page.text(page.get(f"{PAGE}?from=1&to=2"))
     assert '<option value="1" selected>' in chosen
     bad = page.text(page.get(f"{PAGE}?to=5", status=400))
@@ -58,7 +58,7 @@ def test_apply_without_javascript_moves_all_and_says_so(visitor: Visitor, second
     html = page.text(page.follow(answer))
     assert "Run 1: 2 deal(s) moved to version 2, 1 refused." in html
     assert 'data-testid="run-1"' in html
-    assert re.search(r"<strong>0</strong> deal\(s\) can move,\s*<strong>1</strong> cannot", html)
+    assert re.search(r"<strong>0</strong> deals can move,\s*<strong>1</strong> cannot", html)
 
 
 def test_the_script_endpoint_applies_one_batch(visitor: Visitor, second: Context) -> None:

@@ -14,6 +14,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from bpmn_sales.i18n import current_language
+from bpmn_sales.i18n.jinja import install_gettext
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "mail"
 SMTP_TIMEOUT = 30.0
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}
@@ -25,6 +28,7 @@ _templates = Environment(
     undefined=StrictUndefined,
     keep_trailing_newline=True,
 )
+install_gettext(_templates)  # the mail is rendered in its recipient's language (send.py)
 
 
 class MailConfigError(ValueError):
@@ -76,7 +80,9 @@ def render(
     subject: str, text: str, name: str, link: str | None, sender: str, to: str
 ) -> EmailMessage:
     """A notification mail: plain text and HTML alternatives from the templates."""
-    values = {"name": name, "text": text, "link": link}
+    # The texts are in the language in force: the recipient's, put in force by the caller.
+    lang = current_language().replace("_", "-")
+    values = {"name": name, "text": text, "link": link, "lang": lang}
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to

@@ -11,6 +11,7 @@ from bpmn_sales.errors import InvalidInput, SalesError
 from bpmn_sales.i18n import _, ngettext
 from bpmn_sales.services import processes
 from bpmn_sales.services.people import sessions, users
+from bpmn_sales.web import labels
 from bpmn_sales.web.auth import login_required, start_session
 from bpmn_sales.web.errors import status_for
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
@@ -19,7 +20,6 @@ from bpmn_sales.web.pages.paging import cursor_arg
 
 bp = Blueprint("admin_users", __name__)
 
-ROLES = [("rep", "Sales rep"), ("manager", "Manager"), ("admin", "Admin")]
 MANAGERS = ("manager", "admin")  # who may be someone's manager
 LIST_LIMIT = 50
 
@@ -46,7 +46,7 @@ def _list_page(
         "admin/users.html",
         users=users.list_users(ctx(), cursor=cursor, limit=LIST_LIMIT),
         managers=users.user_names(ctx(), roles=MANAGERS),
-        roles=ROLES,
+        roles=labels.roles(),
         departments=processes.department_names(ctx()),
         errors=errors or {},
         form=form or {},

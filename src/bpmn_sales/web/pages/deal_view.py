@@ -7,6 +7,7 @@ from typing import Any
 
 from bpmn_sales.domain.model import DealView, TaskView
 from bpmn_sales.i18n import _
+from bpmn_sales.web import labels
 
 # Fields the deal row carries itself (a stage may require them by these names).
 BUILTIN = {
@@ -133,7 +134,7 @@ def deal_page(deal: DealView) -> DealPage:
     moves: list[tuple[str, str]] = []
     if detail.get("free_moves") and deal.status == "open":
         moves = [
-            (s["key"], s["name"] + (" (optional)" if s["optional"] else ""))
+            (s["key"], labels.optional_stage(s["name"]) if s["optional"] else s["name"])
             for s in detail.get("stages", [])
             if s["phase"] == "pre_sale" and s["state"] != "current"
         ]

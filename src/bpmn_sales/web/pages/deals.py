@@ -12,6 +12,7 @@ from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.i18n import _
 from bpmn_sales.services import deals, processes
 from bpmn_sales.services.deals import records
+from bpmn_sales.web import labels
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.downloads import file_download
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
@@ -34,7 +35,6 @@ FILTERS = (
     "close_to",
     "sort",
 )
-SORTS = [("newest", "Newest"), ("value", "Value"), ("close", "Expected close"), ("name", "Name")]
 NEW_DEAL_FIELDS = ("name", "customer", "value", "currency", "process", "expected_close_date")
 
 
@@ -80,11 +80,11 @@ def index() -> Any:
         deals=listed,
         filters=filters,
         errors=errors,
-        statuses=[s.value for s in DealStatus],
+        statuses=[(s.value, labels.label(s.value)) for s in DealStatus],
         processes=[(key, name) for key, name, _stages in known],
         stages=sorted(stages.items(), key=lambda kv: kv[1]),
         owners=owner_choices(actor),
-        sorts=SORTS,
+        sorts=labels.deal_sorts(),
     )
     return page, 400 if errors else 200
 

@@ -12,6 +12,7 @@ from bpmn_sales.domain.paging import Page
 from bpmn_sales.errors import InvalidInput, NotFound, SalesError
 from bpmn_sales.i18n import _
 from bpmn_sales.services import leads, processes
+from bpmn_sales.web import labels
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.pages.common import ctx, done, flash_error, form_text, form_version, page_actor
 from bpmn_sales.web.pages.forms import field_errors, owner_choices, query_filters
@@ -21,7 +22,6 @@ bp = Blueprint("leads", __name__)
 
 LIST_LIMIT = 50
 FILTERS = ("status", "owner", "process", "q", "value_min", "value_max", "sort")
-SORTS = [("newest", "Newest"), ("value", "Estimated value"), ("name", "Name")]
 NEW_LEAD_FIELDS = ("name", "company", "email", "phone", "estimated_value")
 
 
@@ -53,10 +53,10 @@ def index() -> Any:
         leads=listed,
         filters=filters,
         errors=errors,
-        statuses=[s.value for s in LeadStatus],
+        statuses=[(s.value, labels.label(s.value)) for s in LeadStatus],
         owners=owner_choices(actor),
         processes=lead_processes(),
-        sorts=SORTS,
+        sorts=labels.lead_sorts(),
     )
     return page, 400 if errors else 200
 
