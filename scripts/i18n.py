@@ -104,7 +104,7 @@ def new_catalog(language: str) -> Catalog:
         copyright_holder="bpmn-sales",
         charset="utf-8",
         fuzzy=False,
-        header_comment=f"# {language} translations of bpmn-sales (scripts/i18n.py writes this file).",
+        header_comment=f"# {language} translations of bpmn-sales (written by scripts/i18n.py).",
     )
     return catalog
 

@@ -13,9 +13,13 @@ Templates use `_()`, `ngettext()` and `{% trans %}` (Jinja's i18n extension, new
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from typing import Any
 
+from babel.messages.pofile import read_po
 from flask import Flask, request
+from markupsafe import Markup
 
 from bpmn_sales import i18n
 from bpmn_sales.context import Context
@@ -86,6 +90,37 @@ def put_visitor_in_force(ctx: Context, chosen: Preferences | None) -> None:
         put_in_force(None, preferences.company_preferences(ctx))
 
 
+#: The part of the catalogs that holds the strings of the pages' scripts (static/js).
+SCRIPTS_PART = "scripts"
+
+
+@cache
+def _js_catalog(language: str) -> str:
+    """The scripts' strings of `language` and its plural form index for n = 0..199, as JSON
+    that is safe inside a <script> element."""
+    messages: dict[str, str | list[str]] = {}
+    path = i18n.LOCALES / language / "LC_MESSAGES" / f"{SCRIPTS_PART}.po"
+    if path.is_file():
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=language):
+                if not message.id or message.fuzzy:
+                    continue
+                msgid = message.id
+                if isinstance(msgid, tuple | list):
+                    messages[str(msgid[0])] = [str(form) for form in message.string or ()]
+                else:
+                    messages[str(msgid)] = str(message.string)
+    rule = getattr(i18n.translations(language), "plural", None)
+    plurals = [int(rule(n)) for n in range(200)] if callable(rule) else []
+    text = json.dumps({"messages": messages, "plurals": plurals}, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def js_catalog() -> Markup:
+    """The catalog of the pages' scripts in the language in force (static/js/i18n.js)."""
+    return Markup(_js_catalog(i18n.current_language()))  # noqa: S704 - JSON escaped above
+
+
 def html_lang(language: str) -> str:
     """The BCP 47 tag for `<html lang>`: zh_Hans -> zh-Hans."""
     return language.replace("_", "-")
@@ -97,6 +132,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_time_zone"] = i18n.current_time_zone
     app.jinja_env.globals["html_lang"] = lambda: html_lang(i18n.current_language())
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
+    app.jinja_env.globals["js_catalog"] = js_catalog
 
     @app.before_request
     def put_browser_language_in_force() -> None:
