@@ -106,10 +106,12 @@ def new_catalog(language: str) -> Catalog:
         fuzzy=False,
         header_comment=f"# {language} translations of bpmn-sales (written by scripts/i18n.py).",
     )
+    catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[language])]
     return catalog
 
 
 def write(catalog: Catalog, path: Path, language: str) -> None:
+    catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[language])]  # Babel's may differ
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=0, include_lineno=False, omit_header=False)
     text = buffer.getvalue().decode("utf-8")
@@ -206,6 +208,9 @@ def header_problems(language: str, part: str, catalog: Catalog, raw: str) -> Ite
         yield "the header's Content-Type is not text/plain; charset=UTF-8"
     if f'"Plural-Forms: {PLURAL_FORMS[language]}\\n"' not in raw:
         yield f"the header's Plural-Forms is not {PLURAL_FORMS[language]}"
+    forms = [int(n) for n in re.findall(r"^msgstr\[(\d+)\]", raw, re.MULTILINE)]
+    if forms and max(forms) >= catalog.num_plurals:
+        yield f"an entry has msgstr[{max(forms)}], more forms than nplurals={catalog.num_plurals}"
 
 
 def check(source: Catalog | None = None) -> list[Problem]:

@@ -19,7 +19,12 @@ def company_settings() -> Any:
     return preferences.company_preferences(ctx()).__dict__
 
 
-@patch("/settings/company", body=CompanySettingsChanges, responses={200: CompanySettings})
+@patch(
+    "/settings/company",
+    body=CompanySettingsChanges,
+    responses={200: CompanySettings},
+    errors=(403,),
+)
 def update_company_settings(body: CompanySettingsChanges) -> Any:
     """Change the company's defaults (admins). A value it does not know is a 400 naming it."""
     changes = body.model_dump(include=body.model_fields_set)

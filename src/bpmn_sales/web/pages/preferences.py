@@ -3,6 +3,7 @@ defaults (admin "Company settings"), and the language switch on the sign-in page
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -16,7 +17,7 @@ from bpmn_sales.i18n import LANGUAGES, _, supported
 from bpmn_sales.services.people import preferences
 from bpmn_sales.web.auth import login_required, safe_next
 from bpmn_sales.web.errors import status_for
-from bpmn_sales.web.languages import LANGUAGE_COOKIE, LANGUAGE_NAMES
+from bpmn_sales.web.languages import LANGUAGE_COOKIE, LANGUAGE_NAMES, put_in_force
 from bpmn_sales.web.pages import admin_users
 from bpmn_sales.web.pages.common import ctx, done, page_actor
 
@@ -52,7 +53,7 @@ def mine() -> Any:
     """The signed-in user's own language and time zone (blank: the company's default)."""
     actor = page_actor()
     try:
-        preferences.update_my_preferences(
+        chosen = preferences.update_my_preferences(
             ctx(),
             actor,
             language=request.form.get("language", ""),
@@ -61,6 +62,7 @@ def mine() -> Any:
     except SalesError as error:
         page = render_template("account.html", errors=_errors(error, "language"))
         return page, status_for(error)
+    put_in_force(chosen, chosen.company)  # the message below in the language just chosen
     done(_("Your language and time zone were saved."))
     return redirect("/account")
 
@@ -106,9 +108,11 @@ def save_company() -> Any:
     require_admin(page_actor(), "change the company settings")
     form = {k: request.form.get(k, "").strip() for k in ("language", "time_zone", "currency")}
     try:
-        preferences.update_company_preferences(ctx(), page_actor(), **form)
+        company = preferences.update_company_preferences(ctx(), page_actor(), **form)
     except SalesError as error:
         return _settings_page(_errors(error, "language"), form), status_for(error)
+    mine = g.get("preferences")
+    put_in_force(replace(mine, company=company) if mine else None, company)
     done(_("The company settings were saved."))
     return redirect("/admin/settings")
 
