@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
 
 from babel.messages.pofile import read_po
 from flask import Flask, request
@@ -23,6 +22,7 @@ from markupsafe import Markup
 
 from bpmn_sales import i18n
 from bpmn_sales.context import Context
+from bpmn_sales.i18n.jinja import install_gettext
 from bpmn_sales.services.people import preferences
 from bpmn_sales.services.people.preferences import CompanyPreferences, Preferences
 
@@ -30,25 +30,6 @@ from bpmn_sales.services.people.preferences import CompanyPreferences, Preferenc
 LANGUAGE_COOKIE = "bpmn_sales_language"
 #: Each language under its own name, for the switch on the sign-in page and the forms.
 LANGUAGE_NAMES = {"en": "English", "zh_Hans": "简体中文", "pl": "Polski", "fr": "Français"}
-
-
-def _gettext(message: str) -> str:
-    return i18n.translations(i18n.current_language()).gettext(message)
-
-
-def _ngettext(singular: str, plural: str, num: int) -> str:
-    return i18n.translations(i18n.current_language()).ngettext(singular, plural, num)
-
-
-def _pgettext(context: str, message: str) -> str:
-    return str(i18n.translations(i18n.current_language()).pgettext(context, message))
-
-
-def install_gettext(env: Any) -> None:
-    """Give a Jinja environment `_`, `ngettext`, `pgettext` and `{% trans %}` in the language
-    in force (the pages' and the mail templates' environments alike)."""
-    env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext)
 
 
 def accepted_language() -> str | None:

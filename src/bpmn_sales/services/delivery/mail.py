@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from bpmn_sales.i18n.jinja import install_gettext
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "mail"
 SMTP_TIMEOUT = 30.0
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}
@@ -25,6 +27,7 @@ _templates = Environment(
     undefined=StrictUndefined,
     keep_trailing_newline=True,
 )
+install_gettext(_templates)  # the mail is rendered in its recipient's language (send.py)
 
 
 class MailConfigError(ValueError):
