@@ -111,6 +111,7 @@ def test_a_bad_time_zone_on_the_account_page_is_a_form_error(visitor: Visitor) -
     )
     page = rob.text(response)
     assert "&#39;Warsaw&#39; is not a time zone" in page and 'id="time_zone-error"' in page
+    assert 'value="Warsaw"' in page  # what was typed stays in the field
     assert lang_of(rob, "/tasks") == "en"  # nothing was stored
 
 

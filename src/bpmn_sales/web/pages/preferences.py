@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -41,6 +42,13 @@ def _errors(error: SalesError, default: str) -> dict[str, str]:
     return {str(field) if field else default: error.message}
 
 
+def _typed() -> SimpleNamespace:
+    """What the preferences form sent, to show it again beside its error."""
+    return SimpleNamespace(
+        language=request.form.get("language", ""), time_zone=request.form.get("time_zone", "")
+    )
+
+
 def init_app_globals(env: Any) -> None:
     env.globals["language_options"] = language_options
     env.globals["time_zone_names"] = time_zone_names
@@ -60,7 +68,7 @@ def mine() -> Any:
             time_zone=request.form.get("time_zone", "").strip(),
         )
     except SalesError as error:
-        page = render_template("account.html", errors=_errors(error, "language"))
+        page = render_template("account.html", errors=_errors(error, "language"), typed=_typed())
         return page, status_for(error)
     put_in_force(chosen, chosen.company)  # the message below in the language just chosen
     done(_("Your language and time zone were saved."))
