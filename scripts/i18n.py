@@ -51,7 +51,7 @@ def extract() -> Catalog:
     here = Path.cwd()
     os.chdir(ROOT)  # locations relative to the checkout
     try:
-        CommandLineInterface().run(
+        CommandLineInterface().run(  # type: ignore[no-untyped-call]
             [
                 "pybabel",
                 "-q",
@@ -72,9 +72,21 @@ def extract() -> Catalog:
         return read_po(handle)
 
 
+def ids_of(message: Message) -> tuple[str, ...]:
+    """(msgid,) or (msgid, msgid_plural)."""
+    return (message.id,) if isinstance(message.id, str) else tuple(str(i) for i in message.id)
+
+
+def forms_of(message: Message) -> tuple[str, ...]:
+    """The translation, one string per plural form."""
+    if isinstance(message.string, str):
+        return (message.string,)
+    return tuple(str(form) for form in message.string or ())
+
+
 def key_of(message: Message) -> Key:
-    msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-    return (msgid, message.context) if message.context else msgid
+    msgid = ids_of(message)[0]
+    return (msgid, str(message.context)) if message.context else msgid
 
 
 def parts(language: str) -> dict[str, Catalog]:
@@ -153,7 +165,7 @@ def update(part: str, paths: Iterable[str]) -> None:
                 catalog.add(
                     message.id,
                     old.string if old else empty,
-                    locations=[(relative(loc), None) for loc, _line in message.locations],
+                    locations=[(relative(loc), line) for loc, line in message.locations],
                     flags=[f for f in message.flags if f != "fuzzy"],
                     auto_comments=message.auto_comments,
                     context=message.context,
@@ -183,22 +195,20 @@ def entry_problems(language: str, part: str, message: Message, nplurals: int) ->
     """What is wrong with one entry: fuzzy, untranslated, placeholders, plural forms."""
     if message.fuzzy:
         yield "fuzzy"
-    if isinstance(message.id, tuple):
-        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    ids, forms = ids_of(message), forms_of(message)
+    if len(ids) > 1:
         if len(forms) != nplurals:
             yield f"{len(forms)} plural forms instead of {nplurals}"
-        expected = placeholders(message.id[0]) | placeholders(message.id[1])
+        expected = placeholders(ids[0]) | placeholders(ids[1])
         for n, form in enumerate(forms):
             if not form:
                 yield f"plural form {n} untranslated"
             elif not expected - {"num"} <= placeholders(form) <= expected:
                 yield f"plural form {n} has placeholders {sorted(placeholders(form))}"
-    else:
-        text = message.string if isinstance(message.string, str) else ""
-        if not text:
-            yield "untranslated"
-        elif placeholders(text) != placeholders(message.id):
-            yield f"placeholders {sorted(placeholders(text))} in the translation"
+    elif not forms[0]:
+        yield "untranslated"
+    elif placeholders(forms[0]) != placeholders(ids[0]):
+        yield f"placeholders {sorted(placeholders(forms[0]))} in the translation"
 
 
 def header_problems(language: str, part: str, catalog: Catalog, raw: str) -> Iterator[str]:
@@ -228,12 +238,12 @@ def check(source: Catalog | None = None) -> list[Problem]:
                 for w in header_problems(language, part, catalog, raw)
             ]
             found += [
-                Problem(language, part, str(m.id), "obsolete entry (#~)")
+                Problem(language, part, ids_of(m)[0], "obsolete entry (#~)")
                 for m in catalog.obsolete.values()
             ]
             for message in messages(catalog):
                 key = key_of(message)
-                msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+                msgid = ids_of(message)[0]
                 for what in entry_problems(language, part, message, catalog.num_plurals):
                     found.append(Problem(language, part, msgid, what))
                 found += [Problem(language, part, msgid, str(e)) for e in message.check(catalog)]
