@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bpmn_sales import i18n
 from bpmn_sales.context import Context
 from tests.databases import (
     Templates,
@@ -29,6 +30,14 @@ from tests.team import Team, make_team
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     drop_worker_database()
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """Each test starts in English and UTC, and a language a request or a CLI call put in force
+    (a context variable of this thread) does not outlive the test."""
+    with i18n.use_language(i18n.DEFAULT_LANGUAGE), i18n.use_time_zone(None):
+        yield
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

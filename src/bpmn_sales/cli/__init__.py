@@ -49,6 +49,7 @@ verb(
     "Print an analytics report: funnel, losses, time-in-stage, stuck, forecast, targets.",
 )
 verb("serve", "operators", "Serve the web app and the JSON API (waitress).")
+verb("settings", "settings", "The company's default language, time zone and currency.")
 verb(
     "stage",
     "board",
@@ -56,7 +57,7 @@ verb(
 )
 verb("target", "reports", "Set sales targets per period (month or quarter) and scope.")
 verb("task", "tasks", "Ready user tasks of leads and deals.")
-verb("user", "operators", "Users and their API tokens.")
+verb("user", "operators settings", "Users, their API tokens, languages and time zones.")
 verb("webhook", "delivery", "URLs that receive signed JSON for deal events (admin).")
 verb(
     "worker",

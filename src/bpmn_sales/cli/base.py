@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from bpmn_sales.errors import SalesError
+from bpmn_sales.i18n import set_language
 from bpmn_sales.settings import (
     Settings,
     default_database_url,
@@ -234,5 +235,7 @@ def main(click_ctx: click.Context, database_url: str | None, username: str) -> N
             )
     except SalesError as exc:
         fail(exc.message)
+    # The language of what the CLI prints: BPMN_SALES_LANGUAGE, else the locale's (LANG).
+    set_language(os.environ.get("BPMN_SALES_LANGUAGE") or os.environ.get("LANG"))
     click_ctx.obj = State(settings, username)
     click_ctx.call_on_close(click_ctx.obj.close)

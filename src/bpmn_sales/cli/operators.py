@@ -164,7 +164,7 @@ def processes_command(state: State, as_json: bool) -> None:
 
 @main.group(name="user")
 def user_group() -> None:
-    """Users and their API tokens."""
+    """Users, their API tokens, languages and time zones."""
 
 
 @user_group.command(name="add")

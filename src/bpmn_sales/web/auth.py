@@ -25,6 +25,7 @@ from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import Unauthorized
 from bpmn_sales.services.delivery import notices
 from bpmn_sales.services.people import sessions
+from bpmn_sales.web import languages
 
 F = TypeVar("F", bound=Callable[..., Any])
 HSTS = "max-age=31536000; includeSubDomains"
@@ -113,13 +114,17 @@ def init_app(app: Flask) -> None:
         if not _is_page(request.path):
             return
         token = session.get("sid")
+        visit = None
         if token is None:
             if "user_id" in session:  # a cookie from before server-side sessions
                 session.clear()
-            return
-        g.actor = sessions.session_actor(ctx(), token)
-        if g.actor is None:  # signed out elsewhere, timed out, or the user is gone
-            session.clear()
+        else:
+            visit = sessions.session_visit(ctx(), token)
+            if visit is None:  # signed out elsewhere, timed out, or the user is gone
+                session.clear()
+        g.actor = visit.actor if visit else None
+        g.preferences = visit.preferences if visit else None
+        languages.put_visitor_in_force(ctx(), visit.preferences if visit else None)
 
     @app.before_request
     def check_csrf() -> None:

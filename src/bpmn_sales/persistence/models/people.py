@@ -27,6 +27,9 @@ class User(Base):
         ForeignKey("departments.id", name="fk_users_department_id_departments")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The user's own language (one of i18n.LANGUAGES) and IANA time zone; None: the company's.
+    language: Mapped[str | None] = mapped_column(String(20))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     groups: Mapped[list[Group]] = relationship(
         secondary="group_members", back_populates="members", order_by="Group.name"
     )

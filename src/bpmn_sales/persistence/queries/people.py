@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from bpmn_sales.domain.paging import Cursor, Page
 from bpmn_sales.persistence.models import (
@@ -140,3 +141,37 @@ class PeopleQueries:
     def setting(self, key: str) -> str | None:
         row = self.session.get(Setting, key)
         return row.value if row else None
+
+    def settings_of(self, keys: Sequence[str]) -> dict[str, str]:
+        """The values of those settings that are set (one statement)."""
+        rows = self.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys)))
+        return {key: value for key, value in rows}
+
+    def put_settings(self, values: dict[str, str]) -> None:
+        """Set each setting (insert or replace); flushed with the unit of work."""
+        for key, value in values.items():
+            row = self.session.get(Setting, key)
+            if row is None:
+                self.session.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+
+    def user_by_token_hash_with_settings(
+        self, token_hash: str, keys: Sequence[str]
+    ) -> tuple[User, dict[str, str]] | None:
+        """A user by their API token's hash, with those settings, in one statement."""
+        row = self.session.execute(
+            select(User, *setting_columns(keys)).where(User.token_hash == token_hash)
+        ).first()
+        if row is None:
+            return None
+        return row[0], settings_in(keys, row[1:])
+
+
+def setting_columns(keys: Sequence[str]) -> list[ScalarSelect[str]]:
+    """A scalar subquery per setting, so a read of a row brings the settings along with it."""
+    return [select(Setting.value).where(Setting.key == key).scalar_subquery() for key in keys]
+
+
+def settings_in(keys: Sequence[str], values: Sequence[str | None]) -> dict[str, str]:
+    return {key: value for key, value in zip(keys, values, strict=True) if value is not None}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bpmn_sales.persistence.models import User, WebSession
+from bpmn_sales.persistence.queries.people import setting_columns, settings_in
 
 
 class WebSessionQueries:
@@ -23,6 +25,17 @@ class WebSessionQueries:
             .where(WebSession.token_hash == token_hash)
         ).first()
         return (row[0], row[1]) if row else None
+
+    def web_session_with_settings(
+        self, token_hash: str, keys: Sequence[str]
+    ) -> tuple[WebSession, User, dict[str, str]] | None:
+        """A session with its user and those settings (one statement for all three)."""
+        row = self.session.execute(
+            select(WebSession, User, *setting_columns(keys))
+            .join(User, User.id == WebSession.user_id)
+            .where(WebSession.token_hash == token_hash)
+        ).first()
+        return (row[0], row[1], settings_in(keys, row[2:])) if row else None
 
     def touch_web_session(self, session_id: int, now: datetime) -> None:
         self.session.execute(

@@ -99,10 +99,30 @@ def complete_deal_task(
     directory = common.StoreDirectory(store, owner, deal)
     if rule.approval:
         subject, text = notices.approval_text(item, deal, detail, actor)
-        notices.notify(ctx, store, ["owner"], directory, deal, "approval", subject, text)
+        notices.notify(
+            ctx,
+            store,
+            ["owner"],
+            directory,
+            deal,
+            "approval",
+            subject,
+            text,
+            compose=lambda: notices.approval_text(item, deal, detail, actor),
+        )
     if rule.notify:
         subject, text = notices.completion_text(item.title, deal, actor)
-        notices.notify(ctx, store, rule.notify, directory, deal, "activity_done", subject, text)
+        notices.notify(
+            ctx,
+            store,
+            rule.notify,
+            directory,
+            deal,
+            "activity_done",
+            subject,
+            text,
+            compose=lambda: notices.completion_text(item.title, deal, actor),
+        )
     plan = follow_ups.plan(rule, now)
     if plan is not None:
         assignee_id, group_id = _follow_up_assignee(store, owner, plan.assignee)

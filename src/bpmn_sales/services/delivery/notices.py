@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,13 +12,22 @@ from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine import WorkItem
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import use_language, use_time_zone
 from bpmn_sales.persistence.models import Deal, Notification, OutboxMessage, User
 from bpmn_sales.persistence.queries.delivery import OUTBOX_SORT
 from bpmn_sales.persistence.queries.notifications import NOTIFICATION_SORT
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.delivery import outbox
+from bpmn_sales.services.people.preferences import (
+    COMPANY_KEYS,
+    CompanyPreferences,
+    user_preferences,
+)
 from bpmn_sales.tasks import notifications
 from bpmn_sales.tasks.notifications import Directory
+
+#: Composes a notification's (subject, text) in the language in force.
+Compose = Callable[[], tuple[str, str]]
 
 
 def notify(
@@ -30,12 +39,26 @@ def notify(
     kind: str,
     subject: str,
     text: str,
+    compose: Compose | None = None,
 ) -> list[int]:
     """Notify everyone the parties name: a notification each, and an outbox mail if they have
-    an address (the worker delivers it). Returns the user ids notified."""
+    an address (the worker delivers it). Returns the user ids notified.
+
+    With `compose`, each recipient's subject and text are composed in their own language and
+    time zone (their setting, else the company's); the mail remembers both for the worker."""
     now = ctx.clock()
     user_ids = notifications.recipients(parties, directory)
+    company = store.settings_of(COMPANY_KEYS) if user_ids else {}
     for user_id in user_ids:
+        user = store.session.get(User, user_id)
+        chosen = user_preferences(user, company) if user is not None else None
+        language = (chosen.language if chosen else None) or CompanyPreferences.from_settings(
+            company
+        ).language
+        zone = chosen.time_zone_in_force if chosen else None
+        if compose is not None:
+            with use_language(language), use_time_zone(zone):
+                subject, text = compose()
         store.add(
             Notification(
                 user_id=user_id,
@@ -46,7 +69,6 @@ def notify(
                 created_at=now,
             )
         )
-        user = store.session.get(User, user_id)
         if user is not None and user.email:
             store.add(
                 OutboxMessage(
@@ -55,7 +77,12 @@ def notify(
                     user_id=user_id,
                     subject=subject,
                     body=text,
-                    payload={"kind": kind, "deal_id": deal.id},
+                    payload={
+                        "kind": kind,
+                        "deal_id": deal.id,
+                        "language": language,
+                        "time_zone": zone,
+                    },
                     status="pending",
                     attempts=0,
                     next_attempt_at=now,

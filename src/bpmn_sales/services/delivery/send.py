@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bpmn_sales.context import Context
+from bpmn_sales.i18n import use_language, use_time_zone
 from bpmn_sales.persistence.models import OutboxMessage, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.delivery import mail
@@ -198,9 +199,15 @@ def _send(
 
 def _mail(ctx: Context, message: Claimed) -> Any:
     link = deal_link(ctx, message.payload.get("deal_id"))
-    email = mail.render(
-        message.subject, message.body, message.name, link, ctx.mail_from, message.recipient
-    )
+    # In the recipient's language and time zone, chosen when the mail was queued (notices.py).
+    language, zone = message.payload.get("language"), message.payload.get("time_zone")
+    with (
+        use_language(language if isinstance(language, str) else None),
+        use_time_zone(zone if isinstance(zone, str) else None),
+    ):
+        email = mail.render(
+            message.subject, message.body, message.name, link, ctx.mail_from, message.recipient
+        )
     mail.stamp(email, message.id, message.created_at, ctx.mail_from)
     return email
 

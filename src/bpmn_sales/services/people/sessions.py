@@ -33,6 +33,7 @@ from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import Conflict, NotFound, TooManyAttempts, Unauthorized
 from bpmn_sales.persistence.models import Setting, SignInFailure, WebSession
 from bpmn_sales.persistence.store import Store
+from bpmn_sales.services.people.preferences import COMPANY_KEYS, Visit, user_preferences
 from bpmn_sales.services.people.users import actor_of
 
 WINDOW = timedelta(minutes=15)
@@ -108,14 +109,22 @@ def open_session(ctx: Context, actor: Actor) -> str:
 
 def session_actor(ctx: Context, token: object) -> Actor | None:
     """Who a session token signs in, if the session is still open (else None)."""
+    visit = session_visit(ctx, token)
+    return visit.actor if visit else None
+
+
+def session_visit(ctx: Context, token: object) -> Visit | None:
+    """Who a session token signs in and their preferences, if the session is still open.
+
+    One statement reads the session, its user and the company's defaults together."""
     if not isinstance(token, str) or not token:
         return None
     now = ctx.clock()
     with ctx.uow() as store:
-        found = store.web_session(_token_hash(token))
+        found = store.web_session_with_settings(_token_hash(token), COMPANY_KEYS)
         if found is None:
             return None
-        web_session, user = found
+        web_session, user, settings = found
         idle, started = _limits(ctx, now)
         if web_session.last_seen_at < idle or web_session.created_at < started:
             store.end_web_sessions(token_hash=web_session.token_hash)
@@ -124,7 +133,7 @@ def session_actor(ctx: Context, token: object) -> Actor | None:
         if now - web_session.last_seen_at >= TOUCH_EVERY:
             store.touch_web_session(web_session.id, now)
             store.commit()
-        return actor_of(user)
+        return Visit(actor_of(user), user_preferences(user, settings))
 
 
 def end_session(ctx: Context, token: object) -> None:

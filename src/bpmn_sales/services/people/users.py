@@ -32,6 +32,9 @@ class UserView:
     manager: str | None
     department: str | None = None
     groups: tuple[str, ...] = ()
+    # The user's own language and time zone; None: the company's default applies.
+    language: str | None = None
+    time_zone: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -255,6 +258,8 @@ def _views(store: Store, found: Sequence[User]) -> list[UserView]:
             names.get(u.manager_id) if u.manager_id else None,
             departments.get(u.department_id) if u.department_id else None,
             tuple(g.name for g in u.groups),
+            u.language,
+            u.time_zone,
         )
         for u in found
     ]

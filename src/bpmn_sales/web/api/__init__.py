@@ -19,6 +19,7 @@ from bpmn_sales.web.api import (
     people,
     processes,
     records,
+    settings,
     tasks,
     timers,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "people",
     "processes",
     "records",
+    "settings",
     "tasks",
     "timers",
 ]

@@ -12,7 +12,8 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import MAX_ID, Actor
 from bpmn_sales.errors import InvalidInput, Unauthorized
 from bpmn_sales.i18n import _
-from bpmn_sales.services.people import users
+from bpmn_sales.services.people import preferences
+from bpmn_sales.web import languages
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -72,7 +73,10 @@ def authenticate() -> None:
     scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(_("send an API token as 'Authorization: Bearer <token>'"))
-    g.actor = users.actor_for_token(ctx(), token.strip())
+    visit = preferences.token_visit(ctx(), token.strip())
+    g.actor = visit.actor
+    g.preferences = visit.preferences
+    languages.put_in_force(visit.preferences, visit.preferences.company)
 
 
 def json_object() -> dict[str, Any]:

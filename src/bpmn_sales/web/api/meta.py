@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from bpmn_sales.services.people import users
-from bpmn_sales.web.api.base import actor, ctx
+from bpmn_sales.web.api.base import ctx
 from bpmn_sales.web.api.document import openapi_document
 from bpmn_sales.web.api.operation import get
 from bpmn_sales.web.schemas.common import ApiIndex
-from bpmn_sales.web.schemas.people import Group, Me
+from bpmn_sales.web.schemas.people import Group
 
 
 @get("/", responses={200: ApiIndex}, public=True)
@@ -22,13 +22,6 @@ def api_index() -> Any:
 def openapi() -> Any:
     """This document."""
     return openapi_document()
-
-
-@get("/me", responses={200: Me})
-def me() -> Any:
-    """The user the token belongs to."""
-    a = actor()
-    return {"id": a.id, "username": a.username, "role": a.role}
 
 
 @get("/groups", responses={200: list[Group]})

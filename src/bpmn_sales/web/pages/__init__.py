@@ -18,6 +18,7 @@ from bpmn_sales.web.pages import (
     modeler,
     notifications,
     paging,
+    preferences,
     session,
     tasks,
 )
@@ -39,7 +40,9 @@ def register(app: Flask) -> None:
         delivery.bp,
         modeler.bp,
         migrations.bp,
+        preferences.bp,
     ]
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     paging.register(app)
+    preferences.init_app_globals(app.jinja_env)

@@ -16,6 +16,8 @@ class Me(Reply):
     id: int
     username: str
     role: Role
+    language: str | None = Field(description="Your own language; null: the company's default")
+    time_zone: str | None = Field(description="Your own time zone; null: the company's default")
 
 
 class Group(Reply):

@@ -4,6 +4,8 @@
 // lists the column's deals.
 (function () {
   "use strict";
+  var gettext = window.gettext;
+  var ngettext = window.ngettext;
 
   var board = document.querySelector(".board");
   if (!board) {
@@ -59,7 +61,7 @@
   function showRefusal(body) {
     alertBox.textContent = "";
     var message = document.createElement("p");
-    message.textContent = (body && body.message) || "The deal could not be moved.";
+    message.textContent = (body && body.message) || gettext("The deal could not be moved.");
     alertBox.appendChild(message);
     var unmet = body && Array.isArray(body.unmet) ? body.unmet : [];
     if (unmet.length) {
@@ -139,7 +141,7 @@
     })
       .then(function (response) {
         if (!response.ok) {
-          throw new Error("The server answered " + response.status);
+          throw new Error(gettext("The server answered %(status)s.", { status: response.status }));
         }
         return response.text().then(function (html) {
           return { html: html, next: response.headers.get("X-Next-Cursor") };
@@ -165,10 +167,13 @@
         } else {
           link.remove();
         }
-        statusBox.textContent = added + " more card(s) in " + col.dataset.stage;
+        var heading = col.querySelector("[data-testid^=column-label-]");
+        statusBox.textContent = ngettext("%(num)s more card in %(stage)s", "%(num)s more cards in %(stage)s", added, {
+          stage: heading ? heading.textContent.trim() : col.dataset.stage
+        });
       })
       .catch(function (error) {
-        showRefusal({ message: "More cards could not be shown: " + error.message });
+        showRefusal({ message: gettext("More cards could not be shown: %(reason)s", { reason: error.message }) });
       })
       .then(function () {
         link.removeAttribute("aria-busy");
@@ -201,7 +206,7 @@
     }
     var days = card.querySelector("[data-testid^=days-]");
     if (days) {
-      days.textContent = "0 days in stage";
+      days.textContent = ngettext("%(num)s day in stage", "%(num)s days in stage", 0);
     }
     var select = card.querySelector("select[name=stage]");
     if (select) {
@@ -242,19 +247,24 @@
       .then(function (response) {
         return response.json().then(
           function (body) { return { ok: response.ok, body: body }; },
-          function () { return { ok: false, body: { message: "The server answered " + response.status } }; }
+          function () {
+            return { ok: false, body: { message: gettext("The server answered %(status)s.", { status: response.status }) } };
+          }
         );
       })
       .then(function (result) {
         if (result.ok && result.body.deal) {
           place(card, target, result.body.deal);
-          statusBox.textContent = "Moved '" + result.body.deal.name + "' to " + result.body.deal.stage_name;
+          statusBox.textContent = gettext("Moved “%(deal)s” to %(stage)s", {
+            deal: result.body.deal.name,
+            stage: result.body.deal.stage_name
+          });
         } else {
           showRefusal(result.body);
         }
       })
       .catch(function () {
-        showRefusal({ message: "The deal could not be moved: the server did not answer." });
+        showRefusal({ message: gettext("The deal could not be moved: the server did not answer.") });
       })
       .then(function () {
         card.classList.remove("moving");

@@ -3,6 +3,7 @@
  * Without JavaScript (or if this fails) the text under the diagram still says where the deal is. */
 (function () {
   "use strict";
+  var gettext = window.gettext;
 
   var container = document.getElementById("deal-diagram");
   if (!container) {
@@ -11,11 +12,11 @@
 
   function fail(message) {
     container.setAttribute("data-state", "failed");
-    container.textContent = "The diagram could not be shown: " + message + ".";
+    container.textContent = gettext("The diagram could not be shown: %(reason)s.", { reason: message });
   }
 
   if (typeof window.BpmnJS !== "function" || typeof window.fetch !== "function") {
-    fail("this browser cannot run the diagram viewer");
+    fail(gettext("this browser cannot run the diagram viewer"));
     return;
   }
 
@@ -35,7 +36,7 @@
   })
     .then(function (response) {
       if (!response.ok) {
-        throw new Error("the server answered " + response.status);
+        throw new Error(gettext("the server answered %(status)s", { status: response.status }));
       }
       return response.json();
     })
@@ -49,6 +50,6 @@
       });
     })
     .catch(function (error) {
-      fail(error && error.message ? error.message : "unknown error");
+      fail(error && error.message ? error.message : gettext("unknown error"));
     });
 })();

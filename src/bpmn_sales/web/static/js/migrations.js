@@ -2,6 +2,7 @@
 // once and the server applies every batch.
 (function () {
   "use strict";
+  var gettext = window.gettext;
 
   var form = document.getElementById("migration-apply");
   if (!form) {
@@ -20,12 +21,20 @@
   function show(progress) {
     bar.value = progress.percent;
     bar.textContent = progress.percent + "%";
-    counts.textContent = progress.moved + " moved, " + progress.refused + " refused, " +
-      progress.remaining + " left (" + progress.percent + "%)";
+    counts.textContent = gettext("%(moved)s moved, %(refused)s refused, %(left)s left (%(percent)s%%)", {
+      moved: progress.moved,
+      refused: progress.refused,
+      left: progress.remaining,
+      percent: progress.percent
+    });
     refusedList.textContent = "";
     progress.refused_deals.forEach(function (deal) {
       var item = document.createElement("li");
-      item.textContent = "Deal " + deal.deal_id + " " + deal.name + ": " + deal.reasons.join("; ");
+      item.textContent = gettext("Deal %(id)s %(name)s: %(reasons)s", {
+        id: deal.deal_id,
+        name: deal.name,
+        reasons: deal.reasons.join("; ")
+      });
       refusedList.appendChild(item);
     });
   }
@@ -43,7 +52,7 @@
     }).then(function (response) {
       return response.json().then(function (body) {
         if (!response.ok) {
-          throw new Error(body.message || ("The server answered " + response.status));
+          throw new Error(body.message || gettext("The server answered %(status)s.", { status: response.status }));
         }
         return body;
       });
@@ -65,7 +74,7 @@
     event.preventDefault();
     button.disabled = true;
     box.hidden = false;
-    counts.textContent = "Starting…";
+    counts.textContent = gettext("Starting…");
     var payload = {
       from: number(form.dataset.from),
       to: number(form.dataset.to),
@@ -74,10 +83,12 @@
     };
     step(payload, null)
       .then(function (progress) {
-        counts.textContent = (progress.finished ? "Done: " : "Stopped: ") + counts.textContent;
+        counts.textContent = progress.finished
+          ? gettext("Done: %(progress)s", { progress: counts.textContent })
+          : gettext("Stopped: %(progress)s", { progress: counts.textContent });
       })
       .catch(function (error) {
-        counts.textContent = "The migration stopped: " + error.message;
+        counts.textContent = gettext("The migration stopped: %(reason)s", { reason: error.message });
         button.disabled = false;
       });
   });

@@ -4,6 +4,13 @@
  * The JSON routes take the session cookie and the X-CSRF-Token header, like the board. */
 (function () {
   "use strict";
+  var gettext = window.gettext;
+  var ngettext = window.ngettext;
+  var SEVERITY = { error: gettext("error"), warning: gettext("warning") };
+
+  function severityName(severity) {
+    return SEVERITY[severity] || severity;
+  }
 
   var root = document.getElementById("modeler");
   if (!root) {
@@ -34,11 +41,11 @@
 
   function fail(message) {
     root.setAttribute("data-state", "failed");
-    canvasBox.textContent = "The modeler could not start: " + message + ".";
+    canvasBox.textContent = gettext("The modeler could not start: %(reason)s.", { reason: message });
   }
 
   if (typeof window.BpmnSalesModeler !== "object" || typeof window.fetch !== "function") {
-    fail("this browser cannot run it");
+    fail(gettext("this browser cannot run it"));
     return;
   }
 
@@ -63,7 +70,11 @@
       return response.json().then(
         function (body) { return { ok: response.ok, status: response.status, body: body }; },
         function () {
-          return { ok: false, status: response.status, body: { message: "the server answered " + response.status } };
+          return {
+            ok: false,
+            status: response.status,
+            body: { message: gettext("the server answered %(status)s", { status: response.status }) }
+          };
         }
       );
     });
@@ -114,7 +125,9 @@
     node.className = "lint-badge lint-" + worst;
     node.setAttribute("data-testid", "lint-badge-" + id);
     node.setAttribute("role", "button");
-    node.title = items.map(function (p) { return p.severity + ": " + p.message; }).join("\n");
+    node.title = items.map(function (p) {
+      return gettext("%(severity)s: %(message)s", { severity: severityName(p.severity), message: p.message });
+    }).join("\n");
     node.textContent = String(items.length);
     node.addEventListener("click", function () { reveal(id); });
     return { node: node, worst: worst };
@@ -138,7 +151,7 @@
       button.type = "button";
       var severity = document.createElement("span");
       severity.className = "severity";
-      severity.textContent = problem.severity;
+      severity.textContent = severityName(problem.severity);
       button.appendChild(severity);
       var where = problem.element_id ? problem.element_id + ": " : "";
       button.appendChild(document.createTextNode(where + problem.message));
@@ -162,9 +175,11 @@
       overlays.add(id, "lint", { position: { top: -10, right: 10 }, html: made.node });
     });
     var warnings = problems.length - errors;
+    var errorCount = ngettext("%(num)s error", "%(num)s errors", errors);
+    var warningCount = ngettext("%(num)s warning", "%(num)s warnings", warnings);
     problemCount.textContent = problems.length
-      ? "(" + errors + " error(s), " + warnings + " warning(s))"
-      : "(no problems)";
+      ? gettext("(%(errors)s, %(warnings)s)", { errors: errorCount, warnings: warningCount })
+      : gettext("(no problems)");
     problemEmpty.hidden = true;
     root.setAttribute("data-lint", errors ? "errors" : warnings ? "warnings" : "clean");
   }
@@ -178,10 +193,10 @@
   }
 
   function load() {
-    status("Loading…");
+    status(gettext("Loading…"));
     return request("GET", root.dataset.loadUrl).then(function (answer) {
       if (!answer.ok) {
-        throw new Error(answer.body.message || "the server answered " + answer.status);
+        throw new Error(answer.body.message || gettext("the server answered %(status)s", { status: answer.status }));
       }
       var data = answer.body;
       state.revision = data.revision;
@@ -190,17 +205,21 @@
         var lost = unreadable(result.warnings || []);
         state.readable = lost.length === 0;
         if (lost.length) {
-          showAlert("This diagram holds content the modeler cannot read, so saving is off (it " +
-            "would be lost): " + lost.map(function (w) { return w.message; }).join("; "));
+          showAlert(gettext(
+            "This diagram holds content the modeler cannot read, so saving is off (it would be lost): %(problems)s",
+            { problems: lost.map(function (w) { return w.message; }).join("; ") }
+          ));
         }
         modeler.get("canvas").zoom("fit-viewport", "auto");
         state.dirty = false;
         root.setAttribute("data-state", "ready");
-        status(data.source === "draft" ? "Draft loaded." : "Version " + data.version + " loaded.");
+        status(data.source === "draft"
+          ? gettext("Draft loaded.")
+          : gettext("Version %(version)s loaded.", { version: data.version }));
         refresh();
       });
     }).catch(function (error) {
-      fail(error && error.message ? error.message : "unknown error");
+      fail(error && error.message ? error.message : gettext("unknown error"));
     });
   }
 
@@ -210,7 +229,7 @@
 
   function refused(answer) {
     var body = answer.body || {};
-    var text = body.message || "The server answered " + answer.status + ".";
+    var text = body.message || gettext("The server answered %(status)s.", { status: answer.status });
     if (body.element_id && modeler.get("elementRegistry").get(body.element_id)) {
       showProblems([{ severity: "error", element_id: body.element_id, message: body.message }]);
     }
@@ -220,7 +239,7 @@
 
   function save() {
     busy(true);
-    status("Saving…");
+    status(gettext("Saving…"));
     return currentXml().then(function (xml) {
       return request("PUT", root.dataset.saveUrl, {
         xml: xml, base_revision: state.revision, based_on: state.version
@@ -235,19 +254,19 @@
       state.dirty = false;
       showAlert("");
       root.setAttribute("data-revision", state.revision);
-      status("Draft saved at " + new Date().toLocaleTimeString() + ".");
+      status(gettext("Draft saved at %(time)s.", { time: new Date().toLocaleTimeString(document.documentElement.lang || undefined) }));
       showProblems(answer.body.problems || []);
       return true;
     }).catch(function (error) {
       busy(false);
-      showAlert("The draft could not be saved: " + (error.message || error));
+      showAlert(gettext("The draft could not be saved: %(reason)s", { reason: error.message || error }));
       return false;
     });
   }
 
   function check() {
     busy(true);
-    status("Checking…");
+    status(gettext("Checking…"));
     currentXml().then(function (xml) {
       return request("POST", root.dataset.lintUrl, { xml: xml });
     }).then(function (answer) {
@@ -256,7 +275,7 @@
         refused(answer);
         return;
       }
-      status("Checked.");
+      status(gettext("Checked."));
       showProblems(answer.body.problems || []);
     });
   }
@@ -268,7 +287,7 @@
         return;
       }
       busy(true);
-      status("Deploying…");
+      status(gettext("Deploying…"));
       request("POST", root.dataset.deployUrl, {
         mode: mode, disable_previous: disablePrevious, base_revision: state.revision
       }).then(function (answer) {
@@ -288,7 +307,7 @@
       return;
     }
     state.dirty = true;
-    status("Unsaved changes.");
+    status(gettext("Unsaved changes."));
   });
   window.addEventListener("beforeunload", function (event) {
     if (state.dirty) {
@@ -322,7 +341,7 @@
   var discardForm = document.getElementById("modeler-discard-form");
   if (discardForm) {
     discardForm.addEventListener("submit", function (event) {
-      if (!window.confirm("Discard the draft? Its changes are lost; versions and deals stay as they are.")) {
+      if (!window.confirm(gettext("Discard the draft? Its changes are lost; versions and deals stay as they are."))) {
         event.preventDefault();
       } else {
         state.dirty = false;
