@@ -7,7 +7,7 @@
 - deals of a status by value (a manager's open deals by value): the order is the index's.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-02
 """
 
