@@ -14,6 +14,7 @@ from bpmn_sales.domain.policy import require_access
 from bpmn_sales.domain.rules import ActivityRule, ProcessRules
 from bpmn_sales.engine import Instance, ProcessInfo, Snapshot
 from bpmn_sales.errors import Conflict, InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, Timer, User, WorkItem
 from bpmn_sales.persistence.queries.records import HISTORY_SORTS
 from bpmn_sales.persistence.store import Store
@@ -33,11 +34,17 @@ def check_version(subject: Subject, expected_version: int | None) -> None:
     if expected_version is None:
         return
     if isinstance(expected_version, bool) or not isinstance(expected_version, int):
-        raise InvalidInput("version must be an integer", field="version")
+        raise InvalidInput(_("version must be an integer"), field="version")
     if subject.version != expected_version:
         raise Conflict(
-            f"{subject_type(subject)} {subject.id} is at version {subject.version}, "
-            f"not {expected_version}: someone else changed it; reload and try again",
+            _(
+                "%(subject)s %(id)s is at version %(version)s, not %(expected)s: someone else "
+                "changed it; reload and try again",
+                subject=subject_type(subject),
+                id=subject.id,
+                version=subject.version,
+                expected=expected_version,
+            ),
             current_version=subject.version,
         )
 
@@ -66,7 +73,7 @@ def owner_filter(store: Store, owner: str | None) -> int | None:
         return None
     user = store.user_by_username(owner)
     if user is None:
-        raise InvalidInput(f"owner '{owner}' does not exist", field="owner")
+        raise InvalidInput(_("owner '%(owner)s' does not exist", owner=owner), field="owner")
     return user.id
 
 
@@ -345,7 +352,9 @@ def history_page(
     """A page of a lead's or deal's history (oldest first unless `sort` is newest)."""
     order = sort or HISTORY_ORDERS[0]
     if order not in HISTORY_ORDERS:
-        raise InvalidInput(f"sort must be oldest or newest, not {order!r}", field="sort")
+        raise InvalidInput(
+            _("sort must be oldest or newest, not %(sort)s", sort=repr(order)), field="sort"
+        )
     size = checked_limit(limit, HISTORY_LIMIT)
     at = decode_cursor(cursor, HISTORY_SORTS[order].name)
     owner = store.subject_owner(kind, subject_id)

@@ -10,6 +10,7 @@ from typing import Any
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.services.analytics import forecasting, reports, targets
 from bpmn_sales.services.analytics.scope import Filters
 
@@ -162,10 +163,13 @@ def report(
     if name == "targets":
         if not period:
             raise InvalidInput(
-                "the targets report needs a period (YYYY-MM or YYYY-Qn)", field="period"
+                _("the targets report needs a period (YYYY-MM or YYYY-Qn)"), field="period"
             )
         return targets.decomposition(ctx, actor, period, currency).to_dict()
-    raise InvalidInput(f"report '{name}' does not exist ({', '.join(TABLES)})", field="report")
+    raise InvalidInput(
+        _("report '%(report)s' does not exist (%(known)s)", report=name, known=", ".join(TABLES)),
+        field="report",
+    )
 
 
 BUILDERS = {

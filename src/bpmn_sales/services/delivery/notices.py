@@ -12,6 +12,7 @@ from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine import WorkItem
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, Notification, OutboxMessage, User
 from bpmn_sales.persistence.queries.delivery import OUTBOX_SORT
 from bpmn_sales.persistence.queries.notifications import NOTIFICATION_SORT
@@ -124,7 +125,7 @@ def mark_read(ctx: Context, actor: Actor, ids: list[int] | None = None) -> int:
         not isinstance(ids, list)
         or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
     ):
-        raise InvalidInput("ids must be a list of notification ids", field="ids")
+        raise InvalidInput(_("ids must be a list of notification ids"), field="ids")
     with ctx.uow() as store:
         count = store.mark_read(actor.id, ids, ctx.clock())
         store.commit()
@@ -139,7 +140,7 @@ def list_outbox(
     cursor: str | None = None,
 ) -> Page[dict[str, Any]]:
     """A page of outbox messages, newest first (admin); the fields are outbox.message_dict's."""
-    require_admin(actor, "read the outbox")
+    require_admin(actor, _("read the outbox"))
     wanted = outbox.check_status(status)
     size = checked_limit(limit)
     at = decode_cursor(cursor, OUTBOX_SORT.name)

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bpmn_sales.context import Context
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import OutboxMessage, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.delivery import mail
@@ -135,13 +136,13 @@ def _claimed(store: Store, m: OutboxMessage) -> Claimed:
     elif m.channel == "webhook":
         hook = store.webhook(m.webhook_id) if m.webhook_id is not None else None
         if hook is None:
-            refusal = f"webhook {m.webhook_id} was removed"
+            refusal = _("webhook %(webhook)s was removed", webhook=m.webhook_id)
         elif not hook.enabled:
-            refusal = f"webhook {hook.id} is disabled; enable it, then retry"
+            refusal = _("webhook %(webhook)s is disabled; enable it, then retry", webhook=hook.id)
         else:  # sent to the webhook's URL as it is now (an admin may have changed it)
             m.recipient, secret = hook.url, hook.secret
     elif m.channel != "mail":
-        refusal = f"unknown channel {m.channel!r}"
+        refusal = _("unknown channel %(channel)s", channel=repr(m.channel))
     assert m.lease_until is not None
     return Claimed(
         m.id,
@@ -245,4 +246,6 @@ def _error(failure: Failure, message: Claimed) -> str:
     text = str(failure)[:MAX_ERROR]
     if failure.permanent:
         return text
-    return f"gave up after {message.attempts} attempts: {text}"[:MAX_ERROR]
+    return _("gave up after %(count)s attempts: %(error)s", count=message.attempts, error=text)[
+        :MAX_ERROR
+    ]

@@ -10,6 +10,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine.running.migration import Plan, VersionMove
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, Process, ProcessVersion
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
@@ -28,8 +29,6 @@ from bpmn_sales.services.processes.migration.views import (
     MigrationRow,
     VersionChoice,
 )
-
-ACTION = "migrate running deals"
 
 
 class Movers:
@@ -50,7 +49,7 @@ class Movers:
                 self.ctx.engine,
                 common.spec_loader(store, old),
                 common.spec_loader(store, new),
-                f"version {self.target.to_version}",
+                _("version %(version)s", version=self.target.to_version),
             )
             adds = added_requirements(move.old_info.rules, move.new_info.rules)
             found = self._moves[version_id] = (move, adds)
@@ -103,7 +102,7 @@ def preview(
     to_version: object = None,
 ) -> MigrationPreview:
     """Where each open deal on the older versions would land, or why it cannot move."""
-    require_admin(actor, ACTION)
+    require_admin(actor, _("migrate running deals"))
     with ctx.uow() as store:
         target = resolve(store, key, from_version, to_version)
         deals = store.deals_on_versions(target.from_ids)
