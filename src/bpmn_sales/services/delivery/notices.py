@@ -17,7 +17,8 @@ from bpmn_sales.persistence.models import Deal, Notification, OutboxMessage, Use
 from bpmn_sales.persistence.queries.delivery import OUTBOX_SORT
 from bpmn_sales.persistence.queries.notifications import NOTIFICATION_SORT
 from bpmn_sales.persistence.store import Store
-from bpmn_sales.services.delivery import outbox
+from bpmn_sales.services.delivery import outbox, texts
+from bpmn_sales.services.delivery.texts import Phrase
 from bpmn_sales.tasks import notifications
 from bpmn_sales.tasks.notifications import Directory
 
@@ -29,12 +30,18 @@ def notify(
     directory: Directory,
     deal: Deal,
     kind: str,
-    subject: str,
-    text: str,
+    subject: Phrase,
+    text: Phrase | str,
 ) -> list[int]:
     """Notify everyone the parties name: a notification each, and an outbox mail if they have
-    an address (the worker delivers it). Returns the user ids notified."""
+    an address (the worker delivers it). Returns the user ids notified.
+
+    A phrase is stored with its English text: each reader gets it in their own language when
+    it is listed or mailed. A plain `text` (a diagram's own words) is stored as it is."""
     now = ctx.clock()
+    phrase = text if isinstance(text, Phrase) else None
+    english = phrase.english() if phrase else str(text)
+    stored = phrase.to_json() if phrase else None
     user_ids = notifications.recipients(parties, directory)
     for user_id in user_ids:
         store.add(
@@ -43,7 +50,8 @@ def notify(
                 subject_type="deal",
                 subject_id=deal.id,
                 kind=kind,
-                message=text,
+                message=english,
+                phrase=stored,
                 created_at=now,
             )
         )
@@ -54,9 +62,14 @@ def notify(
                     channel="mail",
                     recipient=user.email,
                     user_id=user_id,
-                    subject=subject,
-                    body=text,
-                    payload={"kind": kind, "deal_id": deal.id},
+                    subject=subject.english(),
+                    body=english,
+                    payload={
+                        "kind": kind,
+                        "deal_id": deal.id,
+                        "subject_phrase": subject.to_json(),
+                        "text_phrase": stored,
+                    },
                     status="pending",
                     attempts=0,
                     next_attempt_at=now,
@@ -66,15 +79,15 @@ def notify(
     return user_ids
 
 
-def completion_text(title: str, deal: Deal, actor: Actor) -> tuple[str, str]:
-    return notifications.completion_message(title, deal.name, deal.id, actor.username)
+def completion_text(title: str, deal: Deal, actor: Actor) -> tuple[Phrase, Phrase]:
+    return texts.completion(title, deal.name, deal.id, actor.username)
 
 
 def approval_text(
     item: WorkItem, deal: Deal, detail: dict[str, Any], actor: Actor
-) -> tuple[str, str]:
+) -> tuple[Phrase, Phrase]:
     stage = item.stage.name if item.stage else item.title
-    return notifications.approval_message(
+    return texts.approval(
         stage, deal.name, deal.id, str(detail["decision"]), actor.username, str(detail["comment"])
     )
 
@@ -111,7 +124,7 @@ def _notice(n: Notification) -> dict[str, Any]:
     return {
         "id": n.id,
         "kind": n.kind,
-        "message": n.message,
+        "message": texts.shown(n.phrase, n.message),
         "subject_type": n.subject_type,
         "subject_id": n.subject_id,
         "created_at": n.created_at.isoformat(),

@@ -21,10 +21,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bpmn_sales.context import Context
-from bpmn_sales.i18n import _
+from bpmn_sales.i18n import _, current_language, use_language
 from bpmn_sales.persistence.models import OutboxMessage, User
 from bpmn_sales.persistence.store import Store
-from bpmn_sales.services.delivery import mail
+from bpmn_sales.services.delivery import mail, texts
 from bpmn_sales.services.delivery.webhook_http import WEBHOOK_TIMEOUT, WebhookFailed, headers, post
 
 BACKOFF_BASE = timedelta(minutes=1)
@@ -68,6 +68,7 @@ class Claimed:
     created_at: datetime
     lease_until: datetime
     name: str  # the recipient's full name (mail)
+    language: str | None  # the recipient's own language (mail), if they chose one
     secret: str | None  # the webhook's signing secret
     refusal: str | None  # why it cannot be sent at all (e.g. its webhook was removed)
 
@@ -129,10 +130,11 @@ def _claim(ctx: Context, token: str, limit: int, channels: list[str]) -> list[Cl
 
 
 def _claimed(store: Store, m: OutboxMessage) -> Claimed:
-    name, secret, refusal = m.recipient, None, None
+    name, secret, refusal, language = m.recipient, None, None, None
     if m.channel == "mail" and m.user_id is not None:
         user = store.session.get(User, m.user_id)
         name = user.full_name if user else name
+        language = getattr(user, "language", None)
     elif m.channel == "webhook":
         hook = store.webhook(m.webhook_id) if m.webhook_id is not None else None
         if hook is None:
@@ -155,6 +157,7 @@ def _claimed(store: Store, m: OutboxMessage) -> Claimed:
         m.created_at,
         m.lease_until,
         name,
+        language,
         secret,
         refusal,
     )
@@ -198,10 +201,13 @@ def _send(
 
 
 def _mail(ctx: Context, message: Claimed) -> Any:
+    """The mail in the recipient's language (else the one in force): a notice's subject and
+    text are stored as phrases and translated now; older rows have their English text only."""
     link = deal_link(ctx, message.payload.get("deal_id"))
-    email = mail.render(
-        message.subject, message.body, message.name, link, ctx.mail_from, message.recipient
-    )
+    with use_language(message.language or current_language()):
+        subject = texts.shown(message.payload.get("subject_phrase"), message.subject)
+        body = texts.shown(message.payload.get("text_phrase"), message.body)
+        email = mail.render(subject, body, message.name, link, ctx.mail_from, message.recipient)
     mail.stamp(email, message.id, message.created_at, ctx.mail_from)
     return email
 
