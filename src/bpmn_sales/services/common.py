@@ -36,14 +36,18 @@ def check_version(subject: Subject, expected_version: int | None) -> None:
     if isinstance(expected_version, bool) or not isinstance(expected_version, int):
         raise InvalidInput(_("version must be an integer"), field="version")
     if subject.version != expected_version:
+        values = {"id": subject.id, "version": subject.version, "expected": expected_version}
         raise Conflict(
             _(
-                "%(subject)s %(id)s is at version %(version)s, not %(expected)s: someone else "
-                "changed it; reload and try again",
-                subject=subject_type(subject),
-                id=subject.id,
-                version=subject.version,
-                expected=expected_version,
+                "deal %(id)s is at version %(version)s, not %(expected)s: someone else changed "
+                "it; reload and try again",
+                **values,
+            )
+            if subject_type(subject) == "deal"
+            else _(
+                "lead %(id)s is at version %(version)s, not %(expected)s: someone else changed "
+                "it; reload and try again",
+                **values,
             ),
             current_version=subject.version,
         )
