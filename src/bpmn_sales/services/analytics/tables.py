@@ -12,6 +12,7 @@ from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.i18n import _
 from bpmn_sales.services.analytics import forecasting, reports, targets
+from bpmn_sales.services.analytics.columns import column_label
 from bpmn_sales.services.analytics.scope import Filters
 
 TABLES = ("funnel", "losses", "time-in-stage", "stuck", "forecast", "targets")
@@ -38,7 +39,7 @@ class Table:
     def csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([csv_cell(header) for header in self.headers])
+        writer.writerow([csv_cell(column_label(header)) for header in self.headers])
         writer.writerows([csv_cell(cell) for cell in row] for row in self.rows)
         return out.getvalue()
 
