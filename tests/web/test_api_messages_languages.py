@@ -198,3 +198,24 @@ def test_an_analytics_csv_heads_its_columns_in_the_readers_language(api: Api) ->
     assert "przeszło dalej" in cells and "wartość (USD)" in cells
     french = api("GET", "/analytics/funnel.csv", user="mia", headers={"Accept-Language": "fr"})
     assert french.get_data(as_text=True).lstrip("\ufeff").startswith("étape")
+
+
+def test_history_entries_tell_what_happened_in_the_readers_language(api: Api) -> None:
+    deal = create(api)["id"]
+    ok(api("POST", f"/deals/{deal}/contacts", json={"name": "Pat Direct"}), 201)
+    ok(api("POST", f"/deals/{deal}/close", json={"outcome": "invalid"}))
+    path = f"/deals/{deal}/history"
+    english = ok(api("GET", path))
+    assert [(h["action"], h["summary"]) for h in english] == [
+        ("created", "Created at stage 'initial_visit'"),
+        ("contact_added", "Added the contact Pat Direct"),
+        ("closed", "Closed as invalid"),
+    ]
+    polish = ok(api("GET", path, headers={"Accept-Language": "pl"}))
+    assert [(h["action"], h["summary"]) for h in polish] == [
+        ("created", "Utworzono na etapie „initial_visit”"),
+        ("contact_added", "Dodano kontakt Pat Direct"),
+        ("closed", "Zamknięto jako nieważną"),
+    ]
+    chinese = ok(api("GET", path, headers={"Accept-Language": "zh-CN"}))
+    assert [h["summary"] for h in chinese][-1] == "作为无效关闭"

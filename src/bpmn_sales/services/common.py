@@ -15,9 +15,18 @@ from bpmn_sales.domain.rules import ActivityRule, ProcessRules
 from bpmn_sales.engine import Instance, ProcessInfo, Snapshot
 from bpmn_sales.errors import Conflict, InvalidInput
 from bpmn_sales.i18n import _
-from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, Timer, User, WorkItem
+from bpmn_sales.persistence.models import (
+    Deal,
+    HistoryEntry,
+    Lead,
+    ProcessVersion,
+    Timer,
+    User,
+    WorkItem,
+)
 from bpmn_sales.persistence.queries.records import HISTORY_SORTS
 from bpmn_sales.persistence.store import Store
+from bpmn_sales.services.sentences import history_sentence
 from bpmn_sales.tasks.completion import Party
 
 Subject = Lead | Deal
@@ -365,18 +374,19 @@ def history_page(
     require_access(actor, owner.id, owner.manager_id, kind, subject_id)
     page = store.history_page(kind, subject_id, order, at, size)
     names = store.usernames(e.actor_id for e in page)
-    return page.map(
-        lambda entries: [
-            HistoryView(
-                at=e.at,
-                actor=names.get(e.actor_id) if e.actor_id else None,
-                action=e.action,
-                from_stage=e.from_stage,
-                to_stage=e.to_stage,
-                from_status=e.from_status,
-                to_status=e.to_status,
-                detail=json.loads(e.detail or "{}"),
-            )
-            for e in entries
-        ]
+    return page.map(lambda entries: [_history_view(e, names) for e in entries])
+
+
+def _history_view(e: HistoryEntry, names: Mapping[int, str]) -> HistoryView:
+    detail = json.loads(e.detail or "{}")
+    return HistoryView(
+        at=e.at,
+        actor=names.get(e.actor_id) if e.actor_id else None,
+        action=e.action,
+        from_stage=e.from_stage,
+        to_stage=e.to_stage,
+        from_status=e.from_status,
+        to_status=e.to_status,
+        detail=detail,
+        summary=history_sentence(e.action, e.from_stage, e.to_stage, e.to_status, detail),
     )
