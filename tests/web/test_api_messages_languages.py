@@ -207,13 +207,13 @@ def test_history_entries_tell_what_happened_in_the_readers_language(api: Api) ->
     path = f"/deals/{deal}/history"
     english = ok(api("GET", path))
     assert [(h["action"], h["summary"]) for h in english] == [
-        ("created", "Created at stage 'initial_visit'"),
+        ("created", "Created at stage 'Initial visit'"),
         ("contact_added", "Added the contact Pat Direct"),
         ("closed", "Closed as invalid"),
     ]
     polish = ok(api("GET", path, headers={"Accept-Language": "pl"}))
     assert [(h["action"], h["summary"]) for h in polish] == [
-        ("created", "Utworzono na etapie „initial_visit”"),
+        ("created", "Utworzono na etapie „Initial visit”"),
         ("contact_added", "Dodano kontakt Pat Direct"),
         ("closed", "Zamknięto jako nieważną"),
     ]

@@ -361,8 +361,10 @@ def history_page(
     sort: str | None = None,
     cursor: str | None = None,
     limit: int | None = None,
+    stage_names: Mapping[str, str] | None = None,
 ) -> Page[HistoryView]:
-    """A page of a lead's or deal's history (oldest first unless `sort` is newest)."""
+    """A page of a lead's or deal's history (oldest first unless `sort` is newest); each
+    entry's summary names stages by `stage_names` (the designer's labels) where given."""
     order = sort or HISTORY_ORDERS[0]
     if order not in HISTORY_ORDERS:
         raise InvalidInput(
@@ -374,11 +376,16 @@ def history_page(
     require_access(actor, owner.id, owner.manager_id, kind, subject_id)
     page = store.history_page(kind, subject_id, order, at, size)
     names = store.usernames(e.actor_id for e in page)
-    return page.map(lambda entries: [_history_view(e, names) for e in entries])
+    labels = stage_names or {}
+    return page.map(lambda entries: [_history_view(e, names, labels) for e in entries])
 
 
-def _history_view(e: HistoryEntry, names: Mapping[int, str]) -> HistoryView:
+def _history_view(
+    e: HistoryEntry, names: Mapping[int, str], labels: Mapping[str, str]
+) -> HistoryView:
     detail = json.loads(e.detail or "{}")
+    before = labels.get(e.from_stage, e.from_stage) if e.from_stage else None
+    after = labels.get(e.to_stage, e.to_stage) if e.to_stage else None
     return HistoryView(
         at=e.at,
         actor=names.get(e.actor_id) if e.actor_id else None,
@@ -388,5 +395,5 @@ def _history_view(e: HistoryEntry, names: Mapping[int, str]) -> HistoryView:
         from_status=e.from_status,
         to_status=e.to_status,
         detail=detail,
-        summary=history_sentence(e.action, e.from_stage, e.to_stage, e.to_status, detail),
+        summary=history_sentence(e.action, before, after, e.to_status, detail),
     )

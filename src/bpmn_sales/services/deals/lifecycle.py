@@ -261,7 +261,10 @@ def deal_history(
 ) -> Page[HistoryView]:
     """A page of the deal's history, oldest first (or newest first)."""
     with ctx.uow() as store:
-        return common.history_page(store, actor, "deal", deal_id, sort, cursor, limit)
+        deal = store.session.get(Deal, deal_id)
+        stages = common.rules_for(ctx, store, deal).stages if deal is not None else ()
+        names = {stage.key: stage.name for stage in stages}
+        return common.history_page(store, actor, "deal", deal_id, sort, cursor, limit, names)
 
 
 def deal_tasks(ctx: Context, actor: Actor, deal_id: int) -> list[TaskView]:
