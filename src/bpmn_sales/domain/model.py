@@ -82,6 +82,7 @@ class HistoryView:
     from_status: str | None
     to_status: str | None
     detail: dict[str, Any] = field(default_factory=dict)
+    summary: str = ""  # what happened, told in the reader's language when it is read
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "at": self.at.isoformat()}

@@ -14,9 +14,19 @@ from bpmn_sales.domain.policy import require_access
 from bpmn_sales.domain.rules import ActivityRule, ProcessRules
 from bpmn_sales.engine import Instance, ProcessInfo, Snapshot
 from bpmn_sales.errors import Conflict, InvalidInput
-from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, Timer, User, WorkItem
+from bpmn_sales.i18n import _
+from bpmn_sales.persistence.models import (
+    Deal,
+    HistoryEntry,
+    Lead,
+    ProcessVersion,
+    Timer,
+    User,
+    WorkItem,
+)
 from bpmn_sales.persistence.queries.records import HISTORY_SORTS
 from bpmn_sales.persistence.store import Store
+from bpmn_sales.services.sentences import history_sentence
 from bpmn_sales.tasks.completion import Party
 
 Subject = Lead | Deal
@@ -33,11 +43,21 @@ def check_version(subject: Subject, expected_version: int | None) -> None:
     if expected_version is None:
         return
     if isinstance(expected_version, bool) or not isinstance(expected_version, int):
-        raise InvalidInput("version must be an integer", field="version")
+        raise InvalidInput(_("version must be an integer"), field="version")
     if subject.version != expected_version:
+        values = {"id": subject.id, "version": subject.version, "expected": expected_version}
         raise Conflict(
-            f"{subject_type(subject)} {subject.id} is at version {subject.version}, "
-            f"not {expected_version}: someone else changed it; reload and try again",
+            _(
+                "deal %(id)s is at version %(version)s, not %(expected)s: someone else changed "
+                "it; reload and try again",
+                **values,
+            )
+            if subject_type(subject) == "deal"
+            else _(
+                "lead %(id)s is at version %(version)s, not %(expected)s: someone else changed "
+                "it; reload and try again",
+                **values,
+            ),
             current_version=subject.version,
         )
 
@@ -66,7 +86,7 @@ def owner_filter(store: Store, owner: str | None) -> int | None:
         return None
     user = store.user_by_username(owner)
     if user is None:
-        raise InvalidInput(f"owner '{owner}' does not exist", field="owner")
+        raise InvalidInput(_("owner '%(owner)s' does not exist", owner=owner), field="owner")
     return user.id
 
 
@@ -344,29 +364,39 @@ def history_page(
     sort: str | None = None,
     cursor: str | None = None,
     limit: int | None = None,
+    stage_names: Mapping[str, str] | None = None,
 ) -> Page[HistoryView]:
-    """A page of a lead's or deal's history (oldest first unless `sort` is newest)."""
+    """A page of a lead's or deal's history (oldest first unless `sort` is newest); each
+    entry's summary names stages by `stage_names` (the designer's labels) where given."""
     order = sort or HISTORY_ORDERS[0]
     if order not in HISTORY_ORDERS:
-        raise InvalidInput(f"sort must be oldest or newest, not {order!r}", field="sort")
+        raise InvalidInput(
+            _("sort must be oldest or newest, not %(sort)s", sort=repr(order)), field="sort"
+        )
     size = checked_limit(limit, HISTORY_LIMIT)
     at = decode_cursor(cursor, HISTORY_SORTS[order].name)
     owner = store.subject_owner(kind, subject_id)
     require_access(actor, owner.id, owner.manager_id, kind, subject_id)
     page = store.history_page(kind, subject_id, order, at, size)
     names = store.usernames(e.actor_id for e in page)
-    return page.map(
-        lambda entries: [
-            HistoryView(
-                at=e.at,
-                actor=names.get(e.actor_id) if e.actor_id else None,
-                action=e.action,
-                from_stage=e.from_stage,
-                to_stage=e.to_stage,
-                from_status=e.from_status,
-                to_status=e.to_status,
-                detail=json.loads(e.detail or "{}"),
-            )
-            for e in entries
-        ]
+    labels = stage_names or {}
+    return page.map(lambda entries: [_history_view(e, names, labels) for e in entries])
+
+
+def _history_view(
+    e: HistoryEntry, names: Mapping[int, str], labels: Mapping[str, str]
+) -> HistoryView:
+    detail = json.loads(e.detail or "{}")
+    before = labels.get(e.from_stage, e.from_stage) if e.from_stage else None
+    after = labels.get(e.to_stage, e.to_stage) if e.to_stage else None
+    return HistoryView(
+        at=e.at,
+        actor=names.get(e.actor_id) if e.actor_id else None,
+        action=e.action,
+        from_stage=e.from_stage,
+        to_stage=e.to_stage,
+        from_status=e.from_status,
+        to_status=e.to_status,
+        detail=detail,
+        summary=history_sentence(e.action, before, after, e.to_status, detail),
     )

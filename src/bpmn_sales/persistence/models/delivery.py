@@ -23,7 +23,10 @@ class Notification(Base):
     subject_type: Mapped[str] = mapped_column(String(10))
     subject_id: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(50))
-    message: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)  # in English, as written
+    # The message and its values ({"msgid", "params"}), translated for each reader (0017);
+    # rows written before it have none and show `message`.
+    phrase: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -18,6 +18,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.analytics import month_key, months_between, next_month, quarter_of
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.queries.analytics import Slice
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.analytics import targets
@@ -81,13 +82,17 @@ def _range(today: date, first: date | None, last: date | None) -> list[str]:
     start = first or (today.replace(day=1) if last is None else last.replace(day=1))
     if last is None:
         last = start
-        for _ in range(HORIZON_MONTHS - 1):
+        for _month in range(HORIZON_MONTHS - 1):
             last = next_month(last) or last
     months = months_between(start, last)
     if len(months) > MAX_MONTHS:
         raise InvalidInput(
-            f"a forecast covers at most {MAX_MONTHS} months, not {len(months)}: "
-            "bring start and end closer",
+            _(
+                "a forecast covers at most %(most)s months, not %(count)s: bring start and end "
+                "closer",
+                most=MAX_MONTHS,
+                count=len(months),
+            ),
             field="end",
         )
     return months

@@ -31,14 +31,11 @@ from bpmn_sales.domain.analytics import (
     share,
 )
 from bpmn_sales.domain.model import Actor
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.analytics.scope import Filters, Scope, resolve
 
 STUCK_LIMIT = 20
-SKIP_NOTE = (
-    "A deal counts at a stage only if it entered it. A deal moved past a stage on a free move "
-    "did not reach it: it shows under 'skipped' and not in that stage's conversion."
-)
 
 
 def money(totals: Money) -> dict[str, float]:
@@ -59,14 +56,22 @@ class Funnel:
     won_value: Money
     steps: list[FunnelStep]
     leads: dict[str, Any]
-    note: str = SKIP_NOTE
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["won_value"] = money(self.won_value)
         data["won_rate"] = share(self.won, self.deals)
         data["steps"] = [{**asdict(s), "value": money(s.value)} for s in self.steps]
+        data["note"] = self.note
         return data
+
+    @property
+    def note(self) -> str:
+        """How to read the funnel, in the reader's language."""
+        return _(
+            "A deal counts at a stage only if it entered it. A deal moved past a stage on a free "
+            "move did not reach it: it shows under 'skipped' and not in that stage's conversion."
+        )
 
 
 def funnel(ctx: Context, actor: Actor, filters: Filters) -> Funnel:
@@ -152,9 +157,6 @@ class Losses:
         }
 
 
-NO_REASON = "(no reason given)"
-
-
 def losses(ctx: Context, actor: Actor, filters: Filters) -> Losses:
     with ctx.uow() as store:
         return losses_in(store, resolve(ctx, store, actor, filters), filters)
@@ -179,7 +181,7 @@ def losses_in(store: Store, scope: Scope, filters: Filters) -> Losses:
         row.lost += count
         add(row.value, currency, value)
         add(lost_value, currency, value)
-        label = reason or NO_REASON
+        label = reason or _("(no reason given)")
         row.reasons[label] = row.reasons.get(label, 0) + count
         add(row.reason_value.setdefault(label, {}), currency, value)
     for at_stage, again in store.reopened_lost(scope.part).items():

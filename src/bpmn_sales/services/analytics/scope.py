@@ -11,6 +11,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.domain.rules import StageRule
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Process, User
 from bpmn_sales.persistence.queries.analytics import Slice
 from bpmn_sales.persistence.store import Store
@@ -38,7 +39,7 @@ class Filters:
         for name in FILTERS:
             raw = values.get(name)
             if raw is not None and not isinstance(raw, str):
-                raise InvalidInput(f"{name} must be text", field=name)
+                raise InvalidInput(_("%(name)s must be text", name=name), field=name)
             picked[name] = raw.strip() or None if raw else None
         return cls(**picked)
 
@@ -70,7 +71,10 @@ def require_analyst(actor: Actor) -> None:
     """Analytics are for managers (their team) and admins (everyone); reps are refused."""
     if actor.role not in (Role.MANAGER, Role.ADMIN):
         raise Forbidden(
-            f"{actor.username} may not see analytics: they are for managers and admins",
+            _(
+                "%(user)s may not see analytics: they are for managers and admins",
+                user=actor.username,
+            ),
             actor=actor.username,
         )
 
@@ -79,11 +83,16 @@ def parse_day(text: str | None, name: str) -> date | None:
     if not text:
         return None
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise InvalidInput(f"{name} must be a date YYYY-MM-DD, not {text!r}", field=name)
+        raise InvalidInput(
+            _("%(name)s must be a date YYYY-MM-DD, not %(value)s", name=name, value=repr(text)),
+            field=name,
+        )
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{name} {text!r} is not a calendar date", field=name) from None
+        raise InvalidInput(
+            _("%(name)s %(value)s is not a calendar date", name=name, value=repr(text)), field=name
+        ) from None
 
 
 def _midnight(day: date | None) -> datetime | None:
@@ -103,11 +112,15 @@ def _process(
             staged[process.key] = (process, stages)
     wanted = key or (DEFAULT_PROCESS if DEFAULT_PROCESS in staged else next(iter(staged), None))
     if wanted is None:
-        raise NotFound("no deployed process has stages (run `bpmn-sales init`)")
+        raise NotFound(_("no deployed process has stages (run `bpmn-sales init`)"))
     if wanted not in staged:
         if store.process_by_key(wanted) is None:
-            raise InvalidInput(f"process '{wanted}' is not deployed", field="process")
-        raise InvalidInput(f"process '{wanted}' has no stages to report on", field="process")
+            raise InvalidInput(
+                _("process '%(process)s' is not deployed", process=wanted), field="process"
+            )
+        raise InvalidInput(
+            _("process '%(process)s' has no stages to report on", process=wanted), field="process"
+        )
     process, stages = staged[wanted]
     return process, stages, list(staged)
 
@@ -121,7 +134,10 @@ def _owners(
     if f.department:
         dept = store.department_by_name(f.department)
         if dept is None:
-            raise InvalidInput(f"department '{f.department}' does not exist", field="department")
+            raise InvalidInput(
+                _("department '%(department)s' does not exist", department=f.department),
+                field="department",
+            )
         members = set(store.user_ids_in_department(dept.id))
         ids = [i for i in (ids if ids is not None else members) if i in members]
         # A department's target is the admins' to see; a manager sees their team's (below).
@@ -130,7 +146,10 @@ def _owners(
         boss = next((u for u in people if u.username == f.team), None)
         if boss is None or boss.role not in (Role.MANAGER, Role.ADMIN):
             raise InvalidInput(
-                f"team '{f.team}' must be the user name of a manager whose team you can see",
+                _(
+                    "team '%(team)s' must be the user name of a manager whose team you can see",
+                    team=f.team,
+                ),
                 field="team",
             )
         members = {boss.id, *store.report_ids(boss.id)}
@@ -140,7 +159,8 @@ def _owners(
         user = next((u for u in people if u.username == f.owner), None)
         if user is None:
             raise InvalidInput(
-                f"owner '{f.owner}' is not someone whose deals you can see", field="owner"
+                _("owner '%(owner)s' is not someone whose deals you can see", owner=f.owner),
+                field="owner",
             )
         ids = [i for i in (ids if ids is not None else [user.id]) if i == user.id]
         target = ("user", user.id)
@@ -152,7 +172,9 @@ def resolve(ctx: Context, store: Store, actor: Actor, f: Filters) -> Scope:
     require_analyst(actor)
     first, last = parse_day(f.start, "start"), parse_day(f.end, "end")
     if first and last and last < first:
-        raise InvalidInput(f"end {f.end} is before start {f.start}", field="end")
+        raise InvalidInput(
+            _("end %(end)s is before start %(start)s", end=f.end, start=f.start), field="end"
+        )
     process, stages, keys = _process(ctx, store, f.process)
     visible = common.visible_owner_ids(store, actor)
     owner_ids, people, target = _owners(store, actor, f, visible)

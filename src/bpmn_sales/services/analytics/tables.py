@@ -10,7 +10,9 @@ from typing import Any
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.services.analytics import forecasting, reports, targets
+from bpmn_sales.services.analytics.columns import column_label
 from bpmn_sales.services.analytics.scope import Filters
 
 TABLES = ("funnel", "losses", "time-in-stage", "stuck", "forecast", "targets")
@@ -37,7 +39,7 @@ class Table:
     def csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([csv_cell(header) for header in self.headers])
+        writer.writerow([csv_cell(column_label(header)) for header in self.headers])
         writer.writerows([csv_cell(cell) for cell in row] for row in self.rows)
         return out.getvalue()
 
@@ -162,10 +164,13 @@ def report(
     if name == "targets":
         if not period:
             raise InvalidInput(
-                "the targets report needs a period (YYYY-MM or YYYY-Qn)", field="period"
+                _("the targets report needs a period (YYYY-MM or YYYY-Qn)"), field="period"
             )
         return targets.decomposition(ctx, actor, period, currency).to_dict()
-    raise InvalidInput(f"report '{name}' does not exist ({', '.join(TABLES)})", field="report")
+    raise InvalidInput(
+        _("report '%(report)s' does not exist (%(known)s)", report=name, known=", ".join(TABLES)),
+        field="report",
+    )
 
 
 BUILDERS = {

@@ -16,6 +16,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.analytics import period_months
 from bpmn_sales.domain.model import Actor, Role, currency, money
 from bpmn_sales.errors import Forbidden, InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Target, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
@@ -28,7 +29,11 @@ def check_period(value: object) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not text or period_months(text) is None:
         raise InvalidInput(
-            f"period must be a month YYYY-MM or a quarter YYYY-Qn, not {value!r}", field="period"
+            _(
+                "period must be a month YYYY-MM or a quarter YYYY-Qn, not %(value)s",
+                value=repr(value),
+            ),
+            field="period",
         )
     return text
 
@@ -36,23 +41,31 @@ def check_period(value: object) -> str:
 def parse_scope(store: Store, value: object) -> tuple[str, int, str]:
     """'company', 'department:<name>', 'team:<manager>' or 'user:<name>' -> (kind, id, label)."""
     text = value.strip() if isinstance(value, str) else ""
-    kind, _, name = text.partition(":")
+    kind, _colon, name = text.partition(":")
     if kind == "company" and not name:
         return "company", 0, "company"
     if kind == "department" and name:
         dept = store.department_by_name(name)
         if dept is None:
-            raise InvalidInput(f"department '{name}' does not exist", field="scope")
+            raise InvalidInput(
+                _("department '%(department)s' does not exist", department=name), field="scope"
+            )
         return kind, dept.id, text
     if kind in ("team", "user") and name:
         user = store.user_by_username(name)
         if user is None:
-            raise InvalidInput(f"user '{name}' does not exist", field="scope")
+            raise InvalidInput(_("user '%(user)s' does not exist", user=name), field="scope")
         if kind == "team" and user.role not in (Role.MANAGER, Role.ADMIN):
-            raise InvalidInput(f"'{name}' is not a manager, so has no team", field="scope")
+            raise InvalidInput(
+                _("'%(user)s' is not a manager, so has no team", user=name), field="scope"
+            )
         return kind, user.id, text
     raise InvalidInput(
-        f"scope must be company, department:<name>, team:<manager> or user:<name>, not {value!r}",
+        _(
+            "scope must be company, department:<name>, team:<manager> or user:<name>, not "
+            "%(value)s",
+            value=repr(value),
+        ),
         field="scope",
     )
 
@@ -66,8 +79,11 @@ def _may_set(store: Store, actor: Actor, kind: str, scope_id: int) -> None:
     if kind == "user" and scope_id in (actor.id, *store.report_ids(actor.id)):
         return
     raise Forbidden(
-        f"{actor.username} may set targets only for their own team and its people; "
-        "company and department targets are for admins",
+        _(
+            "%(user)s may set targets only for their own team and its people; company and "
+            "department targets are for admins",
+            user=actor.username,
+        ),
         actor=actor.username,
     )
 
@@ -84,7 +100,7 @@ def set_target(
     when = check_period(period)
     value = money(amount, "amount")
     if value is None:
-        raise InvalidInput("amount is required", field="amount")
+        raise InvalidInput(_("amount is required"), field="amount")
     code = currency(currency_code)
     with ctx.uow() as store:
         kind, scope_id, label = parse_scope(store, scope)
@@ -141,7 +157,11 @@ class Decomposition:
                 gap = self.company - total
                 checks.append(
                     {
-                        "check": f"company = sum of {what}",
+                        "check": (
+                            _("company = sum of departments")
+                            if what == "departments"
+                            else _("company = sum of people")
+                        ),
                         "sum": float(total),
                         "gap": float(gap),
                         "flagged": bool(gap),

@@ -7,6 +7,7 @@ from datetime import datetime
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import BoardColumn, Process
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.board.layout import configurable, ordered, unknown
@@ -28,10 +29,14 @@ def rename_column(
     """Show a stage under another label on the board (the diagram's name stays)."""
     text = label.strip() if isinstance(label, str) else ""
     if not text:
-        raise InvalidInput("the column label must not be empty", field="label")
+        raise InvalidInput(_("the column label must not be empty"), field="label")
     if len(text) > MAX_LABEL:
         raise InvalidInput(
-            f"the column label must be at most {MAX_LABEL} characters, not {len(text)}",
+            _(
+                "the column label must be at most %(most)s characters, not %(count)s",
+                most=MAX_LABEL,
+                count=len(text),
+            ),
             field="label",
         )
     with ctx.uow() as store:
@@ -50,9 +55,9 @@ def rename_column(
 def reorder_columns(ctx: Context, actor: Actor, process_key: object, order: object) -> list[str]:
     """Put the named stages first, in this order; the others follow in their current order."""
     if not isinstance(order, list) or not order or not all(isinstance(k, str) for k in order):
-        raise InvalidInput("order must be a non-empty list of stage keys", field="order")
+        raise InvalidInput(_("order must be a non-empty list of stage keys"), field="order")
     if len(set(order)) != len(order):
-        raise InvalidInput("order names a stage twice", field="order")
+        raise InvalidInput(_("order names a stage twice"), field="order")
     with ctx.uow() as store:
         process, stages = configurable(ctx, store, actor, process_key)
         for key in order:

@@ -6,6 +6,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.domain.rules import StageRule
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import BoardColumn, Process, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
@@ -17,7 +18,7 @@ def can_configure(actor: Actor) -> bool:
 
 def require_configure(actor: Actor) -> None:
     if not can_configure(actor):
-        raise Forbidden("only a manager or an admin may change the board's columns")
+        raise Forbidden(_("only a manager or an admin may change the board's columns"))
 
 
 def stages_of(ctx: Context, store: Store, process: Process) -> list[StageRule]:
@@ -41,15 +42,17 @@ def pick_process(
     if key:
         if key not in staged:
             if store.process_by_key(key) is None:
-                raise NotFound(f"process '{key}' is not deployed", process=key)
-            raise InvalidInput(f"process '{key}' has no stages to show", field="process")
+                raise NotFound(_("process '%(process)s' is not deployed", process=key), process=key)
+            raise InvalidInput(
+                _("process '%(process)s' has no stages to show", process=key), field="process"
+            )
         return (*staged[key], choices)
     for process, stages in staged.values():
         if process.enabled:
             return process, stages, choices
     if staged:
         return (*next(iter(staged.values())), choices)
-    raise NotFound("no deployed process has stages (run `bpmn-sales init`)")
+    raise NotFound(_("no deployed process has stages (run `bpmn-sales init`)"))
 
 
 def ordered(stages: list[StageRule], rows: list[BoardColumn]) -> list[tuple[StageRule, str, int]]:
@@ -75,13 +78,16 @@ def owner_filter(
         user = next((u for u in people if u.username == owner), None)
         if user is None:
             raise InvalidInput(
-                f"owner '{owner}' is not someone whose deals you can see", field="owner"
+                _("owner '%(owner)s' is not someone whose deals you can see", owner=owner),
+                field="owner",
             )
         ids = [user.id]
     if team:
         boss = store.user_by_username(team)
         if boss is None or boss.role not in (Role.MANAGER, Role.ADMIN):
-            raise InvalidInput(f"team '{team}' must be a manager's user name", field="team")
+            raise InvalidInput(
+                _("team '%(team)s' must be a manager's user name", team=team), field="team"
+            )
         members = {boss.id, *store.report_ids(boss.id)}
         ids = [i for i in (ids if ids is not None else members) if i in members]
     return ids, people
@@ -92,13 +98,17 @@ def configurable(
 ) -> tuple[Process, list[StageRule]]:
     require_configure(actor)
     if not isinstance(process_key, str) or not process_key:
-        raise InvalidInput("process is required: the key of the board's process", field="process")
+        raise InvalidInput(
+            _("process is required: the key of the board's process"), field="process"
+        )
     process = store.process_by_key(process_key)
     if process is None:
-        raise NotFound(f"process '{process_key}' is not deployed", process=process_key)
+        raise NotFound(
+            _("process '%(process)s' is not deployed", process=process_key), process=process_key
+        )
     return process, stages_of(ctx, store, process)
 
 
 def unknown(key: str, stages: list[StageRule]) -> str:
-    known = ", ".join(s.key for s in stages) or "none"
-    return f"stage '{key}' is not a stage of this process ({known})"
+    known = ", ".join(s.key for s in stages) or _("none")
+    return _("stage '%(stage)s' is not a stage of this process (%(known)s)", stage=key, known=known)

@@ -18,6 +18,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealStatus, Role
 from bpmn_sales.domain.paging import Page, checked_limit, decode_cursor
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.queries.board import CARD_SORT
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
@@ -197,11 +198,16 @@ def column_cards(
     at = decode_cursor(cursor, CARD_SORT.name)
     now = ctx.clock()
     with ctx.uow() as store:
-        process, stages, _ = pick_process(ctx, store, process_key or None)
+        process, stages, _keys = pick_process(ctx, store, process_key or None)
         if not any(s.key == stage for s in stages):
             known = ", ".join(s.key for s in stages)
             raise InvalidInput(
-                f"stage '{stage}' is not a column of this board ({known})", field="stage"
+                _(
+                    "stage '%(stage)s' is not a column of this board (%(known)s)",
+                    stage=stage,
+                    known=known,
+                ),
+                field="stage",
             )
         owner_ids, people = owner_filter(store, actor, owner or None, team or None)
         names = {u.id: u.username for u in people}

@@ -9,6 +9,7 @@ from bpmn_sales.domain.model import (
     Actor,
 )
 from bpmn_sales.errors import Forbidden, InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import (
     Approval,
     Attachment,
@@ -108,7 +109,6 @@ def complete_deal_task(
             "approval",
             subject,
             text,
-            compose=lambda: notices.approval_text(item, deal, detail, actor),
         )
     if rule.notify:
         subject, text = notices.completion_text(item.title, deal, actor)
@@ -121,7 +121,6 @@ def complete_deal_task(
             "activity_done",
             subject,
             text,
-            compose=lambda: notices.completion_text(item.title, deal, actor),
         )
     plan = follow_ups.plan(rule, now)
     if plan is not None:
@@ -156,19 +155,27 @@ def deal_attachments(store: Store, deal: Deal, ids: list[int]) -> list[Attachmen
         isinstance(i, int) and not isinstance(i, bool) for i in ids
     ):
         raise InvalidInput(
-            "attachment_ids must be a list of attachment ids", field="attachment_ids"
+            _("attachment_ids must be a list of attachment ids"), field="attachment_ids"
         )
     found = []
     for attachment_id in dict.fromkeys(ids):
         attachment = store.session.get(Attachment, attachment_id)
         if attachment is None or attachment.deal_id != deal.id:
             raise InvalidInput(
-                f"attachment {attachment_id} does not belong to deal {deal.id}",
+                _(
+                    "attachment %(attachment)s does not belong to deal %(deal)s",
+                    attachment=attachment_id,
+                    deal=deal.id,
+                ),
                 field="attachment_ids",
             )
         if attachment.note_id is not None:
             raise InvalidInput(
-                f"attachment {attachment_id} is already attached to a note", field="attachment_ids"
+                _(
+                    "attachment %(attachment)s is already attached to a note",
+                    attachment=attachment_id,
+                ),
+                field="attachment_ids",
             )
         found.append(attachment)
     return found

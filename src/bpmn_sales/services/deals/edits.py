@@ -18,6 +18,7 @@ from bpmn_sales.domain.model import (
 )
 from bpmn_sales.domain.rules import FieldRef
 from bpmn_sales.errors import InvalidInput, InvalidState
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Customer
 from bpmn_sales.services import common
 from bpmn_sales.services.deals.lifecycle import load_deal
@@ -31,12 +32,13 @@ MAX_CUSTOM_FIELDS = 50
 
 def _custom(values: object, where: str, types: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(values, dict):
-        raise InvalidInput(f"{where} must be an object", field=where)
+        raise InvalidInput(_("%(field)s must be an object", field=where), field=where)
     out = {}
     for name, value in values.items():
         if not isinstance(name, str) or not FIELD_NAME.match(name):
             raise InvalidInput(
-                f"{where} field {name!r} must be snake_case", field=f"{where}.{name}"
+                _("%(field)s field %(name)s must be snake_case", field=where, name=repr(name)),
+                field=f"{where}.{name}",
             )
         ref = types.get(name)
         if ref is None:
@@ -49,7 +51,9 @@ def _merge(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     merged = {**current, **changes}
     merged = {k: v for k, v in merged.items() if v is not None}
     if len(merged) > MAX_CUSTOM_FIELDS:
-        raise InvalidInput(f"at most {MAX_CUSTOM_FIELDS} custom fields", field="fields")
+        raise InvalidInput(
+            _("at most %(most)s custom fields", most=MAX_CUSTOM_FIELDS), field="fields"
+        )
     return merged
 
 
@@ -72,16 +76,27 @@ def update_deal(
         "stage_fields",
     }
     if not isinstance(changes, dict) or not changes:
-        raise InvalidInput("nothing to change", field="changes")
+        raise InvalidInput(_("nothing to change"), field="changes")
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise InvalidInput(
-            f"unknown field {unknown[0]!r} ({', '.join(sorted(allowed))})", field=unknown[0]
+            _(
+                "unknown field %(name)s (%(known)s)",
+                name=repr(unknown[0]),
+                known=", ".join(sorted(allowed)),
+            ),
+            field=unknown[0],
         )
     with ctx.uow() as store:
         deal = load_deal(store, actor, deal_id, expected_version)
         if deal.status not in (DealStatus.OPEN, DealStatus.WON):
-            raise InvalidState(f"deal {deal_id} is {deal.status}; it cannot be changed")
+            raise InvalidState(
+                _(
+                    "deal %(deal)s is %(status)s; it cannot be changed",
+                    deal=deal_id,
+                    status=deal.status,
+                )
+            )
         rules = common.rules_for(ctx, store, deal)
         now = ctx.clock()
         if "name" in changes:
@@ -104,7 +119,9 @@ def update_deal(
         if "customer_fields" in changes:
             customer = store.session.get(Customer, deal.customer_id) if deal.customer_id else None
             if customer is None:
-                raise InvalidState(f"deal {deal_id} has no customer; set its customer first")
+                raise InvalidState(
+                    _("deal %(deal)s has no customer; set its customer first", deal=deal_id)
+                )
             values = _custom(
                 changes["customer_fields"], "customer_fields", declared(rules, "customer")
             )
@@ -113,19 +130,26 @@ def update_deal(
         if "stage_fields" in changes:
             by_stage = changes["stage_fields"]
             if not isinstance(by_stage, dict):
-                raise InvalidInput("stage_fields must be an object of stages", field="stage_fields")
+                raise InvalidInput(
+                    _("stage_fields must be an object of stages"), field="stage_fields"
+                )
             merged = dict(deal.stage_fields or {})
             for stage_key, values in by_stage.items():
                 types = stage_declared(rules, str(stage_key))
                 if not isinstance(values, dict):
                     raise InvalidInput(
-                        f"stage_fields.{stage_key} must be an object", field="stage_fields"
+                        _("stage_fields.%(stage)s must be an object", stage=stage_key),
+                        field="stage_fields",
                     )
                 undeclared = sorted(set(values) - set(types))
                 if undeclared:
                     raise InvalidInput(
-                        f"stage '{stage_key}' has no field {undeclared[0]!r} "
-                        f"({', '.join(types) or 'none'})",
+                        _(
+                            "stage '%(stage)s' has no field %(name)s (%(known)s)",
+                            stage=stage_key,
+                            name=repr(undeclared[0]),
+                            known=", ".join(types) or _("none"),
+                        ),
                         field=f"stage_fields.{stage_key}.{undeclared[0]}",
                     )
                 converted = {

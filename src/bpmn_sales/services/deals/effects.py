@@ -10,8 +10,7 @@ from bpmn_sales.engine.running.timers import ServiceCall
 from bpmn_sales.persistence.models import Deal
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
-from bpmn_sales.services.delivery import notices
-from bpmn_sales.tasks import notifications
+from bpmn_sales.services.delivery import notices, texts
 
 log = logging.getLogger("bpmn_sales.worker")
 
@@ -35,10 +34,11 @@ def send_notices(
             continue
         kind = str(call.result.get("kind") or "notice")
         since = subject.stage_entered_at.date().isoformat() if subject.stage_entered_at else None
-        subject_line, text = notifications.notice_message(
+        subject_line, phrase = texts.notice(
             kind, subject.name, subject.id, subject.stage_name, since
         )
-        text = call.result.get("text") or text
+        given = call.result.get("text")
+        text: texts.Phrase | str = str(given) if given else phrase
         directory = common.StoreDirectory(store, common.owner_of(store, subject), subject)
         parties = [str(p) for p in call.result.get("notify") or []]
         told += len(

@@ -16,6 +16,7 @@ from bpmn_sales.domain.model import (
 )
 from bpmn_sales.domain.paging import Page
 from bpmn_sales.errors import DiagramError, InvalidInput, InvalidState, RuleViolation
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import (
     Deal,
     ProcessVersion,
@@ -72,7 +73,10 @@ def load_deal(store: Store, actor: Actor, deal_id: int, expected_version: int | 
 def _open_deal(store: Store, actor: Actor, deal_id: int, expected_version: int | None) -> Deal:
     deal = load_deal(store, actor, deal_id, expected_version)
     if deal.status != DealStatus.OPEN:
-        raise InvalidState(f"deal {deal_id} is {deal.status}, not open", status=deal.status)
+        raise InvalidState(
+            _("deal %(deal)s is %(status)s, not open", deal=deal_id, status=deal.status),
+            status=deal.status,
+        )
     return deal
 
 
@@ -96,21 +100,34 @@ def move_deal(
         rules = instance.rules
         target = rules.stage(target_key)
         if target is None:
-            known = ", ".join(s.key for s in rules.stages)
-            raise InvalidInput(f"stage '{target_key}' does not exist ({known})", field="stage")
+            known = ", ".join(s.key for s in rules.stages) or _("none")
+            raise InvalidInput(
+                _("stage '%(stage)s' does not exist (%(known)s)", stage=target_key, known=known),
+                field="stage",
+            )
         if target.post_sale:
-            raise RuleViolation(f"stage '{target.name}' is post-sale: win the deal first")
+            raise RuleViolation(
+                _("stage '%(stage)s' is post-sale: win the deal first", stage=target.name)
+            )
         before = instance.running_stage()
         if before is not None and before.key == target.key:
-            raise InvalidState(f"deal {deal_id} is already at stage '{target.name}'")
+            raise InvalidState(
+                _("deal %(deal)s is already at stage '%(stage)s'", deal=deal_id, stage=target.name)
+            )
         if rules.free_moves and MOVE_MESSAGE not in instance.waiting_messages():
             raise InvalidState(
-                f"deal {deal_id} is not in a stage it can be moved from (it is past its stages)"
+                _(
+                    "deal %(deal)s is not in a stage it can be moved from (it is past its stages)",
+                    deal=deal_id,
+                )
             )
         if not rules.free_moves:
             raise RuleViolation(
-                f"this process does not allow moving deal {deal_id} freely between stages; "
-                "complete the current stage's activities to advance"
+                _(
+                    "this process does not allow moving deal %(deal)s freely between stages; "
+                    "complete the current stage's activities to advance",
+                    deal=deal_id,
+                )
             )
         instance.send_message(MOVE_MESSAGE, {"stage": target.key})
         snap = apply_step(
@@ -125,7 +142,7 @@ def move_deal(
         )
         if snap.running_stage is None or snap.running_stage.key != target.key:
             raise DiagramError(
-                f"the process did not route the move to stage '{target.key}'",
+                _("the process did not route the move to stage '%(stage)s'", stage=target.name),
                 element_id=target.element_id,
             )
         store.commit()
@@ -148,15 +165,15 @@ def close_deal(
         if payload["outcome"] == DealStatus.WON:
             unmet = win_unmet(instance.rules, deal_facts(store, deal, []))
             if unmet:
-                raise refuse(deal, "be won", unmet)
+                raise refuse(deal, unmet)
         before = instance.running_stage()
         if CLOSE_MESSAGE not in instance.waiting_messages():
-            raise InvalidState(f"deal {deal_id} cannot be closed where it is now")
+            raise InvalidState(_("deal %(deal)s cannot be closed where it is now", deal=deal_id))
         instance.send_message(CLOSE_MESSAGE, payload)
         snap = apply_step(ctx, store, deal, instance, actor, "closed", dict(payload), before)
         if deal.status == DealStatus.OPEN:
             raise DiagramError(
-                "the process did not reach an outcome after the close request",
+                _("the process did not reach an outcome after the close request"),
                 element_id=snap.end_event,
             )
         store.commit()
@@ -169,11 +186,18 @@ def reopen_deal(ctx: Context, actor: Actor, deal_id: int) -> DealView:
         old = store.get(Deal, deal_id, "deal")
         common.require_subject_access(store, actor, old)
         if old.status == DealStatus.OPEN:
-            raise InvalidState(f"deal {deal_id} is open; only a closed deal can be reopened")
+            raise InvalidState(
+                _("deal %(deal)s is open; only a closed deal can be reopened", deal=deal_id)
+            )
         already = store.reopened_as(old.id)
         if already is not None:
             raise InvalidState(
-                f"deal {deal_id} was already reopened as deal {already}", reopened_as_id=already
+                _(
+                    "deal %(deal)s was already reopened as deal %(reopened)s",
+                    deal=deal_id,
+                    reopened=already,
+                ),
+                reopened_as_id=already,
             )
         owner = store.get(User, old.owner_id, "user")
         pv = store.get(ProcessVersion, old.process_version_id, "process version")
@@ -237,7 +261,10 @@ def deal_history(
 ) -> Page[HistoryView]:
     """A page of the deal's history, oldest first (or newest first)."""
     with ctx.uow() as store:
-        return common.history_page(store, actor, "deal", deal_id, sort, cursor, limit)
+        deal = store.session.get(Deal, deal_id)
+        stages = common.rules_for(ctx, store, deal).stages if deal is not None else ()
+        names = {stage.key: stage.name for stage in stages}
+        return common.history_page(store, actor, "deal", deal_id, sort, cursor, limit, names)
 
 
 def deal_tasks(ctx: Context, actor: Actor, deal_id: int) -> list[TaskView]:

@@ -13,6 +13,7 @@ from bpmn_sales.domain.model import Actor, DealStatus, DealView, money
 from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_cursor
 from bpmn_sales.domain.search import query_words
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.queries.subjects import DEAL_SORTS, DealFilters
 from bpmn_sales.services import common
 from bpmn_sales.services.deals.start import optional_date
@@ -42,12 +43,23 @@ def list_deals(
     words of the name or customer, value and expected close; newest first or as `sort` says."""
     if status is not None and status not in {s.value for s in DealStatus}:
         raise InvalidInput(
-            f"status must be one of {', '.join(s.value for s in DealStatus)}, not {status!r}",
+            _(
+                "status must be one of %(known)s, not %(status)s",
+                known=", ".join(s.value for s in DealStatus),
+                status=repr(status),
+            ),
             field="status",
         )
     order = sort or SORTS[0]
     if order not in SORTS:
-        raise InvalidInput(f"sort must be one of {', '.join(SORTS)}, not {order!r}", field="sort")
+        raise InvalidInput(
+            _(
+                "sort must be one of %(known)s, not %(sort)s",
+                known=", ".join(SORTS),
+                sort=repr(order),
+            ),
+            field="sort",
+        )
     size = checked_limit(limit)
     filters = DealFilters(
         stage=stage or None,

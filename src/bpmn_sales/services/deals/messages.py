@@ -16,15 +16,13 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import MAX_NESTING, Actor, DealView, nesting, required_text
 from bpmn_sales.engine.running import timers as engine_timers
 from bpmn_sales.errors import InvalidInput, InvalidState
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal
 from bpmn_sales.services import common
 from bpmn_sales.services.deals import lifecycle, steps, views
 from bpmn_sales.services.deals.effects import send_notices
 
-RESERVED = {
-    lifecycle.CLOSE_MESSAGE: "close the deal instead",
-    lifecycle.MOVE_MESSAGE: "move the deal instead",
-}
+RESERVED = (lifecycle.CLOSE_MESSAGE, lifecycle.MOVE_MESSAGE)
 MAX_PAYLOAD = 16_000  # characters of JSON
 
 
@@ -32,18 +30,28 @@ def _payload(payload: object) -> dict[str, Any]:
     if payload is None:
         return {}
     if not isinstance(payload, dict):
-        raise InvalidInput("payload must be a JSON object", field="payload")
+        raise InvalidInput(_("payload must be a JSON object"), field="payload")
     if nesting(payload) > MAX_NESTING:
         raise InvalidInput(
-            f"payload nests lists and objects over {MAX_NESTING} deep", field="payload"
+            _("payload nests lists and objects over %(most)s deep", most=MAX_NESTING),
+            field="payload",
         )
     try:
         text = json.dumps(payload)
     except (TypeError, ValueError):
-        raise InvalidInput("payload must be plain JSON", field="payload") from None
+        raise InvalidInput(_("payload must be plain JSON"), field="payload") from None
     if len(text) > MAX_PAYLOAD:
-        raise InvalidInput(f"payload is longer than {MAX_PAYLOAD} characters", field="payload")
+        raise InvalidInput(
+            _("payload is longer than %(most)s characters", most=MAX_PAYLOAD), field="payload"
+        )
     return dict(payload)
+
+
+def _reserved(message: str) -> str:
+    """Why the product's own message `message` cannot be sent by hand."""
+    if message == lifecycle.CLOSE_MESSAGE:
+        return _("message '%(name)s' is the product's own: close the deal instead", name=message)
+    return _("message '%(name)s' is the product's own: move the deal instead", name=message)
 
 
 def send_message(
@@ -58,9 +66,7 @@ def send_message(
     message = required_text(name, "name", 100)
     data = _payload(payload)
     if message in RESERVED:
-        raise InvalidInput(
-            f"message '{message}' is the product's own: {RESERVED[message]}", field="name"
-        )
+        raise InvalidInput(_reserved(message), field="name")
     with ctx.uow() as store:
         deal = store.get(Deal, deal_id, "deal")
         common.require_subject_access(store, actor, deal)
@@ -69,17 +75,27 @@ def send_message(
         waiting = sorted(set(instance.waiting_messages()) - set(RESERVED))
         if message not in waiting:
             known = common.info_for(ctx, store, deal.process_version_id).messages
-            listed = ", ".join(waiting) or "none"
+            listed = ", ".join(waiting) or _("none")
             if message not in known:
                 raise InvalidInput(
-                    f"message '{message}' is not one the deal's process knows; "
-                    f"deal {deal_id} waits for: {listed}",
+                    _(
+                        "message '%(name)s' is not one the deal's process knows; deal %(deal)s "
+                        "waits for: %(waiting)s",
+                        name=message,
+                        deal=deal_id,
+                        waiting=listed,
+                    ),
                     field="name",
                     waiting=waiting,
                 )
             raise InvalidState(
-                f"deal {deal_id} is not waiting for message '{message}' now; it waits for: "
-                f"{listed}",
+                _(
+                    "deal %(deal)s is not waiting for message '%(name)s' now; it waits for: "
+                    "%(waiting)s",
+                    deal=deal_id,
+                    name=message,
+                    waiting=listed,
+                ),
                 waiting=waiting,
             )
         ended = engine_timers.activities_ended_by(instance, message)

@@ -18,6 +18,7 @@ from bpmn_sales.domain.model import (
     required_text,
 )
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound, RuleViolation
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Attachment, Contact, Customer, Deal, Note, Order
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
@@ -68,7 +69,9 @@ def add_contact(
         if customer is None:
             customer = customer_for(store, deal.customer, ctx.clock())
         if customer is None:
-            raise InvalidState(f"deal {deal_id} has no customer; set its customer first")
+            raise InvalidState(
+                _("deal %(deal)s has no customer; set its customer first", deal=deal_id)
+            )
         deal.customer_id = customer.id
         contact = Contact(
             customer_id=customer.id,
@@ -134,7 +137,7 @@ def store_attachment(
     """Check a file and add it to the deal in `store`'s transaction (the caller commits)."""
     name = safe_filename(filename)
     if not isinstance(data, bytes):
-        raise InvalidInput("the file content is missing", field="file")
+        raise InvalidInput(_("the file content is missing"), field="file")
     content_type = check_file(name, data, ctx.max_upload_bytes)
     attachment = Attachment(
         deal_id=deal.id,
@@ -159,7 +162,10 @@ def get_attachment(ctx: Context, actor: Actor, attachment_id: int) -> tuple[dict
     with ctx.uow() as store:
         attachment = store.session.get(Attachment, attachment_id)
         if attachment is None:
-            raise NotFound(f"attachment {attachment_id} does not exist", id=attachment_id)
+            raise NotFound(
+                _("attachment %(attachment)s does not exist", attachment=attachment_id),
+                id=attachment_id,
+            )
         _deal(store, actor, attachment.deal_id)
         return attachment_dict(attachment), bytes(attachment.data)
 
@@ -188,7 +194,7 @@ def create_order(
         rules = common.rules_for(ctx, store, deal)
         refusal = order_refusal(rules, deal.status, deal.stage_key, _past_stage(ctx, store, deal))
         if refusal is not None:
-            raise RuleViolation(f"deal {deal_id}: {refusal}")
+            raise RuleViolation(_("deal %(deal)s: %(refusal)s", deal=deal_id, refusal=refusal))
         value = money(amount, "amount") if amount not in (None, "") else deal.value
         count = store.order_count(deal.id)
         order = Order(

@@ -18,6 +18,7 @@ from bpmn_sales.domain.model import (
 )
 from bpmn_sales.domain.policy import can_access
 from bpmn_sales.errors import Forbidden, InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import (
     Customer,
     Deal,
@@ -37,10 +38,15 @@ def resolve_owner(store: Store, actor: Actor, owner: str | None) -> User:
         return store.get(User, actor.id, "user")
     user = store.user_by_username(owner)
     if user is None:
-        raise InvalidInput(f"owner '{owner}' does not exist", field="owner")
+        raise InvalidInput(_("owner '%(owner)s' does not exist", owner=owner), field="owner")
     if not can_access(actor, user.id, user.manager_id):
         raise Forbidden(
-            f"{actor.username} may not act on records owned by {owner}", actor=actor.username
+            _(
+                "%(user)s may not act on records owned by %(owner)s",
+                user=actor.username,
+                owner=owner,
+            ),
+            actor=actor.username,
         )
     return user
 
@@ -81,7 +87,8 @@ def start_deal(
     key, loader = common.spec_loader(store, version)
     if not ctx.engine.info(key, loader).rules.stages:
         raise InvalidInput(
-            f"process '{process}' has no stages; it is not a sales process", field="process"
+            _("process '%(process)s' has no stages; it is not a sales process", process=process),
+            field="process",
         )
     data = {"deal": {**plain_fields(fields), "value": float(fields["value"])}}
     instance = ctx.engine.start(key, loader, data)
@@ -128,14 +135,21 @@ def optional_date(value: object, field_name: str) -> date | None:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise InvalidInput(f"{field_name} must be a date YYYY-MM-DD", field=field_name)
+        raise InvalidInput(
+            _("%(field)s must be a date YYYY-MM-DD", field=field_name), field=field_name
+        )
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
             raise ValueError(value)
         return date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInput(
-            f"{field_name} must be a date YYYY-MM-DD, not {value!r}", field=field_name
+            _(
+                "%(field)s must be a date YYYY-MM-DD, not %(value)s",
+                field=field_name,
+                value=repr(value),
+            ),
+            field=field_name,
         ) from None
 
 

@@ -12,6 +12,7 @@ from bpmn_sales.domain.model import (
 from bpmn_sales.domain.rules import ProcessRules
 from bpmn_sales.engine import Instance, Snapshot, StageRef
 from bpmn_sales.errors import DiagramError, RuleViolation
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import (
     Deal,
 )
@@ -25,8 +26,30 @@ from bpmn_sales.tasks.requirements import (
 from bpmn_sales.tasks.weights import whole_percent, win_probability
 
 
-def refuse(deal: Deal, what: str, unmet: list[str]) -> RuleViolation:
-    return RuleViolation(f"deal {deal.id} cannot {what}: " + "; ".join(unmet), unmet=unmet)
+def refuse(
+    deal: Deal, unmet: list[str], leaving: str | None = None, target: str | None = None
+) -> RuleViolation:
+    """The refusal to win the deal (or to leave stage `leaving` for `target`) while rules
+    are unmet."""
+    listed = "; ".join(unmet)
+    if leaving is None:
+        message = _("deal %(deal)s cannot be won: %(unmet)s", deal=deal.id, unmet=listed)
+    elif target is None:
+        message = _(
+            "deal %(deal)s cannot leave stage '%(stage)s': %(unmet)s",
+            deal=deal.id,
+            stage=leaving,
+            unmet=listed,
+        )
+    else:
+        message = _(
+            "deal %(deal)s cannot leave stage '%(stage)s' for '%(target)s': %(unmet)s",
+            deal=deal.id,
+            stage=leaving,
+            target=target,
+            unmet=listed,
+        )
+    return RuleViolation(message, unmet=unmet)
 
 
 def check_rules(
@@ -41,7 +64,7 @@ def check_rules(
     if deal.status == DealStatus.OPEN and status == DealStatus.WON:
         unmet = win_unmet(rules, deal_facts(store, deal, [], orders=rules.order_required))
         if unmet:
-            raise refuse(deal, "be won", unmet)
+            raise refuse(deal, unmet)
         return
     if status != deal.status or before is None:
         return
@@ -52,8 +75,7 @@ def check_rules(
     facts = deal_facts(store, deal, [s for s in passed if s is not None], orders=False)
     unmet = leave_unmet(rules, facts, before.key, target)
     if unmet:
-        where = f" for '{running.name}'" if running else ""
-        raise refuse(deal, f"leave stage '{before.name}'{where}", unmet)
+        raise refuse(deal, unmet, before.name, running.name if running else None)
 
 
 def apply_step(
@@ -77,7 +99,10 @@ def apply_step(
     terminal = rules.terminal_at(snap.outcome_event)
     if snap.completed and terminal is None:
         raise DiagramError(
-            f"the process ended at '{snap.end_event}', which carries no outcome",
+            _(
+                "the process ended at '%(element)s', which carries no outcome",
+                element=snap.end_event,
+            ),
             element_id=snap.end_event,
         )
     status = terminal.outcome if terminal else DealStatus.OPEN

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from bpmn_sales.i18n import current_language
+from bpmn_sales.i18n import _, current_language
 from bpmn_sales.i18n.jinja import install_gettext
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "mail"
@@ -53,23 +53,26 @@ class SmtpSettings:
 def parse_smtp_url(url: str | None) -> SmtpSettings:
     """`smtp://user:pass@host:port`, `smtps://...` or `smtp+starttls://...` (`?cafile=PATH`)."""
     if not url:
-        raise MailConfigError("SMTP_URL is not set")
+        raise MailConfigError(_("SMTP_URL is not set"))
     parts = urlsplit(url)
     if parts.scheme not in DEFAULT_PORTS:
         raise MailConfigError(
-            f"SMTP_URL scheme {parts.scheme!r} is not smtp, smtps or smtp+starttls"
+            _(
+                "SMTP_URL scheme %(scheme)s is not smtp, smtps or smtp+starttls",
+                scheme=repr(parts.scheme),
+            )
         )
     if not parts.hostname:
-        raise MailConfigError("SMTP_URL names no host")
+        raise MailConfigError(_("SMTP_URL names no host"))
     try:
         port = parts.port or DEFAULT_PORTS[parts.scheme]
     except ValueError:
-        raise MailConfigError("SMTP_URL has a port that is not a number") from None
+        raise MailConfigError(_("SMTP_URL has a port that is not a number")) from None
     username = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password else None
     if password and parts.scheme == "smtp" and parts.hostname not in LOCAL_HOSTS:
         raise MailConfigError(
-            "SMTP_URL would send its password unencrypted: use smtps:// or smtp+starttls://"
+            _("SMTP_URL would send its password unencrypted: use smtps:// or smtp+starttls://")
         )
     cafiles = parse_qs(parts.query).get("cafile")
     cafile = cafiles[0] if cafiles else None
@@ -139,7 +142,7 @@ class Mailer:
             smtp.ehlo()
             if s.scheme == "smtp+starttls":
                 if not smtp.has_extn("starttls"):
-                    raise smtplib.SMTPException(f"{s.host} does not offer STARTTLS")
+                    raise smtplib.SMTPException(_("%(host)s does not offer STARTTLS", host=s.host))
                 smtp.starttls(context=self._tls())
                 smtp.ehlo()
             if s.username:
@@ -168,19 +171,25 @@ class Mailer:
                     raise
                 continue
             except smtplib.SMTPRecipientsRefused as exc:
-                raise MailRefused(f"recipient refused: {_smtp_text(exc.recipients)}") from None
+                raise MailRefused(
+                    _("recipient refused: %(reply)s", reply=_smtp_text(exc.recipients))
+                ) from None
             except smtplib.SMTPResponseException as exc:
                 self.close()
                 if 500 <= exc.smtp_code < 600 and exc.smtp_code != 530:
                     raise MailRefused(
-                        f"refused: {exc.smtp_code} {_decode(exc.smtp_error)}"
+                        _(
+                            "refused: %(code)s %(reply)s",
+                            code=exc.smtp_code,
+                            reply=_decode(exc.smtp_error),
+                        )
                     ) from None
                 raise
             except BaseException:
                 self.close()
                 raise
             if refused:
-                raise MailRefused(f"recipient refused: {_smtp_text(refused)}")
+                raise MailRefused(_("recipient refused: %(reply)s", reply=_smtp_text(refused)))
             return
 
     def close(self) -> None:

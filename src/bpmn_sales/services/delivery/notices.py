@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,22 +12,16 @@ from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine import WorkItem
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.i18n import use_language, use_time_zone
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, Notification, OutboxMessage, User
 from bpmn_sales.persistence.queries.delivery import OUTBOX_SORT
 from bpmn_sales.persistence.queries.notifications import NOTIFICATION_SORT
 from bpmn_sales.persistence.store import Store
-from bpmn_sales.services.delivery import outbox
-from bpmn_sales.services.people.preferences import (
-    COMPANY_KEYS,
-    CompanyPreferences,
-    user_preferences,
-)
+from bpmn_sales.services.delivery import outbox, texts
+from bpmn_sales.services.delivery.texts import Phrase
+from bpmn_sales.services.people.preferences import COMPANY_KEYS, user_preferences
 from bpmn_sales.tasks import notifications
 from bpmn_sales.tasks.notifications import Directory
-
-#: Composes a notification's (subject, text) in the language in force.
-Compose = Callable[[], tuple[str, str]]
 
 
 def notify(
@@ -37,51 +31,51 @@ def notify(
     directory: Directory,
     deal: Deal,
     kind: str,
-    subject: str,
-    text: str,
-    compose: Compose | None = None,
+    subject: Phrase,
+    text: Phrase | str,
 ) -> list[int]:
     """Notify everyone the parties name: a notification each, and an outbox mail if they have
     an address (the worker delivers it). Returns the user ids notified.
 
-    With `compose`, each recipient's subject and text are composed in their own language and
-    time zone (their setting, else the company's); the mail remembers both for the worker."""
+    A phrase is stored with its English text: each reader gets it in their own language when
+    it is listed or mailed. A plain `text` (a diagram's own words) is stored as it is. The mail
+    remembers the recipient's language and time zone (theirs, else the company's) for the
+    worker, which renders it in them."""
     now = ctx.clock()
+    phrase = text if isinstance(text, Phrase) else None
+    english = phrase.english() if phrase else str(text)
+    stored = phrase.to_json() if phrase else None
     user_ids = notifications.recipients(parties, directory)
     company = store.settings_of(COMPANY_KEYS) if user_ids else {}
     for user_id in user_ids:
-        user = store.session.get(User, user_id)
-        chosen = user_preferences(user, company) if user is not None else None
-        language = (chosen.language if chosen else None) or CompanyPreferences.from_settings(
-            company
-        ).language
-        zone = chosen.time_zone_in_force if chosen else None
-        if compose is not None:
-            with use_language(language), use_time_zone(zone):
-                subject, text = compose()
         store.add(
             Notification(
                 user_id=user_id,
                 subject_type="deal",
                 subject_id=deal.id,
                 kind=kind,
-                message=text,
+                message=english,
+                phrase=stored,
                 created_at=now,
             )
         )
+        user = store.session.get(User, user_id)
         if user is not None and user.email:
+            chosen = user_preferences(user, company)
             store.add(
                 OutboxMessage(
                     channel="mail",
                     recipient=user.email,
                     user_id=user_id,
-                    subject=subject,
-                    body=text,
+                    subject=subject.english(),
+                    body=english,
                     payload={
                         "kind": kind,
                         "deal_id": deal.id,
-                        "language": language,
-                        "time_zone": zone,
+                        "subject_phrase": subject.to_json(),
+                        "text_phrase": stored,
+                        "language": chosen.language or chosen.company.language,
+                        "time_zone": chosen.time_zone_in_force,
                     },
                     status="pending",
                     attempts=0,
@@ -92,15 +86,15 @@ def notify(
     return user_ids
 
 
-def completion_text(title: str, deal: Deal, actor: Actor) -> tuple[str, str]:
-    return notifications.completion_message(title, deal.name, deal.id, actor.username)
+def completion_text(title: str, deal: Deal, actor: Actor) -> tuple[Phrase, Phrase]:
+    return texts.completion(title, deal.name, deal.id, actor.username)
 
 
 def approval_text(
     item: WorkItem, deal: Deal, detail: dict[str, Any], actor: Actor
-) -> tuple[str, str]:
+) -> tuple[Phrase, Phrase]:
     stage = item.stage.name if item.stage else item.title
-    return notifications.approval_message(
+    return texts.approval(
         stage, deal.name, deal.id, str(detail["decision"]), actor.username, str(detail["comment"])
     )
 
@@ -137,7 +131,7 @@ def _notice(n: Notification) -> dict[str, Any]:
     return {
         "id": n.id,
         "kind": n.kind,
-        "message": n.message,
+        "message": texts.shown(n.phrase, n.message),
         "subject_type": n.subject_type,
         "subject_id": n.subject_id,
         "created_at": n.created_at.isoformat(),
@@ -151,7 +145,7 @@ def mark_read(ctx: Context, actor: Actor, ids: list[int] | None = None) -> int:
         not isinstance(ids, list)
         or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
     ):
-        raise InvalidInput("ids must be a list of notification ids", field="ids")
+        raise InvalidInput(_("ids must be a list of notification ids"), field="ids")
     with ctx.uow() as store:
         count = store.mark_read(actor.id, ids, ctx.clock())
         store.commit()
@@ -166,7 +160,7 @@ def list_outbox(
     cursor: str | None = None,
 ) -> Page[dict[str, Any]]:
     """A page of outbox messages, newest first (admin); the fields are outbox.message_dict's."""
-    require_admin(actor, "read the outbox")
+    require_admin(actor, _("read the outbox"))
     wanted = outbox.check_status(status)
     size = checked_limit(limit)
     at = decode_cursor(cursor, OUTBOX_SORT.name)

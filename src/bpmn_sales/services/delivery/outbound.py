@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bpmn_sales.i18n import _, pgettext
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -66,14 +68,16 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as exc:
-        raise Unresolved(f"the host {host!r} cannot be resolved ({exc})") from None
+        raise Unresolved(
+            _("the host %(host)s cannot be resolved (%(reason)s)", host=repr(host), reason=exc)
+        ) from None
     addresses: list[IPAddress] = []
-    for *_, sockaddr in found:
+    for *_info, sockaddr in found:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise Unresolved(f"the host {host!r} has no address")
+        raise Unresolved(_("the host %(host)s has no address", host=repr(host)))
     return addresses
 
 
@@ -82,23 +86,31 @@ def check(url: str, allow: Iterable[str] = ()) -> Target:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise Unreachable(f"{url!r} is not an http(s) URL with a host")
+        raise Unreachable(_("%(url)s is not an http(s) URL with a host", url=repr(url)))
     try:
         port = parts.port or DEFAULT_PORTS[scheme]
     except ValueError:
-        raise Unreachable(f"{url!r} has a port that is not a number") from None
+        raise Unreachable(_("%(url)s has a port that is not a number", url=repr(url))) from None
     host = parts.hostname
     addresses = resolve(host, port)
     allow = tuple(allow)
     for address in addresses:
         if not is_public(address) and not allowed(host, address, allow):
-            what = (
-                f"is {_kind(address)} address"
-                if host == str(address)
-                else (f"resolves to {_kind(address)} address ({address})")
-            )
             raise Unreachable(
-                f"{host} {what}, not reachable from here (OUTBOUND_ALLOW may allow it)"
+                _(
+                    "%(host)s is %(kind)s address, not reachable from here (OUTBOUND_ALLOW may "
+                    "allow it)",
+                    host=host,
+                    kind=_kind(address),
+                )
+                if host == str(address)
+                else _(
+                    "%(host)s resolves to %(kind)s address (%(address)s), not reachable from here "
+                    "(OUTBOUND_ALLOW may allow it)",
+                    host=host,
+                    kind=_kind(address),
+                    address=address,
+                )
             )
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(scheme, host, port, str(addresses[0]), path)
@@ -120,13 +132,13 @@ def _kind(address: IPAddress) -> str:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     if address.is_loopback:
-        return "a loopback"
+        return pgettext("address", "a loopback")
     if address.is_link_local:
-        return "a link-local"
+        return pgettext("address", "a link-local")
     if address.is_multicast:
-        return "a multicast"
+        return pgettext("address", "a multicast")
     if address.is_unspecified:
-        return "an unspecified"
+        return pgettext("address", "an unspecified")
     if address.is_private:
-        return "a private"
-    return "a reserved"
+        return pgettext("address", "a private")
+    return pgettext("address", "a reserved")

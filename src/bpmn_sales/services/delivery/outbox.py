@@ -9,6 +9,7 @@ from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.paging import DEFAULT_LIMIT, checked_limit, count_text, decode_cursor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import OutboxMessage
 from bpmn_sales.persistence.queries.delivery import OUTBOX_SORT
 from bpmn_sales.services.delivery import mail
@@ -20,7 +21,14 @@ def check_status(status: str | None) -> str | None:
     if status in (None, ""):
         return None
     if status not in STATUSES:
-        raise InvalidInput(f"status {status!r} is not one of {', '.join(STATUSES)}", field="status")
+        raise InvalidInput(
+            _(
+                "status %(status)s is not one of %(known)s",
+                status=repr(status),
+                known=", ".join(STATUSES),
+            ),
+            field="status",
+        )
     return status
 
 
@@ -63,7 +71,7 @@ def overview(
 ) -> dict[str, Any]:
     """Counts by status ("1,000+" past COUNT_CAP) and a page of the newest messages
     (optionally of one status): `messages` is that page."""
-    require_admin(actor, "read the outbox")
+    require_admin(actor, _("read the outbox"))
     wanted = check_status(status)
     size = checked_limit(limit)
     at = decode_cursor(cursor, OUTBOX_SORT.name)
@@ -82,20 +90,28 @@ def overview(
 
 def retry_message(ctx: Context, actor: Actor, message_id: int) -> dict[str, Any]:
     """Put one failed message back in line, due now, with a fresh count of attempts."""
-    require_admin(actor, "retry outbox messages")
+    require_admin(actor, _("retry outbox messages"))
     with ctx.uow() as store:
         message = store.get(OutboxMessage, message_id, "outbox message")
         if message.status != "failed":
             raise InvalidState(
-                f"outbox message {message_id} is {message.status}; only a failed one is retried",
+                _(
+                    "outbox message %(id)s is %(status)s; only a failed one is retried",
+                    id=message_id,
+                    status=message.status,
+                ),
                 status=message.status,
             )
         if message.channel == "webhook" and (
             message.webhook_id is None or store.webhook(message.webhook_id) is None
         ):
             raise InvalidState(
-                f"outbox message {message_id} is for webhook {message.webhook_id}, "
-                "which was removed; there is nowhere to send it"
+                _(
+                    "outbox message %(id)s is for webhook %(webhook)s, which was removed; there "
+                    "is nowhere to send it",
+                    id=message_id,
+                    webhook=message.webhook_id,
+                )
             )
         store.retry_outbox(ctx.clock(), [message_id])
         store.commit()
@@ -105,7 +121,7 @@ def retry_message(ctx: Context, actor: Actor, message_id: int) -> dict[str, Any]
 
 def retry_failed(ctx: Context, actor: Actor) -> int:
     """Put every failed message back in line; returns how many."""
-    require_admin(actor, "retry outbox messages")
+    require_admin(actor, _("retry outbox messages"))
     with ctx.uow() as store:
         count = store.retry_outbox(ctx.clock(), None)
         store.commit()
@@ -113,9 +129,9 @@ def retry_failed(ctx: Context, actor: Actor) -> int:
 
 
 def get_message(ctx: Context, actor: Actor, message_id: int) -> dict[str, Any]:
-    require_admin(actor, "read the outbox")
+    require_admin(actor, _("read the outbox"))
     with ctx.uow() as store:
         message = store.session.get(OutboxMessage, message_id)
         if message is None:
-            raise NotFound(f"outbox message {message_id} does not exist", id=message_id)
+            raise NotFound(_("outbox message %(id)s does not exist", id=message_id), id=message_id)
         return {**message_dict(message), "body": message.body}

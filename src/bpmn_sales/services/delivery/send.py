@@ -21,10 +21,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bpmn_sales.context import Context
-from bpmn_sales.i18n import use_language, use_time_zone
+from bpmn_sales.i18n import _, current_language, use_language, use_time_zone
 from bpmn_sales.persistence.models import OutboxMessage, User
 from bpmn_sales.persistence.store import Store
-from bpmn_sales.services.delivery import mail
+from bpmn_sales.services.delivery import mail, texts
 from bpmn_sales.services.delivery.webhook_http import WEBHOOK_TIMEOUT, WebhookFailed, headers, post
 
 BACKOFF_BASE = timedelta(minutes=1)
@@ -68,6 +68,7 @@ class Claimed:
     created_at: datetime
     lease_until: datetime
     name: str  # the recipient's full name (mail)
+    language: str | None  # the recipient's own language (mail), if they chose one
     secret: str | None  # the webhook's signing secret
     refusal: str | None  # why it cannot be sent at all (e.g. its webhook was removed)
 
@@ -129,20 +130,21 @@ def _claim(ctx: Context, token: str, limit: int, channels: list[str]) -> list[Cl
 
 
 def _claimed(store: Store, m: OutboxMessage) -> Claimed:
-    name, secret, refusal = m.recipient, None, None
+    name, secret, refusal, language = m.recipient, None, None, None
     if m.channel == "mail" and m.user_id is not None:
         user = store.session.get(User, m.user_id)
         name = user.full_name if user else name
+        language = user.language if user else None
     elif m.channel == "webhook":
         hook = store.webhook(m.webhook_id) if m.webhook_id is not None else None
         if hook is None:
-            refusal = f"webhook {m.webhook_id} was removed"
+            refusal = _("webhook %(webhook)s was removed", webhook=m.webhook_id)
         elif not hook.enabled:
-            refusal = f"webhook {hook.id} is disabled; enable it, then retry"
+            refusal = _("webhook %(webhook)s is disabled; enable it, then retry", webhook=hook.id)
         else:  # sent to the webhook's URL as it is now (an admin may have changed it)
             m.recipient, secret = hook.url, hook.secret
     elif m.channel != "mail":
-        refusal = f"unknown channel {m.channel!r}"
+        refusal = _("unknown channel %(channel)s", channel=repr(m.channel))
     assert m.lease_until is not None
     return Claimed(
         m.id,
@@ -155,6 +157,7 @@ def _claimed(store: Store, m: OutboxMessage) -> Claimed:
         m.created_at,
         m.lease_until,
         name,
+        language,
         secret,
         refusal,
     )
@@ -198,16 +201,21 @@ def _send(
 
 
 def _mail(ctx: Context, message: Claimed) -> Any:
+    """The mail in the recipient's language (else the one in force): a notice's subject and
+    text are stored as phrases and translated now; older rows have their English text only."""
     link = deal_link(ctx, message.payload.get("deal_id"))
-    # In the recipient's language and time zone, chosen when the mail was queued (notices.py).
+    # The recipient's language and time zone, chosen when the mail was queued (notices.py);
+    # older rows: their own language if they chose one, else the one in force.
     language, zone = message.payload.get("language"), message.payload.get("time_zone")
     with (
-        use_language(language if isinstance(language, str) else None),
+        use_language(
+            language if isinstance(language, str) else message.language or current_language()
+        ),
         use_time_zone(zone if isinstance(zone, str) else None),
     ):
-        email = mail.render(
-            message.subject, message.body, message.name, link, ctx.mail_from, message.recipient
-        )
+        subject = texts.shown(message.payload.get("subject_phrase"), message.subject)
+        body = texts.shown(message.payload.get("text_phrase"), message.body)
+        email = mail.render(subject, body, message.name, link, ctx.mail_from, message.recipient)
     mail.stamp(email, message.id, message.created_at, ctx.mail_from)
     return email
 
@@ -252,4 +260,6 @@ def _error(failure: Failure, message: Claimed) -> str:
     text = str(failure)[:MAX_ERROR]
     if failure.permanent:
         return text
-    return f"gave up after {message.attempts} attempts: {text}"[:MAX_ERROR]
+    return _("gave up after %(count)s attempts: %(error)s", count=message.attempts, error=text)[
+        :MAX_ERROR
+    ]

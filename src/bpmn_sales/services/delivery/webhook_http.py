@@ -10,6 +10,7 @@ import socket
 import ssl
 from collections.abc import Iterable
 
+from bpmn_sales.i18n import _
 from bpmn_sales.services.delivery import outbound
 from bpmn_sales.services.delivery.outbound import Target
 
@@ -84,13 +85,20 @@ def post(
         response = connection.getresponse()
         status, location = response.status, response.getheader("Location")
     except (OSError, http.client.HTTPException) as exc:
-        raise WebhookFailed(f"could not reach {url}: {_reason(exc)}") from None
+        raise WebhookFailed(
+            _("could not reach %(url)s: %(reason)s", url=url, reason=_reason(exc))
+        ) from None
     finally:
         connection.close()
     if 300 <= status < 400:
         where = location or "?"
         raise WebhookFailed(
-            f"HTTP {status}: redirected to {where}; redirects are not followed", status
+            _(
+                "HTTP %(status)s: redirected to %(where)s; redirects are not followed",
+                status=status,
+                where=where,
+            ),
+            status,
         )
     if not 200 <= status < 300:
         # The reply's body is never read back: it could carry whatever the receiver holds.
@@ -102,7 +110,7 @@ def post(
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError | socket.timeout):
-        return "no answer in time"
+        return _("no answer in time")
     if isinstance(exc, ssl.SSLError):
-        return f"TLS failed ({exc.reason or exc})"
+        return _("TLS failed (%(reason)s)", reason=exc.reason or exc)
     return str(getattr(exc, "strerror", None) or exc)

@@ -13,6 +13,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import InvalidInput, NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Webhook
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.delivery import outbound
@@ -61,19 +62,25 @@ def check_url(value: object, allow: tuple[str, ...] = ()) -> str:
     """An absolute http(s) URL with a public host (or one OUTBOUND_ALLOW names); anything
     else is refused when configured (and every request checks again)."""
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("url is required: the http(s) address to post events to", field="url")
+        raise InvalidInput(_("url is required: the http(s) address to post events to"), field="url")
     url = value.strip()
     parts = urlsplit(url)
     if parts.scheme.lower() not in SCHEMES:
-        raise InvalidInput(f"url {url!r} must start with http:// or https://", field="url")
+        raise InvalidInput(
+            _("url %(url)s must start with http:// or https://", url=repr(url)), field="url"
+        )
     if not parts.hostname or any(c.isspace() for c in url):
-        raise InvalidInput(f"url {url!r} is not a valid address (no host)", field="url")
+        raise InvalidInput(
+            _("url %(url)s is not a valid address (no host)", url=repr(url)), field="url"
+        )
     if len(url) > 500:
-        raise InvalidInput("url is longer than 500 characters", field="url")
+        raise InvalidInput(_("url is longer than 500 characters"), field="url")
     try:
         outbound.refuse_local(url, allow)
     except outbound.Unreachable as exc:
-        raise InvalidInput(f"url {url!r} is refused: {exc}", field="url") from None
+        raise InvalidInput(
+            _("url %(url)s is refused: %(reason)s", url=repr(url), reason=exc), field="url"
+        ) from None
     return url
 
 
@@ -82,14 +89,17 @@ def check_events(value: object) -> list[str]:
         return list(DEFAULT_EVENTS)
     names = value.split(",") if isinstance(value, str) else value
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise InvalidInput("events must be a list of event names", field="events")
+        raise InvalidInput(_("events must be a list of event names"), field="events")
     events = [n.strip() for n in names if n.strip()]
     if not events:
-        raise InvalidInput("events must name at least one event, e.g. deal.*", field="events")
+        raise InvalidInput(_("events must name at least one event, e.g. deal.*"), field="events")
     for name in events:
         if not EVENT_NAME.match(name):
             raise InvalidInput(
-                f"event {name!r} is not an event name: use deal.<action>, deal.* or *",
+                _(
+                    "event %(event)s is not an event name: use deal.<action>, deal.* or *",
+                    event=repr(name),
+                ),
                 field="events",
             )
     return sorted(set(events))
@@ -99,9 +109,11 @@ def _check_secret(value: object) -> str:
     if value is None or value == "":
         return secrets.token_urlsafe(32)
     if not isinstance(value, str) or not value.isprintable() or len(value) > 200:
-        raise InvalidInput("secret must be printable text of at most 200 characters", "secret")
+        raise InvalidInput(_("secret must be printable text of at most 200 characters"), "secret")
     if len(value) < MIN_SECRET:
-        raise InvalidInput(f"secret must have at least {MIN_SECRET} characters", field="secret")
+        raise InvalidInput(
+            _("secret must have at least %(least)s characters", least=MIN_SECRET), field="secret"
+        )
     return value
 
 
@@ -109,24 +121,26 @@ def _text(value: object, field: str) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str) or len(value) > 200:
-        raise InvalidInput(f"{field} must be text of at most 200 characters", field=field)
+        raise InvalidInput(
+            _("%(field)s must be text of at most 200 characters", field=field), field=field
+        )
     return value.strip()
 
 
 def _check_enabled(value: object) -> None:
     if not isinstance(value, bool):
-        raise InvalidInput("enabled must be true or false", field="enabled")
+        raise InvalidInput(_("enabled must be true or false"), field="enabled")
 
 
 def _get(store: Store, webhook_id: int) -> Webhook:
     hook = store.webhook(webhook_id)
     if hook is None:
-        raise NotFound(f"webhook {webhook_id} does not exist", id=webhook_id)
+        raise NotFound(_("webhook %(webhook)s does not exist", webhook=webhook_id), id=webhook_id)
     return hook
 
 
 def list_webhooks(ctx: Context, actor: Actor) -> list[WebhookView]:
-    require_admin(actor, "see webhooks")
+    require_admin(actor, _("see webhooks"))
     with ctx.uow() as store:
         return [_view(store, h) for h in store.webhooks()]
 
@@ -141,7 +155,7 @@ def add_webhook(
     enabled: object = True,
 ) -> tuple[WebhookView, str]:
     """Subscribe a URL to deal events; returns the webhook and its signing secret."""
-    require_admin(actor, "add webhooks")
+    require_admin(actor, _("add webhooks"))
     _check_enabled(enabled)
     hook = Webhook(
         url=check_url(url, ctx.outbound_allow),
@@ -170,7 +184,7 @@ def update_webhook(
     description: object = None,
 ) -> WebhookView:
     """Change what is given: the URL, the events, enabled, the description."""
-    require_admin(actor, "change webhooks")
+    require_admin(actor, _("change webhooks"))
     if enabled is not None:
         _check_enabled(enabled)
     with ctx.uow() as store:
@@ -190,10 +204,12 @@ def update_webhook(
 
 def remove_webhook(ctx: Context, actor: Actor, webhook_id: int) -> int:
     """Delete a webhook; its pending messages fail (and show why). Returns how many."""
-    require_admin(actor, "remove webhooks")
+    require_admin(actor, _("remove webhooks"))
     with ctx.uow() as store:
         hook = _get(store, webhook_id)
-        failed = store.fail_webhook_messages(hook.id, f"webhook {hook.id} was removed")
+        failed = store.fail_webhook_messages(
+            hook.id, _("webhook %(webhook)s was removed", webhook=hook.id)
+        )
         store.session.delete(hook)
         store.commit()
         return failed
@@ -202,7 +218,7 @@ def remove_webhook(ctx: Context, actor: Actor, webhook_id: int) -> int:
 def ping_webhook(ctx: Context, actor: Actor, webhook_id: int) -> dict[str, Any]:
     """Post a signed `ping` to the webhook now (not through the outbox) and say how it went:
     the HTTP status and how long it took, never what the receiver answered."""
-    require_admin(actor, "test webhooks")
+    require_admin(actor, _("test webhooks"))
     with ctx.uow() as store:
         hook = _get(store, webhook_id)
         url, secret = hook.url, hook.secret

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 
 MAX_CELL = 10_000  # characters in one cell; the csv module's own limit is 128k
 csv.field_size_limit(MAX_CELL)
@@ -44,11 +45,11 @@ class CsvFile:
         try:
             first = text.readline()
         except UnicodeDecodeError:
-            raise InvalidInput("the file is not UTF-8 text (line 1)", field="file") from None
+            raise InvalidInput(_("the file is not UTF-8 text (line 1)"), field="file") from None
         finally:
             text.detach()
         if not first.strip():
-            raise InvalidInput("the file is empty: line 1 must name the columns", field="file")
+            raise InvalidInput(_("the file is empty: line 1 must name the columns"), field="file")
         separator = _separator(first)
         headers = next(csv.reader([first], delimiter=separator))
         return tuple(h.strip() for h in headers), separator
@@ -66,8 +67,12 @@ class CsvFile:
                     yield Row(line, cells)
                 line = reader.line_num + 1
         except UnicodeDecodeError:
-            raise InvalidInput(f"the file is not UTF-8 text (line {line})", field="file") from None
+            raise InvalidInput(
+                _("the file is not UTF-8 text (line %(line)s)", line=line), field="file"
+            ) from None
         except csv.Error as error:
-            raise InvalidInput(f"line {line}: {error}", field="file") from None
+            raise InvalidInput(
+                _("line %(line)s: %(error)s", line=line, error=error), field="file"
+            ) from None
         finally:
             text.detach()

@@ -18,6 +18,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.columns import Columns, resolve_columns
 from bpmn_sales.domain.model import MAX_NAME, Actor
 from bpmn_sales.errors import SalesError
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.deals.start import resolve_owner
@@ -52,7 +53,12 @@ class RowNote:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.column}: {self.message}"
+        return _(
+            "line %(line)s: %(column)s: %(reason)s",
+            line=self.line,
+            column=self.column,
+            reason=self.message,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {"line": self.line, "column": self.column, "message": self.message}
@@ -168,10 +174,14 @@ class _Import:
         if extra:
             count = len(self.columns.headers)
             report.errors.append(
-                RowNote(row.line, f"column {count + 1}", f"the header names {count} columns")
+                RowNote(
+                    row.line,
+                    _("column %(number)s", number=count + 1),
+                    _("the header names %(count)s columns", count=count),
+                )
             )
         if external and len(external) > MAX_NAME:
-            problems["external_id"] = f"the id is longer than {MAX_NAME} characters"
+            problems["external_id"] = _("the id is longer than %(most)s characters", most=MAX_NAME)
         for field_name, message in problems.items():
             report.errors.append(RowNote(row.line, self.column(field_name), message))
         if problems or extra:
@@ -184,7 +194,7 @@ class _Import:
     ) -> None:
         """Rows whose key an earlier line or a record has: one query per key field."""
         wanted: dict[str, set[Any]] = {}
-        for _, keys in keyed:
+        for _key, keys in keyed:
             for field_name, value in keys:
                 wanted.setdefault(field_name, set()).add(value)
         stored = {f: self.kind.existing(self.store, f, v) for f, v in wanted.items()}
@@ -203,10 +213,20 @@ class _Import:
         for field_name, value in keys:
             column = self.column(field_name)
             if (field_name, value) in self.seen:
-                return RowNote(line, column, f"duplicate of line {self.seen[field_name, value]}")
+                return RowNote(
+                    line, column, _("duplicate of line %(line)s", line=self.seen[field_name, value])
+                )
             record = stored[field_name].get(value)
             if record is not None:
-                return RowNote(line, column, f"{self.kind.name} {record} has it already")
+                return RowNote(
+                    line,
+                    column,
+                    (
+                        _("lead %(id)s has it already", id=record)
+                        if self.kind.name == "lead"
+                        else _("deal %(id)s has it already", id=record)
+                    ),
+                )
         return None
 
     def column(self, field_name: str) -> str:
@@ -223,7 +243,7 @@ class _Import:
                 if row.line not in self.good:
                     continue
                 by_field, external = self.cells(row)
-                parsed, _ = parse_row(self.kind, by_field)
+                parsed, _rest = parse_row(self.kind, by_field)
                 owner = self.owner(parsed.owner)
                 assert not isinstance(owner, str)  # the first pass refused the row otherwise
                 self.create_row(parsed, owner, external, row.line)

@@ -17,6 +17,7 @@ from bpmn_sales.domain.model import (
 from bpmn_sales.domain.rules import ActivityRule
 from bpmn_sales.engine import Instance
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Lead, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
@@ -53,7 +54,9 @@ def apply_step(
     before = lead.status
     status = snap.state_properties.get("lead_status")
     if status not in {s.value for s in LeadStatus}:
-        raise InvalidState(f"the lead process left the lead in an unknown status {status!r}")
+        raise InvalidState(
+            _("the lead process left the lead in an unknown status %(status)s", status=repr(status))
+        )
     values: dict[str, Any] = {"status": status, "updated_at": ctx.clock()}
     if status == LeadStatus.DISQUALIFIED:
         values["disqualify_reason"] = (snap.data.get("disqualification") or {}).get("reason")
@@ -175,12 +178,27 @@ def _review(
 ) -> None:
     if lead.status != LeadStatus.NEW:
         raise InvalidState(
-            f"lead {lead.id} is {lead.status}; only a new lead can be {action}", status=lead.status
+            (
+                _(
+                    "lead %(lead)s is %(status)s; only a new lead can be qualified",
+                    lead=lead.id,
+                    status=lead.status,
+                )
+                if action == "qualified"
+                else _(
+                    "lead %(lead)s is %(status)s; only a new lead can be disqualified",
+                    lead=lead.id,
+                    status=lead.status,
+                )
+            ),
+            status=lead.status,
         )
     instance = common.restore(ctx, store, lead)
     ready = [t for t in instance.ready_tasks() if t.task_spec.bpmn_id == REVIEW_TASK]
     if not ready:
-        raise InvalidState(f"lead {lead.id} has no ready '{REVIEW_TASK}' task")
+        raise InvalidState(
+            _("lead %(lead)s has no ready '%(task)s' task", lead=lead.id, task=REVIEW_TASK)
+        )
     _may_complete(store, actor, lead, instance.work_item(ready[0]).rule, str(ready[0].id))
     instance.complete(str(ready[0].id), decision)
     apply_step(ctx, store, actor, lead, instance, action, decision)
@@ -221,7 +239,11 @@ def renew_lead(
         lead = _load(store, actor, lead_id, expected_version)
         if lead.status != LeadStatus.DISQUALIFIED:
             raise InvalidState(
-                f"lead {lead_id} is {lead.status}; only a disqualified lead can be renewed",
+                _(
+                    "lead %(lead)s is %(status)s; only a disqualified lead can be renewed",
+                    lead=lead_id,
+                    status=lead.status,
+                ),
                 status=lead.status,
             )
         instance = common.restore(ctx, store, lead)
@@ -247,7 +269,8 @@ def set_lead_status(
     if status == LeadStatus.NEW:
         return renew_lead(ctx, actor, lead_id, expected_version)
     raise InvalidInput(
-        f"status must be new, qualified or disqualified, not {status!r}", field="status"
+        _("status must be new, qualified or disqualified, not %(status)s", status=repr(status)),
+        field="status",
     )
 
 
@@ -259,7 +282,7 @@ def complete_lead_task(
     _may_complete(store, actor, lead, item.rule, task_id)
     if item.element_id == REVIEW_TASK and data.get("decision") not in ("qualify", "disqualify"):
         raise InvalidInput(
-            "decision must be 'qualify' or 'disqualify' to complete the lead review",
+            _("decision must be 'qualify' or 'disqualify' to complete the lead review"),
             field="data.decision",
         )
     instance.complete(task_id, data)

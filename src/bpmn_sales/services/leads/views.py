@@ -10,6 +10,7 @@ from bpmn_sales.domain.model import Actor, HistoryView, LeadStatus, LeadView, Ta
 from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_cursor
 from bpmn_sales.domain.search import query_words
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Lead
 from bpmn_sales.persistence.queries.subjects import LEAD_SORTS, LeadFilters
 from bpmn_sales.persistence.store import Store
@@ -81,11 +82,19 @@ def list_leads(
     name or company and estimated value; newest first or as `sort` says."""
     if status is not None and status not in {s.value for s in LeadStatus}:
         raise InvalidInput(
-            f"status must be new, qualified or disqualified, not {status!r}", field="status"
+            _("status must be new, qualified or disqualified, not %(status)s", status=repr(status)),
+            field="status",
         )
     order = sort or SORTS[0]
     if order not in SORTS:
-        raise InvalidInput(f"sort must be one of {', '.join(SORTS)}, not {order!r}", field="sort")
+        raise InvalidInput(
+            _(
+                "sort must be one of %(known)s, not %(sort)s",
+                known=", ".join(SORTS),
+                sort=repr(order),
+            ),
+            field="sort",
+        )
     size = checked_limit(limit)
     filters = LeadFilters(
         status=status or None,

@@ -31,6 +31,7 @@ from bpmn_sales.domain.passwords import (
 )
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import Conflict, NotFound, TooManyAttempts, Unauthorized
+from bpmn_sales.i18n import _, ngettext
 from bpmn_sales.persistence.models import Setting, SignInFailure, WebSession
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.people.preferences import COMPANY_KEYS, Visit, user_preferences
@@ -65,14 +66,18 @@ def sign_in(ctx: Context, username: object, password: object, remote_addr: str) 
             store.commit()
             wait = max(1, int((oldest + WINDOW - now).total_seconds()))
             raise TooManyAttempts(
-                f"too many failed sign-ins; try again in {max(1, round(wait / 60))} minute(s)",
+                ngettext(
+                    "too many failed sign-ins; try again in %(num)s minute(s)",
+                    "too many failed sign-ins; try again in %(num)s minute(s)",
+                    max(1, round(wait / 60)),
+                ),
                 retry_after=wait,
             )
         user = store.user_by_username(name) if name else None
         # Hash even for an unknown user, so the answer takes as long either way.
         ok = verify_password(user.password_hash if user else DUMMY_HASH, given)
         if user is None or not ok:
-            raise Unauthorized("the user name or password is not right")  # the attempt stays
+            raise Unauthorized(_("the user name or password is not right"))  # the attempt stays
         store.forget_failures(name, since)
         if user.password_hash and needs_rehash(user.password_hash):
             user.password_hash = hash_password(given)  # scrypt (or a weaker cost) to argon2id
@@ -147,11 +152,11 @@ def end_session(ctx: Context, token: object) -> None:
 def sign_out_everywhere(ctx: Context, actor: Actor | None, username: str) -> int:
     """End every web session of a user (yourself, or anyone for an admin; None: the CLI)."""
     if actor is not None and actor.username != username:
-        require_admin(actor, "sign another user out")
+        require_admin(actor, _("sign another user out"))
     with ctx.uow() as store:
         user = store.user_by_username(username)
         if user is None:
-            raise NotFound(f"user '{username}' does not exist", username=username)
+            raise NotFound(_("user '%(user)s' does not exist", user=username), username=username)
         ended = _end_all(store, user.id)
         store.commit()
         return ended
@@ -164,12 +169,12 @@ def _end_all(store: Store, user_id: int) -> int:
 def set_password(ctx: Context, actor: Actor | None, username: str, password: object) -> None:
     """Set a user's web password: their own, or anyone's for an admin (None: the CLI)."""
     if actor is not None and actor.username != username:
-        require_admin(actor, "set another user's password")
+        require_admin(actor, _("set another user's password"))
     hashed = hash_password(check_policy(password))
     with ctx.uow() as store:
         user = store.user_by_username(username)
         if user is None:
-            raise NotFound(f"user '{username}' does not exist", username=username)
+            raise NotFound(_("user '%(user)s' does not exist", user=username), username=username)
         user.password_hash = hashed
         _end_all(store, user.id)  # a new password signs out every browser that had the old
         store.commit()
@@ -187,5 +192,5 @@ def session_secret(ctx: Context) -> str:
     with ctx.uow() as store:
         value = store.setting(SECRET_KEY_SETTING)
         if value is None:
-            raise RuntimeError("the session key could not be stored")
+            raise RuntimeError(_("the session key could not be stored"))
         return value

@@ -15,6 +15,7 @@ from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_
 from bpmn_sales.domain.passwords import check_policy, hash_password
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Department, Group, User
 from bpmn_sales.persistence.queries.people import USER_SORT
 from bpmn_sales.persistence.store import Store
@@ -64,25 +65,30 @@ def create_user(
 
     With a `password` the user can also sign in to the web pages."""
     if actor is not None:
-        require_admin(actor, "create users")
+        require_admin(actor, _("create users"))
     if not isinstance(username, str) or not USERNAME.match(username):
         raise InvalidInput(
-            "username must be 2-80 lower-case letters, digits, '.', '_' or '-'", field="username"
+            _("username must be 2-80 lower-case letters, digits, '.', '_' or '-'"), field="username"
         )
     if role not in {r.value for r in Role}:
-        raise InvalidInput(f"role must be one of rep, manager, admin, not {role!r}", field="role")
+        raise InvalidInput(
+            _("role must be one of rep, manager, admin, not %(role)s", role=repr(role)),
+            field="role",
+        )
     name = required_text(full_name, "full_name")
     mail = optional_email(email)
     password_hash = hash_password(check_policy(password)) if password is not None else None
     token = secrets.token_urlsafe(32)
     with ctx.uow() as store:
         if store.user_by_username(username) is not None:
-            raise Conflict(f"user '{username}' already exists", field="username")
+            raise Conflict(_("user '%(user)s' already exists", user=username), field="username")
         manager_user = None
         if manager:
             manager_user = store.user_by_username(manager)
             if manager_user is None:
-                raise InvalidInput(f"manager '{manager}' does not exist", field="manager")
+                raise InvalidInput(
+                    _("manager '%(manager)s' does not exist", manager=manager), field="manager"
+                )
         dept = _department(store, department, ctx) if department else None
         member_of = [_group(store, g, ctx) for g in dict.fromkeys(groups or [])]
         user = User(
@@ -119,7 +125,8 @@ def _group(store: Store, name: str, ctx: Context) -> Group:
     """The group of that name, created on first use."""
     if not isinstance(name, str) or not GROUP_NAME.match(name.strip()):
         raise InvalidInput(
-            f"group name {name!r} must be 1-100 characters without ';' or ':'", field="groups"
+            _("group name %(name)s must be 1-100 characters without ';' or ':'", name=repr(name)),
+            field="groups",
         )
     group = store.group_by_name(name.strip())
     if group is None:
@@ -144,11 +151,11 @@ def set_groups(ctx: Context, actor: Actor | None, username: str, groups: list[st
 
     `actor` None is an operator at the CLI, who has the database anyway."""
     if actor is not None:
-        require_admin(actor, "change group memberships")
+        require_admin(actor, _("change group memberships"))
     with ctx.uow() as store:
         user = store.user_by_username(username)
         if user is None:
-            raise NotFound(f"user '{username}' does not exist", username=username)
+            raise NotFound(_("user '%(user)s' does not exist", user=username), username=username)
         user.groups = [_group(store, g, ctx) for g in dict.fromkeys(groups)]
         store.commit()
     return next(u for u in list_users(ctx) if u.username == username)
@@ -163,17 +170,19 @@ def set_manager(
 ) -> UserView:
     """Set a user's direct manager (None clears it) and, if given, department ('' clears)."""
     if actor is not None:
-        require_admin(actor, "change managers")
+        require_admin(actor, _("change managers"))
     with ctx.uow() as store:
         user = store.user_by_username(username)
         if user is None:
-            raise NotFound(f"user '{username}' does not exist", username=username)
+            raise NotFound(_("user '%(user)s' does not exist", user=username), username=username)
         if manager:
             boss = store.user_by_username(manager)
             if boss is None:
-                raise InvalidInput(f"manager '{manager}' does not exist", field="manager")
+                raise InvalidInput(
+                    _("manager '%(manager)s' does not exist", manager=manager), field="manager"
+                )
             if boss.id == user.id:
-                raise InvalidInput("a user cannot be their own manager", field="manager")
+                raise InvalidInput(_("a user cannot be their own manager"), field="manager")
             user.manager_id = boss.id
         else:
             user.manager_id = None
@@ -195,7 +204,7 @@ def actor_for_token(ctx: Context, token: str) -> Actor:
     with ctx.uow() as store:
         user = store.user_by_token_hash(hash_token(token)) if token else None
         if user is None:
-            raise Unauthorized("the API token is not valid")
+            raise Unauthorized(_("the API token is not valid"))
         return actor_of(user)
 
 
@@ -204,7 +213,7 @@ def actor_for_id(ctx: Context, user_id: int) -> Actor:
     with ctx.uow() as store:
         user = store.session.get(User, user_id)
         if user is None:
-            raise Unauthorized("sign in again: the user of this session no longer exists")
+            raise Unauthorized(_("sign in again: the user of this session no longer exists"))
         return actor_of(user)
 
 
@@ -212,7 +221,7 @@ def actor_for_username(ctx: Context, username: str) -> Actor:
     with ctx.uow() as store:
         user = store.user_by_username(username)
         if user is None:
-            raise NotFound(f"user '{username}' does not exist", username=username)
+            raise NotFound(_("user '%(user)s' does not exist", user=username), username=username)
         return actor_of(user)
 
 
@@ -231,7 +240,7 @@ def get_user(ctx: Context, username: str) -> UserView:
     with ctx.uow() as store:
         user = store.user_by_username(username)
         if user is None:
-            raise NotFound(f"user '{username}' does not exist", username=username)
+            raise NotFound(_("user '%(user)s' does not exist", user=username), username=username)
         return _views(store, [user])[0]
 
 
@@ -268,12 +277,12 @@ def _views(store: Store, found: Sequence[User]) -> list[UserView]:
 def rotate_token(ctx: Context, actor: Actor, username: str) -> str:
     """Give a user a new API token; the old one stops working."""
     if actor.username != username:
-        require_admin(actor, "rotate another user's token")
+        require_admin(actor, _("rotate another user's token"))
     token = secrets.token_urlsafe(32)
     with ctx.uow() as store:
         user = store.user_by_username(username)
         if user is None:
-            raise NotFound(f"user '{username}' does not exist", username=username)
+            raise NotFound(_("user '%(user)s' does not exist", user=username), username=username)
         user.token_hash = hash_token(token)
         store.commit()
     return token

@@ -13,6 +13,7 @@ from typing import Literal
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidInput, InvalidState
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Process, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.common import spec_loader
@@ -44,12 +45,43 @@ def version_for(
     for tier in tiers:
         if tier:
             return min(tier, key=lambda v: (v.process.key != DEFAULT_KEYS[kind], v.process_id))
-    where = f"department '{_department_name(store, owner)}'" if department else "every department"
     raise InvalidState(
-        f"no enabled {'sales' if kind == 'deal' else 'lead'} process applies to {where} "
-        f"(owner {owner.username}): enable one or add the department to one on /processes "
-        "(or with bpmn-sales process departments KEY --set ...)",
+        _no_process(kind, _department_name(store, owner) if department else None, owner.username),
         owner=owner.username,
+    )
+
+
+def _no_process(kind: Kind, department: str | None, owner: str) -> str:
+    """Why no process can start a record of `kind` for `owner` (of `department`, if any)."""
+    hint = "(or with bpmn-sales process departments KEY --set ...)"
+    if kind == "deal" and department is not None:
+        return _(
+            "no enabled sales process applies to department '%(department)s' (owner %(owner)s): "
+            "enable one or add the department to one on /processes %(hint)s",
+            department=department,
+            owner=owner,
+            hint=hint,
+        )
+    if kind == "deal":
+        return _(
+            "no enabled sales process applies to every department (owner %(owner)s): "
+            "enable one or add the department to one on /processes %(hint)s",
+            owner=owner,
+            hint=hint,
+        )
+    if department is not None:
+        return _(
+            "no enabled lead process applies to department '%(department)s' (owner %(owner)s): "
+            "enable one or add the department to one on /processes %(hint)s",
+            department=department,
+            owner=owner,
+            hint=hint,
+        )
+    return _(
+        "no enabled lead process applies to every department (owner %(owner)s): "
+        "enable one or add the department to one on /processes %(hint)s",
+        owner=owner,
+        hint=hint,
     )
 
 
@@ -62,8 +94,14 @@ def _check_applies(store: Store, process: Process, owner: User) -> None:
     if not listed or owner.department_id in listed:
         return
     raise InvalidInput(
-        f"process '{process.key}' applies to {', '.join(sorted(listed.values()))}, "
-        f"not to {owner.username}'s department ({_department_name(store, owner) or 'none'})",
+        _(
+            "process '%(process)s' applies to %(departments)s, not to %(owner)s's department "
+            "(%(department)s)",
+            process=process.key,
+            departments=", ".join(sorted(listed.values())),
+            owner=owner.username,
+            department=_department_name(store, owner) or _("none"),
+        ),
         field="process",
     )
 

@@ -27,6 +27,7 @@ from bpmn_sales.engine.editing.cloning import (
 )
 from bpmn_sales.engine.editing.sales_diff import SalesDiff, sales_diff
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Process, ProcessVersion
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.common import spec_loader
@@ -76,8 +77,11 @@ class DiffView:
 def new_key(value: object, field: str = "key") -> str:
     if not isinstance(value, str) or not PROCESS_KEY.match(value.strip()):
         raise InvalidInput(
-            f"the new key {value!r} must start with a letter or '_' and hold only letters, "
-            "digits, '_' and '-' (at most 100)",
+            _(
+                "the new key %(key)s must start with a letter or '_' and hold only letters, "
+                "digits, '_' and '-' (at most 100)",
+                key=repr(value),
+            ),
             field=field,
         )
     return value.strip()
@@ -98,10 +102,14 @@ def bundle(store: Store, version: ProcessVersion) -> dict[str, bytes]:
         called = store.process_by_key(key)
         latest = store.latest_version(called.id, enabled_only=False) if called else None
         if latest is None:
-            raise InvalidState(f"the diagram calls process '{key}', which is not deployed")
+            raise InvalidState(
+                _("the diagram calls process '%(process)s', which is not deployed", process=key)
+            )
         for name, data in definitions.version_files(latest).items():
             if files.setdefault(name, data) != data:
-                raise InvalidState(f"two called processes come in files named '{name}'")
+                raise InvalidState(
+                    _("two called processes come in files named '%(name)s'", name=name)
+                )
         defined |= set(process_ids(files[latest.filename], latest.filename))
         calls = called_elements(files[latest.filename], latest.filename)
         wanted |= set().union(*calls.values())
@@ -136,7 +144,7 @@ def clone(
 ) -> CloneResult:
     """Clone process `key` (its newest version, with its sub-processes) as a new process."""
     if actor is not None:
-        require_admin(actor, "clone processes")
+        require_admin(actor, _("clone processes"))
     wanted = new_key(key_of_clone)
     title = required_text(name, "name")
     text = description_text(description)
@@ -144,13 +152,15 @@ def clone(
         template = find_process(store, key)
         version = store.latest_version(template.id, enabled_only=False)
         if version is None:
-            raise NotFound(f"process '{key}' has no version", process=key)
+            raise NotFound(_("process '%(process)s' has no version", process=key), process=key)
         files = bundle(store, version)
         keys = key_map(files, template.key, wanted)
         for made in keys.values():
             if store.process_by_key(made) is not None:
                 field = "key" if made == wanted else "key (a sub-process's key made from it)"
-                raise InvalidInput(f"process '{made}' already exists", field=field)
+                raise InvalidInput(
+                    _("process '%(process)s' already exists", process=made), field=field
+                )
         definitions.deploy_in(ctx, store, actor, rewritten(files, keys, {template.key: title}))
         made_keys = []
         for old, made in keys.items():
@@ -172,7 +182,9 @@ def clone(
 def _newest(store: Store, process: Process) -> ProcessVersion:
     version = store.latest_version(process.id, enabled_only=False)
     if version is None:
-        raise NotFound(f"process '{process.key}' has no version", process=process.key)
+        raise NotFound(
+            _("process '%(process)s' has no version", process=process.key), process=process.key
+        )
     return version
 
 
@@ -180,7 +192,7 @@ def diff(ctx: Context, actor: Actor | None, key: str, against: object = None) ->
     """What the newest version of `key` changed against its template (the version it was
     cloned from), or, with `against`, against that older version of itself."""
     if actor is not None:
-        require_admin(actor, "compare processes")
+        require_admin(actor, _("compare processes"))
     with ctx.uow() as store:
         process = find_process(store, key)
         head = _newest(store, process)
@@ -191,17 +203,23 @@ def diff(ctx: Context, actor: Actor | None, key: str, against: object = None) ->
             template = store.process_by_id(process.template_id)
             if template is None:
                 raise InvalidState(
-                    f"process '{key}' is not a clone of a deployed process: "
-                    "compare it with one of its versions instead",
+                    _(
+                        "process '%(process)s' is not a clone of a deployed process: compare it "
+                        "with one of its versions instead",
+                        process=key,
+                    ),
                     process=key,
                 )
             base_process = template
             found = store.version_by_number(template.id, process.template_version or 0)
             base = found or _newest(store, template)
             if found is None:
-                note = (
-                    f"v{process.template_version} of '{template.key}' was deleted; "
-                    f"compared with its newest version v{base.version}"
+                note = _(
+                    "v%(version)s of '%(process)s' was deleted; compared with its newest version "
+                    "v%(newest)s",
+                    version=process.template_version,
+                    process=template.key,
+                    newest=base.version,
                 )
         base_files = {base.filename: base.bpmn_xml.encode("utf-8")}
         same = base_process is process

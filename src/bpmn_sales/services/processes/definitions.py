@@ -16,6 +16,7 @@ from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine import Problem
 from bpmn_sales.engine.diagrams.forms import is_form_file, referenced_files
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Process, ProcessVersion
 from bpmn_sales.persistence.queries.library import DEAL_STATUSES
 from bpmn_sales.persistence.store import Store
@@ -61,9 +62,11 @@ def read_files(paths: list[Path]) -> dict[str, bytes]:
         try:
             files[path.name] = path.read_bytes()
         except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror}", field="file") from None
+            raise InvalidInput(
+                _("cannot read %(path)s: %(reason)s", path=path, reason=exc.strerror), field="file"
+            ) from None
     if not files:
-        raise InvalidInput("no diagram files given", field="file")
+        raise InvalidInput(_("no diagram files given"), field="file")
     return files
 
 
@@ -105,7 +108,7 @@ def deploy_process(
     anyway; this keeps an operator from switching back to them by mistake).
     """
     if actor is not None:
-        require_admin(actor, "deploy processes")
+        require_admin(actor, _("deploy processes"))
     with ctx.uow() as store:
         results = deploy_in(ctx, store, actor, files, disable_previous=disable_previous)
         store.commit()
@@ -205,8 +208,11 @@ def deploy_bundled(ctx: Context) -> list[DeployResult]:
     paths = sorted(BUNDLED_DIAGRAMS.glob("*.bpmn"))
     if not paths:
         raise NotFound(
-            f"the bundled diagrams are missing: no .bpmn file in {BUNDLED_DIAGRAMS} "
-            "(reinstall bpmn-sales; in a checkout, bpmn_sales/bundled links to bpmn/)"
+            _(
+                "the bundled diagrams are missing: no .bpmn file in %(folder)s (reinstall "
+                "bpmn-sales; in a checkout, bpmn_sales/bundled links to bpmn/)",
+                folder=BUNDLED_DIAGRAMS,
+            )
         )
     return deploy_process(ctx, None, collect_files(paths))
 
@@ -216,7 +222,8 @@ def startable_version(store: Store, key: str) -> ProcessVersion:
     version = current_version(store, key)
     if not version.process.enabled:
         raise InvalidState(
-            f"process '{key}' is disabled: no new leads or deals start on it", process=key
+            _("process '%(process)s' is disabled: no new leads or deals start on it", process=key),
+            process=key,
         )
     return version
 
@@ -224,10 +231,13 @@ def startable_version(store: Store, key: str) -> ProcessVersion:
 def current_version(store: Store, key: str) -> ProcessVersion:
     process = store.process_by_key(key)
     if process is None:
-        raise NotFound(f"process '{key}' is not deployed (run `bpmn-sales init`)", process=key)
+        raise NotFound(
+            _("process '%(process)s' is not deployed (run `bpmn-sales init`)", process=key),
+            process=key,
+        )
     version = store.latest_version(process.id)
     if version is None:
-        raise NotFound(f"process '{key}' has no enabled version", process=key)
+        raise NotFound(_("process '%(process)s' has no enabled version", process=key), process=key)
     return version
 
 
@@ -303,7 +313,7 @@ def get_process(ctx: Context, key: str) -> ProcessView:
         process = store.process_by_key(key)
         views = _views(ctx, store, [process]) if process else []
     if not views:
-        raise NotFound(f"process '{key}' is not deployed", process=key)
+        raise NotFound(_("process '%(process)s' is not deployed", process=key), process=key)
     return views[0]
 
 
@@ -354,7 +364,7 @@ def _admin_views(ctx: Context, store: Store, found: Sequence[Process]) -> list[P
 def list_for_admin(ctx: Context, actor: Actor | None) -> list[ProcessAdminView]:
     """Every process with its switch, departments and how many deals use it (admin)."""
     if actor is not None:
-        require_admin(actor, "manage processes")
+        require_admin(actor, _("manage processes"))
     with ctx.uow() as store:
         return _admin_views(ctx, store, store.processes_with_versions())
 
@@ -362,7 +372,7 @@ def list_for_admin(ctx: Context, actor: Actor | None) -> list[ProcessAdminView]:
 def process_for_admin(ctx: Context, actor: Actor | None, key: str) -> ProcessAdminView:
     """One process with its switch, departments and how many deals use it (admin)."""
     if actor is not None:
-        require_admin(actor, "manage processes")
+        require_admin(actor, _("manage processes"))
     with ctx.uow() as store:
         return _admin_views(ctx, store, [find_process(store, key)])[0]
 
@@ -376,16 +386,16 @@ def find_process(store: Store, key: object) -> Process:
     """The process with this key; a missing or malformed key is a 404 naming it."""
     process = store.process_by_key(key) if isinstance(key, str) and key else None
     if process is None:
-        raise NotFound(f"process '{key}' is not deployed", process=str(key))
+        raise NotFound(_("process '%(process)s' is not deployed", process=key), process=str(key))
     return process
 
 
 def set_enabled(ctx: Context, actor: Actor | None, key: str, enabled: bool) -> ProcessAdminView:
     """Enable or disable a process: a disabled one starts no new leads or deals."""
     if actor is not None:
-        require_admin(actor, "enable or disable processes")
+        require_admin(actor, _("enable or disable processes"))
     if not isinstance(enabled, bool):
-        raise InvalidInput("enabled must be true or false", field="enabled")
+        raise InvalidInput(_("enabled must be true or false"), field="enabled")
     with ctx.uow() as store:
         process = find_process(store, key)
         process.enabled = enabled
@@ -396,18 +406,23 @@ def set_enabled(ctx: Context, actor: Actor | None, key: str, enabled: bool) -> P
 def set_departments(ctx: Context, actor: Actor | None, key: str, names: object) -> ProcessAdminView:
     """Set the departments a process applies to (existing departments only; [] clears)."""
     if actor is not None:
-        require_admin(actor, "set the departments of processes")
+        require_admin(actor, _("set the departments of processes"))
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise InvalidInput("departments must be a list of department names", field="departments")
+        raise InvalidInput(_("departments must be a list of department names"), field="departments")
     with ctx.uow() as store:
         process = find_process(store, key)
         known = {d.name: d for d in store.departments()}
         chosen = []
         for name in dict.fromkeys(n.strip() for n in names if n.strip()):
             if name not in known:
-                listed = ", ".join(known) or "none yet"
+                listed = ", ".join(known) or _("none yet")
                 raise InvalidInput(
-                    f"department '{name}' does not exist (known: {listed})", field="departments"
+                    _(
+                        "department '%(department)s' does not exist (known: %(known)s)",
+                        department=name,
+                        known=listed,
+                    ),
+                    field="departments",
                 )
             chosen.append(known[name])
         process.departments = chosen

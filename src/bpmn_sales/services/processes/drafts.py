@@ -19,6 +19,7 @@ from bpmn_sales.engine import Problem
 from bpmn_sales.engine.diagrams import vocabulary
 from bpmn_sales.engine.editing.draft_xml import process_ids
 from bpmn_sales.errors import Conflict, InvalidInput, NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Process, ProcessDraft, ProcessVersion
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.processes.definitions import (
@@ -73,7 +74,10 @@ def vocabulary_schema() -> dict[str, Any]:
 def _latest(store: Store, process: Process) -> ProcessVersion:
     latest = store.latest_version(process.id, enabled_only=False)
     if latest is None:
-        raise NotFound(f"process '{process.key}' has no version to edit", process=process.key)
+        raise NotFound(
+            _("process '%(process)s' has no version to edit", process=process.key),
+            process=process.key,
+        )
     return latest
 
 
@@ -106,7 +110,7 @@ def open_draft(
 ) -> DraftView:
     """The draft if there is one (and no `version` is asked for), else a version's diagram."""
     if actor is not None:
-        require_admin(actor, "edit process diagrams")
+        require_admin(actor, _("edit process diagrams"))
     with ctx.uow() as store:
         process = find_process(store, key)
         draft = store.draft_for(process.id)
@@ -116,20 +120,27 @@ def open_draft(
             return _view(store, process, _latest(store, process))
         found = store.process_version(process.id, version)
         if found is None:
-            raise NotFound(f"process '{key}' has no version {version}", process=key)
+            raise NotFound(
+                _("process '%(process)s' has no version %(version)s", process=key, version=version),
+                process=key,
+            )
         return _view(store, process, found)
 
 
 def _xml_bytes(xml: object, filename: str, key: str) -> bytes:
     if not isinstance(xml, str) or not xml.strip():
-        raise InvalidInput("xml must be the diagram's BPMN XML as a string", field="xml")
+        raise InvalidInput(_("xml must be the diagram's BPMN XML as a string"), field="xml")
     data = xml.encode("utf-8")
     ids = process_ids(data, filename)
     if key not in ids:
-        found = ", ".join(ids) or "none"
+        found = ", ".join(ids) or _("none")
         raise InvalidInput(
-            f"the diagram defines no process with id '{key}' (it defines: {found}); "
-            "keep the process id: it names the process",
+            _(
+                "the diagram defines no process with id '%(process)s' (it defines: %(found)s); "
+                "keep the process id: it names the process",
+                process=key,
+                found=found,
+            ),
             field="xml",
         )
     return data
@@ -138,19 +149,25 @@ def _xml_bytes(xml: object, filename: str, key: str) -> bytes:
 def _check_revision(draft: ProcessDraft | None, base_revision: object) -> None:
     if base_revision is not None and not isinstance(base_revision, str):
         raise InvalidInput(
-            "base_revision must be the revision string you opened", field="base_revision"
+            _("base_revision must be the revision string you opened"), field="base_revision"
         )
     if draft is None and base_revision:
         raise Conflict(
-            "the draft you opened no longer exists: it was deployed or discarded since; "
-            "reload the modeler (your changes are not saved)"
+            _(
+                "the draft you opened no longer exists: it was deployed or discarded since; "
+                "reload the modeler (your changes are not saved)"
+            )
         )
     if draft is not None and draft.revision != base_revision:
-        who = draft.updated_by.username if draft.updated_by else "someone"
+        who = draft.updated_by.username if draft.updated_by else _("someone")
         when = draft.updated_at.strftime("%Y-%m-%d %H:%M UTC")
         raise Conflict(
-            f"{who} saved this draft at {when}, after you opened it; reload to see their "
-            "changes (yours are not saved)",
+            _(
+                "%(who)s saved this draft at %(when)s, after you opened it; reload to see their "
+                "changes (yours are not saved)",
+                who=who,
+                when=when,
+            ),
             saved_by=who,
             saved_at=draft.updated_at.isoformat(),
             revision=draft.revision,
@@ -171,7 +188,7 @@ def save_draft(
     version, with no draft); `based_on` the version it opened, if it opened one.
     """
     if actor is not None:
-        require_admin(actor, "edit process diagrams")
+        require_admin(actor, _("edit process diagrams"))
     with ctx.uow() as store:
         process = find_process(store, key)
         draft = store.draft_for(process.id, lock=True)
@@ -203,7 +220,7 @@ def lint_draft(ctx: Context, actor: Actor | None, key: str, xml: object = None) 
     """The lint problems (errors and warnings, with element ids) of the stored draft, or of
     `xml` (the editor's unsaved diagram; nothing is stored)."""
     if actor is not None:
-        require_admin(actor, "edit process diagrams")
+        require_admin(actor, _("edit process diagrams"))
     with ctx.uow() as store:
         process = find_process(store, key)
         draft = store.draft_for(process.id)
@@ -211,7 +228,7 @@ def lint_draft(ctx: Context, actor: Actor | None, key: str, xml: object = None) 
         if xml is not None:
             text = _xml_bytes(xml, base.filename, key).decode("utf-8")
         elif draft is None:
-            raise NotFound(f"process '{key}' has no draft", process=key)
+            raise NotFound(_("process '%(process)s' has no draft", process=key), process=key)
         else:
             text = draft.xml
         files = _files(base, text)
@@ -221,11 +238,11 @@ def lint_draft(ctx: Context, actor: Actor | None, key: str, xml: object = None) 
 def discard_draft(ctx: Context, actor: Actor | None, key: str) -> None:
     """Delete the process's draft; its versions and deals are untouched."""
     if actor is not None:
-        require_admin(actor, "edit process diagrams")
+        require_admin(actor, _("edit process diagrams"))
     with ctx.uow() as store:
         process = find_process(store, key)
         if store.draft_for(process.id) is None:
-            raise NotFound(f"process '{key}' has no draft", process=key)
+            raise NotFound(_("process '%(process)s' has no draft", process=key), process=key)
         store.delete_draft(process.id)
         store.commit()
 
@@ -244,28 +261,39 @@ def deploy_draft(
     older versions off for new deals). "migrate": the result names the migration preview page.
     """
     if actor is not None:
-        require_admin(actor, "deploy processes")
+        require_admin(actor, _("deploy processes"))
     if mode not in MODES:
-        raise InvalidInput(f"mode must be one of {', '.join(MODES)}, not {mode!r}", field="mode")
+        raise InvalidInput(
+            _(
+                "mode must be one of %(known)s, not %(mode)s",
+                known=", ".join(MODES),
+                mode=repr(mode),
+            ),
+            field="mode",
+        )
     if not isinstance(disable_previous, bool):
-        raise InvalidInput("disable_previous must be true or false", field="disable_previous")
+        raise InvalidInput(_("disable_previous must be true or false"), field="disable_previous")
     if mode == "migrate" and disable_previous:
         raise InvalidInput(
-            "disable_previous applies to mode new_version; migrating moves the running deals",
+            _("disable_previous applies to mode new_version; migrating moves the running deals"),
             field="disable_previous",
         )
     with ctx.uow() as store:
         process = find_process(store, key)
         draft = store.draft_for(process.id, lock=True)
         if draft is None:
-            raise NotFound(f"process '{key}' has no draft to deploy", process=key)
+            raise NotFound(
+                _("process '%(process)s' has no draft to deploy", process=key), process=key
+            )
         if base_revision is not None:
             _check_revision(draft, base_revision)
         files = _files(_base(store, process, draft), draft.xml)
         results = deploy_in(ctx, store, actor, files, disable_previous=disable_previous)
         result = next((r for r in results if r.key == key), None)
         if result is None:
-            raise InvalidInput(f"the draft deploys no process '{key}'", field="xml")
+            raise InvalidInput(
+                _("the draft deploys no process '%(process)s'", process=key), field="xml"
+            )
         store.delete_draft(process.id)
         store.commit()
     redirect = None

@@ -17,6 +17,7 @@ from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine.editing.cloning import rewrite
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
+from bpmn_sales.i18n import _, ngettext
 from bpmn_sales.persistence.models import Process, ProcessVersion
 from bpmn_sales.persistence.queries.library import Usage
 from bpmn_sales.persistence.store import Store
@@ -81,7 +82,10 @@ def version_number(value: object) -> int:
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int) or value < 1:
-        raise InvalidInput(f"version {value!r} is not a version number (1, 2, ...)", "version")
+        raise InvalidInput(
+            _("version %(version)s is not a version number (1, 2, ...)", version=repr(value)),
+            "version",
+        )
     return value
 
 
@@ -89,9 +93,14 @@ def find_version(store: Store, process: Process, number: object) -> ProcessVersi
     wanted = version_number(number)
     version = store.version_by_number(process.id, wanted)
     if version is None:
-        have = ", ".join(f"v{v.version}" for v in process.versions) or "none"
+        have = ", ".join(f"v{v.version}" for v in process.versions) or _("none")
         raise NotFound(
-            f"process '{process.key}' has no version {wanted} (it has {have})",
+            _(
+                "process '%(process)s' has no version %(version)s (it has %(known)s)",
+                process=process.key,
+                version=wanted,
+                known=have,
+            ),
             process=process.key,
             version=wanted,
         )
@@ -131,7 +140,7 @@ def _detail(store: Store, process: Process) -> ProcessDetail:
 def process_detail(ctx: Context, actor: Actor | None, key: str) -> ProcessDetail:
     """A process with its versions (who deployed each, when, switch, deals and leads on it)."""
     if actor is not None:
-        require_admin(actor, "see the versions of processes")
+        require_admin(actor, _("see the versions of processes"))
     with ctx.uow() as store:
         return _detail(store, find_process(store, key))
 
@@ -144,15 +153,19 @@ def set_version_enabled(
     New deals start on the newest enabled version; the last enabled version cannot be switched
     off (disable the process instead)."""
     if actor is not None:
-        require_admin(actor, "enable or disable process versions")
+        require_admin(actor, _("enable or disable process versions"))
     with ctx.uow() as store:
         process = find_process(store, key)
         version = find_version(store, process, number)
         others = [v for v in process.versions if v.enabled and v.id != version.id]
         if not enabled and version.enabled and not others:
             raise InvalidState(
-                f"v{version.version} is the only enabled version of '{process.key}': "
-                "disable the process instead",
+                _(
+                    "v%(version)s is the only enabled version of '%(process)s': disable the "
+                    "process instead",
+                    version=version.version,
+                    process=process.key,
+                ),
                 process=process.key,
                 version=version.version,
             )
@@ -165,10 +178,11 @@ def description_text(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidInput("the description must be text", field="description")
+        raise InvalidInput(_("the description must be text"), field="description")
     if len(value.strip()) > MAX_DESCRIPTION:
         raise InvalidInput(
-            f"the description is longer than {MAX_DESCRIPTION} characters", field="description"
+            _("the description is longer than %(most)s characters", most=MAX_DESCRIPTION),
+            field="description",
         )
     return value.strip()
 
@@ -183,7 +197,7 @@ def describe(
     """Set a process's description; a new name is written into its diagram as a new version
     (the diagram is the source of the name: every deploy reads it from there)."""
     if actor is not None:
-        require_admin(actor, "describe processes")
+        require_admin(actor, _("describe processes"))
     text = description_text(description)
     title = _name(name)
     with ctx.uow() as store:
@@ -200,14 +214,16 @@ def _name(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > 200:
-        raise InvalidInput("the name must be 1 to 200 characters", field="name")
+        raise InvalidInput(_("the name must be 1 to 200 characters"), field="name")
     return value.strip()
 
 
 def _rename(ctx: Context, store: Store, actor: Actor | None, process: Process, title: str) -> None:
     latest = store.latest_version(process.id, enabled_only=False)
     if latest is None:
-        raise NotFound(f"process '{process.key}' has no version", process=process.key)
+        raise NotFound(
+            _("process '%(process)s' has no version", process=process.key), process=process.key
+        )
     files = definitions.version_files(latest)
     files[latest.filename] = rewrite(
         files[latest.filename], latest.filename, {}, {process.key: title}
@@ -215,17 +231,34 @@ def _rename(ctx: Context, store: Store, actor: Actor | None, process: Process, t
     definitions.deploy_in(ctx, store, actor, files)
 
 
-def usage_message(what: str, usage: Usage) -> str:
-    return (
-        f"{what} is used by {usage.deals} deal(s) ({usage.deals_open} open, "
-        f"{usage.deals_closed} closed) and {usage.leads} lead(s)"
+def usage_message(usage: Usage, process: str, version: int | None = None) -> str:
+    """Why a process (or one version of it) that deals or leads ran on cannot be deleted."""
+    counts = {
+        "deals": ngettext("%(num)s deal(s)", "%(num)s deal(s)", usage.deals),
+        "open": usage.deals_open,
+        "closed": usage.deals_closed,
+        "leads": ngettext("%(num)s lead(s)", "%(num)s lead(s)", usage.leads),
+    }
+    if version is None:
+        return _(
+            "process '%(process)s' is used by %(deals)s (%(open)s open, %(closed)s closed) and "
+            "%(leads)s; it cannot be deleted (disable it instead)",
+            process=process,
+            **counts,
+        )
+    return _(
+        "version %(version)s of process '%(process)s' is used by %(deals)s (%(open)s open, "
+        "%(closed)s closed) and %(leads)s; it cannot be deleted (disable it instead)",
+        version=version,
+        process=process,
+        **counts,
     )
 
 
-def _refuse_if_used(what: str, usage: Usage, process: Process) -> None:
+def _refuse_if_used(usage: Usage, process: Process, version: int | None = None) -> None:
     if usage.total:
         raise InvalidState(
-            usage_message(what, usage) + "; it cannot be deleted (disable it instead)",
+            usage_message(usage, process.key, version),
             process=process.key,
             deals_open=usage.deals_open,
             deals_closed=usage.deals_closed,
@@ -236,12 +269,12 @@ def _refuse_if_used(what: str, usage: Usage, process: Process) -> None:
 def delete_process(ctx: Context, actor: Actor | None, key: str) -> Deleted:
     """Delete a process no deal or lead ever ran on, with every version of it."""
     if actor is not None:
-        require_admin(actor, "delete processes")
+        require_admin(actor, _("delete processes"))
     with ctx.uow() as store:
         process = find_process(store, key)
         ids = {v.id: v.version for v in process.versions}
         counts = store.version_usage_counts(list(ids))
-        _refuse_if_used(f"process '{process.key}'", sum(counts.values(), Usage()), process)
+        _refuse_if_used(sum(counts.values(), Usage()), process)
         store.remove_versions(process.id, list(ids), whole=True)
         store.commit()
     _forget(ctx, ids)
@@ -251,13 +284,12 @@ def delete_process(ctx: Context, actor: Actor | None, key: str) -> Deleted:
 def delete_version(ctx: Context, actor: Actor | None, key: str, number: object) -> Deleted:
     """Delete one version no deal or lead ever ran on; the last one takes the process along."""
     if actor is not None:
-        require_admin(actor, "delete process versions")
+        require_admin(actor, _("delete process versions"))
     with ctx.uow() as store:
         process = find_process(store, key)
         version = find_version(store, process, number)
         usage = store.version_usage_counts([version.id])[version.id]
-        what = f"version {version.version} of process '{process.key}'"
-        _refuse_if_used(what, usage, process)
+        _refuse_if_used(usage, process, version.version)
         whole = len(process.versions) == 1
         ids = {version.id: version.version}
         store.remove_versions(process.id, list(ids), whole=whole)

@@ -19,6 +19,7 @@ from bpmn_sales.engine.editing.cloning import PROCESS_KEY
 from bpmn_sales.engine.editing.scaffold import StagePlan, scaffold
 from bpmn_sales.engine.editing.stage_edit import MAX_NAME, STAGE_KEY
 from bpmn_sales.errors import InvalidInput, InvalidState
+from bpmn_sales.i18n import _
 from bpmn_sales.services.processes.definitions import DeployResult, deploy_in
 from bpmn_sales.services.processes.stages import slug
 
@@ -39,37 +40,63 @@ def _plans(text: object, field: str, rated: bool) -> list[StagePlan]:
     """`Name[:rate],...` as stage plans, refusing what a stage edit would refuse."""
     text = "" if text is None else text
     if not isinstance(text, str):
-        raise InvalidInput(f"{field} must be text", field=field)
+        raise InvalidInput(_("%(field)s must be text", field=field), field=field)
     items = [item.strip() for item in text.split(",") if item.strip()]
     if len(items) > MAX_STAGES:
-        raise InvalidInput(f"{field}: at most {MAX_STAGES} stages", field=field)
+        raise InvalidInput(
+            _("%(field)s: at most %(most)s stages", field=field, most=MAX_STAGES), field=field
+        )
     plans = []
     for item in items:
         name, colon, rate_text = item.partition(":")
         name = name.strip()
         if not name or len(name) > MAX_NAME:
             raise InvalidInput(
-                f"{field}: '{item}' needs a name of 1 to {MAX_NAME} characters", field
+                _(
+                    "%(field)s: '%(item)s' needs a name of 1 to %(most)s characters",
+                    field=field,
+                    item=item,
+                    most=MAX_NAME,
+                ),
+                field,
             )
         key = slug(name)
         if not STAGE_KEY.match(key):
             raise InvalidInput(
-                f"{field}: stage '{name}' gives the key '{key}'; a stage name must start with a "
-                "letter (its key is the name in lower case with '_' between words)",
+                _(
+                    "%(field)s: stage '%(stage)s' gives the key '%(key)s'; a stage name must "
+                    "start with a letter (its key is the name in lower case with '_' between "
+                    "words)",
+                    field=field,
+                    stage=name,
+                    key=key,
+                ),
                 field=field,
             )
         rate = None
         if colon:
             if not rated:
-                raise InvalidInput(f"{field}: post-sale stage '{name}' takes no win rate", field)
+                raise InvalidInput(
+                    _(
+                        "%(field)s: post-sale stage '%(stage)s' takes no win rate",
+                        field=field,
+                        stage=name,
+                    ),
+                    field,
+                )
             try:
                 rate = float(rate_text)
             except ValueError:
                 rate = -1.0
             if not 0 <= rate <= 100:
                 raise InvalidInput(
-                    f"{field}: the win rate of '{name}' must be a number from 0 to 100, "
-                    f"not '{rate_text.strip()}'",
+                    _(
+                        "%(field)s: the win rate of '%(stage)s' must be a number from 0 to 100, "
+                        "not '%(value)s'",
+                        field=field,
+                        stage=name,
+                        value=rate_text.strip(),
+                    ),
                     field=field,
                 )
         plans.append(StagePlan(name, key, rate))
@@ -82,13 +109,20 @@ def _check_rates(plans: list[StagePlan]) -> None:
     if rated and len(rated) != len(plans):
         bare = ", ".join(p.name for p in plans if p.win_rate is None)
         raise InvalidInput(
-            f"stages: give every stage a win rate, or none ({bare} has none)", "stages"
+            _("stages: give every stage a win rate, or none (%(stages)s has none)", stages=bare),
+            "stages",
         )
     for before, after in pairwise(rated):
         if (after.win_rate or 0) < (before.win_rate or 0):
             raise InvalidInput(
-                f"stages: the win rate of '{after.name}' ({after.win_rate:g}) is lower than "
-                f"that of '{before.name}' ({before.win_rate:g}); rates may not fall",
+                _(
+                    "stages: the win rate of '%(stage)s' (%(rate)s) is lower than that of "
+                    "'%(before)s' (%(before_rate)s); rates may not fall",
+                    stage=after.name,
+                    rate=f"{after.win_rate:g}",
+                    before=before.name,
+                    before_rate=f"{before.win_rate:g}",
+                ),
                 field="stages",
             )
 
@@ -103,32 +137,42 @@ def scaffold_process(
 ) -> Scaffold:
     """A laid-out, lint-clean diagram of a new deal process KEY with these stages."""
     if key is None or key == "":
-        raise InvalidInput("give the new process a key, e.g. key_account", field="key")
+        raise InvalidInput(_("give the new process a key, e.g. key_account"), field="key")
     if not isinstance(key, str) or not PROCESS_KEY.match(key):
         raise InvalidInput(
-            f"'{key}' is not a valid process key: a letter or '_', then letters, digits, '_' "
-            "or '-' (at most 100)",
+            _(
+                "'%(key)s' is not a valid process key: a letter or '_', then letters, digits, '_' "
+                "or '-' (at most 100)",
+                key=key,
+            ),
             field="key",
         )
     title = name if isinstance(name, str) and name.strip() else key.replace("_", " ").capitalize()
     pre = _plans(stages, "stages", rated=True)
     post = _plans(post_sale or "", "post_sale", rated=False)
     if not pre:
-        raise InvalidInput("stages: name at least one pre-sale stage, e.g. 'Qualify:10'", "stages")
+        raise InvalidInput(
+            _("stages: name at least one pre-sale stage, e.g. 'Qualify:10'"), "stages"
+        )
     _check_rates(pre)
     seen: dict[str, str] = {}
     for plan in pre + post:
         if plan.key in seen:
             raise InvalidInput(
-                f"stages '{seen[plan.key]}' and '{plan.name}' both get the key '{plan.key}'; "
-                "give them different names",
+                _(
+                    "stages '%(first)s' and '%(second)s' both get the key '%(key)s'; give them "
+                    "different names",
+                    first=seen[plan.key],
+                    second=plan.name,
+                    key=plan.key,
+                ),
                 field="post_sale" if plan in post else "stages",
             )
         seen[plan.key] = plan.name
     xml = scaffold(key, title.strip(), pre, post, free_moves)
     problems = ctx.engine.lint({f"{key}.bpmn": xml})
     if problems:  # the templates lint clean; a problem here is ours, not the designer's
-        raise InvalidState(f"the scaffold does not lint clean: {problems[0]}")
+        raise InvalidState(_("the scaffold does not lint clean: %(problem)s", problem=problems[0]))
     return Scaffold(key, xml, [p.key for p in pre], [p.key for p in post])
 
 
@@ -143,12 +187,13 @@ def create_process(
 ) -> DeployResult:
     """Scaffold a new process KEY and deploy it as its first version (admins); an existing key
     is refused, so the scaffold never becomes a new version of another process."""
-    require_admin(actor, "create processes")
+    require_admin(actor, _("create processes"))
     made = scaffold_process(ctx, key, stages, post_sale, free_moves, name)
     with ctx.uow() as store:
         if store.process_by_key(made.key) is not None:
             raise InvalidInput(
-                f"process '{made.key}' already exists; choose another key", field="key"
+                _("process '%(process)s' already exists; choose another key", process=made.key),
+                field="key",
             )
         (result,) = deploy_in(ctx, store, actor, {f"{made.key}.bpmn": made.xml})
         store.commit()

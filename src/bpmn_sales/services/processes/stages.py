@@ -18,6 +18,7 @@ from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine.editing.stage_edit import NewStage, add_stage, delete_stage
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
+from bpmn_sales.i18n import _, ngettext
 from bpmn_sales.persistence.models import Process
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.processes import definitions
@@ -41,7 +42,7 @@ def _text(value: object, field: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{field} must be text", field=field)
+        raise InvalidInput(_("%(field)s must be text", field=field), field=field)
     return value.strip()
 
 
@@ -53,7 +54,7 @@ def slug(name: str) -> str:
 def _win_rate(value: object) -> float | None:
     if value is None or value == "":
         return None
-    wrong = InvalidInput("the win rate must be a number from 0 to 100", field="win_rate")
+    wrong = InvalidInput(_("the win rate must be a number from 0 to 100"), field="win_rate")
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise wrong
     try:
@@ -71,13 +72,18 @@ def _edit(
     """Apply `change` to the latest version's diagram, lint it and store the new version."""
     version = store.latest_version(process.id, enabled_only=False)
     if version is None:
-        raise NotFound(f"process '{process.key}' has no version", process=process.key)
+        raise NotFound(
+            _("process '%(process)s' has no version", process=process.key), process=process.key
+        )
     files = definitions.version_files(version)
     files[version.filename] = change(files[version.filename], version.filename)
     errors = [p for p in ctx.engine.lint(files) if p.severity == "error"]
     if errors:
         raise InvalidState(
-            f"the edited diagram does not pass lint: {errors[0]}; edit it in a modeler instead",
+            _(
+                "the edited diagram does not pass lint: %(problem)s; edit it in a modeler instead",
+                problem=errors[0],
+            ),
             problems=[str(p) for p in errors],
         )
     deployed = definitions.deploy_in(ctx, store, actor, files)
@@ -96,13 +102,13 @@ def add(
     activity: object = None,
 ) -> StageChange:
     """Add a stage after the stage `after`, as a new version of the process (admins)."""
-    require_admin(actor, "add stages to a process")
+    require_admin(actor, _("add stages to a process"))
     title = _text(name, "name")
     if not title:
-        raise InvalidInput("the stage needs a name", field="name")
+        raise InvalidInput(_("the stage needs a name"), field="name")
     stage_key = _text(key, "key") or slug(title)
     if not _text(after, "after"):
-        raise InvalidInput("say after which stage the new one goes", field="after")
+        raise InvalidInput(_("say after which stage the new one goes"), field="after")
     new = NewStage(
         after=_text(after, "after"),
         key=stage_key,
@@ -121,7 +127,7 @@ def add(
 
 def delete(ctx: Context, actor: Actor, process_key: object, stage_key: object) -> StageChange:
     """Delete a stage no deal is at, as a new version of the process (admins)."""
-    require_admin(actor, "delete stages from a process")
+    require_admin(actor, _("delete stages from a process"))
     key = _text(stage_key, "stage")
     with ctx.uow() as store:
         process = find_process(store, process_key)
@@ -145,15 +151,34 @@ def delete(ctx: Context, actor: Actor, process_key: object, stage_key: object) -
 def _held(key: str, open_deals: int, closed: int) -> str:
     """Why a stage with deals cannot go, and what can be done: open deals can be moved away,
     closed ones keep the stage they ended at for good."""
-    held = f"stage '{key}' cannot be deleted: "
     if not closed:
-        return held + f"{open_deals} open deal(s) are at it; move them to another stage first"
-    ended = f"{closed} closed deal(s) ended at it and keep it in their history, so it stays"
+        return ngettext(
+            "stage '%(stage)s' cannot be deleted: %(num)s open deal(s) are at it; move them to "
+            "another stage first",
+            "stage '%(stage)s' cannot be deleted: %(num)s open deal(s) are at it; move them to "
+            "another stage first",
+            open_deals,
+            stage=key,
+        )
     if open_deals:
-        ended = f"{open_deals} open deal(s) are at it, and " + ended
-    return (
-        held + ended + "; fold its column on the board to hide it, or clone the process and "
-        "delete the stage in the clone"
+        return _(
+            "stage '%(stage)s' cannot be deleted: %(open)s open deal(s) are at it, and %(closed)s "
+            "closed deal(s) ended at it and keep it in their history, so it stays; fold its "
+            "column on the board to hide it, or clone the process and delete the stage in the "
+            "clone",
+            stage=key,
+            open=open_deals,
+            closed=closed,
+        )
+    return ngettext(
+        "stage '%(stage)s' cannot be deleted: %(num)s closed deal(s) ended at it and keep it in "
+        "their history, so it stays; fold its column on the board to hide it, or clone the "
+        "process and delete the stage in the clone",
+        "stage '%(stage)s' cannot be deleted: %(num)s closed deal(s) ended at it and keep it in "
+        "their history, so it stays; fold its column on the board to hide it, or clone the "
+        "process and delete the stage in the clone",
+        closed,
+        stage=key,
     )
 
 

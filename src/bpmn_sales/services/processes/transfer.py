@@ -23,6 +23,7 @@ from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine.diagrams.xml import MAX_DIAGRAM_BYTES
 from bpmn_sales.engine.editing.cloning import called_elements, process_ids
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _, ngettext
 from bpmn_sales.services.processes import definitions
 from bpmn_sales.services.processes.cloning import bundle, diagrams, key_map, new_key, rewritten
 from bpmn_sales.services.processes.definitions import find_process
@@ -59,7 +60,7 @@ class ImportResult:
 def export_process(ctx: Context, actor: Actor | None, key: str, version: object = None) -> Export:
     """A zip of a version (default: the newest) with its diagrams, forms and manifest."""
     if actor is not None:
-        require_admin(actor, "export processes")
+        require_admin(actor, _("export processes"))
     with ctx.uow() as store:
         process = find_process(store, key)
         if version is None or version == "":
@@ -104,44 +105,67 @@ def _check_name(name: str) -> None:
     plain = name and name not in (".", "..") and not name.startswith(".")
     if not plain or any(c in name for c in "/\\:") or any(ord(c) < 32 for c in name):
         raise _refuse(
-            f"zip entry {name!r} is not a plain file name: no folders, '..', absolute or "
-            "drive names (put the files at the top of the zip)"
+            _(
+                "zip entry %(name)s is not a plain file name: no folders, '..', absolute or drive "
+                "names (put the files at the top of the zip)",
+                name=repr(name),
+            )
         )
     if not name.lower().endswith(SUFFIXES):
-        raise _refuse(f"zip entry '{name}' is neither a .bpmn diagram nor a .json file")
+        raise _refuse(
+            _("zip entry '%(name)s' is neither a .bpmn diagram nor a .json file", name=name)
+        )
 
 
 def read_zip(data: bytes) -> tuple[dict[str, bytes], dict[str, Any]]:
     """The entries of an uploaded zip, checked, and its manifest ({} without one)."""
     if len(data) > MAX_ZIP_BYTES:
-        raise _refuse(f"the zip is larger than {MAX_ZIP_BYTES // (1024 * 1024)} MB")
+        raise _refuse(_("the zip is larger than %(most)s MB", most=MAX_ZIP_BYTES // (1024 * 1024)))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise _refuse("the upload is not a zip file") from None
+        raise _refuse(_("the upload is not a zip file")) from None
     if len(infos) > MAX_ENTRIES:
-        raise _refuse(f"the zip holds {len(infos)} entries; at most {MAX_ENTRIES} are allowed")
+        raise _refuse(
+            _(
+                "the zip holds %(count)s entries; at most %(most)s are allowed",
+                count=len(infos),
+                most=MAX_ENTRIES,
+            )
+        )
     files: dict[str, bytes] = {}
     total = 0
     for info in infos:
         _check_name(info.filename)
         if info.filename in files:
-            raise _refuse(f"zip entry '{info.filename}' is there twice")
+            raise _refuse(_("zip entry '%(name)s' is there twice", name=info.filename))
         if info.flag_bits & 0x1:
-            raise _refuse(f"zip entry '{info.filename}' is encrypted")
+            raise _refuse(_("zip entry '%(name)s' is encrypted", name=info.filename))
         if info.file_size > MAX_ENTRY_BYTES:
-            raise _refuse(f"zip entry '{info.filename}' is larger than {MAX_ENTRY_BYTES} bytes")
+            raise _refuse(
+                _(
+                    "zip entry '%(name)s' is larger than %(most)s bytes",
+                    name=info.filename,
+                    most=MAX_ENTRY_BYTES,
+                )
+            )
         try:
             with archive.open(info) as entry:
                 content = entry.read(MAX_ENTRY_BYTES + 1)
         except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError):
-            raise _refuse(f"zip entry '{info.filename}' cannot be read") from None
+            raise _refuse(_("zip entry '%(name)s' cannot be read", name=info.filename)) from None
         if len(content) > MAX_ENTRY_BYTES:  # a header that understates the size
-            raise _refuse(f"zip entry '{info.filename}' is larger than {MAX_ENTRY_BYTES} bytes")
+            raise _refuse(
+                _(
+                    "zip entry '%(name)s' is larger than %(most)s bytes",
+                    name=info.filename,
+                    most=MAX_ENTRY_BYTES,
+                )
+            )
         total += len(content)
         if total > MAX_TOTAL_BYTES:
-            raise _refuse(f"the zip unpacks to more than {MAX_TOTAL_BYTES} bytes")
+            raise _refuse(_("the zip unpacks to more than %(most)s bytes", most=MAX_TOTAL_BYTES))
         files[info.filename] = content
     manifest: dict[str, Any] = {}
     if MANIFEST in files:
@@ -150,10 +174,10 @@ def read_zip(data: bytes) -> tuple[dict[str, bytes], dict[str, Any]]:
         except (ValueError, UnicodeDecodeError):
             loaded = None
         if not isinstance(loaded, dict):
-            raise _refuse(f"{MANIFEST} is not a JSON object")
+            raise _refuse(_("%(manifest)s is not a JSON object", manifest=MANIFEST))
         manifest = loaded
     if not diagrams(files):
-        raise _refuse("the zip holds no .bpmn diagram")
+        raise _refuse(_("the zip holds no .bpmn diagram"))
     return files, manifest
 
 
@@ -169,8 +193,12 @@ def _main_key(files: dict[str, bytes], manifest: dict[str, Any]) -> str:
     roots = [key for key in defined if key not in called]
     if len(roots) != 1:
         raise _refuse(
-            f"the zip defines several processes ({', '.join(defined)}); "
-            f"its {MANIFEST} must name the main one as 'key'"
+            _(
+                "the zip defines several processes (%(processes)s); its %(manifest)s must name "
+                "the main one as 'key'",
+                processes=", ".join(defined),
+                manifest=MANIFEST,
+            )
         )
     return roots[0]
 
@@ -185,15 +213,21 @@ def import_process(
 ) -> ImportResult:
     """Deploy an exported zip, optionally under a new key and name (rewritten like a clone)."""
     if actor is not None:
-        require_admin(actor, "import processes")
+        require_admin(actor, _("import processes"))
     if not isinstance(data, bytes | bytearray):
-        raise _refuse("upload the zip as the file")
+        raise _refuse(_("upload the zip as the file"))
     files, manifest = read_zip(bytes(data))
     errors = [p for p in ctx.engine.lint(files) if p.severity == "error"]
     if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise InvalidInput(
-            f"the diagrams do not pass lint: {errors[0]}{more}",
+            _("the diagrams do not pass lint: %(problem)s", problem=errors[0])
+            if len(errors) == 1
+            else ngettext(
+                "the diagrams do not pass lint: %(problem)s (and %(num)s more)",
+                "the diagrams do not pass lint: %(problem)s (and %(num)s more)",
+                len(errors) - 1,
+                problem=errors[0],
+            ),
             field="file",
             problems=[str(p) for p in errors],
         )
@@ -201,7 +235,7 @@ def import_process(
     wanted = new_key(key) if key not in (None, "") else main
     title = name.strip() if isinstance(name, str) and name.strip() else None
     if title is not None and len(title) > 200:
-        raise InvalidInput("the name must be at most 200 characters", field="name")
+        raise InvalidInput(_("the name must be at most 200 characters"), field="name")
     keys = key_map(files, main, wanted) if wanted != main else {}
     if keys or title:
         files = rewritten(files, keys, {main: title} if title else {})

@@ -12,6 +12,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role, TaskView, money_out
 from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_cursor
 from bpmn_sales.errors import Forbidden
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import WorkItem
 from bpmn_sales.persistence.queries.worklist import TASK_SORTS
 from bpmn_sales.persistence.store import Store
@@ -49,7 +50,7 @@ def approval_inbox(
     """A page of the approval tasks assigned to the manager (every one for an admin), oldest
     first."""
     if actor.role not in (Role.MANAGER, Role.ADMIN):
-        raise Forbidden("only managers and admins decide approvals", actor=actor.username)
+        raise Forbidden(_("only managers and admins decide approvals"), actor=actor.username)
     size = checked_limit(limit)
     at = decode_cursor(cursor, TASK_SORTS[0].name)
     with ctx.uow() as store:

@@ -9,6 +9,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, TaskView
 from bpmn_sales.domain.policy import can_access
 from bpmn_sales.errors import InvalidState, NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, FollowUp, Group, User
 from bpmn_sales.persistence.store import Store
 
@@ -65,14 +66,18 @@ def complete_follow_up(ctx: Context, actor: Actor, follow_up_id: int) -> TaskVie
     with ctx.uow() as store:
         follow_up = store.session.get(FollowUp, follow_up_id)
         if follow_up is None:
-            raise NotFound(f"task 'follow-up-{follow_up_id}' does not exist", task_id=follow_up_id)
+            raise NotFound(
+                _("task 'follow-up-%(id)s' does not exist", id=follow_up_id), task_id=follow_up_id
+            )
         deal = store.get(Deal, follow_up.deal_id, "deal")
         owner = store.get(User, deal.owner_id, "user")
         if not may_see(store, actor, follow_up, owner):
             # Not theirs to see: told exactly as a missing one is.
-            raise NotFound(f"task 'follow-up-{follow_up_id}' does not exist", task_id=follow_up_id)
+            raise NotFound(
+                _("task 'follow-up-%(id)s' does not exist", id=follow_up_id), task_id=follow_up_id
+            )
         if follow_up.done_at is not None:
-            raise InvalidState(f"follow-up '{follow_up.title}' is already done")
+            raise InvalidState(_("follow-up '%(title)s' is already done", title=follow_up.title))
         now = ctx.clock()
         follow_up.done_at, follow_up.done_by_id = now, actor.id
         store.record(

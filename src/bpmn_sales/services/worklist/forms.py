@@ -11,6 +11,7 @@ from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import can_access
 from bpmn_sales.domain.rules import ActivityRule
 from bpmn_sales.errors import InvalidInput, NotFound
+from bpmn_sales.i18n import _, ngettext
 from bpmn_sales.persistence.models import Deal, FollowUp, User, WorkItem
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
@@ -45,10 +46,21 @@ def check_data(schema: dict[str, Any] | None, data: dict[str, Any], title: str) 
     if not errors:
         return
     name, message = next(iter(errors.items()))
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    where = f"field '{name}' of the '{title}' form" if name else f"the '{title}' form"
+    where = (
+        _("field '%(field)s' of the '%(form)s' form", field=name, form=title)
+        if name
+        else _("the '%(form)s' form", form=title)
+    )
     raise InvalidInput(
-        f"{message} ({where}){more}",
+        _("%(reason)s (%(where)s)", reason=message, where=where)
+        if len(errors) == 1
+        else ngettext(
+            "%(reason)s (%(where)s) (and %(num)s more)",
+            "%(reason)s (%(where)s) (and %(num)s more)",
+            len(errors) - 1,
+            reason=message,
+            where=where,
+        ),
         field=f"data.{name}" if name else "data",
         errors=errors,
     )
@@ -77,11 +89,11 @@ def _follow_up_form(ctx: Context, actor: Actor, follow_up_id: int) -> TaskForm:
     with ctx.uow() as store:
         follow_up = store.session.get(FollowUp, follow_up_id)
         if follow_up is None or follow_up.done_at is not None:
-            raise NotFound(f"task 'follow-up-{follow_up_id}' is not an open follow-up")
+            raise NotFound(_("task 'follow-up-%(id)s' is not an open follow-up", id=follow_up_id))
         deal = store.get(Deal, follow_up.deal_id, "deal")
         owner = store.get(User, deal.owner_id, "user")
         if not follow_ups.may_see(store, actor, follow_up, owner):
-            raise NotFound(f"task 'follow-up-{follow_up_id}' is not an open follow-up")
+            raise NotFound(_("task 'follow-up-%(id)s' is not an open follow-up", id=follow_up_id))
         names = store.usernames([follow_up.assignee_id, deal.owner_id])
         view = follow_up_view(store, follow_up, deal, names)
         return TaskForm(view, None, None, "", deal.version)
@@ -94,11 +106,11 @@ def task_form(ctx: Context, actor: Actor, task_id: str) -> TaskForm:
     with ctx.uow() as store:
         found = store.work_item_with_subject(task_id)
         if found is None:
-            raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
+            raise NotFound(_("task '%(task)s' is not a ready task", task=task_id), task_id=task_id)
         item, subject, owner = found
         rule = common.task_rule(ctx, store, subject.process_version_id, item.element_id)
         if not may_act(store, actor, item, owner, rule):
-            raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
+            raise NotFound(_("task '%(task)s' is not a ready task", task=task_id), task_id=task_id)
         [view] = common.task_views(ctx, store, [item])
         schema, ui_schema = form_of(store, subject.process_version_id, rule)
         return TaskForm(view, schema, ui_schema, rule.description, subject.version)

@@ -10,6 +10,7 @@ from bpmn_sales.domain.model import Actor, TaskView, form_data
 from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_cursor
 from bpmn_sales.domain.policy import can_access
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, FollowUp, Lead, WorkItem
 from bpmn_sales.persistence.queries.worklist import TASK_SORTS, TaskReader
 from bpmn_sales.persistence.store import Store
@@ -37,10 +38,14 @@ def list_tasks(
     `scope` narrows it to the tasks page's tabs: mine, or my groups'.
     """
     if role is not None and role not in ("rep", "manager", "admin"):
-        raise InvalidInput(f"role must be rep, manager or admin, not {role!r}", field="role")
+        raise InvalidInput(
+            _("role must be rep, manager or admin, not %(role)s", role=repr(role)), field="role"
+        )
     tab = scope or "all"
     if tab not in SCOPES:
-        raise InvalidInput(f"scope must be all, mine or groups, not {tab!r}", field="scope")
+        raise InvalidInput(
+            _("scope must be all, mine or groups, not %(scope)s", scope=repr(tab)), field="scope"
+        )
     size = checked_limit(limit)
     at = decode_cursor(cursor, TASK_SORTS[0].name)
     with ctx.uow() as store:
@@ -92,17 +97,17 @@ def complete_task(
         return follow_ups.complete_follow_up(ctx, actor, int(follow_up[1]))
     form = form_data(data)
     if note is not None and not isinstance(note, str):
-        raise InvalidInput("note must be text", field="note")
+        raise InvalidInput(_("note must be text"), field="note")
     with ctx.uow() as store:
         found = store.work_item_with_subject(task_id)
         if found is None:
-            raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
+            raise NotFound(_("task '%(task)s' is not a ready task", task=task_id), task_id=task_id)
         item, subject, owner = found
         rule = common.task_rule(ctx, store, subject.process_version_id, item.element_id)
         if not forms.may_act(store, actor, item, owner, rule):
             # Someone else's task, on a record they may not see: as if there were none.
-            raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
-        schema, _ = forms.form_of(store, subject.process_version_id, rule)
+            raise NotFound(_("task '%(task)s' is not a ready task", task=task_id), task_id=task_id)
+        schema, _form = forms.form_of(store, subject.process_version_id, rule)
         forms.check_data(schema, form, item.title)
         common.check_version(subject, expected_version)
         assignee = store.usernames([item.assignee_id]).get(item.assignee_id or 0)
@@ -113,7 +118,7 @@ def complete_task(
                 ids.append(records.store_attachment(ctx, store, actor, subject, name, content).id)
             complete_deal_task(ctx, store, actor, subject, task_id, form, note, ids or None)
         elif files:
-            raise InvalidInput("files can be added to deals only", field="file")
+            raise InvalidInput(_("files can be added to deals only"), field="file")
         else:
             complete_lead_task(ctx, store, actor, subject, task_id, form)
         store.commit()
@@ -125,16 +130,25 @@ def _claimable(
 ) -> str:
     """The group's name when the actor may claim the task; refuse naming why not."""
     if group_id is None:
-        raise InvalidState(f"'{title}' is not a group task; there is nothing to claim")
+        raise InvalidState(
+            _("'%(title)s' is not a group task; there is nothing to claim", title=title)
+        )
     group = store.group_names([group_id]).get(group_id, "?")
     if group_id not in store.groups_of(actor.id):
         raise Forbidden(
-            f"{actor.username} is not a member of group {group}, so may not claim '{title}'",
+            _(
+                "%(user)s is not a member of group %(group)s, so may not claim '%(title)s'",
+                user=actor.username,
+                group=group,
+                title=title,
+            ),
             actor=actor.username,
         )
     if assignee_id is not None:
-        who = "you" if assignee_id == actor.id else store.usernames([assignee_id]).get(assignee_id)
-        raise InvalidState(f"'{title}' is already claimed by {who}")
+        if assignee_id == actor.id:
+            raise InvalidState(_("'%(title)s' is already claimed by you", title=title))
+        who = store.usernames([assignee_id]).get(assignee_id)
+        raise InvalidState(_("'%(title)s' is already claimed by %(who)s", title=title, who=who))
     return group
 
 
@@ -146,7 +160,7 @@ def _require_visible(
     if group_id not in store.groups_of(actor.id) and not can_access(
         actor, owner.id, owner.manager_id
     ):
-        raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
+        raise NotFound(_("task '%(task)s' is not a ready task", task=task_id), task_id=task_id)
 
 
 def claim_task(ctx: Context, actor: Actor, task_id: str) -> TaskView:
@@ -156,7 +170,9 @@ def claim_task(ctx: Context, actor: Actor, task_id: str) -> TaskView:
         if follow_up_id:
             follow_up = store.session.get(FollowUp, int(follow_up_id[1]))
             if follow_up is None or follow_up.done_at is not None:
-                raise NotFound(f"task '{task_id}' is not an open follow-up", task_id=task_id)
+                raise NotFound(
+                    _("task '%(task)s' is not an open follow-up", task=task_id), task_id=task_id
+                )
             subject: Deal | Lead = store.get(Deal, follow_up.deal_id, "deal")
             title, kind = follow_up.title, "deal"
             _require_visible(store, actor, task_id, follow_up.group_id, subject)
@@ -165,14 +181,16 @@ def claim_task(ctx: Context, actor: Actor, task_id: str) -> TaskView:
         else:
             found = store.work_item_with_subject(task_id)
             if found is None:
-                raise NotFound(f"task '{task_id}' is not a ready task", task_id=task_id)
-            item, subject, _ = found
+                raise NotFound(
+                    _("task '%(task)s' is not a ready task", task=task_id), task_id=task_id
+                )
+            item, subject, _group = found
             title, kind = item.title, item.subject_type
             _require_visible(store, actor, task_id, item.group_id, subject)
             group = _claimable(store, actor, title, item.group_id, item.assignee_id)
             claimed = store.claim_work_item(task_id, actor.id)
         if not claimed:  # someone else claimed it between our read and our write
-            raise InvalidState(f"'{title}' was just claimed by someone else")
+            raise InvalidState(_("'%(title)s' was just claimed by someone else", title=title))
         store.record(
             kind,
             subject.id,

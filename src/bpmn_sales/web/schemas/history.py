@@ -21,6 +21,10 @@ class HistoryEntry(Reply):
     from_status: str | None
     to_status: str | None
     detail: dict[str, Any]
+    summary: str = Field(
+        description="What happened, as a sentence in the caller's language (Accept-Language); "
+        "`action` is the stable code"
+    )
 
 
 class Timer(Reply):

@@ -21,10 +21,11 @@ from bpmn_sales.errors import (
     InvalidState,
     RuleViolation,
 )
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, MigrationRun
 from bpmn_sales.services.deals.steps import apply_step
 from bpmn_sales.services.processes.definitions import find_process
-from bpmn_sales.services.processes.migration.plan import ACTION, Movers
+from bpmn_sales.services.processes.migration.plan import Movers
 from bpmn_sales.services.processes.migration.run_state import (
     progress_of,
     run_for,
@@ -106,10 +107,12 @@ def apply_batch(
     run_id: object = None,
 ) -> MigrationProgress:
     """Move the next `limit` open deals of a run (a new run without `run_id`)."""
-    require_admin(actor, ACTION)
+    require_admin(actor, _("migrate running deals"))
     size = version_number(limit, "batch")
     if size is None or size > MAX_BATCH:
-        raise InvalidInput(f"batch must be a number from 1 to {MAX_BATCH}", field="batch")
+        raise InvalidInput(
+            _("batch must be a number from 1 to %(most)s", most=MAX_BATCH), field="batch"
+        )
     with ctx.uow() as store:
         run, target = run_for(store, actor, key, from_version, to_version, run_id, ctx.clock())
         refused = dict(run.refused_deals or {})
@@ -162,6 +165,6 @@ def apply_all(
 
 def runs(ctx: Context, actor: Actor, key: object) -> list[RunView]:
     """A process's migration runs, newest first."""
-    require_admin(actor, "see migration runs")
+    require_admin(actor, _("see migration runs"))
     with ctx.uow() as store:
         return run_views(store, find_process(store, key).id)

@@ -14,6 +14,7 @@ from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.paging import checked_limit, decode_cursor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine.running.migration import Plan, VersionMove
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, Process, ProcessVersion
 from bpmn_sales.persistence.queries.migration_runs import PREVIEW_SORT
 from bpmn_sales.persistence.store import Store
@@ -35,8 +36,6 @@ from bpmn_sales.services.processes.migration.views import (
     VersionChoice,
 )
 
-ACTION = "migrate running deals"
-
 
 class Movers:
     """The engine's version moves of one migration, built once per source version."""
@@ -56,7 +55,7 @@ class Movers:
                 self.ctx.engine,
                 common.spec_loader(store, old),
                 common.spec_loader(store, new),
-                f"version {self.target.to_version}",
+                _("version %(version)s", version=self.target.to_version),
             )
             adds = added_requirements(move.old_info.rules, move.new_info.rules)
             found = self._moves[version_id] = (move, adds)
@@ -116,7 +115,7 @@ def preview(
 ) -> MigrationPreview:
     """Where the open deals on the older versions are (all of them, counted) and where a page
     of them, oldest first, would land or why it cannot move (planned)."""
-    require_admin(actor, ACTION)
+    require_admin(actor, _("migrate running deals"))
     size = checked_limit(limit)
     at = decode_cursor(cursor, PREVIEW_SORT.name)
     with ctx.uow() as store:

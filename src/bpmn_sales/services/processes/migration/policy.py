@@ -10,6 +10,7 @@ when the deal leaves the stage.
 from __future__ import annotations
 
 from bpmn_sales.domain.rules import ProcessRules, StageRule
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.stage_visits import SEPARATOR
 from bpmn_sales.tasks.requirements import DealFacts, field_value, is_empty
 
@@ -48,11 +49,24 @@ def unmet_on_arrival(
         known = {ref.path for ref in before.required_fields} if before else set()
         for ref in stage.required_fields:
             if ref.path not in known and is_empty(field_value(ref, facts, stage.key)):
-                unmet.append(f"{stage.name}: {ref.path} is empty ({label} requires it)")
+                unmet.append(
+                    _(
+                        "%(stage)s: %(field)s is empty (%(label)s requires it)",
+                        stage=stage.name,
+                        field=ref.path,
+                        label=label,
+                    )
+                )
         had = before.min_contacts if before else 0
         if stage.min_contacts > had and facts.contacts < stage.min_contacts:
             unmet.append(
-                f"{stage.name}: the customer needs at least {stage.min_contacts} contacts "
-                f"(has {facts.contacts}; {label} requires it)"
+                _(
+                    "%(stage)s: the customer needs at least %(least)s contacts (has %(count)s; "
+                    "%(label)s requires it)",
+                    stage=stage.name,
+                    least=stage.min_contacts,
+                    count=facts.contacts,
+                    label=label,
+                )
             )
     return unmet

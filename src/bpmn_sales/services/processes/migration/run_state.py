@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput, NotFound
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import MigrationRun, ProcessVersion
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.processes.definitions import find_process
@@ -17,7 +18,9 @@ def version_number(value: object, field_name: str) -> int | None:
     """A positive whole number from JSON, a form or the command line (None when absent)."""
     if value is None or value == "":
         return None
-    wrong = InvalidInput(f"{field_name} must be a whole number from 1 up", field=field_name)
+    wrong = InvalidInput(
+        _("%(field)s must be a whole number from 1 up", field=field_name), field=field_name
+    )
     if isinstance(value, bool):
         raise wrong
     if isinstance(value, str):
@@ -47,23 +50,47 @@ def resolve(store: Store, key: object, from_version: object, to_version: object)
     """The target of a migration; the newest enabled version and every older one by default."""
     process = find_process(store, key)
     versions = {v.version: v for v in process.versions}
-    known = f"it has versions 1 to {max(versions)}" if versions else "it has none"
+    known = _("it has versions 1 to %(last)s", last=max(versions)) if versions else _("it has none")
     to_n = version_number(to_version, "to")
     target: ProcessVersion | None
     if to_n is None:
         target = store.latest_version(process.id)
         if target is None:
-            raise NotFound(f"process '{process.key}' has no enabled version", process=process.key)
+            raise NotFound(
+                _("process '%(process)s' has no enabled version", process=process.key),
+                process=process.key,
+            )
     elif to_n in versions:
         target = versions[to_n]
     else:
-        raise InvalidInput(f"process '{process.key}' has no version {to_n} ({known})", "to")
+        raise InvalidInput(
+            _(
+                "process '%(process)s' has no version %(version)s (%(known)s)",
+                process=process.key,
+                version=to_n,
+                known=known,
+            ),
+            "to",
+        )
     from_n = version_number(from_version, "from")
     if from_n is not None and from_n not in versions:
-        raise InvalidInput(f"process '{process.key}' has no version {from_n} ({known})", "from")
+        raise InvalidInput(
+            _(
+                "process '%(process)s' has no version %(version)s (%(known)s)",
+                process=process.key,
+                version=from_n,
+                known=known,
+            ),
+            "from",
+        )
     if from_n is not None and from_n >= target.version:
         raise InvalidInput(
-            f"deals move to a newer version: {from_n} is not older than {target.version}", "from"
+            _(
+                "deals move to a newer version: %(version)s is not older than %(target)s",
+                version=from_n,
+                target=target.version,
+            ),
+            "from",
         )
     older = [v for v in process.versions if v.version < target.version]
     chosen = [v for v in older if from_n is None or v.version == from_n]
@@ -110,21 +137,35 @@ def run_for(
     found = store.session.get(MigrationRun, number)
     process = store.process_by_key(key) if isinstance(key, str) and key else None
     if found is None or process is None or found.process_id != process.id:
-        raise NotFound(f"migration run {number} of process '{key}' does not exist", run=number)
+        raise NotFound(
+            _(
+                "migration run %(run)s of process '%(process)s' does not exist",
+                run=number,
+                process=key,
+            ),
+            run=number,
+        )
     frm = found.from_version if from_version in (None, "") else from_version
     to = found.to_version if to_version in (None, "") else to_version
     target = resolve(store, key, frm, to)
     if (target.from_version, target.to_version) != (found.from_version, found.to_version):
         raise InvalidInput(
-            f"run {number} moves deals {_span(found.from_version)} to version "
-            f"{found.to_version}; start a new run for other versions",
+            _(
+                "run %(run)s moves deals %(span)s to version %(version)s; start a new run for "
+                "other versions",
+                run=number,
+                span=_span(found.from_version),
+                version=found.to_version,
+            ),
             field="run",
         )
     return found, target
 
 
 def _span(from_version: int | None) -> str:
-    return "from every older version" if from_version is None else f"from version {from_version}"
+    if from_version is None:
+        return _("from every older version")
+    return _("from version %(version)s", version=from_version)
 
 
 def progress_of(run: MigrationRun, key: str) -> MigrationProgress:
