@@ -10,7 +10,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.persistence.models import Deal, Notification, OutboxMessage, User
 from bpmn_sales.services import deals
 from bpmn_sales.services.common import StoreDirectory
-from bpmn_sales.services.delivery import notices
+from bpmn_sales.services.delivery import notices, texts
 from bpmn_sales.services.people import preferences, users
 from tests.helpers import walk_to
 
@@ -26,6 +26,7 @@ def test_each_recipient_gets_their_own_language_and_zone(ctx: Context) -> None:
     team(ctx)
     rob = users.actor_for_username(ctx, "rob")
     deal = deals.create_deal(ctx, rob, "Rollout", "Acme", "5000")
+    subject, text = texts.completion("Present solution", "Rollout", deal.id, "rob")
     with ctx.uow() as store:
         row = store.session.get(Deal, deal.id)
         assert row is not None
@@ -37,28 +38,35 @@ def test_each_recipient_gets_their_own_language_and_zone(ctx: Context) -> None:
             StoreDirectory(store, owner, row),
             row,
             "check",
-            "unused",
-            "unused",
-            compose=lambda: (i18n.current_language(), i18n.current_time_zone()),
+            subject,
+            text,
         )
         store.commit()
     with ctx.uow() as store:
         mails = {
-            m.recipient: (m.subject, m.body, m.payload["language"], m.payload["time_zone"])
+            m.recipient: (m.payload["language"], m.payload["time_zone"], m.payload["text_phrase"])
             for m in store.session.scalars(
                 select(OutboxMessage).where(OutboxMessage.channel == "mail")
             )
             if m.payload.get("kind") == "check"
         }
-        notes = {
-            n.user_id: n.message
+        notes = [
+            n.message
             for n in store.session.scalars(select(Notification).where(Notification.kind == "check"))
-        }
-    assert mails == {
-        "rob@example.test": ("pl", "Europe/Warsaw", "pl", "Europe/Warsaw"),
-        "mia@example.test": ("fr", "Europe/Paris", "fr", "Europe/Paris"),  # the company's
+        ]
+    assert {r: m[:2] for r, m in mails.items()} == {
+        "rob@example.test": ("pl", "Europe/Warsaw"),
+        "mia@example.test": ("fr", "Europe/Paris"),  # the company's
     }
-    assert sorted(notes.values()) == ["Europe/Paris", "Europe/Warsaw"]
+    english = f"rob completed 'Present solution' on deal {deal.id} (Rollout)."
+    assert notes == [english, english]  # stored in English, told in the reader's language
+    told = {}
+    for recipient, (language, _zone, phrase) in mails.items():
+        with i18n.use_language(language):
+            told[recipient] = texts.shown(phrase, english)
+    assert "Present solution" in told["rob@example.test"]
+    assert told["rob@example.test"] != english and told["mia@example.test"] != english
+    assert told["rob@example.test"] != told["mia@example.test"]
     assert i18n.current_language() == "en"  # the caller's language is back in force
 
 

@@ -87,7 +87,7 @@ def test_a_timer_notice_is_written_in_the_language_in_force() -> None:
         subject, text = notice_message("reminder", "Acme", 7, "Wizyta", "2026-01-05")
     assert subject == "Przypomnienie: szansa sprzedaży Acme czeka na etapie „Wizyta”"
     assert text == (
-        "Szansa sprzedaży 7 (Acme) jest na etapie „Wizyta” od 2026-01-05; czas ją popchnąć dalej."
+        "Szansa sprzedaży 7 (Acme) jest na etapie „Wizyta” od 2026-01-05; czas ją przesunąć dalej."
     )
     assert notice_message("timeout", "Acme", 7, None, None) == (
         "Overdue: deal Acme",
