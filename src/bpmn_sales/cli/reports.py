@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
 from bpmn_sales.cli.base import State, handled, main, pass_state
+from bpmn_sales.domain import exact_json
 from bpmn_sales.services.analytics import tables, targets
 from bpmn_sales.services.analytics.scope import Filters
 
@@ -43,7 +43,7 @@ def report_command(state: State, /, name: str, as_json: bool, as_csv: bool, **op
     actor = state.actor()
     if as_json:
         data = tables.report(state.ctx, actor, name, filters, period, currency)
-        click.echo(json.dumps(data, indent=2, default=str))
+        click.echo(exact_json.dumps(data, indent=2))
         return
     table = tables.table(state.ctx, actor, name, filters, period, currency)
     if as_csv:
@@ -72,7 +72,7 @@ def target_set(
     """Set the target of SCOPE (company, department:NAME, team:MANAGER, user:NAME) for PERIOD."""
     saved = targets.set_target(state.ctx, state.actor(), period, scope, amount, currency)
     if as_json:
-        click.echo(json.dumps(saved))
+        click.echo(exact_json.dumps(saved))
     else:
         click.echo(
             f"target {saved['period']} {saved['scope']}: {saved['amount']:,.2f} {saved['currency']}"

@@ -140,3 +140,8 @@ class PeopleQueries:
     def setting(self, key: str) -> str | None:
         row = self.session.get(Setting, key)
         return row.value if row else None
+
+    def settings_of(self, keys: Sequence[str]) -> dict[str, str]:
+        """The values of those settings that are set, in one statement."""
+        rows = self.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys)))
+        return {key: value for key, value in rows}

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from bpmn_sales.context import Context
-from bpmn_sales.domain.analytics import month_key, months_between, next_month, quarter_of
+from bpmn_sales.domain.analytics import cents, month_key, months_between, next_month, quarter_of
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.persistence.queries.analytics import Slice
@@ -43,17 +43,17 @@ class Line:
         return self.won + self.weighted
 
     def to_dict(self) -> dict[str, Any]:
-        gap = None if self.target is None else float(self.target - self.projected)
+        gap = None if self.target is None else self.target - self.projected
         return {
             "period": self.period,
             "currency": self.currency,
             "deals": self.deals,
-            "value": float(self.value),
-            "weighted": float(round(self.weighted, 2)),
-            "won": float(self.won),
-            "projected": float(round(self.projected, 2)),
-            "target": None if self.target is None else float(self.target),
-            "gap": None if gap is None else round(gap, 2),
+            "value": cents(self.value),
+            "weighted": cents(self.weighted),
+            "won": cents(self.won),
+            "projected": cents(self.projected),
+            "target": None if self.target is None else cents(self.target),
+            "gap": None if gap is None else cents(gap),
         }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from bpmn_sales.context import Context
@@ -13,6 +14,7 @@ from bpmn_sales.errors import InvalidInput
 from bpmn_sales.services.analytics import forecasting, reports, targets
 from bpmn_sales.services.analytics.scope import Filters
 
+ZERO = Decimal("0.00")
 TABLES = ("funnel", "losses", "time-in-stage", "stuck", "forecast", "targets")
 # A text cell starting with one of these is a formula to Excel, LibreOffice and Sheets: a loss
 # reason typed as "=HYPERLINK(...)" would run when the file is opened (OWASP: CSV injection).
@@ -45,7 +47,7 @@ class Table:
         return {"name": self.name, "headers": self.headers, "rows": self.rows}
 
 
-def _currencies(values: list[dict[str, float]]) -> list[str]:
+def _currencies(values: list[dict[str, Decimal]]) -> list[str]:
     return sorted({code for value in values for code in value})
 
 
@@ -54,12 +56,12 @@ def funnel_table(report: dict[str, Any]) -> Table:
     headers = ["stage", "name", "reached", "went_on", "skipped", "to_next_pct", "overall_pct"]
     rows = [
         [s["key"], s["name"], s["reached"], s["went_on"], s["skipped"], s["to_next"], s["overall"]]
-        + [s["value"].get(c, 0.0) for c in codes]
+        + [s["value"].get(c, ZERO) for c in codes]
         for s in report["steps"]
     ]
     rows.append(
         ["won", "Won", report["won"], None, None, None, report["won_rate"]]
-        + [report["won_value"].get(c, 0.0) for c in codes]
+        + [report["won_value"].get(c, ZERO) for c in codes]
     )
     return Table("funnel", headers + [f"value_{c}" for c in codes], rows)
 
@@ -69,7 +71,7 @@ def losses_table(report: dict[str, Any]) -> Table:
     codes = _currencies(values)
     rows = [
         [s["key"], s["name"], r["reason"], r["deals"], s["lost"], s["reopened"]]
-        + [r["value"].get(c, 0.0) for c in codes]
+        + [r["value"].get(c, ZERO) for c in codes]
         for s in report["stages"]
         for r in s["reasons"]
     ]

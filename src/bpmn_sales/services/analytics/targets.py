@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from bpmn_sales.context import Context
-from bpmn_sales.domain.analytics import period_months
+from bpmn_sales.domain.analytics import cents, period_months
 from bpmn_sales.domain.model import Actor, Role, currency, money
 from bpmn_sales.errors import Forbidden, InvalidInput
 from bpmn_sales.persistence.models import Target, User
@@ -96,7 +96,7 @@ def set_target(
             store.add(row)
         row.amount, row.updated_by_id, row.updated_at = value, actor.id, now
         store.commit()
-        return {"period": when, "scope": label, "amount": float(value), "currency": code}
+        return {"period": when, "scope": label, "amount": cents(value), "currency": code}
 
 
 @dataclass
@@ -117,7 +117,7 @@ class Part:
         return {
             "name": self.name,
             "target": _num(self.target),
-            "people": float(self.people),
+            "people": cents(self.people),
             "gap": _num(gap),
             "flagged": bool(gap),
             "members": self.members,
@@ -142,16 +142,16 @@ class Decomposition:
                 checks.append(
                     {
                         "check": f"company = sum of {what}",
-                        "sum": float(total),
-                        "gap": float(gap),
+                        "sum": cents(total),
+                        "gap": cents(gap),
                         "flagged": bool(gap),
                     }
                 )
         data = asdict(self)
         data.update(
             company=_num(self.company),
-            people=float(self.people),
-            departments_sum=float(departments),
+            people=cents(self.people),
+            departments_sum=cents(departments),
             departments=[p.to_dict() for p in self.departments],
             teams=[p.to_dict() for p in self.teams],
             checks=checks,
@@ -159,8 +159,8 @@ class Decomposition:
         return data
 
 
-def _num(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def _num(value: Decimal | None) -> Decimal | None:
+    return None if value is None else cents(value)
 
 
 def _decompose(

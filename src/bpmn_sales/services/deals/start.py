@@ -83,7 +83,7 @@ def start_deal(
         raise InvalidInput(
             f"process '{process}' has no stages; it is not a sales process", field="process"
         )
-    data = {"deal": {**plain_fields(fields), "value": float(fields["value"])}}
+    data = {"deal": {**plain_fields(fields), "value": str(fields["value"])}}
     instance = ctx.engine.start(key, loader, data)
     now = ctx.clock()
     customer = customer_for(store, fields.get("customer"), now)
@@ -145,11 +145,12 @@ def deal_fields(
     value: object,
     currency_code: object,
     expected_close_date: object = None,
+    default_currency: str = "USD",
 ) -> dict[str, Any]:
     return {
         "name": required_text(name, "name"),
         "customer": optional_text(customer, "customer"),
         "value": money(value, "value") or Decimal("0.00"),
-        "currency": currency(currency_code),
+        "currency": currency(currency_code, default_currency),
         "expected_close_date": optional_date(expected_close_date, "expected_close_date"),
     }

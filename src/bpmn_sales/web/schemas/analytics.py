@@ -6,9 +6,18 @@ from typing import Literal
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import Body, DateText, NumberOrText, Query, Reply
+from bpmn_sales.web.schemas.common import (
+    Body,
+    DateText,
+    MoneyByCurrency,
+    NumberOrText,
+    OptionalMoney,
+    Query,
+    Reply,
+)
+from bpmn_sales.web.schemas.common import Money as Amount
 
-Money = dict[str, float]  # amounts by currency code
+Money = MoneyByCurrency  # amounts by currency code, never summed across currencies
 
 PERIOD = "A month YYYY-MM or a quarter YYYY-Qn"
 REPORTS = ("funnel", "losses", "time-in-stage", "stuck", "forecast", "targets")
@@ -120,12 +129,12 @@ class ForecastLine(Reply):
     period: str
     currency: str
     deals: int
-    value: float
-    weighted: float
-    won: float
-    projected: float
-    target: float | None
-    gap: float | None
+    value: Amount
+    weighted: Amount
+    won: Amount
+    projected: Amount
+    target: OptionalMoney
+    gap: OptionalMoney
 
 
 class Forecast(Reply):
@@ -141,24 +150,24 @@ class Forecast(Reply):
 
 class Member(Reply):
     username: str
-    target: float | None
+    target: OptionalMoney
 
 
 class TargetPart(Reply):
     """A department or team: its own target and the sum of its people's."""
 
     name: str
-    target: float | None
-    people: float
-    gap: float | None
+    target: OptionalMoney
+    people: Amount
+    gap: OptionalMoney
     flagged: bool
     members: list[Member]
 
 
 class TargetCheck(Reply):
     check: str
-    sum: float
-    gap: float
+    sum: Amount
+    gap: Amount
     flagged: bool
 
 
@@ -167,9 +176,9 @@ class TargetDecomposition(Reply):
 
     period: str
     currency: str
-    company: float | None
-    people: float
-    departments_sum: float
+    company: OptionalMoney
+    people: Amount
+    departments_sum: Amount
     departments: list[TargetPart]
     teams: list[TargetPart]
     checks: list[TargetCheck]
@@ -205,5 +214,5 @@ class TargetSetting(Body):
 class TargetSet(Reply):
     period: str
     scope: str
-    amount: float
+    amount: Amount
     currency: str
