@@ -56,7 +56,7 @@ def test_targets_form_sets_and_refuses_with_the_field_named(visitor: Visitor) ->
     )
     assert "period=2026-Q1" in saved.headers["Location"]
     page = mia.text(mia.get("/analytics?period=2026-Q1"))
-    assert "Targets 2026-Q1 (USD)" in page and "50,000" in page
+    assert "Targets 2026-Q1 (USD)" in page and "$50,000.00" in page
     refused = mia.post(
         "/analytics/targets", {"period": "2026-Q1", "scope": "company", "amount": "1"}, status=403
     )

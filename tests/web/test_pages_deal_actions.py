@@ -112,7 +112,7 @@ def test_edit_fields_with_the_stage_requirements(visitor: Visitor, demo_ctx: Con
         302,
     )
     page = rob.text(rob.follow(saved))
-    assert "Deal saved" in page and "25,000 USD" in page and "24000" in page
+    assert "Deal saved" in page and "$25,000.00" in page and "24000" in page
     bad = rob.text(
         rob.post(
             f"/deals/{deal}/edit",

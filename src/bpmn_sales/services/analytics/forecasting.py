@@ -10,7 +10,7 @@ target - (won + weighted).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -100,16 +100,17 @@ def _month_bounds(months: list[str]) -> tuple[date, date | None]:
 
 
 def forecast(ctx: Context, actor: Actor, filters: Filters) -> Forecast:
-    today = ctx.clock().date()
+    now = ctx.clock()
     with ctx.uow() as store:
-        return forecast_in(store, resolve(ctx, store, actor, filters), filters, today)
+        scope = resolve(ctx, store, actor, filters)
+        return forecast_in(store, scope, filters, scope.today(now))
 
 
 def forecast_in(store: Store, scope: Scope, filters: Filters, today: date) -> Forecast:
     """The forecast report of a resolved scope (shareable with others in one
     unit of work: the analytics page reads them all at once)."""
     months = _range(today, scope.first_day, scope.last_day)
-    first, after = _month_bounds(months)
+    after = _month_bounds(months)[1]
     lines: dict[tuple[str, str], Line] = {}
     outside: dict[tuple[str, str], Line] = {}
 
@@ -126,9 +127,11 @@ def forecast_in(store: Store, scope: Scope, filters: Filters, today: date) -> Fo
         row.deals += count
         row.value += Decimal(str(value or 0))
         row.weighted += Decimal(str(weighted or 0)) / 100
-    end = _utc(after) if after else None
-    won_part = Slice(scope.part.version_ids, scope.part.owner_ids, _utc(first), end)
-    for month, code, value in store.won_by_month(won_part):
+    # Won in a month of the company's calendar: months begin at its midnight, not UTC's.
+    starts = [(m, scope.midnight(date.fromisoformat(f"{m}-01"))) for m in months]
+    end = scope.midnight(after) if after else None
+    won_part = Slice(scope.part.version_ids, scope.part.owner_ids, starts[0][1], end)
+    for month, code, value in store.won_by_month(won_part, starts):
         line(lines, month, code).won += Decimal(str(value or 0))
     quarters = sorted({quarter_of(m) for m in months})
     kind, scope_id = scope.target_scope
@@ -163,10 +166,6 @@ def forecast_in(store: Store, scope: Scope, filters: Filters, today: date) -> Fo
         quarter_lines,
         sorted(outside.values(), key=lambda x: (x.period, x.currency)),
     )
-
-
-def _utc(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
 
 
 def _scope_name(store: Store, kind: str, scope_id: int) -> str:

@@ -15,6 +15,7 @@ from bpmn_sales.services import analytics
 from bpmn_sales.services.analytics import tables, targets
 from bpmn_sales.services.analytics.scope import FILTERS, Filters
 from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.pages.amounts import typed_amount
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
 
 bp = Blueprint("analytics", __name__)
@@ -108,8 +109,9 @@ def csv_table(name: str) -> Response:
 def set_target() -> Any:
     form = {k: form_text(k) or "" for k in TARGET_FIELDS}
     try:
+        amount = typed_amount(form["amount"], "amount")
         saved = targets.set_target(
-            ctx(), page_actor(), form["period"], form["scope"], form["amount"], form["currency"]
+            ctx(), page_actor(), form["period"], form["scope"], amount, form["currency"]
         )
     except InvalidInput as error:
         if error.field not in TARGET_FIELDS:
