@@ -34,9 +34,17 @@ def _aligned(table: tables.Table) -> list[str]:
 @click.option("--currency", default=None, help="targets: the currency (default USD).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the report's table as CSV.")
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    default=None,
+    help="CSV: the delimiter (default: ';' in Polish and French, else ',').",
+)
 @pass_state
 @handled
-def report_command(state: State, /, name: str, as_json: bool, as_csv: bool, **options: Any) -> None:
+def report_command(
+    state: State, /, name: str, as_json: bool, as_csv: bool, delimiter: str | None, **options: Any
+) -> None:
     """Print an analytics report: funnel, losses, time-in-stage, stuck, forecast, targets."""
     period, currency = options.pop("period"), options.pop("currency")
     filters = Filters.of(options)
@@ -47,7 +55,7 @@ def report_command(state: State, /, name: str, as_json: bool, as_csv: bool, **op
         return
     table = tables.table(state.ctx, actor, name, filters, period, currency)
     if as_csv:
-        click.echo(table.csv(), nl=False)
+        click.echo(table.csv(delimiter), nl=False)
         return
     for line in _aligned(table):
         click.echo(line)

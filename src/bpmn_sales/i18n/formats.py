@@ -187,7 +187,9 @@ def _whole_digits(whole: str, text: str) -> str:
 
 __all__ = [
     "AmountError",
+    "csv_delimiter",
     "day",
+    "decimal_sign",
     "in_zone",
     "locale_of",
     "moment",
@@ -200,3 +202,14 @@ __all__ = [
     "zone_label",
     "zone_name",
 ]
+
+
+def decimal_sign(language: str | None = None) -> str:
+    """The reader's decimal sign: `.` in English and Chinese, `,` in Polish and French."""
+    return get_decimal_symbol(locale_of(language))
+
+
+def csv_delimiter(language: str | None = None) -> str:
+    """The delimiter the reader's spreadsheet expects: `;` where the decimal sign is a comma
+    (Polish and French Excel), `,` elsewhere."""
+    return ";" if decimal_sign(language) == "," else ","

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain import csv_files
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import formats
 from bpmn_sales.services.analytics import forecasting, reports, targets
 from bpmn_sales.services.analytics.scope import Filters
 
 ZERO = Decimal("0.00")
 TABLES = ("funnel", "losses", "time-in-stage", "stuck", "forecast", "targets")
-# A text cell starting with one of these is a formula to Excel, LibreOffice and Sheets: a loss
-# reason typed as "=HYPERLINK(...)" would run when the file is opened (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """The value as a CSV cell: blank for None, and text that would be a formula quoted as text."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -36,12 +24,12 @@ class Table:
     headers: list[str]
     rows: list[list[Any]]
 
-    def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([csv_cell(header) for header in self.headers])
-        writer.writerows([csv_cell(cell) for cell in row] for row in self.rows)
-        return out.getvalue()
+    def csv(self, delimiter: str | None = None) -> str:
+        """The table as a CSV file for the reader: UTF-8 text with a byte order mark, their
+        spreadsheet's delimiter (`;` in Polish and French, else `,`; `delimiter` overrides:
+        `,`, `;` or `tab`), their decimal sign where the delimiter is `;`."""
+        sep = csv_files.delimiter_of(delimiter, formats.csv_delimiter())
+        return csv_files.csv_text(self.headers, self.rows, sep, formats.decimal_sign())
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "headers": self.headers, "rows": self.rows}

@@ -15,6 +15,7 @@ from bpmn_sales.services import analytics
 from bpmn_sales.services.analytics import tables, targets
 from bpmn_sales.services.analytics.scope import FILTERS, Filters
 from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.downloads import csv_download
 from bpmn_sales.web.pages.amounts import typed_amount
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
 
@@ -98,10 +99,7 @@ def csv_table(name: str) -> Response:
         request.args.get("period") or month_key(ctx().clock().date()),
         request.args.get("currency"),
     )
-    response = Response(table.csv(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return csv_download(table.csv(request.args.get("delimiter")), f"{table.name}.csv")
 
 
 @bp.post("/analytics/targets")

@@ -197,6 +197,13 @@ class ReportQuery(Query):
     period: str | None = Field(None, description=f"targets: {PERIOD}")
     currency: str | None = Field(None, description="targets: a 3-letter code (default USD)")
     format: Literal["json", "csv"] = Field("json", description="csv: the report's table")
+    delimiter: Literal[",", ";", "tab"] | None = Field(
+        None,
+        description="csv: the delimiter (default: ';' for Polish and French readers, as their "
+        "spreadsheets expect, else ','). Files are UTF-8 with a byte order mark; numbers are "
+        "plain (1234567.89), with a decimal comma where the delimiter is ';'; text a "
+        "spreadsheet would run as a formula (= + - @) starts with an apostrophe",
+    )
 
 
 class TargetsQuery(Query):
