@@ -14,6 +14,7 @@ from babel.numbers import get_group_symbol
 
 from bpmn_sales.context import Context
 from bpmn_sales.i18n import formats
+from bpmn_sales.persistence.models import Setting
 from bpmn_sales.services import deals
 from bpmn_sales.services.people import users
 from tests.web.api import Api
@@ -133,3 +134,20 @@ def test_the_api_csv_takes_a_delimiter_and_refuses_others(api: Api) -> None:
     assert answer.get_data(as_text=True).startswith("\ufeffstage\tname\t")
     refused = api("GET", "/analytics/funnel.csv?delimiter=x", user="mia")
     assert refused.status_code == 400 and refused.get_json()["field"] == "delimiter"
+
+
+def test_the_analytics_page_names_the_companys_time_zone(
+    visitor: Visitor, demo_ctx: Context
+) -> None:
+    mia = visitor("mia")
+    note = re.compile(r'data-testid="time-zone-note">([^<]*)<')
+    found = note.search(mia.text(mia.get("/analytics")))
+    assert found is not None and found[1].endswith("time zone: UTC.")
+    with demo_ctx.uow() as store:
+        store.add(Setting(key="company.time_zone", value="Asia/Shanghai"))
+        store.add(Setting(key="company.currency", value="CNY"))
+        store.commit()
+    page = mia.text(mia.get("/analytics"))
+    found = note.search(page)
+    assert found is not None and found[1].endswith("China Time (Asia/Shanghai).")
+    assert "Targets " in page and "(CNY)" in page  # targets in the company's currency

@@ -31,7 +31,7 @@ def _aligned(table: tables.Table) -> list[str]:
 @click.option("--team", default=None, help="Only this manager's team.")
 @click.option("--department", default=None, help="Only this department's people.")
 @click.option("--period", default=None, help="targets: the month YYYY-MM or quarter YYYY-Qn.")
-@click.option("--currency", default=None, help="targets: the currency (default USD).")
+@click.option("--currency", default=None, help="targets: the currency (default: the company's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the report's table as CSV.")
 @click.option(
@@ -70,7 +70,7 @@ def target_group() -> None:
 @click.argument("period")
 @click.argument("scope")
 @click.argument("amount")
-@click.option("--currency", default=None, help="3-letter code (default USD).")
+@click.option("--currency", default=None, help="3-letter code (default: the company's currency).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_state
 @handled

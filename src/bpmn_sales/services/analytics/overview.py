@@ -36,6 +36,7 @@ class Overview:
     forecast: Forecast
     goals: Decomposition
     menus: dict[str, list[str]]
+    zone: str = "UTC"  # the company's time zone: where days, months and quarters begin
 
 
 def overview(
@@ -55,4 +56,5 @@ def overview(
             forecast_in(store, scope, filters, scope.today(now)),
             decomposition_in(store, when, code, scope.visible, scope.people),
             choices(store, scope),
+            scope.zone,
         )

@@ -20,6 +20,7 @@ from bpmn_sales.persistence.models import Target, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.analytics.scope import require_analyst
+from bpmn_sales.services.people.preferences import company_preferences
 
 SCOPES = ("company", "department", "team", "user")
 
@@ -85,7 +86,7 @@ def set_target(
     value = money(amount, "amount")
     if value is None:
         raise InvalidInput("amount is required", field="amount")
-    code = currency(currency_code)
+    code = currency(currency_code) if currency_code else company_preferences(ctx).currency
     with ctx.uow() as store:
         kind, scope_id, label = parse_scope(store, scope)
         _may_set(store, actor, kind, scope_id)
@@ -201,7 +202,7 @@ def decomposition(
     company's targets)."""
     require_analyst(actor)
     when = check_period(period)
-    code = currency(currency_code)
+    code = currency(currency_code) if currency_code else company_preferences(ctx).currency
     with ctx.uow() as store:
         visible = common.visible_owner_ids(store, actor)
         users = [u for u in store.users() if visible is None or u.id in visible]

@@ -24,7 +24,7 @@ TARGET_FIELDS = ("period", "scope", "amount", "currency")
 
 
 def _overview(
-    actor: Actor, period: str, currency: str
+    actor: Actor, period: str, currency: str | None
 ) -> tuple[Filters, dict[str, str], analytics.Overview]:
     """The reports for the query string's filters; a filter naming something unknown is
     dropped, with why, and the reports read without it."""
@@ -46,14 +46,16 @@ def _page(
 ) -> Any:
     actor = page_actor()
     period = request.args.get("period", "").strip() or month_key(ctx().clock().date())
-    currency = request.args.get("currency", "").strip() or "USD"
+    # No currency asked for: the targets in the company's currency.
+    currency: str | None = request.args.get("currency", "").strip() or None
     bad: dict[str, str] = {}
     try:
         targets.check_period(period)
-        money_currency(currency)
+        if currency:
+            money_currency(currency)
     except InvalidInput as error:
         bad[error.field or "period"] = error.message
-        period, currency = month_key(ctx().clock().date()), "USD"
+        period, currency = month_key(ctx().clock().date()), None
     filters, errors, reports = _overview(actor, period, currency)
     errors.update(bad)
     goals = reports.goals.to_dict()
@@ -73,6 +75,7 @@ def _page(
         target_form=target_form or {"period": goals["period"], "currency": goals["currency"]},
         target_errors=target_errors or {},
         is_admin=actor.is_admin,
+        zone=reports.zone,
     )
     return page, 400 if target_errors else 200
 

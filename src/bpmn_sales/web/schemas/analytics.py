@@ -195,7 +195,9 @@ class ReportQuery(Query):
     team: str | None = Field(None, description="Only this manager's team (with their reports)")
     department: str | None = Field(None, description="Only the people of this department")
     period: str | None = Field(None, description=f"targets: {PERIOD}")
-    currency: str | None = Field(None, description="targets: a 3-letter code (default USD)")
+    currency: str | None = Field(
+        None, description="targets: a 3-letter code (default: the company's currency)"
+    )
     format: Literal["json", "csv"] = Field("json", description="csv: the report's table")
     delimiter: Literal[",", ";", "tab"] | None = Field(
         None,
@@ -208,14 +210,18 @@ class ReportQuery(Query):
 
 class TargetsQuery(Query):
     period: str = Field(description=PERIOD)
-    currency: str | None = Field(None, description="A 3-letter code (default USD)")
+    currency: str | None = Field(
+        None, description="A 3-letter code (default: the company's currency)"
+    )
 
 
 class TargetSetting(Body):
     period: str = Field(description=PERIOD)
     scope: str = Field(description="company, department:<name>, team:<manager> or user:<username>")
     amount: NumberOrText
-    currency: str | None = Field(None, description="A 3-letter code (default USD)")
+    currency: str | None = Field(
+        None, description="A 3-letter code (default: the company's currency)"
+    )
 
 
 class TargetSet(Reply):
