@@ -65,10 +65,13 @@ def test_a_polish_reader_types_money_the_polish_way(visitor: Visitor, demo_ctx: 
     # A dot before three digits reads two ways where the decimal sign is a comma.
     form = {"name": "Dwuznaczna", "value": "1.234", "currency": "PLN", "process": "sales_process"}
     page = rob.text(rob.post("/deals/new", form, 400, headers=PL))
-    assert re.search(r'id="value-error"[^>]*>1\.234 can be read two ways', page)
+    assert re.search(r'id="value-error"[^>]*>1\.234 można odczytać na dwa sposoby', page)
     form["value"] = "dużo"
     page = rob.text(rob.post("/deals/new", form, 400, headers=PL))
-    assert re.search(r'id="value-error"[^>]*>dużo is not an amount', page)
+    assert re.search(r'id="value-error"[^>]*>dużo nie jest kwotą', page)
+    form["value"] = "1,5"  # in English the decimal sign is a dot
+    page = rob.text(rob.post("/deals/new", form, 400))
+    assert re.search(r'id="value-error"[^>]*>1,5 can be read two ways: type the amount', page)
     # French: narrow no-break spaces or plain spaces between groups.
     lead = {"name": "Anne Martin", "estimated_value": "1 234,5", "currency": "EUR"}
     location = rob.post("/leads/new", lead, 302, headers=FR).headers["Location"]
@@ -151,3 +154,5 @@ def test_the_analytics_page_names_the_companys_time_zone(
     found = note.search(page)
     assert found is not None and found[1].endswith("China Time (Asia/Shanghai).")
     assert "Targets " in page and "(CNY)" in page  # targets in the company's currency
+    chinese = mia.text(mia.get("/analytics", headers={"Accept-Language": "zh-CN"}))
+    assert "日、月和季度均从公司时区的午夜开始计算：中国时间 (Asia/Shanghai)。" in chinese  # noqa: RUF001
