@@ -156,3 +156,16 @@ def test_the_analytics_page_names_the_companys_time_zone(
     assert "Targets " in page and "(CNY)" in page  # targets in the company's currency
     chinese = mia.text(mia.get("/analytics", headers={"Accept-Language": "zh-CN"}))
     assert "日、月和季度均从公司时区的午夜开始计算：中国时间 (Asia/Shanghai)。" in chinese  # noqa: RUF001
+
+
+def test_times_are_shown_with_their_zone_and_dates_in_the_readers_format(
+    visitor: Visitor,
+) -> None:
+    mia = visitor("mia")
+    page = mia.text(mia.get("/approvals"))
+    asked = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', page)
+    assert asked is not None and asked[2].endswith(" UTC")
+    polish = mia.text(mia.get("/approvals", headers=PL))
+    shown = re.search(r'<time datetime="[^"]+">([^<]+)</time>', polish)
+    # Polish short format: 5.01.2026, 09:00 UTC (day first, 24-hour clock)
+    assert shown is not None and re.fullmatch(r"\d{1,2}\.\d{2}\.\d{4}, \d{2}:\d{2} UTC", shown[1])
