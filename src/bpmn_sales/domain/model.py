@@ -193,8 +193,8 @@ def money(value: object, field_name: str) -> Decimal | None:
     """Parse a non-negative amount with at most two decimals.
 
     Text and integers are read exactly. A float is what a JSON parser made of a number in a
-    request body: its shortest text (`str`) gives back the digits the client wrote, exactly, since an
-    amount below 10^12 with two decimals has at most 14 significant digits."""
+    request body: its shortest text (`str`) gives back the digits the client wrote, exactly,
+    since an amount below 10^12 with two decimals has at most 14 significant digits."""
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
