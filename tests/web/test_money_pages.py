@@ -169,3 +169,15 @@ def test_times_are_shown_with_their_zone_and_dates_in_the_readers_format(
     shown = re.search(r'<time datetime="[^"]+">([^<]+)</time>', polish)
     # Polish short format: 5.01.2026, 09:00 UTC (day first, 24-hour clock)
     assert shown is not None and re.fullmatch(r"\d{1,2}\.\d{2}\.\d{4}, \d{2}:\d{2} UTC", shown[1])
+
+
+def test_the_openapi_document_says_amounts_are_exact_decimals(api: Api) -> None:
+    document = api("GET", "/openapi.json", user=None).get_json()
+    schemas = document["components"]["schemas"]
+    value = schemas["Deal"]["properties"]["value"]
+    assert (value["type"], value["format"]) == ("number", "decimal")
+    assert "parse_float=Decimal" in value["description"]
+    estimate = schemas["Lead"]["properties"]["estimated_value"]
+    assert estimate["type"] == ["number", "null"] and estimate["format"] == "decimal"
+    totals = schemas["Column"]["properties"]["totals"]
+    assert totals["additionalProperties"] == {"type": "number", "format": "decimal"}
