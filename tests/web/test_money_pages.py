@@ -181,3 +181,17 @@ def test_the_openapi_document_says_amounts_are_exact_decimals(api: Api) -> None:
     assert estimate["type"] == ["number", "null"] and estimate["format"] == "decimal"
     totals = schemas["Column"]["properties"]["totals"]
     assert totals["additionalProperties"] == {"type": "number", "format": "decimal"}
+
+
+def test_the_deal_edit_form_takes_money_the_readers_way(
+    visitor: Visitor, api: Api, demo_ctx: Context
+) -> None:
+    deal = api("POST", "/deals", json={"name": "Edycja", "value": "10", "currency": "PLN"})
+    body = deal.get_json()
+    rob = visitor("rob")
+    form = {"name": "Edycja", "value": "25.000,50", "version": str(body["version"])}
+    rob.post(f"/deals/{body['id']}/edit", form, 302, headers=PL)
+    assert made(demo_ctx, "Edycja").value == Decimal("25000.50")
+    stale = {"name": "Edycja", "value": "2.500", "version": str(body["version"] + 1)}
+    page = rob.text(rob.post(f"/deals/{body['id']}/edit", stale, 400, headers=PL))
+    assert "2.500 można odczytać na dwa sposoby" in page
