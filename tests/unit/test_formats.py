@@ -40,6 +40,11 @@ def test_money_follows_the_language_in_force() -> None:
     assert formats.money(Decimal("0.30"), "USD") == "$0.30"
 
 
+def test_amounts_without_a_currency_keep_their_cents() -> None:
+    assert formats.amount(Decimal("1234.5"), "en") == "1,234.50"
+    assert formats.amount(Decimal("1234.5"), "pl") == f"1{group('pl')}234,50"
+
+
 def test_a_tenth_and_two_tenths_make_three_tenths() -> None:
     total = Decimal("0.10") + Decimal("0.20")
     assert formats.money(total, "USD", "en") == "$0.30"

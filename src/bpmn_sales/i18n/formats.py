@@ -72,6 +72,11 @@ def number(value: Decimal | int, language: str | None = None) -> str:
     return format_decimal(value, locale=locale_of(language), group_separator=True)
 
 
+def amount(value: Decimal, language: str | None = None) -> str:
+    """An amount without its currency, cents kept: `1,234.50`, `1 234,50` (Polish, French)."""
+    return format_decimal(value, "#,##0.00", locale=locale_of(language), group_separator=True)
+
+
 def plain(amount: Decimal) -> str:
     """An amount as machines read it: `1234567.89`, always two decimals, no grouping."""
     return str(Decimal(amount).quantize(CENTS))
@@ -187,6 +192,7 @@ def _whole_digits(whole: str, text: str) -> str:
 
 __all__ = [
     "AmountError",
+    "amount",
     "csv_delimiter",
     "day",
     "decimal_sign",

@@ -18,7 +18,7 @@ def typed_amount(text: str | None, field: str) -> str | None:
     try:
         return f"{formats.parse_money(text):f}"
     except formats.AmountError as error:
-        example = formats.number(Decimal("1234.50"))
+        example = formats.amount(Decimal("1234.50"))
         if error.kind == "ambiguous":
             message = _(
                 "%(value)s can be read two ways: type the amount with its decimals, "
