@@ -40,7 +40,9 @@ def test_manager_reads_the_analytics_and_downloads_the_funnel_csv(
     assert download.suggested_filename == "funnel.csv"
     saved = tmp_path / "funnel.csv"
     download.save_as(saved)
-    rows = list(csv.reader(io.StringIO(saved.read_text())))
+    text = saved.read_text(encoding="utf-8")
+    assert text.startswith("\ufeff")  # UTF-8 with a byte order mark, for Excel
+    rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0][:3] == ["stage", "name", "reached"]
     assert rows[-1][0] == "won" and int(rows[1][2]) >= 1
 

@@ -200,3 +200,24 @@ def test_show_more_then_drag_a_card_of_the_second_page(open_as: OpenAs, demo_ctx
     expect(page.get_by_test_id("column-estimation").get_by_test_id(f"card-{last}")).to_be_visible()
     expect(page.get_by_test_id("column-count-nouveau")).to_have_text(str(total - 1))
     assert deals.get_deal(demo_ctx, rob, last).stage == "estimation"
+
+
+def test_column_totals_follow_a_moved_card_in_the_readers_format(
+    open_as: OpenAs, demo_ctx: Context
+) -> None:
+    """board.js adds and takes away whole cents, one currency at a time, and shows the sums
+    as the server does (Intl and Babel read the same CLDR data)."""
+    kitchen = deal_id(demo_ctx, "Rénovation cuisine")
+    page = open_as("mia")
+    page.context.set_extra_http_headers({"Accept-Language": "pl"})
+    page.goto("/board")
+    source = page.get_by_test_id("column-total-visite_technique")
+    target = page.get_by_test_id("column-total-nouveau")
+    before = target.inner_text()
+    page.get_by_test_id(f"card-{kitchen}").drag_to(page.get_by_test_id("column-nouveau"))
+    expect(page.get_by_test_id("column-count-visite_technique")).to_have_text("0")
+    expect(source).to_have_text("")
+    after = target.inner_text()
+    assert after != before and "€" in after
+    page.reload()
+    assert page.get_by_test_id("column-total-nouveau").inner_text() == after

@@ -12,7 +12,7 @@ def test_board_prints_columns_and_cards(ready: Run) -> None:
     assert text.exit_code == 0, text.output
     lines = text.stdout.splitlines()
     assert lines[0] == "Pipeline (OpenFire) (openfire_pipeline): 0 won, 0 lost"
-    assert "[3] Visite technique: 1 deal(s) 12,500 EUR" in lines
+    assert "[3] Visite technique: 1 deal(s) €12,500.00" in lines
     assert any("Rénovation cuisine" in line and "owner=rob" in line for line in lines)
     assert not any("Salle de bain" in line for line in lines)
     shown = ok_json(ready("board", "--process", "sales_process", "--team", "mia", "--json"))

@@ -24,7 +24,9 @@ def test_reports_as_json_csv_and_text(ready: Run) -> None:
     assert funnel["steps"][0]["reached"] == 20
     losses = ok_json(ready("report", "losses", "--json", "--team", "mia"))
     assert losses["lost"] + losses["won"] > 0
-    table = list(csv.reader(io.StringIO(ready("report", "losses", "--csv").stdout)))
+    text = ready("report", "losses", "--csv").stdout
+    assert text.startswith("\ufeff")  # UTF-8 with a byte order mark, for Excel
+    table = list(csv.reader(io.StringIO(text[1:])))
     assert table[0][:4] == ["stage", "name", "reason", "deals"]
     assert (
         sum(int(row[3]) for row in table[1:])
@@ -48,3 +50,10 @@ def test_target_set_and_refusals(ready: Run) -> None:
     assert_error(ready("report", "funnel", user="rob"), "managers and admins")
     assert_error(ready("report", "funnel", "--owner", "nobody"), "owner 'nobody'")
     assert_error(ready("report", "targets"), "needs a period")
+
+
+def test_report_csv_delimiter_can_be_chosen(ready: Run) -> None:
+    text = ready("report", "funnel", "--csv", "--delimiter", ";").stdout
+    assert text.startswith("\ufeffstage;name;reached;")
+    tabbed = ready("report", "funnel", "--csv", "--delimiter", "tab").stdout
+    assert tabbed.startswith("\ufeffstage\tname\treached\t")

@@ -79,7 +79,7 @@ def test_validation_errors_name_the_field_and_what_is_wrong(api: Call) -> None:
     refused(api("POST", "/leads", json=["name"]), "body")
     # Every body refuses a field it does not know, rather than drop what the client meant.
     assert refused(api("POST", "/leads", json={"name": "Jane", "value": 12000}), "value") == (
-        "unknown field 'value', did you mean 'estimated_value'? (company, email, "
+        "unknown field 'value', did you mean 'estimated_value'? (company, currency, email, "
         "estimated_value, name, owner, phone)"
     )
 

@@ -31,7 +31,9 @@ def test_every_table_downloads_as_csv_with_the_page_filters(visitor: Visitor) ->
     mia = visitor("mia")
     response = mia.get("/analytics/funnel.csv?owner=sara")
     assert response.headers["Content-Disposition"] == 'attachment; filename="funnel.csv"'
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # UTF-8 with a byte order mark, for Excel
+    rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0][:3] == ["stage", "name", "reached"]
     # Sara's deals: Contoso (from the lead), Tailspin (lost), Test entry (invalid).
     assert rows[1][:3] == ["initial_visit", "Initial visit", "3"]
@@ -56,7 +58,7 @@ def test_targets_form_sets_and_refuses_with_the_field_named(visitor: Visitor) ->
     )
     assert "period=2026-Q1" in saved.headers["Location"]
     page = mia.text(mia.get("/analytics?period=2026-Q1"))
-    assert "Targets 2026-Q1 (USD)" in page and "50,000" in page
+    assert "Targets 2026-Q1 (USD)" in page and "$50,000.00" in page
     refused = mia.post(
         "/analytics/targets", {"period": "2026-Q1", "scope": "company", "amount": "1"}, status=403
     )

@@ -32,7 +32,7 @@ def test_the_manager_sees_what_waits_for_her(demo_ctx: Context, visitor: Visitor
     assert "Contoso" in html
     assert re.search(r'data-testid="approval-stage">Solution design<', html)
     assert re.search(r'data-testid="approval-asked-by">sara<', html)
-    assert "48,000 USD" in html
+    assert "$48,000.00" in html
     assert 'value="approve"' in html and 'value="reject"' in html
 
 

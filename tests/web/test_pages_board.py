@@ -42,7 +42,7 @@ def test_a_rep_sees_their_cards_only_and_no_column_settings(
     assert f'href="/deals/{kitchen}"' in page
     assert "Column settings" not in page
     assert 'data-testid="column-count-visite_technique" class="column-count">1<' in page
-    assert "12,500 EUR" in page and "0 days in stage" in page
+    assert "€12,500.00" in page and "0 days in stage" in page
     sales = rob.text(rob.get("/board?process=sales_process"))
     assert "Adventure Works rollout" in sales and "Contoso opportunity" not in sales
 

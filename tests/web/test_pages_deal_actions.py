@@ -86,7 +86,9 @@ def test_bad_input_is_shown_beside_the_field(visitor: Visitor, demo_ctx: Context
     bad = rob.text(
         rob.post(f"/deals/{deal}/edit", {"name": "AW", "value": "lots", "version": version}, 400)
     )
-    assert re.search(r'id="edit-value-error"[^>]*>value &#39;lots&#39; is not a number', bad)
+    assert re.search(
+        r'id="edit-value-error"[^>]*>lots is not an amount: type it like 1,234.50', bad
+    )
     assert "<details open" in bad  # the edit form is open on the error
     assert "Check the form" in bad
     bad = rob.text(rob.post(f"/deals/{deal}/close", {"outcome": "lost", "version": version}, 400))
@@ -112,7 +114,7 @@ def test_edit_fields_with_the_stage_requirements(visitor: Visitor, demo_ctx: Con
         302,
     )
     page = rob.text(rob.follow(saved))
-    assert "Deal saved" in page and "25,000 USD" in page and "24000" in page
+    assert "Deal saved" in page and "$25,000.00" in page and "24000" in page
     bad = rob.text(
         rob.post(
             f"/deals/{deal}/edit",

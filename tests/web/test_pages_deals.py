@@ -83,7 +83,7 @@ def test_new_deal_form_creates_a_deal_and_names_bad_fields(visitor: Visitor) -> 
     page = rob.text(rob.follow(made))
     assert "Deal &#39;Fresh deal&#39; created" in page
     assert 'data-testid="deal-customer">Fresh Co' in page
-    assert "1,500 EUR" in page and "2027-01-31" in page
+    assert "€1,500.00" in page and "Jan 31, 2027" in page
 
 
 def test_deal_page_shows_stage_path_checklist_and_what_is_missing(

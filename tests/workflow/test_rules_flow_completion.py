@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
+from bpmn_sales.persistence.models import Setting
 from bpmn_sales.services import processes, worklist
 from bpmn_sales.services.delivery import notices
 from tests.workflow.rules_helpers import PDF, PNG, ROUNDTRIP, RULES, Desk
@@ -235,3 +236,20 @@ def test_stage_is_left_when_every_check_is_done(desk: Desk) -> None:
     # Unrated stages: 5 of the 6 activities' weight is done.
     assert view.probability == 83
     desk.assert_state_round_trips(deal.id)
+
+
+def test_a_follow_up_is_due_days_after_the_companys_date_of_completion(
+    desk: Desk, clock: Any
+) -> None:
+    """Completed at 23:00 UTC on 5 January, which is already 6 January in Shanghai: a
+    company there has its follow-up due three days after the 6th, not the 5th."""
+    with desk.ctx.uow() as store:
+        store.add(Setting(key="company.time_zone", value="Asia/Shanghai"))
+        store.commit()
+    desk.user("max", "manager", groups=["presales"])
+    ron = desk.user("ron", manager="max")
+    deal = desk.create(desk.deploy("completion"), owner=ron)
+    clock.now = clock.now.replace(day=5, hour=23, minute=0)
+    desk.do(ron, deal.id, "Call customer")
+    follow_ups = [t for t in desk.my_tasks(ron) if t.kind == "follow_up"]
+    assert [t.due_on for t in follow_ups] == [date(2026, 1, 9)]

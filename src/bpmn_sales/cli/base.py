@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from bpmn_sales.domain import exact_json
 from bpmn_sales.errors import SalesError
 from bpmn_sales.i18n import set_language
 from bpmn_sales.settings import (
@@ -128,7 +128,7 @@ def handled(func: F) -> F:
 
 def emit(value: Any, as_json: bool, lines: Iterable[str]) -> None:
     if as_json:
-        click.echo(json.dumps(value, indent=2, default=str))
+        click.echo(exact_json.dumps(value, indent=2))
     else:
         for line in lines:
             click.echo(line)

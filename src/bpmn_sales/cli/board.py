@@ -8,6 +8,7 @@ import click
 
 from bpmn_sales.cli.base import State, emit, handled, json_option, main, pass_state
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import formats
 from bpmn_sales.services import board, processes
 from bpmn_sales.services.board import Board
 from bpmn_sales.services.processes import stages
@@ -16,13 +17,13 @@ from bpmn_sales.services.processes import stages
 def board_lines(shown: Board) -> list[str]:
     lines = [f"{shown.process_name} ({shown.process}): {shown.won} won, {shown.lost} lost"]
     for col in shown.columns:
-        totals = " + ".join(f"{amount:,.0f} {cur}" for cur, amount in col.totals.items())
+        totals = "; ".join(formats.money_totals(col.totals))
         renamed = f" ({col.name})" if col.label != col.name else ""
         lines.append(
             f"[{col.position}] {col.label}{renamed}: {col.count} deal(s) {totals}".rstrip()
         )
         lines += [
-            f"    deal {c.id:<5} {c.name} p={c.probability}% {c.value:,.0f} {c.currency} "
+            f"    deal {c.id:<5} {c.name} p={c.probability}% {formats.money(c.value, c.currency)} "
             f"owner={c.owner} {c.days_in_stage}d in stage"
             for c in col.cards
         ]

@@ -30,6 +30,7 @@ def lead_group() -> None:
 @click.option("--phone")
 @click.option("--value", "estimated_value", help="Estimated value.")
 @click.option("--owner", help="Owner username (default: you).")
+@click.option("--currency", help="A 3-letter code (default: the company's currency).")
 @json_option
 @pass_state
 @handled
@@ -41,10 +42,11 @@ def lead_create(
     phone: str | None,
     estimated_value: str | None,
     owner: str | None,
+    currency: str | None,
     as_json: bool,
 ) -> None:
     view = leads.create_lead(
-        state.ctx, state.actor(), name, company, email, phone, estimated_value, owner
+        state.ctx, state.actor(), name, company, email, phone, estimated_value, owner, currency
     )
     show_lead(view, as_json)
 

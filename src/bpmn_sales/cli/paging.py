@@ -4,12 +4,12 @@ after the other as they are read."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
+from bpmn_sales.domain import exact_json
 from bpmn_sales.domain.paging import MAX_LIMIT, Page
 
 T = TypeVar("T")
@@ -53,7 +53,7 @@ def emit_pages(
     while True:
         for item in page:
             if as_json:
-                text = json.dumps(to_dict(item), indent=2, default=str)
+                text = exact_json.dumps(to_dict(item), indent=2)
                 click.echo(("\n" if first else ",\n") + text, nl=False)
             else:
                 click.echo(line(item))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
 from bpmn_sales.cli.base import State, handled, main, pass_state
+from bpmn_sales.domain import exact_json
 from bpmn_sales.services.analytics import tables, targets
 from bpmn_sales.services.analytics.scope import Filters
 
@@ -31,23 +31,31 @@ def _aligned(table: tables.Table) -> list[str]:
 @click.option("--team", default=None, help="Only this manager's team.")
 @click.option("--department", default=None, help="Only this department's people.")
 @click.option("--period", default=None, help="targets: the month YYYY-MM or quarter YYYY-Qn.")
-@click.option("--currency", default=None, help="targets: the currency (default USD).")
+@click.option("--currency", default=None, help="targets: the currency (default: the company's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the report's table as CSV.")
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    default=None,
+    help="CSV: the delimiter (default: ';' in Polish and French, else ',').",
+)
 @pass_state
 @handled
-def report_command(state: State, /, name: str, as_json: bool, as_csv: bool, **options: Any) -> None:
+def report_command(
+    state: State, /, name: str, as_json: bool, as_csv: bool, delimiter: str | None, **options: Any
+) -> None:
     """Print an analytics report: funnel, losses, time-in-stage, stuck, forecast, targets."""
     period, currency = options.pop("period"), options.pop("currency")
     filters = Filters.of(options)
     actor = state.actor()
     if as_json:
         data = tables.report(state.ctx, actor, name, filters, period, currency)
-        click.echo(json.dumps(data, indent=2, default=str))
+        click.echo(exact_json.dumps(data, indent=2))
         return
     table = tables.table(state.ctx, actor, name, filters, period, currency)
     if as_csv:
-        click.echo(table.csv(), nl=False)
+        click.echo(table.csv(delimiter), nl=False)
         return
     for line in _aligned(table):
         click.echo(line)
@@ -62,7 +70,7 @@ def target_group() -> None:
 @click.argument("period")
 @click.argument("scope")
 @click.argument("amount")
-@click.option("--currency", default=None, help="3-letter code (default USD).")
+@click.option("--currency", default=None, help="3-letter code (default: the company's currency).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_state
 @handled
@@ -72,7 +80,7 @@ def target_set(
     """Set the target of SCOPE (company, department:NAME, team:MANAGER, user:NAME) for PERIOD."""
     saved = targets.set_target(state.ctx, state.actor(), period, scope, amount, currency)
     if as_json:
-        click.echo(json.dumps(saved))
+        click.echo(exact_json.dumps(saved))
     else:
         click.echo(
             f"target {saved['period']} {saved['scope']}: {saved['amount']:,.2f} {saved['currency']}"

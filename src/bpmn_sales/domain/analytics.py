@@ -18,8 +18,17 @@ DURATION = re.compile(
 )
 
 
-def add(totals: Money, currency: str, amount: Decimal | float | int | None) -> None:
-    totals[currency] = totals.get(currency, Decimal(0)) + Decimal(str(amount or 0))
+CENT = Decimal("0.01")
+
+
+def add(totals: Money, currency: str, amount: Decimal | int | None) -> None:
+    """Add to the total of that currency only: amounts in two currencies never add up."""
+    totals[currency] = totals.get(currency, Decimal(0)) + Decimal(amount or 0)
+
+
+def cents(amount: Decimal) -> Decimal:
+    """An amount to the cent (a database's sum may carry more places, or a weighted value)."""
+    return Decimal(amount).quantize(CENT)
 
 
 def share(part: int, whole: int) -> float | None:
@@ -42,7 +51,7 @@ class FunnelStep:
 def funnel_steps(
     stages: Sequence[tuple[str, str]],
     later: dict[str, set[str]],
-    rows: Iterable[tuple[frozenset[str], str, str, int, Decimal | float | int | None]],
+    rows: Iterable[tuple[frozenset[str], str, str, int, Decimal | int | None]],
 ) -> tuple[list[FunnelStep], int, int, Money]:
     """Funnel steps from (stages reached, status, currency, deals, value) groups.
 

@@ -104,6 +104,7 @@ class LeadView:
     version: int
     created_at: datetime
     tasks: list[TaskView] = field(default_factory=list)
+    currency: str = "USD"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -162,8 +163,9 @@ MAX_MONEY = Decimal("1e12")
 MAX_ID = 2**63 - 1  # the largest id or number a database column holds (SQLite and BIGINT)
 
 
-def money_out(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
+def money_out(value: Decimal | None) -> Decimal | None:
+    """An amount as it leaves a use case: the Decimal with its two places (never a float)."""
+    return value.quantize(Decimal("0.01")) if value is not None else None
 
 
 def required_text(value: object, field_name: str, max_length: int = MAX_NAME) -> str:
@@ -196,7 +198,11 @@ def optional_email(value: object, field_name: str = "email") -> str | None:
 
 
 def money(value: object, field_name: str) -> Decimal | None:
-    """Parse a non-negative amount with at most two decimals."""
+    """Parse a non-negative amount with at most two decimals.
+
+    Text and integers are read exactly. A float is what a JSON parser made of a number in a
+    request body: its shortest text (`str`) gives back the digits the client wrote, exactly,
+    since an amount below 10^12 with two decimals has at most 14 significant digits."""
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
@@ -224,9 +230,10 @@ def money(value: object, field_name: str) -> Decimal | None:
     return amount.quantize(Decimal("0.01")).copy_abs()  # never "-0.00"
 
 
-def currency(value: object) -> str:
+def currency(value: object, default: str = "USD") -> str:
+    """A 3-letter currency code, upper case; `default` (the company's) when none is given."""
     if value is None or value == "":
-        return "USD"
+        return default
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
         raise InvalidInput(
             _("currency %(value)r is not a 3-letter code", value=value), field="currency"

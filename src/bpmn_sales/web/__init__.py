@@ -52,9 +52,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # is checked (and named in a 400) by the use case.
     app.config.setdefault("MAX_CONTENT_LENGTH", ctx.max_upload_bytes + 1024 * 1024)
 
-    from bpmn_sales.web import auth, errors, labels, languages, pages
+    from bpmn_sales.web import auth, errors, exact_json, formatting, labels, languages, pages
     from bpmn_sales.web.api import bp as api_bp
 
+    exact_json.init_app(app)
+    formatting.init_app(app)
     languages.init_app(app)
     labels.init_app(app)
     app.register_blueprint(api_bp)

@@ -21,6 +21,16 @@ def file_download(meta: dict[str, Any], content: bytes) -> Response:
     return response
 
 
+def csv_download(text: str, filename: str) -> Response:
+    """A CSV file (UTF-8, its byte order mark already first) as an attachment."""
+    response = Response(text.encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{quote(filename)}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def zip_download(export: Export) -> Response:
     """An exported process as a zip attachment."""
     response = Response(export.data, mimetype="application/zip")

@@ -30,6 +30,8 @@ class Lead(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(50))
     estimated_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # The deal it becomes takes it; new leads take the company's currency (0015).
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
     status: Mapped[str] = mapped_column(String(20), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)

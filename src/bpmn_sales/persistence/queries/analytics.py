@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, func, select
+from sqlalchemy import ColumnElement, Select, case, delete, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from bpmn_sales.persistence import stage_visits  # noqa: F401 - registers the projection
@@ -68,12 +69,6 @@ class AnalyticsQueries:
 
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
-
-    def _month(self, column: Any) -> ColumnElement[str]:
-        """'YYYY-MM' of a date or UTC timestamp column, on either backend."""
-        if self._dialect() == "postgresql":
-            return func.to_char(column, "YYYY-MM")
-        return func.strftime("%Y-%m", column)
 
     def _seconds_between(self, start: Any, end: Any) -> ColumnElement[Any]:
         if self._dialect() == "postgresql":
@@ -220,9 +215,17 @@ class AnalyticsQueries:
         rows = _merged(self.session.execute(query), 2)
         return [(r[0], r[1], int(r[2]), r[3], r[4]) for r in rows]
 
-    def won_by_month(self, part: Slice) -> list[tuple[str, str, Any]]:
-        """(close month, currency, value) of deals won in the slice."""
-        month = self._month(Deal.closed_at).label("month")
+    def won_by_month(
+        self, part: Slice, starts: Sequence[tuple[str, datetime]]
+    ) -> list[tuple[str, str, Any]]:
+        """(close month, currency, value) of deals won in the slice, by the months `starts`
+        names with the instant each begins (in the company's time zone, so not UTC's months)."""
+        # CASE WHEN closed_at < start of month 2 THEN month 1 WHEN ... ELSE the last month.
+        whens = [
+            (Deal.closed_at < start, literal(key)) for (key, _), (_, start) in pairwise(starts)
+        ]
+        last = literal(starts[-1][0]) if starts else literal("")
+        month = (case(*whens, else_=last) if whens else last).label("month")
         query = select(month, Deal.currency, func.sum(Deal.value)).where(
             Deal.status == "won", Deal.process_version_id.in_(part.version_ids)
         )

@@ -67,6 +67,7 @@ LEAD_LIST_COLUMNS: tuple[InstrumentedAttribute[Any], ...] = (
     Lead.email,
     Lead.phone,
     Lead.estimated_value,
+    Lead.currency,
     Lead.status,
     Lead.owner_id,
     Lead.process_version_id,

@@ -10,12 +10,12 @@ target - (won + weighted).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from bpmn_sales.context import Context
-from bpmn_sales.domain.analytics import month_key, months_between, next_month, quarter_of
+from bpmn_sales.domain.analytics import cents, month_key, months_between, next_month, quarter_of
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.i18n import _
@@ -44,17 +44,17 @@ class Line:
         return self.won + self.weighted
 
     def to_dict(self) -> dict[str, Any]:
-        gap = None if self.target is None else float(self.target - self.projected)
+        gap = None if self.target is None else self.target - self.projected
         return {
             "period": self.period,
             "currency": self.currency,
             "deals": self.deals,
-            "value": float(self.value),
-            "weighted": float(round(self.weighted, 2)),
-            "won": float(self.won),
-            "projected": float(round(self.projected, 2)),
-            "target": None if self.target is None else float(self.target),
-            "gap": None if gap is None else round(gap, 2),
+            "value": cents(self.value),
+            "weighted": cents(self.weighted),
+            "won": cents(self.won),
+            "projected": cents(self.projected),
+            "target": None if self.target is None else cents(self.target),
+            "gap": None if gap is None else cents(gap),
         }
 
 
@@ -105,16 +105,17 @@ def _month_bounds(months: list[str]) -> tuple[date, date | None]:
 
 
 def forecast(ctx: Context, actor: Actor, filters: Filters) -> Forecast:
-    today = ctx.clock().date()
+    now = ctx.clock()
     with ctx.uow() as store:
-        return forecast_in(store, resolve(ctx, store, actor, filters), filters, today)
+        scope = resolve(ctx, store, actor, filters)
+        return forecast_in(store, scope, filters, scope.today(now))
 
 
 def forecast_in(store: Store, scope: Scope, filters: Filters, today: date) -> Forecast:
     """The forecast report of a resolved scope (shareable with others in one
     unit of work: the analytics page reads them all at once)."""
     months = _range(today, scope.first_day, scope.last_day)
-    first, after = _month_bounds(months)
+    after = _month_bounds(months)[1]
     lines: dict[tuple[str, str], Line] = {}
     outside: dict[tuple[str, str], Line] = {}
 
@@ -131,9 +132,11 @@ def forecast_in(store: Store, scope: Scope, filters: Filters, today: date) -> Fo
         row.deals += count
         row.value += Decimal(str(value or 0))
         row.weighted += Decimal(str(weighted or 0)) / 100
-    end = _utc(after) if after else None
-    won_part = Slice(scope.part.version_ids, scope.part.owner_ids, _utc(first), end)
-    for month, code, value in store.won_by_month(won_part):
+    # Won in a month of the company's calendar: months begin at its midnight, not UTC's.
+    starts = [(m, scope.midnight(date.fromisoformat(f"{m}-01"))) for m in months]
+    end = scope.midnight(after) if after else None
+    won_part = Slice(scope.part.version_ids, scope.part.owner_ids, starts[0][1], end)
+    for month, code, value in store.won_by_month(won_part, starts):
         line(lines, month, code).won += Decimal(str(value or 0))
     quarters = sorted({quarter_of(m) for m in months})
     kind, scope_id = scope.target_scope
@@ -168,10 +171,6 @@ def forecast_in(store: Store, scope: Scope, filters: Filters, today: date) -> Fo
         quarter_lines,
         sorted(outside.values(), key=lambda x: (x.period, x.currency)),
     )
-
-
-def _utc(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
 
 
 def _scope_name(store: Store, kind: str, scope_id: int) -> str:

@@ -22,6 +22,7 @@ from bpmn_sales.services.analytics.reports import (
 )
 from bpmn_sales.services.analytics.scope import Filters, choices, resolve
 from bpmn_sales.services.analytics.targets import Decomposition, check_period, decomposition_in
+from bpmn_sales.services.people.preferences import company_preferences
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Overview:
     forecast: Forecast
     goals: Decomposition
     menus: dict[str, list[str]]
+    zone: str = "UTC"  # the company's time zone: where days, months and quarters begin
 
 
 def overview(
@@ -42,15 +44,17 @@ def overview(
 ) -> Overview:
     """Every report of the analytics page for the actor's view of `filters`, with the targets
     of `period` in one currency."""
-    when, code = check_period(period), currency(currency_code)
+    company = company_preferences(ctx)
+    when, code = check_period(period), currency(currency_code, company.currency)
     now = ctx.clock()
     with ctx.uow() as store:
-        scope = resolve(ctx, store, actor, filters)
+        scope = resolve(ctx, store, actor, filters, company.time_zone)
         return Overview(
             funnel_in(store, scope, filters),
             losses_in(store, scope, filters),
             time_in_stage_in(store, scope, filters, now),
-            forecast_in(store, scope, filters, now.date()),
+            forecast_in(store, scope, filters, scope.today(now)),
             decomposition_in(store, when, code, scope.visible, scope.people),
             choices(store, scope),
+            scope.zone,
         )

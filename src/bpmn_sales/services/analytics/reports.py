@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from bpmn_sales.context import Context
@@ -25,6 +26,7 @@ from bpmn_sales.domain.analytics import (
     FunnelStep,
     Money,
     add,
+    cents,
     duration,
     funnel_steps,
     percentile_hours,
@@ -38,8 +40,9 @@ from bpmn_sales.services.analytics.scope import Filters, Scope, resolve
 STUCK_LIMIT = 20
 
 
-def money(totals: Money) -> dict[str, float]:
-    return {currency: float(amount) for currency, amount in sorted(totals.items())}
+def money(totals: Money) -> dict[str, Decimal]:
+    """Amounts by currency, in code order, to the cent: one figure per currency, never summed."""
+    return {currency: cents(amount) for currency, amount in sorted(totals.items())}
 
 
 def stage_names(scope: Scope) -> dict[str, str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role
@@ -16,6 +17,7 @@ from bpmn_sales.persistence.models import Process, User
 from bpmn_sales.persistence.queries.analytics import Slice
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
+from bpmn_sales.services.people.preferences import company_preferences
 
 DEFAULT_PROCESS = "sales_process"
 FILTERS = ("process", "start", "end", "owner", "team", "department")
@@ -61,6 +63,16 @@ class Scope:
     target_scope: tuple[str, int]  # the target the forecast compares with
     process_keys: list[str]  # every process with stages to report on (the page's menu)
     visible: list[int] | None  # whose deals the actor may see at all (None: everyone's)
+    # The company's time zone: days, months and quarters begin at its midnight.
+    zone: str = "UTC"
+
+    def midnight(self, day: date) -> datetime:
+        """The instant `day` begins in the company's time zone."""
+        return local_midnight(day, self.zone)
+
+    def today(self, now: datetime) -> date:
+        """The company's date at the instant `now`."""
+        return now.astimezone(zone_info(self.zone)).date()
 
     @property
     def pre_sale(self) -> list[StageRule]:
@@ -95,8 +107,16 @@ def parse_day(text: str | None, name: str) -> date | None:
         ) from None
 
 
-def _midnight(day: date | None) -> datetime | None:
-    return datetime.combine(day, time(), tzinfo=UTC) if day else None
+def zone_info(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def local_midnight(day: date, zone: str) -> datetime:
+    """The instant (in UTC) `day` begins in the time zone `zone`."""
+    return datetime.combine(day, time(), tzinfo=zone_info(zone)).astimezone(UTC)
 
 
 def _process(
@@ -167,9 +187,11 @@ def _owners(
     return ids, people, target
 
 
-def resolve(ctx: Context, store: Store, actor: Actor, f: Filters) -> Scope:
-    """Check the actor may see analytics and turn the filters into a query slice."""
+def resolve(ctx: Context, store: Store, actor: Actor, f: Filters, zone: str | None = None) -> Scope:
+    """Check the actor may see analytics and turn the filters into a query slice; days
+    begin at midnight in the company's time zone (`zone`, read here when not given)."""
     require_analyst(actor)
+    zone = zone or company_preferences(ctx).time_zone
     first, last = parse_day(f.start, "start"), parse_day(f.end, "end")
     if first and last and last < first:
         raise InvalidInput(
@@ -181,11 +203,11 @@ def resolve(ctx: Context, store: Store, actor: Actor, f: Filters) -> Scope:
     part = Slice(
         version_ids=store.version_ids(process.id),
         owner_ids=owner_ids,
-        start=_midnight(first),
+        start=local_midnight(first, zone) if first else None,
         # The last day is included; none ends after date.max (9999-12-31).
-        end=_midnight(last + timedelta(days=1)) if last and last < date.max else None,
+        end=local_midnight(last + timedelta(days=1), zone) if last and last < date.max else None,
     )
-    return Scope(f, process, stages, part, first, last, people, target, keys, visible)
+    return Scope(f, process, stages, part, first, last, people, target, keys, visible, zone)
 
 
 def choices(store: Store, scope: Scope) -> dict[str, list[str]]:

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain import csv_files
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.i18n import _
+from bpmn_sales.i18n import _, formats
 from bpmn_sales.services.analytics import forecasting, reports, targets
 from bpmn_sales.services.analytics.columns import column_label
 from bpmn_sales.services.analytics.scope import Filters
 
+ZERO = Decimal("0.00")
 TABLES = ("funnel", "losses", "time-in-stage", "stuck", "forecast", "targets")
-# A text cell starting with one of these is a formula to Excel, LibreOffice and Sheets: a loss
-# reason typed as "=HYPERLINK(...)" would run when the file is opened (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """The value as a CSV cell: blank for None, and text that would be a formula quoted as text."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -36,18 +25,19 @@ class Table:
     headers: list[str]
     rows: list[list[Any]]
 
-    def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([csv_cell(column_label(header)) for header in self.headers])
-        writer.writerows([csv_cell(cell) for cell in row] for row in self.rows)
-        return out.getvalue()
+    def csv(self, delimiter: str | None = None) -> str:
+        """The table as a CSV file for the reader: headers in their language, UTF-8 text with a
+        byte order mark, their spreadsheet's delimiter (`;` in Polish and French, else `,`;
+        `delimiter` overrides: `,`, `;` or `tab`), their decimal sign where the delimiter is `;`."""
+        sep = csv_files.delimiter_of(delimiter, formats.csv_delimiter())
+        headers = [column_label(header) for header in self.headers]
+        return csv_files.csv_text(headers, self.rows, sep, formats.decimal_sign())
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "headers": self.headers, "rows": self.rows}
 
 
-def _currencies(values: list[dict[str, float]]) -> list[str]:
+def _currencies(values: list[dict[str, Decimal]]) -> list[str]:
     return sorted({code for value in values for code in value})
 
 
@@ -56,12 +46,12 @@ def funnel_table(report: dict[str, Any]) -> Table:
     headers = ["stage", "name", "reached", "went_on", "skipped", "to_next_pct", "overall_pct"]
     rows = [
         [s["key"], s["name"], s["reached"], s["went_on"], s["skipped"], s["to_next"], s["overall"]]
-        + [s["value"].get(c, 0.0) for c in codes]
+        + [s["value"].get(c, ZERO) for c in codes]
         for s in report["steps"]
     ]
     rows.append(
         ["won", "Won", report["won"], None, None, None, report["won_rate"]]
-        + [report["won_value"].get(c, 0.0) for c in codes]
+        + [report["won_value"].get(c, ZERO) for c in codes]
     )
     return Table("funnel", headers + [f"value_{c}" for c in codes], rows)
 
@@ -71,7 +61,7 @@ def losses_table(report: dict[str, Any]) -> Table:
     codes = _currencies(values)
     rows = [
         [s["key"], s["name"], r["reason"], r["deals"], s["lost"], s["reopened"]]
-        + [r["value"].get(c, 0.0) for c in codes]
+        + [r["value"].get(c, ZERO) for c in codes]
         for s in report["stages"]
         for r in s["reasons"]
     ]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from bpmn_sales.context import Context
-from bpmn_sales.domain.analytics import period_months
+from bpmn_sales.domain.analytics import cents, period_months
 from bpmn_sales.domain.model import Actor, Role, currency, money
 from bpmn_sales.errors import Forbidden, InvalidInput
 from bpmn_sales.i18n import _
@@ -21,6 +21,7 @@ from bpmn_sales.persistence.models import Target, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.analytics.scope import require_analyst
+from bpmn_sales.services.people.preferences import company_preferences
 
 SCOPES = ("company", "department", "team", "user")
 
@@ -101,7 +102,7 @@ def set_target(
     value = money(amount, "amount")
     if value is None:
         raise InvalidInput(_("amount is required"), field="amount")
-    code = currency(currency_code)
+    code = currency(currency_code) if currency_code else company_preferences(ctx).currency
     with ctx.uow() as store:
         kind, scope_id, label = parse_scope(store, scope)
         _may_set(store, actor, kind, scope_id)
@@ -112,7 +113,7 @@ def set_target(
             store.add(row)
         row.amount, row.updated_by_id, row.updated_at = value, actor.id, now
         store.commit()
-        return {"period": when, "scope": label, "amount": float(value), "currency": code}
+        return {"period": when, "scope": label, "amount": cents(value), "currency": code}
 
 
 @dataclass
@@ -133,7 +134,7 @@ class Part:
         return {
             "name": self.name,
             "target": _num(self.target),
-            "people": float(self.people),
+            "people": cents(self.people),
             "gap": _num(gap),
             "flagged": bool(gap),
             "members": self.members,
@@ -162,16 +163,16 @@ class Decomposition:
                             if what == "departments"
                             else _("company = sum of people")
                         ),
-                        "sum": float(total),
-                        "gap": float(gap),
+                        "sum": cents(total),
+                        "gap": cents(gap),
                         "flagged": bool(gap),
                     }
                 )
         data = asdict(self)
         data.update(
             company=_num(self.company),
-            people=float(self.people),
-            departments_sum=float(departments),
+            people=cents(self.people),
+            departments_sum=cents(departments),
             departments=[p.to_dict() for p in self.departments],
             teams=[p.to_dict() for p in self.teams],
             checks=checks,
@@ -179,8 +180,8 @@ class Decomposition:
         return data
 
 
-def _num(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def _num(value: Decimal | None) -> Decimal | None:
+    return None if value is None else cents(value)
 
 
 def _decompose(
@@ -221,7 +222,7 @@ def decomposition(
     company's targets)."""
     require_analyst(actor)
     when = check_period(period)
-    code = currency(currency_code)
+    code = currency(currency_code) if currency_code else company_preferences(ctx).currency
     with ctx.uow() as store:
         visible = common.visible_owner_ids(store, actor)
         users = [u for u in store.users() if visible is None or u.id in visible]

@@ -40,7 +40,7 @@ class Card:
     version: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "value": float(self.value)}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class Column:
     def to_dict(self) -> dict[str, Any]:
         return {
             **{k: v for k, v in asdict(self).items() if k != "cards"},
-            "totals": {c: float(v) for c, v in self.totals.items()},
+            "totals": dict(sorted(self.totals.items())),
             "cards": [card.to_dict() for card in self.cards],
         }
 

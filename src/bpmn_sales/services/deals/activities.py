@@ -9,7 +9,7 @@ from bpmn_sales.domain.model import (
     Actor,
 )
 from bpmn_sales.errors import Forbidden, InvalidInput
-from bpmn_sales.i18n import _
+from bpmn_sales.i18n import _, formats
 from bpmn_sales.persistence.models import (
     Approval,
     Attachment,
@@ -22,6 +22,7 @@ from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deals.steps import apply_step
 from bpmn_sales.services.delivery import notices
+from bpmn_sales.services.people.preferences import company_preferences
 from bpmn_sales.tasks import approvals, completion, follow_ups
 
 
@@ -112,17 +113,10 @@ def complete_deal_task(
         )
     if rule.notify:
         subject, text = notices.completion_text(item.title, deal, actor)
-        notices.notify(
-            ctx,
-            store,
-            rule.notify,
-            directory,
-            deal,
-            "activity_done",
-            subject,
-            text,
-        )
-    plan = follow_ups.plan(rule, now)
+        notices.notify(ctx, store, rule.notify, directory, deal, "activity_done", subject, text)
+    # A follow-up is due so many days after the company's date of completion, not UTC's.
+    local = formats.in_zone(now, company_preferences(ctx).time_zone) if rule.follow_up else now
+    plan = follow_ups.plan(rule, local)
     if plan is not None:
         assignee_id, group_id = _follow_up_assignee(store, owner, plan.assignee)
         store.add(

@@ -7,10 +7,12 @@ import logging
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.engine.running.timers import ServiceCall
+from bpmn_sales.i18n import formats
 from bpmn_sales.persistence.models import Deal
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.delivery import notices, texts
+from bpmn_sales.services.people.preferences import company_preferences
 
 log = logging.getLogger("bpmn_sales.worker")
 
@@ -24,6 +26,7 @@ def send_notices(
 ) -> int:
     """Send the notices `notify` service tasks asked for; return how many people were told."""
     told = 0
+    zone: str | None = None
     for call in calls:
         if call.operation != "notify" or not isinstance(call.result, dict):
             continue
@@ -33,7 +36,10 @@ def send_notices(
             )
             continue
         kind = str(call.result.get("kind") or "notice")
-        since = subject.stage_entered_at.date().isoformat() if subject.stage_entered_at else None
+        # The day the deal entered its stage in the company's calendar, not UTC's.
+        zone = zone or company_preferences(ctx).time_zone
+        entered = subject.stage_entered_at
+        since = formats.in_zone(entered, zone).date().isoformat() if entered else None
         subject_line, phrase = texts.notice(
             kind, subject.name, subject.id, subject.stage_name, since
         )

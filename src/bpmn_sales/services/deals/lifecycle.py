@@ -31,6 +31,7 @@ from bpmn_sales.services.deals.start import (
 )
 from bpmn_sales.services.deals.steps import apply_step, refuse
 from bpmn_sales.services.deals.views import deal_facts, deal_view
+from bpmn_sales.services.people.preferences import company_preferences
 from bpmn_sales.tasks import closing
 from bpmn_sales.tasks.requirements import (
     win_unmet,
@@ -52,7 +53,10 @@ def create_deal(
     expected_close_date: object = None,
 ) -> DealView:
     """Start an opportunity directly, skipping the lead step."""
-    fields = deal_fields(name, customer, value, currency_code, expected_close_date)
+    company = company_preferences(ctx)
+    fields = deal_fields(
+        name, customer, value, currency_code, expected_close_date, company.currency
+    )
     key = optional_text(process, "process")
     with ctx.uow() as store:
         owner_user = resolve_owner(store, actor, owner)

@@ -213,7 +213,7 @@ def create_order(
             "id": order.id,
             "deal_id": deal.id,
             "number": order.number,
-            "amount": float(order.amount),
+            "amount": order.amount,
             "currency": order.currency,
             "status": DealStatus(deal.status).value,
         }

@@ -90,7 +90,7 @@ def start_deal(
             _("process '%(process)s' has no stages; it is not a sales process", process=process),
             field="process",
         )
-    data = {"deal": {**plain_fields(fields), "value": float(fields["value"])}}
+    data = {"deal": {**plain_fields(fields), "value": str(fields["value"])}}
     instance = ctx.engine.start(key, loader, data)
     now = ctx.clock()
     customer = customer_for(store, fields.get("customer"), now)
@@ -159,11 +159,12 @@ def deal_fields(
     value: object,
     currency_code: object,
     expected_close_date: object = None,
+    default_currency: str = "USD",
 ) -> dict[str, Any]:
     return {
         "name": required_text(name, "name"),
         "customer": optional_text(customer, "customer"),
         "value": money(value, "value") or Decimal("0.00"),
-        "currency": currency(currency_code),
+        "currency": currency(currency_code, default_currency),
         "expected_close_date": optional_date(expected_close_date, "expected_close_date"),
     }

@@ -166,7 +166,7 @@ def deal_detail(ctx: Context, store: Store, deal: Deal) -> dict[str, Any]:
             {
                 "id": o.id,
                 "number": o.number,
-                "amount": float(o.amount),
+                "amount": o.amount,
                 "currency": o.currency,
                 "at": o.created_at.isoformat(),
             }

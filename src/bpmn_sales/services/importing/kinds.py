@@ -16,6 +16,7 @@ from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.deals.start import start_deal
 from bpmn_sales.services.leads.lifecycle import add_lead
+from bpmn_sales.services.people.preferences import CURRENCY_KEY
 
 # A duplicate key: the field it comes from, and the value compared (already normalised).
 Key = tuple[str, Any]
@@ -104,6 +105,7 @@ def _create_lead(
     line: int,
 ) -> Lead:
     fields = {k: row.fields.get(k) for k in ("company", "email", "phone", "estimated_value")}
+    fields["currency"] = _company_currency(store)
     return add_lead(
         ctx,
         store,
@@ -115,6 +117,11 @@ def _create_lead(
         external_id=external_id,
         detail={"source": "import", "line": line},
     )
+
+
+def _company_currency(store: Store) -> str:
+    """The company's currency (the session keeps the setting's row: one read per batch)."""
+    return currency(store.setting(CURRENCY_KEY), "USD")
 
 
 def _create_deal(
@@ -131,7 +138,7 @@ def _create_deal(
         "name": row.fields["name"],
         "customer": row.fields.get("customer"),
         "value": row.fields.get("value") or Decimal("0.00"),
-        "currency": row.fields.get("currency") or currency(None),
+        "currency": row.fields.get("currency") or _company_currency(store),
         "expected_close_date": row.fields.get("expected_close_date"),
     }
     return start_deal(

@@ -9,6 +9,7 @@ from bpmn_sales.domain.model import (
     Actor,
     LeadStatus,
     LeadView,
+    currency,
     money,
     optional_email,
     optional_text,
@@ -23,6 +24,7 @@ from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deals.start import deal_fields, resolve_owner, start_deal
 from bpmn_sales.services.leads.views import lead_view
+from bpmn_sales.services.people.preferences import company_preferences
 from bpmn_sales.services.processes import choice
 from bpmn_sales.tasks import completion
 
@@ -36,7 +38,9 @@ def _lead_data(lead: Lead) -> dict[str, Any]:
         "company": lead.company,
         "email": lead.email,
         "phone": lead.phone,
-        "estimated_value": float(lead.estimated_value) if lead.estimated_value else None,
+        # Money goes into the instance as exact text, never through float.
+        "estimated_value": str(lead.estimated_value) if lead.estimated_value else None,
+        "currency": lead.currency,
     }
 
 
@@ -77,7 +81,10 @@ def apply_step(
     if status == LeadStatus.QUALIFIED and lead.deal_id is None:
         proposal = snap.data.get("opportunity") or {}
         fields = deal_fields(
-            proposal.get("name") or lead.name, proposal.get("customer"), proposal.get("value"), None
+            proposal.get("name") or lead.name,
+            proposal.get("customer"),
+            proposal.get("value"),
+            lead.currency,
         )
         owner = store.get(User, lead.owner_id, "user")
         deal = start_deal(
@@ -101,14 +108,17 @@ def create_lead(
     phone: object = None,
     estimated_value: object = None,
     owner: str | None = None,
+    currency_code: object = None,
 ) -> LeadView:
-    """Create a lead and start its qualification process."""
+    """Create a lead and start its qualification process (in the company's currency unless
+    `currency_code` names another)."""
     lead_name = required_text(name, "name")
     fields = {
         "company": optional_text(company, "company"),
         "email": optional_email(email),
         "phone": optional_text(phone, "phone", 50),
         "estimated_value": money(estimated_value, "estimated_value"),
+        "currency": currency(currency_code, company_preferences(ctx).currency),
     }
     with ctx.uow() as store:
         owner_user = resolve_owner(store, actor, owner)

@@ -39,6 +39,7 @@ def lead_views(ctx: Context, store: Store, leads: Sequence[Lead]) -> list[LeadVi
                 email=lead.email,
                 phone=lead.phone,
                 estimated_value=lead.estimated_value,
+                currency=lead.currency,
                 status=lead.status,
                 owner=owners.get(lead.owner_id, ""),
                 process=f"{key} v{number}",

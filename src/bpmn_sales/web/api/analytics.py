@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
-
 from bpmn_sales.services.analytics import tables, targets
 from bpmn_sales.services.analytics.scope import FILTERS, Filters
 from bpmn_sales.web.api.base import actor, ctx
 from bpmn_sales.web.api.operation import Answer, get, put
+from bpmn_sales.web.downloads import csv_download
 from bpmn_sales.web.schemas.analytics import (
     REPORTS,
     Report,
@@ -50,9 +49,7 @@ def analytics_report(report: str, query: ReportQuery) -> Any:
     filters = Filters.of(query.model_dump(include=set(FILTERS)))
     if report.endswith(".csv") or query.format == "csv":
         table = tables.table(ctx(), actor(), name, filters, query.period, query.currency)
-        response = Response(table.csv(), mimetype="text/csv")
-        response.headers["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
-        return response
+        return csv_download(table.csv(query.delimiter), f"{table.name}.csv")
     return tables.report(ctx(), actor(), name, filters, query.period, query.currency)
 
 

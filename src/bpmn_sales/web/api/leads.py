@@ -60,6 +60,7 @@ def create_lead(body: NewLead) -> Any:
         body.phone,
         body.estimated_value,
         body.owner,
+        body.currency,
     )
     return respond_created(view.to_dict(), f"/api/v1/leads/{view.id}")
 

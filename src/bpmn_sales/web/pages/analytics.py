@@ -16,6 +16,8 @@ from bpmn_sales.services import analytics
 from bpmn_sales.services.analytics import tables, targets
 from bpmn_sales.services.analytics.scope import FILTERS, Filters
 from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.downloads import csv_download
+from bpmn_sales.web.pages.amounts import typed_amount
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
 
 bp = Blueprint("analytics", __name__)
@@ -23,7 +25,7 @@ TARGET_FIELDS = ("period", "scope", "amount", "currency")
 
 
 def _overview(
-    actor: Actor, period: str, currency: str
+    actor: Actor, period: str, currency: str | None
 ) -> tuple[Filters, dict[str, str], analytics.Overview]:
     """The reports for the query string's filters; a filter naming something unknown is
     dropped, with why, and the reports read without it."""
@@ -45,14 +47,16 @@ def _page(
 ) -> Any:
     actor = page_actor()
     period = request.args.get("period", "").strip() or month_key(ctx().clock().date())
-    currency = request.args.get("currency", "").strip() or "USD"
+    # No currency asked for: the targets in the company's currency.
+    currency: str | None = request.args.get("currency", "").strip() or None
     bad: dict[str, str] = {}
     try:
         targets.check_period(period)
-        money_currency(currency)
+        if currency:
+            money_currency(currency)
     except InvalidInput as error:
         bad[error.field or "period"] = error.message
-        period, currency = month_key(ctx().clock().date()), "USD"
+        period, currency = month_key(ctx().clock().date()), None
     filters, errors, reports = _overview(actor, period, currency)
     errors.update(bad)
     goals = reports.goals.to_dict()
@@ -72,6 +76,7 @@ def _page(
         target_form=target_form or {"period": goals["period"], "currency": goals["currency"]},
         target_errors=target_errors or {},
         is_admin=actor.is_admin,
+        zone=reports.zone,
     )
     return page, 400 if target_errors else 200
 
@@ -103,10 +108,7 @@ def csv_table(name: str) -> Response:
         request.args.get("period") or month_key(ctx().clock().date()),
         request.args.get("currency"),
     )
-    response = Response(table.csv(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return csv_download(table.csv(request.args.get("delimiter")), f"{table.name}.csv")
 
 
 @bp.post("/analytics/targets")
@@ -114,8 +116,9 @@ def csv_table(name: str) -> Response:
 def set_target() -> Any:
     form = {k: form_text(k) or "" for k in TARGET_FIELDS}
     try:
+        amount = typed_amount(form["amount"], "amount")
         saved = targets.set_target(
-            ctx(), page_actor(), form["period"], form["scope"], form["amount"], form["currency"]
+            ctx(), page_actor(), form["period"], form["scope"], amount, form["currency"]
         )
     except InvalidInput as error:
         if error.field not in TARGET_FIELDS:

@@ -17,6 +17,7 @@ from bpmn_sales.i18n import _
 from bpmn_sales.services import deals
 from bpmn_sales.services.deals import records
 from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.pages.amounts import typed_amount
 from bpmn_sales.web.pages.common import ctx, done, flash_error, form_text, form_version, page_actor
 from bpmn_sales.web.pages.deal_view import form_changes
 from bpmn_sales.web.pages.deals import render_deal
@@ -98,7 +99,11 @@ def upload(deal_id: int) -> Any:
 def create_order(deal_id: int) -> Any:
     def run() -> tuple[str, int]:
         order = records.create_order(
-            ctx(), page_actor(), deal_id, form_text("amount"), form_text("currency")
+            ctx(),
+            page_actor(),
+            deal_id,
+            typed_amount(form_text("amount"), "amount"),
+            form_text("currency"),
         )
         return _("Order %(number)s created", number=order["number"]), deal_id
 

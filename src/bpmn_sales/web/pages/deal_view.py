@@ -8,6 +8,7 @@ from typing import Any
 from bpmn_sales.domain.model import DealView, TaskView
 from bpmn_sales.i18n import _
 from bpmn_sales.web import labels
+from bpmn_sales.web.pages.amounts import typed_amount
 
 # Fields the deal row carries itself (a stage may require them by these names).
 BUILTIN = {
@@ -163,6 +164,8 @@ def form_changes(form: Any) -> dict[str, Any]:
     for name in ("name", "customer", "value", "currency", "expected_close_date"):
         if name in form:
             changes[name] = form[name].strip()
+    if changes.get("value"):
+        changes["value"] = typed_amount(changes["value"], "value")
     nested: dict[str, dict[str, Any]] = {}
     for key, raw in form.items():
         scope, dot, rest = key.partition(".")

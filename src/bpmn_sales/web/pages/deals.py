@@ -12,9 +12,11 @@ from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.i18n import _
 from bpmn_sales.services import deals, processes
 from bpmn_sales.services.deals import records
+from bpmn_sales.services.people.preferences import company_preferences
 from bpmn_sales.web import labels
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.downloads import file_download
+from bpmn_sales.web.pages.amounts import typed_amount, typed_amounts
 from bpmn_sales.web.pages.common import ctx, done, form_text, page_actor
 from bpmn_sales.web.pages.deal_view import deal_page
 from bpmn_sales.web.pages.forms import field_errors, owner_choices, query_filters
@@ -64,8 +66,8 @@ def index() -> Any:
             filters["process"],
             filters["owner"],
             q=filters["q"],
-            value_min=filters["value_min"],
-            value_max=filters["value_max"],
+            value_min=typed_amount(filters["value_min"], "value_min"),
+            value_max=typed_amount(filters["value_max"], "value_max"),
             close_from=filters["close_from"],
             close_to=filters["close_to"],
             sort=filters["sort"],
@@ -98,7 +100,7 @@ def _new_form(values: dict[str, Any], errors: dict[str, str], status: int) -> An
 @bp.get("/deals/new")
 @login_required
 def new() -> Any:
-    return _new_form({"currency": "USD", "process": ""}, {}, 200)
+    return _new_form({"currency": company_preferences(ctx()).currency, "process": ""}, {}, 200)
 
 
 @bp.post("/deals/new")
@@ -106,12 +108,13 @@ def new() -> Any:
 def create() -> Any:
     values = {name: form_text(name) for name in NEW_DEAL_FIELDS}
     try:
+        typed = typed_amounts(values, ("value",))
         view = deals.create_deal(
             ctx(),
             page_actor(),
             values["name"],
             values["customer"],
-            values["value"],
+            typed["value"],
             values["currency"],
             None,
             values["process"],

@@ -12,8 +12,10 @@ from bpmn_sales.domain.paging import Page
 from bpmn_sales.errors import InvalidInput, NotFound, SalesError
 from bpmn_sales.i18n import _
 from bpmn_sales.services import leads, processes
+from bpmn_sales.services.people.preferences import company_preferences
 from bpmn_sales.web import labels
 from bpmn_sales.web.auth import login_required
+from bpmn_sales.web.pages.amounts import typed_amount, typed_amounts
 from bpmn_sales.web.pages.common import ctx, done, flash_error, form_text, form_version, page_actor
 from bpmn_sales.web.pages.forms import field_errors, owner_choices, query_filters
 from bpmn_sales.web.pages.paging import HISTORY_LIMIT, cursor_arg, history_page
@@ -22,7 +24,7 @@ bp = Blueprint("leads", __name__)
 
 LIST_LIMIT = 50
 FILTERS = ("status", "owner", "process", "q", "value_min", "value_max", "sort")
-NEW_LEAD_FIELDS = ("name", "company", "email", "phone", "estimated_value")
+NEW_LEAD_FIELDS = ("name", "company", "email", "phone", "estimated_value", "currency")
 
 
 @bp.get("/leads")
@@ -41,8 +43,8 @@ def index() -> Any:
             filters["owner"],
             process=filters["process"],
             q=filters["q"],
-            value_min=filters["value_min"],
-            value_max=filters["value_max"],
+            value_min=typed_amount(filters["value_min"], "value_min"),
+            value_max=typed_amount(filters["value_max"], "value_max"),
             sort=filters["sort"],
             cursor=cursor_arg(),
         )
@@ -73,7 +75,7 @@ def _new_form(values: dict[str, Any], errors: dict[str, str], status: int) -> An
 @bp.get("/leads/new")
 @login_required
 def new() -> Any:
-    return _new_form({}, {}, 200)
+    return _new_form({"currency": company_preferences(ctx()).currency}, {}, 200)
 
 
 @bp.post("/leads/new")
@@ -81,6 +83,7 @@ def new() -> Any:
 def create() -> Any:
     values = {name: form_text(name) for name in NEW_LEAD_FIELDS}
     try:
+        typed = typed_amounts(values, ("estimated_value",))
         view = leads.create_lead(
             ctx(),
             page_actor(),
@@ -88,7 +91,9 @@ def create() -> Any:
             values["company"],
             values["email"],
             values["phone"],
-            values["estimated_value"],
+            typed["estimated_value"],
+            None,
+            values["currency"],
         )
     except InvalidInput as error:
         return _new_form(values, field_errors(error), 400)

@@ -6,9 +6,18 @@ from typing import Literal
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import Body, DateText, NumberOrText, Query, Reply
+from bpmn_sales.web.schemas.common import (
+    Body,
+    DateText,
+    MoneyByCurrency,
+    NumberOrText,
+    OptionalMoney,
+    Query,
+    Reply,
+)
+from bpmn_sales.web.schemas.common import Money as Amount
 
-Money = dict[str, float]  # amounts by currency code
+Money = MoneyByCurrency  # amounts by currency code, never summed across currencies
 
 PERIOD = "A month YYYY-MM or a quarter YYYY-Qn"
 REPORTS = ("funnel", "losses", "time-in-stage", "stuck", "forecast", "targets")
@@ -120,12 +129,12 @@ class ForecastLine(Reply):
     period: str
     currency: str
     deals: int
-    value: float
-    weighted: float
-    won: float
-    projected: float
-    target: float | None
-    gap: float | None
+    value: Amount
+    weighted: Amount
+    won: Amount
+    projected: Amount
+    target: OptionalMoney
+    gap: OptionalMoney
 
 
 class Forecast(Reply):
@@ -141,24 +150,24 @@ class Forecast(Reply):
 
 class Member(Reply):
     username: str
-    target: float | None
+    target: OptionalMoney
 
 
 class TargetPart(Reply):
     """A department or team: its own target and the sum of its people's."""
 
     name: str
-    target: float | None
-    people: float
-    gap: float | None
+    target: OptionalMoney
+    people: Amount
+    gap: OptionalMoney
     flagged: bool
     members: list[Member]
 
 
 class TargetCheck(Reply):
     check: str
-    sum: float
-    gap: float
+    sum: Amount
+    gap: Amount
     flagged: bool
 
 
@@ -167,9 +176,9 @@ class TargetDecomposition(Reply):
 
     period: str
     currency: str
-    company: float | None
-    people: float
-    departments_sum: float
+    company: OptionalMoney
+    people: Amount
+    departments_sum: Amount
     departments: list[TargetPart]
     teams: list[TargetPart]
     checks: list[TargetCheck]
@@ -186,24 +195,37 @@ class ReportQuery(Query):
     team: str | None = Field(None, description="Only this manager's team (with their reports)")
     department: str | None = Field(None, description="Only the people of this department")
     period: str | None = Field(None, description=f"targets: {PERIOD}")
-    currency: str | None = Field(None, description="targets: a 3-letter code (default USD)")
+    currency: str | None = Field(
+        None, description="targets: a 3-letter code (default: the company's currency)"
+    )
     format: Literal["json", "csv"] = Field("json", description="csv: the report's table")
+    delimiter: Literal[",", ";", "tab"] | None = Field(
+        None,
+        description="csv: the delimiter (default: ';' for Polish and French readers, as their "
+        "spreadsheets expect, else ','). Files are UTF-8 with a byte order mark; numbers are "
+        "plain (1234567.89), with a decimal comma where the delimiter is ';'; text a "
+        "spreadsheet would run as a formula (= + - @) starts with an apostrophe",
+    )
 
 
 class TargetsQuery(Query):
     period: str = Field(description=PERIOD)
-    currency: str | None = Field(None, description="A 3-letter code (default USD)")
+    currency: str | None = Field(
+        None, description="A 3-letter code (default: the company's currency)"
+    )
 
 
 class TargetSetting(Body):
     period: str = Field(description=PERIOD)
     scope: str = Field(description="company, department:<name>, team:<manager> or user:<username>")
     amount: NumberOrText
-    currency: str | None = Field(None, description="A 3-letter code (default USD)")
+    currency: str | None = Field(
+        None, description="A 3-letter code (default: the company's currency)"
+    )
 
 
 class TargetSet(Reply):
     period: str
     scope: str
-    amount: float
+    amount: Amount
     currency: str

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import Body, Paged, Query, Reply
+from bpmn_sales.web.schemas.common import Body, Money, MoneyByCurrency, Paged, Query, Reply
 
 
 class Card(Reply):
@@ -15,7 +15,7 @@ class Card(Reply):
     id: int
     name: str
     customer: str | None
-    value: float
+    value: Money
     currency: str
     probability: int
     owner: str
@@ -33,7 +33,7 @@ class Column(Reply):
     win_rate: float | None
     phase: Literal["pre_sale", "post_sale"]
     count: int = Field(description="Open deals in the column (all of them, not only the cards)")
-    totals: dict[str, float] = Field(description="Total value of those deals by currency")
+    totals: MoneyByCurrency = Field(description="Total value of those deals by currency")
     cards: list[Card] = Field(
         description="The first cards, longest in the stage first (at most 20)"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -97,6 +98,31 @@ NumberOrText = Annotated[
 ]
 """A number, or a number as text ("1200.50"); the use case parses and checks it."""
 Amount = NumberOrText  # money: at most two decimals, from 0 to below 10^12
+
+MONEY_TEXT = (
+    "An exact amount with two decimals, written as a JSON number with its own digits (0.30 is "
+    "0.30, never 0.30000000000000004): read it as a decimal, not a binary float, to keep cents "
+    "exact (e.g. Python json.loads(..., parse_float=Decimal))"
+)
+Money = Annotated[
+    Decimal, WithJsonSchema({"type": "number", "format": "decimal", "description": MONEY_TEXT})
+]
+"""An amount in a reply: the Decimal the use case returned, as an exact JSON number."""
+OptionalMoney = Annotated[
+    Decimal | None,
+    WithJsonSchema({"type": ["number", "null"], "format": "decimal", "description": MONEY_TEXT}),
+]
+MoneyByCurrency = Annotated[
+    dict[str, Decimal],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "number", "format": "decimal"},
+            "description": "Amounts by 3-letter currency code, one per currency (never summed "
+            "across currencies); each " + MONEY_TEXT[3:],
+        }
+    ),
+]
 
 
 def _scalar(value: object) -> object:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import Reply
+from bpmn_sales.web.schemas.common import Money, Reply
 from bpmn_sales.web.schemas.records import Attachment
 from bpmn_sales.web.schemas.rules import ChecklistItem, Stage, StagePathEntry, Terminal
 
@@ -47,7 +47,7 @@ class DealNote(Reply):
 class DealOrder(Reply):
     id: int
     number: str
-    amount: float
+    amount: Money
     currency: str
     at: datetime
 

@@ -14,6 +14,7 @@ from bpmn_sales.web.schemas.common import (
     Body,
     DateText,
     FieldValues,
+    Money,
     Paged,
     Reply,
     Version,
@@ -30,7 +31,7 @@ class Deal(Reply):
     id: int
     name: str
     customer: str | None
-    value: float
+    value: Money
     currency: str
     status: DealStatus
     stage: str | None
@@ -75,7 +76,9 @@ class NewDeal(Body):
     name: str
     customer: str | None = None
     value: Amount = None
-    currency: str | None = Field(None, description="A 3-letter code (default USD)")
+    currency: str | None = Field(
+        None, description="A 3-letter code (default: the company's currency)"
+    )
     owner: str | None = Field(None, description="A user name (default: you)")
     process: str | None = Field(
         None, description="Process key (default: the one for the owner's department)"

@@ -7,7 +7,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import SEARCH_TEXT, Amount, Body, Paged, Reply, Version
+from bpmn_sales.web.schemas.common import (
+    SEARCH_TEXT,
+    Amount,
+    Body,
+    OptionalMoney,
+    Paged,
+    Reply,
+    Version,
+)
 from bpmn_sales.web.schemas.tasks import Task
 
 LeadStatus = Literal["new", "qualified", "disqualified"]
@@ -21,7 +29,8 @@ class Lead(Reply):
     company: str | None
     email: str | None
     phone: str | None
-    estimated_value: float | None
+    estimated_value: OptionalMoney
+    currency: str
     status: LeadStatus
     owner: str
     process: str = Field(description="Key and version, e.g. 'lead_qualification v1'")
@@ -53,6 +62,11 @@ class NewLead(Body):
     phone: str | None = None
     estimated_value: Amount = None
     owner: str | None = Field(None, description="A user name (default: you)")
+    currency: str | None = Field(
+        None,
+        description="A 3-letter code (default: the company's currency); the deal the lead "
+        "becomes takes it",
+    )
 
 
 class LeadStatusChange(Body):

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from bpmn_sales.web.schemas.common import Amount, Body, Id, Reply
+from bpmn_sales.web.schemas.common import Amount, Body, Id, Money, Reply
 from bpmn_sales.web.schemas.rules import DealStatus
 
 
@@ -48,7 +48,7 @@ class Order(Reply):
     id: int
     deal_id: int
     number: str
-    amount: float
+    amount: Money
     currency: str
     status: DealStatus = Field(description="The deal's status")
 

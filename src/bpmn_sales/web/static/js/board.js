@@ -85,8 +85,32 @@
   // -- counts and totals ----------------------------------------------------------------
   // A column shows a page of its cards, so its count and totals are the server's figures
   // (data-count, data-totals), changed by each card moved in or out.
-  function formatAmount(amount, currency) {
-    return Math.round(amount).toLocaleString("en-US") + " " + currency;
+  // Amounts are counted in whole cents (integers, exact) and never summed across currencies;
+  // Intl formats them like the server does (CLDR), from a decimal string, not a float.
+  function toCents(text) {
+    var match = /^(-?)(\d+)(?:\.(\d{1,2}))?/.exec(String(text || "0").trim());
+    if (!match) {
+      return 0;
+    }
+    var cents = parseInt(match[2], 10) * 100 + parseInt(((match[3] || "") + "00").slice(0, 2), 10);
+    return match[1] ? -cents : cents;
+  }
+
+  function centsText(cents) {
+    var whole = Math.floor(Math.abs(cents) / 100);
+    var rest = String(Math.abs(cents) % 100);
+    return (cents < 0 ? "-" : "") + whole + "." + (rest.length < 2 ? "0" + rest : rest);
+  }
+
+  function formatAmount(cents, currency) {
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || "en", {
+        style: "currency",
+        currency: currency,
+      }).format(centsText(cents));
+    } catch (error) {
+      return centsText(cents) + " " + currency;
+    }
   }
 
   function readTotals(col) {
@@ -102,18 +126,19 @@
     var count = parseInt(col.dataset.count || "0", 10) + sign;
     var totals = readTotals(col);
     var currency = card.dataset.currency;
-    var amount = parseFloat(totals[currency] || "0") + sign * parseFloat(card.dataset.value || "0");
-    if (Math.abs(amount) < 0.005 && sign < 0) {
+    var cents = toCents(totals[currency]) + sign * toCents(card.dataset.value);
+    if (cents === 0 && sign < 0) {
       delete totals[currency];
     } else {
-      totals[currency] = amount;
+      totals[currency] = centsText(cents);
     }
     col.dataset.count = String(count);
     col.dataset.totals = JSON.stringify(totals);
     col.querySelector(".column-count").textContent = String(count);
     col.querySelector(".column-total").textContent = Object.keys(totals)
-      .map(function (code) { return formatAmount(parseFloat(totals[code]), code); })
-      .join(" + ");
+      .sort()
+      .map(function (code) { return formatAmount(toCents(totals[code]), code); })
+      .join("; ");
     var more = col.querySelector(".show-more .left");
     if (more) {
       more.textContent = String(Math.max(0, count - col.querySelectorAll(".deal-card").length));
