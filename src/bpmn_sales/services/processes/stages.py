@@ -8,18 +8,19 @@ deleted; the refusal says how many.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain.keys import stage_key
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine.editing.stage_edit import NewStage, add_stage, delete_stage
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.models import Process
 from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import common
 from bpmn_sales.services.processes import definitions
 from bpmn_sales.services.processes.definitions import find_process
 
@@ -43,11 +44,6 @@ def _text(value: object, field: str) -> str:
     if not isinstance(value, str):
         raise InvalidInput(f"{field} must be text", field=field)
     return value.strip()
-
-
-def slug(name: str) -> str:
-    """A stage key from a stage name: 'Site survey' -> 'site_survey'."""
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
 def _win_rate(value: object) -> float | None:
@@ -100,23 +96,32 @@ def add(
     title = _text(name, "name")
     if not title:
         raise InvalidInput("the stage needs a name", field="name")
-    stage_key = _text(key, "key") or slug(title)
+    chosen = _text(key, "key")
     if not _text(after, "after"):
         raise InvalidInput("say after which stage the new one goes", field="after")
-    new = NewStage(
-        after=_text(after, "after"),
-        key=stage_key,
-        name=title,
-        win_rate=_win_rate(win_rate),
-        description=_text(description, "description"),
-        activity=_text(activity, "activity"),
-    )
+    rate = _win_rate(win_rate)
     with ctx.uow() as store:
         process = find_process(store, process_key)
+        new = NewStage(
+            after=_text(after, "after"),
+            key=chosen or stage_key(title, _stage_keys(ctx, store, process)),
+            name=title,
+            win_rate=rate,
+            description=_text(description, "description"),
+            activity=_text(activity, "activity"),
+        )
         version = _edit(ctx, store, actor, process, lambda xml, f: add_stage(xml, f, new))
         _place_column(store, process, new.after, new.key, ctx)
         store.commit()
     return StageChange(process.key, version, new.key, "added")
+
+
+def _stage_keys(ctx: Context, store: Store, process: Process) -> set[str]:
+    """The keys of the latest version's stages: a key made from a name must be new."""
+    version = store.latest_version(process.id, enabled_only=False)
+    if version is None:
+        return set()
+    return {stage.key for stage in common.info_for(ctx, store, version.id).rules.stages}
 
 
 def delete(ctx: Context, actor: Actor, process_key: object, stage_key: object) -> StageChange:
