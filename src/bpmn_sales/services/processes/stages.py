@@ -104,7 +104,7 @@ def add(
         process = find_process(store, process_key)
         new = NewStage(
             after=_text(after, "after"),
-            key=chosen or stage_key(title, _stage_keys(ctx, store, process)),
+            key=chosen or _key_for(title, _stage_names(ctx, store, process)),
             name=title,
             win_rate=rate,
             description=_text(description, "description"),
@@ -116,12 +116,21 @@ def add(
     return StageChange(process.key, version, new.key, "added")
 
 
-def _stage_keys(ctx: Context, store: Store, process: Process) -> set[str]:
-    """The keys of the latest version's stages: a key made from a name must be new."""
+def _stage_names(ctx: Context, store: Store, process: Process) -> dict[str, str]:
+    """The latest version's stages, key to name."""
     version = store.latest_version(process.id, enabled_only=False)
     if version is None:
-        return set()
-    return {stage.key for stage in common.info_for(ctx, store, version.id).rules.stages}
+        return {}
+    return {s.key: s.name for s in common.info_for(ctx, store, version.id).rules.stages}
+
+
+def _key_for(name: str, stages: dict[str, str]) -> str:
+    """The key made from `name`, numbered when another stage has it (`Negociation` beside
+    `Négociation`); a stage of the same name keeps the key, so the edit refuses it as taken."""
+    key = stage_key(name)
+    if key in stages and stages[key].casefold() == name.casefold():
+        return key
+    return stage_key(name, stages)
 
 
 def delete(ctx: Context, actor: Actor, process_key: object, stage_key: object) -> StageChange:
