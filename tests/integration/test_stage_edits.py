@@ -228,6 +228,8 @@ def test_a_stage_named_in_french_polish_or_chinese_gets_a_readable_unique_key(
     ]
     names = {s["key"]: s["name"] for s in processes.get_process(demo_ctx, OPENFIRE).stages}
     assert names["chu_ci_bai_fang"] == "初次拜访"
+    ids = set(latest_xml(demo_ctx, OPENFIRE).xpath("//@id"))
+    assert {"Stage_ChuCiBaiFang", "Activity_CompleteChuCiBaiFang", "Stage_Negociation"} <= ids
     with pytest.raises(InvalidInput, match="stage 'negociation' already exists"):
         stages.add(demo_ctx, admin, OPENFIRE, "estimation", "négociation")
     assert names["negociation"] == "Négociation"

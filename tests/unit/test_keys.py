@@ -6,6 +6,7 @@ import pytest
 
 from bpmn_sales.domain.keys import MAX_KEY, stage_key, transliterate
 from bpmn_sales.engine.editing.stage_edit import STAGE_KEY
+from bpmn_sales.engine.editing.stage_editor import camel
 
 
 @pytest.mark.parametrize(
@@ -58,3 +59,17 @@ def test_a_long_name_is_cut_to_a_valid_key_that_stays_unique() -> None:
     assert first != second and second.endswith("_2")
     assert STAGE_KEY.match(first) and STAGE_KEY.match(second)
     assert not first.endswith("_")
+
+
+@pytest.mark.parametrize(
+    ("name", "part"),
+    [
+        ("Site survey", "SiteSurvey"),
+        ("Négociation", "Negociation"),
+        ("Złożenie oferty", "ZlozenieOferty"),
+        ("初次拜访", "ChuCiBaiFang"),
+        ("Complete 回款", "CompleteHuiKuan"),
+    ],
+)
+def test_element_ids_made_from_names_transliterate_too(name: str, part: str) -> None:
+    assert camel(name) == part
