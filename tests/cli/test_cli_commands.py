@@ -43,6 +43,7 @@ def test_init_is_idempotent(run: Run) -> None:
         "deployed lead_qualification v1",
         "deployed openfire_pipeline v1",
         "deployed sales_process v1",
+        "deployed zh_key_account v1",
     ]
     second = run("init")
     assert second.exit_code == 0
@@ -50,6 +51,7 @@ def test_init_is_idempotent(run: Run) -> None:
         "unchanged lead_qualification v1",
         "unchanged openfire_pipeline v1",
         "unchanged sales_process v1",
+        "unchanged zh_key_account v1",
     ]
 
 
@@ -59,16 +61,38 @@ def test_demo_if_empty_loads_once(run: Run) -> None:
     assert first.exit_code == 0, first.output
     lines = first.stdout.splitlines()
     users = [line.split()[1] for line in lines if line.startswith("user ")]
-    assert users == ["admin", "mia", "rob", "sara", "omar", "olga"]
-    assert lines[-1] == "web sign-in: any user above with password 'demo-sales'"
+    assert users == [
+        "admin",
+        "mia",
+        "rob",
+        "sara",
+        "omar",
+        "olga",
+        "kasia",
+        "wangfang",
+        "lilei",
+        "zhangwei",
+    ]
+    assert lines[-6:] == [
+        "web sign-in: any user above with password 'demo-sales'",
+        "The demo users' languages:",
+        "  English: 4 users (admin, mia, rob, sara)",
+        "  Chinese (Simplified): 3 users (wangfang, lilei, zhangwei)",
+        "  Polish: 1 user (kasia)",
+        "  French: 2 users (omar, olga)",
+    ]
     second = run("demo", "--if-empty")
     assert second.exit_code == 0
     assert "nothing loaded" in second.stdout
     assert "token" not in second.stdout
     listed = ok_json(run("deal", "list", "--json"))
-    assert len(listed) == 8
+    assert len(listed) == 14
     assert {d["status"] for d in listed} == {"open", "won", "lost", "invalid"}
-    assert {d["process_key"] for d in listed} == {"sales_process", "openfire_pipeline"}
+    assert {d["process_key"] for d in listed} == {
+        "sales_process",
+        "openfire_pipeline",
+        "zh_key_account",
+    }
 
 
 def test_lint_bundled_diagrams(run: Run) -> None:
@@ -109,6 +133,7 @@ def test_deploy_and_processes(ready: Run, tmp_path: Path) -> None:
         ("lead_qualification", 1, False),
         ("openfire_pipeline", 1, False),
         ("sales_process", 1, False),
+        ("zh_key_account", 1, False),
     ]
     xml = (REPO / "bpmn" / "sales_process.bpmn").read_text(encoding="utf-8")
     assert xml.count('name="Send quote"') == 1
@@ -120,7 +145,12 @@ def test_deploy_and_processes(ready: Run, tmp_path: Path) -> None:
     assert result.stdout.strip() == "deployed sales_process v2"
 
     listed = {p["key"]: p for p in ok_json(ready("processes", "--json"))}
-    assert set(listed) == {"lead_qualification", "openfire_pipeline", "sales_process"}
+    assert set(listed) == {
+        "lead_qualification",
+        "openfire_pipeline",
+        "sales_process",
+        "zh_key_account",
+    }
     sales = listed["sales_process"]
     assert (sales["version"], sales["versions"], sales["enabled"]) == (2, 2, True)
     assert [s["key"] for s in sales["stages"]] == [
@@ -133,7 +163,7 @@ def test_deploy_and_processes(ready: Run, tmp_path: Path) -> None:
         "acceptance",
     ]
     assert "Lost to a competitor" in sales["lost_reasons"]
-    assert sales["in_use"] == 6  # the six demo deals of the sales process stay on v1
+    assert sales["in_use"] == 7  # the seven demo deals of the sales process stay on v1
 
     assert_error(ready("deploy", str(changed), user="rob"), "admin")
 
@@ -142,7 +172,7 @@ def test_deploy_and_processes(ready: Run, tmp_path: Path) -> None:
     third = ready("deploy", "--disable-previous", str(changed), user="admin")
     assert third.stdout.strip() == "deployed sales_process v3 (disabled v1, v2)"
     listed = {p["key"]: p for p in ok_json(ready("processes", "--json"))}
-    assert (listed["sales_process"]["version"], listed["sales_process"]["in_use"]) == (3, 6)
+    assert (listed["sales_process"]["version"], listed["sales_process"]["in_use"]) == (3, 7)
 
 
 def test_deploy_unsafe_diagram_is_refused(ready: Run, tmp_path: Path) -> None:
@@ -413,7 +443,7 @@ def test_deploy_of_a_diagram_without_executable_process_exits_2(ready: Run, tmp_
     lint = ready("lint", str(drawing))
     assert lint.exit_code == 2
     assert [row.split(": ")[2] for row in lint.stdout.splitlines()] == ["error", "warning"]
-    assert len(ok_json(ready("processes", "--json"))) == 3  # the bundled ones, nothing more
+    assert len(ok_json(ready("processes", "--json"))) == 4  # the bundled ones, nothing more
 
 
 def test_deploy_names_every_error_causes_first(ready: Run, tmp_path: Path) -> None:

@@ -38,9 +38,9 @@ def test_preview_lists_where_each_deal_lands_or_why_not(ready: Run) -> None:
         and line.endswith("-> Initial visit / Meet the customer, Identify decision makers")
         for line in lines
     )
-    assert lines[-1] == "2 can move, 1 refused; 3 closed deal(s) keep their version"
+    assert lines[-1] == "2 can move, 2 refused; 3 closed deal(s) keep their version"
     data = ok_json(ready("migrate", "sales_process", "--preview", "--json"))
-    assert (data["to"], data["movable"], data["refused"]) == (2, 2, 1)
+    assert (data["to"], data["movable"], data["refused"]) == (2, 2, 2)
     assert {d["name"]: d["movable"] for d in data["deals"]}["Wide World upgrade"] is False
 
 
@@ -49,11 +49,12 @@ def test_apply_moves_in_batches_and_lists_the_refused(ready: Run) -> None:
     assert applied.exit_code == 0, applied.output
     assert applied.stdout.splitlines() == [
         "deal 3 Wide World upgrade: REFUSED: its stage 'Needs analysis' is not in version 2",
-        "run 1: 2 moved, 1 refused, 0 remaining to v2",
+        "deal 14 Wdrożenie CRM: REFUSED: its stage 'Needs analysis' is not in version 2",
+        "run 1: 2 moved, 2 refused, 0 remaining to v2",
     ]
     assert "migrating" in applied.stderr
     again = ok_json(ready("migrate", "sales_process", "--apply", "--json"))
-    assert (again["run"], again["moved"], again["refused"], again["finished"]) == (2, 0, 1, True)
+    assert (again["run"], again["moved"], again["refused"], again["finished"]) == (2, 0, 2, True)
     history = ok_json(ready("deal", "history", "2", "--json"))
     assert [h["action"] for h in history].count("migrated") == 1
 

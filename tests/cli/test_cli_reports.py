@@ -18,10 +18,10 @@ def ready(cli_on: CliOn) -> Cli:
 
 def test_reports_as_json_csv_and_text(ready: Run) -> None:
     funnel = ok_json(ready("report", "funnel", "--json"))
-    # The demo's six sales deals plus its history: ten closed over past months, one
-    # reopened, three open.
-    assert funnel["deals"] == 20 and funnel["won"] == 5
-    assert funnel["steps"][0]["reached"] == 20
+    # The demo's seven sales deals (Kasia's among them) plus its history: ten closed over past
+    # months, one reopened, three open.
+    assert funnel["deals"] == 21 and funnel["won"] == 5
+    assert funnel["steps"][0]["reached"] == 21
     losses = ok_json(ready("report", "losses", "--json", "--team", "mia"))
     assert losses["lost"] + losses["won"] > 0
     text = ready("report", "losses", "--csv").stdout
@@ -35,7 +35,9 @@ def test_reports_as_json_csv_and_text(ready: Run) -> None:
     text = ready("report", "time-in-stage").stdout
     assert "median_days" in text and "Initial visit" in text
     forecast = ok_json(ready("report", "forecast", "--json"))
-    assert len(forecast["months"]) == 6
+    # Six months, each per currency: Kasia's deal is in PLN, never added to the USD ones.
+    assert len({m["period"] for m in forecast["months"]}) == 6
+    assert {m["currency"] for m in forecast["months"]} == {"USD", "PLN"}
     goals = ok_json(
         ready("report", "targets", "--json", "--period", forecast["months"][0]["period"])
     )

@@ -69,10 +69,10 @@ def test_the_using_it_examples_run_as_written(cli_on: CliOn, tmp_path: Path) -> 
     assert done.returncode == 0, (done.stdout[-4000:], done.stderr[-4000:])
     assert done.stderr == "", done.stderr
     out = done.stdout
-    assert "lead 4     qualified    Jane Cooper / Northwind owner=rob -> deal 23" in out
+    assert "lead 4     qualified    Jane Cooper / Northwind owner=rob -> deal 29" in out
     assert "completed " in out and "Identify decision makers" in out
     assert "Approve solution" in out
     assert "deal 3     lost" in out
-    assert "deal 24    open" in out and "reopened-from=3" in out
-    assert '"deal_id":25' in out
+    assert "deal 30    open" in out and "reopened-from=3" in out
+    assert '"deal_id":31' in out
     assert '"status":"lost"' in out

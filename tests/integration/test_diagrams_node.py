@@ -62,6 +62,7 @@ def test_bpmn_diagrams_pass_moddle_roundtrip_and_bpmnlint() -> None:
     assert "bpmn/lead_qualification.bpmn" in diagrams
     assert "bpmn/sales_process.bpmn" in diagrams
     assert "bpmn/openfire_pipeline.bpmn" in diagrams
+    assert "bpmn/zh_key_account.bpmn" in diagrams
     assert "tests/data/rules/approval.bpmn" in diagrams
 
     result = _run_check(*diagrams)

@@ -40,7 +40,7 @@ def test_bundled_diagrams_survive_the_modeler_round_trip(
     tmp_path: Path, sqlite_ctx: Context
 ) -> None:
     files = [*BUNDLED, *RULES]
-    assert len(BUNDLED) == 3 and RULES
+    assert len(BUNDLED) == 4 and RULES
     result = roundtrip(tmp_path, *files)
     assert result.returncode == 0, result.stdout + result.stderr
     for original in files:

@@ -233,6 +233,7 @@ def test_import_refuses_unsafe_or_broken_zips(sqlite_ctx: Context, sqlite_team: 
         "lead_qualification",
         "openfire_pipeline",
         "sales_process",
+        "zh_key_account",
     ]
 
 

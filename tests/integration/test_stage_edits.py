@@ -203,3 +203,45 @@ def test_a_deal_on_the_new_b2b_version_waits_in_the_added_stage(demo_ctx: Contex
     assert column(demo_ctx, SALES, "reference_call").win_rate == 20
     helpers.complete(demo_ctx, rob, deal.id, "Call a reference")
     assert deals.get_deal(demo_ctx, rob, deal.id).stage == "needs_analysis"
+
+
+def test_a_stage_named_in_french_polish_or_chinese_gets_a_readable_unique_key(
+    demo_ctx: Context,
+) -> None:
+    admin = who(demo_ctx, "admin")
+    first = stages.add(demo_ctx, admin, OPENFIRE, "estimation", "Négociation")
+    again = stages.add(demo_ctx, admin, OPENFIRE, "negociation", "Negociation")
+    polish = stages.add(demo_ctx, admin, OPENFIRE, "negociation_2", "Złożenie oferty")
+    chinese = stages.add(demo_ctx, admin, OPENFIRE, "zlozenie_oferty", "初次拜访")
+    assert [c.stage for c in (first, again, polish, chinese)] == [
+        "negociation",
+        "negociation_2",
+        "zlozenie_oferty",
+        "chu_ci_bai_fang",
+    ]
+    assert stage_keys(demo_ctx, OPENFIRE)[1:6] == [
+        "estimation",
+        "negociation",
+        "negociation_2",
+        "zlozenie_oferty",
+        "chu_ci_bai_fang",
+    ]
+    names = {s["key"]: s["name"] for s in processes.get_process(demo_ctx, OPENFIRE).stages}
+    assert names["chu_ci_bai_fang"] == "初次拜访"
+    ids = set(latest_xml(demo_ctx, OPENFIRE).xpath("//@id"))
+    assert {"Stage_ChuCiBaiFang", "Activity_CompleteChuCiBaiFang", "Stage_Negociation"} <= ids
+    with pytest.raises(InvalidInput, match="stage 'negociation' already exists"):
+        stages.add(demo_ctx, admin, OPENFIRE, "estimation", "négociation")
+    assert names["negociation"] == "Négociation"
+
+
+def test_a_scaffold_keys_its_stages_by_transliteration(demo_ctx: Context) -> None:
+    made = processes.scaffold_process(
+        demo_ctx,
+        "grands_comptes",
+        "Qualification préalable:10,Négociation:40,Negociation:60",
+        "实施/交付,回款",
+    )
+    assert made.stages == ["qualification_prealable", "negociation", "negociation_2"]
+    assert made.post_sale == ["shi_shi_jiao_fu", "hui_kuan"]
+    assert demo_ctx.engine.lint({"grands_comptes.bpmn": made.xml}) == []

@@ -99,6 +99,7 @@ def test_the_wheel_installs_and_serves_the_demo(tmp_path: Path) -> None:
         "deployed lead_qualification v1",
         "deployed openfire_pipeline v1",
         "deployed sales_process v1",
+        "deployed zh_key_account v1",
     ]
     tokens = dict(
         line.split()[1:4:2]

@@ -75,10 +75,10 @@ def with_script_task(script: str) -> str:
 
 def test_bundled_diagrams_lint_clean(engine: ProcessEngine) -> None:
     files = {**{p.name: p.read_bytes() for p in BPMN.glob("*.bpmn")}, **FORMS}
-    assert len(files) == 3 + len(FORMS)
+    assert len(files) == 4 + len(FORMS)
     assert engine.lint(files) == []
     keys = sorted(c.key for c in engine.compile(files))
-    assert keys == ["lead_qualification", "openfire_pipeline", "sales_process"]
+    assert keys == ["lead_qualification", "openfire_pipeline", "sales_process", "zh_key_account"]
 
 
 def test_problem_formats_location() -> None:

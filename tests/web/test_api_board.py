@@ -51,7 +51,7 @@ def test_column_settings_over_the_api(api: Call) -> None:
 def test_enable_disable_and_departments_over_the_api(api: Call) -> None:
     assert api("POST", "/processes/sales_process/disable").status_code == 403
     off = api("POST", "/processes/sales_process/disable", user="admin").get_json()
-    assert off["enabled"] is False and off["open_deals"] == 3
+    assert off["enabled"] is False and off["open_deals"] == 4
     refused = api("POST", "/deals", json={"name": "X", "value": "1", "process": "sales_process"})
     assert refused.status_code == 409 and "sales_process" in refused.get_json()["message"]
     # Without a process named, the deal starts on the enabled one that applies to its owner.

@@ -417,6 +417,7 @@ def test_processes_list_and_get(api: Call) -> None:
         "lead_qualification",
         "openfire_pipeline",
         "sales_process",
+        "zh_key_account",
     }
     sales = api("GET", "/processes/sales_process").get_json()
     assert sales["version"] == 1

@@ -111,7 +111,7 @@ def test_errors_speak_the_callers_language_and_keep_their_codes(api: Api) -> Non
     chinese = refused(
         api, "zh-CN,zh;q=0.9", "POST", f"/deals/{deal}/close", json={"outcome": "won"}
     )
-    assert chinese["message"] == f"商机 {deal} 的状态为 invalid，不是进行中"  # noqa: RUF001
+    assert chinese["message"] == f"商机 {deal} 的状态为 invalid，不是进行中"
     french = refused(
         api, "fr-FR", "POST", f"/deals/{fresh}/move", json={"stage": "needs_analysis"}
     )["message"]
@@ -145,7 +145,7 @@ def test_a_notice_written_in_english_is_read_in_polish(api: Api, ctx: Context) -
     assert [(n["kind"], n["message"]) for n in shown] == [("activity_done", polish)]
     chinese = ok(api("GET", "/notifications", user="pia", headers={"Accept-Language": "zh-CN"}))
     assert chinese["notifications"][0]["message"] == (
-        f"rob 完成了商机 {deal}（Litware rollout）的“Present solution”。"  # noqa: RUF001
+        f"rob 完成了商机 {deal}（Litware rollout）的“Present solution”。"
     )
 
     # through the use case: the language in force

@@ -55,8 +55,8 @@ def _complete(api: Api, deal_id: int, title: str, language: str, **json: Any) ->
         (
             "zh-CN,zh;q=0.9",
             [
-                "Initial visit：customer.industry 为空",  # noqa: RUF001
-                "Initial visit：客户至少需要 2 个联系人（现有 0 个）",  # noqa: RUF001
+                "Initial visit：customer.industry 为空",
+                "Initial visit：客户至少需要 2 个联系人（现有 0 个）",
             ],
         ),
         (
@@ -86,7 +86,7 @@ def test_a_stage_refusal_names_each_unmet_requirement_in_the_callers_language(
     ("language", "message"),
     [
         ("pl", "przegrana szansa sprzedaży wymaga powodu, jednego z: "),
-        ("zh-CN", "输单需要填写原因，可选："),  # noqa: RUF001
+        ("zh-CN", "输单需要填写原因，可选："),
         ("fr", "une opportunité perdue nécessite un motif, parmi : "),
         ("en", "a lost deal needs a reason, one of: "),
     ],

@@ -155,7 +155,7 @@ def test_the_analytics_page_names_the_companys_time_zone(
     assert found is not None and found[1].endswith("China Time (Asia/Shanghai).")
     assert "Targets " in page and "(CNY)" in page  # targets in the company's currency
     chinese = mia.text(mia.get("/analytics", headers={"Accept-Language": "zh-CN"}))
-    assert "日、月和季度均从公司时区的午夜开始计算：中国时间 (Asia/Shanghai)。" in chinese  # noqa: RUF001
+    assert "日、月和季度均从公司时区的午夜开始计算：中国时间 (Asia/Shanghai)。" in chinese
 
 
 def test_times_are_shown_with_their_zone_and_dates_in_the_readers_format(

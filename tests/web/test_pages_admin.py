@@ -47,7 +47,7 @@ def test_admin_actions_refuse_a_rep(
 def test_processes_page_lists_counts_and_switches(visitor: Visitor, demo_ctx: Context) -> None:
     admin = visitor("admin")
     page = admin.text(admin.get("/processes"))
-    assert 'data-testid="deals-sales_process">3 / 6<' in page
+    assert 'data-testid="deals-sales_process">4 / 7<' in page
     assert 'data-testid="status-openfire_pipeline">enabled<' in page
     response = admin.post("/processes/openfire_pipeline/disable", status=302)
     page = admin.text(admin.follow(response))

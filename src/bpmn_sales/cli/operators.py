@@ -68,6 +68,8 @@ def demo_command(state: State, if_empty: bool, history: bool) -> None:
     for username, token in tokens.items():
         click.echo(f"user {username:<8} token {token}")
     click.echo(f"web sign-in: any user above with password '{demo.DEMO_PASSWORD}'")
+    for line in demo.language_lines():
+        click.echo(line)
 
 
 @main.command()

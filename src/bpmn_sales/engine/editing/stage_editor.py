@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from bpmn_sales.domain.keys import transliterate
 from bpmn_sales.engine.diagrams.problems import BPMN, NS, PROPERTY_XPATH, SUBPROCESS_TAGS
 from bpmn_sales.engine.diagrams.xml import parse_xml
 from bpmn_sales.engine.editing.stage_layout import Layout
@@ -37,7 +38,10 @@ def set_prop(el: etree._Element, name: str, value: str) -> None:
 
 
 def camel(text: str) -> str:
-    return "".join(part.capitalize() for part in re.split(r"[^0-9A-Za-z]+", text) if part)
+    """An id part from a name, in ASCII: 'Négociation' -> 'Negociation', '初次拜访' ->
+    'ChuCiBaiFang' (the name transliterated as stage keys are, domain/keys.py)."""
+    words = re.split(r"[^0-9A-Za-z]+", transliterate(text))
+    return "".join(part.capitalize() for part in words if part)
 
 
 class StageEditor:

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
+from bpmn_sales import i18n
 from bpmn_sales.context import Context
 from bpmn_sales.persistence.models import User
 from bpmn_sales.services import deals, leads
 from bpmn_sales.services.deals import records
 from bpmn_sales.services.demo import steps
 from bpmn_sales.services.demo.history import load_history, load_targets
-from bpmn_sales.services.people import users
+from bpmn_sales.services.demo.key_accounts import load_key_accounts
+from bpmn_sales.services.demo.people import DEMO_USERS
+from bpmn_sales.services.people import preferences, users
 
 # Every demo user signs in to the web pages with this password.
 DEMO_PASSWORD = "demo-sales"  # noqa: S105 - documented demo-only password
-
-DEMO_USERS: tuple[tuple[str, str, str, str | None, list[str], str], ...] = (
-    ("admin", "Ada Admin", "admin", None, [], "Sales"),
-    ("mia", "Mia Manager", "manager", None, ["presales"], "Sales"),
-    ("rob", "Rob Rep", "rep", "mia", [], "Sales"),
-    ("sara", "Sara Seller", "rep", "mia", ["presales"], "Sales"),
-    # A second team, in another department: Mia's people cannot see Olga's deals.
-    ("omar", "Omar Field", "manager", None, [], "Field sales"),
-    ("olga", "Olga Installer", "rep", "omar", [], "Field sales"),
-)
 
 
 def load_demo(ctx: Context, if_empty: bool = False, history: bool = False) -> dict[str, str]:
@@ -34,19 +27,23 @@ def load_demo(ctx: Context, if_empty: bool = False, history: bool = False) -> di
         if if_empty and store.count(User) > 0:
             return {}
     tokens = {}
-    for username, name, role, manager, groups, department in DEMO_USERS:
-        _, tokens[username] = users.create_user(
+    for person in DEMO_USERS:
+        _, tokens[person.username] = users.create_user(
             ctx,
             None,
-            username,
-            name,
-            role,
-            manager,
-            f"{username}@example.com",
-            department=department,
-            groups=groups,
+            person.username,
+            person.name,
+            person.role,
+            person.manager,
+            f"{person.username}@example.com",
+            department=person.department,
+            groups=list(person.groups),
             password=DEMO_PASSWORD,
         )
+        if person.language != i18n.DEFAULT_LANGUAGE:
+            preferences.update_user_preferences(
+                ctx, None, person.username, language=person.language, time_zone=person.time_zone
+            )
     rob = users.actor_for_username(ctx, "rob")
     sara = users.actor_for_username(ctx, "sara")
     mia = users.actor_for_username(ctx, "mia")
@@ -120,4 +117,6 @@ def load_demo(ctx: Context, if_empty: bool = False, history: bool = False) -> di
     if history:
         load_history(ctx)
     load_targets(ctx)
+    # The Chinese key-account team and Kasia's Polish deal, after everything above.
+    load_key_accounts(ctx)
     return tokens

@@ -9,19 +9,19 @@ modeler.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain.keys import stage_key
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine.editing.cloning import PROCESS_KEY
 from bpmn_sales.engine.editing.scaffold import StagePlan, scaffold
-from bpmn_sales.engine.editing.stage_edit import MAX_NAME, STAGE_KEY
+from bpmn_sales.engine.editing.stage_edit import MAX_NAME
 from bpmn_sales.errors import InvalidInput, InvalidState
 from bpmn_sales.i18n import _
 from bpmn_sales.services.processes.definitions import DeployResult, deploy_in
-from bpmn_sales.services.processes.stages import slug
 
 MAX_STAGES = 30
 
@@ -60,19 +60,7 @@ def _plans(text: object, field: str, rated: bool) -> list[StagePlan]:
                 ),
                 field,
             )
-        key = slug(name)
-        if not STAGE_KEY.match(key):
-            raise InvalidInput(
-                _(
-                    "%(field)s: stage '%(stage)s' gives the key '%(key)s'; a stage name must "
-                    "start with a letter (its key is the name in lower case with '_' between "
-                    "words)",
-                    field=field,
-                    stage=name,
-                    key=key,
-                ),
-                field=field,
-            )
+        key = stage_key(name)
         rate = None
         if colon:
             if not rated:
@@ -127,6 +115,33 @@ def _check_rates(plans: list[StagePlan]) -> None:
             )
 
 
+def _unique_keys(
+    pre: list[StagePlan], post: list[StagePlan]
+) -> tuple[list[StagePlan], list[StagePlan]]:
+    """Stages named alike in another script (`Négociation`, `Negociation`) get `_2`, `_3`;
+    the same name twice is refused."""
+    seen: dict[str, str] = {}
+    lists: tuple[list[StagePlan], list[StagePlan]] = ([], [])
+    for field, plans, out in (("stages", pre, lists[0]), ("post_sale", post, lists[1])):
+        for plan in plans:
+            twin = seen.get(plan.key)
+            if twin is not None and twin.casefold() == plan.name.casefold():
+                raise InvalidInput(
+                    _(
+                        "stages '%(first)s' and '%(second)s' both get the key '%(key)s'; give "
+                        "them different names",
+                        first=twin,
+                        second=plan.name,
+                        key=plan.key,
+                    ),
+                    field=field,
+                )
+            key = stage_key(plan.name, seen)
+            seen[key] = plan.name
+            out.append(replace(plan, key=key))
+    return lists
+
+
 def scaffold_process(
     ctx: Context,
     key: object,
@@ -155,20 +170,7 @@ def scaffold_process(
             _("stages: name at least one pre-sale stage, e.g. 'Qualify:10'"), "stages"
         )
     _check_rates(pre)
-    seen: dict[str, str] = {}
-    for plan in pre + post:
-        if plan.key in seen:
-            raise InvalidInput(
-                _(
-                    "stages '%(first)s' and '%(second)s' both get the key '%(key)s'; give them "
-                    "different names",
-                    first=seen[plan.key],
-                    second=plan.name,
-                    key=plan.key,
-                ),
-                field="post_sale" if plan in post else "stages",
-            )
-        seen[plan.key] = plan.name
+    pre, post = _unique_keys(pre, post)
     xml = scaffold(key, title.strip(), pre, post, free_moves)
     problems = ctx.engine.lint({f"{key}.bpmn": xml})
     if problems:  # the templates lint clean; a problem here is ours, not the designer's

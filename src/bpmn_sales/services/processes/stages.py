@@ -8,12 +8,12 @@ deleted; the refusal says how many.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain.keys import stage_key
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine.editing.stage_edit import NewStage, add_stage, delete_stage
@@ -21,6 +21,7 @@ from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.i18n import _, ngettext
 from bpmn_sales.persistence.models import Process
 from bpmn_sales.persistence.store import Store
+from bpmn_sales.services import common
 from bpmn_sales.services.processes import definitions
 from bpmn_sales.services.processes.definitions import find_process
 
@@ -44,11 +45,6 @@ def _text(value: object, field: str) -> str:
     if not isinstance(value, str):
         raise InvalidInput(_("%(field)s must be text", field=field), field=field)
     return value.strip()
-
-
-def slug(name: str) -> str:
-    """A stage key from a stage name: 'Site survey' -> 'site_survey'."""
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
 def _win_rate(value: object) -> float | None:
@@ -106,23 +102,41 @@ def add(
     title = _text(name, "name")
     if not title:
         raise InvalidInput(_("the stage needs a name"), field="name")
-    stage_key = _text(key, "key") or slug(title)
+    chosen = _text(key, "key")
     if not _text(after, "after"):
         raise InvalidInput(_("say after which stage the new one goes"), field="after")
-    new = NewStage(
-        after=_text(after, "after"),
-        key=stage_key,
-        name=title,
-        win_rate=_win_rate(win_rate),
-        description=_text(description, "description"),
-        activity=_text(activity, "activity"),
-    )
+    rate = _win_rate(win_rate)
     with ctx.uow() as store:
         process = find_process(store, process_key)
+        new = NewStage(
+            after=_text(after, "after"),
+            key=chosen or _key_for(title, _stage_names(ctx, store, process)),
+            name=title,
+            win_rate=rate,
+            description=_text(description, "description"),
+            activity=_text(activity, "activity"),
+        )
         version = _edit(ctx, store, actor, process, lambda xml, f: add_stage(xml, f, new))
         _place_column(store, process, new.after, new.key, ctx)
         store.commit()
     return StageChange(process.key, version, new.key, "added")
+
+
+def _stage_names(ctx: Context, store: Store, process: Process) -> dict[str, str]:
+    """The latest version's stages, key to name."""
+    version = store.latest_version(process.id, enabled_only=False)
+    if version is None:
+        return {}
+    return {s.key: s.name for s in common.info_for(ctx, store, version.id).rules.stages}
+
+
+def _key_for(name: str, stages: dict[str, str]) -> str:
+    """The key made from `name`, numbered when another stage has it (`Negociation` beside
+    `Négociation`); a stage of the same name keeps the key, so the edit refuses it as taken."""
+    key = stage_key(name)
+    if key in stages and stages[key].casefold() == name.casefold():
+        return key
+    return stage_key(name, stages)
 
 
 def delete(ctx: Context, actor: Actor, process_key: object, stage_key: object) -> StageChange:
