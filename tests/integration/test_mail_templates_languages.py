@@ -1,5 +1,6 @@
 """Notification mail in its recipient's language: the greeting, the link and the footer of both
-parts, and `<html lang>`, follow the language in force when the mail is rendered."""
+parts, and `<html lang>`, follow the recipient's language (theirs, else the company's) when the
+worker renders the mail, whatever the worker's own language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from bpmn_sales import i18n
 from bpmn_sales.context import Context
 from bpmn_sales.services.delivery import mail
 from bpmn_sales.services.delivery.send import deliver_due
+from bpmn_sales.services.people import preferences
 from tests.fakes import FakeClock
 from tests.integration.test_delivery_mail import BASE, queue_one_mail
 from tests.local_servers import SmtpServer
@@ -25,9 +27,10 @@ EXPECTED = {
 def test_a_mail_to_a_polish_reader_is_in_polish(
     ctx: Context, clock: FakeClock, smtp: SmtpServer
 ) -> None:
+    preferences.update_company_preferences(ctx, None, language="pl")  # rob has no language
     deal_id = queue_one_mail(ctx, clock)
     ctx.smtp_url, ctx.base_url = f"smtp://127.0.0.1:{smtp.port}", BASE
-    with i18n.use_language("pl"):
+    with i18n.use_language("fr"):  # the worker's own language
         assert deliver_due(ctx) == 1
     [sent] = smtp.catcher.wait_for(1)
     text = sent.get_body(("plain",)).get_content()

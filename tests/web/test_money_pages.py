@@ -124,11 +124,11 @@ def test_csv_files_have_a_bom_and_the_readers_delimiter(visitor: Visitor) -> Non
     polish = mia.get("/analytics/funnel.csv", headers=PL)
     assert polish.headers["Content-Type"] == "text/csv; charset=utf-8"
     text = polish.get_data(as_text=True)
-    assert text.startswith("\ufeffstage;name;")
+    assert text.startswith("\ufeffetap;nazwa;")  # the headers in Polish too
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert all("." not in cell for cell in rows[1][7:])  # a decimal comma, never a dot
     forced = mia.get("/analytics/funnel.csv?delimiter=,", headers=PL).get_data(as_text=True)
-    assert forced.startswith("\ufeffstage,name,")
+    assert forced.startswith("\ufeffetap,nazwa,")
     mia.get("/analytics/funnel.csv?delimiter=|", status=400)
 
 

@@ -6,8 +6,11 @@ import re
 from collections.abc import Callable
 
 from flask import Flask
+from markupsafe import escape
 
+from bpmn_sales import i18n
 from bpmn_sales.context import Context
+from bpmn_sales.domain import policy
 from bpmn_sales.services import deals
 from bpmn_sales.services.people import users
 from tests.web.pages import Pages
@@ -152,7 +155,10 @@ def test_other_teams_cannot_see_or_touch_a_deal(visitor: Visitor, demo_ctx: Cont
     olgas = deal_id(demo_ctx, "Salle de bain")
     olga = visitor("olga")
     # another team's deal is a "Not found" page, the same as a deal that does not exist
-    assert f"deal {robs} does not exist" in olga.text(olga.get(f"/deals/{robs}", status=404))
+    with i18n.use_language("fr"):  # olga reads French
+        missing = str(escape(policy.missing("deal", robs)))
+    assert "n&#39;existe pas" in missing
+    assert missing in olga.text(olga.get(f"/deals/{robs}", status=404))
     olga.get(f"/deals/{robs}/diagram", status=404)
     olga.post(f"/deals/{robs}/notes", {"text": "sneaky"}, 404)
     olga.post(f"/deals/{robs}/close", {"outcome": "lost", "reason": "Autre"}, 404)

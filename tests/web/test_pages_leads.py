@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from markupsafe import escape
+
+from bpmn_sales import i18n
 from bpmn_sales.context import Context
+from bpmn_sales.domain import policy
 from bpmn_sales.services import leads
 from bpmn_sales.services.people import users
 from tests.web.pages import Pages
@@ -71,7 +75,10 @@ def test_lead_page_authorization(visitor: Visitor, demo_ctx: Context) -> None:
     robs = lead_id(demo_ctx, "Jane Cooper")
     olgas = olgas_lead(demo_ctx)
     olga = visitor("olga")
-    assert f"lead {robs} does not exist" in olga.text(olga.get(f"/leads/{robs}", status=404))
+    with i18n.use_language("fr"):  # olga reads French
+        missing = str(escape(policy.missing("lead", robs)))
+    assert "n&#39;existe pas" in missing
+    assert missing in olga.text(olga.get(f"/leads/{robs}", status=404))
     olga.post(f"/leads/{robs}/qualify", {"version": version_of(demo_ctx, robs)}, 404)
     olga.post(f"/leads/{robs}/disqualify", {"reason": "mine now"}, 404)
     olga.get(f"/leads/{olgas}")

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
+from bpmn_sales import i18n
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import TaskView
 from bpmn_sales.errors import Forbidden
@@ -97,13 +99,20 @@ def test_claim_a_group_task(demo_ctx: Context, visitor: Visitor, group_task: Tas
     assert "You claimed" in after
     assert rows(after) == []
     assert group_task.task_id in rows(sara.text(sara.get("/tasks")))
-    # olga, in the same group, sees it claimed and cannot take it any more
+    # olga, in the same group, sees it claimed and cannot take it any more (in French: the
+    # demo's OpenFire team reads French)
     olga = visitor("olga")
     other = olga.text(olga.get("/tasks?tab=groups"))
     assert rows(other) == [group_task.task_id]
-    assert "claimed" in other and 'data-testid="claim"' not in other
+    with i18n.use_language("fr"):
+        claimed_word = i18n.gettext("claimed")
+        by_sara = i18n.gettext(
+            "'%(title)s' is already claimed by %(who)s", title=group_task.title, who="sara"
+        )
+    assert claimed_word != "claimed"
+    assert claimed_word in other and 'data-testid="claim"' not in other
     refused = olga.text(olga.follow(olga.post(f"/tasks/{group_task.task_id}/claim")))
-    assert "already claimed by sara" in refused
+    assert str(escape(by_sara)) in refused
     # the claim is in the deal's history
     history = deals.deal_history(
         demo_ctx, users.actor_for_username(demo_ctx, "rob"), group_task.subject_id

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bpmn_sales.domain.model import MAX_ID
+from bpmn_sales.domain.policy import missing
 from bpmn_sales.errors import Conflict, NotFound
 from bpmn_sales.i18n import _
 from bpmn_sales.persistence import search_terms  # noqa: F401 - registers the listener
@@ -107,7 +108,7 @@ class Store(
         # An id no column can hold is simply not there (SQLite would overflow looking).
         obj = self.session.get(model, ident) if abs(ident) <= MAX_ID else None
         if obj is None:
-            raise NotFound(_("%(what)s %(id)s does not exist", what=what, id=ident), id=ident)
+            raise NotFound(missing(what, ident), id=ident)
         return obj
 
 

@@ -128,10 +128,9 @@ class DeliveryQueries:
     def outbox_page(
         self, status: str | None, cursor: Cursor | None, limit: int
     ) -> Page[OutboxMessage]:
-        """A page of outbox messages (optionally of one status), newest first, without bodies."""
-        query = select(OutboxMessage).options(
-            defer(OutboxMessage.body, raiseload=True), defer(OutboxMessage.payload, raiseload=True)
-        )
+        """A page of outbox messages (optionally of one status), newest first, without bodies
+        (the small payload comes along: a notice's subject is translated from it)."""
+        query = select(OutboxMessage).options(defer(OutboxMessage.body, raiseload=True))
         if status:
             query = query.where(OutboxMessage.status == status)
         return read_page(self.session, query, OUTBOX_SORT, cursor, limit)

@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from bpmn_sales.domain.model import MAX_ID
 from bpmn_sales.domain.paging import Cursor, Page
+from bpmn_sales.domain.policy import missing
 from bpmn_sales.domain.search import prefix_range
 from bpmn_sales.errors import NotFound
 from bpmn_sales.i18n import _
@@ -268,7 +269,7 @@ class SubjectQueries:
         )
         if owner is None:
             raise NotFound(
-                _("%(what)s %(id)s does not exist", what=subject_type, id=subject_id),
+                missing(subject_type, subject_id),
                 id=subject_id,
             )
         return owner

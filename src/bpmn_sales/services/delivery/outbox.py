@@ -12,7 +12,7 @@ from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import OutboxMessage
 from bpmn_sales.persistence.queries.delivery import OUTBOX_SORT
-from bpmn_sales.services.delivery import mail
+from bpmn_sales.services.delivery import mail, texts
 
 STATUSES = ("pending", "sending", "sent", "failed")
 
@@ -40,7 +40,8 @@ def message_dict(m: OutboxMessage) -> dict[str, Any]:
         "id": m.id,
         "channel": m.channel,
         "recipient": m.recipient,
-        "subject": m.subject,
+        # A notice's subject in the reader's language (stored as a phrase); others as stored.
+        "subject": texts.shown((m.payload or {}).get("subject_phrase"), m.subject),
         "status": m.status,
         "attempts": m.attempts,
         "created_at": m.created_at.isoformat(),
