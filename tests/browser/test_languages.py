@@ -102,8 +102,12 @@ def visible_text(page: Page) -> str:
     return " | ".join([page.title(), page.inner_text("body"), *attributes])
 
 
+#: Dotted codes an admin types as they are (webhook events such as deal.moved): not words.
+CODES = re.compile(r"(?<![\w.])[a-z_]+\.(?:[a-z_]+|\*)(?![\w.])")
+
+
 def leftovers(page: Page, language: str) -> list[str]:
-    text = " ".join(visible_text(page).split())
+    text = CODES.sub(" ", " ".join(visible_text(page).split()))
     return [msgid for msgid, pattern in english(language) if pattern.search(text)]
 
 
