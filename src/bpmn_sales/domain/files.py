@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.i18n import _
+from bpmn_sales.i18n import _, formats
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 ZIP = b"PK\x03\x04"
@@ -65,8 +65,8 @@ def check_file(name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> str:
             _(
                 "file '%(name)s' is %(size)s bytes; the limit is %(most)s",
                 name=name,
-                size=f"{len(data):,}",
-                most=f"{max_bytes:,}",
+                size=formats.number(len(data)),
+                most=formats.number(max_bytes),
             ),
             field="file",
         )

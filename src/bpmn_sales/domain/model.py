@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.i18n import _
+from bpmn_sales.i18n import _, formats
 
 
 class Role(StrEnum):
@@ -219,7 +219,7 @@ def money(value: object, field_name: str) -> Decimal | None:
             _(
                 "%(field)s must be between 0 and %(most)s",
                 field=field_name,
-                most=f"{MAX_MONEY:,.0f}",
+                most=formats.number(int(MAX_MONEY)),
             ),
             field=field_name,
         )

@@ -11,7 +11,7 @@ from bpmn_sales.domain.analytics import month_key
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.model import currency as money_currency
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.i18n import _
+from bpmn_sales.i18n import _, formats
 from bpmn_sales.services import analytics
 from bpmn_sales.services.analytics import tables, targets
 from bpmn_sales.services.analytics.scope import FILTERS, Filters
@@ -129,7 +129,7 @@ def set_target() -> Any:
             "Target %(period)s for %(scope)s: %(amount)s",
             period=saved["period"],
             scope=saved["scope"],
-            amount=f"{saved['amount']:,.2f} {saved['currency']}",
+            amount=formats.money(saved["amount"], saved["currency"]),
         )
     )
     query = urlencode({"period": saved["period"], "currency": saved["currency"]})
