@@ -37,13 +37,14 @@ function describe(field, translate) {
   const { schema } = field;
   const parts = [];
   if (schema.description) {
-    const text = schema.description.charAt(0).toUpperCase() + schema.description.slice(1);
-    parts.push(/[.)]$/.test(text) ? text : text + '.');
+    const described = translate(schema.description);
+    const text = described.charAt(0).toUpperCase() + described.slice(1);
+    parts.push(/[.)。）]$/.test(text) ? text : translate('{sentence}.', { sentence: text }));
   }
   if (schema.type === 'array') {
     parts.push(translate('Separate items with ";".'));
     if (schema.items && schema.items.description) {
-      parts.push(translate('Each: {what}.', { what: schema.items.description }));
+      parts.push(translate('Each: {what}.', { what: translate(schema.items.description) }));
     }
   }
   if (schema.default !== undefined && schema.type !== 'boolean') {

@@ -6,7 +6,8 @@
  * string of ours, so "Open {element}" is looked up as "Open %(element)s".
  * The list below marks every text of theirs that the modeler shows, for the catalog's
  * extraction (it is never run): the palette, context pad, replace menu, search, the properties
- * panel's groups, labels, element types and messages, and our "Sales rules" group. */
+ * panel's groups, labels, element types and messages, and our "Sales rules" group with the
+ * labels and descriptions of the sales-rule vocabulary (engine/diagrams/vocabulary.schema.json). */
 (function () {
   "use strict";
   var gettext = window.gettext;
@@ -289,7 +290,35 @@
       gettext("Orders from stage (key)"),
       gettext("Orders after stage completed (key)"),
       gettext("Form schema file"),
-      gettext("Form UI schema file")
+      gettext("Form UI schema file"),
+      gettext("Approval"),
+      gettext("Description"),
+      gettext("Lead status"),
+      gettext("Lost reasons"),
+      gettext("Outcome"),
+      gettext("Outcome label"),
+      gettext("Requirements"),
+      gettext("Tip"),
+      gettext("Weight"),
+      gettext("<scope>.<name>[:<type>]: scope customer, deal or stage; type text (default), number, date, boolean or email"),
+      gettext("an approval task: decision approve or reject, with a comment"),
+      gettext("anyone, owner, manager, direct_manager, admin, user:<username> or group:<group name>"),
+      gettext("fields that must be filled before the deal leaves the stage"),
+      gettext("leaving the stage needs the owner's direct manager's approval"),
+      gettext("must be done to win"),
+      gettext("optional fields the stage asks for: shown on the deal's field form, never required"),
+      gettext("owner, manager, direct_manager, admin, participants, user:<username> or group:<group name>"),
+      gettext("position in the pipeline; unique in the process"),
+      gettext("position in the stage's checklist (activities without one follow, in diagram order)"),
+      gettext("requirements text shown to the rep"),
+      gettext("stable key; defaults to the element id"),
+      gettext("the key of the first stage from which orders may be created (once the deal has reached it)"),
+      gettext("the key of the stage after which orders may be created (once the deal has completed it)"),
+      gettext("the lead's status while the instance waits at this element or once it ends there"),
+      gettext("the name of a JSON file deployed with the diagram (SpiffArena task forms: a JSON Schema, or its UI schema)"),
+      gettext("weight toward the win probability"),
+      gettext("win probability (%) at the start of this stage"),
+      gettext("%(sentence)s.")
     ];
   };
 })();
