@@ -33,9 +33,9 @@ WORDS = {
         "Transaction",
         "Général",
         "Règles de vente",
-        "Ordre de l’étape",
+        "Ordre de l\u2019étape",
         "Ouvrir X",
-        "Ouvrir l’éditeur dans une fenêtre",
+        "Ouvrir l\u2019éditeur dans une fenêtre",
         "Position dans le pipeline ; unique dans le processus.",
     ),
     "zh-CN": (
