@@ -33,20 +33,24 @@ const EDITED = {
   list: isTextFieldEntryEdited
 };
 
-function describe(field) {
+function describe(field, translate) {
   const { schema } = field;
   const parts = [];
   if (schema.description) {
-    const text = schema.description.charAt(0).toUpperCase() + schema.description.slice(1);
-    parts.push(/[.)]$/.test(text) ? text : text + '.');
+    const described = translate(schema.description);
+    const text = described.charAt(0).toUpperCase() + described.slice(1);
+    parts.push(/[.)。）]$/.test(text) ? text : translate('{sentence}.', { sentence: text }));
   }
   if (schema.type === 'array') {
-    parts.push('Separate items with ";".' + (schema.items && schema.items.description
-      ? ` Each: ${schema.items.description}.` : ''));
+    parts.push(translate('Separate items with ";".'));
+    if (schema.items && schema.items.description) {
+      parts.push(translate('Each: {what}.', { what: translate(schema.items.description) }));
+    }
   }
   if (schema.default !== undefined && schema.type !== 'boolean') {
-    const shown = Array.isArray(schema.default) ? schema.default.join('; ') || 'none' : schema.default;
-    parts.push(`Default: ${shown}.`);
+    const shown = Array.isArray(schema.default)
+      ? schema.default.join('; ') || translate('none') : schema.default;
+    parts.push(translate('Default: {value}.', { value: shown }));
   }
   return parts.join(' ');
 }
@@ -61,7 +65,7 @@ function SalesRuleEntry(props) {
   const write = value => setProperty(injector, element, name, value);
   const check = value => validate(value, schema, required);
   const common = {
-    element, id, label: translate(label(name)), description: describe(field), debounce: immediately
+    element, id, label: translate(label(name)), description: describe(field, translate), debounce: immediately
   };
 
   if (kind === 'checkbox') {
@@ -78,7 +82,7 @@ function SalesRuleEntry(props) {
       getValue: () => read() || '',
       setValue: value => write(value || undefined),
       getOptions: () => [
-        { value: '', label: required ? '(choose)' : '(not set)' },
+        { value: '', label: translate(required ? '(choose)' : '(not set)') },
         ...schema.enum.map(value => ({ value, label: value }))
       ],
       validate: value => check(value || undefined)
@@ -106,24 +110,25 @@ function SalesRuleEntry(props) {
 
 function OtherProperties(props) {
   const { element, names } = props;
+  const translate = useService('translate');
   const values = readProperties(getBusinessObject(element));
   return jsx('div', {
     class: 'bio-properties-panel-entry sales-rules-others',
     'data-entry-id': 'sales-others',
     children: [
-      jsx('p', { class: 'bio-properties-panel-label', children: 'Other properties (kept as they are)' }),
+      jsx('p', { class: 'bio-properties-panel-label', children: translate('Other properties (kept as they are)') }),
       jsx('ul', {
         children: names.map(name => jsx('li', { children: `${name} = ${values.get(name)}` }))
       }),
       jsx('p', {
         class: 'bio-properties-panel-description',
-        children: 'Not part of this element\'s sales rules: the check lists them as problems.'
+        children: translate('Not part of this element\'s sales rules: the check lists them as problems.')
       })
     ]
   });
 }
 
-export default function SalesRulesProvider(propertiesPanel, config) {
+export default function SalesRulesProvider(propertiesPanel, config, translate) {
   const vocabulary = new Vocabulary(config && config.vocabulary);
 
   this.getGroups = element => groups => {
@@ -146,7 +151,7 @@ export default function SalesRulesProvider(propertiesPanel, config) {
     if (others.length) {
       entries.push({ id: 'sales-others', names: others, component: OtherProperties });
     }
-    const group = { id: 'sales-rules', label: 'Sales rules', entries };
+    const group = { id: 'sales-rules', label: translate('Sales rules'), entries };
     const general = groups.findIndex(candidate => candidate.id === 'general');
     groups.splice(general === -1 ? 0 : general + 1, 0, group);
     return groups;
@@ -154,4 +159,4 @@ export default function SalesRulesProvider(propertiesPanel, config) {
   propertiesPanel.registerProvider(LOW_PRIORITY, this);
 }
 
-SalesRulesProvider.$inject = [ 'propertiesPanel', 'config.salesRules' ];
+SalesRulesProvider.$inject = [ 'propertiesPanel', 'config.salesRules', 'translate' ];

@@ -53,7 +53,9 @@
   var modeler = window.BpmnSalesModeler.create({
     container: canvasBox,
     panel: document.getElementById("modeler-panel"),
-    vocabulary: vocabulary
+    vocabulary: vocabulary,
+    // bpmn-js, the properties panel and our group in the page's language (modeler-words.js).
+    translate: window.modelerTranslate
   });
 
   function request(method, url, payload) {
