@@ -6,8 +6,8 @@ import pytest
 
 from bpmn_sales import i18n
 from bpmn_sales.domain.rules import StageRule
+from bpmn_sales.services.delivery.texts import notice
 from bpmn_sales.tasks import requirements
-from bpmn_sales.tasks.notifications import notice_message
 from bpmn_sales.tasks.requirements import DealFacts
 
 
@@ -84,12 +84,12 @@ def test_a_stage_requirement_takes_the_polish_plural_form_of_its_count(
 
 def test_a_timer_notice_is_written_in_the_language_in_force() -> None:
     with i18n.use_language("pl"):
-        subject, text = notice_message("reminder", "Acme", 7, "Wizyta", "2026-01-05")
+        subject, text = (p.text() for p in notice("reminder", "Acme", 7, "Wizyta", "2026-01-05"))
     assert subject == "Przypomnienie: szansa sprzedaży Acme czeka na etapie „Wizyta”"
     assert text == (
         "Szansa sprzedaży 7 (Acme) jest na etapie „Wizyta” od 2026-01-05; czas ją przesunąć dalej."
     )
-    assert notice_message("timeout", "Acme", 7, None, None) == (
+    assert tuple(p.text() for p in notice("timeout", "Acme", 7, None, None)) == (
         "Overdue: deal Acme",
         "Deal 7 (Acme) is overdue.",
     )

@@ -20,6 +20,7 @@ from bpmn_sales.domain.rules import (
 from bpmn_sales.engine import ProcessEngine
 from bpmn_sales.engine.running.runtime import ProcessInfo
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.services.delivery import texts
 from bpmn_sales.tasks import approvals, closing, follow_ups, notifications, orders
 from bpmn_sales.tasks.requirements import DealFacts, leave_unmet
 from bpmn_sales.tasks.weights import win_probability
@@ -199,19 +200,24 @@ def test_recipients_takes_any_iterable() -> None:
     assert notifications.recipients(("owner",), FakeDirectory()) == [1]
 
 
+def told(pair: tuple[texts.Phrase, texts.Phrase]) -> tuple[str, str]:
+    """A notice's (subject, text) in the language in force."""
+    return pair[0].text(), pair[1].text()
+
+
 def test_completion_message() -> None:
-    assert notifications.completion_message("Send quote", "Big deal", 42, "alice") == (
+    assert told(texts.completion("Send quote", "Big deal", 42, "alice")) == (
         "Send quote done on deal Big deal",
         "alice completed 'Send quote' on deal 42 (Big deal).",
     )
 
 
 def test_approval_message() -> None:
-    assert notifications.approval_message("Design", "Big deal", 42, "approve", "bob", "") == (
+    assert told(texts.approval("Design", "Big deal", 42, "approve", "bob", "")) == (
         "Design approved on deal Big deal",
         "bob approved stage 'Design' of deal 42 (Big deal).",
     )
-    assert notifications.approval_message("Design", "Big deal", 42, "reject", "bob", "redo") == (
+    assert told(texts.approval("Design", "Big deal", 42, "reject", "bob", "redo")) == (
         "Design rejected on deal Big deal",
         "bob rejected stage 'Design' of deal 42 (Big deal). Comment: redo",
     )

@@ -9,7 +9,8 @@ import pytest
 
 from bpmn_sales.context import shared_process_engine
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.tasks.notifications import notice_message, notify
+from bpmn_sales.services.delivery.texts import notice
+from bpmn_sales.tasks.notifications import notify
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 
@@ -48,11 +49,9 @@ def test_notify_names_parties_and_kind() -> None:
 
 
 def test_notice_texts_name_deal_stage_and_since() -> None:
-    subject, text = notice_message("reminder", "Acme", 7, "Initial visit", "2026-01-05")
+    subject, text = (p.text() for p in notice("reminder", "Acme", 7, "Initial visit", "2026-01-05"))
     assert subject == "Reminder: deal Acme is waiting in stage 'Initial visit'"
     assert text == (
         "Deal 7 (Acme) has been in stage 'Initial visit' since 2026-01-05; time to move it on."
     )
-    assert (
-        notice_message("escalation", "Acme", 7, None, None)[0] == "Escalation: deal Acme is stuck"
-    )
+    assert notice("escalation", "Acme", 7, None, None)[0].text() == "Escalation: deal Acme is stuck"

@@ -50,49 +50,6 @@ def recipients(parties: Iterable[str], people: Directory) -> list[int]:
     return found
 
 
-def completion_message(activity: str, deal_name: str, deal_id: int, by: str) -> tuple[str, str]:
-    """(subject, text) of the notice that an activity was completed."""
-    subject = _("%(activity)s done on deal %(deal)s", activity=activity, deal=deal_name)
-    text = _(
-        "%(user)s completed '%(activity)s' on deal %(id)s (%(deal)s).",
-        user=by,
-        activity=activity,
-        id=deal_id,
-        deal=deal_name,
-    )
-    return subject, text
-
-
-def approval_message(
-    stage: str, deal_name: str, deal_id: int, choice: str, by: str, comment: str
-) -> tuple[str, str]:
-    """(subject, text) of the notice that a stage was approved or rejected."""
-    names = {"stage": stage, "deal": deal_name, "id": deal_id, "user": by, "comment": comment}
-    if choice == "approve":
-        subject = _("%(stage)s approved on deal %(deal)s", **names)
-        text = (
-            _(
-                "%(user)s approved stage '%(stage)s' of deal %(id)s (%(deal)s). "
-                "Comment: %(comment)s",
-                **names,
-            )
-            if comment
-            else _("%(user)s approved stage '%(stage)s' of deal %(id)s (%(deal)s).", **names)
-        )
-    else:
-        subject = _("%(stage)s rejected on deal %(deal)s", **names)
-        text = (
-            _(
-                "%(user)s rejected stage '%(stage)s' of deal %(id)s (%(deal)s). "
-                "Comment: %(comment)s",
-                **names,
-            )
-            if comment
-            else _("%(user)s rejected stage '%(stage)s' of deal %(id)s (%(deal)s).", **names)
-        )
-    return subject, text
-
-
 PARTY = re.compile(
     r"^(owner|manager|direct_manager|admin|participants|user:[A-Za-z0-9_.@-]{1,80}"
     r"|group:[^;:]{1,100})$"
@@ -174,17 +131,6 @@ _NOTICES = {
         lazy_gettext("Deal %(id)s (%(deal)s) needs attention."),
     ),
 }
-
-
-def notice_message(
-    kind: str, deal_name: str, deal_id: int, stage: str | None, since: str | None
-) -> tuple[str, str]:
-    """(subject, text) of a timer's notice about a deal that waits in a stage."""
-    sentences = _NOTICES.get(kind, _NOTICES["notice"])
-    subject = sentences[0] if stage else sentences[1]
-    text = sentences[2 if stage and since else 3 if stage else 4 if since else 5]
-    names = {"deal": deal_name, "id": deal_id, "stage": stage, "since": since}
-    return str(subject) % names, str(text) % names
 
 
 SERVICE_TASKS = (notify,)
