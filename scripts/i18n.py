@@ -4,8 +4,9 @@
     .venv/bin/python scripts/i18n.py update PART PATH...      refresh PART.po in each language
     .venv/bin/python scripts/i18n.py check                    what the catalog test checks
 
-Catalogs live in src/bpmn_sales/i18n/locales/<language>/LC_MESSAGES/<part>.po, one part per
-area of the product (pages, mail, messages, rules, diagrams, formats, scripts, people); the
+Catalogs live in src/bpmn_sales/i18n/locales/<language>/LC_MESSAGES/<part>.po, one part per area
+of the product (pages, mail, messages, rules, diagrams, formats, scripts, people; the strings of
+the pages' JavaScript go in scripts.po or a scripts_<area>.po, the parts sent to pages); the
 product merges every part of a language on load. `update pages src/bpmn_sales/web/templates`
 puts into pages.po every string marked in files under those paths that no other part of the
 language already holds, keeps the translations it had, and drops the strings no longer in the
@@ -230,6 +231,7 @@ def check(source: Catalog | None = None) -> list[Problem]:
     found: list[Problem] = []
     for language in PLURAL_FORMS:
         translated: dict[Key, tuple[str, object]] = {}
+        for_scripts: set[Key] = set()  # the parts the pages' scripts receive (scripts*.po)
         folder = LOCALES / language / "LC_MESSAGES"
         for part, catalog in parts(language).items():
             raw = (folder / f"{part}.po").read_text(encoding="utf-8")
@@ -257,11 +259,21 @@ def check(source: Catalog | None = None) -> list[Problem]:
                         Problem(language, part, msgid, f"translated differently in {other}.po")
                     )
                 translated.setdefault(key, (part, message.string))
+                if part == "scripts" or part.startswith("scripts_"):
+                    for_scripts.add(key)
         for key, message in wanted.items():
             if key not in translated:
                 msgid = key if isinstance(key, str) else key[0]
                 where = ", ".join(f"{relative(loc)}:{line}" for loc, line in message.locations)
                 found.append(Problem(language, "-", msgid, "missing", where))
+            elif key not in for_scripts and any(
+                relative(loc).endswith(".js") for loc, _line in message.locations
+            ):
+                msgid = key if isinstance(key, str) else key[0]
+                part = translated[key][0]
+                found.append(
+                    Problem(language, part, msgid, "used in a script but not in a scripts*.po part")
+                )
     return found
 
 

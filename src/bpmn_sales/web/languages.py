@@ -71,8 +71,9 @@ def put_visitor_in_force(ctx: Context, chosen: Preferences | None) -> None:
         put_in_force(None, preferences.company_preferences(ctx))
 
 
-#: The part of the catalogs that holds the strings of the pages' scripts (static/js).
-SCRIPTS_PART = "scripts"
+#: The parts of the catalogs that hold the strings of the pages' scripts (static/js):
+#: scripts.po and any scripts_<area>.po.
+SCRIPTS_PARTS = ("scripts.po", "scripts_*.po")
 
 
 @cache
@@ -80,8 +81,8 @@ def _js_catalog(language: str) -> str:
     """The scripts' strings of `language` and its plural form index for n = 0..199, as JSON
     that is safe inside a <script> element."""
     messages: dict[str, str | list[str]] = {}
-    path = i18n.LOCALES / language / "LC_MESSAGES" / f"{SCRIPTS_PART}.po"
-    if path.is_file():
+    folder = i18n.LOCALES / language / "LC_MESSAGES"
+    for path in sorted(p for pattern in SCRIPTS_PARTS for p in folder.glob(pattern)):
         with path.open("rb") as handle:
             for message in read_po(handle, locale=language):
                 if not message.id or message.fuzzy:
