@@ -8,8 +8,10 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
+from bpmn_sales.context import Context
+from bpmn_sales.services import demo
 from tests.browser.accessibility import violations
-from tests.browser.browsing import PHONE
+from tests.browser.browsing import DESKTOP, PHONE
 
 OpenAs = Callable[..., Page]
 
@@ -91,3 +93,27 @@ def test_pages_in_other_languages_and_on_a_phone(open_as: OpenAs) -> None:
     deal = first_link(page, "/deals", r"/deals/\d+")
     found += check(page, ["/board", deal, "/tasks"], diagram_ready)
     assert_none(found)
+
+
+SMALLEST_CHART_TEXT = """() => Math.min(...[...document.querySelectorAll('svg.chart text')].map(
+  t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+OVERFLOWING_CHART_TEXT = """() => [...document.querySelectorAll('svg.chart text')].filter(t =>
+  t.getBoundingClientRect().right > t.ownerSVGElement.getBoundingClientRect().right + 1
+).map(t => t.textContent)"""
+
+
+def test_the_analytics_charts_text_is_readable_on_a_desktop_and_a_phone(
+    open_as: OpenAs, demo_ctx: Context
+) -> None:
+    demo.load_history(demo_ctx)
+    for viewport in (DESKTOP, PHONE):
+        page = open_as("mia", viewport=viewport)
+        page.goto("/analytics")
+        expect(page.locator("svg.chart").first).to_be_visible()
+        assert page.locator("svg.chart").count() >= 3, "the funnel, losses and forecast charts"
+        smallest = page.evaluate(SMALLEST_CHART_TEXT)
+        assert smallest >= 12, f"chart text is {smallest:.1f}px at {viewport['width']}px wide"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"the page scrolls sideways ({width}px)"
+        overflowing = page.evaluate(OVERFLOWING_CHART_TEXT)
+        assert overflowing == [], f"chart text beyond the chart's right edge: {overflowing}"
