@@ -68,8 +68,29 @@ def test_every_page_a_rep_opens(open_as: OpenAs) -> None:
 def test_every_page_a_manager_opens(open_as: OpenAs) -> None:
     page = open_as("mia")
     deal = first_link(page, "/deals", r"/deals/\d+")
-    paths = ["/tasks", "/approvals", "/analytics", "/board", "/deals", deal, "/notifications"]
+    approval = first_link(page, "/approvals", r"/tasks/[^/?#]+")
+    paths = ["/tasks", "/approvals", approval, "/analytics", "/board", "/deals", deal]
+    paths += ["/notifications", "/account"]
     assert_none(check(page, paths, diagram_ready))
+
+
+def test_pages_showing_errors_beside_their_fields(open_as: OpenAs) -> None:
+    """A refused form: the error beside its field, the page's alert, the filled-in values."""
+    page = open_as("rob")
+    found: list[str] = []
+    page.goto("/leads/new")
+    page.get_by_label("Name").evaluate("el => el.removeAttribute('required')")
+    page.get_by_role("button", name="Create lead").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+    found += violations(page)
+    deal = first_link(page, "/deals?status=open", r"/deals/\d+")
+    page.goto(deal)
+    lost = page.get_by_test_id("close-lost")
+    lost.get_by_label("Lost reason").evaluate("el => el.removeAttribute('required')")
+    lost.get_by_role("button", name="Close as lost").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+    found += violations(page)
+    assert_none(found)
 
 
 def test_every_page_an_admin_opens(open_as: OpenAs) -> None:
