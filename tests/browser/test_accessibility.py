@@ -30,7 +30,8 @@ Ready = Callable[[Page, str], None]
 def check(page: Page, paths: list[str], ready: Ready | None = None) -> list[str]:
     found: list[str] = []
     for path in paths:
-        page.goto(path)
+        response = page.goto(path)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
         page.wait_for_load_state("networkidle")
         if ready:
             ready(page, path)
