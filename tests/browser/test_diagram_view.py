@@ -4,7 +4,6 @@ zoom, fit and full-screen controls work, by keyboard too, on the deal page and i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -29,16 +28,16 @@ def scale(canvas: Locator) -> float:
     return float(value)
 
 
-def rect(locator: Locator) -> dict[str, Any]:
+def rect(locator: Locator) -> dict[str, float]:
     found = locator.evaluate(
         "el => { const r = el.getBoundingClientRect();"
         " return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; }"
     )
     assert isinstance(found, dict)
-    return found
+    return {side: float(value) for side, value in found.items()}
 
 
-def inside(inner: dict[str, Any], outer: dict[str, Any]) -> bool:
+def inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
     return (
         inner["left"] >= outer["left"]
         and inner["top"] >= outer["top"]
@@ -106,6 +105,12 @@ def test_the_deal_diagram_opens_readable_on_the_current_stage_and_zooms_by_keybo
     press(controls.get_by_role("button", name="Current step"))
     assert scale(canvas) >= 0.75
     assert inside(rect(element(canvas, "Activity_PlanifierVisite")), rect(canvas))
+
+    # With the diagram focused, Ctrl + arrow keys move it (as the hint says).
+    before = canvas.locator("svg g.viewport").first.get_attribute("transform")
+    canvas.locator("svg").first.focus()
+    page.keyboard.press("Control+ArrowRight")
+    expect(canvas.locator("svg g.viewport").first).not_to_have_attribute("transform", before or "")
 
     # The current step and the done path stay marked whatever the zoom.
     expect(
