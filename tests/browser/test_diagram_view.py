@@ -131,10 +131,16 @@ def test_the_deal_diagram_opens_readable_on_the_current_stage_and_zooms_by_keybo
     assert wide["right"] - wide["left"] > DESKTOP["width"] - 40
     assert wide["bottom"] - wide["top"] > DESKTOP["height"] - 120
     assert inside(rect(element(canvas, "Activity_PlanifierVisite")), wide)
+    # What the full-screen diagram covers is out of the Tab order meanwhile.
+    deals_link = page.get_by_role("navigation", name="Main").get_by_role("link", name="Deals")
+    assert deals_link.evaluate("el => el.closest('[inert]') !== null")
+    page.keyboard.press("Shift+Tab")
+    assert frame.evaluate("el => el.contains(document.activeElement)")
     page.keyboard.press("Escape")
     expect(full).to_have_attribute("aria-pressed", "false")
     expect(frame).to_have_class("diagram-frame")
     assert rect(canvas)["right"] - rect(canvas)["left"] < DESKTOP["width"] - 200
+    assert deals_link.evaluate("el => el.closest('[inert]') === null")
     assert inside(rect(element(canvas, "Activity_PlanifierVisite")), rect(canvas))
 
 
@@ -194,3 +200,17 @@ def test_the_modeler_opens_readable_with_the_same_controls(open_as: OpenAs) -> N
     page.keyboard.press("Escape")
     expect(full).to_have_attribute("aria-pressed", "false")
     expect(page.get_by_test_id("modeler-frame")).to_have_class("modeler-frame")
+
+
+def test_a_closed_deal_opens_on_where_it_ended(open_as: OpenAs, demo_ctx: Context) -> None:
+    lost = deal_id(demo_ctx, "Adventure Works rollout")
+    rob = users.actor_for_username(demo_ctx, "rob")
+    deals.close_deal(demo_ctx, rob, lost, "lost", "Too expensive")
+    page = open_as("rob")
+    page.goto(f"/deals/{lost}")
+    canvas = page.get_by_test_id("deal-diagram")
+    expect(canvas).to_have_attribute("data-state", "ready")
+    expect(page.get_by_test_id("deal-diagram-frame")).to_have_attribute("data-view", "focus")
+    assert scale(canvas) >= 0.75
+    end = canvas.locator('g.djs-element.highlight-done[data-element-id="Event_DealLost"]')
+    assert inside(rect(end.locator(".djs-visual").first), rect(canvas)), "the end is not in view"

@@ -22,7 +22,8 @@
   }
 
   // Where to open: the current stage and its waiting activities; once the deal is closed, where
-  // it ended. When the stage is too wide to read whole, its waiting activities stay centred.
+  // it ended (the process's own end, not a stage's). When the stage is too wide to read whole,
+  // its waiting activities stay centred.
   function focusIds(viewer, data) {
     var registry = viewer.get("elementRegistry");
     var current = data.current || [];
@@ -34,7 +35,9 @@
     }
     var ends = (data.completed || []).filter(function (id) {
       var element = registry.get(id);
-      return element && element.type === "bpmn:EndEvent";
+      var parent = element && element.parent;
+      return element && element.type === "bpmn:EndEvent" && parent &&
+        /^bpmn:(Process|Participant|Lane)$/.test(parent.type);
     });
     return { focus: ends, anchor: [] };
   }

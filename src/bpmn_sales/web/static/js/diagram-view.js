@@ -98,12 +98,37 @@
       }
     }
 
+    // While the frame covers the window, what it hides is out of the Tab order and of reach of
+    // assistive technology (inert); leaving full screen gives it back.
+    var madeInert = [];
+
+    function hideTheRest(on) {
+      madeInert.forEach(function (node) { node.inert = false; });
+      madeInert = [];
+      if (!on) {
+        return;
+      }
+      for (var node = frame; node && node !== document.body; node = node.parentElement) {
+        var parent = node.parentElement;
+        if (!parent) {
+          break;
+        }
+        Array.prototype.forEach.call(parent.children, function (sibling) {
+          if (sibling !== node && !sibling.inert && sibling.tagName !== "SCRIPT") {
+            sibling.inert = true;
+            madeInert.push(sibling);
+          }
+        });
+      }
+    }
+
     function setFullScreen(on) {
       var centre = canvas.viewbox();
       var middle = { x: centre.x + centre.width / 2, y: centre.y + centre.height / 2 };
       var scale = centre.scale;
       frame.classList.toggle("diagram-fullscreen", on);
       document.body.classList.toggle("diagram-fullscreen-open", on);
+      hideTheRest(on);
       var button = frame.querySelector("[data-diagram-action=fullscreen]");
       if (button) {
         button.setAttribute("aria-pressed", on ? "true" : "false");
