@@ -28,6 +28,19 @@ def tab_to(page: Page, target: Locator, most: int = 60) -> int:
     raise AssertionError(f"Tab never reached {target} in {most} presses")
 
 
+def assert_every_field_labelled(group: Locator) -> None:
+    """Each field of the group has a name a screen reader reads (a label or an aria-label)."""
+    expect(group.locator("input, select, textarea").first).to_be_attached()
+    unnamed = group.evaluate(
+        """g => Array.from(g.querySelectorAll('input, select, textarea'))
+            .filter(el => el.type !== 'hidden')
+            .filter(el => !(el.labels && el.labels.length && el.labels[0].textContent.trim())
+                          && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+            .map(el => el.outerHTML.slice(0, 120))"""
+    )
+    assert unnamed == [], unnamed
+
+
 def test_a_card_moves_on_the_board_by_keyboard_only(open_as: OpenAs, demo_ctx: Context) -> None:
     kitchen = deal_id(demo_ctx, "Rénovation cuisine")
     page = open_as("rob")
@@ -89,7 +102,9 @@ def test_a_sales_rule_is_edited_in_the_modeler_by_keyboard_only(
     expect(activity).to_have_class("djs-element djs-shape selected")
 
     # From the list, Tab reaches the Sales rules group's fields, each with its label.
-    weight = page.locator('[data-group-id="group-sales-rules"]').get_by_label("Weight")
+    group = page.locator('[data-group-id="group-sales-rules"]')
+    assert_every_field_labelled(group)
+    weight = group.get_by_label("Weight")
     tab_to(page, weight)
     expect(weight).to_have_value("2")
     page.keyboard.press("Control+A")
@@ -107,6 +122,18 @@ def test_a_sales_rule_is_edited_in_the_modeler_by_keyboard_only(
     expect(page.get_by_test_id("modeler-status")).to_contain_text("Draft saved")
     assert weight_of(draft_xml(demo_ctx), "Activity_AnalyseNeeds") == "4"
 
-    # Selecting on the canvas shows in the list too.
-    page.locator('.djs-element[data-element-id="Stage_NeedsAnalysis"] > rect.djs-hit-all').click()
+    # A stage's rules too: chosen from the list, every field labelled, the win rate by keyboard.
+    picker.focus()
+    page.keyboard.press("Home")  # type-ahead searches on from the chosen option
+    page.keyboard.type("Needs analysis")
     expect(picker).to_have_value("Stage_NeedsAnalysis")
+    expect(header).to_have_text("Needs analysis")
+    assert_every_field_labelled(group)
+    win_rate = group.get_by_label("Win rate (%)")
+    tab_to(page, win_rate)
+    expect(win_rate).to_have_value("30")
+
+    # Selecting on the canvas shows in the list too.
+    page.get_by_test_id("diagram-fit").click()
+    page.locator('.djs-element[data-element-id="Activity_AnalyseNeeds"]').first.click()
+    expect(picker).to_have_value("Activity_AnalyseNeeds")
