@@ -58,6 +58,8 @@ def weight_of(xml: bytes, element_id: str) -> str | None:
 def open_modeler(page: Page, path: str = f"/processes/{KEY}/modeler") -> None:
     page.goto(path)
     expect(page.get_by_test_id("modeler")).to_have_attribute("data-state", "ready")
+    # It opens readable on the process's start; the whole diagram, to click any element.
+    page.get_by_test_id("diagram-fit").click()
 
 
 def select(page: Page, element_id: str, name: str) -> None:

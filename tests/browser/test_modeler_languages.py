@@ -95,6 +95,7 @@ def test_the_modeler_is_in_the_browsers_language(
     start = page.locator('.djs-palette .entry[data-action="create.start-event"]')
     expect(start).to_have_attribute("aria-label", palette)
 
+    page.get_by_test_id("diagram-fit").click()  # the whole diagram, to reach the stage
     page.locator(f'.djs-element[data-element-id="{STAGE}"]').first.click()
     panel = page.locator("#modeler-panel")
     expect(

@@ -1,6 +1,7 @@
-// The pipeline board: drag a card to another column, fold columns (remembered per process),
-// show more cards of a column (fetched a page at a time from /board/cards).
-// Without JavaScript the page still works: each card has a "Move to" form, and "Show more"
+// The pipeline board: drag a card to another column, or move it with its "Move to" form (keyboard:
+// choose the stage, Enter), in place, the focus kept on the card; fold columns (remembered per
+// process), show more cards of a column (fetched a page at a time from /board/cards).
+// Without JavaScript the page still works: the "Move to" form posts the move, and "Show more"
 // lists the column's deals.
 (function () {
   "use strict";
@@ -251,11 +252,11 @@
     var stage = target.dataset.stage;
     var source = card.closest(".board-column");
     if (!source || source === target) {
-      return;
+      return Promise.resolve(false);
     }
     clearRefusal();
     card.classList.add("moving");
-    fetch(board.dataset.moveUrl, {
+    return fetch(board.dataset.moveUrl, {
       method: "POST",
       credentials: "same-origin",
       headers: {
@@ -284,21 +285,48 @@
             deal: result.body.deal.name,
             stage: result.body.deal.stage_name
           });
-        } else {
-          showRefusal(result.body);
+          return true;
         }
+        showRefusal(result.body);
+        return false;
       })
       .catch(function () {
         showRefusal({ message: gettext("The deal could not be moved: the server did not answer.") });
+        return false;
       })
-      .then(function () {
+      .then(function (moved) {
         card.classList.remove("moving");
+        return moved;
       });
   }
 
   if (board.dataset.freeMoves !== "true") {
     return;
   }
+
+  // The card's "Move to" form, by keyboard or pointer: the same move as a drop, in place; the
+  // focus goes back to the card's stage list, in its new column, so the next move is one key away
+  // (refused, the card and the focus stay where they are, the alert says why).
+  board.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("move-form")) {
+      return;
+    }
+    var card = form.closest(".deal-card");
+    var select = form.querySelector("select[name=stage]");
+    var target = columns().filter(function (col) { return col.dataset.stage === select.value; })[0];
+    if (!card || !target) {
+      return; // a stage without a column here: the form posts the move itself
+    }
+    event.preventDefault();
+    move(card, target).then(function (moved) {
+      // Moving the card to its new column took the focus away: give it back.
+      var again = card.querySelector("select[name=stage]");
+      if (moved && again) {
+        again.focus();
+      }
+    });
+  });
 
   board.addEventListener("dragstart", function (event) {
     var card = event.target.closest && event.target.closest(".deal-card");

@@ -1,5 +1,6 @@
 /* The deal page's process diagram: fetch the deal's diagram and where the deal is, render it with
- * the vendored bpmn-js NavigatedViewer, fit it, and mark the current and completed elements.
+ * the vendored bpmn-js NavigatedViewer, mark the current and completed elements, and open it at a
+ * readable scale on the current step (diagram-view.js: zoom, fit and full-screen controls).
  * Without JavaScript (or if this fails) the text under the diagram still says where the deal is. */
 (function () {
   "use strict";
@@ -15,9 +16,30 @@
     container.textContent = gettext("The diagram could not be shown: %(reason)s.", { reason: message });
   }
 
-  if (typeof window.BpmnJS !== "function" || typeof window.fetch !== "function") {
+  if (typeof window.BpmnJS !== "function" || typeof window.DiagramView !== "object" || typeof window.fetch !== "function") {
     fail(gettext("this browser cannot run the diagram viewer"));
     return;
+  }
+
+  // Where to open: the current stage and its waiting activities; once the deal is closed, where
+  // it ended (the process's own end, not a stage's). When the stage is too wide to read whole,
+  // its waiting activities stay centred.
+  function focusIds(viewer, data) {
+    var registry = viewer.get("elementRegistry");
+    var current = data.current || [];
+    if (current.length) {
+      return { focus: current, anchor: current.filter(function (id) {
+        var element = registry.get(id);
+        return element && element.type !== "bpmn:SubProcess";
+      }) };
+    }
+    var ends = (data.completed || []).filter(function (id) {
+      var element = registry.get(id);
+      var parent = element && element.parent;
+      return element && element.type === "bpmn:EndEvent" && parent &&
+        /^bpmn:(Process|Participant|Lane)$/.test(parent.type);
+    });
+    return { focus: ends, anchor: [] };
   }
 
   function mark(viewer, ids, marker) {
@@ -45,7 +67,11 @@
       return viewer.importXML(data.xml).then(function () {
         mark(viewer, data.completed, "highlight-done");
         mark(viewer, data.current, "highlight-current");
-        viewer.get("canvas").zoom("fit-viewport", "auto");
+        var where = focusIds(viewer, data);
+        window.DiagramView.attach(viewer, document.getElementById("deal-diagram-frame"), {
+          focus: function () { return where.focus; },
+          anchor: function () { return where.anchor; }
+        });
         container.setAttribute("data-state", "ready");
       });
     })

@@ -44,7 +44,7 @@
     canvasBox.textContent = gettext("The modeler could not start: %(reason)s.", { reason: message });
   }
 
-  if (typeof window.BpmnSalesModeler !== "object" || typeof window.fetch !== "function") {
+  if (typeof window.BpmnSalesModeler !== "object" || typeof window.DiagramView !== "object" || typeof window.fetch !== "function") {
     fail(gettext("this browser cannot run it"));
     return;
   }
@@ -186,6 +186,99 @@
     root.setAttribute("data-lint", errors ? "errors" : warnings ? "warnings" : "clean");
   }
 
+  // -- the view: opens readable where the process starts, with zoom and full-screen controls --
+  var view = null;
+
+  function startEvents() {
+    return modeler.get("elementRegistry").filter(function (element) {
+      var parent = element.parent;
+      return element.type === "bpmn:StartEvent" && parent &&
+        (parent.type === "bpmn:Process" || parent.type === "bpmn:Participant" || parent.type === "bpmn:Lane");
+    }).map(function (element) { return element.id; });
+  }
+
+  function showReadable() {
+    if (!view) {
+      view = window.DiagramView.attach(modeler, document.getElementById("modeler-frame"), {
+        focus: startEvents,
+        fromLeft: 200 // clear of the palette
+      });
+    } else {
+      view.showFocus();
+    }
+  }
+
+  // -- the element list: pick an element by keyboard, then Tab on to its panel ---------------
+  var picker = document.getElementById("modeler-element");
+  var KINDS = [
+    { label: gettext("Process"), test: function (type) { return type === "bpmn:Participant" || type === "bpmn:Process"; } },
+    { label: gettext("Stages and sub-processes"), test: function (type) { return type === "bpmn:SubProcess"; } },
+    { label: gettext("Activities (tasks)"), test: function (type) { return /Task$/.test(type) || type === "bpmn:CallActivity"; } },
+    { label: gettext("Events (start, end, timers)"), test: function (type) { return /Event$/.test(type); } },
+    { label: gettext("Gateways"), test: function (type) { return /Gateway$/.test(type); } },
+    { label: gettext("Lanes"), test: function (type) { return type === "bpmn:Lane"; } }
+  ];
+
+  function elementName(element) {
+    var name = element.businessObject && element.businessObject.name;
+    return name ? String(name).replace(/\s+/g, " ").trim() : element.id;
+  }
+
+  function fillPicker() {
+    var selected = modeler.get("selection").get();
+    var chosen = selected.length === 1 ? selected[0].id : "";
+    var shapes = modeler.get("elementRegistry").filter(function (element) {
+      return !element.waypoints && !element.labelTarget && element.businessObject && element.type !== "label";
+    });
+    picker.textContent = "";
+    var none = document.createElement("option");
+    none.value = "";
+    none.textContent = gettext("Choose an element…");
+    picker.appendChild(none);
+    KINDS.forEach(function (kind) {
+      var members = shapes.filter(function (element) { return kind.test(element.type); });
+      if (!members.length) {
+        return;
+      }
+      members.sort(function (a, b) { return (a.x - b.x) || (a.y - b.y); });
+      var group = document.createElement("optgroup");
+      group.label = kind.label;
+      members.forEach(function (element) {
+        var option = document.createElement("option");
+        option.value = element.id;
+        option.textContent = elementName(element);
+        group.appendChild(option);
+      });
+      picker.appendChild(group);
+    });
+    picker.value = chosen;
+    if (picker.value !== chosen) {
+      picker.value = "";
+    }
+    document.getElementById("modeler-pick").hidden = false;
+  }
+
+  picker.addEventListener("change", function () {
+    if (picker.value) {
+      reveal(picker.value);
+    }
+  });
+  modeler.on("selection.changed", function (event) {
+    var selected = event.newSelection || [];
+    var id = selected.length === 1 ? selected[0].id : "";
+    if (picker.value !== id) {
+      picker.value = id;
+      if (picker.value !== id) {
+        picker.value = "";
+      }
+    }
+  });
+  var refill = null;
+  modeler.on("commandStack.changed", function () {
+    window.clearTimeout(refill);
+    refill = window.setTimeout(fillPicker, 300);
+  });
+
   // -- load, save, check, deploy ------------------------------------------------------------
   function unreadable(warnings) {
     // Content bpmn-js could not read would be dropped by a save: refuse to save it.
@@ -212,7 +305,8 @@
             { problems: lost.map(function (w) { return w.message; }).join("; ") }
           ));
         }
-        modeler.get("canvas").zoom("fit-viewport", "auto");
+        showReadable();
+        fillPicker();
         state.dirty = false;
         root.setAttribute("data-state", "ready");
         status(data.source === "draft"
