@@ -12,11 +12,13 @@ import orjson
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import TaskState
 
 from bpmn_sales.engine.running import journal
+from bpmn_sales.engine.running.workflow import SalesSubWorkflow, SalesWorkflow
 
 STATE_FORMAT = "bpmn-sales-state/1"
 
@@ -103,6 +105,9 @@ class Serializer:
         registry = BpmnWorkflowSerializer.configure(
             {**SPIFF_CONFIG, BpmnWorkflow: InstanceStateConverter}
         )
+        # Restored instances are our workflow classes, stored under SpiffWorkflow's names.
+        InstanceStateConverter(SalesWorkflow, registry, typename="BpmnWorkflow")
+        SPIFF_CONFIG[BpmnSubWorkflow](SalesSubWorkflow, registry, typename="BpmnSubWorkflow")
         self.registry = registry
 
     def dump_spec(self, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
