@@ -18,6 +18,7 @@ state does not change.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,6 +36,7 @@ _FILTER = frozenset(
 )
 _KNOWN = _WALK | _FILTER
 _MAX_DEPTH = 1000  # BpmnTaskIterator's default
+_WORKFLOW_LOG = logging.getLogger("spiff.workflow")  # where SpiffWorkflow logs workflow events
 
 
 def _few_tasks(top: Any, max_depth: int) -> bool:
@@ -109,6 +111,16 @@ def _tasks_iterator(workflow: Any, first_task: Task | None, kwargs: dict[str, An
     return None
 
 
+def _log_extras(collect: Any, dct: dict[str, Any] | None) -> dict[str, Any]:
+    """SpiffWorkflow's details for a log record about the workflow, or only `dct` when the
+    record will be dropped (the default): its details list every task id, a walk of the whole
+    tree at each (sub-)process start and end."""
+    if not _WORKFLOW_LOG.isEnabledFor(logging.INFO):
+        return dict(dct or {})
+    extras: dict[str, Any] = collect(dct)
+    return extras
+
+
 def _update_waiting_tasks(workflow: Any) -> bool:
     """`Workflow.update_waiting_tasks` (run after every task completes) with the fast walk;
     False when the tree is too big for it."""
@@ -132,6 +144,9 @@ class SalesWorkflow(BpmnWorkflow):  # type: ignore[misc]
         if not _update_waiting_tasks(self):
             super().update_waiting_tasks()
 
+    def collect_log_extras(self, dct: dict[str, Any] | None = None) -> dict[str, Any]:
+        return _log_extras(super().collect_log_extras, dct)
+
     def create_subprocess(self, my_task: Task, spec_name: str) -> BpmnSubWorkflow:
         subprocess = SalesSubWorkflow(
             self.subprocess_specs[spec_name], parent_task_id=my_task.id, top_workflow=self
@@ -152,3 +167,6 @@ class SalesSubWorkflow(BpmnSubWorkflow):  # type: ignore[misc]
     def update_waiting_tasks(self) -> None:
         if not _update_waiting_tasks(self):
             super().update_waiting_tasks()
+
+    def collect_log_extras(self, dct: dict[str, Any] | None = None) -> dict[str, Any]:
+        return _log_extras(super().collect_log_extras, dct)
