@@ -47,11 +47,13 @@ _STATES = {
 
 T = TypeVar("T")
 
-# What a task of an instance in memory takes beside its data (the Task object, its id, lists
-# and dicts, the journal baseline's entries), and how much more than its JSON the data takes:
-# calibrated with tracemalloc by bench/roundtrip.py, which prints the estimate beside it.
-TASK_BYTES = 320
-STATE_FACTOR = 2
+# What a task of an instance in memory takes beside its data (the Task object, its UUID, its
+# children list, data and internal-data dicts, the journal baseline's entries), and how much
+# more than its JSON the rest of the state takes (data shared between finished tasks, texts
+# interned): calibrated with tracemalloc by bench/roundtrip.py, which prints the estimate
+# beside it.
+TASK_BYTES = 440
+STATE_FACTOR = 1
 
 __all__ = [
     "GATEWAYS",
@@ -131,7 +133,7 @@ class Instance:
 
     def memory_estimate(self) -> int:
         """About how many bytes the instance takes in memory, without walking its tree: a
-        share per task and twice the size of its last stored snapshot."""
+        share per task and the size of its last stored snapshot."""
         tasks = len(self.workflow.tasks) + sum(
             len(sub.tasks) for sub in self.workflow.subprocesses.values()
         )

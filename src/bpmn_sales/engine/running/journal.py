@@ -16,6 +16,7 @@ when their JSON differs from what was stored last (a hash of it is kept).
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,14 +32,28 @@ ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 Convert = Callable[[Any], Any]
 
 
+Marks = tuple[tuple[UUID, ...], "array[int]"]
+
+
+def _packed(marks: dict[UUID, int]) -> Marks:
+    """Task ids (the tasks' own UUID objects) and their fingerprints as a machine-integer
+    array: a tenth of what a dict of int objects takes in a cached instance."""
+    return tuple(marks), array("q", marks.values())
+
+
 @dataclass
 class Baseline:
     """What the stored state holds of each task, to compare the instance with at the next save."""
 
-    # Sub-process id (None: the top workflow) -> task id -> fingerprint.
-    fingerprints: dict[UUID | None, dict[UUID, int]] = field(default_factory=dict)
+    # Sub-process id (None: the top workflow) -> its task ids and their fingerprints.
+    fingerprints: dict[UUID | None, Marks] = field(default_factory=dict)
     # Task id -> hash of its stored JSON, for the tasks last compared by content.
     contents: dict[UUID, int] = field(default_factory=dict)
+
+    def marks(self, key: UUID | None) -> dict[UUID, int]:
+        """Task id -> fingerprint of one workflow's tasks (empty: none known)."""
+        found = self.fingerprints.get(key)
+        return dict(zip(*found, strict=True)) if found is not None else {}
 
 
 def fingerprint(task: Task) -> int:
@@ -89,12 +104,13 @@ def baseline_of(top: BpmnWorkflow, convert: Convert) -> Baseline:
     every task, and the stored JSON's hash of those compared by content at every save."""
     baseline = Baseline()
     for key, wf in workflows(top):
-        now = baseline.fingerprints[key] = {}
+        now = {}
         active: set[UUID] = set()
         for tid, task in wf.tasks.items():
             now[tid] = fingerprint(task)
             if task._state & ACTIVE:
                 active.add(tid)
+        baseline.fingerprints[key] = _packed(now)
         for tid in _with_children(wf, active):
             baseline.contents[tid] = hash(_content(wf.tasks[tid], convert))
     return baseline
@@ -118,9 +134,10 @@ def _changed_tasks(
     workflow: Any, key: UUID | None, before: Baseline, after: Baseline, convert: Convert
 ) -> tuple[dict[str, orjson.Fragment], list[str]]:
     """(changed or added tasks as JSON, in the workflow's task order; removed task ids)."""
-    known = before.fingerprints.get(key, {})
-    now = after.fingerprints[key] = {}
+    known = before.marks(key)
+    now: dict[UUID, int] = {}
     candidates = _candidates(workflow, known, now)
+    after.fingerprints[key] = _packed(now)
     changed = {}
     for tid, task in workflow.tasks.items():
         if tid not in candidates:
@@ -153,7 +170,7 @@ def delta(
     for key, sub in top.subprocesses.items():
         if key not in before.fingerprints:
             body["subprocesses"][str(key)] = {"full": convert(sub)}
-            after.fingerprints[key] = {tid: fingerprint(t) for tid, t in sub.tasks.items()}
+            after.fingerprints[key] = _packed({tid: fingerprint(t) for tid, t in sub.tasks.items()})
             continue
         sub_tasks, sub_removed = _changed_tasks(sub, key, before, after, convert)
         body["subprocesses"][str(key)] = {

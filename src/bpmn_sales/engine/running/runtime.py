@@ -19,6 +19,7 @@ from bpmn_sales.engine.running.instance import Instance, translate_errors
 from bpmn_sales.engine.running.projection import StageRef, message_names, stage_of
 from bpmn_sales.engine.running.script_engine import ServiceFunction, make_script_engine
 from bpmn_sales.engine.running.serialization import Serializer, share_finished_data
+from bpmn_sales.engine.running.workflow import SalesWorkflow
 from bpmn_sales.errors import InvalidState
 from bpmn_sales.i18n import _
 
@@ -129,7 +130,7 @@ class ProcessEngine:
     ) -> Instance:
         """Start a new instance with initial data and run it to its first wait."""
         loaded = self._load(cache_key, spec_json)
-        workflow = BpmnWorkflow(
+        workflow = SalesWorkflow(
             loaded.spec, loaded.subprocess_specs, script_engine=self.script_engine
         )
         workflow.data.update(data)

@@ -4,6 +4,7 @@ a full state (the snapshot) or a delta of what one step changed (journal.py)."""
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -12,11 +13,13 @@ import orjson
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import TaskState
 
 from bpmn_sales.engine.running import journal
+from bpmn_sales.engine.running.workflow import SalesSubWorkflow, SalesWorkflow
 
 STATE_FORMAT = "bpmn-sales-state/1"
 
@@ -65,7 +68,8 @@ def share_ids(top: BpmnWorkflow) -> None:
         for task in wf.tasks.values():
             if task._parent is not None:
                 task._parent = ids.get(task._parent, task._parent)
-            task._children = [ids.get(child, child) for child in task._children]
+            # A slice copy: a list just big enough (a comprehension leaves room to grow).
+            task._children = [ids.get(child, child) for child in task._children][:]
     subprocesses = {}
     for key, sub in top.subprocesses.items():
         sub.parent_task_id = ids.get(sub.parent_task_id, sub.parent_task_id)
@@ -73,27 +77,77 @@ def share_ids(top: BpmnWorkflow) -> None:
     top.subprocesses = subprocesses
 
 
+FINISHED = TaskState.COMPLETED | TaskState.CANCELLED
+# Text values up to this long are interned when an instance is read (see intern_text).
+SHORT_TEXT = 200
+
+
+def _intern_in(value: Any, seen: set[int]) -> None:
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if type(item) is str and len(item) <= SHORT_TEXT:
+                value[key] = sys.intern(item)
+            elif isinstance(item, (dict, list)):
+                _intern_in(item, seen)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if type(item) is str and len(item) <= SHORT_TEXT:
+                value[index] = sys.intern(item)
+            elif isinstance(item, (dict, list)):
+                _intern_in(item, seen)
+
+
+def intern_text(top: BpmnWorkflow) -> None:
+    """Make equal short texts in a restored instance's data one string object.
+
+    Each workflow's data and each task's data that differs from its parent's is read from its
+    own JSON, so a deal's name, customer and currency were one string per copy (and per
+    instance: a currency or a customer recurs across deals). Strings cannot change, so sharing
+    them changes nothing else.
+    """
+    seen: set[int] = set()
+    for _, wf in journal.workflows(top):
+        _intern_in(wf.data, seen)
+        for task in wf.tasks.values():
+            _intern_in(task.data, seen)
+            _intern_in(task.internal_data, seen)
+
+
 def share_finished_data(top: BpmnWorkflow) -> None:
-    """Let a completed task hold its completed parent's data object when the two are equal.
+    """Let finished tasks with equal data hold one data object.
 
     SpiffWorkflow gives every task its own deep copy of the data, so a restored instance holds
-    the deal's fields once per task. A completed task's data is never changed again (only the
-    running task's is, and a reset gives the task a fresh copy), so equal copies can be one
-    object: about a fifth of what an instance in memory takes.
+    the deal's fields once per task. A completed or cancelled task's data is never changed
+    again (only a running task's is, and a reset gives the task a fresh copy), so equal copies
+    can be one object: a completed parent's when it is equal (the common case, checked
+    first), else the first equal one among the finished tasks of the instance (a sub-process's
+    first task, the tasks after a join).
     """
+    pool: list[dict[str, Any]] = []
     for _, wf in journal.workflows(top):
         tasks = wf.tasks
         for task in tasks.values():
-            if not task._state & TaskState.COMPLETED or task._parent is None:
+            if not task._state & FINISHED:
                 continue
-            parent = tasks.get(task._parent)
-            if (
-                parent is not None
-                and parent._state & TaskState.COMPLETED
-                and parent.data is not task.data
-                and parent.data == task.data
-            ):
-                task.data = parent.data
+            data = task.data
+            parent = tasks.get(task._parent) if task._parent is not None else None
+            if parent is not None and parent._state & FINISHED:
+                if parent.data is data:
+                    continue
+                if parent.data == data:
+                    task.data = parent.data
+                    continue
+            for shared in pool:
+                if shared is data:
+                    break
+                if shared == data:
+                    task.data = shared
+                    break
+            else:
+                pool.append(data)
 
 
 class Serializer:
@@ -103,6 +157,9 @@ class Serializer:
         registry = BpmnWorkflowSerializer.configure(
             {**SPIFF_CONFIG, BpmnWorkflow: InstanceStateConverter}
         )
+        # Restored instances are our workflow classes, stored under SpiffWorkflow's names.
+        InstanceStateConverter(SalesWorkflow, registry, typename="BpmnWorkflow")
+        SPIFF_CONFIG[BpmnSubWorkflow](SalesSubWorkflow, registry, typename="BpmnSubWorkflow")
         self.registry = registry
 
     def dump_spec(self, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
@@ -159,6 +216,7 @@ class Serializer:
         )
         share_ids(workflow)
         share_finished_data(workflow)
+        intern_text(workflow)
         return workflow
 
     def load_state(

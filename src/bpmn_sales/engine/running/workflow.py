@@ -1,0 +1,172 @@
+"""SpiffWorkflow's BPMN workflow with a faster walk of its task tree.
+
+Every engine step asks the workflow for tasks by state or spec name several times (the ready
+tasks of each sub-process and of the top workflow, a parallel gateway's siblings, ...), and
+SpiffWorkflow answers each question with `BpmnTaskIterator`: a Python object per question that
+pops the head of a list, rebuilds the list to prepend children, recounts its depth by walking
+parents and filters through two method calls per task. That walk was most of an engine step.
+
+`get_tasks_iterator` here gives the same tasks in the same order (depth first, a sub-process's
+tasks before the children of the task that runs it, the same pruning of predicted branches)
+with a stack and plain attribute reads, lazily like SpiffWorkflow's. It answers the questions
+it can answer exactly and hands every other one (breadth first, a custom filter, a tree deep
+enough for the depth limit to matter) to SpiffWorkflow's iterator.
+
+The classes serialize under SpiffWorkflow's own type names (serialization.py), so the stored
+state does not change.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
+from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task, TaskState
+
+# The keyword arguments the fast walk takes; any other (depth_first, task_filter) goes to
+# SpiffWorkflow's iterator.
+_WALK = frozenset({"skip_subprocesses", "end_at_spec", "max_depth"})
+_FILTER = frozenset(
+    {"state", "manual", "spec_name", "spec_class", "updated_ts", "lane", "catches_event"}
+)
+_KNOWN = _WALK | _FILTER
+_MAX_DEPTH = 1000  # BpmnTaskIterator's default
+_WORKFLOW_LOG = logging.getLogger("spiff.workflow")  # where SpiffWorkflow logs workflow events
+
+
+def _few_tasks(top: Any, max_depth: int) -> bool:
+    """True when the tree is too small for the iterator's depth limit to cut a branch: its
+    depth grows by one at most per task it visits. (Half the limit: a lazy caller may add
+    tasks while it iterates.)"""
+    count = len(top.tasks)
+    for sub in top.subprocesses.values():
+        count += len(sub.tasks)
+    return count < max_depth // 2
+
+
+def walk_tasks(
+    first: Task,
+    state: int = TaskState.ANY_MASK,
+    manual: bool | None = None,
+    spec_name: str | None = None,
+    skip_subprocesses: bool = False,
+    end_at_spec: str | None = None,
+    max_depth: int = _MAX_DEPTH,
+    *,
+    plain: bool = False,
+    **other: Any,
+) -> Iterator[Task]:
+    """The tasks `BpmnTaskIterator(first, ...)` gives, in its order (see the module's doc);
+    `plain`: those of SpiffWorkflow's plain `TaskIterator`, which never enters a sub-process."""
+    del max_depth  # checked by the caller (_few_tasks)
+    matches = BpmnTaskFilter(state=state, **other).matches if other else None
+    if state & TaskState.PREDICTED_MASK:
+        min_state = TaskState.MAYBE
+    elif state & TaskState.DEFINITE_MASK:
+        min_state = TaskState.FUTURE
+    else:
+        min_state = TaskState.COMPLETED
+    # SpiffWorkflow's test, kept as written (no single state reaches the mask's value).
+    finished_only = state <= TaskState.FINISHED_MASK
+    top = first.workflow.top_workflow
+    stack = [first]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        task = pop()
+        spec = task.task_spec
+        current = task._state
+        children = task._children
+        # Only a sub-process task runs one (checked first: hashing a UUID is not free).
+        subprocess = (
+            top.subprocesses.get(task.id)
+            if not plain and isinstance(spec, SubWorkflowTask)
+            else None
+        )
+        if subprocess is None:
+            if children and current >= min_state and spec.name != end_at_spec:
+                extend(map(task.workflow.tasks.get, reversed(children)))
+        elif spec.name != end_at_spec:
+            extend(map(task.workflow.tasks.get, reversed(children)))
+            if not (skip_subprocesses or (current >= TaskState.FINISHED_MASK and finished_only)):
+                push(subprocess.task_tree)
+        if (
+            current & state
+            and (manual is None or spec.manual == manual)
+            and (spec_name is None or spec.name == spec_name)
+            and (matches is None or matches(task))
+        ):
+            yield task
+
+
+def _tasks_iterator(workflow: Any, first_task: Task | None, kwargs: dict[str, Any]) -> Any:
+    if kwargs.keys() <= _KNOWN and _few_tasks(
+        workflow.top_workflow, kwargs.get("max_depth", _MAX_DEPTH)
+    ):
+        return walk_tasks(first_task or workflow.task_tree, **kwargs)
+    return None
+
+
+def _log_extras(collect: Any, dct: dict[str, Any] | None) -> dict[str, Any]:
+    """SpiffWorkflow's details for a log record about the workflow, or only `dct` when the
+    record will be dropped (the default): its details list every task id, a walk of the whole
+    tree at each (sub-)process start and end."""
+    if not _WORKFLOW_LOG.isEnabledFor(logging.INFO):
+        return dict(dct or {})
+    extras: dict[str, Any] = collect(dct)
+    return extras
+
+
+def _update_waiting_tasks(workflow: Any) -> bool:
+    """`Workflow.update_waiting_tasks` (run after every task completes) with the fast walk;
+    False when the tree is too big for it."""
+    if not _few_tasks(workflow.top_workflow, _MAX_DEPTH):
+        return False
+    for task in walk_tasks(workflow.task_tree, TaskState.WAITING, plain=True):
+        task.task_spec._update(task)
+    return True
+
+
+class SalesWorkflow(BpmnWorkflow):  # type: ignore[misc]
+    """A BPMN workflow whose task queries walk the tree quickly; its sub-processes too."""
+
+    def get_tasks_iterator(self, first_task: Task | None = None, **kwargs: Any) -> Any:
+        found = _tasks_iterator(self, first_task, kwargs)
+        if found is None:
+            found = super().get_tasks_iterator(first_task, **kwargs)
+        return found
+
+    def update_waiting_tasks(self) -> None:
+        if not _update_waiting_tasks(self):
+            super().update_waiting_tasks()
+
+    def collect_log_extras(self, dct: dict[str, Any] | None = None) -> dict[str, Any]:
+        return _log_extras(super().collect_log_extras, dct)
+
+    def create_subprocess(self, my_task: Task, spec_name: str) -> BpmnSubWorkflow:
+        subprocess = SalesSubWorkflow(
+            self.subprocess_specs[spec_name], parent_task_id=my_task.id, top_workflow=self
+        )
+        self.subprocesses[my_task.id] = subprocess
+        return subprocess
+
+
+class SalesSubWorkflow(BpmnSubWorkflow):  # type: ignore[misc]
+    """A sub-process of a SalesWorkflow."""
+
+    def get_tasks_iterator(self, first_task: Task | None = None, **kwargs: Any) -> Any:
+        found = _tasks_iterator(self, first_task, kwargs)
+        if found is None:
+            found = super().get_tasks_iterator(first_task, **kwargs)
+        return found
+
+    def update_waiting_tasks(self) -> None:
+        if not _update_waiting_tasks(self):
+            super().update_waiting_tasks()
+
+    def collect_log_extras(self, dct: dict[str, Any] | None = None) -> dict[str, Any]:
+        return _log_extras(super().collect_log_extras, dct)
