@@ -65,10 +65,15 @@ class TaskView:
     tip: str = ""
     note_required: str = "none"
     group: str | None = None  # the group it is assigned to (claimed or not)
+    # An approval kept from the manager until its stage's requirements are met.
+    waiting: bool = False
+    # The answer to a completion: what the deal's approval now waits for, told to the rep.
+    approval_waits_for: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["due_on"] = self.due_on.isoformat() if self.due_on else None
+        data["approval_waits_for"] = list(self.approval_waits_for)
         return data
 
 

@@ -21,6 +21,7 @@ from bpmn_sales.errors import InvalidInput, InvalidState
 from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Customer
 from bpmn_sales.services import common
+from bpmn_sales.services.deals import approval_waits
 from bpmn_sales.services.deals.lifecycle import load_deal
 from bpmn_sales.services.deals.start import customer_for, optional_date
 from bpmn_sales.services.deals.views import deal_view
@@ -177,6 +178,10 @@ def update_deal(
             detail={"changed": sorted(changes)},
         )
         store.flush()
+        if "customer_fields" in changes:
+            approval_waits.mark_customer(ctx, store, deal)
+        else:
+            approval_waits.mark_deals(ctx, store, [deal])
         if live is not None:
             common.keep_live(ctx, store, deal, live)
         store.commit()
