@@ -114,6 +114,8 @@ def test_win_a_deal_then_reopen_it(
     page = open_as("rob")
     page.goto(f"/deals/{kitchen.id}")
     page.get_by_role("button", name="Close as won").click()
+    expect(page.get_by_test_id("close-confirm")).to_contain_text("Close")
+    page.get_by_test_id("confirm-close").click()
     expect(page.get_by_test_id("flash-success")).to_contain_text("Deal closed: Gagné")
     expect(page.get_by_test_id("deal-status")).to_contain_text("won")
     expect(page.get_by_test_id("deal-probability")).to_contain_text("100%")

@@ -6,6 +6,7 @@ an instance, one rule-checked step, completing an activity, records, messages, v
 
 from bpmn_sales.services.deals.edits import update_deal
 from bpmn_sales.services.deals.lifecycle import (
+    check_close,
     close_deal,
     create_deal,
     deal_diagram,
@@ -18,6 +19,7 @@ from bpmn_sales.services.deals.lifecycle import (
 from bpmn_sales.services.deals.listing import list_deals
 
 __all__ = [
+    "check_close",
     "close_deal",
     "create_deal",
     "deal_diagram",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, redirect, request
+from flask import Blueprint, redirect, render_template, request
 
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound, SalesError
 from bpmn_sales.i18n import _
@@ -113,16 +113,38 @@ def create_order(deal_id: int) -> Any:
 @bp.post("/deals/<int:deal_id>/close")
 @login_required
 def close(deal_id: int) -> Any:
+    """Closing asks first: the request is checked, then a confirmation page (it works
+    without JavaScript) posts it again with `confirmed`."""
+    outcome = form_text("outcome")
+    form = f"close-{request.form.get('outcome', '')}"
+    if outcome is None:
+        error = InvalidInput(_("choose an outcome: won, lost or invalid"), field="outcome")
+        return render_deal(deal_id, form, field_errors(error), 400)
+    if request.form.get("confirmed") != "yes":
+        try:
+            view = deals.check_close(
+                ctx(), page_actor(), deal_id, outcome, form_text("reason"), form_version()
+            )
+        except InvalidInput as error:
+            return render_deal(deal_id, form, field_errors(error), 400)
+        except NotFound:
+            raise
+        except SalesError as error:
+            if isinstance(error, Forbidden):
+                deals.get_deal(ctx(), page_actor(), deal_id)
+            flash_error(error)
+            return redirect(f"/deals/{deal_id}")
+        return render_template(
+            "deal/close_confirm.html", deal=view, outcome=outcome, reason=form_text("reason")
+        )
+
     def run() -> tuple[str, int]:
-        outcome = form_text("outcome")
-        if outcome is None:
-            raise InvalidInput(_("choose an outcome: won, lost or invalid"), field="outcome")
         view = deals.close_deal(
             ctx(), page_actor(), deal_id, outcome, form_text("reason"), form_version()
         )
         return _("Deal closed: %(outcome)s", outcome=view.outcome_label or view.status), deal_id
 
-    return act(deal_id, f"close-{request.form.get('outcome', '')}", run)
+    return act(deal_id, form, run)
 
 
 @bp.post("/deals/<int:deal_id>/reopen")
