@@ -17,12 +17,14 @@ from bpmn_sales.services.deals.lifecycle import (
     reopen_deal,
 )
 from bpmn_sales.services.deals.listing import list_deals
+from bpmn_sales.services.deals.start import deal_fields
 
 __all__ = [
     "check_close",
     "close_deal",
     "create_deal",
     "deal_diagram",
+    "deal_fields",
     "deal_history",
     "deal_tasks",
     "get_deal",

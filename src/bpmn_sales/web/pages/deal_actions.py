@@ -26,12 +26,19 @@ from bpmn_sales.web.pages.forms import field_errors
 bp = Blueprint("deal_actions", __name__)
 
 
-def act(deal_id: int, form: str, action: Callable[[], tuple[str, int]]) -> Any:
-    """Run one action of form `form`; go to the deal it names with a message, or explain."""
+def act(
+    deal_id: int,
+    form: str,
+    action: Callable[[], tuple[str, int]],
+    known: dict[str, str] | None = None,
+) -> Any:
+    """Run one action of form `form`; go to the deal it names with a message, or explain.
+
+    `known` are field errors the page found itself, shown with the use case's."""
     try:
         message, target = action()
     except InvalidInput as error:
-        return render_deal(deal_id, form, field_errors(error), 400)
+        return render_deal(deal_id, form, {**field_errors(error), **(known or {})}, 400)
     except NotFound:
         raise
     except SalesError as error:
@@ -46,11 +53,13 @@ def act(deal_id: int, form: str, action: Callable[[], tuple[str, int]]) -> Any:
 @bp.post("/deals/<int:deal_id>/edit")
 @login_required
 def edit(deal_id: int) -> Any:
+    changes, unreadable = form_changes(request.form)
+
     def run() -> tuple[str, int]:
-        deals.update_deal(ctx(), page_actor(), deal_id, form_changes(request.form), form_version())
+        deals.update_deal(ctx(), page_actor(), deal_id, changes, form_version())
         return _("Deal saved"), deal_id
 
-    return act(deal_id, "edit", run)
+    return act(deal_id, "edit", run, unreadable)
 
 
 @bp.post("/deals/<int:deal_id>/contacts")
