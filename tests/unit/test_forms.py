@@ -47,6 +47,24 @@ def test_bundled_form_schemas_are_good(name: str) -> None:
         ({"type": "object"}, "must describe an object"),
         ({"type": "object", "properties": {"Bad-Name": {}}}, "must be snake_case"),
         ({"type": "object", "properties": {"approval": {}}}, "is set by the process"),
+        (
+            {"type": "object", "properties": {"address": {"type": "object", "properties": {}}}},
+            "form field 'address' holds nested fields (type: object), which a task page "
+            "cannot show; make each of them a field of its own (e.g. address_street)",
+        ),
+        (
+            {"type": "object", "properties": {"lines": {"type": "array", "items": {}}}},
+            "form field 'lines' is a list (type: array), which a task page cannot show as "
+            "repeatable rows",
+        ),
+        (
+            {"type": "object", "properties": {"tags": {"type": ["string", "array"]}}},
+            "form field 'tags' is a list (type: array)",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"$ref": "#/$defs/a"}}, "$defs": {"a": {}}},
+            "form field 'a' refers to another schema ($ref)",
+        ),
     ],
 )
 def test_schema_problems(schema: Any, problem: str) -> None:
