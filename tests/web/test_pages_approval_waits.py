@@ -55,6 +55,7 @@ def test_the_rep_is_told_and_the_manager_is_not_offered_the_approval(
     approval = ready_task(
         demo_ctx, users.actor_for_username(demo_ctx, "mia"), deal, "Approve solution"
     )
+    assert 'data-testid="task-waiting"' in mia.text(mia.get(f"/tasks/{approval.task_id}"))
     refused = mia.post(f"/approvals/{approval.task_id}", {"decision": "approve"}, 422)
     assert "cannot be decided yet" in mia.text(refused)
     assert deals.get_deal(demo_ctx, users.actor_for_username(demo_ctx, "mia"), deal).stage == (
