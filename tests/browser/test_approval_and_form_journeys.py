@@ -98,3 +98,25 @@ def test_a_form_shows_every_error_at_once_focused_on_the_first(
     expect(page.locator("#f-customer")).to_have_value("Northwind")
     expect(page.locator("#f-value")).to_have_value("lots")
     screenshot(page, "form-errors")
+
+
+def test_a_refused_win_is_focused_and_lists_each_rule_once(
+    open_as: Callable[..., Page], demo_ctx: Context
+) -> None:
+    rob = users.actor_for_username(demo_ctx, "rob")
+    early = next(d for d in deals.list_deals(demo_ctx, rob) if d.name == "Adventure Works rollout")
+    page = open_as("rob")
+    page.goto(f"/deals/{early.id}")
+    won = page.get_by_test_id("close-won")
+    expect(won.get_by_test_id("won-blockers")).to_contain_text("obligatory activity")
+    expect(won.get_by_role("button", name="Close as won")).not_to_have_class("primary")
+    won.get_by_role("button", name="Close as won").click()
+    refusal = page.locator(".flashes .flash-error")
+    expect(refusal).to_contain_text("cannot be won")
+    expect(refusal).to_be_focused()
+    items = refusal.locator("li").all_inner_texts()
+    assert len(items) >= 2 and len(set(items)) == len(items)
+    for item in items:
+        expect(refusal).to_contain_text(item)
+        assert refusal.inner_text().count(item) == 1, item
+    assert deals.get_deal(demo_ctx, rob, early.id).status == "open"

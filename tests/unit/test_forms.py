@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from bpmn_sales.domain import forms
+from bpmn_sales.domain.rules import ActivityRule, FieldRef, StageRule
+from bpmn_sales.tasks.requirements import DealFacts, approval_waits_for
 
 BUNDLED = Path(__file__).resolve().parents[2] / "bpmn"
 SCHEMA: dict[str, Any] = {
@@ -218,3 +220,26 @@ def test_a_pattern_anywhere_in_a_schema_is_checked_but_data_is_not() -> None:
     )
     del nested["properties"]["lines"]  # type: ignore[index]
     assert forms.schema_problem(nested) is None
+
+
+def test_an_approval_waits_for_the_stage_requirements_but_not_for_itself() -> None:
+    approve = ActivityRule("Approve", "Approve offer", "offer", obligatory=True, approval="x")
+    prepare = ActivityRule("Prepare", "Prepare offer", "offer", obligatory=True)
+    stage = StageRule(
+        "offer",
+        "Offer",
+        "Stage_Offer",
+        1,
+        required_fields=(FieldRef("stage", "quote"),),
+        min_contacts=1,
+        approval="direct_manager",
+        activities=(prepare, approve),
+    )
+    assert approval_waits_for(stage, DealFacts()) == [
+        "stage.quote is empty",
+        "the customer needs at least 1 contact (has 0)",
+        "obligatory activity 'Prepare offer' is not done",
+    ]
+    met = DealFacts(stage_fields={"offer": {"quote": "Q-1"}}, contacts=1, done={"Prepare"})
+    assert approval_waits_for(stage, met) == []
+    assert approval_waits_for(StageRule("s", "S", "Stage_S", 1), DealFacts()) == []
