@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from bpmn_sales.domain import forms
+from bpmn_sales.domain.rules import ActivityRule, FieldRef, StageRule
+from bpmn_sales.tasks.requirements import DealFacts, approval_waits_for
 
 BUNDLED = Path(__file__).resolve().parents[2] / "bpmn"
 SCHEMA: dict[str, Any] = {
@@ -47,6 +49,24 @@ def test_bundled_form_schemas_are_good(name: str) -> None:
         ({"type": "object"}, "must describe an object"),
         ({"type": "object", "properties": {"Bad-Name": {}}}, "must be snake_case"),
         ({"type": "object", "properties": {"approval": {}}}, "is set by the process"),
+        (
+            {"type": "object", "properties": {"address": {"type": "object", "properties": {}}}},
+            "form field 'address' holds nested fields (type: object), which a task page "
+            "cannot show; make each of them a field of its own (e.g. address_street)",
+        ),
+        (
+            {"type": "object", "properties": {"lines": {"type": "array", "items": {}}}},
+            "form field 'lines' is a list (type: array), which a task page cannot show as "
+            "repeatable rows",
+        ),
+        (
+            {"type": "object", "properties": {"tags": {"type": ["string", "array"]}}},
+            "form field 'tags' is a list (type: array)",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"$ref": "#/$defs/a"}}, "$defs": {"a": {}}},
+            "form field 'a' refers to another schema ($ref)",
+        ),
     ],
 )
 def test_schema_problems(schema: Any, problem: str) -> None:
@@ -200,3 +220,26 @@ def test_a_pattern_anywhere_in_a_schema_is_checked_but_data_is_not() -> None:
     )
     del nested["properties"]["lines"]  # type: ignore[index]
     assert forms.schema_problem(nested) is None
+
+
+def test_an_approval_waits_for_the_stage_requirements_but_not_for_itself() -> None:
+    approve = ActivityRule("Approve", "Approve offer", "offer", obligatory=True, approval="x")
+    prepare = ActivityRule("Prepare", "Prepare offer", "offer", obligatory=True)
+    stage = StageRule(
+        "offer",
+        "Offer",
+        "Stage_Offer",
+        1,
+        required_fields=(FieldRef("stage", "quote"),),
+        min_contacts=1,
+        approval="direct_manager",
+        activities=(prepare, approve),
+    )
+    assert approval_waits_for(stage, DealFacts()) == [
+        "stage.quote is empty",
+        "the customer needs at least 1 contact (has 0)",
+        "obligatory activity 'Prepare offer' is not done",
+    ]
+    met = DealFacts(stage_fields={"offer": {"quote": "Q-1"}}, contacts=1, done={"Prepare"})
+    assert approval_waits_for(stage, met) == []
+    assert approval_waits_for(StageRule("s", "S", "Stage_S", 1), DealFacts()) == []

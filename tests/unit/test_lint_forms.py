@@ -46,6 +46,35 @@ def test_forms_travel_with_the_compiled_process(compiler: DiagramCompiler) -> No
             },
             "the pattern at properties/code/pattern repeats a repetition",
         ),
+        (
+            {
+                "lead-review-schema.json": json.dumps(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "contact": {
+                                "type": "object",
+                                "properties": {"name": {"type": "string"}},
+                            }
+                        },
+                    }
+                ).encode()
+            },
+            "form file 'lead-review-schema.json' (formJsonSchemaFilename): form field "
+            "'contact' holds nested fields (type: object), which a task page cannot show",
+        ),
+        (
+            {
+                "lead-review-schema.json": json.dumps(
+                    {
+                        "type": "object",
+                        "properties": {"lines": {"type": "array", "items": {"type": "string"}}},
+                    }
+                ).encode()
+            },
+            "form field 'lines' is a list (type: array), which a task page cannot show as "
+            "repeatable rows",
+        ),
     ],
 )
 def test_bad_form_files_are_errors_on_the_user_task(

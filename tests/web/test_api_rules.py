@@ -260,7 +260,12 @@ def test_b2b_deal_walk_over_http(api: Call) -> None:
     assert deal(api, did)["probability"] == 70  # 50 + 30 * 2/3
     attached = deal(api, did)["detail"]["attachments"]
     assert [(a["id"], a["note_id"] is not None) for a in attached] == [(design["id"], True)]
-    ok(complete(api, did, "Present solution"))
+    # the stage's fields are empty: the rep is told, the approval waits out of mia's list
+    presented = ok(complete(api, did, "Present solution"))
+    assert presented["approval_waits_for"] == [
+        "The approval of stage 'Solution design' waits for: stage.design_summary is empty; "
+        "stage.customer_feedback is empty"
+    ]
     view = deal(api, did)
     assert (view["stage"], view["probability"]) == ("solution_design", 80)  # all 3 of 3 done
     assert view["detail"]["unmet_requirements"] == [
@@ -269,12 +274,13 @@ def test_b2b_deal_walk_over_http(api: Call) -> None:
         "the direct manager's approval is missing",
     ]
     [approval] = view["tasks"]
-    assert (approval["title"], approval["kind"], approval["assignee"]) == (
+    assert (approval["title"], approval["kind"], approval["assignee"], approval["waiting"]) == (
         "Approve solution",
         "approval",
         "mia",
+        True,
     )
-    assert approval in ok(api("GET", "/tasks", user="mia"))
+    assert all(t["task_id"] != approval["task_id"] for t in ok(api("GET", "/tasks", user="mia")))
 
     body = error(
         complete(api, did, "Approve solution", data={"decision": "approve"}), 403, "forbidden"
@@ -287,6 +293,17 @@ def test_b2b_deal_walk_over_http(api: Call) -> None:
         "data.comment",
     )
     reject = {"decision": "reject", "comment": "Add the branch offices"}
+    refused(
+        complete(api, did, "Approve solution", user="mia", data=reject),
+        "stage.design_summary is empty",
+        "stage.customer_feedback is empty",
+    )
+    stage_fields = {"design_summary": "Two sites, phased", "customer_feedback": "Likes it"}
+    patched = ok(api("PATCH", path, json={"stage_fields": {"solution_design": stage_fields}}))
+    assert patched["stage_fields"] == {"solution_design": stage_fields}
+    offered = ok(api("GET", "/tasks", user="mia"))
+    assert [t["waiting"] for t in offered if t["task_id"] == approval["task_id"]] == [False]
+
     ok(complete(api, did, "Approve solution", user="mia", data=reject))
     view = deal(api, did)
     assert [(a["decision"], a["comment"], a["by"]) for a in view["detail"]["approvals"]] == [
@@ -301,16 +318,7 @@ def test_b2b_deal_walk_over_http(api: Call) -> None:
     assert "mia rejected" in notice["message"]
     assert "Add the branch offices" in notice["message"]
 
-    # even the manager's approval cannot take the deal out of the stage without its fields
     ok(complete(api, did, "Revise solution"))
-    refused(
-        complete(api, did, "Approve solution", user="mia", data={"decision": "approve"}),
-        "Solution design: stage.design_summary is empty",
-        "Solution design: stage.customer_feedback is empty",
-    )
-    stage_fields = {"design_summary": "Two sites, phased", "customer_feedback": "Likes it"}
-    patched = ok(api("PATCH", path, json={"stage_fields": {"solution_design": stage_fields}}))
-    assert patched["stage_fields"] == {"solution_design": stage_fields}
     ok(complete(api, did, "Approve solution", user="mia", data={"decision": "approve"}))
     view = deal(api, did)
     assert (view["stage"], view["probability"]) == ("quote_and_bid", 80)

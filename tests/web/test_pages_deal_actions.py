@@ -160,15 +160,20 @@ def test_winning_too_early_lists_every_unmet_rule(visitor: Visitor, demo_ctx: Co
 def test_close_lost_then_reopen(visitor: Visitor, demo_ctx: Context) -> None:
     rob = visitor("rob")
     deal = deal_id(demo_ctx, "Adventure Works rollout")
-    closed = rob.post(
-        f"/deals/{deal}/close",
-        {
-            "outcome": "lost",
-            "reason": "Lost to a competitor",
-            "version": version_of(demo_ctx, deal),
-        },
-        302,
+    form = {
+        "outcome": "lost",
+        "reason": "Lost to a competitor",
+        "version": str(version_of(demo_ctx, deal)),
+    }
+    # The first post asks; nothing is closed until the confirmation is posted.
+    asked = rob.text(rob.post(f"/deals/{deal}/close", form, 200))
+    assert "Close Adventure Works rollout as lost?" in asked
+    assert 'name="confirmed" value="yes"' in asked
+    assert 'name="reason" value="Lost to a competitor"' in asked
+    assert deals.get_deal(demo_ctx, users.actor_for_username(demo_ctx, "rob"), deal).status == (
+        "open"
     )
+    closed = rob.post(f"/deals/{deal}/close", {**form, "confirmed": "yes"}, 302)
     page = rob.text(rob.follow(closed))
     assert "Deal closed" in page and 'data-testid="lost-reason">Lost to a competitor' in page
     again = rob.post(f"/deals/{deal}/close", {"outcome": "won"}, 302)

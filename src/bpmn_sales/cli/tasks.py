@@ -101,7 +101,7 @@ def task_complete(
     view = worklist.complete_task(
         state.ctx, state.actor(), task_id, data, expected_version, note, ids or None
     )
-    emit(view.to_dict(), as_json, [f"completed {task_line(view)}"])
+    emit(view.to_dict(), as_json, [f"completed {task_line(view)}", *view.approval_waits_for])
 
 
 @main.group(name="notifications")

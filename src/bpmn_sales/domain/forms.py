@@ -55,6 +55,38 @@ def schema_problem(schema: object) -> str | None:
             return _(
                 "form field %(name)r is set by the process and cannot be a form field", name=name
             )
+        problem = nested_problem(name, schema["properties"][name])
+        if problem is not None:
+            return problem
+    return None
+
+
+def nested_problem(name: str, prop: object) -> str | None:
+    """Why a field cannot be shown on a task page: nested fields (an object) or repeatable
+    rows (an array) are refused at deploy rather than shown as one text box."""
+    if not isinstance(prop, dict):
+        return None
+    kinds = prop.get("type")
+    kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+    if "object" in kinds or "properties" in prop:
+        return _(
+            "form field %(name)r holds nested fields (type: object), which a task page cannot "
+            "show; make each of them a field of its own (e.g. %(example)s)",
+            name=name,
+            example=f"{name}_street",
+        )
+    if "array" in kinds or "items" in prop or "prefixItems" in prop:
+        return _(
+            "form field %(name)r is a list (type: array), which a task page cannot show as "
+            "repeatable rows; use a text field (ui:widget: textarea) or fields of their own",
+            name=name,
+        )
+    if "$ref" in prop:
+        return _(
+            "form field %(name)r refers to another schema ($ref), which a task page cannot "
+            "show; describe the field in place",
+            name=name,
+        )
     return None
 
 

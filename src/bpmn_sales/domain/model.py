@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -65,10 +66,15 @@ class TaskView:
     tip: str = ""
     note_required: str = "none"
     group: str | None = None  # the group it is assigned to (claimed or not)
+    # An approval kept from the manager until its stage's requirements are met.
+    waiting: bool = False
+    # The answer to a completion: what the deal's approval now waits for, told to the rep.
+    approval_waits_for: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["due_on"] = self.due_on.isoformat() if self.due_on else None
+        data["approval_waits_for"] = list(self.approval_waits_for)
         return data
 
 
@@ -166,6 +172,28 @@ MAX_ID = 2**63 - 1  # the largest id or number a database column holds (SQLite a
 def money_out(value: Decimal | None) -> Decimal | None:
     """An amount as it leaves a use case: the Decimal with its two places (never a float)."""
     return value.quantize(Decimal("0.01")) if value is not None else None
+
+
+def every_field(checks: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Run each field's check; refuse with every bad field at once.
+
+    The refusal names the first bad field (`field`) and carries `errors`, {field: message} for
+    each one, so a form can show every message beside its field.
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            values[name] = check()
+        except InvalidInput as error:
+            listed = error.details.get("errors")
+            for where, message in (listed if isinstance(listed, dict) else {}).items():
+                errors.setdefault(str(where), str(message))
+            errors.setdefault(error.field or name, error.message)
+    if errors:
+        first = next(iter(errors))
+        raise InvalidInput(errors[first], field=first, errors=errors)
+    return values
 
 
 def required_text(value: object, field_name: str, max_length: int = MAX_NAME) -> str:

@@ -251,6 +251,7 @@ def project_work_items(
                 assignee_id=assignee_id,
                 group_id=group_id,
                 created_at=now,
+                waiting=False,
             )
         )
     store.replace_work_items(kind, subject.id, rows, previous)
@@ -310,6 +311,7 @@ def task_view(
         tip=rule.tip,
         note_required=rule.note_required,
         group=group,
+        waiting=bool(item.waiting),
     )
 
 

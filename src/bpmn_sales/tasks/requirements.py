@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -74,6 +74,21 @@ def stage_unmet(stage: StageRule, facts: DealFacts, *, skipped: bool = False) ->
     if skipped and stage.optional:
         return []
     return unmet
+
+
+def without_approval(stage: StageRule) -> StageRule:
+    """The stage's requirements other than its approval: what the approval waits for."""
+    kept = tuple(a for a in stage.activities if not a.approval)
+    return replace(stage, approval=None, activities=kept)
+
+
+def approval_waits_for(stage: StageRule, facts: DealFacts) -> list[str]:
+    """What keeps the manager from approving `stage`: its required fields, contacts and
+    obligatory activities not met yet (the approval could not let the deal leave the stage).
+    [] for a stage without an approval."""
+    if not stage.approval:
+        return []
+    return stage_unmet(without_approval(stage), facts)
 
 
 def leave_unmet(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bpmn_sales.persistence.models.base import Base, UTCDateTime
@@ -39,6 +39,9 @@ class WorkItem(Base):
         ForeignKey("groups.id", name="fk_work_items_group_id_groups")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # An approval task whose stage still misses what only the rep can give (required fields,
+    # contacts, obligatory activities): kept out of every task list until they are met (0020).
+    waiting: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class FollowUp(Base):

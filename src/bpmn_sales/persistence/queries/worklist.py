@@ -77,7 +77,9 @@ def _tab(reader: TaskReader, owner: Any, assignee: Any, group: Any) -> list[Any]
 def _task_parts(reader: TaskReader) -> list[Part]:
     work, follow = TASK_SORTS
     columns = (WorkItem.owner_id, WorkItem.assignee_id, WorkItem.group_id)
-    items = select(WorkItem).where(*_visible(reader, *columns), *_tab(reader, *columns))
+    items = select(WorkItem).where(
+        WorkItem.waiting.is_(False), *_visible(reader, *columns), *_tab(reader, *columns)
+    )
     if reader.role:
         items = items.where(WorkItem.role == reader.role)
     found = [Part("w", items, work)]
@@ -188,6 +190,31 @@ class WorklistQueries:
         parts = {p.label: p.query.with_only_columns(p.sort.id) for p in _task_parts(reader)}
         return min(sum(capped_counts(self.session, parts).values()), COUNT_CAP + 1)
 
+    def deals_awaiting_approval(self, customer_id: int) -> list[Deal]:
+        """The customer's deals with a ready manager task (an approval, perhaps waiting)."""
+        has_item = (
+            select(WorkItem.task_id)
+            .where(
+                WorkItem.subject_type == "deal",
+                WorkItem.subject_id == Deal.id,
+                WorkItem.role == "manager",
+            )
+            .exists()
+        )
+        return list(
+            self.session.scalars(select(Deal).where(Deal.customer_id == customer_id, has_item))
+        )
+
+    def mark_waiting(self, waiting: Sequence[str], offered: Sequence[str]) -> None:
+        """Keep approval tasks out of the task lists (`waiting`) or offer them (`offered`)."""
+        for ids, flag in ((waiting, True), (offered, False)):
+            if ids:
+                self.session.execute(
+                    update(WorkItem)
+                    .where(WorkItem.task_id.in_(ids), WorkItem.waiting != flag)
+                    .values(waiting=flag)
+                )
+
     # -- tasks pages (claim, approvals) ------------------------------------------------
     def claim_work_item(self, task_id: str, user_id: int) -> bool:
         """Assign an unclaimed group task to the user; False when someone else was first."""
@@ -216,6 +243,7 @@ class WorklistQueries:
             WorkItem.role == "manager",
             WorkItem.subject_type == "deal",
             WorkItem.element_id.in_(elements),
+            WorkItem.waiting.is_(False),
         )
         if assignee_id is not None:
             query = query.where(WorkItem.assignee_id == assignee_id)

@@ -6,6 +6,7 @@ an instance, one rule-checked step, completing an activity, records, messages, v
 
 from bpmn_sales.services.deals.edits import update_deal
 from bpmn_sales.services.deals.lifecycle import (
+    check_close,
     close_deal,
     create_deal,
     deal_diagram,
@@ -16,11 +17,14 @@ from bpmn_sales.services.deals.lifecycle import (
     reopen_deal,
 )
 from bpmn_sales.services.deals.listing import list_deals
+from bpmn_sales.services.deals.start import deal_fields
 
 __all__ = [
+    "check_close",
     "close_deal",
     "create_deal",
     "deal_diagram",
+    "deal_fields",
     "deal_history",
     "deal_tasks",
     "get_deal",

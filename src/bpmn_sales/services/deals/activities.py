@@ -20,6 +20,7 @@ from bpmn_sales.persistence.models import (
 )
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
+from bpmn_sales.services.deals import approval_waits
 from bpmn_sales.services.deals.steps import apply_step
 from bpmn_sales.services.delivery import notices
 from bpmn_sales.services.people.preferences import company_preferences
@@ -35,8 +36,11 @@ def complete_deal_task(
     data: dict[str, Any],
     note: str | None = None,
     attachment_ids: list[int] | None = None,
-) -> None:
-    """Complete a ready activity: who may, the note and files it needs, approvals, notices."""
+) -> list[str]:
+    """Complete a ready activity: who may, the note and files it needs, approvals, notices.
+
+    Returns what the deal's approval waits for now, in sentences for the rep ([] when none
+    waits)."""
     instance = common.restore(ctx, store, deal)
     before = instance.running_stage()
     item = instance.work_item(instance.find_ready(task_id))
@@ -50,6 +54,9 @@ def complete_deal_task(
         if completion.refusal(rule, actor, people, groups) is not None:
             reason = completion.refusal(rule, actor, common.party_of(store, deal), groups)
             raise Forbidden(reason or "", task_id=task_id)
+    if rule.approval:
+        stage_key = item.stage.key if item.stage else None
+        approval_waits.refuse_waiting(store, deal, instance.rules, task_id, stage_key, item.title)
     files = deal_attachments(store, deal, attachment_ids or [])
     problem = completion.note_problem(rule, note, len(files))
     if problem is not None:
@@ -94,9 +101,11 @@ def complete_deal_task(
     changes = {}
     if rule.stage_key and item.element_id not in (deal.activities_done or []):
         changes["activities_done"] = [*(deal.activities_done or []), item.element_id]
-    apply_step(ctx, store, deal, instance, actor, "task_completed", detail, before, changes)
+    waits: list[approval_waits.Wait] = []
+    apply_step(ctx, store, deal, instance, actor, "task_completed", detail, before, changes, waits)
+    told = [w.sentence() for w in waits if w.unmet]
     if not (rule.approval or rule.notify or rule.follow_up):
-        return
+        return told
     owner = common.owner_of(store, deal)
     directory = common.StoreDirectory(store, owner, deal)
     if rule.approval:
@@ -130,6 +139,7 @@ def complete_deal_task(
                 created_at=now,
             )
         )
+    return told
 
 
 def _follow_up_assignee(store: Store, owner: User, party: str) -> tuple[int | None, int | None]:

@@ -153,6 +153,27 @@ def move_deal(
         return deal_view(ctx, store, deal)
 
 
+def check_close(
+    ctx: Context,
+    actor: Actor,
+    deal_id: int,
+    outcome: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> DealView:
+    """What the confirmation of a close shows: the open deal, once the request is one
+    `close_deal` would accept (an outcome of the process, its lost reason, the win rules)."""
+    with ctx.uow() as store:
+        deal = _open_deal(store, actor, deal_id, expected_version)
+        rules = common.rules_for(ctx, store, deal)
+        payload = closing.close_request(rules, outcome, reason)
+        if payload["outcome"] == DealStatus.WON:
+            unmet = win_unmet(rules, deal_facts(store, deal, []))
+            if unmet:
+                raise refuse(deal, unmet)
+        return deal_view(ctx, store, deal)
+
+
 def close_deal(
     ctx: Context,
     actor: Actor,

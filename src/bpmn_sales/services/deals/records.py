@@ -22,6 +22,7 @@ from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Attachment, Contact, Customer, Deal, Note, Order
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
+from bpmn_sales.services.deals import approval_waits
 from bpmn_sales.services.deals.activities import deal_attachments
 from bpmn_sales.services.deals.start import customer_for
 from bpmn_sales.services.deals.views import attachment_dict
@@ -84,6 +85,7 @@ def add_contact(
         store.add(contact)
         store.flush()
         _touch(ctx, store, deal, actor, "contact_added", {"contact": contact_name})
+        approval_waits.mark_customer(ctx, store, deal)
         store.commit()
         return {
             "id": contact.id,

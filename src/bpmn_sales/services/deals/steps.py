@@ -18,6 +18,7 @@ from bpmn_sales.persistence.models import (
 )
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
+from bpmn_sales.services.deals import approval_waits
 from bpmn_sales.services.deals.views import deal_facts
 from bpmn_sales.tasks.requirements import (
     leave_unmet,
@@ -88,11 +89,13 @@ def apply_step(
     detail: dict[str, Any] | None = None,
     before: StageRef | None = None,
     changes: dict[str, Any] | None = None,
+    waits: list[approval_waits.Wait] | None = None,
 ) -> Snapshot:
     """Check the sales rules, store the state and every projection, and record the history.
 
     `changes` are other columns of the deal this step sets (the rules see them already); the
-    deal row is written once, by SQL, with its version checked.
+    deal row is written once, by SQL, with its version checked. `waits` receives what the
+    deal's ready approval tasks wait for.
     """
     rules = instance.rules
     snap = instance.snapshot()
@@ -131,6 +134,9 @@ def apply_step(
     values["updated_at"] = now
     common.save_step(ctx, store, deal, instance, values)
     common.project_work_items(ctx, store, deal, snap, instance)
+    found = approval_waits.mark_step(store, deal, rules, snap)
+    if waits is not None:
+        waits.extend(found)
     store.record(
         "deal",
         deal.id,

@@ -10,6 +10,7 @@ from bpmn_sales.domain.model import (
     LeadStatus,
     LeadView,
     currency,
+    every_field,
     money,
     optional_email,
     optional_text,
@@ -99,6 +100,28 @@ def apply_step(
         lead.deal_id = deal.id
 
 
+def lead_fields(
+    name: object,
+    company: object = None,
+    email: object = None,
+    phone: object = None,
+    estimated_value: object = None,
+    currency_code: object = None,
+    default_currency: str = "USD",
+) -> dict[str, Any]:
+    """The checked fields of a new lead; every bad one refused at once."""
+    return every_field(
+        {
+            "name": lambda: required_text(name, "name"),
+            "company": lambda: optional_text(company, "company"),
+            "email": lambda: optional_email(email),
+            "phone": lambda: optional_text(phone, "phone", 50),
+            "estimated_value": lambda: money(estimated_value, "estimated_value"),
+            "currency": lambda: currency(currency_code, default_currency),
+        }
+    )
+
+
 def create_lead(
     ctx: Context,
     actor: Actor,
@@ -112,14 +135,16 @@ def create_lead(
 ) -> LeadView:
     """Create a lead and start its qualification process (in the company's currency unless
     `currency_code` names another)."""
-    lead_name = required_text(name, "name")
-    fields = {
-        "company": optional_text(company, "company"),
-        "email": optional_email(email),
-        "phone": optional_text(phone, "phone", 50),
-        "estimated_value": money(estimated_value, "estimated_value"),
-        "currency": currency(currency_code, company_preferences(ctx).currency),
-    }
+    fields = lead_fields(
+        name,
+        company,
+        email,
+        phone,
+        estimated_value,
+        currency_code,
+        company_preferences(ctx).currency,
+    )
+    lead_name = fields.pop("name")
     with ctx.uow() as store:
         owner_user = resolve_owner(store, actor, owner)
         version = choice.version_for(ctx, store, owner_user, "lead")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from bpmn_sales.context import Context
@@ -116,7 +117,8 @@ def complete_task(
             ids = list(attachment_ids or [])
             for name, content in files or []:
                 ids.append(records.store_attachment(ctx, store, actor, subject, name, content).id)
-            complete_deal_task(ctx, store, actor, subject, task_id, form, note, ids or None)
+            told = complete_deal_task(ctx, store, actor, subject, task_id, form, note, ids or None)
+            view = replace(view, approval_waits_for=tuple(told))
         elif files:
             raise InvalidInput(_("files can be added to deals only"), field="file")
         else:

@@ -40,11 +40,17 @@ def back(default: str) -> Response:
 
 def flash_error(error: SalesError) -> None:
     """Show a refused action at the top of the next page, with every unmet rule."""
-    flash(error.message, "error")
     unmet: Any = error.details.get("unmet")
-    if isinstance(unmet, list):
-        for item in unmet:
-            flash(str(item), "unmet")
+    if not isinstance(unmet, list) or not unmet:
+        flash(error.message, "error")
+        return
+    items = list(dict.fromkeys(str(item) for item in unmet))
+    # The message lists the unmet rules too ("deal 5 cannot be won: a; b"): said once, below.
+    listed = "; ".join(str(item) for item in unmet)
+    headline = error.message.replace(listed, "").rstrip(" :：;")
+    flash(headline if headline != error.message else error.message, "error")
+    for item in items:
+        flash(item, "unmet")
 
 
 def done(message: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, redirect, request
+from flask import Blueprint, redirect, render_template, request
 
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound, SalesError
 from bpmn_sales.i18n import _
@@ -26,12 +26,19 @@ from bpmn_sales.web.pages.forms import field_errors
 bp = Blueprint("deal_actions", __name__)
 
 
-def act(deal_id: int, form: str, action: Callable[[], tuple[str, int]]) -> Any:
-    """Run one action of form `form`; go to the deal it names with a message, or explain."""
+def act(
+    deal_id: int,
+    form: str,
+    action: Callable[[], tuple[str, int]],
+    known: dict[str, str] | None = None,
+) -> Any:
+    """Run one action of form `form`; go to the deal it names with a message, or explain.
+
+    `known` are field errors the page found itself, shown with the use case's."""
     try:
         message, target = action()
     except InvalidInput as error:
-        return render_deal(deal_id, form, field_errors(error), 400)
+        return render_deal(deal_id, form, {**field_errors(error), **(known or {})}, 400)
     except NotFound:
         raise
     except SalesError as error:
@@ -46,11 +53,13 @@ def act(deal_id: int, form: str, action: Callable[[], tuple[str, int]]) -> Any:
 @bp.post("/deals/<int:deal_id>/edit")
 @login_required
 def edit(deal_id: int) -> Any:
+    changes, unreadable = form_changes(request.form)
+
     def run() -> tuple[str, int]:
-        deals.update_deal(ctx(), page_actor(), deal_id, form_changes(request.form), form_version())
+        deals.update_deal(ctx(), page_actor(), deal_id, changes, form_version())
         return _("Deal saved"), deal_id
 
-    return act(deal_id, "edit", run)
+    return act(deal_id, "edit", run, unreadable)
 
 
 @bp.post("/deals/<int:deal_id>/contacts")
@@ -113,16 +122,38 @@ def create_order(deal_id: int) -> Any:
 @bp.post("/deals/<int:deal_id>/close")
 @login_required
 def close(deal_id: int) -> Any:
+    """Closing asks first: the request is checked, then a confirmation page (it works
+    without JavaScript) posts it again with `confirmed`."""
+    outcome = form_text("outcome")
+    form = f"close-{request.form.get('outcome', '')}"
+    if outcome is None:
+        error = InvalidInput(_("choose an outcome: won, lost or invalid"), field="outcome")
+        return render_deal(deal_id, form, field_errors(error), 400)
+    if request.form.get("confirmed") != "yes":
+        try:
+            view = deals.check_close(
+                ctx(), page_actor(), deal_id, outcome, form_text("reason"), form_version()
+            )
+        except InvalidInput as error:
+            return render_deal(deal_id, form, field_errors(error), 400)
+        except NotFound:
+            raise
+        except SalesError as error:
+            if isinstance(error, Forbidden):
+                deals.get_deal(ctx(), page_actor(), deal_id)
+            flash_error(error)
+            return redirect(f"/deals/{deal_id}")
+        return render_template(
+            "deal/close_confirm.html", deal=view, outcome=outcome, reason=form_text("reason")
+        )
+
     def run() -> tuple[str, int]:
-        outcome = form_text("outcome")
-        if outcome is None:
-            raise InvalidInput(_("choose an outcome: won, lost or invalid"), field="outcome")
         view = deals.close_deal(
             ctx(), page_actor(), deal_id, outcome, form_text("reason"), form_version()
         )
         return _("Deal closed: %(outcome)s", outcome=view.outcome_label or view.status), deal_id
 
-    return act(deal_id, f"close-{request.form.get('outcome', '')}", run)
+    return act(deal_id, form, run)
 
 
 @bp.post("/deals/<int:deal_id>/reopen")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bpmn_sales.domain.model import DealView, TaskView
+from bpmn_sales.errors import InvalidInput
 from bpmn_sales.i18n import _
 from bpmn_sales.web import labels
 from bpmn_sales.web.pages.amounts import typed_amount
@@ -158,14 +159,23 @@ def deal_page(deal: DealView) -> DealPage:
     )
 
 
-def form_changes(form: Any) -> dict[str, Any]:
-    """The edit form as update_deal's changes: built-in fields and nested custom fields."""
+def form_changes(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The edit form as update_deal's changes (built-in fields and nested custom fields), and
+    the message for an amount the page could not read.
+
+    Such an amount goes to the use case as `True`, which it always refuses: it then reports
+    the form's other bad fields with it, and changes nothing."""
     changes: dict[str, Any] = {}
+    unreadable: dict[str, str] = {}
     for name in ("name", "customer", "value", "currency", "expected_close_date"):
         if name in form:
             changes[name] = form[name].strip()
     if changes.get("value"):
-        changes["value"] = typed_amount(changes["value"], "value")
+        try:
+            changes["value"] = typed_amount(changes["value"], "value")
+        except InvalidInput as error:
+            changes["value"] = True
+            unreadable["value"] = error.message
     nested: dict[str, dict[str, Any]] = {}
     for key, raw in form.items():
         scope, dot, rest = key.partition(".")
@@ -182,4 +192,4 @@ def form_changes(form: Any) -> dict[str, Any]:
         changes["customer_fields"] = nested["customer_fields"]
     if "stage_fields" in nested:
         changes["stage_fields"] = nested["stage_fields"]
-    return changes
+    return changes, unreadable

@@ -109,6 +109,20 @@ def create() -> Any:
     values = {name: form_text(name) for name in NEW_DEAL_FIELDS}
     try:
         typed = typed_amounts(values, ("value",))
+    except InvalidInput as error:  # the other fields' problems are shown with it
+        errors = field_errors(error)
+        try:
+            deals.deal_fields(
+                values["name"],
+                values["customer"],
+                None,
+                values["currency"],
+                values["expected_close_date"],
+            )
+        except InvalidInput as more:
+            errors = {**field_errors(more), **errors}
+        return _new_form(values, errors, 400)
+    try:
         view = deals.create_deal(
             ctx(),
             page_actor(),

@@ -11,7 +11,11 @@ from bpmn_sales.web.pages.common import ctx
 
 
 def field_errors(error: InvalidInput, default: str = "form") -> dict[str, str]:
-    """The message keyed by the field it names (shown beside that field)."""
+    """Each message keyed by the field it names (shown beside that field): every bad field
+    when the refusal lists them (`errors`), else the one it names."""
+    listed = error.details.get("errors")
+    if isinstance(listed, dict) and listed:
+        return {str(name): str(message) for name, message in listed.items()}
     return {error.field or default: error.message}
 
 

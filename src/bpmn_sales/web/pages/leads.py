@@ -84,6 +84,21 @@ def create() -> Any:
     values = {name: form_text(name) for name in NEW_LEAD_FIELDS}
     try:
         typed = typed_amounts(values, ("estimated_value",))
+    except InvalidInput as error:  # the other fields' problems are shown with it
+        errors = field_errors(error)
+        try:
+            leads.lead_fields(
+                values["name"],
+                values["company"],
+                values["email"],
+                values["phone"],
+                None,
+                values["currency"],
+            )
+        except InvalidInput as more:
+            errors = {**field_errors(more), **errors}
+        return _new_form(values, errors, 400)
+    try:
         view = leads.create_lead(
             ctx(),
             page_actor(),

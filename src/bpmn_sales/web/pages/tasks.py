@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request
 from werkzeug.datastructures import FileStorage
 
 from bpmn_sales.domain import forms
@@ -78,9 +78,9 @@ def _missing(task: TaskView, note: str | None, upload: FileStorage | None) -> di
     return errors
 
 
-def _complete(found: TaskForm, data: dict[str, Any], upload: FileStorage | None) -> None:
+def _complete(found: TaskForm, data: dict[str, Any], upload: FileStorage | None) -> TaskView:
     files = [(upload.filename or "", upload.read())] if upload is not None else None
-    worklist.complete_task(
+    return worklist.complete_task(
         ctx(),
         page_actor(),
         found.task.task_id,
@@ -106,7 +106,7 @@ def complete(task_id: str) -> Any:
     if errors:
         return _page(found, data, errors, 400)
     try:
-        _complete(found, data, upload)
+        completed = _complete(found, data, upload)
     except InvalidInput as error:
         field = error.field or ""
         name = field[5:] if field.startswith("data.") else FIELD_OF.get(field)
@@ -122,6 +122,8 @@ def complete(task_id: str) -> Any:
         flash_error(error)
         return _page(found, data, errors, status_for(error))
     done(_("'%(activity)s' done", activity=found.task.title))
+    for waits in completed.approval_waits_for:
+        flash(waits, "warning")
     return redirect(subject_url(found.task))
 
 

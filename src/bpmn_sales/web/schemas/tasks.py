@@ -34,6 +34,15 @@ class Task(Reply):
     tip: str
     note_required: NoteRequired
     group: str | None = Field(description="The group it is offered to (claim it to take it)")
+    waiting: bool = Field(
+        False,
+        description="An approval kept out of the task lists until its stage's requirements are met",
+    )
+    approval_waits_for: list[str] = Field(
+        default_factory=list,
+        description="In the answer to a completion: the stage requirements still unmet that "
+        "keep the deal's approval from the manager (it is offered once they are met)",
+    )
 
 
 class TaskForm(Reply):
