@@ -12,11 +12,19 @@ from datetime import date, datetime
 from itertools import pairwise
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, case, delete, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bpmn_sales.persistence import stage_visits  # noqa: F401 - registers the projection
-from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, StageVisit, Target, User
+from bpmn_sales.persistence.models import (
+    Deal,
+    Lead,
+    ProcessVersion,
+    StageVisit,
+    Target,
+    User,
+    UTCDateTime,
+)
 
 Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 
@@ -253,3 +261,84 @@ class AnalyticsQueries:
 
     def delete_target(self, target_id: int) -> None:
         self.session.execute(delete(Target).where(Target.id == target_id))
+
+    # -- calibration ------------------------------------------------------------------------
+    def _closed_in(self, query: Q, deal: Any, part: Slice) -> Q:
+        """Open deals, and closed ones only if closed in the slice's period."""
+        if part.start is None and part.end is None:
+            return query
+        closed = deal.closed_at.is_not(None)
+        if part.start is not None:
+            closed = and_(closed, deal.closed_at >= part.start)
+        if part.end is not None:
+            closed = and_(closed, deal.closed_at < part.end)
+        return query.where(or_(deal.status == "open", closed))
+
+    def calibration_rows(self, part: Slice) -> list[tuple[str | None, str, int]]:
+        """(stages reached, status, deals) of every deal of the slice's versions and owners:
+        closed ones if closed in its period, open ones now. One GROUP BY over the stage-visit
+        projection each deal carries (`stages_reached`), streaming the funnel's index."""
+        query = select(
+            Deal.process_version_id, Deal.stages_reached, Deal.status, func.count()
+        ).where(Deal.process_version_id.in_(part.version_ids))
+        query = _owned(self._closed_in(query, Deal, part), Deal.owner_id, part)
+        query = query.group_by(Deal.process_version_id, Deal.stages_reached, Deal.status)
+        if part.start is None and part.end is None:
+            query = query.with_hint(Deal, "INDEXED BY ix_deals_funnel", "sqlite")
+        rows = _merged(self.session.execute(query), 2)
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def calibration_reopened(self, part: Slice) -> list[tuple[str | None, str, int]]:
+        """(stages reached, status, deals) of the slice's closed deals reopened since."""
+        again = aliased(Deal)
+        query = (
+            select(Deal.stages_reached, Deal.status, func.count())
+            .select_from(again)
+            .join(Deal, Deal.id == again.reopened_from_id)
+            .where(again.reopened_from_id > 0)  # seeks the unique index (see reopened_lost)
+            .where(Deal.process_version_id.in_(part.version_ids))
+        )
+        query = _owned(self._closed_in(query, Deal, part), Deal.owner_id, part)
+        query = query.group_by(Deal.stages_reached, Deal.status)
+        return [(r[0], r[1], int(r[2])) for r in self.session.execute(query)]
+
+    def forecast_history(
+        self, part: Slice, months: Sequence[tuple[str, date, datetime]], after: date | None
+    ) -> list[tuple[str, str, str, int, Any]]:
+        """(month, stage, currency, deals, value) of the deals open when each month began that
+        were expected to close in it, by the stage they were in then (the stage visit open at
+        that instant). `months` are (YYYY-MM, first day, the instant it begins); `after` the
+        first day after the last month (None: none)."""
+        visit = StageVisit
+        whens = [
+            (Deal.expected_close_date < next_day, literal(key))
+            for (key, _, _), (_, next_day, _) in pairwise(months)
+        ]
+        starts = [
+            (Deal.expected_close_date < next_day, literal(instant, UTCDateTime()))
+            for (_, _, instant), (_, next_day, _) in pairwise(months)
+        ]
+        last_key, _, last_start = months[-1]
+        month = (case(*whens, else_=literal(last_key)) if whens else literal(last_key)).label(
+            "month"
+        )
+        began: ColumnElement[Any] = literal(last_start, UTCDateTime())
+        if starts:
+            began = case(*starts, else_=began)
+        query = (
+            select(month, visit.stage_key, Deal.currency, func.count(), func.sum(Deal.value))
+            .select_from(Deal)
+            .join(visit, visit.deal_id == Deal.id)
+            .where(
+                Deal.process_version_id.in_(part.version_ids),
+                Deal.expected_close_date >= months[0][1],
+                visit.entered_at <= began,
+                or_(visit.left_at.is_(None), visit.left_at > began),
+                or_(Deal.closed_at.is_(None), Deal.closed_at > began),
+            )
+        )
+        if after is not None:
+            query = query.where(Deal.expected_close_date < after)
+        query = _owned(query, Deal.owner_id, part)
+        query = query.group_by(month, visit.stage_key, Deal.currency)
+        return [(r[0], r[1], r[2], int(r[3]), r[4]) for r in self.session.execute(query)]

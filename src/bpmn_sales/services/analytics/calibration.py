@@ -1,0 +1,166 @@
+"""Stage win-rate calibration: configured rates against what the closed deals say.
+
+Definitions (the page, the CLI help and docs/authoring.md say the same):
+- A deal reached a stage if it entered it (the stage-visit projection, `deals.stages_reached`);
+  a stage passed over on a free move was not reached and does not count.
+- Observed rate of a stage = won / (won + lost) of the deals that reached it. Deals closed as
+  invalid count in neither; open deals are shown as a count, not in the rate. With a period
+  (start, end), only deals closed in it count; open deals are those open now.
+- A reopened deal is a new deal. The closed deal it was reopened from did not end the sale, so
+  its outcome does not count (it shows as "reopened"); the new deal counts from the stages it
+  reaches itself.
+- The interval is Wilson's at 95 %; a rate is suggested only with at least 20 closed deals and
+  the configured rate outside the interval (domain/calibration.py).
+- Forecast against actual, per month: the weighted forecast as it stood when the month began,
+  rebuilt from the stage visits: the deals open at that instant whose expected close date falls
+  in the month, each weighted by the configured win rate of the stage it was in then; against
+  the value won with a close date in the month. Values and expected close dates are the deals'
+  present ones (changes to them are not versioned). Default months: the twelve before this one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bpmn_sales.context import Context
+from bpmn_sales.domain.analytics import cents, months_between, next_month
+from bpmn_sales.domain.calibration import (
+    MIN_EVIDENCE,
+    MonthAccuracy,
+    StageCalibration,
+    tally,
+    weighted,
+)
+from bpmn_sales.domain.model import Actor
+from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _
+from bpmn_sales.persistence.queries.analytics import Slice
+from bpmn_sales.persistence.store import Store
+from bpmn_sales.services.analytics.scope import Filters, Scope, resolve
+
+HISTORY_MONTHS = 12
+MAX_MONTHS = 120
+
+
+@dataclass
+class Calibration:
+    process: str
+    process_name: str
+    filters: dict[str, str | None]
+    stages: list[StageCalibration]
+    months: list[MonthAccuracy]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "process": self.process,
+            "process_name": self.process_name,
+            "filters": self.filters,
+            "min_evidence": MIN_EVIDENCE,
+            "stages": [s.to_dict() for s in self.stages],
+            "months": [
+                {
+                    "month": m.month,
+                    "currency": m.currency,
+                    "deals": m.deals,
+                    "forecast": cents(m.forecast),
+                    "won": cents(m.won),
+                    "difference": cents(m.difference),
+                    "ratio": m.ratio,
+                }
+                for m in self.months
+            ],
+            "note": self.note,
+        }
+
+    @property
+    def note(self) -> str:
+        """How to read the report, in the reader's language."""
+        return _(
+            "Observed: of the deals that entered the stage and were closed won or lost, the "
+            "share won (invalid ones count in neither, open ones are not counted yet, a reopened "
+            "deal counts as the new deal). The interval is the 95 %% Wilson interval; a rate is "
+            "suggested when at least %(num)s deals are behind it and the configured rate lies "
+            "outside the interval.",
+            num=MIN_EVIDENCE,
+        )
+
+
+def calibration(ctx: Context, actor: Actor, filters: Filters) -> Calibration:
+    """The calibration report for a manager's team or an admin's company."""
+    now = ctx.clock()
+    with ctx.uow() as store:
+        scope = resolve(ctx, store, actor, filters)
+        return calibration_in(store, scope, filters, scope.today(now))
+
+
+def stage_rows(store: Store, scope: Scope) -> list[StageCalibration]:
+    """The calibration of each pre-sale stage of the scope (two grouped statements)."""
+
+    def sets(rows: list[tuple[str | None, str, int]]) -> list[tuple[frozenset[str], str, int]]:
+        return [(frozenset(r.split("|")) if r else frozenset(), s, n) for r, s, n in rows]
+
+    return tally(
+        [(s.key, s.name, s.win_rate) for s in scope.pre_sale],
+        sets(store.calibration_rows(scope.part)),
+        sets(store.calibration_reopened(scope.part)),
+    )
+
+
+def _months(today: date, first: date | None, last: date | None) -> list[str]:
+    """The months compared: the period's, or the twelve before this one."""
+    if first is None and last is None:
+        back = today.year * 12 + today.month - 1 - HISTORY_MONTHS
+        start = date(back // 12, back % 12 + 1, 1)
+        return months_between(start, today)[:-1]
+    start = first or (last or today).replace(day=1)
+    months = months_between(start, max(start, last or today))
+    if len(months) > MAX_MONTHS:
+        raise InvalidInput(
+            _(
+                "a calibration covers at most %(most)s months, not %(count)s: bring start and "
+                "end closer",
+                most=MAX_MONTHS,
+                count=len(months),
+            ),
+            field="end",
+        )
+    return months
+
+
+def month_rows(store: Store, scope: Scope, today: date) -> list[MonthAccuracy]:
+    """Forecast at each month's start against the value won in it (two grouped statements)."""
+    months = _months(today, scope.first_day, scope.last_day)
+    firsts = [date.fromisoformat(f"{m}-01") for m in months]
+    after = next_month(firsts[-1])
+    starts = [(m, day, scope.midnight(day)) for m, day in zip(months, firsts, strict=True)]
+    rates = {s.key: s.win_rate for s in scope.stages}
+    lines: dict[tuple[str, str], MonthAccuracy] = {}
+
+    def line(month: str, code: str) -> MonthAccuracy:
+        return lines.setdefault((month, code), MonthAccuracy(month, code))
+
+    for month, stage, code, count, value in store.forecast_history(scope.part, starts, after):
+        row = line(month, code)
+        row.deals += count
+        row.forecast += weighted(value, rates.get(stage))
+    end = scope.midnight(after) if after else None
+    won_part = Slice(scope.part.version_ids, scope.part.owner_ids, starts[0][2], end)
+    for month, code, value in store.won_by_month(won_part, [(m, t) for m, _day, t in starts]):
+        line(month, code).won += Decimal(str(value or 0))
+    codes = sorted({code for _month, code in lines}) or ["USD"]
+    return [line(m, c) for m in months for c in codes]
+
+
+def calibration_in(store: Store, scope: Scope, filters: Filters, today: date) -> Calibration:
+    """The calibration report of a resolved scope (the analytics page reads it with the
+    others in one unit of work)."""
+    return Calibration(
+        scope.process.key,
+        scope.process.name,
+        filters.to_dict(),
+        stage_rows(store, scope),
+        month_rows(store, scope, today),
+    )
