@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, currency
+from bpmn_sales.services.analytics.calibration import Calibration, calibration_in
 from bpmn_sales.services.analytics.forecasting import Forecast, forecast_in
 from bpmn_sales.services.analytics.reports import (
     Funnel,
@@ -27,8 +28,8 @@ from bpmn_sales.services.people.preferences import company_preferences
 
 @dataclass(frozen=True)
 class Overview:
-    """The funnel, losses, time in stage and forecast of one scope, the targets of one period,
-    and the filter menus."""
+    """The funnel, losses, time in stage, forecast and win-rate calibration of one scope, the
+    targets of one period, and the filter menus."""
 
     funnel: Funnel
     losses: Losses
@@ -37,6 +38,7 @@ class Overview:
     goals: Decomposition
     menus: dict[str, list[str]]
     zone: str = "UTC"  # the company's time zone: where days, months and quarters begin
+    calibration: Calibration | None = None
 
 
 def overview(
@@ -57,4 +59,5 @@ def overview(
             decomposition_in(store, when, code, scope.visible, scope.people),
             choices(store, scope),
             scope.zone,
+            calibration_in(store, scope, filters, scope.today(now)),
         )
