@@ -52,6 +52,8 @@ from bpmn_sales.services import deals
 from bpmn_sales.services.analytics import calibration, tables
 from bpmn_sales.services.analytics.scope import Filters
 from bpmn_sales.services.demo import steps as demo_steps
+from bpmn_sales.services.processes import drafts
+from tests.helpers import BUNDLED
 from tests.statements import Statements
 
 OPENFIRE = Filters(process="openfire_pipeline")
@@ -238,3 +240,59 @@ def test_the_statements_do_not_grow_with_the_deals(
     assert again["stages"][1]["lost"] == 5
     assert counter.count == before, counter.summary()
     assert before <= 10, counter.summary()
+
+
+@pytest.fixture
+def evidence(ctx: Context, team: Any, clock: Any) -> None:
+    """Twenty deals that reached estimation (30 %) and were closed: one won, nineteen lost.
+    By hand: 1 of 20 = 5 %, Wilson 0.9 .. 23.6 %: 30 % is outside, suggested 5 %."""
+    olga = team.olga
+    at(clock, 1, 5)
+    for n in range(20):
+        deal = new(ctx, olga, f"E{n}", "100")
+        deals.move_deal(ctx, olga, deal, "estimation")
+        if n == 0:
+            win_path(ctx, olga, deal)
+            win(ctx, olga, deal)
+        else:
+            deals.close_deal(ctx, olga, deal, "lost", "Autre")
+
+
+def test_enough_evidence_suggests_a_rate_and_the_lint_says_so(
+    ctx: Context, team: Any, evidence: None
+) -> None:
+    stages = {
+        s["key"]: s for s in calibration.calibration(ctx, team.admin, OPENFIRE).to_dict()["stages"]
+    }
+    estimation = stages["estimation"]
+    assert (estimation["won"], estimation["lost"], estimation["observed"]) == (1, 19, 5.0)
+    assert (estimation["low"], estimation["high"]) == (0.9, 23.6)
+    assert (estimation["enough"], estimation["outside"], estimation["suggested"]) == (
+        True,
+        True,
+        5,
+    )
+    # nouveau: the same twenty, 10 % inside 0.9 .. 23.6: nothing to suggest.
+    assert (stages["nouveau"]["outside"], stages["nouveau"]["suggested"]) == (False, None)
+
+    xml = (BUNDLED / "openfire_pipeline.bpmn").read_text()
+    found = drafts.lint_draft(ctx, team.admin, "openfire_pipeline", xml)
+    notes = [p for p in found if p.code == "win_rate_calibration"]
+    assert [(p.severity, p.element_id) for p in notes] == [("info", "Stage_Estimation")]
+    assert notes[0].message == (
+        "win rate 30 % is outside what the deals show: 1 of 20 deals that reached the stage "
+        "were won (5.0 %, 95 % interval 0.9 to 23.6 %); suggested 5 %"
+    )
+    assert not [p for p in found if p.severity == "error"]
+    # The designer types the suggested rate in the draft: the note goes.
+    corrected = xml.replace(
+        '<spiffworkflow:property name="stage_win_rate" value="30" />',
+        '<spiffworkflow:property name="stage_win_rate" value="5" />',
+    )
+    again = drafts.lint_draft(ctx, team.admin, "openfire_pipeline", corrected)
+    assert [p for p in again if p.code == "win_rate_calibration"] == []
+    # The modeler's panel reads the same figures by stage key.
+    shown = calibration.stage_observations(ctx, team.admin, "openfire_pipeline")
+    assert shown["min_evidence"] == 20
+    assert shown["stages"]["estimation"]["observed"] == 5.0
+    assert shown["stages"]["estimation"]["suggested"] is None  # no configured rate to compare

@@ -35,11 +35,11 @@ from bpmn_sales.domain.calibration import (
     weighted,
 )
 from bpmn_sales.domain.model import Actor
-from bpmn_sales.errors import InvalidInput
+from bpmn_sales.errors import InvalidInput, NotFound
 from bpmn_sales.i18n import _
 from bpmn_sales.persistence.queries.analytics import Slice
 from bpmn_sales.persistence.store import Store
-from bpmn_sales.services.analytics.scope import Filters, Scope, resolve
+from bpmn_sales.services.analytics.scope import Filters, Scope, require_analyst, resolve
 
 HISTORY_MONTHS = 12
 MAX_MONTHS = 120
@@ -98,15 +98,41 @@ def calibration(ctx: Context, actor: Actor, filters: Filters) -> Calibration:
 
 def stage_rows(store: Store, scope: Scope) -> list[StageCalibration]:
     """The calibration of each pre-sale stage of the scope (two grouped statements)."""
-
-    def sets(rows: list[tuple[str | None, str, int]]) -> list[tuple[frozenset[str], str, int]]:
-        return [(frozenset(r.split("|")) if r else frozenset(), s, n) for r, s, n in rows]
-
     return tally(
         [(s.key, s.name, s.win_rate) for s in scope.pre_sale],
-        sets(store.calibration_rows(scope.part)),
-        sets(store.calibration_reopened(scope.part)),
+        _sets(store.calibration_rows(scope.part)),
+        _sets(store.calibration_reopened(scope.part)),
     )
+
+
+def observed_rates(store: Store, process_id: int) -> dict[str, StageCalibration]:
+    """What the company's closed deals say of each stage key a deal of the process has entered
+    (every version's deals; for the lint and the modeler, which compare a diagram's rates)."""
+    part = Slice(store.version_ids(process_id), None)
+    rows = _sets(store.calibration_rows(part))
+    keys = sorted({key for reached, _status, _count in rows for key in reached})
+    found = tally([(k, k, None) for k in keys], rows, _sets(store.calibration_reopened(part)))
+    return {stage.key: stage for stage in found}
+
+
+def stage_observations(ctx: Context, actor: Actor, key: str) -> dict[str, Any]:
+    """What the closed deals say of each stage of process `key` (`stages`, by stage key) and the
+    evidence a suggestion needs (`min_evidence`), for the modeler's Sales rules panel (admins,
+    who edit diagrams, and managers, who see analytics)."""
+    require_analyst(actor)
+    with ctx.uow() as store:
+        process = store.process_by_key(key)
+        if process is None:
+            raise NotFound(_("process '%(process)s' does not exist", process=key), process=key)
+        found = observed_rates(store, process.id)
+    return {
+        "min_evidence": MIN_EVIDENCE,
+        "stages": {stage_key: seen.to_dict() for stage_key, seen in found.items()},
+    }
+
+
+def _sets(rows: list[tuple[str | None, str, int]]) -> list[tuple[frozenset[str], str, int]]:
+    return [(frozenset(r.split("|")) if r else frozenset(), s, n) for r, s, n in rows]
 
 
 def _months(today: date, first: date | None, last: date | None) -> list[str]:
