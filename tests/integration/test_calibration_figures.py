@@ -182,23 +182,19 @@ def test_the_forecast_at_each_months_start_against_the_won(
     assert [(m["forecast"], m["won"]) for m in default[-2:]] == [(1300, 7000), (2040, 800)]
 
 
-def test_a_period_counts_the_deals_closed_in_it(
+def test_a_period_counts_the_deals_created_in_it(
     ctx: Context, team: Any, history: dict[str, int]
 ) -> None:
-    february = Filters(process="openfire_pipeline", start="2026-02-01", end="2026-02-28")
-    stages = {
-        s["key"]: s for s in calibration.calibration(ctx, team.admin, february).to_dict()["stages"]
-    }
-    # Closed in February: A1-3 and B1-2 won, nothing lost; the open ones are those open now.
-    assert [stages["nouveau"][k] for k in ("won", "lost", "invalid", "open", "reopened")] == [
-        5,
-        0,
-        0,
-        3,
-        0,
-    ]
-    assert (stages["estimation"]["won"], stages["estimation"]["open"]) == (3, 2)
-    assert (stages["devis"]["won"], stages["devis"]["lost"]) == (5, 0)
+    def nouveau(start: str, end: str) -> list[int]:
+        period = Filters(process="openfire_pipeline", start=start, end=end)
+        shown = calibration.calibration(ctx, team.admin, period).to_dict()["stages"][0]
+        return [shown[k] for k in ("won", "lost", "invalid", "open", "reopened")]
+
+    # Created on 5 January: A1-3 B1-2 won, C1-4 H lost, F1-2 open, D and G reopened (their
+    # new halves were created on the 12th, outside).
+    assert nouveau("2026-01-01", "2026-01-10") == [5, 5, 0, 2, 2]
+    # Created on 12 January: the reopened halves, G2 won and D2 open.
+    assert nouveau("2026-01-11", "2026-01-31") == [1, 0, 0, 1, 0]
 
 
 def test_managers_see_their_team_and_reps_none(

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from itertools import pairwise
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, case, delete, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bpmn_sales.persistence import stage_visits  # noqa: F401 - registers the projection
@@ -27,6 +27,8 @@ from bpmn_sales.persistence.models import (
 )
 
 Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
+# (stages reached, status, currency, deals, value) groups of deals, as funnel_rows reads them.
+FunnelRows = list[tuple[str | None, str, str, int, Any]]
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ class AnalyticsQueries:
         )
 
     # -- funnel -----------------------------------------------------------------------------
-    def funnel_rows(self, part: Slice) -> list[tuple[str | None, str, str, int, Any]]:
+    def funnel_rows(self, part: Slice) -> FunnelRows:
         """(stages reached, status, currency, deals, value) of deals created in the slice."""
         query = select(
             Deal.process_version_id,
@@ -263,33 +265,9 @@ class AnalyticsQueries:
         self.session.execute(delete(Target).where(Target.id == target_id))
 
     # -- calibration ------------------------------------------------------------------------
-    def _closed_in(self, query: Q, deal: Any, part: Slice) -> Q:
-        """Open deals, and closed ones only if closed in the slice's period."""
-        if part.start is None and part.end is None:
-            return query
-        closed = deal.closed_at.is_not(None)
-        if part.start is not None:
-            closed = and_(closed, deal.closed_at >= part.start)
-        if part.end is not None:
-            closed = and_(closed, deal.closed_at < part.end)
-        return query.where(or_(deal.status == "open", closed))
-
-    def calibration_rows(self, part: Slice) -> list[tuple[str | None, str, int]]:
-        """(stages reached, status, deals) of every deal of the slice's versions and owners:
-        closed ones if closed in its period, open ones now. One GROUP BY over the stage-visit
-        projection each deal carries (`stages_reached`), streaming the funnel's index."""
-        query = select(
-            Deal.process_version_id, Deal.stages_reached, Deal.status, func.count()
-        ).where(Deal.process_version_id.in_(part.version_ids))
-        query = _owned(self._closed_in(query, Deal, part), Deal.owner_id, part)
-        query = query.group_by(Deal.process_version_id, Deal.stages_reached, Deal.status)
-        if part.start is None and part.end is None:
-            query = query.with_hint(Deal, "INDEXED BY ix_deals_funnel", "sqlite")
-        rows = _merged(self.session.execute(query), 2)
-        return [(r[0], r[1], int(r[2])) for r in rows]
-
     def calibration_reopened(self, part: Slice) -> list[tuple[str | None, str, int]]:
-        """(stages reached, status, deals) of the slice's closed deals reopened since."""
+        """(stages reached, status, deals) of the slice's deals (created in its period) that were
+        closed and reopened since: few, found from the reopened ones through the unique link."""
         again = aliased(Deal)
         query = (
             select(Deal.stages_reached, Deal.status, func.count())
@@ -298,7 +276,7 @@ class AnalyticsQueries:
             .where(again.reopened_from_id > 0)  # seeks the unique index (see reopened_lost)
             .where(Deal.process_version_id.in_(part.version_ids))
         )
-        query = _owned(self._closed_in(query, Deal, part), Deal.owner_id, part)
+        query = _owned(_within(query, Deal.created_at, part), Deal.owner_id, part)
         query = query.group_by(Deal.stages_reached, Deal.status)
         return [(r[0], r[1], int(r[2])) for r in self.session.execute(query)]
 

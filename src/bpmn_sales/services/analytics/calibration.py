@@ -5,7 +5,7 @@ Definitions (the page, the CLI help and docs/authoring.md say the same):
   a stage passed over on a free move was not reached and does not count.
 - Observed rate of a stage = won / (won + lost) of the deals that reached it. Deals closed as
   invalid count in neither; open deals are shown as a count, not in the rate. With a period
-  (start, end), only deals closed in it count; open deals are those open now.
+  (start, end), the deals created in it count (a cohort, as in the funnel), whenever closed.
 - A reopened deal is a new deal. The closed deal it was reopened from did not end the sale, so
   its outcome does not count (it shows as "reopened"); the new deal counts from the stages it
   reaches itself.
@@ -37,12 +37,12 @@ from bpmn_sales.domain.calibration import (
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput, NotFound
 from bpmn_sales.i18n import _
-from bpmn_sales.persistence.queries.analytics import Slice
+from bpmn_sales.persistence.queries.analytics import FunnelRows, Slice
 from bpmn_sales.persistence.store import Store
+from bpmn_sales.services.analytics import forecasting
 from bpmn_sales.services.analytics.scope import Filters, Scope, require_analyst, resolve
 
 HISTORY_MONTHS = 12
-MAX_MONTHS = 120
 
 
 @dataclass
@@ -96,20 +96,33 @@ def calibration(ctx: Context, actor: Actor, filters: Filters) -> Calibration:
         return calibration_in(store, scope, filters, scope.today(now))
 
 
-def stage_rows(store: Store, scope: Scope) -> list[StageCalibration]:
-    """The calibration of each pre-sale stage of the scope (two grouped statements)."""
+def stage_rows(
+    store: Store, scope: Scope, grouped: FunnelRows | None = None
+) -> list[StageCalibration]:
+    """The calibration of each pre-sale stage of the scope: the deals grouped by the stages
+    they reached and their status (the funnel's statement; `grouped` if already read), and the
+    reopened ones (one more grouped statement)."""
+    found = store.funnel_rows(scope.part) if grouped is None else grouped
     return tally(
         [(s.key, s.name, s.win_rate) for s in scope.pre_sale],
-        _sets(store.calibration_rows(scope.part)),
+        _by_status(found),
         _sets(store.calibration_reopened(scope.part)),
     )
+
+
+def _by_status(grouped: FunnelRows) -> list[tuple[frozenset[str], str, int]]:
+    """The funnel's groups summed over currencies: (stages reached, status, deals)."""
+    counts: dict[tuple[str | None, str], int] = {}
+    for reached, status, _currency, count, _value in grouped:
+        counts[reached, status] = counts.get((reached, status), 0) + count
+    return _sets([(reached, status, count) for (reached, status), count in counts.items()])
 
 
 def observed_rates(store: Store, process_id: int) -> dict[str, StageCalibration]:
     """What the company's closed deals say of each stage key a deal of the process has entered
     (every version's deals; for the lint and the modeler, which compare a diagram's rates)."""
     part = Slice(store.version_ids(process_id), None)
-    rows = _sets(store.calibration_rows(part))
+    rows = _by_status(store.funnel_rows(part))
     keys = sorted({key for reached, _status, _count in rows for key in reached})
     found = tally([(k, k, None) for k in keys], rows, _sets(store.calibration_reopened(part)))
     return {stage.key: stage for stage in found}
@@ -143,12 +156,12 @@ def _months(today: date, first: date | None, last: date | None) -> list[str]:
         return months_between(start, today)[:-1]
     start = first or (last or today).replace(day=1)
     months = months_between(start, max(start, last or today))
-    if len(months) > MAX_MONTHS:
+    if len(months) > forecasting.MAX_MONTHS:
         raise InvalidInput(
             _(
                 "a calibration covers at most %(most)s months, not %(count)s: bring start and "
                 "end closer",
-                most=MAX_MONTHS,
+                most=forecasting.MAX_MONTHS,
                 count=len(months),
             ),
             field="end",
@@ -156,9 +169,12 @@ def _months(today: date, first: date | None, last: date | None) -> list[str]:
     return months
 
 
-def month_rows(store: Store, scope: Scope, today: date) -> list[MonthAccuracy]:
-    """Forecast at each month's start against the value won in it (two grouped statements)."""
-    months = _months(today, scope.first_day, scope.last_day)
+def month_rows(
+    store: Store, scope: Scope, today: date, won: list[tuple[str, str, Any]] | None = None
+) -> list[MonthAccuracy]:
+    """Forecast at each month's start (one statement) against the value won in it (one more,
+    or `won` if already read for these months)."""
+    months = history_months(scope, today)
     firsts = [date.fromisoformat(f"{m}-01") for m in months]
     after = next_month(firsts[-1])
     starts = [(m, day, scope.midnight(day)) for m, day in zip(months, firsts, strict=True)]
@@ -172,21 +188,35 @@ def month_rows(store: Store, scope: Scope, today: date) -> list[MonthAccuracy]:
         row = line(month, code)
         row.deals += count
         row.forecast += weighted(value, rates.get(stage))
-    end = scope.midnight(after) if after else None
-    won_part = Slice(scope.part.version_ids, scope.part.owner_ids, starts[0][2], end)
-    for month, code, value in store.won_by_month(won_part, [(m, t) for m, _day, t in starts]):
-        line(month, code).won += Decimal(str(value or 0))
+    for month, code, value in (
+        forecasting.won_in_months(store, scope, months) if won is None else won
+    ):
+        if month in months:
+            line(month, code).won += Decimal(str(value or 0))
     codes = sorted({code for _month, code in lines}) or ["USD"]
     return [line(m, c) for m in months for c in codes]
 
 
-def calibration_in(store: Store, scope: Scope, filters: Filters, today: date) -> Calibration:
+def history_months(scope: Scope, today: date) -> list[str]:
+    """The months the past forecasts cover for the scope's period (YYYY-MM, consecutive)."""
+    return _months(today, scope.first_day, scope.last_day)
+
+
+def calibration_in(
+    store: Store,
+    scope: Scope,
+    filters: Filters,
+    today: date,
+    grouped: FunnelRows | None = None,
+    won: list[tuple[str, str, Any]] | None = None,
+) -> Calibration:
     """The calibration report of a resolved scope (the analytics page reads it with the
-    others in one unit of work)."""
+    others in one unit of work, giving the funnel's grouped deals and the value won by month it
+    read for them)."""
     return Calibration(
         scope.process.key,
         scope.process.name,
         filters.to_dict(),
-        stage_rows(store, scope),
-        month_rows(store, scope, today),
+        stage_rows(store, scope, grouped),
+        month_rows(store, scope, today, won),
     )

@@ -238,7 +238,7 @@ class Calibration(Reply):
 
 class CalibrationQuery(Query):
     process: str | None = Field(None, description="Process key (default: sales_process)")
-    start: DateText = Field(None, description="First day: deals closed from it, months from it")
+    start: DateText = Field(None, description="First day: deals created from it, months from it")
     end: DateText = Field(None, description="Last day (inclusive)")
     owner: str | None = Field(None, description="Only this user's deals")
     team: str | None = Field(None, description="Only this manager's team (with their reports)")
