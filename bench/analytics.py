@@ -8,10 +8,10 @@ bulk-inserted with raw SQL (executemany): 60 owners in 6 teams and 2 departments
 over three years, each walking the sales process's stages with 1-15 days per stage and
 ending open (30%), lost at some stage (45%, with a reason) or won (25%, then post-sale);
 every stage change also gets its history row and stage visit, as the product writes them;
-about 2% of lost deals are reopened. After ANALYZE, the funnel, losses (with win rate) and
-forecast reports run through the real use cases (services.analytics*) as an admin, all
-deals, no filters (the heaviest case), plus one team and one quarter; each timed as the
-median of --repeat warm runs. The workflow state column holds a short placeholder (the
+about 2% of lost deals are reopened. After ANALYZE, the funnel, losses (with win rate),
+forecast and win-rate calibration reports run through the real use cases (services.analytics*)
+as an admin, all deals, no filters (the heaviest case), plus one team and one quarter; each
+timed as the median of --repeat warm runs. The workflow state column holds a short placeholder (the
 reports never read it). The last line is `funnel_ms=X losses_ms=Y forecast_ms=Z deals=N`.
 """
 
@@ -32,6 +32,7 @@ from sqlalchemy import text
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.services import analytics, processes
+from bpmn_sales.services.analytics import calibration
 from bpmn_sales.services.analytics.scope import Filters
 
 STAGES = ["initial_visit", "needs_analysis", "solution_design", "quote_and_bid"]
@@ -207,6 +208,7 @@ def measure(ctx: Context, repeat: int) -> dict[str, float]:
         "losses": timed(lambda: analytics.losses(ctx, admin, everyone), repeat),
         "forecast": timed(lambda: analytics.forecast(ctx, admin, everyone), repeat),
         "time_in_stage": timed(lambda: analytics.time_in_stage(ctx, admin, everyone), repeat),
+        "calibration": timed(lambda: calibration.calibration(ctx, admin, everyone), repeat),
         "funnel_team_quarter": timed(lambda: analytics.funnel(ctx, admin, team_quarter), repeat),
         "losses_team_quarter": timed(lambda: analytics.losses(ctx, admin, team_quarter), repeat),
     }

@@ -8,7 +8,7 @@ import click
 
 from bpmn_sales.cli.base import State, handled, main, pass_state
 from bpmn_sales.domain import exact_json
-from bpmn_sales.services.analytics import tables, targets
+from bpmn_sales.services.analytics import calibration, tables, targets
 from bpmn_sales.services.analytics.scope import Filters
 
 __all__ = ["main"]
@@ -35,6 +35,13 @@ def _aligned(table: tables.Table) -> list[str]:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the report's table as CSV.")
 @click.option(
+    "--format",
+    "shape",
+    type=click.Choice(["table", "csv", "json"]),
+    default=None,
+    help="How to print: aligned columns (default), CSV or JSON (as --csv and --json).",
+)
+@click.option(
     "--delimiter",
     type=click.Choice([",", ";", "tab"]),
     default=None,
@@ -43,12 +50,31 @@ def _aligned(table: tables.Table) -> list[str]:
 @pass_state
 @handled
 def report_command(
-    state: State, /, name: str, as_json: bool, as_csv: bool, delimiter: str | None, **options: Any
+    state: State,
+    /,
+    name: str,
+    as_json: bool,
+    as_csv: bool,
+    shape: str | None,
+    delimiter: str | None,
+    **options: Any,
 ) -> None:
-    """Print an analytics report: funnel, losses, time-in-stage, stuck, forecast, targets."""
+    """Print an analytics report: funnel, losses, time-in-stage, stuck, forecast, targets,
+    calibration (each stage's configured win rate against the observed one, and past weighted
+    forecasts against what was won) or forecast-accuracy (that second part alone)."""
     period, currency = options.pop("period"), options.pop("currency")
     filters = Filters.of(options)
     actor = state.actor()
+    as_json = as_json or shape == "json"
+    as_csv = as_csv or shape == "csv"
+    if name == "calibration" and not (as_json or as_csv):
+        report = calibration.calibration(state.ctx, actor, filters).to_dict()
+        for line in _aligned(tables.calibration_table(report)):
+            click.echo(line)
+        click.echo("")
+        for line in _aligned(tables.accuracy_table(report)):
+            click.echo(line)
+        return
     if as_json:
         data = tables.report(state.ctx, actor, name, filters, period, currency)
         click.echo(exact_json.dumps(data, indent=2))

@@ -7,14 +7,16 @@ file, line and element id, with a stable `code`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
 from lxml import etree
 
+from bpmn_sales.domain.calibration import StageCalibration, rounded_to_step
 from bpmn_sales.engine.diagrams import vocabulary
+from bpmn_sales.engine.diagrams.forms import is_form_file
 from bpmn_sales.engine.diagrams.problems import (
     BPMN,
     BPMNDI,
@@ -26,6 +28,8 @@ from bpmn_sales.engine.diagrams.problems import (
     line_of,
 )
 from bpmn_sales.engine.diagrams.wording import what, words
+from bpmn_sales.engine.diagrams.xml import parse_xml
+from bpmn_sales.errors import DiagramError
 from bpmn_sales.i18n import _
 
 # --------------------------------------------------------------------------------------------
@@ -433,3 +437,63 @@ def rule_problems(tree: etree._ElementTree, filename: str) -> Iterator[Problem]:
     yield from _reachability_problems(diagram)
     yield from _label_problems(diagram)
     yield from _layout_problems(tree, diagram)
+
+
+# --------------------------------------------------------------------------------------------
+# Information from the deals: a win rate far from what the closed deals say (calibration)
+# --------------------------------------------------------------------------------------------
+
+
+def calibration_notes(
+    tree: etree._ElementTree,
+    filename: str,
+    process: str,
+    observed: Mapping[str, StageCalibration],
+) -> Iterator[Problem]:
+    """An `info` beside each stage of `process` whose stage_win_rate in this diagram lies outside
+    the 95 % interval of the rate its closed deals show, when enough deals are behind it
+    (domain/calibration.py). `observed` is by stage key; the diagram's own rate is compared, so
+    a rate the designer has just corrected is no longer flagged."""
+    diagram = _index(tree, filename)
+    for stage in diagram.nodes:
+        if stage.kind != "stage" or stage.process != process:
+            continue
+        seen = observed.get(_stage_key(stage))
+        rate = _number(stage.values.get("stage_win_rate"))
+        if seen is None or rate is None or seen.observed is None or not seen.enough:
+            continue
+        assert seen.interval is not None  # there are closed deals
+        low, high = seen.interval
+        if low <= rate <= high:
+            continue
+        message = _(
+            "win rate %(rate)s %% is outside what the deals show: %(won)s of %(closed)s deals "
+            "that reached the stage were won (%(observed)s %%, 95 %% interval %(low)s to "
+            "%(high)s %%); suggested %(suggested)s %%",
+            rate=f"{rate:g}",
+            won=seen.won,
+            closed=seen.closed,
+            observed=seen.observed,
+            low=low,
+            high=high,
+            suggested=rounded_to_step(seen.observed),
+        )
+        line = stage.propertyline_of("stage_win_rate")
+        yield Problem(filename, message, stage.id, line, "info", "win_rate_calibration")
+
+
+def calibration_problems(
+    files: Mapping[str, bytes], process: str, observed: Mapping[str, StageCalibration]
+) -> list[Problem]:
+    """`calibration_notes` over the diagram files of an upload or a draft; a file that does not
+    parse gives none (the lint names its problem)."""
+    notes: list[Problem] = []
+    for filename, data in files.items():
+        if is_form_file(filename):
+            continue
+        try:
+            tree = parse_xml(data, filename)
+        except DiagramError:
+            continue
+        notes.extend(calibration_notes(tree, filename, process, observed))
+    return notes

@@ -26,6 +26,8 @@ class StageVisit(Base):
     __table_args__ = (
         Index("ix_stage_visits_deal_open", "deal_id", "left_at"),
         Index("ix_stage_visits_report", "process_id", "stage_key", "hours", "left_at", "owner_id"),
+        # The visit open at an instant, from the index alone (calibration, 0023).
+        Index("ix_stage_visits_deal_span", "deal_id", "entered_at", "left_at", "stage_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

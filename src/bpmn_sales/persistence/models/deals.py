@@ -94,6 +94,17 @@ class Deal(Base):
             "process_version_id",
             "owner_id",
         ),
+        # The win-rate calibration's past forecasts: the deals expected in a month (0023).
+        Index(
+            "ix_deals_expected_history",
+            "expected_close_date",
+            "process_version_id",
+            "closed_at",
+            "currency",
+            "value",
+            "owner_id",
+            "id",
+        ),
         # An imported record's id in the system it came from (0013).
         Index("ix_deals_external_id", "external_id", unique=True),
     )

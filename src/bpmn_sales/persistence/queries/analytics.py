@@ -12,13 +12,23 @@ from datetime import date, datetime
 from itertools import pairwise
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, case, delete, func, literal, select
+from sqlalchemy import ColumnElement, Select, case, delete, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bpmn_sales.persistence import stage_visits  # noqa: F401 - registers the projection
-from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, StageVisit, Target, User
+from bpmn_sales.persistence.models import (
+    Deal,
+    Lead,
+    ProcessVersion,
+    StageVisit,
+    Target,
+    User,
+    UTCDateTime,
+)
 
 Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
+# (stages reached, status, currency, deals, value) groups of deals, as funnel_rows reads them.
+FunnelRows = list[tuple[str | None, str, str, int, Any]]
 
 
 @dataclass(frozen=True)
@@ -88,7 +98,7 @@ class AnalyticsQueries:
         )
 
     # -- funnel -----------------------------------------------------------------------------
-    def funnel_rows(self, part: Slice) -> list[tuple[str | None, str, str, int, Any]]:
+    def funnel_rows(self, part: Slice) -> FunnelRows:
         """(stages reached, status, currency, deals, value) of deals created in the slice."""
         query = select(
             Deal.process_version_id,
@@ -253,3 +263,60 @@ class AnalyticsQueries:
 
     def delete_target(self, target_id: int) -> None:
         self.session.execute(delete(Target).where(Target.id == target_id))
+
+    # -- calibration ------------------------------------------------------------------------
+    def calibration_reopened(self, part: Slice) -> list[tuple[str | None, str, int]]:
+        """(stages reached, status, deals) of the slice's deals (created in its period) that were
+        closed and reopened since: few, found from the reopened ones through the unique link."""
+        again = aliased(Deal)
+        query = (
+            select(Deal.stages_reached, Deal.status, func.count())
+            .select_from(again)
+            .join(Deal, Deal.id == again.reopened_from_id)
+            .where(again.reopened_from_id > 0)  # seeks the unique index (see reopened_lost)
+            .where(Deal.process_version_id.in_(part.version_ids))
+        )
+        query = _owned(_within(query, Deal.created_at, part), Deal.owner_id, part)
+        query = query.group_by(Deal.stages_reached, Deal.status)
+        return [(r[0], r[1], int(r[2])) for r in self.session.execute(query)]
+
+    def forecast_history(
+        self, part: Slice, months: Sequence[tuple[str, date, datetime]], after: date | None
+    ) -> list[tuple[str, str, str, int, Any]]:
+        """(month, stage, currency, deals, value) of the deals open when each month began that
+        were expected to close in it, by the stage they were in then (the stage visit open at
+        that instant). `months` are (YYYY-MM, first day, the instant it begins); `after` the
+        first day after the last month (None: none)."""
+        visit = StageVisit
+        whens = [
+            (Deal.expected_close_date < next_day, literal(key))
+            for (key, _, _), (_, next_day, _) in pairwise(months)
+        ]
+        starts = [
+            (Deal.expected_close_date < next_day, literal(instant, UTCDateTime()))
+            for (_, _, instant), (_, next_day, _) in pairwise(months)
+        ]
+        last_key, _, last_start = months[-1]
+        month = (case(*whens, else_=literal(last_key)) if whens else literal(last_key)).label(
+            "month"
+        )
+        began: ColumnElement[Any] = literal(last_start, UTCDateTime())
+        if starts:
+            began = case(*starts, else_=began)
+        query = (
+            select(month, visit.stage_key, Deal.currency, func.count(), func.sum(Deal.value))
+            .select_from(Deal)
+            .join(visit, visit.deal_id == Deal.id)
+            .where(
+                Deal.process_version_id.in_(part.version_ids),
+                Deal.expected_close_date >= months[0][1],
+                visit.entered_at <= began,
+                or_(visit.left_at.is_(None), visit.left_at > began),
+                or_(Deal.closed_at.is_(None), Deal.closed_at > began),
+            )
+        )
+        if after is not None:
+            query = query.where(Deal.expected_close_date < after)
+        query = _owned(query, Deal.owner_id, part)
+        query = query.group_by(month, visit.stage_key, Deal.currency)
+        return [(r[0], r[1], r[2], int(r[3]), r[4]) for r in self.session.execute(query)]

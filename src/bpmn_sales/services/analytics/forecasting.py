@@ -111,11 +111,32 @@ def forecast(ctx: Context, actor: Actor, filters: Filters) -> Forecast:
         return forecast_in(store, scope, filters, scope.today(now))
 
 
-def forecast_in(store: Store, scope: Scope, filters: Filters, today: date) -> Forecast:
-    """The forecast report of a resolved scope (shareable with others in one
-    unit of work: the analytics page reads them all at once)."""
-    months = _range(today, scope.first_day, scope.last_day)
+def forecast_months(scope: Scope, today: date) -> list[str]:
+    """The months the forecast covers for the scope's period (YYYY-MM, consecutive)."""
+    return _range(today, scope.first_day, scope.last_day)
+
+
+def won_in_months(store: Store, scope: Scope, months: list[str]) -> list[tuple[str, str, Any]]:
+    """(month, currency, value) won in each of `months` (consecutive YYYY-MM), in the company's
+    calendar: months begin at its midnight, not UTC's."""
     after = _month_bounds(months)[1]
+    starts = [(m, scope.midnight(date.fromisoformat(f"{m}-01"))) for m in months]
+    end = scope.midnight(after) if after else None
+    won_part = Slice(scope.part.version_ids, scope.part.owner_ids, starts[0][1], end)
+    return store.won_by_month(won_part, starts)
+
+
+def forecast_in(
+    store: Store,
+    scope: Scope,
+    filters: Filters,
+    today: date,
+    won: list[tuple[str, str, Any]] | None = None,
+) -> Forecast:
+    """The forecast report of a resolved scope (shareable with others in one
+    unit of work: the analytics page reads them all at once, and gives the value won by month
+    it read once for the forecast and the calibration as `won`, covering these months)."""
+    months = _range(today, scope.first_day, scope.last_day)
     lines: dict[tuple[str, str], Line] = {}
     outside: dict[tuple[str, str], Line] = {}
 
@@ -132,12 +153,9 @@ def forecast_in(store: Store, scope: Scope, filters: Filters, today: date) -> Fo
         row.deals += count
         row.value += Decimal(str(value or 0))
         row.weighted += Decimal(str(weighted or 0)) / 100
-    # Won in a month of the company's calendar: months begin at its midnight, not UTC's.
-    starts = [(m, scope.midnight(date.fromisoformat(f"{m}-01"))) for m in months]
-    end = scope.midnight(after) if after else None
-    won_part = Slice(scope.part.version_ids, scope.part.owner_ids, starts[0][1], end)
-    for month, code, value in store.won_by_month(won_part, starts):
-        line(lines, month, code).won += Decimal(str(value or 0))
+    for month, code, value in won_in_months(store, scope, months) if won is None else won:
+        if month in months:
+            line(lines, month, code).won += Decimal(str(value or 0))
     quarters = sorted({quarter_of(m) for m in months})
     kind, scope_id = scope.target_scope
     goals = {
@@ -162,7 +180,11 @@ def forecast_in(store: Store, scope: Scope, filters: Filters, today: date) -> Fo
     for m in month_lines:
         m.target = goals.get((m.period, m.currency))
     # "none": a department a manager filters on (its target is the admins' to see).
-    label = kind if kind in ("company", "none") else f"{kind}:{_scope_name(store, kind, scope_id)}"
+    label = (
+        kind
+        if kind in ("company", "none")
+        else f"{kind}:{_scope_name(store, scope, kind, scope_id)}"
+    )
     return Forecast(
         scope.process.key,
         filters.to_dict(),
@@ -173,7 +195,9 @@ def forecast_in(store: Store, scope: Scope, filters: Filters, today: date) -> Fo
     )
 
 
-def _scope_name(store: Store, kind: str, scope_id: int) -> str:
+def _scope_name(store: Store, scope: Scope, kind: str, scope_id: int) -> str:
     if kind == "department":
         return next((d.name for d in store.departments() if d.id == scope_id), str(scope_id))
-    return store.usernames([scope_id]).get(scope_id, str(scope_id))
+    # A target's person or manager is one the filters found among those the actor may see.
+    known = next((u.username for u in scope.people if u.id == scope_id), None)
+    return known or store.usernames([scope_id]).get(scope_id, str(scope_id))

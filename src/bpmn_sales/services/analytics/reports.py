@@ -34,6 +34,7 @@ from bpmn_sales.domain.analytics import (
 )
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.i18n import _
+from bpmn_sales.persistence.queries.analytics import FunnelRows
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.analytics.scope import Filters, Scope, resolve
 
@@ -82,14 +83,18 @@ def funnel(ctx: Context, actor: Actor, filters: Filters) -> Funnel:
         return funnel_in(store, resolve(ctx, store, actor, filters), filters)
 
 
-def funnel_in(store: Store, scope: Scope, filters: Filters) -> Funnel:
+def funnel_in(
+    store: Store, scope: Scope, filters: Filters, grouped: FunnelRows | None = None
+) -> Funnel:
     """The funnel report of a resolved scope (shareable with others in one
-    unit of work: the analytics page reads them all at once)."""
+    unit of work: the analytics page reads them all at once, and gives the grouped deals it
+    read once for the funnel and the calibration as `grouped`)."""
     order = [s.key for s in scope.stages]
     later = {key: set(order[i + 1 :]) for i, key in enumerate(order)}
+    found = store.funnel_rows(scope.part) if grouped is None else grouped
     rows = [
         (frozenset(reached.split("|")) if reached else frozenset(), *rest)
-        for reached, *rest in store.funnel_rows(scope.part)
+        for reached, *rest in found
     ]
     steps, total, won, won_value = funnel_steps(
         [(s.key, s.name) for s in scope.pre_sale], later, rows
@@ -239,7 +244,7 @@ def time_in_stage(ctx: Context, actor: Actor, filters: Filters) -> TimeInStage:
 def time_in_stage_in(store: Store, scope: Scope, filters: Filters, now: datetime) -> TimeInStage:
     """The time in stage report of a resolved scope (shareable with others in one
     unit of work: the analytics page reads them all at once)."""
-    names = store.usernames(u.id for u in scope.people)
+    names = {u.id: u.username for u in scope.people}  # whom the actor may see: every owner
     buckets: dict[str, list[tuple[int, int]]] = {}
     for stage_key, hours, count in store.stay_hours(scope.process.id, scope.part):
         buckets.setdefault(stage_key, []).append((hours, count))

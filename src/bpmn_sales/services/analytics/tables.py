@@ -11,12 +11,21 @@ from bpmn_sales.domain import csv_files
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.i18n import _, formats
-from bpmn_sales.services.analytics import forecasting, reports, targets
+from bpmn_sales.services.analytics import calibration, forecasting, reports, targets
 from bpmn_sales.services.analytics.columns import column_label
 from bpmn_sales.services.analytics.scope import Filters
 
 ZERO = Decimal("0.00")
-TABLES = ("funnel", "losses", "time-in-stage", "stuck", "forecast", "targets")
+TABLES = (
+    "funnel",
+    "losses",
+    "time-in-stage",
+    "stuck",
+    "forecast",
+    "targets",
+    "calibration",
+    "forecast-accuracy",
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,44 @@ def targets_table(report: dict[str, Any]) -> Table:
     return Table("targets", headers, rows)
 
 
+CALIBRATION_KEYS = (
+    ("key", "stage"),
+    ("name", "name"),
+    ("configured", "configured_pct"),
+    ("observed", "observed_pct"),
+    ("low", "low_pct"),
+    ("high", "high_pct"),
+    ("closed", "closed"),
+    ("won", "won"),
+    ("lost", "lost"),
+    ("invalid", "invalid"),
+    ("open", "open"),
+    ("reopened", "reopened"),
+    ("suggested", "suggested_pct"),
+)
+ACCURACY_KEYS = (
+    ("month", "month"),
+    ("currency", "currency"),
+    ("deals", "deals"),
+    ("forecast", "forecast"),
+    ("won", "won"),
+    ("difference", "difference"),
+    ("ratio", "won_pct_of_forecast"),
+)
+
+
+def calibration_table(report: dict[str, Any]) -> Table:
+    """Per stage: configured and observed win rates, the interval, the deals, a suggestion."""
+    rows = [[s[key] for key, _ in CALIBRATION_KEYS] for s in report["stages"]]
+    return Table("calibration", [header for _, header in CALIBRATION_KEYS], rows)
+
+
+def accuracy_table(report: dict[str, Any]) -> Table:
+    """Per month: the weighted forecast at the month's start against the value won in it."""
+    rows = [[m[key] for key, _ in ACCURACY_KEYS] for m in report["months"]]
+    return Table("forecast-accuracy", [header for _, header in ACCURACY_KEYS], rows)
+
+
 def report(
     ctx: Context,
     actor: Actor,
@@ -149,6 +196,8 @@ def report(
         return reports.losses(ctx, actor, filters).to_dict()
     if name in ("time-in-stage", "stuck"):
         return reports.time_in_stage(ctx, actor, filters).to_dict()
+    if name in ("calibration", "forecast-accuracy"):
+        return calibration.calibration(ctx, actor, filters).to_dict()
     if name == "forecast":
         return forecasting.forecast(ctx, actor, filters).to_dict()
     if name == "targets":
@@ -170,6 +219,8 @@ BUILDERS = {
     "stuck": stuck_table,
     "forecast": forecast_table,
     "targets": targets_table,
+    "calibration": calibration_table,
+    "forecast-accuracy": accuracy_table,
 }
 
 

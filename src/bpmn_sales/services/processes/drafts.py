@@ -13,15 +13,18 @@ from datetime import datetime
 from typing import Any
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain.calibration import StageCalibration
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.domain.policy import require_admin
 from bpmn_sales.engine import Problem
 from bpmn_sales.engine.diagrams import vocabulary
+from bpmn_sales.engine.diagrams.lint import calibration_problems
 from bpmn_sales.engine.editing.draft_xml import process_ids
 from bpmn_sales.errors import Conflict, InvalidInput, NotFound
 from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Process, ProcessDraft, ProcessVersion
 from bpmn_sales.persistence.store import Store
+from bpmn_sales.services.analytics.calibration import observed_rates
 from bpmn_sales.services.processes.definitions import (
     DeployResult,
     deploy_in,
@@ -208,7 +211,16 @@ def save_draft(
         store.commit()
         files = _files(base, draft.xml)
         view = _view(store, process, draft)
-    return replace(view, problems=ctx.engine.lint(files))
+        observed = observed_rates(store, process.id)
+    return replace(view, problems=_checked(ctx, files, view.key, observed))
+
+
+def _checked(
+    ctx: Context, files: dict[str, bytes], key: str, observed: dict[str, StageCalibration]
+) -> list[Problem]:
+    """The lint's problems, then information beside a stage whose win rate lies outside what
+    the closed deals show (services/analytics/calibration.py)."""
+    return ctx.engine.lint(files) + calibration_problems(files, key, observed)
 
 
 def _files(base: ProcessVersion, xml: str) -> dict[str, bytes]:
@@ -232,7 +244,8 @@ def lint_draft(ctx: Context, actor: Actor | None, key: str, xml: object = None) 
         else:
             text = draft.xml
         files = _files(base, text)
-    return ctx.engine.lint(files)
+        observed = observed_rates(store, process.id)
+    return _checked(ctx, files, key, observed)
 
 
 def discard_draft(ctx: Context, actor: Actor | None, key: str) -> None:

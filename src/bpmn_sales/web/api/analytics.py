@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bpmn_sales.services.analytics import tables, targets
+from bpmn_sales.services.analytics import calibration, tables, targets
 from bpmn_sales.services.analytics.scope import FILTERS, Filters
 from bpmn_sales.web.api.base import actor, ctx
 from bpmn_sales.web.api.operation import Answer, get, put
 from bpmn_sales.web.downloads import csv_download
 from bpmn_sales.web.schemas.analytics import (
     REPORTS,
+    Calibration,
+    CalibrationQuery,
     Report,
     ReportQuery,
     TargetDecomposition,
@@ -30,6 +32,36 @@ REPORT_ANSWER = Answer(
     content={"text/csv": {"schema": {"type": "string"}}},
     description="The report as JSON (shaped by its name), or its table as a CSV attachment",
 )
+
+
+@get(
+    "/analytics/calibration",
+    query=CalibrationQuery,
+    responses={
+        200: Answer(
+            Calibration,
+            content={"text/csv": {"schema": {"type": "string"}}},
+            description="The calibration as JSON, or one of its tables as a CSV attachment",
+        )
+    },
+    errors=(403,),
+)
+def analytics_calibration(query: CalibrationQuery) -> Any:
+    """Stage win-rate calibration for managers (their team) and admins (everyone).
+
+    Per stage of the process: the configured win rate, the observed one (won / (won + lost) of
+    the deals that entered the stage), its 95 % Wilson interval, the deals behind it and a
+    suggested rate where the evidence is enough; per month, the weighted forecast as it stood
+    when the month began against the value won in it. `?format=csv` returns the stages' table
+    (`table=months`: the months'). Reps get 403.
+    """
+    filters = Filters.of(query.model_dump(include=set(FILTERS)))
+    report = calibration.calibration(ctx(), actor(), filters).to_dict()
+    if query.format == "csv":
+        build = tables.accuracy_table if query.table == "months" else tables.calibration_table
+        table = build(report)
+        return csv_download(table.csv(query.delimiter), f"{table.name}.csv")
+    return report
 
 
 @get(

@@ -67,6 +67,7 @@ def _page(
         losses=reports.losses.to_dict(),
         timing=reports.timing.to_dict(),
         forecast=reports.forecast.to_dict(),
+        calibration=reports.calibration.to_dict() if reports.calibration else None,
         goals=goals,
         filters=filters.to_dict(),
         errors=errors,

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from bpmn_sales.errors import Forbidden, InvalidInput, SalesError
 from bpmn_sales.i18n import _
+from bpmn_sales.services.analytics import calibration
 from bpmn_sales.services.processes import drafts
 from bpmn_sales.web.auth import login_required
 from bpmn_sales.web.errors import status_for
@@ -56,6 +57,7 @@ def page(key: str) -> str:
         "modeler/page.html",
         view=view,
         vocabulary=_script_json(drafts.vocabulary_schema()),
+        observed=_script_json(calibration.stage_observations(ctx(), page_actor(), view.key)),
         asked_version=_version_arg(),
     )
 

@@ -187,6 +187,71 @@ class TargetDecomposition(Reply):
 Report = Funnel | Losses | TimeInStage | Forecast | TargetDecomposition
 
 
+class StageCalibration(Reply):
+    """One stage: its configured win rate against the deals that reached it."""
+
+    key: str
+    name: str
+    configured: float | None = Field(description="The diagram's win rate, percent")
+    observed: float | None = Field(
+        description="Won / (won + lost) of the deals that entered the stage, percent"
+    )
+    low: float | None = Field(description="Lower bound of the 95 % Wilson interval, percent")
+    high: float | None = Field(description="Upper bound of the 95 % Wilson interval, percent")
+    closed: int = Field(description="Deals behind the observed rate: won + lost")
+    won: int
+    lost: int
+    invalid: int = Field(description="Closed as invalid: counted in neither")
+    open: int = Field(description="Still open: not in the rate")
+    reopened: int = Field(description="Closed, then reopened: the new deal counts instead")
+    enough: bool = Field(description="At least min_evidence closed deals")
+    outside: bool = Field(description="The configured rate lies outside the interval")
+    suggested: int | None = Field(
+        description="The observed rate to 5 %, when the evidence is enough and the configured "
+        "rate is outside the interval"
+    )
+
+
+class MonthAccuracy(Reply):
+    """One month: the weighted forecast as it stood when the month began, against the won."""
+
+    month: str
+    currency: str
+    deals: int = Field(description="Deals open when the month began, expected to close in it")
+    forecast: Amount
+    won: Amount
+    difference: Amount = Field(description="won - forecast")
+    ratio: float | None = Field(description="won as a percentage of the forecast")
+
+
+class Calibration(Reply):
+    """Stage win-rate calibration, and past weighted forecasts against what was won."""
+
+    process: str
+    process_name: str
+    filters: Filters
+    min_evidence: int
+    stages: list[StageCalibration]
+    months: list[MonthAccuracy]
+    note: str
+
+
+class CalibrationQuery(Query):
+    process: str | None = Field(None, description="Process key (default: sales_process)")
+    start: DateText = Field(None, description="First day: deals created from it, months from it")
+    end: DateText = Field(None, description="Last day (inclusive)")
+    owner: str | None = Field(None, description="Only this user's deals")
+    team: str | None = Field(None, description="Only this manager's team (with their reports)")
+    department: str | None = Field(None, description="Only the people of this department")
+    format: Literal["json", "csv"] = Field("json", description="csv: a table of the report")
+    table: Literal["stages", "months"] = Field(
+        "stages", description="csv: the stages' calibration, or the months' forecast accuracy"
+    )
+    delimiter: Literal[",", ";", "tab"] | None = Field(
+        None, description="csv: the delimiter (default: ';' for Polish and French readers)"
+    )
+
+
 class ReportQuery(Query):
     process: str | None = Field(None, description="Process key (default: sales_process)")
     start: DateText = Field(None, description="First day of the period")

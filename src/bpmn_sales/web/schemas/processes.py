@@ -67,7 +67,7 @@ class Problem(Reply):
     file: str
     element_id: str | None
     line: int | None
-    severity: Literal["error", "warning"]
+    severity: Literal["error", "warning", "info"]
     code: str
     message: str
 

@@ -6,7 +6,7 @@
   "use strict";
   var gettext = window.gettext;
   var ngettext = window.ngettext;
-  var SEVERITY = { error: gettext("error"), warning: gettext("warning") };
+  var SEVERITY = { error: gettext("error"), warning: gettext("warning"), info: gettext("info") };
 
   function severityName(severity) {
     return SEVERITY[severity] || severity;
@@ -57,6 +57,7 @@
     // bpmn-js, the properties panel and our group in the page's language (modeler-words.js).
     translate: window.modelerTranslate
   });
+  root.bpmnModeler = modeler; // for modeler-calibration.js: the observed win rates in the panel
 
   function request(method, url, payload) {
     return fetch(url, {
@@ -102,6 +103,7 @@
     marked.forEach(function (id) {
       canvas.removeMarker(id, "lint-error");
       canvas.removeMarker(id, "lint-warning");
+      canvas.removeMarker(id, "lint-info");
     });
     marked = [];
     modeler.get("overlays").remove({ type: "lint" });
@@ -122,7 +124,9 @@
   }
 
   function badge(id, items) {
-    var worst = items.some(function (p) { return p.severity === "error"; }) ? "error" : "warning";
+    var worst = ["error", "warning", "info"].filter(function (level) {
+      return items.some(function (p) { return p.severity === level; });
+    })[0];
     var node = document.createElement("div");
     node.className = "lint-badge lint-" + worst;
     node.setAttribute("data-testid", "lint-badge-" + id);
@@ -176,10 +180,10 @@
       marked.push(id);
       overlays.add(id, "lint", { position: { top: -10, right: 10 }, html: made.node });
     });
-    var warnings = problems.length - errors;
+    var warnings = problems.filter(function (p) { return p.severity === "warning"; }).length;
     var errorCount = ngettext("%(num)s error", "%(num)s errors", errors);
     var warningCount = ngettext("%(num)s warning", "%(num)s warnings", warnings);
-    problemCount.textContent = problems.length
+    problemCount.textContent = errors + warnings
       ? gettext("(%(errors)s, %(warnings)s)", { errors: errorCount, warnings: warningCount })
       : gettext("(no problems)");
     problemEmpty.hidden = true;
