@@ -6,7 +6,7 @@
   open at a month's start is found in the index.
 
 Revision ID: 0023
-Revises: 0017
+Revises: 0020
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0023"
-down_revision = "0017"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
