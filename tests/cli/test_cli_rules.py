@@ -92,7 +92,7 @@ def test_b2b_deal_walk_by_shell(ready: Run, tmp_path: Path) -> None:
     text = ok_text(ready("deal", "show", did, user="rob"))
     assert "stages: [Initial visit] > Needs analysis" in text
     assert "[ ] Meet the customer (weight 2, obligatory)" in text
-    assert "needed to leave the stage: customer.industry is empty" in text
+    assert "needed to leave the stage: Industry is empty" in text
     assert "needed to win: an order must exist to win" in text
 
     # initial visit: a note, two contacts and the customer's industry
@@ -102,7 +102,7 @@ def test_b2b_deal_walk_by_shell(ready: Run, tmp_path: Path) -> None:
     line = assert_error(
         complete(ready, deal["id"], "Identify decision makers", "--note", "Kim decides.")
     )
-    assert "Initial visit: customer.industry is empty" in line
+    assert "Initial visit: Industry is empty" in line
     assert "Initial visit: the customer needs at least 2 contacts (has 0)" in line
     contact = ok_json(
         ready(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bpmn_sales.domain.model import DealView, TaskView
+from bpmn_sales.domain.rules import humanise
 from bpmn_sales.i18n import _
 from bpmn_sales.web import labels
 from bpmn_sales.web.pages.amounts import typed_amount
@@ -46,6 +47,7 @@ class DealPage:
     ready_by_element: dict[str, TaskView] = field(default_factory=dict)
     other_tasks: list[TaskView] = field(default_factory=list)
     current_stage_name: str | None = None
+    stage_names: dict[str, str] = field(default_factory=dict)
 
 
 def _parse(ref: str) -> tuple[str, str, str]:
@@ -72,6 +74,7 @@ def custom_fields(deal: DealView, detail: dict[str, Any]) -> tuple[set[str], lis
         for s, n, k in (_parse(r) for r in stage.get("optional_fields", []))
         if f"{s}.{n}" not in BUILTIN and (s, n) not in wanted
     }
+    labels_of = {**detail.get("field_labels", {}), **stage.get("field_labels", {})}
     customer = detail.get("customer")
     values: dict[str, dict[str, Any]] = {
         "deal": dict(deal.fields),
@@ -94,7 +97,7 @@ def custom_fields(deal: DealView, detail: dict[str, Any]) -> tuple[set[str], lis
             inputs.append(
                 FieldInput(
                     name=f"{prefix}.{name}",
-                    label=f"{scope.capitalize()}: {name.replace('_', ' ')}",
+                    label=labels_of.get(f"{scope}.{name}") or humanise(name),
                     type=INPUT_TYPES.get(kind, "boolean"),
                     value=_value(values[scope].get(name)),
                     required=(scope, name) in wanted,
@@ -155,6 +158,7 @@ def deal_page(deal: DealView) -> DealPage:
         ready_by_element=ready,
         other_tasks=others,
         current_stage_name=stage["name"] if stage else None,
+        stage_names={s["key"]: s["name"] for s in detail.get("stages", [])},
     )
 
 

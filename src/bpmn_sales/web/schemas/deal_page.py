@@ -41,6 +41,7 @@ class DealNote(Reply):
     text: str
     author: str | None
     task: str | None = Field(description="Element id of the task it was written for")
+    task_name: str | None = Field(description="The name of that task, as people read it")
     at: datetime
 
 
@@ -81,6 +82,10 @@ class DealDetail(Reply):
     attachments: list[Attachment]
     orders: list[DealOrder]
     follow_ups: list[FollowUp]
+    field_labels: dict[str, str] = Field(
+        description="What people read for each field of the process and of this deal, by "
+        "scope.name (customer.industry, deal.budget, stage.design_summary)"
+    )
 
 
 class DealDiagram(Reply):
