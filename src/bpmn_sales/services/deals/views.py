@@ -9,7 +9,7 @@ from typing import Any
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import DealStatus, DealView, TaskView
 from bpmn_sales.domain.rules import ProcessRules, StageRule, field_labels
-from bpmn_sales.persistence.models import Approval, Attachment, Customer, Deal
+from bpmn_sales.persistence.models import Approval, Attachment, Customer, Deal, Lead
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.tasks.requirements import (
@@ -185,12 +185,26 @@ def deal_detail(ctx: Context, store: Store, deal: Deal) -> dict[str, Any]:
             }
             for f in store.follow_ups_for(deal.id)
         ],
+        "linked": _linked(store, deal),
         "field_labels": field_labels(
             rules,
             [f"deal.{k}" for k in deal.fields or {}]
             + [f"customer.{k}" for k in (customer.fields if customer else None) or {}]
             + [f"stage.{k}" for v in (deal.stage_fields or {}).values() for k in v],
         ),
+    }
+
+
+def _linked(store: Store, deal: Deal) -> dict[str, str | None]:
+    """The names of the lead the deal came from and of the deals it was reopened from or as."""
+    lead = store.session.get(Lead, deal.lead_id) if deal.lead_id else None
+    before = store.session.get(Deal, deal.reopened_from_id) if deal.reopened_from_id else None
+    after_id = store.reopened_as(deal.id)
+    after = store.session.get(Deal, after_id) if after_id else None
+    return {
+        "lead": lead.name if lead else None,
+        "reopened_from": before.name if before else None,
+        "reopened_as": after.name if after else None,
     }
 
 
