@@ -481,7 +481,8 @@ def test_read_each_bad_field_ref_is_named() -> None:
 
 
 @pytest.mark.parametrize(
-    "ref", ["stage.visit_date:date=Visit date", "customer.industry = 行业", "deal.budget=Budget (€)"]
+    "ref",
+    ["stage.visit_date:date=Visit date", "customer.industry = 行业", "deal.budget=Budget (€)"],
 )
 def test_read_field_ref_with_a_title(ref: str) -> None:
     assert read("stage", {"stage_order": "1", "stage_required_fields": ref})[1] == []

@@ -2,8 +2,8 @@
 
 Filters: `{{ deal.value|money(deal.currency) }}`, `{{ totals|money_totals|join("; ") }}`,
 `{{ n|number }}`, `{{ "P7D"|duration }}` ("7 days"), `{{ deal.closed_at|day }}`,
-`{{ task.asked_at|moment }}` (in the time zone in force, with its zone); `{{ time_zone_note() }}` names the company's zone where figures are
-bucketed by month.
+`{{ task.asked_at|moment }}` (in the time zone in force, with its zone);
+`{{ time_zone_note() }}` names the company's zone where figures are bucketed by month.
 """
 
 from __future__ import annotations

@@ -282,6 +282,7 @@ def _activity_problems(
 
 def _field_overlap(diagram: _Diagram, stage: _Node) -> Iterator[Problem]:
     """A field both required and optional in one stage is required: say so."""
+
     def path(ref: object) -> str:
         return str(ref).partition("=")[0].partition(":")[0].strip()
 
