@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
 
 from bpmn_sales.context import Context
 from bpmn_sales.services.people import sessions
@@ -63,4 +64,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     pages.register(app)
     errors.register(app)
+
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        """Browsers ask for it whatever the page says: the same icon as the pages' link."""
+        return app.send_static_file("favicon.svg")
     return app

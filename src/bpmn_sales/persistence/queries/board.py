@@ -28,6 +28,16 @@ class BoardQueries:
 
     session: Session
 
+    def own_process_id(self, user_id: int) -> int | None:
+        """The process of the user's newest deal (None for a user without deals)."""
+        return self.session.scalar(
+            select(ProcessVersion.process_id)
+            .join(Deal, Deal.process_version_id == ProcessVersion.id)
+            .where(Deal.owner_id == user_id)
+            .order_by(Deal.id.desc())
+            .limit(1)
+        )
+
     # -- board columns -----------------------------------------------------------------
     def board_columns(self, process_id: int) -> Sequence[BoardColumn]:
         return self.session.scalars(

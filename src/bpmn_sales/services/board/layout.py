@@ -29,9 +29,11 @@ def stages_of(ctx: Context, store: Store, process: Process) -> list[StageRule]:
 
 
 def pick_process(
-    ctx: Context, store: Store, key: str | None
+    ctx: Context, store: Store, key: str | None, actor: Actor | None = None
 ) -> tuple[Process, list[StageRule], list[dict[str, str]]]:
-    """The process to show (default: the first enabled one with stages) and the choices."""
+    """The process to show and the choices. By default the actor's own: the first enabled one
+    with stages set for their department, else the one of their newest deal, else the first
+    enabled one with stages."""
     choices = []
     staged: dict[str, tuple[Process, list[StageRule]]] = {}
     for process in store.processes():
@@ -47,12 +49,27 @@ def pick_process(
                 _("process '%(process)s' has no stages to show", process=key), field="process"
             )
         return (*staged[key], choices)
+    own = _own_process(store, actor, [p for p, _stages in staged.values() if p.enabled])
+    if own is not None:
+        return (*staged[own.key], choices)
     for process, stages in staged.values():
         if process.enabled:
             return process, stages, choices
     if staged:
         return (*next(iter(staged.values())), choices)
     raise NotFound(_("no deployed process has stages (run `bpmn-sales init`)"))
+
+
+def _own_process(store: Store, actor: Actor | None, enabled: list[Process]) -> Process | None:
+    if actor is None or not enabled:
+        return None
+    user = store.session.get(User, actor.id)
+    department = user.department_id if user else None
+    for process in enabled:
+        if department is not None and any(d.id == department for d in process.departments):
+            return process
+    newest = store.own_process_id(actor.id)
+    return next((p for p in enabled if p.id == newest), None)
 
 
 def ordered(stages: list[StageRule], rows: list[BoardColumn]) -> list[tuple[StageRule, str, int]]:
