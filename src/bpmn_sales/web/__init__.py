@@ -69,4 +69,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     def favicon() -> Response:
         """Browsers ask for it whatever the page says: the same icon as the pages' link."""
         return app.send_static_file("favicon.svg")
+
     return app

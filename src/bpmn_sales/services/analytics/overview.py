@@ -35,7 +35,7 @@ class Overview:
     timing: TimeInStage
     forecast: Forecast
     goals: Decomposition
-    menus: dict[str, list[str]]
+    menus: dict[str, list[tuple[str, str]]]
     zone: str = "UTC"  # the company's time zone: where days, months and quarters begin
 
 
@@ -55,6 +55,6 @@ def overview(
             time_in_stage_in(store, scope, filters, now),
             forecast_in(store, scope, filters, scope.today(now)),
             decomposition_in(store, when, code, scope.visible, scope.people),
-            choices(store, scope),
+            choices(store, scope, actor),
             scope.zone,
         )

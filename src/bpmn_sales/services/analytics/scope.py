@@ -210,11 +210,26 @@ def resolve(ctx: Context, store: Store, actor: Actor, f: Filters, zone: str | No
     return Scope(f, process, stages, part, first, last, people, target, keys, visible, zone)
 
 
-def choices(store: Store, scope: Scope) -> dict[str, list[str]]:
-    """What the page's filter menus offer."""
+def choices(store: Store, scope: Scope, actor: Actor) -> dict[str, list[tuple[str, str]]]:
+    """What the page's menus offer, as (value, what people read): the filters, and the scopes
+    the actor may set a target for (`company`, `department:NAME`, `team:MANAGER`,
+    `user:NAME`, the values `set_target` takes)."""
+    names = {p.key: p.name for p in store.processes()}
+    managers = [u.username for u in scope.people if u.role == Role.MANAGER]
+    departments = [d.name for d in store.departments()]
+    if actor.is_admin:
+        scopes = [("company", _("The whole company"))]
+        scopes += [(f"department:{d}", _("Department %(name)s", name=d)) for d in departments]
+        scopes += [(f"team:{m}", _("Team %(name)s", name=m)) for m in managers]
+        scopes += [(f"user:{u.username}", u.username) for u in scope.people]
+    else:
+        mine = {actor.id, *store.report_ids(actor.id)}
+        scopes = [(f"team:{actor.username}", _("Team %(name)s", name=actor.username))]
+        scopes += [(f"user:{u.username}", u.username) for u in scope.people if u.id in mine]
     return {
-        "processes": scope.process_keys,
-        "owners": [u.username for u in scope.people],
-        "teams": [u.username for u in scope.people if u.role == Role.MANAGER],
-        "departments": [d.name for d in store.departments()],
+        "processes": [(k, names.get(k) or k) for k in scope.process_keys],
+        "owners": [(u.username, u.username) for u in scope.people],
+        "teams": [(m, _("Team %(name)s", name=m)) for m in managers],
+        "departments": [(d, d) for d in departments],
+        "scopes": scopes,
     }

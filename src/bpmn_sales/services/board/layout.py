@@ -5,11 +5,12 @@ from __future__ import annotations
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.domain.rules import StageRule
-from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
+from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import BoardColumn, Process, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
+from bpmn_sales.services.processes.choice import version_for
 
 
 def can_configure(actor: Actor) -> bool:
@@ -32,7 +33,7 @@ def pick_process(
     ctx: Context, store: Store, key: str | None, actor: Actor | None = None
 ) -> tuple[Process, list[StageRule], list[dict[str, str]]]:
     """The process to show and the choices. By default the actor's own: the first enabled one
-    with stages set for their department, else the one of their newest deal, else the first
+    most of their open deals run on, else the one their new deals start on, else the first
     enabled one with stages."""
     choices = []
     staged: dict[str, tuple[Process, list[StageRule]]] = {}
@@ -49,7 +50,7 @@ def pick_process(
                 _("process '%(process)s' has no stages to show", process=key), field="process"
             )
         return (*staged[key], choices)
-    own = _own_process(store, actor, [p for p, _stages in staged.values() if p.enabled])
+    own = _own_process(ctx, store, actor, [p for p, _stages in staged.values() if p.enabled])
     if own is not None:
         return (*staged[own.key], choices)
     for process, stages in staged.values():
@@ -60,16 +61,23 @@ def pick_process(
     raise NotFound(_("no deployed process has stages (run `bpmn-sales init`)"))
 
 
-def _own_process(store: Store, actor: Actor | None, enabled: list[Process]) -> Process | None:
+def _own_process(
+    ctx: Context, store: Store, actor: Actor | None, enabled: list[Process]
+) -> Process | None:
+    """The process most of the actor's (and their team's) open deals run on, else the one a
+    new deal of theirs would start on (services/processes/choice.py)."""
     if actor is None or not enabled:
         return None
+    by_id = {p.id: p for p in enabled}
+    for process_id in store.own_process_ids([actor.id, *store.report_ids(actor.id)]):
+        if process_id in by_id:
+            return by_id[process_id]
     user = store.session.get(User, actor.id)
-    department = user.department_id if user else None
-    for process in enabled:
-        if department is not None and any(d.id == department for d in process.departments):
-            return process
-    newest = store.own_process_id(actor.id)
-    return next((p for p in enabled if p.id == newest), None)
+    try:
+        version = version_for(ctx, store, user, "deal") if user else None
+    except InvalidState:
+        return None
+    return by_id.get(version.process_id) if version else None
 
 
 def ordered(stages: list[StageRule], rows: list[BoardColumn]) -> list[tuple[StageRule, str, int]]:
