@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
+from jinja2 import pass_context
 
 from bpmn_sales.domain.rules import humanise
 from bpmn_sales.i18n import gettext as _
@@ -246,11 +247,23 @@ def field_value(value: object) -> object:
     return value
 
 
+def _unfolded(words: Callable[..., str]) -> Callable[..., str]:
+    """`words` as a filter Jinja calls at each render: Jinja computes a filter of a literal
+    (`{{ 'done'|label }}`) once, when it compiles the template, in whatever language was in
+    force then, unless the filter asks for the render's context."""
+
+    @pass_context
+    def render(_context: Any, value: object, *args: Any) -> str:
+        return words(value, *args)
+
+    return render
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["humanise"] = humanise
     app.jinja_env.filters["field_value"] = field_value
     app.jinja_env.globals["process_label"] = process_label
     app.jinja_env.globals["outcome_word"] = outcome_word
-    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["label"] = _unfolded(label)
     app.jinja_env.filters["detail_value"] = detail_value
     app.jinja_env.tests["group_assignee"] = is_group_assignee
