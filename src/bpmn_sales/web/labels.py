@@ -95,36 +95,6 @@ def _who() -> dict[str, str]:
     }
 
 
-def _detail() -> dict[str, str]:
-    """The names of the details a history entry carries."""
-    return {
-        "source": _("source"),
-        "process": pgettext("history", "process"),
-        "reopened_from": _("reopened from deal"),
-        "task": pgettext("history", "task"),
-        "task_id": _("task number"),
-        "decision": _("decision"),
-        "comment": _("comment"),
-        "follow_up": pgettext("history", "follow-up"),
-        "group": _("group"),
-        "lead_id": _("from lead"),
-        "contact": pgettext("history", "contact"),
-        "filename": _("file"),
-        "order": _("order"),
-    }
-
-
-def detail_value(value: object) -> object:
-    """A history detail's value as a person reads it: a few codes get words, the rest is data."""
-    words = {
-        "direct": _("created directly"),
-        "lead": _("from a lead"),
-        "approve": pgettext("status", "approved"),
-        "reject": pgettext("status", "rejected"),
-    }
-    return words.get(value, value) if isinstance(value, str) else value
-
-
 def _error() -> dict[str, str]:
     """The titles of the error page: our errors' codes and HTTP's reasons, as they come."""
     return {
@@ -158,7 +128,6 @@ _KINDS: dict[str, Callable[[], dict[str, str]]] = {
     "action": _action,
     "who": _who,
     "error": _error,
-    "detail": _detail,
 }
 
 
@@ -265,5 +234,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["process_label"] = process_label
     app.jinja_env.globals["outcome_word"] = outcome_word
     app.jinja_env.filters["label"] = _unfolded(label)
-    app.jinja_env.filters["detail_value"] = detail_value
     app.jinja_env.tests["group_assignee"] = is_group_assignee
