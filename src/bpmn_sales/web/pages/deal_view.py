@@ -48,6 +48,8 @@ class DealPage:
     other_tasks: list[TaskView] = field(default_factory=list)
     current_stage_name: str | None = None
     stage_names: dict[str, str] = field(default_factory=dict)
+    # The deal's custom field values as (scope, stage name, label, value), for reading.
+    facts: list[tuple[str, str, str, Any]] = field(default_factory=list)
 
 
 def _parse(ref: str) -> tuple[str, str, str]:
@@ -129,6 +131,28 @@ def _orders(deal: DealView, detail: dict[str, Any]) -> tuple[bool, str | None]:
     return True, note
 
 
+def facts(deal: DealView, detail: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
+    """The custom fields the deal holds, each named by its label (the diagram's title or the
+    name in words), stage fields with their stage's name."""
+    labels_of: dict[str, str] = detail.get("field_labels", {})
+    names = {s["key"]: s["name"] for s in detail.get("stages", [])}
+    customer = detail.get("customer") or {}
+
+    def label(scope: str, name: str) -> str:
+        return labels_of.get(f"{scope}.{name}") or humanise(name)
+
+    rows = [("deal", "", label("deal", k), v) for k, v in deal.fields.items()]
+    rows += [
+        ("customer", "", label("customer", k), v) for k, v in customer.get("fields", {}).items()
+    ]
+    rows += [
+        ("stage", names.get(key) or humanise(key), label("stage", k), v)
+        for key, values in deal.stage_fields.items()
+        for k, v in values.items()
+    ]
+    return rows
+
+
 def deal_page(deal: DealView) -> DealPage:
     detail = deal.detail or {}
     builtins, inputs = custom_fields(deal, detail)
@@ -159,6 +183,7 @@ def deal_page(deal: DealView) -> DealPage:
         other_tasks=others,
         current_stage_name=stage["name"] if stage else None,
         stage_names={s["key"]: s["name"] for s in detail.get("stages", [])},
+        facts=facts(deal, detail),
     )
 
 
