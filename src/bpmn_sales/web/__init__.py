@@ -68,6 +68,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     @app.get("/favicon.ico")
     def favicon() -> Response:
         """Browsers ask for it whatever the page says: the same icon as the pages' link."""
-        return app.send_static_file("favicon.svg")
+        with app.open_resource("static/favicon.svg") as icon:
+            return Response(
+                icon.read(),
+                mimetype="image/svg+xml",
+                headers={"Cache-Control": "public, max-age=86400"},
+            )
 
     return app
