@@ -30,11 +30,15 @@ def stages_of(ctx: Context, store: Store, process: Process) -> list[StageRule]:
 
 
 def pick_process(
-    ctx: Context, store: Store, key: str | None, actor: Actor | None = None
+    ctx: Context,
+    store: Store,
+    key: str | None,
+    actor: Actor | None = None,
+    owners: list[int] | None = None,
 ) -> tuple[Process, list[StageRule], list[dict[str, str]]]:
-    """The process to show and the choices. By default the actor's own: the first enabled one
-    most of their open deals run on, else the one their new deals start on, else the first
-    enabled one with stages."""
+    """The process to show and the choices. By default the actor's own: the enabled one most
+    of their (or their team's; with an owner or team filter, those `owners'`) open deals run
+    on, else the one their new deals start on, else the first enabled one with stages."""
     choices = []
     staged: dict[str, tuple[Process, list[StageRule]]] = {}
     for process in store.processes():
@@ -50,7 +54,8 @@ def pick_process(
                 _("process '%(process)s' has no stages to show", process=key), field="process"
             )
         return (*staged[key], choices)
-    own = _own_process(ctx, store, actor, [p for p, _stages in staged.values() if p.enabled])
+    enabled = [p for p, _stages in staged.values() if p.enabled]
+    own = _own_process(ctx, store, actor, enabled, owners)
     if own is not None:
         return (*staged[own.key], choices)
     for process, stages in staged.values():
@@ -62,14 +67,19 @@ def pick_process(
 
 
 def _own_process(
-    ctx: Context, store: Store, actor: Actor | None, enabled: list[Process]
+    ctx: Context,
+    store: Store,
+    actor: Actor | None,
+    enabled: list[Process],
+    owners: list[int] | None = None,
 ) -> Process | None:
     """The process most of the actor's (and their team's) open deals run on, else the one a
     new deal of theirs would start on (services/processes/choice.py)."""
     if actor is None or not enabled:
         return None
     by_id = {p.id: p for p in enabled}
-    for process_id in store.own_process_ids([actor.id, *store.report_ids(actor.id)]):
+    whose = owners if owners is not None else [actor.id, *store.report_ids(actor.id)]
+    for process_id in store.own_process_ids(whose):
         if process_id in by_id:
             return by_id[process_id]
     user = store.session.get(User, actor.id)

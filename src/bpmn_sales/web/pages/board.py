@@ -178,6 +178,7 @@ def move() -> Any:
         flash_error(error)
     else:
         done(_("Deal '%(deal)s' moved to %(stage)s", deal=view.name, stage=view.stage_name))
+        return back(_board_path(view.process_key))
     return back("/board")
 
 
