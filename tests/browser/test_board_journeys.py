@@ -28,7 +28,7 @@ def test_drag_a_card_to_an_allowed_column_and_to_one_whose_rules_are_unmet(
 ) -> None:
     kitchen = deal_id(demo_ctx, "Rénovation cuisine")
     page = open_as("mia")
-    page.goto("/board")
+    page.goto("/board?process=openfire_pipeline")
     card = page.get_by_test_id(f"card-{kitchen}")
     expect(
         page.get_by_test_id("column-visite_technique").get_by_test_id(f"card-{kitchen}")
@@ -67,7 +67,7 @@ def test_drag_a_card_to_an_allowed_column_and_to_one_whose_rules_are_unmet(
 def test_move_a_card_with_the_keyboard_form_on_a_phone(open_as: OpenAs, demo_ctx: Context) -> None:
     kitchen = deal_id(demo_ctx, "Rénovation cuisine")
     page = open_as("rob", viewport=PHONE)
-    page.goto("/board")
+    page.goto("/board?process=openfire_pipeline")
     board = page.get_by_test_id("board")
     assert board.evaluate("el => el.scrollWidth > el.clientWidth"), "the board scrolls sideways"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
@@ -94,7 +94,7 @@ def test_move_a_card_with_the_keyboard_form_on_a_phone(open_as: OpenAs, demo_ctx
 
 def test_fold_and_unfold_a_column_remembered_per_process(open_as: OpenAs) -> None:
     page = open_as("rob")
-    page.goto("/board")
+    page.goto("/board?process=openfire_pipeline")
     fold = page.get_by_test_id("fold-visite_technique")
     expect(fold).to_have_attribute("aria-expanded", "true")
     fold.click()
@@ -106,7 +106,7 @@ def test_fold_and_unfold_a_column_remembered_per_process(open_as: OpenAs) -> Non
     # Another process's board has its own folds.
     page.goto("/board?process=sales_process")
     expect(page.get_by_test_id("fold-initial_visit")).to_have_attribute("aria-expanded", "true")
-    page.goto("/board")
+    page.goto("/board?process=openfire_pipeline")
     page.get_by_test_id("fold-visite_technique").click()
     expect(page.get_by_test_id("fold-visite_technique")).to_have_attribute("aria-expanded", "true")
     expect(page.locator("#col-visite_technique-body")).to_be_visible()
@@ -114,7 +114,7 @@ def test_fold_and_unfold_a_column_remembered_per_process(open_as: OpenAs) -> Non
 
 def test_a_manager_renames_and_reorders_a_column(open_as: OpenAs) -> None:
     page = open_as("mia")
-    page.goto("/board")
+    page.goto("/board?process=openfire_pipeline")
     column = page.get_by_test_id("column-devis")
     column.get_by_text("Column settings").click()
     column.get_by_label("Label").fill("Devis envoyé")
@@ -127,7 +127,7 @@ def test_a_manager_renames_and_reorders_a_column(open_as: OpenAs) -> None:
     keys = page.locator(".board-column").evaluate_all("els => els.map(e => e.dataset.stage)")
     assert keys == ["nouveau", "estimation", "devis", "visite_technique"]
     rob = open_as("rob")
-    rob.goto("/board")
+    rob.goto("/board?process=openfire_pipeline")
     expect(rob.get_by_test_id("column-label-devis")).to_have_text("Devis envoyé")
     expect(rob.get_by_text("Column settings")).to_have_count(0)
 
@@ -215,7 +215,7 @@ def test_column_totals_follow_a_moved_card_in_the_readers_format(
     kitchen = deal_id(demo_ctx, "Rénovation cuisine")
     page = open_as("mia")
     page.context.set_extra_http_headers({"Accept-Language": "pl"})
-    page.goto("/board")
+    page.goto("/board?process=openfire_pipeline")
     source = page.get_by_test_id("column-total-visite_technique")
     target = page.get_by_test_id("column-total-nouveau")
     before = target.inner_text()

@@ -103,7 +103,7 @@ def test_add_a_note_and_a_file(open_as: Callable[..., Page], demo_ctx: Context) 
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == "call-notes.txt"
-    expect(page.get_by_test_id("history")).to_contain_text("file added")
+    expect(page.get_by_test_id("history")).to_contain_text("Added the file")
 
 
 def test_win_a_deal_then_reopen_it(

@@ -8,12 +8,18 @@ from tests.cli.cli_checks import Run, assert_error, ok_json
 
 
 def test_board_prints_columns_and_cards(ready: Run) -> None:
-    text = ready("board", user="rob")
+    # Rob's board opens on the process most of his open deals run on.
+    own = ready("board", user="rob")
+    assert own.exit_code == 0, own.output
+    assert own.stdout.splitlines()[0] == "Sales process (sales_process): 1 won, 0 lost"
+    assert "[1] Initial visit 10%: 1 deal(s) $30,000.00" in own.stdout.splitlines()
+    assert "[5] On-site installation after the win: 0 deal(s)" in own.stdout.splitlines()
+    text = ready("board", "--process", "openfire_pipeline", user="rob")
     assert text.exit_code == 0, text.output
     lines = text.stdout.splitlines()
-    assert lines[0] == "Pipeline (OpenFire) (openfire_pipeline): 0 won, 0 lost"
-    assert "[3] Visite technique: 1 deal(s) €12,500.00" in lines
-    assert any("Rénovation cuisine" in line and "owner=rob" in line for line in lines)
+    assert lines[0] == ("Pipeline (OpenFire) (openfire_pipeline, deals move freely): 0 won, 0 lost")
+    assert "[3] Visite technique 50%: 1 deal(s) €12,500.00" in lines
+    assert any("Rénovation cuisine (" in line and "owner=rob" in line for line in lines)
     assert not any("Salle de bain" in line for line in lines)
     shown = ok_json(ready("board", "--process", "sales_process", "--team", "mia", "--json"))
     assert [c["key"] for c in shown["columns"]][:2] == ["initial_visit", "needs_analysis"]

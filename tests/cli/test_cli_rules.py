@@ -90,9 +90,11 @@ def test_b2b_deal_walk_by_shell(ready: Run, tmp_path: Path) -> None:
     )
     assert deal["expected_close_date"] == "2026-05-31"
     text = ok_text(ready("deal", "show", did, user="rob"))
-    assert "stages: [Initial visit] > Needs analysis" in text
-    assert "[ ] Meet the customer (weight 2, obligatory)" in text
-    assert "needed to leave the stage: customer.industry is empty" in text
+    assert "stages: [Initial visit 10%] > Needs analysis 30%" in text
+    assert "[ ] Meet the customer (weight 2, obligatory; by anyone)" in text
+    assert "      tip: Meet the direct contact in person; bring the reference list." in text
+    assert "  requirements: Confirm the direct contact and the key decision maker" in text
+    assert "needed to leave the stage: Industry is empty" in text
     assert "needed to win: an order must exist to win" in text
 
     # initial visit: a note, two contacts and the customer's industry
@@ -102,7 +104,7 @@ def test_b2b_deal_walk_by_shell(ready: Run, tmp_path: Path) -> None:
     line = assert_error(
         complete(ready, deal["id"], "Identify decision makers", "--note", "Kim decides.")
     )
-    assert "Initial visit: customer.industry is empty" in line
+    assert "Initial visit: Industry is empty" in line
     assert "Initial visit: the customer needs at least 2 contacts (has 0)" in line
     contact = ok_json(
         ready(

@@ -23,10 +23,8 @@ def cards(shown: Board) -> dict[str, tuple[str, Card]]:
     return {card.name: (col.key, card) for col in shown.columns for card in col.cards}
 
 
-def test_columns_follow_the_diagram_and_default_to_the_first_enabled_process(
-    demo_ctx: Context,
-) -> None:
-    shown = board.pipeline_board(demo_ctx, who(demo_ctx, "admin"))
+def test_columns_follow_the_diagram(demo_ctx: Context) -> None:
+    shown = board.pipeline_board(demo_ctx, who(demo_ctx, "admin"), OPENFIRE)
     assert shown.process == OPENFIRE
     assert [c.key for c in shown.columns] == ["nouveau", "estimation", "visite_technique", "devis"]
     assert [c.position for c in shown.columns] == [1, 2, 3, 4]
@@ -52,23 +50,43 @@ def test_sales_board_counts_won_and_lost_and_shows_post_sale_columns(demo_ctx: C
     assert board.stage_usage(demo_ctx, who(demo_ctx, "mia"), "sales_process", "installation") == 1
 
 
+def test_the_board_opens_on_the_process_of_the_readers_open_deals(demo_ctx: Context) -> None:
+    def opened(username: str, **filters: str) -> str:
+        return board.pipeline_board(demo_ctx, who(demo_ctx, username), **filters).process
+
+    assert opened("rob") == "sales_process"  # three of his four open deals
+    assert opened("olga") == OPENFIRE and opened("omar") == OPENFIRE  # omar: his team's
+    assert opened("lilei") == "zh_key_account" and opened("wangfang") == "zh_key_account"
+    # nobody's deals: the process a new deal of theirs starts on
+    assert opened("admin") == "sales_process"
+    # filtered by an owner or a team: the process of their open deals
+    assert opened("admin", team="omar") == OPENFIRE
+    assert opened("admin", owner="lilei") == "zh_key_account"
+
+
 def test_a_rep_sees_only_their_own_deals(demo_ctx: Context) -> None:
-    rob = board.pipeline_board(demo_ctx, who(demo_ctx, "rob"))
+    rob = board.pipeline_board(demo_ctx, who(demo_ctx, "rob"), OPENFIRE)
     assert set(cards(rob)) == {"Rénovation cuisine"}
     assert rob.owners == ["rob"] and rob.teams == [] and not rob.can_configure
     assert all(c.in_use is None for c in rob.columns)
     with pytest.raises(InvalidInput) as refused:
         board.pipeline_board(demo_ctx, who(demo_ctx, "rob"), owner="olga")
     assert refused.value.field == "owner"
-    olga = board.pipeline_board(demo_ctx, who(demo_ctx, "olga"))
+    olga = board.pipeline_board(demo_ctx, who(demo_ctx, "olga"), OPENFIRE)
     assert set(cards(olga)) == {"Salle de bain"}
 
 
 def test_filters_by_owner_and_team(demo_ctx: Context) -> None:
     admin = who(demo_ctx, "admin")
-    assert set(cards(board.pipeline_board(demo_ctx, admin, owner="olga"))) == {"Salle de bain"}
-    assert set(cards(board.pipeline_board(demo_ctx, admin, team="omar"))) == {"Salle de bain"}
-    assert set(cards(board.pipeline_board(demo_ctx, admin, team="mia"))) == {"Rénovation cuisine"}
+    assert set(cards(board.pipeline_board(demo_ctx, admin, OPENFIRE, owner="olga"))) == {
+        "Salle de bain"
+    }
+    assert set(cards(board.pipeline_board(demo_ctx, admin, OPENFIRE, team="omar"))) == {
+        "Salle de bain"
+    }
+    assert set(cards(board.pipeline_board(demo_ctx, admin, OPENFIRE, team="mia"))) == {
+        "Rénovation cuisine"
+    }
     sales = board.pipeline_board(demo_ctx, who(demo_ctx, "mia"), "sales_process", owner="sara")
     assert set(cards(sales)) == {"Contoso opportunity"}
     with pytest.raises(InvalidInput) as refused:
@@ -82,30 +100,33 @@ def test_filters_by_owner_and_team(demo_ctx: Context) -> None:
 
 def test_days_in_stage_follow_the_product_clock(demo_ctx: Context, clock: object) -> None:
     rob = who(demo_ctx, "rob")
-    _, card = cards(board.pipeline_board(demo_ctx, rob))["Rénovation cuisine"]
+    _, card = cards(board.pipeline_board(demo_ctx, rob, OPENFIRE))["Rénovation cuisine"]
     assert card.days_in_stage == 0
     clock.advance(days=3, hours=5)  # type: ignore[attr-defined]
-    column, card = cards(board.pipeline_board(demo_ctx, rob))["Rénovation cuisine"]
+    column, card = cards(board.pipeline_board(demo_ctx, rob, OPENFIRE))["Rénovation cuisine"]
     assert (column, card.days_in_stage) == ("visite_technique", 3)
     deals.move_deal(demo_ctx, rob, card.id, "nouveau", card.version)
-    column, card = cards(board.pipeline_board(demo_ctx, rob))["Rénovation cuisine"]
+    column, card = cards(board.pipeline_board(demo_ctx, rob, OPENFIRE))["Rénovation cuisine"]
     assert (column, card.days_in_stage, card.probability) == ("nouveau", 0, 10)
 
 
 def test_moving_past_an_unmet_rule_is_refused_with_the_rule(demo_ctx: Context) -> None:
     rob = who(demo_ctx, "rob")
-    _, card = cards(board.pipeline_board(demo_ctx, rob))["Rénovation cuisine"]
+    _, card = cards(board.pipeline_board(demo_ctx, rob, OPENFIRE))["Rénovation cuisine"]
     with pytest.raises(RuleViolation) as refused:
         deals.move_deal(demo_ctx, rob, card.id, "devis", card.version)
     assert any("Réaliser la visite" in u for u in refused.value.details["unmet"])
-    assert cards(board.pipeline_board(demo_ctx, rob))["Rénovation cuisine"][0] == "visite_technique"
+    assert (
+        cards(board.pipeline_board(demo_ctx, rob, OPENFIRE))["Rénovation cuisine"][0]
+        == "visite_technique"
+    )
 
 
 def test_managers_rename_and_reorder_columns(demo_ctx: Context) -> None:
     mia = who(demo_ctx, "mia")
     board.rename_column(demo_ctx, mia, OPENFIRE, "devis", "  Quote sent  ")
     board.reorder_columns(demo_ctx, mia, OPENFIRE, ["devis", "nouveau"])
-    shown = board.pipeline_board(demo_ctx, who(demo_ctx, "rob"))
+    shown = board.pipeline_board(demo_ctx, who(demo_ctx, "rob"), OPENFIRE)
     assert [(c.key, c.label) for c in shown.columns] == [
         ("devis", "Quote sent"),
         ("nouveau", "Nouveau"),
@@ -115,7 +136,7 @@ def test_managers_rename_and_reorder_columns(demo_ctx: Context) -> None:
     assert shown.columns[0].name == "Devis"
     # Renaming back to the diagram's name clears the label; other processes are untouched.
     board.rename_column(demo_ctx, mia, OPENFIRE, "devis", "Devis")
-    assert board.pipeline_board(demo_ctx, mia).columns[0].label == "Devis"
+    assert board.pipeline_board(demo_ctx, mia, OPENFIRE).columns[0].label == "Devis"
     sales = board.pipeline_board(demo_ctx, mia, "sales_process")
     assert sales.columns[0].key == "initial_visit"
 
@@ -143,7 +164,7 @@ def test_column_settings_refuse_reps_and_bad_input(demo_ctx: Context) -> None:
         assert refused.value.field == "order"
     with pytest.raises(InvalidInput):
         board.rename_column(demo_ctx, mia, None, "devis", "Quote")
-    assert board.pipeline_board(demo_ctx, mia).columns[3].label == "Devis"
+    assert board.pipeline_board(demo_ctx, mia, OPENFIRE).columns[3].label == "Devis"
 
 
 def test_a_disabled_process_starts_no_leads_or_deals(demo_ctx: Context) -> None:

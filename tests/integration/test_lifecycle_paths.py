@@ -303,7 +303,7 @@ def test_a_won_deal_is_delivered_through_the_post_sale_stages(
     # acceptance needs its date before it can be left
     with pytest.raises(RuleViolation) as refused:
         helpers.complete(ctx, team.rob, deal.id, "Obtain sign-off")
-    assert "stage.acceptance_date is empty" in refused.value.message
+    assert "Acceptance date is empty" in refused.value.message
     deals.update_deal(
         ctx, team.rob, deal.id, {"stage_fields": {"acceptance": {"acceptance_date": "2026-02-01"}}}
     )

@@ -234,7 +234,7 @@ def test_a_new_required_field_refuses_naming_it(
     )
     edits.deploy(ctx, xml)
     plans = rows_by_name(migration.preview(ctx, admin, "sales_process"))
-    missing = "Needs analysis: deal.region is empty (version 2 requires it)"
+    missing = "Needs analysis: Region is empty (version 2 requires it)"
     for name in ("na", "na_budget", "sd", "sd_approval", "qb", "await"):
         assert plans[name].reasons == [missing], name
     assert plans["iv"].movable and plans["iv_met"].movable

@@ -120,9 +120,9 @@ def test_all_met() -> None:
 
 def test_nothing_met_names_every_requirement_in_order() -> None:
     assert stage_unmet(FULL, DealFacts()) == [
-        "customer.industry is empty",
-        "deal.budget is empty",
-        "stage.decision_date is empty",
+        "Industry is empty",
+        "Budget is empty",
+        "Decision date is empty",
         "the customer needs at least 2 contacts (has 0)",
         "the direct manager's approval is missing",
         "obligatory activity 'Meet' is not done",
@@ -132,7 +132,7 @@ def test_nothing_met_names_every_requirement_in_order() -> None:
 
 @pytest.mark.parametrize("empty", [None, "", "   ", "\t\n"])
 def test_customer_field_empty(empty: Any) -> None:
-    assert stage_unmet(FULL, facts(customer={"industry": empty})) == ["customer.industry is empty"]
+    assert stage_unmet(FULL, facts(customer={"industry": empty})) == ["Industry is empty"]
 
 
 @pytest.mark.parametrize("value", [0, False, "x", 0.0, [], {}])
@@ -142,14 +142,14 @@ def test_only_none_and_blank_text_are_empty(value: Any) -> None:
 
 
 def test_deal_field_missing() -> None:
-    assert stage_unmet(FULL, facts(deal={"other": 1})) == ["deal.budget is empty"]
+    assert stage_unmet(FULL, facts(deal={"other": 1})) == ["Budget is empty"]
 
 
 def test_stage_field_is_read_under_the_stage_key() -> None:
-    assert stage_unmet(FULL, facts(stage_fields={})) == ["stage.decision_date is empty"]
+    assert stage_unmet(FULL, facts(stage_fields={})) == ["Decision date is empty"]
     # The same field filled in for another stage does not count.
     other = facts(stage_fields={"other": {"decision_date": "2026-03-01"}})
-    assert stage_unmet(FULL, other) == ["stage.decision_date is empty"]
+    assert stage_unmet(FULL, other) == ["Decision date is empty"]
     assert field_value(ref("stage.decision_date:date"), other, "other") == "2026-03-01"
     assert field_value(ref("stage.decision_date:date"), other, "full") is None
 
@@ -203,7 +203,7 @@ def test_skipped_optional_stage_has_no_requirements() -> None:
     )
     assert stage_unmet(optional, DealFacts(), skipped=True) == []
     # Leaving it after a visit still needs its requirements.
-    assert stage_unmet(optional, DealFacts()) == ["deal.x is empty"]
+    assert stage_unmet(optional, DealFacts()) == ["X is empty"]
 
 
 def test_skipped_non_optional_stage_keeps_its_requirements() -> None:
@@ -237,20 +237,20 @@ PIPELINE = ProcessRules(
 @pytest.mark.parametrize(
     ("current", "target", "expected"),
     [
-        ("s1", "s2", ["S1: deal.one is empty"]),
+        ("s1", "s2", ["S1: One is empty"]),
         # s2 is optional and passed over: nothing from it.
-        ("s1", "s3", ["S1: deal.one is empty"]),
+        ("s1", "s3", ["S1: One is empty"]),
         # s3 is not optional: passing over it needs its requirements.
-        ("s1", "s4", ["S1: deal.one is empty", "S3: deal.three is empty"]),
+        ("s1", "s4", ["S1: One is empty", "S3: Three is empty"]),
         (
             "s1",
             "post",
-            ["S1: deal.one is empty", "S3: deal.three is empty", "S4: deal.four is empty"],
+            ["S1: One is empty", "S3: Three is empty", "S4: Four is empty"],
         ),
         # Leaving an optional stage after a visit needs its requirements.
-        ("s2", "s3", ["S2: deal.two is empty"]),
-        ("s2", "s4", ["S2: deal.two is empty", "S3: deal.three is empty"]),
-        ("s3", "s4", ["S3: deal.three is empty"]),
+        ("s2", "s3", ["S2: Two is empty"]),
+        ("s2", "s4", ["S2: Two is empty", "S3: Three is empty"]),
+        ("s3", "s4", ["S3: Three is empty"]),
         # Backward and same-stage moves need nothing.
         ("s3", "s1", []),
         ("s4", "s2", []),
@@ -259,9 +259,9 @@ PIPELINE = ProcessRules(
         (None, "s3", []),
         ("nowhere", "s3", []),
         # Target None (past the last stage / no stage running): only the current stage.
-        ("s1", None, ["S1: deal.one is empty"]),
-        ("s2", None, ["S2: deal.two is empty"]),
-        ("s4", None, ["S4: deal.four is empty"]),
+        ("s1", None, ["S1: One is empty"]),
+        ("s2", None, ["S2: Two is empty"]),
+        ("s4", None, ["S4: Four is empty"]),
         (None, None, []),
     ],
 )

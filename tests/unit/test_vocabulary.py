@@ -14,8 +14,9 @@ PARTY = (
     "expected anyone, owner, manager, direct_manager, admin, user:<username> or group:<group name>"
 )
 FIELD_REF = (
-    "expected <scope>.<name>[:<type>]: scope customer, deal or stage; "
-    "type text (default), number, date, boolean or email"
+    "expected <scope>.<name>[:<type>][=<title>]: scope customer, deal or stage; "
+    "type text (default), number, date, boolean or email; "
+    "the title is what people read (default: the name in words)"
 )
 
 # --------------------------------------------------------------------------------------------
@@ -477,6 +478,20 @@ def test_read_each_bad_field_ref_is_named() -> None:
         f"property 'stage_required_fields': 'a.b' is not valid: {FIELD_REF}",
         f"property 'stage_required_fields': 'deal.X' is not valid: {FIELD_REF}",
     ]
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["stage.visit_date:date=Visit date", "customer.industry = 行业", "deal.budget=Budget (€)"],
+)
+def test_read_field_ref_with_a_title(ref: str) -> None:
+    assert read("stage", {"stage_order": "1", "stage_required_fields": ref})[1] == []
+
+
+@pytest.mark.parametrize("ref", ["deal.budget=", "deal.budget==x", "deal.budget=" + "x" * 101])
+def test_read_bad_field_title(ref: str) -> None:
+    _, problems = read("stage", {"stage_order": "1", "stage_required_fields": ref})
+    assert problems == [f"property 'stage_required_fields': {ref!r} is not valid: {FIELD_REF}"]
 
 
 def test_read_duplicate_field_refs() -> None:

@@ -175,7 +175,7 @@ def test_b2b_deal_walk_over_http(api: Call) -> None:
         ("Identify decision makers", False),
     ]
     assert page["unmet_requirements"] == [
-        "customer.industry is empty",
+        "Industry is empty",
         "the customer needs at least 2 contacts (has 0)",
         "obligatory activity 'Meet the customer' is not done",
     ]
@@ -188,7 +188,7 @@ def test_b2b_deal_walk_over_http(api: Call) -> None:
     error(complete(api, did, "Identify decision makers"), 400, "invalid_input", "note")
     refused(
         complete(api, did, "Identify decision makers", note="Kim decides; Pat buys."),
-        "Initial visit: customer.industry is empty",
+        "Initial visit: Industry is empty",
         "Initial visit: the customer needs at least 2 contacts (has 0)",
     )
     contact = ok(
@@ -207,7 +207,7 @@ def test_b2b_deal_walk_over_http(api: Call) -> None:
     error(api("POST", f"{path}/contacts", json={"email": "x@y.example"}), 400, "invalid_input")
     refused(
         complete(api, did, "Identify decision makers", note="Kim decides; Pat buys."),
-        "Initial visit: customer.industry is empty",
+        "Initial visit: Industry is empty",
         "Initial visit: the customer needs at least 2 contacts (has 1)",
     )
     ok(api("POST", f"{path}/contacts", json={"name": "Kim Boss", "phone": "+1 555 0100"}), 201)
@@ -228,8 +228,8 @@ def test_b2b_deal_walk_over_http(api: Call) -> None:
     assert deal(api, did)["probability"] == 43  # 30 + 20 * 2/3 = 43.3
     refused(
         complete(api, did, "Qualify budget"),
-        "Needs analysis: deal.budget is empty",
-        "Needs analysis: deal.expected_close_date is empty",
+        "Needs analysis: Budget is empty",
+        "Needs analysis: Expected close date is empty",
     )
     patched = ok(
         api(
@@ -269,8 +269,8 @@ def test_b2b_deal_walk_over_http(api: Call) -> None:
     view = deal(api, did)
     assert (view["stage"], view["probability"]) == ("solution_design", 80)  # all 3 of 3 done
     assert view["detail"]["unmet_requirements"] == [
-        "stage.design_summary is empty",
-        "stage.customer_feedback is empty",
+        "Design summary is empty",
+        "Customer feedback is empty",
         "the direct manager's approval is missing",
     ]
     [approval] = view["tasks"]
@@ -372,7 +372,7 @@ def test_post_sale_stages_run_to_delivered(api: Call) -> None:
     ok(api("POST", f"/deals/{did}/close", json={"outcome": "won"}))
     ok(complete(api, did, "Install the solution"))
     ok(complete(api, did, "Train the users"))
-    refused(complete(api, did, "Obtain sign-off"), "Acceptance: stage.acceptance_date is empty")
+    refused(complete(api, did, "Obtain sign-off"), "Acceptance: Acceptance date is empty")
     error(
         api(
             "PATCH",

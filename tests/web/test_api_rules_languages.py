@@ -48,21 +48,21 @@ def _complete(api: Api, deal_id: int, title: str, language: str, **json: Any) ->
         (
             "pl",
             [
-                "Initial visit: pole customer.industry jest puste",
+                "Initial visit: pole Industry jest puste",
                 "Initial visit: klient musi mieć co najmniej 2 kontakty (ma 0)",
             ],
         ),
         (
             "zh-CN,zh;q=0.9",
             [
-                "Initial visit：customer.industry 为空",
+                "Initial visit：Industry 为空",
                 "Initial visit：客户至少需要 2 个联系人（现有 0 个）",
             ],
         ),
         (
             "fr-FR,fr;q=0.8",
             [
-                "Initial visit : le champ customer.industry est vide",
+                "Initial visit : le champ Industry est vide",
                 "Initial visit : le client doit avoir au moins 2 contacts (il en a 0)",
             ],
         ),

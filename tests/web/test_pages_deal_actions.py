@@ -186,7 +186,7 @@ def test_close_lost_then_reopen(visitor: Visitor, demo_ctx: Context) -> None:
         "Deal reopened" in page and f'href="/deals/{deal}" data-testid="link-reopened-from"' in page
     )
     old = rob.text(rob.get(f"/deals/{deal}"))
-    assert f'data-testid="link-reopened-as">deal {new_id}' in old
+    assert f'href="/deals/{new_id}" data-testid="link-reopened-as">“' in old
     twice = rob.post(f"/deals/{deal}/reopen", {}, 302)
     assert "already reopened" in rob.text(rob.follow(twice))
 

@@ -249,7 +249,7 @@ def test_refusals_are_flashed_on_the_task_page(demo_ctx: Context, visitor: Visit
     response = admin.post(f"/tasks/{approval.task_id}", {"decision": "approve"}, status=422)
     html = admin.text(response)
     assert 'data-testid="flash-error"' in html
-    assert "stage.design_summary is empty" in html
+    assert "Design summary is empty" in html
     assert 'value="approve"\n    checked' in html or 'value="approve" checked' in html
     # sara (the owner) may see the approval task but not decide it
     page = visitor("sara")

@@ -78,7 +78,7 @@ def test_sales_process_from_initial_visit_to_delivered(desk: Desk) -> None:
     do(rob, "Train the users")
     with pytest.raises(RuleViolation) as no_date:
         desk.do(rob, deal.id, "Obtain sign-off")
-    assert no_date.value.details == {"unmet": ["Acceptance: stage.acceptance_date is empty"]}
+    assert no_date.value.details == {"unmet": ["Acceptance: Acceptance date is empty"]}
     desk.update(rob, deal.id, {"stage_fields": {"acceptance": {"acceptance_date": "2026-07-01"}}})
     do(rob, "Obtain sign-off")
     assert seen == [

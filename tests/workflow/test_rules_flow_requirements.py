@@ -20,9 +20,9 @@ def test_leaving_the_stage_needs_every_requirement(desk: Desk) -> None:
     with pytest.raises(RuleViolation) as refused:
         desk.do(rob, deal.id, "Visit the customer", note="Met the buyer")
     unmet = [
-        "Visit: customer.industry is empty",
-        "Visit: deal.budget is empty",
-        "Visit: stage.visit_date is empty",
+        "Visit: Industry is empty",
+        "Visit: Budget is empty",
+        "Visit: Visit date is empty",
         "Visit: the customer needs at least 2 contacts (has 0)",
     ]
     assert refused.value.message == (

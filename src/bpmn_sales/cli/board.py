@@ -15,18 +15,29 @@ from bpmn_sales.services.processes import stages
 
 
 def board_lines(shown: Board) -> list[str]:
-    lines = [f"{shown.process_name} ({shown.process}): {shown.won} won, {shown.lost} lost"]
+    """The board as the JSON has it: the process, each column with its win rate, phase and
+    totals, and each card with its customer, value, probability, owner and days in stage."""
+    state = "" if shown.enabled else ", disabled"
+    moves = ", deals move freely" if shown.free_moves else ""
+    lines = [
+        f"{shown.process_name} ({shown.process}{state}{moves}): {shown.won} won, {shown.lost} lost"
+    ]
     for col in shown.columns:
         totals = "; ".join(formats.money_totals(col.totals))
         renamed = f" ({col.name})" if col.label != col.name else ""
+        rate = f" {col.win_rate:g}%" if col.win_rate is not None else ""
+        phase = " after the win" if col.phase == "post_sale" else ""
         lines.append(
-            f"[{col.position}] {col.label}{renamed}: {col.count} deal(s) {totals}".rstrip()
+            f"[{col.position}] {col.label}{renamed}{rate}{phase}: {col.count} deal(s) {totals}"
         )
+        lines[-1] = lines[-1].rstrip()
         lines += [
-            f"    deal {c.id:<5} {c.name} p={c.probability}% {formats.money(c.value, c.currency)} "
-            f"owner={c.owner} {c.days_in_stage}d in stage"
+            f"    deal {c.id:<5} {c.name} ({c.customer or '-'}) p={c.probability}% "
+            f"{formats.money(c.value, c.currency)} owner={c.owner} {c.days_in_stage}d in stage"
             for c in col.cards
         ]
+        if col.next:
+            lines.append(f"    ... and more: {col.count} in all")
     return lines
 
 

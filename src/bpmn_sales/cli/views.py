@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
+from typing import Any
 
 import click
 
 from bpmn_sales.cli.base import State, emit
 from bpmn_sales.domain.model import DealView, HistoryView, LeadView, TaskView
 from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import formats
 from bpmn_sales.services.deals import records
 
 version_option = click.option(
@@ -60,20 +63,87 @@ def show_lead(v: LeadView, as_json: bool) -> None:
     emit(v.to_dict(), as_json, [lead_line(v), *(f"  task {task_line(t)}" for t in v.tasks)])
 
 
+def _stage_word(s: dict[str, Any]) -> str:
+    rate = f" {s['win_rate']:g}%" if s.get("win_rate") is not None else ""
+    optional = " (optional)" if s.get("optional") else ""
+    after = " (after the win)" if s.get("phase") == "post_sale" else ""
+    word = f"{s['name']}{rate}{optional}{after}"
+    return f"[{word}]" if s["state"] == "current" else word
+
+
+def _activity_line(a: dict[str, Any]) -> list[str]:
+    marks = [f"weight {a['weight']:g}"]
+    marks += ["obligatory"] if a["obligatory"] else []
+    marks += ["approval"] if a.get("approval") else []
+    if a.get("note_required") in ("note", "note_and_file"):
+        marks.append("needs a note" if a["note_required"] == "note" else "needs a note and a file")
+    who = ", ".join(a.get("completed_by") or [])
+    lines = [f"  {'[x]' if a['done'] else '[ ]'} {a['name']} ({', '.join(marks)}; by {who})"]
+    lines += [f"      tip: {a['tip']}"] if a.get("tip") else []
+    return lines
+
+
 def detail_lines(v: DealView) -> list[str]:
-    if not v.detail:
+    """The deal page's extras, as `deal show --json` has them."""
+    d = v.detail
+    if not d:
         return []
-    path = " > ".join(
-        f"[{s['name']}]" if s["state"] == "current" else s["name"] for s in v.detail["stages"]
-    )
-    lines = [f"  stages: {path}"]
+    lines = [f"  process: {v.process_name or v.process_key} ({v.process})"]
+    lines.append("  stages: " + " > ".join(_stage_word(s) for s in d["stages"]))
+    stage = d.get("current_stage")
+    if stage and stage.get("description"):
+        lines.append(f"  about the stage: {stage['description']}")
+    if stage and stage.get("requirements"):
+        lines.append(f"  requirements: {stage['requirements']}")
+    for a in d["checklist"]:
+        lines += _activity_line(a)
+    lines += [f"  needed to leave the stage: {u}" for u in d["unmet_requirements"]]
+    lines += [f"  needed to win: {u}" for u in d["win_blockers"]]
+    labels = d.get("field_labels") or {}
+    lines += [f"  field {labels.get('deal.' + k, k)}: {x}" for k, x in v.fields.items()]
+    customer = d.get("customer") or {}
     lines += [
-        f"  {'[x]' if a['done'] else '[ ]'} {a['name']} (weight {a['weight']:g}"
-        f"{', obligatory' if a['obligatory'] else ''})"
-        for a in v.detail["checklist"]
+        f"  customer field {labels.get('customer.' + k, k)}: {x}"
+        for k, x in (customer.get("fields") or {}).items()
     ]
-    lines += [f"  needed to leave the stage: {u}" for u in v.detail["unmet_requirements"]]
-    lines += [f"  needed to win: {u}" for u in v.detail["win_blockers"]]
+    names = {s["key"]: s["name"] for s in d["stages"]}
+    lines += [
+        f"  {names.get(key, key)} field {labels.get('stage.' + k, k)}: {x}"
+        for key, values in v.stage_fields.items()
+        for k, x in values.items()
+    ]
+    lines += [
+        f"  contact {c['name']}" + "".join(f", {c[k]}" for k in ("title", "email", "phone") if c[k])
+        for c in d.get("contacts") or []
+    ]
+    lines += [
+        f"  {a['by'] or '?'} {'approved' if a['decision'] == 'approve' else 'rejected'} "
+        f"{names.get(a['stage'], a['stage'])}" + (f": {a['comment']}" if a["comment"] else "")
+        for a in d.get("approvals") or []
+    ]
+    lines += [
+        f"  note by {n['author'] or '?'}"
+        + (f" for {n['task_name']}" if n.get("task_name") else "")
+        + f": {n['text']}"
+        for n in d.get("notes") or []
+    ]
+    lines += [f"  file {f['filename']} ({f['size']} bytes)" for f in d.get("attachments") or []]
+    lines += [
+        f"  order {o['number']} {formats.money(Decimal(str(o['amount'])), o['currency'])}"
+        for o in d.get("orders") or []
+    ]
+    lines += [
+        f"  follow-up {'[x]' if f['done'] else '[ ]'} {f['title']} due {f['due_on']}"
+        + (f" ({f['assignee']})" if f["assignee"] else "")
+        for f in d.get("follow_ups") or []
+    ]
+    linked = d.get("linked") or {}
+    if v.lead_id:
+        lines.append(f"  qualified from lead {v.lead_id} ({linked.get('lead') or '?'})")
+    if v.reopened_from_id:
+        lines.append(f"  reopened from deal {v.reopened_from_id} ({linked.get('reopened_from')})")
+    if v.reopened_as_id:
+        lines.append(f"  reopened as deal {v.reopened_as_id} ({linked.get('reopened_as')})")
     return lines
 
 

@@ -111,6 +111,8 @@ class LeadView:
     created_at: datetime
     tasks: list[TaskView] = field(default_factory=list)
     currency: str = "USD"
+    process_name: str = ""  # what people read; `process` is the key and version
+    process_version: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -142,6 +144,8 @@ class DealView:
     created_at: datetime
     tasks: list[TaskView] = field(default_factory=list)
     process_key: str = ""
+    process_name: str = ""  # what people read; `process` is the key and version
+    process_version: int = 0
     outcome_label: str | None = None
     expected_close_date: date | None = None
     fields: dict[str, Any] = field(default_factory=dict)

@@ -16,17 +16,38 @@ BUILTIN_FIELDS = {
 OUTCOME_LABELS = {"won": "Won", "lost": "Lost", "invalid": "Invalid"}
 
 
+def humanise(key: str) -> str:
+    """A key as words when nobody gave it a title: `design_summary` reads "Design summary"."""
+    words = " ".join(key.replace("_", " ").replace(".", " ").split())
+    return words[:1].upper() + words[1:]
+
+
+def builtin_label(path: str) -> str | None:
+    """The word for a built-in field (`deal.value`), in the language in force; None for others."""
+    words = {
+        "customer.name": _("Customer"),
+        "deal.name": _("Name"),
+        "deal.value": _("Value"),
+        "deal.currency": _("Currency"),
+        "deal.expected_close_date": _("Expected close date"),
+    }
+    return words.get(path)
+
+
 @dataclass(frozen=True)
 class FieldRef:
-    """A field a stage requires: `customer.industry`, `deal.budget:number`, `stage.date:date`."""
+    """A field a stage requires: `customer.industry`, `deal.budget:number`, `stage.date:date`,
+    optionally with the title people read: `stage.design_summary=Design summary`."""
 
     scope: str
     name: str
     type: str = "text"
+    title: str = field(default="", compare=False)
 
     @classmethod
     def parse(cls, text: str) -> FieldRef:
-        ref, _sep, type_name = text.partition(":")
+        text, _eq, title = text.partition("=")
+        ref, _sep, type_name = text.strip().partition(":")
         scope, _sep, name = ref.partition(".")
         if scope not in ("customer", "deal", "stage") or not name:
             raise ValueError(
@@ -41,7 +62,13 @@ class FieldRef:
                     types=", ".join(FIELD_TYPES),
                 )
             )
-        return cls(scope, name, type_name)
+        return cls(scope, name, type_name, " ".join(title.split()))
+
+    @property
+    def label(self) -> str:
+        """What people read: the title the diagram gives, else a built-in field's word in the
+        reader's language, else the name as words."""
+        return self.title or builtin_label(self.path) or humanise(self.name)
 
     @property
     def path(self) -> str:
@@ -53,8 +80,25 @@ class FieldRef:
 
     @property
     def text(self) -> str:
-        """As a diagram writes it: `deal.budget:number`, `customer.industry`."""
+        """As a diagram writes it, without its title: `deal.budget:number`, `customer.industry`."""
         return f"{self.path}:{self.type}" if self.type != "text" else self.path
+
+
+def field_labels(rules: ProcessRules, fields: Iterable[str] = ()) -> dict[str, str]:
+    """The label of every field the process declares, by path (`customer.industry`), plus one
+    for each of `fields` (paths of values a deal holds that no stage declares): the first title a
+    stage gives wins, a field without one reads as its name in words."""
+    labels: dict[str, str] = {}
+    titled: dict[str, str] = {}
+    for stage in rules.stages:
+        for ref in stage.fields:
+            labels.setdefault(ref.path, builtin_label(ref.path) or humanise(ref.name))
+            if ref.title:
+                titled.setdefault(ref.path, ref.title)
+    labels.update(titled)
+    for path in fields:
+        labels.setdefault(path, humanise(path.partition(".")[2] or path))
+    return labels
 
 
 @dataclass(frozen=True)
@@ -160,6 +204,7 @@ class StageRule:
             "win_rate": self.win_rate,
             "required_fields": [f.text for f in self.required_fields],
             "optional_fields": [f.text for f in self.optional_fields],
+            "field_labels": {f.path: f.label for f in self.fields},
             "min_contacts": self.min_contacts,
             "optional": self.optional,
             "approval": self.approval,

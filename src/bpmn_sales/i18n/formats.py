@@ -20,7 +20,9 @@ from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.dates import get_timezone_name
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, get_decimal_symbol
+from babel.units import format_unit
 
 from bpmn_sales.i18n import current_language, current_time_zone
 
@@ -28,6 +30,11 @@ CENTS = Decimal("0.01")
 # Spaces people (and CLDR) put between digit groups: space, no-break, narrow no-break, thin.
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]+")
 _DIGITS = re.compile(r"\d+")
+# An ISO 8601 duration of weeks, days and time: P7D, PT12H, P1DT2H, P2W.
+_DURATION = re.compile(
+    r"^P(?:(?P<week>\d+)W)?(?:(?P<day>\d+)D)?"
+    r"(?:T(?:(?P<hour>\d+)H)?(?:(?P<minute>\d+)M)?(?:(?P<second>\d+)S)?)?$"
+)
 
 
 def locale_of(language: str | None = None) -> Locale:
@@ -219,3 +226,23 @@ def csv_delimiter(language: str | None = None) -> str:
     """The delimiter the reader's spreadsheet expects: `;` where the decimal sign is a comma
     (Polish and French Excel), `,` elsewhere."""
     return ";" if decimal_sign(language) == "," else ","
+
+
+def duration(text: str | None, language: str | None = None) -> str:
+    """An ISO 8601 duration in words, in the reader's language: `P7D` reads "7 days" ("7 jours",
+    "7 dni", "7天"), `P1DT2H` "1 day, 2 hours". Text that is not such a duration stays as it is
+    ("" for None)."""
+    if not text:
+        return ""
+    match = _DURATION.match(text.strip().upper())
+    if not match or text.strip().upper() in ("P", "PT"):
+        return text
+    locale = locale_of(language)
+    parts = [
+        format_unit(int(count), f"duration-{unit}", length="long", locale=locale)
+        for unit, count in match.groupdict().items()
+        if count and int(count)
+    ]
+    if not parts:
+        return format_unit(0, "duration-day", length="long", locale=locale)
+    return format_list(parts, style="unit", locale=locale)

@@ -382,13 +382,18 @@ def history_page(
     page = store.history_page(kind, subject_id, order, at, size)
     names = store.usernames(e.actor_id for e in page)
     labels = stage_names or {}
-    return page.map(lambda entries: [_history_view(e, names, labels) for e in entries])
+    return page.map(lambda entries: [_history_view(store, e, names, labels) for e in entries])
 
 
 def _history_view(
-    e: HistoryEntry, names: Mapping[int, str], labels: Mapping[str, str]
+    store: Store, e: HistoryEntry, names: Mapping[int, str], labels: Mapping[str, str]
 ) -> HistoryView:
     detail = json.loads(e.detail or "{}")
+    told = dict(detail)
+    if e.action == "created" and isinstance(detail.get("lead_id"), int):
+        # A deal's history starts with one such entry: the lead's name reads better than its id.
+        lead = store.session.get(Lead, detail["lead_id"])
+        told["lead_name"] = lead.name if lead else None
     before = labels.get(e.from_stage, e.from_stage) if e.from_stage else None
     after = labels.get(e.to_stage, e.to_stage) if e.to_stage else None
     return HistoryView(
@@ -400,5 +405,5 @@ def _history_view(
         from_status=e.from_status,
         to_status=e.to_status,
         detail=detail,
-        summary=history_sentence(e.action, before, after, e.to_status, detail),
+        summary=history_sentence(e.action, before, after, e.to_status, told),
     )

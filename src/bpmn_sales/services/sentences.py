@@ -26,6 +26,9 @@ def history_sentence(
     if action == "created":
         if detail.get("reopened_from"):
             return _("Reopened from deal %(deal)s", deal=detail["reopened_from"])
+        if detail.get("lead_id"):
+            lead = detail.get("lead_name") or detail["lead_id"]
+            return _("Qualified from lead “%(lead)s”", lead=lead)
         if to_stage:
             return _("Created at stage '%(stage)s'", stage=to_stage)
         return _("Created")
@@ -34,7 +37,7 @@ def history_sentence(
     if action == "closed":
         return _closed(to_status, detail.get("reason") or detail.get("lost_reason"))
     if action == "updated":
-        changed = [str(name) for name in detail.get("changed") or []]
+        changed = [changed_word(str(name)) for name in detail.get("changed") or []]
         return ngettext(
             "Changed %(fields)s", "Changed %(fields)s", len(changed), fields=", ".join(changed)
         )
@@ -53,7 +56,12 @@ def _simple(action: str) -> str | None:
 
 def _detailed(action: str, detail: Mapping[str, Any]) -> str | None:
     if action == "task_completed":
-        return _("Completed '%(task)s'", task=detail.get("task", ""))
+        task = detail.get("task", "")
+        if detail.get("decision") == "approve":
+            return _approval(_("Approved '%(task)s'", task=task), detail.get("comment"))
+        if detail.get("decision") == "reject":
+            return _approval(_("Rejected '%(task)s'", task=task), detail.get("comment"))
+        return _("Completed '%(task)s'", task=task)
     if action == "task_claimed":
         return _("Claimed '%(task)s'", task=detail.get("task", ""))
     if action == "follow_up_done":
@@ -72,6 +80,27 @@ def _detailed(action: str, detail: Mapping[str, Any]) -> str | None:
             **{"from": detail.get("from_version", "?"), "to": detail.get("to_version", "?")},
         )
     return None
+
+
+def _approval(sentence: str, comment: object) -> str:
+    if not comment:
+        return sentence
+    return _("%(decision)s: “%(comment)s”", decision=sentence, comment=comment)
+
+
+def changed_word(name: str) -> str:
+    """What a person calls a part of a deal an edit changed (`stage_fields`: "stage fields")."""
+    words = {
+        "name": _("name"),
+        "customer": _("customer"),
+        "value": _("value"),
+        "currency": _("currency"),
+        "expected_close_date": _("expected close date"),
+        "fields": _("deal fields"),
+        "customer_fields": _("customer fields"),
+        "stage_fields": _("stage fields"),
+    }
+    return words.get(name) or name.replace("_", " ")
 
 
 def _closed(status: str | None, reason: object) -> str:

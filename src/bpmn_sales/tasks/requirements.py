@@ -49,7 +49,7 @@ def stage_unmet(stage: StageRule, facts: DealFacts, *, skipped: bool = False) ->
     unmet = []
     for ref in stage.required_fields:
         if is_empty(field_value(ref, facts, stage.key)):
-            unmet.append(_("%(field)s is empty", field=ref.path))
+            unmet.append(_("%(field)s is empty", field=ref.label))
     if facts.contacts < stage.min_contacts:
         unmet.append(
             ngettext(

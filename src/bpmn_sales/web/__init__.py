@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
 
 from bpmn_sales.context import Context
 from bpmn_sales.services.people import sessions
@@ -63,4 +64,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     pages.register(app)
     errors.register(app)
+
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        """Browsers ask for it whatever the page says: the same icon as the pages' link."""
+        with app.open_resource("static/favicon.svg") as icon:
+            return Response(
+                icon.read(),
+                mimetype="image/svg+xml",
+                headers={"Cache-Control": "public, max-age=86400"},
+            )
+
     return app

@@ -1,9 +1,9 @@
 """Money, numbers, dates and times in the pages, the reader's way (`bpmn_sales.i18n.formats`).
 
 Filters: `{{ deal.value|money(deal.currency) }}`, `{{ totals|money_totals|join("; ") }}`,
-`{{ n|number }}`, `{{ deal.closed_at|day }}`, `{{ task.asked_at|moment }}` (in the time zone in
-force, with its zone); `{{ time_zone_note() }}` names the company's zone where figures are
-bucketed by month.
+`{{ n|number }}`, `{{ "P7D"|duration }}` ("7 days"), `{{ deal.closed_at|day }}`,
+`{{ task.asked_at|moment }}` (in the time zone in force, with its zone);
+`{{ time_zone_note() }}` names the company's zone where figures are bucketed by month.
 """
 
 from __future__ import annotations
@@ -46,5 +46,6 @@ def init_app(app: Flask) -> None:
         number=formats.number,
         day=_day,
         moment=_moment,
+        duration=formats.duration,
     )
     app.jinja_env.globals["zone_name"] = formats.zone_name

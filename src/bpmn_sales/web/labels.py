@@ -8,9 +8,12 @@ word a person reads is translated, in the language in force, when the page is re
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
+from jinja2 import pass_context
 
+from bpmn_sales.domain.rules import humanise
 from bpmn_sales.i18n import gettext as _
 from bpmn_sales.i18n import pgettext
 
@@ -92,36 +95,6 @@ def _who() -> dict[str, str]:
     }
 
 
-def _detail() -> dict[str, str]:
-    """The names of the details a history entry carries."""
-    return {
-        "source": _("source"),
-        "process": pgettext("history", "process"),
-        "reopened_from": _("reopened from deal"),
-        "task": pgettext("history", "task"),
-        "task_id": _("task number"),
-        "decision": _("decision"),
-        "comment": _("comment"),
-        "follow_up": pgettext("history", "follow-up"),
-        "group": _("group"),
-        "lead_id": _("from lead"),
-        "contact": pgettext("history", "contact"),
-        "filename": _("file"),
-        "order": _("order"),
-    }
-
-
-def detail_value(value: object) -> object:
-    """A history detail's value as a person reads it: a few codes get words, the rest is data."""
-    words = {
-        "direct": _("created directly"),
-        "lead": _("from a lead"),
-        "approve": pgettext("status", "approved"),
-        "reject": pgettext("status", "rejected"),
-    }
-    return words.get(value, value) if isinstance(value, str) else value
-
-
 def _error() -> dict[str, str]:
     """The titles of the error page: our errors' codes and HTTP's reasons, as they come."""
     return {
@@ -155,7 +128,6 @@ _KINDS: dict[str, Callable[[], dict[str, str]]] = {
     "action": _action,
     "who": _who,
     "error": _error,
-    "detail": _detail,
 }
 
 
@@ -214,7 +186,52 @@ def lead_sorts() -> list[tuple[str, str]]:
     return [("newest", _("Newest")), ("value", _("Estimated value")), ("name", _("Name"))]
 
 
+def process_label(item: Any) -> str:
+    """A deal's or lead's process as people read it: its name; admins also see the version
+    ("Sales process, version 2"), the key and number stay out of reps' and managers' sight."""
+    from bpmn_sales.web.auth import current_actor  # the signed-in reader
+
+    name = getattr(item, "process_name", "") or getattr(item, "process_key", "") or ""
+    number = getattr(item, "process_version", 0)
+    actor = current_actor()
+    if actor is not None and actor.role == "admin" and number:
+        return _("%(process)s, version %(num)s", process=name, num=number)
+    return str(name)
+
+
+def outcome_word(status: object, outcome_label: object) -> str | None:
+    """The label a close gave the deal, when it says more than its status ("Lost" beside the
+    "lost" badge says nothing more)."""
+    if not outcome_label or status == "open":
+        return None
+    said = {str(status).casefold(), label(status).casefold()}
+    text = str(outcome_label)
+    return None if text.casefold() in said else text
+
+
+def field_value(value: object) -> object:
+    """A custom field's value as people read it: yes or no for a boolean, the rest as it is."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
+def _unfolded(words: Callable[..., str]) -> Callable[..., str]:
+    """`words` as a filter Jinja calls at each render: Jinja computes a filter of a literal
+    (`{{ 'done'|label }}`) once, when it compiles the template, in whatever language was in
+    force then, unless the filter asks for the render's context."""
+
+    @pass_context
+    def render(_context: Any, value: object, *args: Any) -> str:
+        return words(value, *args)
+
+    return render
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters["label"] = label
-    app.jinja_env.filters["detail_value"] = detail_value
+    app.jinja_env.filters["humanise"] = humanise
+    app.jinja_env.filters["field_value"] = field_value
+    app.jinja_env.globals["process_label"] = process_label
+    app.jinja_env.globals["outcome_word"] = outcome_word
+    app.jinja_env.filters["label"] = _unfolded(label)
     app.jinja_env.tests["group_assignee"] = is_group_assignee

@@ -286,9 +286,13 @@ def _activity_problems(
 
 def _field_overlap(diagram: _Diagram, stage: _Node) -> Iterator[Problem]:
     """A field both required and optional in one stage is required: say so."""
-    required = {str(r).split(":")[0] for r in stage.values.get("stage_required_fields") or []}
+
+    def path(ref: object) -> str:
+        return str(ref).partition("=")[0].partition(":")[0].strip()
+
+    required = {path(r) for r in stage.values.get("stage_required_fields") or []}
     for ref in stage.values.get("stage_fields") or []:
-        if str(ref).split(":")[0] in required:
+        if path(ref) in required:
             message = _(
                 "field '%(field)s' is in stage_required_fields and stage_fields; it is required "
                 "(remove it from stage_fields)",

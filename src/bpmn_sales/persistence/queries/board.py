@@ -28,6 +28,17 @@ class BoardQueries:
 
     session: Session
 
+    def own_process_ids(self, owner_ids: Sequence[int]) -> list[int]:
+        """The processes of these owners' open deals, the one with most of them first (then the
+        one of the newest deal)."""
+        rows = self.session.execute(
+            select(ProcessVersion.process_id, func.count(), func.max(Deal.id))
+            .join(Deal, Deal.process_version_id == ProcessVersion.id)
+            .where(Deal.owner_id.in_(owner_ids), Deal.status == "open")
+            .group_by(ProcessVersion.process_id)
+        )
+        return [row[0] for row in sorted(rows, key=lambda row: (-row[1], -row[2]))]
+
     # -- board columns -----------------------------------------------------------------
     def board_columns(self, process_id: int) -> Sequence[BoardColumn]:
         return self.session.scalars(

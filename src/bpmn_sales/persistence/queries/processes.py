@@ -42,17 +42,17 @@ class ProcessQueries:
     def all_version_ids(self) -> list[int]:
         return list(self.session.scalars(select(ProcessVersion.id).order_by(ProcessVersion.id)))
 
-    def version_labels(self, version_ids: Iterable[int]) -> dict[int, tuple[str, int]]:
-        """(process key, version number) of each process version, in one query."""
+    def version_labels(self, version_ids: Iterable[int]) -> dict[int, tuple[str, int, str]]:
+        """(process key, version number, process name) of each process version, in one query."""
         wanted = set(version_ids)
         if not wanted:
             return {}
         rows = self.session.execute(
-            select(ProcessVersion.id, Process.key, ProcessVersion.version)
+            select(ProcessVersion.id, Process.key, ProcessVersion.version, Process.name)
             .join(Process, Process.id == ProcessVersion.process_id)
             .where(ProcessVersion.id.in_(wanted))
         )
-        return {row.id: (row.key, row.version) for row in rows}
+        return {row.id: (row.key, row.version, row.name or row.key) for row in rows}
 
     def preferred_version_ids(self, process_ids: Sequence[int]) -> dict[int, int]:
         """Each process's newest enabled version (its newest of any, when none is enabled), in

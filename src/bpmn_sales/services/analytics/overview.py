@@ -43,7 +43,7 @@ class Overview:
     timing: TimeInStage
     forecast: Forecast
     goals: Decomposition
-    menus: dict[str, list[str]]
+    menus: dict[str, list[tuple[str, str]]]
     zone: str = "UTC"  # the company's time zone: where days, months and quarters begin
     calibration: Calibration | None = None
 
@@ -70,7 +70,7 @@ def overview(
             time_in_stage_in(store, scope, filters, now),
             forecast_in(store, scope, filters, today, won),
             decomposition_in(store, when, code, scope.visible, scope.people),
-            choices(store, scope),
+            choices(store, scope, actor),
             scope.zone,
             calibration_in(store, scope, filters, today, grouped, won),
         )

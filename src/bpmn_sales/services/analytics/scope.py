@@ -61,7 +61,8 @@ class Scope:
     last_day: date | None
     people: list[User]  # whom the actor may filter by
     target_scope: tuple[str, int]  # the target the forecast compares with
-    process_keys: list[str]  # every process with stages to report on (the page's menu)
+    # every process with stages to report on, as (key, name): the page's menu
+    process_keys: list[tuple[str, str]]
     visible: list[int] | None  # whose deals the actor may see at all (None: everyone's)
     # The company's time zone: days, months and quarters begin at its midnight.
     zone: str = "UTC"
@@ -121,7 +122,7 @@ def local_midnight(day: date, zone: str) -> datetime:
 
 def _process(
     ctx: Context, store: Store, key: str | None
-) -> tuple[Process, list[StageRule], list[str]]:
+) -> tuple[Process, list[StageRule], list[tuple[str, str]]]:
     staged: dict[str, tuple[Process, list[StageRule]]] = {}
     every = list(store.processes())
     versions = store.preferred_version_ids([p.id for p in every])
@@ -142,7 +143,7 @@ def _process(
             _("process '%(process)s' has no stages to report on", process=wanted), field="process"
         )
     process, stages = staged[wanted]
-    return process, stages, list(staged)
+    return process, stages, [(k, p.name or k) for k, (p, _stages) in staged.items()]
 
 
 def _owners(
@@ -210,11 +211,24 @@ def resolve(ctx: Context, store: Store, actor: Actor, f: Filters, zone: str | No
     return Scope(f, process, stages, part, first, last, people, target, keys, visible, zone)
 
 
-def choices(store: Store, scope: Scope) -> dict[str, list[str]]:
-    """What the page's filter menus offer."""
+def choices(store: Store, scope: Scope, actor: Actor) -> dict[str, list[tuple[str, str]]]:
+    """What the page's menus offer, as (value, what people read): the filters, and the scopes
+    the actor may set a target for (`company`, `department:NAME`, `team:MANAGER`,
+    `user:NAME`, the values `set_target` takes)."""
+    managers = [u.username for u in scope.people if u.role == Role.MANAGER]
+    departments = [d.name for d in store.departments()]
+    if actor.is_admin:
+        scopes = [("company", _("The whole company"))]
+        scopes += [(f"department:{d}", _("Department %(name)s", name=d)) for d in departments]
+        scopes += [(f"team:{m}", _("Team %(name)s", name=m)) for m in managers]
+        scopes += [(f"user:{u.username}", u.username) for u in scope.people]
+    else:  # a manager sees their team's people: themselves and their reports
+        scopes = [(f"team:{actor.username}", _("Team %(name)s", name=actor.username))]
+        scopes += [(f"user:{u.username}", u.username) for u in scope.people]
     return {
         "processes": scope.process_keys,
-        "owners": [u.username for u in scope.people],
-        "teams": [u.username for u in scope.people if u.role == Role.MANAGER],
-        "departments": [d.name for d in store.departments()],
+        "owners": [(u.username, u.username) for u in scope.people],
+        "teams": [(m, _("Team %(name)s", name=m)) for m in managers],
+        "departments": [(d, d) for d in departments],
+        "scopes": scopes,
     }

@@ -5,11 +5,12 @@ from __future__ import annotations
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.domain.rules import StageRule
-from bpmn_sales.errors import Forbidden, InvalidInput, NotFound
+from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import BoardColumn, Process, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
+from bpmn_sales.services.processes.choice import version_for
 
 
 def can_configure(actor: Actor) -> bool:
@@ -29,9 +30,15 @@ def stages_of(ctx: Context, store: Store, process: Process) -> list[StageRule]:
 
 
 def pick_process(
-    ctx: Context, store: Store, key: str | None
+    ctx: Context,
+    store: Store,
+    key: str | None,
+    actor: Actor | None = None,
+    owners: list[int] | None = None,
 ) -> tuple[Process, list[StageRule], list[dict[str, str]]]:
-    """The process to show (default: the first enabled one with stages) and the choices."""
+    """The process to show and the choices. By default the actor's own: the enabled one most
+    of their (or their team's; with an owner or team filter, those `owners'`) open deals run
+    on, else the one their new deals start on, else the first enabled one with stages."""
     choices = []
     staged: dict[str, tuple[Process, list[StageRule]]] = {}
     for process in store.processes():
@@ -47,12 +54,40 @@ def pick_process(
                 _("process '%(process)s' has no stages to show", process=key), field="process"
             )
         return (*staged[key], choices)
+    enabled = [p for p, _stages in staged.values() if p.enabled]
+    own = _own_process(ctx, store, actor, enabled, owners)
+    if own is not None:
+        return (*staged[own.key], choices)
     for process, stages in staged.values():
         if process.enabled:
             return process, stages, choices
     if staged:
         return (*next(iter(staged.values())), choices)
     raise NotFound(_("no deployed process has stages (run `bpmn-sales init`)"))
+
+
+def _own_process(
+    ctx: Context,
+    store: Store,
+    actor: Actor | None,
+    enabled: list[Process],
+    owners: list[int] | None = None,
+) -> Process | None:
+    """The process most of the actor's (and their team's) open deals run on, else the one a
+    new deal of theirs would start on (services/processes/choice.py)."""
+    if actor is None or not enabled:
+        return None
+    by_id = {p.id: p for p in enabled}
+    whose = owners if owners is not None else [actor.id, *store.report_ids(actor.id)]
+    for process_id in store.own_process_ids(whose):
+        if process_id in by_id:
+            return by_id[process_id]
+    user = store.session.get(User, actor.id)
+    try:
+        version = version_for(ctx, store, user, "deal") if user else None
+    except InvalidState:
+        return None
+    return by_id.get(version.process_id) if version else None
 
 
 def ordered(stages: list[StageRule], rows: list[BoardColumn]) -> list[tuple[StageRule, str, int]]:

@@ -125,8 +125,9 @@ def pipeline_board(
     first CARDS_PER_COLUMN of each column (longest in the stage first)."""
     now = ctx.clock()
     with ctx.uow() as store:
-        process, stages, choices = pick_process(ctx, store, process_key or None)
         owner_ids, people = owner_filter(store, actor, owner or None, team or None)
+        shown = owner_ids if (owner or team) else None
+        process, stages, choices = pick_process(ctx, store, process_key or None, actor, shown)
         names = {u.id: u.username for u in people}
         versions = store.process_version_ids(process.id)
         totals = store.board_totals(versions, owner_ids)
@@ -198,7 +199,7 @@ def column_cards(
     at = decode_cursor(cursor, CARD_SORT.name)
     now = ctx.clock()
     with ctx.uow() as store:
-        process, stages, _keys = pick_process(ctx, store, process_key or None)
+        process, stages, _keys = pick_process(ctx, store, process_key or None, actor)
         if not any(s.key == stage for s in stages):
             known = ", ".join(s.key for s in stages)
             raise InvalidInput(

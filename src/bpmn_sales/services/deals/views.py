@@ -8,8 +8,8 @@ from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import DealStatus, DealView, TaskView
-from bpmn_sales.domain.rules import StageRule
-from bpmn_sales.persistence.models import Approval, Attachment, Customer, Deal
+from bpmn_sales.domain.rules import ProcessRules, StageRule, field_labels
+from bpmn_sales.persistence.models import Approval, Attachment, Customer, Deal, Lead
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.tasks.requirements import (
@@ -35,7 +35,7 @@ def deal_views(ctx: Context, store: Store, deals: Sequence[Deal]) -> list[DealVi
         _view(
             d,
             owners.get(d.owner_id, ""),
-            versions.get(d.process_version_id, ("", 0)),
+            versions.get(d.process_version_id, ("", 0, "")),
             reopened.get(d.id),
             tasks.get(d.id, []),
         )
@@ -53,11 +53,11 @@ def deal_view(ctx: Context, store: Store, deal: Deal, detail: bool = False) -> D
 def _view(
     deal: Deal,
     owner: str,
-    version: tuple[str, int],
+    version: tuple[str, int, str],
     reopened_as: int | None,
     tasks: list[TaskView],
 ) -> DealView:
-    key, number = version
+    key, number, process_name = version
     return DealView(
         id=deal.id,
         name=deal.name,
@@ -79,6 +79,8 @@ def _view(
         created_at=deal.created_at,
         tasks=tasks,
         process_key=key,
+        process_name=process_name,
+        process_version=number,
         outcome_label=deal.outcome_label,
         expected_close_date=deal.expected_close_date,
         fields=dict(deal.fields or {}),
@@ -157,6 +159,7 @@ def deal_detail(ctx: Context, store: Store, deal: Deal) -> dict[str, Any]:
                 "text": n.text,
                 "author": names.get(n.author_id),
                 "task": n.task_element_id,
+                "task_name": _task_name(rules, n.task_element_id),
                 "at": n.created_at.isoformat(),
             }
             for n in store.notes("deal", deal.id)
@@ -182,7 +185,35 @@ def deal_detail(ctx: Context, store: Store, deal: Deal) -> dict[str, Any]:
             }
             for f in store.follow_ups_for(deal.id)
         ],
+        "linked": _linked(store, deal),
+        "field_labels": field_labels(
+            rules,
+            [f"deal.{k}" for k in deal.fields or {}]
+            + [f"customer.{k}" for k in (customer.fields if customer else None) or {}]
+            + [f"stage.{k}" for v in (deal.stage_fields or {}).values() for k in v],
+        ),
     }
+
+
+def _linked(store: Store, deal: Deal) -> dict[str, str | None]:
+    """The names of the lead the deal came from and of the deals it was reopened from or as."""
+    lead = store.session.get(Lead, deal.lead_id) if deal.lead_id else None
+    before = store.session.get(Deal, deal.reopened_from_id) if deal.reopened_from_id else None
+    after_id = store.reopened_as(deal.id)
+    after = store.session.get(Deal, after_id) if after_id else None
+    return {
+        "lead": lead.name if lead else None,
+        "reopened_from": before.name if before else None,
+        "reopened_as": after.name if after else None,
+    }
+
+
+def _task_name(rules: ProcessRules, element_id: str | None) -> str | None:
+    """The name people read for a task of the process (None for none, or one it lacks)."""
+    if element_id is None:
+        return None
+    activity = rules.activities.get(element_id)
+    return activity.name if activity else None
 
 
 def attachment_dict(a: Attachment) -> dict[str, Any]:

@@ -30,7 +30,7 @@ def lead_views(ctx: Context, store: Store, leads: Sequence[Lead]) -> list[LeadVi
         tasks.setdefault(item.subject_id, []).append(task)
     views = []
     for lead in leads:
-        key, number = versions.get(lead.process_version_id, ("", 0))
+        key, number, process_name = versions.get(lead.process_version_id, ("", 0, ""))
         views.append(
             LeadView(
                 id=lead.id,
@@ -43,6 +43,8 @@ def lead_views(ctx: Context, store: Store, leads: Sequence[Lead]) -> list[LeadVi
                 status=lead.status,
                 owner=owners.get(lead.owner_id, ""),
                 process=f"{key} v{number}",
+                process_name=process_name,
+                process_version=number,
                 disqualify_reason=lead.disqualify_reason,
                 deal_id=lead.deal_id,
                 version=lead.version,

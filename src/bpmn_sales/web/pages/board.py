@@ -155,6 +155,8 @@ def _move_input() -> tuple[int, Any, int | None]:
         version = None
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         raise InvalidInput(_("version must be an integer"), field="version")
+    if data.get("stage") in ("", None) and not request.is_json:
+        raise InvalidInput(_("choose the stage to move the deal to"), field="stage")
     return raw_id, data.get("stage"), version
 
 
@@ -176,6 +178,7 @@ def move() -> Any:
         flash_error(error)
     else:
         done(_("Deal '%(deal)s' moved to %(stage)s", deal=view.name, stage=view.stage_name))
+        return back(_board_path(view.process_key))
     return back("/board")
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bpmn_sales.domain.model import DealView, TaskView
+from bpmn_sales.domain.rules import humanise
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.i18n import _
 from bpmn_sales.web import labels
@@ -47,6 +48,9 @@ class DealPage:
     ready_by_element: dict[str, TaskView] = field(default_factory=dict)
     other_tasks: list[TaskView] = field(default_factory=list)
     current_stage_name: str | None = None
+    stage_names: dict[str, str] = field(default_factory=dict)
+    # The deal's custom field values as (scope, stage name, label, value), for reading.
+    facts: list[tuple[str, str, str, Any]] = field(default_factory=list)
 
 
 def _parse(ref: str) -> tuple[str, str, str]:
@@ -73,6 +77,7 @@ def custom_fields(deal: DealView, detail: dict[str, Any]) -> tuple[set[str], lis
         for s, n, k in (_parse(r) for r in stage.get("optional_fields", []))
         if f"{s}.{n}" not in BUILTIN and (s, n) not in wanted
     }
+    labels_of = {**detail.get("field_labels", {}), **stage.get("field_labels", {})}
     customer = detail.get("customer")
     values: dict[str, dict[str, Any]] = {
         "deal": dict(deal.fields),
@@ -95,7 +100,7 @@ def custom_fields(deal: DealView, detail: dict[str, Any]) -> tuple[set[str], lis
             inputs.append(
                 FieldInput(
                     name=f"{prefix}.{name}",
-                    label=f"{scope.capitalize()}: {name.replace('_', ' ')}",
+                    label=labels_of.get(f"{scope}.{name}") or humanise(name),
                     type=INPUT_TYPES.get(kind, "boolean"),
                     value=_value(values[scope].get(name)),
                     required=(scope, name) in wanted,
@@ -127,6 +132,28 @@ def _orders(deal: DealView, detail: dict[str, Any]) -> tuple[bool, str | None]:
     return True, note
 
 
+def facts(deal: DealView, detail: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
+    """The custom fields the deal holds, each named by its label (the diagram's title or the
+    name in words), stage fields with their stage's name."""
+    labels_of: dict[str, str] = detail.get("field_labels", {})
+    names = {s["key"]: s["name"] for s in detail.get("stages", [])}
+    customer = detail.get("customer") or {}
+
+    def label(scope: str, name: str) -> str:
+        return labels_of.get(f"{scope}.{name}") or humanise(name)
+
+    rows = [("deal", "", label("deal", k), v) for k, v in deal.fields.items()]
+    rows += [
+        ("customer", "", label("customer", k), v) for k, v in customer.get("fields", {}).items()
+    ]
+    rows += [
+        ("stage", names.get(key) or humanise(key), label("stage", k), v)
+        for key, values in deal.stage_fields.items()
+        for k, v in values.items()
+    ]
+    return rows
+
+
 def deal_page(deal: DealView) -> DealPage:
     detail = deal.detail or {}
     builtins, inputs = custom_fields(deal, detail)
@@ -156,6 +183,8 @@ def deal_page(deal: DealView) -> DealPage:
         ready_by_element=ready,
         other_tasks=others,
         current_stage_name=stage["name"] if stage else None,
+        stage_names={s["key"]: s["name"] for s in detail.get("stages", [])},
+        facts=facts(deal, detail),
     )
 
 

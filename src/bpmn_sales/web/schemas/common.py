@@ -163,7 +163,7 @@ class RuleViolation(Error):
 
     error: Literal["rule_violation"]
     unmet: list[str] | None = Field(
-        None, description="Each unmet requirement, e.g. 'Initial visit: customer.industry is empty'"
+        None, description="Each unmet requirement, e.g. 'Initial visit: Industry is empty'"
     )
 
 

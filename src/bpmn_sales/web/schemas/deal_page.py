@@ -41,6 +41,7 @@ class DealNote(Reply):
     text: str
     author: str | None
     task: str | None = Field(description="Element id of the task it was written for")
+    task_name: str | None = Field(description="The name of that task, as people read it")
     at: datetime
 
 
@@ -62,6 +63,14 @@ class FollowUp(Reply):
     done: bool
 
 
+class LinkedNames(Reply):
+    """The names of the records linked to the deal (None where there is none)."""
+
+    lead: str | None = Field(description="The lead the deal was qualified from")
+    reopened_from: str | None = Field(description="The closed deal this one reopens")
+    reopened_as: str | None = Field(description="The deal that reopened this one")
+
+
 class DealDetail(Reply):
     """The deal page's extras: GET /deals/{deal_id} and PATCH only."""
 
@@ -81,6 +90,11 @@ class DealDetail(Reply):
     attachments: list[Attachment]
     orders: list[DealOrder]
     follow_ups: list[FollowUp]
+    linked: LinkedNames
+    field_labels: dict[str, str] = Field(
+        description="What people read for each field of the process and of this deal, by "
+        "scope.name (customer.industry, deal.budget, stage.design_summary)"
+    )
 
 
 class DealDiagram(Reply):

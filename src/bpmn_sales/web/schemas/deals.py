@@ -40,6 +40,8 @@ class Deal(Reply):
     owner: str
     process: str = Field(description="Key and version, e.g. 'sales_process v1'")
     process_key: str
+    process_name: str = Field(description="The process's name, as people read it")
+    process_version: int = Field(description="The version number of the deal's process")
     outcome_label: str | None
     expected_close_date: date | None
     fields: dict[str, Any]

@@ -34,6 +34,8 @@ class Lead(Reply):
     status: LeadStatus
     owner: str
     process: str = Field(description="Key and version, e.g. 'lead_qualification v1'")
+    process_name: str = Field(description="The process's name, as people read it")
+    process_version: int = Field(description="The version number of the lead's process")
     disqualify_reason: str | None
     deal_id: int | None = Field(description="The opportunity it was qualified into")
     version: int

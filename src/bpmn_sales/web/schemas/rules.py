@@ -59,6 +59,10 @@ class Stage(Reply):
     optional_fields: list[str] = Field(
         description="Fields the stage asks for without requiring them (stage_fields)"
     )
+    field_labels: dict[str, str] = Field(
+        description="What people read for each of these fields, by scope.name: the title the "
+        "diagram gives (scope.name[:type]=Title), else the name in words"
+    )
     min_contacts: int
     optional: bool
     approval: str | None

@@ -53,7 +53,7 @@ def unmet_on_arrival(
                     _(
                         "%(stage)s: %(field)s is empty (%(label)s requires it)",
                         stage=stage.name,
-                        field=ref.path,
+                        field=ref.label,
                         label=label,
                     )
                 )
