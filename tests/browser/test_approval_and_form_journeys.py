@@ -41,8 +41,8 @@ def test_the_rep_is_told_what_the_approval_waits_for_and_the_manager_sees_it_onl
     expect(rep.get_by_test_id("flash-success")).to_contain_text("'Present solution' done")
     warning = rep.get_by_test_id("flash-warning")
     expect(warning).to_contain_text("The approval of stage 'Solution design' waits for:")
-    expect(warning).to_contain_text("stage.design_summary is empty")
-    expect(warning).to_contain_text("stage.customer_feedback is empty")
+    expect(warning).to_contain_text("Design summary is empty")
+    expect(warning).to_contain_text("Customer feedback is empty")
     expect(rep.get_by_test_id("waiting-Activity_ApproveSolution")).to_be_visible()
     screenshot(rep, "approval-waiting")
 

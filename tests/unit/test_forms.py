@@ -236,7 +236,7 @@ def test_an_approval_waits_for_the_stage_requirements_but_not_for_itself() -> No
         activities=(prepare, approve),
     )
     assert approval_waits_for(stage, DealFacts()) == [
-        "stage.quote is empty",
+        "Quote is empty",
         "the customer needs at least 1 contact (has 0)",
         "obligatory activity 'Prepare offer' is not done",
     ]

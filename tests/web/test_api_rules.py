@@ -263,8 +263,8 @@ def test_b2b_deal_walk_over_http(api: Call) -> None:
     # the stage's fields are empty: the rep is told, the approval waits out of mia's list
     presented = ok(complete(api, did, "Present solution"))
     assert presented["approval_waits_for"] == [
-        "The approval of stage 'Solution design' waits for: stage.design_summary is empty; "
-        "stage.customer_feedback is empty"
+        "The approval of stage 'Solution design' waits for: Design summary is empty; "
+        "Customer feedback is empty"
     ]
     view = deal(api, did)
     assert (view["stage"], view["probability"]) == ("solution_design", 80)  # all 3 of 3 done
@@ -295,8 +295,8 @@ def test_b2b_deal_walk_over_http(api: Call) -> None:
     reject = {"decision": "reject", "comment": "Add the branch offices"}
     refused(
         complete(api, did, "Approve solution", user="mia", data=reject),
-        "stage.design_summary is empty",
-        "stage.customer_feedback is empty",
+        "Design summary is empty",
+        "Customer feedback is empty",
     )
     stage_fields = {"design_summary": "Two sites, phased", "customer_feedback": "Likes it"}
     patched = ok(api("PATCH", path, json={"stage_fields": {"solution_design": stage_fields}}))

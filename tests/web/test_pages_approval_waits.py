@@ -41,7 +41,7 @@ def test_the_rep_is_told_and_the_manager_is_not_offered_the_approval(
     warning = re.search(r'data-testid="flash-warning">(.*?)</div>', page, re.S)
     assert warning is not None
     assert "The approval of stage &#39;Solution design&#39; waits for" in warning[1]
-    assert "stage.design_summary is empty" in warning[1]
+    assert "Design summary is empty" in warning[1]
     assert 'data-testid="waiting-Activity_ApproveSolution"' in page
     assert 'data-testid="open-task-Activity_ApproveSolution"' not in page
 
@@ -95,8 +95,8 @@ def test_the_api_tells_the_rep_lists_nothing_and_refuses_the_manager(
     assert refused.status_code == 422 and refused.json is not None
     assert refused.json["error"] == "rule_violation"
     assert refused.json["unmet"] == [
-        "stage.design_summary is empty",
-        "stage.customer_feedback is empty",
+        "Design summary is empty",
+        "Customer feedback is empty",
     ]
 
 

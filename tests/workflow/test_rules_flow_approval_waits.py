@@ -13,8 +13,8 @@ from tests.workflow.rules_helpers import PDF, ROUNDTRIP, Desk
 pytestmark = ROUNDTRIP
 
 WAITS = (
-    "The approval of stage 'Solution design' waits for: stage.design_summary is empty; "
-    "stage.customer_feedback is empty"
+    "The approval of stage 'Solution design' waits for: Design summary is empty; "
+    "Customer feedback is empty"
 )
 
 
@@ -53,7 +53,7 @@ def test_the_rep_is_told_and_the_manager_sees_the_approval_only_once_it_can_be_a
         desk.do(mia, deal_id, "Approve solution", data={"decision": "approve"})
     assert early.value.message == (
         "'Approve solution' cannot be decided yet: stage 'Solution design' still needs: "
-        "stage.design_summary is empty; stage.customer_feedback is empty"
+        "Design summary is empty; Customer feedback is empty"
     )
     assert desk.deal(deal_id).stage == "solution_design"
 
