@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain.analytics import duration
 from bpmn_sales.domain.model import Actor, HistoryView, TaskView
 from bpmn_sales.domain.paging import Page, checked_limit, decode_cursor
 from bpmn_sales.domain.policy import require_access
@@ -229,6 +230,7 @@ def project_work_items(
     previous = instance.projected
     instance.projected = {item.task_id for item in snapshot.ready}
     owner: User | None = None
+    rules = instance.rules
     rows = []
     for item in snapshot.ready:
         assignee_id = group_id = None
@@ -251,10 +253,23 @@ def project_work_items(
                 assignee_id=assignee_id,
                 group_id=group_id,
                 created_at=now,
+                due_at=due_at(rules, item.rule, item.stage.key if item.stage else None, now),
             )
         )
     store.replace_work_items(kind, subject.id, rows, previous)
     project_timers(store, subject, snapshot, instance, now)
+
+
+def due_at(
+    rules: ProcessRules, rule: ActivityRule, stage_key: str | None, ready_at: datetime
+) -> datetime | None:
+    """When a task that became ready at `ready_at` is due: after its `due_days`, else after its
+    stage's reminder period; None when the diagram sets neither."""
+    if rule.due_days is not None:
+        return ready_at + timedelta(days=rule.due_days)
+    stage = rules.stage(stage_key) if stage_key else None
+    period = duration(stage.reminder_after) if stage else None
+    return ready_at + period if period else None
 
 
 def project_timers(
@@ -286,6 +301,16 @@ def task_rule(ctx: Context, store: Store, version_id: int | None, element_id: st
     return rule or ActivityRule(element_id, element_id, None, weight=0)
 
 
+def stage_name(
+    ctx: Context, store: Store, version_id: int | None, stage_key: str | None
+) -> str | None:
+    """The stage's name as its diagram gives it (the key when the diagram has no such stage)."""
+    if stage_key is None or version_id is None:
+        return None
+    stage = info_for(ctx, store, version_id).rules.stage(stage_key)
+    return stage.name if stage else stage_key
+
+
 def task_view(
     item: WorkItem,
     subject_name: str,
@@ -293,6 +318,7 @@ def task_view(
     assignee: str | None,
     rule: ActivityRule,
     group: str | None = None,
+    stage_name: str | None = None,
 ) -> TaskView:
     return TaskView(
         task_id=item.task_id,
@@ -310,6 +336,8 @@ def task_view(
         tip=rule.tip,
         note_required=rule.note_required,
         group=group,
+        due_at=item.due_at,
+        stage_name=stage_name,
     )
 
 
@@ -342,6 +370,7 @@ def task_views(
                 else (f"group:{groups[i.group_id]}" if i.group_id in groups else None),
                 task_rule(ctx, store, version, i.element_id),
                 groups.get(i.group_id) if i.group_id is not None else None,
+                stage_name(ctx, store, version, i.stage_key),
             )
         )
     return views

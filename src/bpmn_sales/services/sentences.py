@@ -58,6 +58,14 @@ def _detailed(action: str, detail: Mapping[str, Any]) -> str | None:
         return _("Claimed '%(task)s'", task=detail.get("task", ""))
     if action == "follow_up_done":
         return _("Completed the follow-up '%(title)s'", title=detail.get("follow_up", ""))
+    if action == "follow_ups_cancelled":
+        titles = [str(t) for t in detail.get("follow_ups") or []]
+        return ngettext(
+            "The deal closed: cancelled the follow-up %(titles)s",
+            "The deal closed: cancelled the follow-ups %(titles)s",
+            len(titles),
+            titles=", ".join(f"'{t}'" for t in titles),
+        )
     if action == "message":
         return _("Received the message '%(name)s'", name=detail.get("message", ""))
     if action == "contact_added":

@@ -79,6 +79,7 @@ def _action() -> dict[str, str]:
         "contact_added": _("contact added"),
         "order_created": _("order created"),
         "follow_up_done": _("follow-up done"),
+        "follow_ups_cancelled": _("follow-ups cancelled"),
     }
 
 
@@ -103,6 +104,7 @@ def _detail() -> dict[str, str]:
         "decision": _("decision"),
         "comment": _("comment"),
         "follow_up": pgettext("history", "follow-up"),
+        "follow_ups": _("follow-ups"),
         "group": _("group"),
         "lead_id": _("from lead"),
         "contact": pgettext("history", "contact"),

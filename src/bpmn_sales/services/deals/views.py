@@ -7,11 +7,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain.attention import Attention
 from bpmn_sales.domain.model import DealStatus, DealView, TaskView
 from bpmn_sales.domain.rules import StageRule
 from bpmn_sales.persistence.models import Approval, Attachment, Customer, Deal
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
+from bpmn_sales.services.deals.attention import Watched, attention_of, reminder_of
 from bpmn_sales.tasks.requirements import (
     DealFacts,
     stage_unmet,
@@ -31,6 +33,12 @@ def deal_views(ctx: Context, store: Store, deals: Sequence[Deal]) -> list[DealVi
     tasks: dict[int, list[TaskView]] = {}
     for item, task in zip(items, common.task_views(ctx, store, items, known), strict=True):
         tasks.setdefault(item.subject_id, []).append(task)
+    watched = [
+        Watched(d.id, d.updated_at, reminder_of(ctx, store, d.process_version_id, d.stage_key))
+        for d in deals
+        if d.status == DealStatus.OPEN
+    ]
+    flags = attention_of(store, watched, ctx.clock())
     return [
         _view(
             d,
@@ -38,6 +46,7 @@ def deal_views(ctx: Context, store: Store, deals: Sequence[Deal]) -> list[DealVi
             versions.get(d.process_version_id, ("", 0)),
             reopened.get(d.id),
             tasks.get(d.id, []),
+            flags.get(d.id, Attention()),
         )
         for d in deals
     ]
@@ -56,6 +65,7 @@ def _view(
     version: tuple[str, int],
     reopened_as: int | None,
     tasks: list[TaskView],
+    flags: Attention,
 ) -> DealView:
     key, number = version
     return DealView(
@@ -83,6 +93,9 @@ def _view(
         expected_close_date=deal.expected_close_date,
         fields=dict(deal.fields or {}),
         stage_fields=dict(deal.stage_fields or {}),
+        next_activity=flags.next_activity,
+        flag=flags.flag,
+        quiet_since=flags.quiet_since,
     )
 
 

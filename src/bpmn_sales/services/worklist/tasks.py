@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from bpmn_sales.context import Context
@@ -10,9 +12,9 @@ from bpmn_sales.domain.model import Actor, TaskView, form_data
 from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_cursor
 from bpmn_sales.domain.policy import can_access
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
-from bpmn_sales.i18n import _
+from bpmn_sales.i18n import _, formats
 from bpmn_sales.persistence.models import Deal, FollowUp, Lead, WorkItem
-from bpmn_sales.persistence.queries.worklist import TASK_SORTS, TaskReader
+from bpmn_sales.persistence.queries.worklist import TASK_SORTS, DueBounds, TaskReader
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deals import records
@@ -32,8 +34,9 @@ def list_tasks(
     cursor: str | None = None,
     limit: int | None = DEFAULT_LIMIT,
 ) -> Page[TaskView]:
-    """A page of the ready tasks on the records the actor may see or that are assigned to it or
-    its groups, oldest first, then open follow-ups by due date.
+    """A page of the ready tasks and open follow-ups on the records the actor may see or that
+    are assigned to it or its groups, grouped by due (overdue, today, upcoming, no due time);
+    each view names its group (`due`).
 
     `scope` narrows it to the tasks page's tabs: mine, or my groups'.
     """
@@ -48,9 +51,23 @@ def list_tasks(
         )
     size = checked_limit(limit)
     at = decode_cursor(cursor, TASK_SORTS[0].name)
+    due = due_bounds(ctx.clock())
     with ctx.uow() as store:
-        page = store.task_page(task_reader(store, actor, role, tab), at, size)
-        return page.map(lambda rows: task_list_views(ctx, store, rows))
+        page = store.task_page(task_reader(store, actor, role, tab), due, at, size)
+        return page.map(
+            lambda rows: [
+                replace(view, due=due.group(view.due_at, view.due_on))
+                for view in task_list_views(ctx, store, rows)
+            ]
+        )
+
+
+def due_bounds(now: datetime) -> DueBounds:
+    """Where overdue, today and upcoming meet for the reader: their date and next midnight in
+    the time zone in force."""
+    local = formats.in_zone(now)
+    tomorrow = datetime.combine(local.date() + timedelta(days=1), time(), tzinfo=local.tzinfo)
+    return DueBounds(now, local.date(), tomorrow.astimezone(UTC))
 
 
 def task_reader(store: Store, actor: Actor, role: str | None, scope: str) -> TaskReader:
@@ -111,7 +128,8 @@ def complete_task(
         forms.check_data(schema, form, item.title)
         common.check_version(subject, expected_version)
         assignee = store.usernames([item.assignee_id]).get(item.assignee_id or 0)
-        view = common.task_view(item, subject.name, owner.username, assignee, rule)
+        stage = common.stage_name(ctx, store, subject.process_version_id, item.stage_key)
+        view = common.task_view(item, subject.name, owner.username, assignee, rule, None, stage)
         if isinstance(subject, Deal):
             ids = list(attachment_ids or [])
             for name, content in files or []:
