@@ -24,6 +24,12 @@ def history_sentence(
     if text is not None:
         return text
     if action == "created":
+        if detail.get("reopened_from") and to_stage:
+            return _(
+                "Reopened from deal %(deal)s, restarting at stage '%(stage)s'",
+                deal=detail["reopened_from"],
+                stage=to_stage,
+            )
         if detail.get("reopened_from"):
             return _("Reopened from deal %(deal)s", deal=detail["reopened_from"])
         if to_stage:

@@ -192,9 +192,44 @@ def deal_detail(ctx: Context, store: Store, deal: Deal) -> dict[str, Any]:
                 "due_on": f.due_on.isoformat(),
                 "assignee": names.get(f.assignee_id) if f.assignee_id else None,
                 "done": f.done_at is not None,
+                "cancelled": f.cancelled_at is not None,
             }
             for f in store.follow_ups_for(deal.id)
         ],
+        "reopened_from": earlier_deal(ctx, store, deal) if deal.reopened_from_id else None,
+    }
+
+
+def earlier_deal(ctx: Context, store: Store, deal: Deal) -> dict[str, Any] | None:
+    """The closed deal a reopened one came from: its outcome, its notes and files (read where
+    they are, not copied) and the stage the new deal restarted at."""
+    old = store.session.get(Deal, deal.reopened_from_id) if deal.reopened_from_id else None
+    if old is None:
+        return None
+    notes = list(store.notes("deal", old.id))
+    names = store.usernames([n.author_id for n in notes])
+    first = list(store.history_page("deal", deal.id, "oldest", None, 1))
+    start = first[0].to_stage if first else None
+    stage = common.rules_for(ctx, store, deal).stage(start) if start else None
+    return {
+        "id": old.id,
+        "name": old.name,
+        "status": old.status,
+        "outcome_label": old.outcome_label,
+        "lost_reason": old.lost_reason,
+        "closed_at": old.closed_at.isoformat() if old.closed_at else None,
+        "restarted_at": stage.name if stage else start,
+        "notes": [
+            {
+                "id": n.id,
+                "text": n.text,
+                "author": names.get(n.author_id),
+                "task": n.task_element_id,
+                "at": n.created_at.isoformat(),
+            }
+            for n in notes
+        ],
+        "attachments": [attachment_dict(a) for a in store.attachments(old.id)],
     }
 
 
