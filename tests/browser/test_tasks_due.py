@@ -1,5 +1,6 @@
 """The rep's day in a browser: the tasks page grouped overdue / today / upcoming / no due date,
 the deal page's next activity; a French reader sees the groups in French."""
+
 from __future__ import annotations
 
 import re
