@@ -163,9 +163,9 @@ def _moment(value: Any) -> datetime | None:
     """A due time read from a compound select (no column type to convert it): UTC-aware."""
     if value is None:
         return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    assert isinstance(moment, datetime)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _day(value: Any) -> date | None:
@@ -337,7 +337,7 @@ class WorklistQueries:
             null(),
             FollowUp.due_on,
         ).where(FollowUp.deal_id.in_(ids), FollowUp.done_at.is_(None))
-        rows = self.session.execute(union_all(items, follow_ups)).all()
+        rows: list[Any] = list(self.session.execute(union_all(items, follow_ups)).all())
         return [
             Due(
                 row.deal_id,
