@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from bpmn_sales.context import Context
@@ -15,7 +16,7 @@ from bpmn_sales.domain.policy import require_access
 from bpmn_sales.domain.rules import ActivityRule, ProcessRules
 from bpmn_sales.engine import Instance, ProcessInfo, Snapshot
 from bpmn_sales.errors import Conflict, InvalidInput
-from bpmn_sales.i18n import _
+from bpmn_sales.i18n import _, formats
 from bpmn_sales.persistence.models import (
     Deal,
     HistoryEntry,
@@ -26,6 +27,7 @@ from bpmn_sales.persistence.models import (
     WorkItem,
 )
 from bpmn_sales.persistence.queries.records import HISTORY_SORTS
+from bpmn_sales.persistence.queries.worklist import DueBounds
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.sentences import history_sentence
 from bpmn_sales.tasks.completion import Party
@@ -341,6 +343,14 @@ def task_view(
     )
 
 
+def due_bounds(now: datetime) -> DueBounds:
+    """Where overdue, today and upcoming meet for the reader: their date and next midnight in
+    the time zone in force."""
+    local = formats.in_zone(now)
+    tomorrow = datetime.combine(local.date() + timedelta(days=1), time(), tzinfo=local.tzinfo)
+    return DueBounds(now, local.date(), tomorrow.astimezone(UTC))
+
+
 def task_views(
     ctx: Context,
     store: Store,
@@ -357,6 +367,7 @@ def task_views(
         facts.update(((kind, i), fact) for i, fact in store.subject_facts(kind, ids).items())
     users = store.usernames([i.owner_id for i in items] + [i.assignee_id for i in items])
     groups = store.group_names([i.group_id for i in items if i.group_id is not None])
+    due = due_bounds(ctx.clock())
     views = []
     for i in items:
         name, version = facts.get((i.subject_type, i.subject_id), ("", None))
@@ -373,6 +384,7 @@ def task_views(
                 stage_name(ctx, store, version, i.stage_key),
             )
         )
+        views[-1] = replace(views[-1], due=due.group(i.due_at))
     return views
 
 

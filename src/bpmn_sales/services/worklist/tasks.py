@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from bpmn_sales.context import Context
@@ -12,9 +11,9 @@ from bpmn_sales.domain.model import Actor, TaskView, form_data
 from bpmn_sales.domain.paging import DEFAULT_LIMIT, Page, checked_limit, decode_cursor
 from bpmn_sales.domain.policy import can_access
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState, NotFound
-from bpmn_sales.i18n import _, formats
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, FollowUp, Lead, WorkItem
-from bpmn_sales.persistence.queries.worklist import TASK_SORTS, DueBounds, TaskReader
+from bpmn_sales.persistence.queries.worklist import TASK_SORTS, TaskReader
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deals import records
@@ -51,7 +50,7 @@ def list_tasks(
         )
     size = checked_limit(limit)
     at = decode_cursor(cursor, TASK_SORTS[0].name)
-    due = due_bounds(ctx.clock())
+    due = common.due_bounds(ctx.clock())
     with ctx.uow() as store:
         page = store.task_page(task_reader(store, actor, role, tab), due, at, size)
         return page.map(
@@ -60,14 +59,6 @@ def list_tasks(
                 for view in task_list_views(ctx, store, rows)
             ]
         )
-
-
-def due_bounds(now: datetime) -> DueBounds:
-    """Where overdue, today and upcoming meet for the reader: their date and next midnight in
-    the time zone in force."""
-    local = formats.in_zone(now)
-    tomorrow = datetime.combine(local.date() + timedelta(days=1), time(), tzinfo=local.tzinfo)
-    return DueBounds(now, local.date(), tomorrow.astimezone(UTC))
 
 
 def task_reader(store: Store, actor: Actor, role: str | None, scope: str) -> TaskReader:
