@@ -373,8 +373,9 @@ def test_deal_lifecycle_by_shell(ready: Run, tmp_path: Path) -> None:
         ("solution_design", "quote_and_bid"),
         ("quote_and_bid", "installation"),
     ]
-    assert history[-1]["action"] == "closed"
-    assert history[-1]["to_status"] == "won"
+    # the win, then the follow-up it cancelled
+    assert [h["action"] for h in history[-2:]] == ["closed", "follow_ups_cancelled"]
+    assert history[-2]["to_status"] == "won"
     text = ready("deal", "history", did, user="rob")
     assert text.exit_code == 0
     assert "stage solution_design -> quote_and_bid" in text.stdout

@@ -179,8 +179,10 @@ def test_race_on_close_without_expected_version(
     view = deals.get_deal(ctx, team.rob, deal.id)
     assert (view.status, view.lost_reason) == ("won", None)
     history = deals.deal_history(ctx, team.rob, deal.id)
+    # mia's close won; it cancelled the deal's open follow-up ("Analyse needs" made one)
     assert [(h.action, h.to_status, h.actor) for h in history[history_before:]] == [
-        ("closed", "won", "mia")
+        ("closed", "won", "mia"),
+        ("follow_ups_cancelled", "won", "mia"),
     ]
 
 

@@ -277,8 +277,10 @@ def test_close_won_after_development(ctx: Context, team: Any, flow: Any) -> None
     assert won.stage == "installation"
     assert [t.title for t in won.tasks] == ["Install the solution"]
     history = deals.deal_history(ctx, team.rob, deal.id)
-    assert len(history) == before + 1
-    last = history[-1]
+    # the close, then the open follow-up it cancelled
+    assert len(history) == before + 2
+    assert history[-1].action == "follow_ups_cancelled"
+    last = history[-2]
     assert (last.action, last.from_status, last.to_status, last.actor) == (
         "closed",
         "open",

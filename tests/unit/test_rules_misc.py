@@ -637,6 +637,7 @@ def test_to_dict() -> None:
             "tip": "t",
             "description": "d",
             "approval": None,
+            "due_days": None,
         }
     ]
     assert ActivityRule("B", "B", None).to_dict()["follow_up"] is None

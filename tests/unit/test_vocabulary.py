@@ -57,6 +57,7 @@ def test_property_names_per_kind() -> None:
         "weight",
         "activity_order",
         "obligatory",
+        "due_days",
         "completed_by",
         "note_required",
         "notify",
@@ -71,6 +72,7 @@ def test_property_names_per_kind() -> None:
     ]
     assert vocabulary.names("task") == [
         "completed_by",
+        "due_days",
         "tip",
         "description",
         "lead_status",

@@ -356,7 +356,9 @@ def test_b2b_deal_walk_over_http(api: Call) -> None:
     assert ok(api("POST", f"{path}/orders"), 201)["amount"] == 8000.0
 
     history = [h["action"] for h in ok(api("GET", f"{path}/history"))]
-    assert (history[0], history[-2], history[-1]) == ("created", "closed", "order_created")
+    assert (history[0], history[-1]) == ("created", "order_created")
+    # the win cancelled the open follow-up ("Analyse needs" made one)
+    assert history[-3:-1] == ["closed", "follow_ups_cancelled"]
     for action in ("contact_added", "updated", "file_added", "order_created", "task_completed"):
         assert action in history, action
 
@@ -579,6 +581,7 @@ def test_follow_up_appears_in_tasks_and_completes(api: Call, clock: FakeClock) -
             "due_on": "2026-01-08",
             "assignee": "rob",
             "done": True,
+            "cancelled": False,
         }
     ]
     error(api("POST", f"/tasks/{task['task_id']}/complete"), 409, "invalid_state")

@@ -207,6 +207,7 @@ def test_notify_and_follow_up(desk: Desk, clock: Any) -> None:
             "due_on": due.isoformat(),
             "assignee": "ron",
             "done": False,
+            "cancelled": False,
         }
     ]
 

@@ -93,13 +93,33 @@ def lead_show(state: State, lead_id: int, as_json: bool) -> None:
 
 @lead_group.command(name="qualify")
 @click.argument("lead_id", type=int)
+@click.option("--value", help="The deal's value (default: the lead's estimate).")
+@click.option("--currency", help="A 3-letter code (default: the lead's currency).")
+@click.option("--close-date", help="When the deal is expected to close (YYYY-MM-DD).")
 @version_option
 @json_option
 @pass_state
 @handled
-def lead_qualify(state: State, lead_id: int, expected_version: int | None, as_json: bool) -> None:
-    """Qualify a lead into an opportunity."""
-    show_lead(leads.qualify_lead(state.ctx, state.actor(), lead_id, expected_version), as_json)
+def lead_qualify(
+    state: State,
+    lead_id: int,
+    value: str | None,
+    currency: str | None,
+    close_date: str | None,
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
+    """Qualify a lead into an opportunity; its person becomes the deal's first contact."""
+    view = leads.qualify_lead(
+        state.ctx,
+        state.actor(),
+        lead_id,
+        expected_version,
+        value=value,
+        currency_code=currency,
+        expected_close_date=close_date,
+    )
+    show_lead(view, as_json)
 
 
 @lead_group.command(name="disqualify")

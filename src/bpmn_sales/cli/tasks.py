@@ -47,7 +47,7 @@ def task_list(
     every: bool,
     as_json: bool,
 ) -> None:
-    """List ready tasks (oldest first), then open follow-ups, a page at a time."""
+    """List ready tasks and open follow-ups by due: overdue, today, upcoming, no due date."""
     actor = state.actor()
 
     def read(cursor: str | None) -> Page[TaskView]:

@@ -44,8 +44,18 @@ def deal_line(v: DealView) -> str:
 def task_line(t: TaskView) -> str:
     return (
         f"{t.task_id}  {t.title:<28} role={t.role:<8} {t.subject_type} {t.subject_id} "
-        f"({t.subject_name})"
+        f"({t.subject_name}) due={due_text(t)}"
     )
+
+
+def due_text(t: TaskView) -> str:
+    """When the task is due, in the time zone in force, and its group: `2027-03-02 (today)`."""
+    group = f" ({t.due})" if t.due != "none" else ""
+    if t.due_at is not None:
+        return f"{formats.in_zone(t.due_at):%Y-%m-%d %H:%M}{group}"
+    if t.due_on is not None:
+        return f"{t.due_on.isoformat()}{group}"
+    return "-"
 
 
 def history_line(h: HistoryView) -> str:

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from bpmn_sales.domain.attention import NextActivity
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.i18n import _, formats
 
@@ -70,11 +71,15 @@ class TaskView:
     waiting: bool = False
     # The answer to a completion: what the deal's approval now waits for, told to the rep.
     approval_waits_for: tuple[str, ...] = ()
+    due_at: datetime | None = None  # a ready task's due time (follow-ups have due_on)
+    due: str = "none"  # its group on a task list: overdue, today, upcoming or none
+    stage_name: str | None = None  # the stage's name as the diagram gives it
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["due_on"] = self.due_on.isoformat() if self.due_on else None
         data["approval_waits_for"] = list(self.approval_waits_for)
+        data["due_at"] = self.due_at.isoformat() if self.due_at else None
         return data
 
 
@@ -152,9 +157,16 @@ class DealView:
     stage_fields: dict[str, Any] = field(default_factory=dict)
     # The deal page's extras (stage path, checklist, requirements, records); get_deal only.
     detail: dict[str, Any] | None = None
+    # Open deals: the earliest due ready task or follow-up, and the deal's flag
+    # (nothing_scheduled, or quiet since `quiet_since`: longer than its stage's reminder).
+    next_activity: NextActivity | None = None
+    flag: str | None = None
+    quiet_since: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["next_activity"] = self.next_activity.to_dict() if self.next_activity else None
+        data["quiet_since"] = self.quiet_since.isoformat() if self.quiet_since else None
         data["value"] = money_out(self.value)
         data["created_at"] = self.created_at.isoformat()
         data["closed_at"] = self.closed_at.isoformat() if self.closed_at else None

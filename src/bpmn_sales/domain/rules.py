@@ -126,6 +126,8 @@ class ActivityRule:
     approval: str | None = None
     form: str | None = None  # the task form's JSON Schema file (formJsonSchemaFilename)
     ui_form: str | None = None  # its UI schema file (formUiSchemaFilename)
+    # Days after the task becomes ready that it is due (None: the stage's reminder period).
+    due_days: int | None = None
 
     @property
     def role(self) -> str:
@@ -159,6 +161,7 @@ class ActivityRule:
             "tip": self.tip,
             "description": self.description,
             "approval": self.approval,
+            "due_days": self.due_days,
         }
 
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain.analytics import duration
 from bpmn_sales.domain.model import Actor, HistoryView, TaskView
 from bpmn_sales.domain.paging import Page, checked_limit, decode_cursor
 from bpmn_sales.domain.policy import require_access
 from bpmn_sales.domain.rules import ActivityRule, ProcessRules
 from bpmn_sales.engine import Instance, ProcessInfo, Snapshot
 from bpmn_sales.errors import Conflict, InvalidInput
-from bpmn_sales.i18n import _
+from bpmn_sales.i18n import _, formats
 from bpmn_sales.persistence.models import (
     Deal,
     HistoryEntry,
@@ -25,6 +27,7 @@ from bpmn_sales.persistence.models import (
     WorkItem,
 )
 from bpmn_sales.persistence.queries.records import HISTORY_SORTS
+from bpmn_sales.persistence.queries.worklist import DueBounds
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.sentences import history_sentence
 from bpmn_sales.tasks.completion import Party
@@ -229,6 +232,7 @@ def project_work_items(
     previous = instance.projected
     instance.projected = {item.task_id for item in snapshot.ready}
     owner: User | None = None
+    rules = instance.rules
     rows = []
     for item in snapshot.ready:
         assignee_id = group_id = None
@@ -252,10 +256,23 @@ def project_work_items(
                 group_id=group_id,
                 created_at=now,
                 waiting=False,
+                due_at=due_at(rules, item.rule, item.stage.key if item.stage else None, now),
             )
         )
     store.replace_work_items(kind, subject.id, rows, previous)
     project_timers(store, subject, snapshot, instance, now)
+
+
+def due_at(
+    rules: ProcessRules, rule: ActivityRule, stage_key: str | None, ready_at: datetime
+) -> datetime | None:
+    """When a task that became ready at `ready_at` is due: after its `due_days`, else after its
+    stage's reminder period; None when the diagram sets neither."""
+    if rule.due_days is not None:
+        return ready_at + timedelta(days=rule.due_days)
+    stage = rules.stage(stage_key) if stage_key else None
+    period = duration(stage.reminder_after) if stage else None
+    return ready_at + period if period else None
 
 
 def project_timers(
@@ -287,6 +304,16 @@ def task_rule(ctx: Context, store: Store, version_id: int | None, element_id: st
     return rule or ActivityRule(element_id, element_id, None, weight=0)
 
 
+def stage_name(
+    ctx: Context, store: Store, version_id: int | None, stage_key: str | None
+) -> str | None:
+    """The stage's name as its diagram gives it (the key when the diagram has no such stage)."""
+    if stage_key is None or version_id is None:
+        return None
+    stage = info_for(ctx, store, version_id).rules.stage(stage_key)
+    return stage.name if stage else stage_key
+
+
 def task_view(
     item: WorkItem,
     subject_name: str,
@@ -294,6 +321,7 @@ def task_view(
     assignee: str | None,
     rule: ActivityRule,
     group: str | None = None,
+    stage_name: str | None = None,
 ) -> TaskView:
     return TaskView(
         task_id=item.task_id,
@@ -312,7 +340,17 @@ def task_view(
         note_required=rule.note_required,
         group=group,
         waiting=bool(item.waiting),
+        due_at=item.due_at,
+        stage_name=stage_name,
     )
+
+
+def due_bounds(now: datetime) -> DueBounds:
+    """Where overdue, today and upcoming meet for the reader: their date and next midnight in
+    the time zone in force."""
+    local = formats.in_zone(now)
+    tomorrow = datetime.combine(local.date() + timedelta(days=1), time(), tzinfo=local.tzinfo)
+    return DueBounds(now, local.date(), tomorrow.astimezone(UTC))
 
 
 def task_views(
@@ -331,6 +369,7 @@ def task_views(
         facts.update(((kind, i), fact) for i, fact in store.subject_facts(kind, ids).items())
     users = store.usernames([i.owner_id for i in items] + [i.assignee_id for i in items])
     groups = store.group_names([i.group_id for i in items if i.group_id is not None])
+    due = due_bounds(ctx.clock())
     views = []
     for i in items:
         name, version = facts.get((i.subject_type, i.subject_id), ("", None))
@@ -344,8 +383,10 @@ def task_views(
                 else (f"group:{groups[i.group_id]}" if i.group_id in groups else None),
                 task_rule(ctx, store, version, i.element_id),
                 groups.get(i.group_id) if i.group_id is not None else None,
+                stage_name(ctx, store, version, i.stage_key),
             )
         )
+        views[-1] = replace(views[-1], due=due.group(i.due_at))
     return views
 
 

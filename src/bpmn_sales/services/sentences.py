@@ -24,6 +24,12 @@ def history_sentence(
     if text is not None:
         return text
     if action == "created":
+        if detail.get("reopened_from") and to_stage:
+            return _(
+                "Reopened from deal %(deal)s, restarting at stage '%(stage)s'",
+                deal=detail["reopened_from"],
+                stage=to_stage,
+            )
         if detail.get("reopened_from"):
             return _("Reopened from deal %(deal)s", deal=detail["reopened_from"])
         if detail.get("lead_id"):
@@ -66,6 +72,14 @@ def _detailed(action: str, detail: Mapping[str, Any]) -> str | None:
         return _("Claimed '%(task)s'", task=detail.get("task", ""))
     if action == "follow_up_done":
         return _("Completed the follow-up '%(title)s'", title=detail.get("follow_up", ""))
+    if action == "follow_ups_cancelled":
+        titles = [str(t) for t in detail.get("follow_ups") or []]
+        return ngettext(
+            "The deal closed: cancelled the follow-up %(titles)s",
+            "The deal closed: cancelled the follow-ups %(titles)s",
+            len(titles),
+            titles=", ".join(f"'{t}'" for t in titles),
+        )
     if action == "message":
         return _("Received the message '%(name)s'", name=detail.get("message", ""))
     if action == "contact_added":

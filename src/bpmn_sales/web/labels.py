@@ -82,6 +82,7 @@ def _action() -> dict[str, str]:
         "contact_added": _("contact added"),
         "order_created": _("order created"),
         "follow_up_done": _("follow-up done"),
+        "follow_ups_cancelled": _("follow-ups cancelled"),
     }
 
 

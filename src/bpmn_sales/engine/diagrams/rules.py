@@ -85,6 +85,7 @@ def activity_rule(task_spec: Any, stage_key: str | None) -> ActivityRule:
         approval=values.get("approval"),
         form=values.get("formJsonSchemaFilename"),
         ui_form=values.get("formUiSchemaFilename"),
+        due_days=int(values["due_days"]) if values.get("due_days") is not None else None,
     )
 
 

@@ -21,6 +21,9 @@ class WorkItem(Base):
         # counted without reading rows (0016).
         Index("ix_work_items_assignee_order", "assignee_id", "created_at", "title", "task_id"),
         Index("ix_work_items_owner_group", "owner_id", "group_id", "assignee_id", "task_id"),
+        # Task lists grouped by due time, and a page of deals' next activities (0021).
+        Index("ix_work_items_due", "due_at", "task_id"),
+        Index("ix_work_items_subject_due", "subject_type", "subject_id", "due_at"),
     )
 
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -42,11 +45,17 @@ class WorkItem(Base):
     # An approval task whose stage still misses what only the rep can give (required fields,
     # contacts, obligatory activities): kept out of every task list until they are met (0020).
     waiting: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When the task is due: projection time plus the task's `due_days` or its stage's
+    # reminder period; None when neither is set (0021).
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class FollowUp(Base):
     __tablename__ = "follow_ups"
-    __table_args__ = (Index("ix_follow_ups_open", "done_at", "due_on", "id"),)  # (0010)
+    __table_args__ = (
+        Index("ix_follow_ups_open", "done_at", "due_on", "id"),  # (0010)
+        Index("ix_follow_ups_deal_open", "deal_id", "done_at", "due_on"),  # next activity (0021)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
@@ -58,6 +67,8 @@ class FollowUp(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Set with done_at when closing the deal cancelled the follow-up instead (0021).
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 # -- timers (issue 7) ---------------------------------------------------------------------

@@ -189,6 +189,7 @@ CARD_COLUMNS: tuple[InstrumentedAttribute[Any], ...] = (
     Deal.stage_entered_at,
     Deal.created_at,
     Deal.version,
+    Deal.updated_at,
 )
 # Longest in the stage first: what a rep works on next. Index ix_deals_column.
 CARD_SORT = Sort("cards", Deal.id, (Deal.stage_entered_at,), nullable=True)

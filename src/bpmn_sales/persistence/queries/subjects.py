@@ -53,13 +53,13 @@ DEAL_LIST_COLUMNS: tuple[InstrumentedAttribute[Any], ...] = (
     Deal.outcome_label,
     Deal.version,
     Deal.created_at,
+    Deal.updated_at,  # when it last changed: quiet deals are flagged
 )
 DEAL_READ_COLUMNS = (
     *DEAL_LIST_COLUMNS,
     Deal.customer_id,
     Deal.activities_done,
     Deal.stages_reached,
-    Deal.updated_at,
 )
 LEAD_LIST_COLUMNS: tuple[InstrumentedAttribute[Any], ...] = (
     Lead.id,

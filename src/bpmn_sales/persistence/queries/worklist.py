@@ -5,12 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    delete,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
+from bpmn_sales.domain.attention import Due
 from bpmn_sales.domain.paging import COUNT_CAP, Cursor, Page
 from bpmn_sales.persistence.models import Deal, FollowUp, Lead, User, WorkItem, table_of
 from bpmn_sales.persistence.queries.delivery import WEBHOOKS_ON, knows_webhooks
@@ -32,12 +46,46 @@ WITH_SUBJECT = tuple(
 )
 
 WORK_ITEM_COLUMNS = tuple(c.key for c in WorkItem.__table__.columns)
-# Ready tasks oldest first (then by title, as a stage's activities read), then follow-ups by
-# due date: one order, two parts.
+# The approvals inbox: ready tasks oldest first (then by title, as a stage's activities read).
+# The task list reads its ready tasks by due time and its follow-ups by due date, in the groups
+# of DUE_GROUPS; tasks without a due time come last, oldest first.
 TASK_SORTS = (
     Sort("tasks", WorkItem.task_id, (WorkItem.created_at, WorkItem.title)),
     Sort("tasks", FollowUp.id, (FollowUp.due_on,)),
 )
+ITEMS_BY_DUE = Sort("tasks", WorkItem.task_id, (WorkItem.due_at,))
+DUE_GROUPS = ("overdue", "today", "upcoming", "none")
+
+
+@dataclass(frozen=True)
+class DueBounds:
+    """Where a task list's due groups meet: a ready task due before `now` is overdue, one due
+    before `tomorrow` (the reader's next midnight) is due today; a follow-up is overdue before
+    `today` (the reader's date) and due today on it."""
+
+    now: datetime
+    today: date
+    tomorrow: datetime
+
+    def group(self, due_at: datetime | None = None, due_on: date | None = None) -> str:
+        """The group of a task due at `due_at` or a follow-up due on `due_on`."""
+        if due_at is not None:
+            return (
+                "overdue"
+                if due_at < self.now
+                else "today"
+                if due_at < self.tomorrow
+                else ("upcoming")
+            )
+        if due_on is not None:
+            return (
+                "overdue"
+                if due_on < self.today
+                else "today"
+                if due_on == self.today
+                else ("upcoming")
+            )
+        return "none"
 
 
 @dataclass(frozen=True)
@@ -74,25 +122,58 @@ def _tab(reader: TaskReader, owner: Any, assignee: Any, group: Any) -> list[Any]
     return []
 
 
-def _task_parts(reader: TaskReader) -> list[Part]:
-    work, follow = TASK_SORTS
+def _task_queries(reader: TaskReader) -> tuple[Select[Any], Select[Any] | None]:
+    """The reader's ready tasks, and open follow-ups (None when the role has none)."""
     columns = (WorkItem.owner_id, WorkItem.assignee_id, WorkItem.group_id)
     items = select(WorkItem).where(
         WorkItem.waiting.is_(False), *_visible(reader, *columns), *_tab(reader, *columns)
     )
     if reader.role:
         items = items.where(WorkItem.role == reader.role)
-    found = [Part("w", items, work)]
-    if reader.role in (None, "rep"):
-        columns = (Deal.owner_id, FollowUp.assignee_id, FollowUp.group_id)
-        follow_ups = (
-            select(FollowUp)
-            .join(Deal, Deal.id == FollowUp.deal_id)
-            .where(FollowUp.done_at.is_(None), *_visible(reader, *columns))
-            .where(*_tab(reader, *columns))
-        )
-        found.append(Part("f", follow_ups, follow))
+    if reader.role not in (None, "rep"):
+        return items, None
+    columns = (Deal.owner_id, FollowUp.assignee_id, FollowUp.group_id)
+    follow_ups = (
+        select(FollowUp)
+        .join(Deal, Deal.id == FollowUp.deal_id)
+        .where(FollowUp.done_at.is_(None), *_visible(reader, *columns))
+        .where(*_tab(reader, *columns))
+    )
+    return items, follow_ups
+
+
+def _task_parts(reader: TaskReader, due: DueBounds) -> list[Part]:
+    """The list in its due groups: overdue, today, upcoming (ready tasks, then follow-ups of
+    each), then ready tasks without a due time."""
+    items, follow_ups = _task_queries(reader)
+    at, on = WorkItem.due_at, FollowUp.due_on
+    bounds = {
+        "overdue": (at < due.now, on < due.today),
+        "today": (and_(at >= due.now, at < due.tomorrow), on == due.today),
+        "upcoming": (at >= due.tomorrow, on > due.today),
+    }
+    found = []
+    for label, (item_due, follow_up_due) in bounds.items():
+        found.append(Part(f"{label}-w", items.where(item_due), ITEMS_BY_DUE))
+        if follow_ups is not None:
+            found.append(Part(f"{label}-f", follow_ups.where(follow_up_due), TASK_SORTS[1]))
+    found.append(Part("none-w", items.where(at.is_(None)), TASK_SORTS[0]))
     return found
+
+
+def _moment(value: Any) -> datetime | None:
+    """A due time read from a compound select (no column type to convert it): UTC-aware."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    assert isinstance(moment, datetime)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
 
 
 class WorklistQueries:
@@ -180,14 +261,23 @@ class WorklistQueries:
             )
         )
 
-    def task_page(self, reader: TaskReader, cursor: Cursor | None, limit: int) -> Page[Any]:
-        """A page of the ready tasks the reader sees, oldest first, then its open follow-ups
-        by due date (work items and follow-ups, one list)."""
-        return keyset(self.session, _task_parts(reader), cursor, limit)
+    def task_page(
+        self, reader: TaskReader, due: DueBounds, cursor: Cursor | None, limit: int
+    ) -> Page[Any]:
+        """A page of the ready tasks and open follow-ups the reader sees (one list), in due
+        groups: overdue, due today, upcoming, each earliest first, then tasks with no due time."""
+        items, follow_ups = _task_queries(reader)
+        counted = [items.with_only_columns(WorkItem.task_id)]
+        if follow_ups is not None:
+            counted.append(follow_ups.with_only_columns(FollowUp.id))
+        return keyset(self.session, _task_parts(reader, due), cursor, limit, count=counted)
 
     def task_count(self, reader: TaskReader) -> int:
         """How many tasks the reader's list holds, counted up to COUNT_CAP + 1 (one statement)."""
-        parts = {p.label: p.query.with_only_columns(p.sort.id) for p in _task_parts(reader)}
+        items, follow_ups = _task_queries(reader)
+        parts = {"w": items.with_only_columns(WorkItem.task_id)}
+        if follow_ups is not None:
+            parts["f"] = follow_ups.with_only_columns(FollowUp.id)
         return min(sum(capped_counts(self.session, parts).values()), COUNT_CAP + 1)
 
     def deals_awaiting_approval(self, customer_id: int) -> list[Deal]:
@@ -254,6 +344,56 @@ class WorklistQueries:
         return self.session.scalars(
             select(FollowUp).where(FollowUp.deal_id == deal_id).order_by(FollowUp.id)
         ).all()
+
+    def open_items_of(self, deal_ids: Sequence[int]) -> list[Due]:
+        """The ready tasks and open follow-ups of many deals, with their due dates, in one
+        statement (each deal's next activity is the earliest of them)."""
+        if not deal_ids:
+            return []
+        ids = sorted(set(deal_ids))
+        items = select(
+            WorkItem.subject_id.label("deal_id"),
+            WorkItem.title.label("title"),
+            literal("task").label("kind"),
+            WorkItem.due_at.label("due_at"),
+            null().label("due_on"),
+        ).where(WorkItem.subject_type == "deal", WorkItem.subject_id.in_(ids))
+        follow_ups = select(
+            FollowUp.deal_id,
+            FollowUp.title,
+            literal("follow_up"),
+            null(),
+            FollowUp.due_on,
+        ).where(FollowUp.deal_id.in_(ids), FollowUp.done_at.is_(None))
+        rows: list[Any] = list(self.session.execute(union_all(items, follow_ups)).all())
+        return [
+            Due(
+                row.deal_id,
+                row.title,
+                row.kind,
+                _moment(row.due_at),
+                _day(row.due_on),
+            )
+            for row in rows
+        ]
+
+    def cancel_follow_ups(self, deal_id: int, at: datetime) -> list[str]:
+        """Cancel the deal's open follow-ups (done and cancelled at `at`); their titles."""
+        titles = list(
+            self.session.scalars(
+                select(FollowUp.title)
+                .where(FollowUp.deal_id == deal_id, FollowUp.done_at.is_(None))
+                .order_by(FollowUp.due_on, FollowUp.id)
+            )
+        )
+        if titles:
+            self.session.execute(
+                update(FollowUp)
+                .where(FollowUp.deal_id == deal_id, FollowUp.done_at.is_(None))
+                .values(done_at=at, cancelled_at=at)
+                .execution_options(synchronize_session="fetch")
+            )
+        return titles
 
     def claim_follow_up(self, follow_up_id: int, user_id: int) -> bool:
         result = self.session.execute(

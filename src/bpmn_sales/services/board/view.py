@@ -9,20 +9,25 @@ is never read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain.analytics import duration
+from bpmn_sales.domain.attention import Attention, NextActivity
 from bpmn_sales.domain.model import Actor, DealStatus, Role
 from bpmn_sales.domain.paging import Page, checked_limit, decode_cursor
+from bpmn_sales.domain.rules import StageRule
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.i18n import _
 from bpmn_sales.persistence.queries.board import CARD_SORT
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.board.layout import can_configure, ordered, owner_filter, pick_process
+from bpmn_sales.services.deals.attention import Watched, attention_of
 
 CARDS_PER_COLUMN = 20
 
@@ -38,9 +43,16 @@ class Card:
     owner: str
     days_in_stage: int
     version: int
+    # The deal's next due activity and flag (nothing_scheduled, quiet), as on the deals list.
+    next_activity: NextActivity | None = None
+    flag: str | None = None
+    quiet_since: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["next_activity"] = self.next_activity.to_dict() if self.next_activity else None
+        data["quiet_since"] = self.quiet_since.isoformat() if self.quiet_since else None
+        return data
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,7 @@ def pipeline_board(
         configure = can_configure(actor)
         usage = store.stage_counts(versions, [s.key for s in stages]) if configure else {}
         closed = store.status_counts(versions, owner_ids, [DealStatus.WON, DealStatus.LOST])
+        flags = _attention(store, stages, pages.items(), now)
         columns = []
         for stage, label, position in layout:
             count, sums = totals.get(stage.key, (0, {}))
@@ -156,7 +169,7 @@ def pipeline_board(
                     stage.phase,
                     count,
                     sums,
-                    [_card(row, names, now) for row in page],
+                    [_card(row, names, now, flags.get(row.id)) for row in page],
                     usage.get(stage.key, 0) if configure else None,
                     page.next,
                 )
@@ -215,10 +228,11 @@ def column_cards(
         versions = store.process_version_ids(process.id)
         page = store.column_cards(versions, owner_ids, stage, at, size)
         layout = ordered(stages, list(store.board_columns(process.id)))
+        flags = _attention(store, stages, [(stage, page)], now)
         return ColumnCards(
             process.key,
             stage,
-            page.map(lambda rows: [_card(r, names, now) for r in rows]),
+            page.map(lambda rows: [_card(r, names, now, flags.get(r.id)) for r in rows]),
             _free_moves(ctx, store, process.id),
             [(s.key, label) for s, label, _ in layout if s.phase == "pre_sale"],
         )
@@ -229,8 +243,20 @@ def _free_moves(ctx: Context, store: Store, process_id: int) -> bool:
     return bool(version and common.info_for(ctx, store, version.id).rules.free_moves)
 
 
-def _card(row: Any, names: dict[int, str], now: datetime) -> Card:
+def _attention(
+    store: Store, stages: Sequence[StageRule], pages: Iterable[tuple[str, Any]], now: datetime
+) -> dict[int, Attention]:
+    """The next activity and flag of every card shown (one statement for the whole board)."""
+    reminders = {s.key: duration(s.reminder_after) for s in stages}
+    watched = [
+        Watched(row.id, row.updated_at, reminders.get(key)) for key, page in pages for row in page
+    ]
+    return attention_of(store, watched, now)
+
+
+def _card(row: Any, names: dict[int, str], now: datetime, flags: Attention | None) -> Card:
     entered = row.stage_entered_at or row.created_at
+    flags = flags or Attention()
     return Card(
         id=row.id,
         name=row.name,
@@ -241,4 +267,7 @@ def _card(row: Any, names: dict[int, str], now: datetime) -> Card:
         owner=names.get(row.owner_id, ""),
         days_in_stage=max(0, (now - entered).days),
         version=row.version,
+        next_activity=flags.next_activity,
+        flag=flags.flag,
+        quiet_since=flags.quiet_since,
     )

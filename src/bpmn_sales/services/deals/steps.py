@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bpmn_sales.context import Context
@@ -149,4 +150,24 @@ def apply_step(
         to_status=deal.status,
         detail=detail,
     )
+    if before_status == DealStatus.OPEN and deal.status != DealStatus.OPEN:
+        cancel_follow_ups(store, deal, actor, now)
     return snap
+
+
+def cancel_follow_ups(store: Store, deal: Deal, actor: Actor, now: datetime) -> None:
+    """A closed deal's open follow-ups leave the task lists: cancelled, and the history says
+    which."""
+    titles = store.cancel_follow_ups(deal.id, now)
+    if titles:
+        store.record(
+            "deal",
+            deal.id,
+            now,
+            actor.id,
+            "follow_ups_cancelled",
+            to_stage=deal.stage_key,
+            from_status=deal.status,
+            to_status=deal.status,
+            detail={"follow_ups": titles},
+        )

@@ -7,11 +7,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bpmn_sales.context import Context
+from bpmn_sales.domain.attention import Attention
 from bpmn_sales.domain.model import DealStatus, DealView, TaskView
 from bpmn_sales.domain.rules import ProcessRules, StageRule, field_labels
 from bpmn_sales.persistence.models import Approval, Attachment, Customer, Deal, Lead
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
+from bpmn_sales.services.deals.attention import Watched, attention_of, reminder_of
 from bpmn_sales.tasks.requirements import (
     DealFacts,
     stage_unmet,
@@ -31,6 +33,12 @@ def deal_views(ctx: Context, store: Store, deals: Sequence[Deal]) -> list[DealVi
     tasks: dict[int, list[TaskView]] = {}
     for item, task in zip(items, common.task_views(ctx, store, items, known), strict=True):
         tasks.setdefault(item.subject_id, []).append(task)
+    watched = [
+        Watched(d.id, d.updated_at, reminder_of(ctx, store, d.process_version_id, d.stage_key))
+        for d in deals
+        if d.status == DealStatus.OPEN
+    ]
+    flags = attention_of(store, watched, ctx.clock())
     return [
         _view(
             d,
@@ -38,6 +46,7 @@ def deal_views(ctx: Context, store: Store, deals: Sequence[Deal]) -> list[DealVi
             versions.get(d.process_version_id, ("", 0, "")),
             reopened.get(d.id),
             tasks.get(d.id, []),
+            flags.get(d.id, Attention()),
         )
         for d in deals
     ]
@@ -56,6 +65,7 @@ def _view(
     version: tuple[str, int, str],
     reopened_as: int | None,
     tasks: list[TaskView],
+    flags: Attention,
 ) -> DealView:
     key, number, process_name = version
     return DealView(
@@ -85,6 +95,9 @@ def _view(
         expected_close_date=deal.expected_close_date,
         fields=dict(deal.fields or {}),
         stage_fields=dict(deal.stage_fields or {}),
+        next_activity=flags.next_activity,
+        flag=flags.flag,
+        quiet_since=flags.quiet_since,
     )
 
 
@@ -182,6 +195,7 @@ def deal_detail(ctx: Context, store: Store, deal: Deal) -> dict[str, Any]:
                 "due_on": f.due_on.isoformat(),
                 "assignee": names.get(f.assignee_id) if f.assignee_id else None,
                 "done": f.done_at is not None,
+                "cancelled": f.cancelled_at is not None,
             }
             for f in store.follow_ups_for(deal.id)
         ],
@@ -192,6 +206,40 @@ def deal_detail(ctx: Context, store: Store, deal: Deal) -> dict[str, Any]:
             + [f"customer.{k}" for k in (customer.fields if customer else None) or {}]
             + [f"stage.{k}" for v in (deal.stage_fields or {}).values() for k in v],
         ),
+        "reopened_from": earlier_deal(ctx, store, deal) if deal.reopened_from_id else None,
+    }
+
+
+def earlier_deal(ctx: Context, store: Store, deal: Deal) -> dict[str, Any] | None:
+    """The closed deal a reopened one came from: its outcome, its notes and files (read where
+    they are, not copied) and the stage the new deal restarted at."""
+    old = store.session.get(Deal, deal.reopened_from_id) if deal.reopened_from_id else None
+    if old is None:
+        return None
+    notes = list(store.notes("deal", old.id))
+    names = store.usernames([n.author_id for n in notes])
+    first = list(store.history_page("deal", deal.id, "oldest", None, 1))
+    start = first[0].to_stage if first else None
+    stage = common.rules_for(ctx, store, deal).stage(start) if start else None
+    return {
+        "id": old.id,
+        "name": old.name,
+        "status": old.status,
+        "outcome_label": old.outcome_label,
+        "lost_reason": old.lost_reason,
+        "closed_at": old.closed_at.isoformat() if old.closed_at else None,
+        "restarted_at": stage.name if stage else start,
+        "notes": [
+            {
+                "id": n.id,
+                "text": n.text,
+                "author": names.get(n.author_id),
+                "task": n.task_element_id,
+                "at": n.created_at.isoformat(),
+            }
+            for n in notes
+        ],
+        "attachments": [attachment_dict(a) for a in store.attachments(old.id)],
     }
 
 

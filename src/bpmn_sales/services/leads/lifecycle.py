@@ -20,10 +20,10 @@ from bpmn_sales.domain.rules import ActivityRule
 from bpmn_sales.engine import Instance
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState
 from bpmn_sales.i18n import _
-from bpmn_sales.persistence.models import Lead, ProcessVersion, User
+from bpmn_sales.persistence.models import Contact, Lead, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
-from bpmn_sales.services.deals.start import deal_fields, resolve_owner, start_deal
+from bpmn_sales.services.deals.start import deal_fields, optional_date, resolve_owner, start_deal
 from bpmn_sales.services.leads.views import lead_view
 from bpmn_sales.services.people.preferences import company_preferences
 from bpmn_sales.services.processes import choice
@@ -53,8 +53,10 @@ def apply_step(
     instance: Instance,
     action: str,
     detail: dict[str, Any] | None = None,
+    terms: dict[str, Any] | None = None,
 ) -> None:
-    """Store state and projections; a lead that reached 'qualified' opens its deal here."""
+    """Store state and projections; a lead that reached 'qualified' opens its deal here, on
+    `terms` (value, currency, expected close date) where given, else the lead's."""
     snap = instance.snapshot()
     before = lead.status
     status = snap.state_properties.get("lead_status")
@@ -80,24 +82,60 @@ def apply_step(
         detail=detail,
     )
     if status == LeadStatus.QUALIFIED and lead.deal_id is None:
-        proposal = snap.data.get("opportunity") or {}
-        fields = deal_fields(
-            proposal.get("name") or lead.name,
-            proposal.get("customer"),
-            proposal.get("value"),
-            lead.currency,
+        _open_deal(ctx, store, actor, lead, snap.data.get("opportunity") or {}, terms or {})
+
+
+def _open_deal(
+    ctx: Context,
+    store: Store,
+    actor: Actor,
+    lead: Lead,
+    proposal: dict[str, Any],
+    terms: dict[str, Any],
+) -> None:
+    """The qualified lead's deal: the proposal's name and customer, the terms (or the lead's
+    value and currency), and the lead's person as the customer's first contact."""
+    fields = deal_fields(
+        proposal.get("name") or lead.name,
+        proposal.get("customer"),
+        terms["value"] if terms.get("value") is not None else proposal.get("value"),
+        terms.get("currency") or lead.currency,
+        terms.get("expected_close_date"),
+    )
+    owner = store.get(User, lead.owner_id, "user")
+    deal = start_deal(
+        ctx,
+        store,
+        actor,
+        owner,
+        fields,
+        lead_id=lead.id,
+        detail={"source": "lead", "lead_id": lead.id},
+    )
+    lead.deal_id = deal.id
+    known = {c.name.casefold() for c in store.contacts(deal.customer_id)}
+    if deal.customer_id is not None and lead.name.casefold() not in known:
+        now = ctx.clock()
+        store.add(
+            Contact(
+                customer_id=deal.customer_id,
+                name=lead.name,
+                email=lead.email,
+                phone=lead.phone,
+                created_at=now,
+            )
         )
-        owner = store.get(User, lead.owner_id, "user")
-        deal = start_deal(
-            ctx,
-            store,
-            actor,
-            owner,
-            fields,
-            lead_id=lead.id,
-            detail={"source": "lead", "lead_id": lead.id},
+        store.record(
+            "deal",
+            deal.id,
+            now,
+            actor.id,
+            "contact_added",
+            to_stage=deal.stage_key,
+            from_status=deal.status,
+            to_status=deal.status,
+            detail={"contact": lead.name, "lead_id": lead.id},
         )
-        lead.deal_id = deal.id
 
 
 def lead_fields(
@@ -210,6 +248,7 @@ def _review(
     lead: Lead,
     decision: dict[str, Any],
     action: str,
+    terms: dict[str, Any] | None = None,
 ) -> None:
     if lead.status != LeadStatus.NEW:
         raise InvalidState(
@@ -236,16 +275,30 @@ def _review(
         )
     _may_complete(store, actor, lead, instance.work_item(ready[0]).rule, str(ready[0].id))
     instance.complete(str(ready[0].id), decision)
-    apply_step(ctx, store, actor, lead, instance, action, decision)
+    apply_step(ctx, store, actor, lead, instance, action, decision, terms)
 
 
 def qualify_lead(
-    ctx: Context, actor: Actor, lead_id: int, expected_version: int | None = None
+    ctx: Context,
+    actor: Actor,
+    lead_id: int,
+    expected_version: int | None = None,
+    *,
+    value: object = None,
+    currency_code: object = None,
+    expected_close_date: object = None,
 ) -> LeadView:
-    """Qualify a new lead: its process opens an opportunity, linked to the lead."""
+    """Qualify a new lead: its process opens an opportunity, linked to the lead, worth `value`
+    in `currency_code` (the lead's estimate and currency when not given), expected to close on
+    `expected_close_date`; the lead's person becomes the customer's first contact."""
+    terms = {
+        "value": money(value, "value"),
+        "currency": currency(currency_code, "") or None,
+        "expected_close_date": optional_date(expected_close_date, "expected_close_date"),
+    }
     with ctx.uow() as store:
         lead = _load(store, actor, lead_id, expected_version)
-        _review(ctx, store, actor, lead, {"decision": "qualify"}, "qualified")
+        _review(ctx, store, actor, lead, {"decision": "qualify"}, "qualified", terms)
         store.commit()
         return lead_view(ctx, store, lead)
 

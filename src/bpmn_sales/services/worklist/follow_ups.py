@@ -43,6 +43,7 @@ def _view(follow_up: FollowUp, deal: Deal, names: dict[int, str], group: str | N
         ),
         due_on=follow_up.due_on,
         group=group,
+        stage_name=deal.stage_name,
     )
 
 

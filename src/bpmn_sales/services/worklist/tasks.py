@@ -33,8 +33,9 @@ def list_tasks(
     cursor: str | None = None,
     limit: int | None = DEFAULT_LIMIT,
 ) -> Page[TaskView]:
-    """A page of the ready tasks on the records the actor may see or that are assigned to it or
-    its groups, oldest first, then open follow-ups by due date.
+    """A page of the ready tasks and open follow-ups on the records the actor may see or that
+    are assigned to it or its groups, grouped by due (overdue, today, upcoming, no due time);
+    each view names its group (`due`).
 
     `scope` narrows it to the tasks page's tabs: mine, or my groups'.
     """
@@ -49,9 +50,15 @@ def list_tasks(
         )
     size = checked_limit(limit)
     at = decode_cursor(cursor, TASK_SORTS[0].name)
+    due = common.due_bounds(ctx.clock())
     with ctx.uow() as store:
-        page = store.task_page(task_reader(store, actor, role, tab), at, size)
-        return page.map(lambda rows: task_list_views(ctx, store, rows))
+        page = store.task_page(task_reader(store, actor, role, tab), due, at, size)
+        return page.map(
+            lambda rows: [
+                replace(view, due=due.group(view.due_at, view.due_on))
+                for view in task_list_views(ctx, store, rows)
+            ]
+        )
 
 
 def task_reader(store: Store, actor: Actor, role: str | None, scope: str) -> TaskReader:
@@ -112,7 +119,8 @@ def complete_task(
         forms.check_data(schema, form, item.title)
         common.check_version(subject, expected_version)
         assignee = store.usernames([item.assignee_id]).get(item.assignee_id or 0)
-        view = common.task_view(item, subject.name, owner.username, assignee, rule)
+        stage = common.stage_name(ctx, store, subject.process_version_id, item.stage_key)
+        view = common.task_view(item, subject.name, owner.username, assignee, rule, None, stage)
         if isinstance(subject, Deal):
             ids = list(attachment_ids or [])
             for name, content in files or []:

@@ -22,6 +22,7 @@ from bpmn_sales.web.schemas.leads import (
     LeadListQuery,
     LeadStatusChange,
     NewLead,
+    Qualification,
 )
 
 
@@ -87,15 +88,24 @@ def set_lead_status(lead_id: int, body: LeadStatusChange) -> Any:
 
 @post(
     "/leads/<id:lead_id>/qualify",
-    body=Versioned,
+    body=Qualification,
     responses={200: versioned(Lead)},
     errors=(403, 409),
 )
-def qualify_lead(lead_id: int, body: Versioned) -> Any:
-    """Qualify a new lead into an opportunity."""
-    return respond_versioned(
-        leads.qualify_lead(ctx(), actor(), lead_id, expected_version(body.version)).to_dict()
+def qualify_lead(lead_id: int, body: Qualification) -> Any:
+    """Qualify a new lead into an opportunity worth `value` in `currency`, expected to close on
+    `expected_close_date` (the lead's estimate and currency by default); the lead's person
+    becomes the customer's first contact."""
+    view = leads.qualify_lead(
+        ctx(),
+        actor(),
+        lead_id,
+        expected_version(body.version),
+        value=body.value,
+        currency_code=body.currency,
+        expected_close_date=body.expected_close_date,
     )
+    return respond_versioned(view.to_dict())
 
 
 @post(

@@ -163,7 +163,15 @@ def act(lead_id: int, form: str, action: Callable[[], str]) -> Any:
 @login_required
 def qualify(lead_id: int) -> Any:
     def run() -> str:
-        view = leads.qualify_lead(ctx(), page_actor(), lead_id, form_version())
+        view = leads.qualify_lead(
+            ctx(),
+            page_actor(),
+            lead_id,
+            form_version(),
+            value=form_text("value"),
+            currency_code=form_text("currency"),
+            expected_close_date=form_text("expected_close_date"),
+        )
         if view.deal_id is None:
             done(_("Lead qualified"))
             return f"/leads/{lead_id}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
 
 from bpmn_sales.web.schemas.common import Body, Money, MoneyByCurrency, Paged, Query, Reply
+from bpmn_sales.web.schemas.deals import NextActivity
 
 
 class Card(Reply):
@@ -21,6 +23,13 @@ class Card(Reply):
     owner: str
     days_in_stage: int
     version: int
+    next_activity: NextActivity | None = Field(
+        None, description="The earliest due ready task or open follow-up"
+    )
+    flag: Literal["nothing_scheduled", "quiet"] | None = Field(
+        None, description="nothing_scheduled or quiet (see Deal.flag)"
+    )
+    quiet_since: datetime | None = None
 
 
 class Column(Reply):

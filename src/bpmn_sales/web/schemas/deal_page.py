@@ -61,6 +61,21 @@ class FollowUp(Reply):
     due_on: date
     assignee: str | None
     done: bool
+    cancelled: bool = Field(False, description="Cancelled when the deal closed")
+
+
+class EarlierDeal(Reply):
+    """The closed deal a reopened one came from, with its notes and files (read-only)."""
+
+    id: int
+    name: str
+    status: str
+    outcome_label: str | None
+    lost_reason: str | None
+    closed_at: datetime | None
+    restarted_at: str | None = Field(description="The stage the reopened deal started at")
+    notes: list[DealNote]
+    attachments: list[Attachment]
 
 
 class LinkedNames(Reply):
@@ -94,6 +109,9 @@ class DealDetail(Reply):
     field_labels: dict[str, str] = Field(
         description="What people read for each field of the process and of this deal, by "
         "scope.name (customer.industry, deal.budget, stage.design_summary)"
+    )
+    reopened_from: EarlierDeal | None = Field(
+        None, description="A reopened deal: the deal it came from, its notes and files"
     )
 
 

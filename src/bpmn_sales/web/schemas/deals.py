@@ -25,6 +25,16 @@ from bpmn_sales.web.schemas.rules import DealStatus, Outcome
 from bpmn_sales.web.schemas.tasks import Task
 
 
+class NextActivity(Reply):
+    """An open deal's next due activity: a ready task (due_at) or a follow-up (due_on)."""
+
+    title: str
+    kind: Literal["task", "follow_up"]
+    due_at: datetime | None
+    due_on: date | None
+    overdue: bool
+
+
 class Deal(Reply):
     """An opportunity with its ready tasks (and, from GET and PATCH of one deal, `detail`)."""
 
@@ -54,6 +64,15 @@ class Deal(Reply):
     version: int
     created_at: datetime
     tasks: list[Task]
+    next_activity: NextActivity | None = Field(
+        None, description="Open deals: the earliest due ready task or open follow-up"
+    )
+    flag: Literal["nothing_scheduled", "quiet"] | None = Field(
+        None,
+        description="Open deals needing attention: nothing_scheduled (no task or follow-up "
+        "with a due date) or quiet (unchanged for longer than its stage's reminder period)",
+    )
+    quiet_since: datetime | None = Field(None, description="Quiet deals: when it last changed")
     detail: DealDetail = sometimes("The deal page's extras: GET /deals/{deal_id} and PATCH only")
 
 

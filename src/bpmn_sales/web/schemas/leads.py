@@ -11,10 +11,12 @@ from bpmn_sales.web.schemas.common import (
     SEARCH_TEXT,
     Amount,
     Body,
+    DateText,
     OptionalMoney,
     Paged,
     Reply,
     Version,
+    Versioned,
 )
 from bpmn_sales.web.schemas.tasks import Task
 
@@ -69,6 +71,14 @@ class NewLead(Body):
         description="A 3-letter code (default: the company's currency); the deal the lead "
         "becomes takes it",
     )
+
+
+class Qualification(Versioned):
+    """The terms of the deal a qualified lead becomes (each defaults to the lead's)."""
+
+    value: Amount = Field(None, description="The deal's value (default: the lead's estimate)")
+    currency: str | None = Field(None, description="A 3-letter code (default: the lead's currency)")
+    expected_close_date: DateText = Field(None, description="When the deal is expected to close")
 
 
 class LeadStatusChange(Body):

@@ -37,6 +37,9 @@ class Activity(Reply):
     tip: str
     description: str
     approval: str | None
+    due_days: int | None = Field(
+        None, description="Days after it becomes ready that it is due (None: the stage's reminder)"
+    )
 
 
 class ChecklistItem(Activity):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import Field
@@ -43,6 +43,15 @@ class Task(Reply):
         description="In the answer to a completion: the stage requirements still unmet that "
         "keep the deal's approval from the manager (it is offered once they are met)",
     )
+    due_at: datetime | None = Field(
+        None, description="Ready tasks: when it is due (its due_days or its stage's reminder)"
+    )
+    due: Literal["overdue", "today", "upcoming", "none"] = Field(
+        "none",
+        description="Its group on a task list, in the reader's time zone: overdue, due today, "
+        "upcoming, or no due date (the list comes in this order)",
+    )
+    stage_name: str | None = Field(None, description="The stage's name, as the diagram gives it")
 
 
 class TaskForm(Reply):
