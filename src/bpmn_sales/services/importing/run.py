@@ -1,11 +1,13 @@
-"""The import use case: check every row, then create the good ones, in one transaction.
+"""The import use case: check every row, then create the good ones, batch by batch.
 
 Two passes over the file. The first parses each row, resolves its owner and process, and
 finds duplicates (in the file, and in the database one query per batch of rows); it writes
 nothing and keeps only line numbers. Unless it is a dry run, or a row is bad and bad rows are
 not to be skipped, the second pass reads the file again and creates the rows the first one
-found good through the same functions that create one lead or deal, flushing each batch and
-keeping no record, so a file of any length runs in the memory of one batch.
+found good through the same functions that create one lead or deal, committing each batch in
+its own transaction and keeping no record, so a file of any length runs in the memory of one
+batch. An import cut short (a crash, a restart) leaves whole batches behind: running the same
+file again skips them as duplicates and creates the rest.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from bpmn_sales.persistence.models import ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.deals.start import resolve_owner
 from bpmn_sales.services.importing.kinds import Kind, Parsed, parse_row
-from bpmn_sales.services.importing.reading import CsvFile, Row
+from bpmn_sales.services.importing.reading import Row, TableFile, open_table
 from bpmn_sales.services.processes import choice
 from bpmn_sales.services.processes.definitions import startable_version
 
@@ -117,7 +119,7 @@ class _Import:
         store: Store,
         actor: Actor,
         kind: Kind,
-        file: CsvFile,
+        file: TableFile,
         columns: Columns,
         options: ImportOptions,
     ) -> None:
@@ -236,7 +238,7 @@ class _Import:
         return self.columns.column_of(field_name)
 
     def create(self, report: ImportReport, progress: Progress | None) -> None:
-        """The second pass: create the good rows, flushing batch by batch."""
+        """The second pass: create the good rows, each batch its own transaction."""
         self.store.bulk = True
         for batch in _batches(self.file.rows()):
             for row in batch:
@@ -248,7 +250,7 @@ class _Import:
                 assert not isinstance(owner, str)  # the first pass refused the row otherwise
                 self.create_row(parsed, owner, external, row.line)
                 report.created += 1
-            self.store.flush()
+            self.store.commit()
             if progress:
                 progress("importing", report.created, len(self.good))
 
@@ -267,8 +269,8 @@ def run_import(
     options: ImportOptions,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import a CSV file of leads or deals: check all rows, then create the good ones."""
-    file = CsvFile(stream)
+    """Import a CSV or XLSX file of leads or deals: check all rows, then create the good ones."""
+    file = open_table(stream)
     columns = resolve_columns(
         file.headers, kind.names, options.mapping, options.ignored, options.id_column
     )
@@ -282,6 +284,5 @@ def run_import(
             report.created = len(run.good)  # would create: nothing is written
             return report
         run.create(report, progress)
-        store.commit()
         report.applied = True
         return report
