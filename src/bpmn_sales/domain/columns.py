@@ -177,6 +177,18 @@ def _index(names: Mapping[str, Sequence[str]]) -> dict[str, str]:
     return known
 
 
+def suggested_fields(headers: Sequence[str], names: Mapping[str, Sequence[str]]) -> list[str]:
+    """The field each header names ("" for none, or for a field an earlier column took)."""
+    known = _index(names)
+    taken: set[str] = set()
+    fields = []
+    for header in headers:
+        field_name = known.get(header_key(header), "")
+        fields.append("" if field_name in taken else field_name)
+        taken.add(field_name)
+    return fields
+
+
 def resolve_columns(
     headers: Sequence[str],
     names: Mapping[str, Sequence[str]],
