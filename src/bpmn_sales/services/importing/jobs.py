@@ -227,6 +227,12 @@ def start_import(ctx: Context, actor: Actor, job_id: int) -> ImportJobView:
         return _view(job)
 
 
+def file_size(ctx: Context, job_id: int) -> int:
+    """The uploaded file's size in bytes (whether to import it inline or beside the request)."""
+    with ctx.uow() as store:
+        return store.import_file_size(job_id)
+
+
 def _record(ctx: Context, job_id: int, **values: Any) -> None:
     """Write the job's progress in a transaction of its own (the page reads it meanwhile)."""
     with ctx.uow() as store:
