@@ -166,3 +166,18 @@ def test_a_large_file_runs_beside_the_request_and_the_page_follows_it(
     assert "import-progress.js" not in page and 'href="/leads"' in page
     rob_actor = users.actor_for_username(demo_ctx, "rob")
     assert leads.list_leads(demo_ctx, rob_actor, q="Lead").total >= 30
+
+
+def test_the_pages_speak_the_readers_language(visitor: Visitor) -> None:
+    olga = visitor("olga")
+    assert "Importer des opportunités" in olga.text(olga.get("/deals"))
+    path = job_path(upload(olga, "/deals/import", b"Affaire;Montant\nAudit;12 000,50\n", "a.csv"))
+    mapping = olga.text(olga.get(path))
+    assert "Choisir les colonnes" in mapping and "Laisser de côté" in mapping
+    olga.post(f"{path}/mapping", {"field-0": "name", "field-1": "value"}, 302)
+    preview = olga.text(olga.get(f"{path}/preview"))
+    assert "1 opportunité à créer" in preview and "0 doublon à ignorer" in preview
+    done = olga.text(olga.follow(olga.post(f"{path}/start", {}, 302)))
+    assert "Terminé\u00a0: 1 créé(s), 0 doublon(s) ignoré(s), 0 ligne(s) erronée(s)" in done
+    zhangwei = visitor("zhangwei")
+    assert "导入线索" in zhangwei.text(zhangwei.get("/leads"))
