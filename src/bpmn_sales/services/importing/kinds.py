@@ -105,7 +105,7 @@ def _create_lead(
     line: int,
 ) -> Lead:
     fields = {k: row.fields.get(k) for k in ("company", "email", "phone", "estimated_value")}
-    fields["currency"] = _company_currency(store)
+    fields["currency"] = row.fields.get("currency") or _company_currency(store)
     return add_lead(
         ctx,
         store,
@@ -120,8 +120,12 @@ def _create_lead(
 
 
 def _company_currency(store: Store) -> str:
-    """The company's currency (the session keeps the setting's row: one read per batch)."""
+    """The company's currency (an import reads it once: `company_currency`)."""
     return currency(store.setting(CURRENCY_KEY), "USD")
+
+
+def company_currency(store: Store) -> str:
+    return _company_currency(store)
 
 
 def _create_deal(

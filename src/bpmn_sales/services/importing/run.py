@@ -24,7 +24,7 @@ from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.deals.start import resolve_owner
-from bpmn_sales.services.importing.kinds import Kind, Parsed, parse_row
+from bpmn_sales.services.importing.kinds import Kind, Parsed, company_currency, parse_row
 from bpmn_sales.services.importing.reading import Row, TableFile, open_table
 from bpmn_sales.services.processes import choice
 from bpmn_sales.services.processes.definitions import startable_version
@@ -128,6 +128,7 @@ class _Import:
         self.owners: dict[str, tuple[User, ProcessVersion] | str] = {}
         self.seen: dict[Any, int] = {}  # duplicate key -> the line that has it first
         self.good: set[int] = set()
+        self.currency: str | None = None
 
     def cells(self, row: Row) -> tuple[dict[str, str], str | None]:
         """The row's cells by field, and its external id."""
@@ -258,6 +259,10 @@ class _Import:
         self, parsed: Parsed, owner: tuple[User, ProcessVersion], external: str | None, line: int
     ) -> None:
         user, version = owner
+        if not parsed.fields.get("currency"):  # the company's, read once for the whole file
+            if self.currency is None:
+                self.currency = company_currency(self.store)
+            parsed.fields["currency"] = self.currency
         self.kind.create(self.ctx, self.store, self.actor, user, version, parsed, external, line)
 
 
