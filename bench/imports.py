@@ -120,9 +120,9 @@ def main() -> None:
         ctx.close()
     print(
         f"import_rows_per_s={rate_again:.0f} one_by_one_rows_per_s={hand:.0f} "
-        f"ratio={rate_again / hand:.2f} rss_mb_before_big={before:.0f} rss_mb_after_big={after:.0f} "
-        f"big_rows_per_s={big_rate:.0f} statements_per_batch={per_batch:.0f} "
-        f"transactions={counts['commits']}"
+        f"ratio={rate_again / hand:.2f} rss_mb_before_big={before:.0f} "
+        f"rss_mb_after_big={after:.0f} big_rows_per_s={big_rate:.0f} "
+        f"statements_per_batch={per_batch:.0f} transactions={counts['commits']}"
     )
 
 
