@@ -5,7 +5,7 @@ preview, apply with progress. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -169,3 +169,80 @@ def test_a_job_is_seen_by_its_uploader_only_and_bad_uploads_are_refused(
         jobs.map_import(ctx, team.rob, job.id, ["colour"], False)
     with pytest.raises(InvalidInput, match="each of the 1 columns"):
         jobs.map_import(ctx, team.rob, job.id, ["name", ""], False)
+
+
+OPENFIRE_DEALS = (
+    "Affaire;Client;Étape;Statut;Motif;Clôturée le\n"
+    "Audit;Acme;Devis;;;\n"
+    "Install;Beta;estimation;Gagnée;;15/01/2026\n"
+    "Refonte;Gamma;visite technique;perdue;Trop cher;2026-02-01\n"
+    "Mauvais;Delta;Signature;;;\n"
+    "Sans date;Epsilon;Devis;perdue;Trop cher;\n"
+    "Raison;Zeta;;perdue;Budget;2026-02-01\n"
+    "Bizarre;Eta;;peut-être;;\n"
+    "Ouverte;Theta;;;;2026-02-01\n"
+)
+
+
+def test_deals_imported_at_their_stage_and_closed_deals_as_history(
+    ctx: Context, team: Team, flow: Flow
+) -> None:
+    options = ImportOptions(skip_invalid=True, process="openfire_pipeline")
+    report = importing.import_deals(ctx, team.rob, io.BytesIO(OPENFIRE_DEALS.encode()), options)
+    assert [str(n) for n in report.errors] == [
+        "line 5: Étape: 'Signature' is not a stage of Pipeline (OpenFire) (Nouveau, Estimation, "
+        "Visite technique, Devis)",
+        "line 6: Clôturée le: a closed deal needs the day it closed",
+        "line 7: Motif: lost reason 'Budget' is not one of the configured reasons: Trop cher; "
+        "Concurrent retenu; Projet abandonné; Autre",
+        "line 8: Statut: status 'peut-être' is not open, won, lost or invalid",
+        "line 9: Clôturée le: an open deal has no close day; give its status",
+    ]
+    assert report.created == 3
+    views = {v.name: v for v in deals.list_deals(ctx, team.rob)}
+    audit, install, refonte = views["Audit"], views["Install"], views["Refonte"]
+    assert (audit.status, audit.stage) == ("open", "devis")
+    assert (install.status, install.stage) == ("won", "estimation")
+    assert install.closed_at == datetime(2026, 1, 15, 12, tzinfo=UTC)
+    assert (refonte.status, refonte.lost_reason) == ("lost", "Trop cher")
+    assert refonte.closed_at == datetime(2026, 2, 1, 12, tzinfo=UTC)
+    history = deals.deal_history(ctx, team.rob, audit.id, sort="oldest")
+    assert [(h.action, h.detail) for h in history][1] == (
+        "moved",
+        {"from": "nouveau", "to": "devis", "source": "import", "line": 2},
+    )
+    closed = deals.deal_history(ctx, team.rob, refonte.id, sort="oldest")
+    assert [h.action for h in closed] == ["created", "moved", "closed"]
+    assert closed[-1].detail == {
+        "outcome": "lost",
+        "reason": "Trop cher",
+        "source": "import",
+        "line": 4,
+    }
+    # A re-run finds them all done.
+    again = importing.import_deals(ctx, team.rob, io.BytesIO(OPENFIRE_DEALS.encode()), options)
+    assert again.created == 0 and flow.count("deals") == 3
+
+
+def test_a_process_that_moves_by_activities_takes_imports_at_its_first_stage_only(
+    ctx: Context, team: Team, flow: Flow
+) -> None:
+    text = (
+        "name,customer,stage,status,reason,closed on\n"
+        "First,Acme,Initial visit,,,\n"
+        "Later,Beta,needs_analysis,,,\n"
+        "Gone,Gamma,,lost,No budget,2026-03-01\n"
+        "Signed,Delta,initial_visit,won,,2026-03-02\n"
+    )
+    options = ImportOptions(skip_invalid=True)
+    report = importing.import_deals(ctx, team.rob, io.BytesIO(text.encode()), options)
+    assert [str(n) for n in report.errors] == [
+        "line 3: stage: Sales process moves its deals by their activities: they can be imported "
+        "at its first stage 'Initial visit' only"
+    ]
+    views = {v.name: v for v in deals.list_deals(ctx, team.rob)}
+    assert (views["First"].status, views["First"].stage) == ("open", "initial_visit")
+    assert (views["Gone"].status, views["Gone"].lost_reason) == ("lost", "No budget")
+    # Won without the rules of winning: the history says it was imported so.
+    assert views["Signed"].status == "won"
+    assert views["Signed"].closed_at == datetime(2026, 3, 2, 12, tzinfo=UTC)

@@ -98,21 +98,23 @@ def test_an_xlsx_workbook_of_deals(visitor: Visitor, demo_ctx: Context) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(["商机名称", "客户", "金额", "币种"])
-    sheet.append(["年度框架协议", "华为", 88000, "CNY"])
+    sheet.append(["商机名称", "客户", "金额", "币种", "阶段"])
+    sheet.append(["年度框架协议", "华为", 88000, "CNY", "验证客户"])
     data = io.BytesIO()
     book.save(data)
     wangfang = visitor("wangfang")
     assert 'href="/deals/import"' in wangfang.text(wangfang.get("/deals"))
     path = job_path(upload(wangfang, "/deals/import", data.getvalue(), "商机.xlsx"))
     page = wangfang.text(wangfang.get(path))
-    assert [selected(page, n) for n in range(4)] == ["name", "customer", "value", "currency"]
-    form = {"field-0": "name", "field-1": "customer", "field-2": "value", "field-3": "currency"}
+    fields = ["name", "customer", "value", "currency", "stage"]
+    assert [selected(page, n) for n in range(5)] == fields
+    form = {f"field-{n}": field for n, field in enumerate(fields)}
     wangfang.post(f"{path}/mapping", form, 302)
     wangfang.post(f"{path}/start", {}, 302)
     actor = users.actor_for_username(demo_ctx, "wangfang")
     (deal,) = [d for d in deals.list_deals(demo_ctx, actor) if d.name == "年度框架协议"]
     assert (str(deal.value), deal.currency, deal.owner) == ("88000.00", "CNY", "wangfang")
+    assert deal.stage == "yan_zheng_ke_hu"
 
 
 def test_bad_uploads_are_refused_beside_the_field(visitor: Visitor, demo_ctx: Context) -> None:

@@ -173,6 +173,8 @@ class _Import:
         owner = self.owner(parsed.owner) if "owner" not in problems else None
         if isinstance(owner, str):
             problems["owner"] = owner
+        elif owner is not None and self.kind.verify is not None and not problems:
+            problems.update(self.kind.verify(self.ctx, self.store, owner[1], parsed))
         extra = [cell for cell in row.cells[len(self.columns.headers) :] if cell.strip()]
         if extra:
             count = len(self.columns.headers)
@@ -259,6 +261,8 @@ class _Import:
         self, parsed: Parsed, owner: tuple[User, ProcessVersion], external: str | None, line: int
     ) -> None:
         user, version = owner
+        if self.kind.verify is not None:  # as in the first pass: the stage read as its key
+            self.kind.verify(self.ctx, self.store, version, parsed)
         if not parsed.fields.get("currency"):  # the company's, read once for the whole file
             if self.currency is None:
                 self.currency = company_currency(self.store)

@@ -43,6 +43,10 @@ def field_labels() -> dict[str, str]:
         "value": _("Value"),
         "currency": _("Currency"),
         "expected_close_date": _("Expected close date"),
+        "stage": _("Stage (key or name)"),
+        "status": _("Status (open, won, lost or invalid)"),
+        "reason": _("Reason (of a lost deal)"),
+        "closed_on": _("Day it closed"),
         "external_id": _("Id in the other system (finds duplicates)"),
     }
 
