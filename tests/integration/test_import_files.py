@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.services import deals, importing, leads
+from bpmn_sales.services.analytics import reports
+from bpmn_sales.services.analytics.scope import Filters
 from bpmn_sales.services.importing import ImportOptions, jobs, run
 from bpmn_sales.services.importing.reading import cell_text
 from tests.integration.conftest import Flow
@@ -219,6 +221,17 @@ def test_deals_imported_at_their_stage_and_closed_deals_as_history(
         "source": "import",
         "line": 4,
     }
+    # The analytics count the closed ones on the days they closed, at the stage they left.
+    january = reports.losses(
+        ctx, team.admin, Filters(process="openfire_pipeline", start="2026-01-01", end="2026-01-31")
+    )
+    assert (january.won, january.lost) == (1, 0)
+    february = reports.losses(
+        ctx, team.admin, Filters(process="openfire_pipeline", start="2026-02-01", end="2026-02-28")
+    )
+    assert (february.won, february.lost) == (0, 1)
+    (visit,) = [s for s in february.stages if s.key == "visite_technique"]
+    assert (visit.lost, visit.reasons) == (1, {"Trop cher": 1})
     # A re-run finds them all done.
     again = importing.import_deals(ctx, team.rob, io.BytesIO(OPENFIRE_DEALS.encode()), options)
     assert again.created == 0 and flow.count("deals") == 3
