@@ -21,7 +21,8 @@ from bpmn_sales.services import common
 from bpmn_sales.services.deals.lifecycle import CLOSE_MESSAGE, MOVE_MESSAGE
 from bpmn_sales.services.deals.start import start_deal
 from bpmn_sales.services.deals.steps import apply_step
-from bpmn_sales.services.leads.lifecycle import add_lead
+from bpmn_sales.services.leads.lifecycle import apply_step as apply_step_of_lead
+from bpmn_sales.services.leads.lifecycle import new_lead
 from bpmn_sales.services.people.preferences import CURRENCY_KEY
 from bpmn_sales.tasks import closing
 
@@ -49,7 +50,8 @@ class Kind:
     checks: Mapping[str, Checker]
     keys: Callable[[Parsed, bool], list[Key]]
     existing: Callable[[Store, str, Collection[Any]], dict[Any, int]]
-    create: Callable[..., Lead | Deal]
+    # Creates a row's record; may return what finishes it once the batch is flushed.
+    create: Callable[..., Callable[[], None] | None]
     verify: Verifier | None = None
 
 
@@ -128,20 +130,21 @@ def _create_lead(
     row: Parsed,
     external_id: str | None,
     line: int,
-) -> Lead:
+) -> Callable[[], None]:
+    """Add the lead and start its process; what it returns records the first step, once the
+    batch's leads are flushed together (one INSERT for the batch, not one per row)."""
     fields = {k: row.fields.get(k) for k in ("company", "email", "phone", "estimated_value")}
     fields["currency"] = row.fields.get("currency") or _company_currency(store)
-    return add_lead(
-        ctx,
-        store,
-        actor,
-        owner,
-        version,
-        row.fields["name"],
-        fields,
-        external_id=external_id,
-        detail={"source": "import", "line": line},
+    lead, instance = new_lead(
+        ctx, store, owner, version, row.fields["name"], fields, external_id=external_id
     )
+
+    def first_step() -> None:
+        apply_step_of_lead(
+            ctx, store, actor, lead, instance, "created", {"source": "import", "line": line}
+        )
+
+    return first_step
 
 
 def _company_currency(store: Store) -> str:
@@ -162,7 +165,7 @@ def _create_deal(
     row: Parsed,
     external_id: str | None,
     line: int,
-) -> Deal:
+) -> None:
     fields = {
         "name": row.fields["name"],
         "customer": row.fields.get("customer"),
@@ -181,7 +184,6 @@ def _create_deal(
         detail={"source": "import", "line": line},
     )
     _imported_steps(ctx, store, actor, deal, row, line)
-    return deal
 
 
 def _rules(ctx: Context, store: Store, version: ProcessVersion) -> ProcessRules:

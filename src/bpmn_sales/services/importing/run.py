@@ -244,6 +244,7 @@ class _Import:
         """The second pass: create the good rows, each batch its own transaction."""
         self.store.bulk = True
         for batch in _batches(self.file.rows()):
+            finish: list[Callable[[], None]] = []
             for row in batch:
                 if row.line not in self.good:
                     continue
@@ -251,15 +252,23 @@ class _Import:
                 parsed, _rest = parse_row(self.kind, by_field)
                 owner = self.owner(parsed.owner)
                 assert not isinstance(owner, str)  # the first pass refused the row otherwise
-                self.create_row(parsed, owner, external, row.line)
+                after = self.create_row(parsed, owner, external, row.line)
+                if after is not None:
+                    finish.append(after)
                 report.created += 1
+            # The batch's new rows in one INSERT, then each one's first step, whose rows (history,
+            # tasks, search terms) are flushed together at the commit.
+            self.store.flush()
+            with self.store.no_autoflush():
+                for after in finish:
+                    after()
             self.store.commit()
             if progress:
                 progress("importing", report.created, len(self.good))
 
     def create_row(
         self, parsed: Parsed, owner: tuple[User, ProcessVersion], external: str | None, line: int
-    ) -> None:
+    ) -> Callable[[], None] | None:
         user, version = owner
         if self.kind.verify is not None:  # as in the first pass: the stage read as its key
             self.kind.verify(self.ctx, self.store, version, parsed)
@@ -267,7 +276,9 @@ class _Import:
             if self.currency is None:
                 self.currency = company_currency(self.store)
             parsed.fields["currency"] = self.currency
-        self.kind.create(self.ctx, self.store, self.actor, user, version, parsed, external, line)
+        return self.kind.create(
+            self.ctx, self.store, self.actor, user, version, parsed, external, line
+        )
 
 
 def run_import(
