@@ -171,3 +171,24 @@ def open_table(stream: IO[bytes]) -> TableFile:
     if magic == ZIP_MAGIC:
         return XlsxFile(stream)
     return CsvFile(stream)
+
+
+def estimated_rows(stream: IO[bytes]) -> int:
+    """About how many rows follow the header, for a progress bar: a CSV file's line breaks, an
+    XLSX sheet's recorded size (read without reading the rows)."""
+    stream.seek(0)
+    if stream.read(4) == ZIP_MAGIC:
+        from openpyxl import load_workbook
+
+        stream.seek(0)
+        try:
+            book = load_workbook(stream, read_only=True)
+            count = (book.worksheets[0].max_row or 1) - 1
+            book.close()
+        except Exception:
+            count = 1
+    else:
+        stream.seek(0)
+        count = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b"")) - 1
+    stream.seek(0)
+    return max(count, 1)
