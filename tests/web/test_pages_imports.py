@@ -170,16 +170,28 @@ def test_a_large_file_runs_beside_the_request_and_the_page_follows_it(
     assert leads.list_leads(demo_ctx, rob_actor, q="Lead").total >= 30
 
 
-def test_the_pages_speak_the_readers_language(visitor: Visitor) -> None:
+def test_the_pages_speak_the_readers_language(visitor: Visitor, demo_ctx: Context) -> None:
     olga = visitor("olga")
     assert "Importer des opportunités" in olga.text(olga.get("/deals"))
-    path = job_path(upload(olga, "/deals/import", b"Affaire;Montant\nAudit;12 000,50\n", "a.csv"))
+    text = "Affaire;Montant;Étape\nAudit;12 000,50;Devis\n"
+    path = job_path(upload(olga, "/deals/import", text.encode(), "a.csv"))
     mapping = olga.text(olga.get(path))
     assert "Choisir les colonnes" in mapping and "Laisser de côté" in mapping
-    olga.post(f"{path}/mapping", {"field-0": "name", "field-1": "value"}, 302)
+    form = {"field-0": "name", "field-1": "value", "field-2": "stage", "process": "nope"}
+    refused = olga.text(olga.post(f"{path}/mapping", form, 400))
+    assert re.search(r'id="process-error"[^>]*>[^<]*nope', refused)
+    form["process"] = "openfire_pipeline"
+    olga.post(f"{path}/mapping", form, 302)
     preview = olga.text(olga.get(f"{path}/preview"))
     assert "1 opportunité à créer" in preview and "0 doublon à ignorer" in preview
     done = olga.text(olga.follow(olga.post(f"{path}/start", {}, 302)))
     assert "Terminé\u00a0: 1 créé(s), 0 doublon(s) ignoré(s), 0 ligne(s) erronée(s)" in done
+    actor = users.actor_for_username(demo_ctx, "olga")
+    (audit,) = [d for d in deals.list_deals(demo_ctx, actor) if d.name == "Audit"]
+    assert (audit.process_key, audit.stage, str(audit.value)) == (
+        "openfire_pipeline",
+        "devis",
+        "12000.50",
+    )
     zhangwei = visitor("zhangwei")
     assert "导入线索" in zhangwei.text(zhangwei.get("/leads"))

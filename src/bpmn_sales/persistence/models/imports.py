@@ -28,6 +28,8 @@ class ImportJob(Base):
     # [header, field] per column of the file, in its order; field "" for a column left out.
     mapping: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
     skip_invalid: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Deals: the process they all start on (None: each owner's).
+    process: Mapped[str | None] = mapped_column(String(100))
     state: Mapped[str] = mapped_column(String(20))
     done_rows: Mapped[int] = mapped_column(Integer, default=0)
     total_rows: Mapped[int | None] = mapped_column(Integer)

@@ -25,6 +25,7 @@ from bpmn_sales.services.importing.kinds import DEALS, LEADS, Kind
 from bpmn_sales.services.importing.reading import open_table
 from bpmn_sales.services.importing.run import ImportOptions, ImportReport, run_import
 from bpmn_sales.services.people.users import actor_of
+from bpmn_sales.services.processes.definitions import startable_version
 
 ID_FIELD = "external_id"  # the column of the other system's ids
 EXTENSIONS = ("csv", "txt", "xlsx")
@@ -51,6 +52,7 @@ class ImportJobView:
     columns: list[tuple[str, str]]  # (header, field or "")
     fields: tuple[str, ...]  # what a column may hold, ID_FIELD included
     skip_invalid: bool
+    process: str | None
     done_rows: int
     total_rows: int | None
     report: dict[str, Any] | None = None
@@ -99,6 +101,7 @@ def _view(job: ImportJob) -> ImportJobView:
         [(header, chosen) for header, chosen in job.mapping],
         (*kind.names, ID_FIELD),
         job.skip_invalid,
+        job.process,
         job.done_rows,
         job.total_rows,
         report,
@@ -156,6 +159,7 @@ def upload_import(
             data=data,
             mapping=[[h, f] for h, f in zip(headers, fields, strict=True)],
             skip_invalid=False,
+            process=None,
             state=UPLOADED,
             done_rows=0,
             created_at=now,
@@ -173,9 +177,15 @@ def get_import(ctx: Context, actor: Actor, job_id: int) -> ImportJobView:
 
 
 def map_import(
-    ctx: Context, actor: Actor, job_id: int, fields: Sequence[str], skip_invalid: bool
+    ctx: Context,
+    actor: Actor,
+    job_id: int,
+    fields: Sequence[str],
+    skip_invalid: bool,
+    process: str | None = None,
 ) -> ImportJobView:
-    """Choose the field of each column ("" leaves it out), and whether bad rows are skipped."""
+    """Choose the field of each column ("" leaves it out), whether bad rows are skipped, and
+    for deals the process they all start on (None: each owner's)."""
     with ctx.uow() as store:
         job = _job(store, actor, job_id)
         if job.state != UPLOADED:
@@ -193,8 +203,14 @@ def map_import(
                     _("column '%(column)s': choose one of the fields", column=headers[position]),
                     field=f"field-{position}",
                 )
+        if process and job.kind == "deal":
+            try:
+                startable_version(store, process)
+            except NotFound as error:  # said beside the field
+                raise InvalidInput(error.message, field="process") from None
         job.mapping = [[h, f] for h, f in zip(headers, fields, strict=True)]
         job.skip_invalid = skip_invalid
+        job.process = process if job.kind == "deal" else None
         job.updated_at = ctx.clock()
         store.commit()
         return _view(job)
@@ -204,7 +220,7 @@ def _options(job: ImportJob, dry_run: bool) -> ImportOptions:
     mapping = {h: f for h, f in job.mapping if f and f != ID_FIELD}
     ignored = tuple(h for h, f in job.mapping if not f)
     id_column = next((h for h, f in job.mapping if f == ID_FIELD), None)
-    return ImportOptions(dry_run, job.skip_invalid, mapping, ignored, id_column)
+    return ImportOptions(dry_run, job.skip_invalid, mapping, ignored, id_column, job.process)
 
 
 def preview_import(ctx: Context, actor: Actor, job_id: int) -> ImportReport:

@@ -20,7 +20,8 @@ from bpmn_sales.i18n import _
 from bpmn_sales.services.importing import jobs
 from bpmn_sales.services.importing.jobs import ImportJobView
 from bpmn_sales.web.auth import login_required
-from bpmn_sales.web.pages.common import ctx, flash_error, page_actor
+from bpmn_sales.web.pages.common import ctx, flash_error, form_text, page_actor
+from bpmn_sales.web.pages.deals import sales_processes
 from bpmn_sales.web.pages.forms import field_errors
 
 bp = Blueprint("imports", __name__)
@@ -96,6 +97,7 @@ def _mapping_page(job: ImportJobView, errors: dict[str, str], status: int) -> An
         "imports/mapping.html",
         job=job,
         choices=[(f, labels[f]) for f in job.fields],
+        processes=[(key, name) for key, name, _s in sales_processes(enabled_only=True)],
         errors=errors,
         list_path=LISTS[job.kind],
     )
@@ -121,7 +123,7 @@ def save_mapping(job_id: int) -> Any:
     fields = [request.form.get(f"field-{n}", "") for n in range(len(job.columns))]
     skip = request.form.get("skip_invalid") == "1"
     try:
-        jobs.map_import(ctx(), actor, job_id, fields, skip)
+        jobs.map_import(ctx(), actor, job_id, fields, skip, form_text("process"))
     except InvalidInput as error:
         return _mapping_page(job, field_errors(error), 400)
     except SalesError as error:

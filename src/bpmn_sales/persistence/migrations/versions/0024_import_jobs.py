@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.Column("mapping", sa.JSON(), nullable=False),
         sa.Column("skip_invalid", sa.Boolean(), nullable=False),
+        sa.Column("process", sa.String(length=100), nullable=True),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("done_rows", sa.Integer(), nullable=False),
         sa.Column("total_rows", sa.Integer(), nullable=True),
