@@ -259,3 +259,16 @@ def test_a_process_that_moves_by_activities_takes_imports_at_its_first_stage_onl
     # Won without the rules of winning: the history says it was imported so.
     assert views["Signed"].status == "won"
     assert views["Signed"].closed_at == datetime(2026, 3, 2, 12, tzinfo=UTC)
+
+
+def test_an_import_whose_server_stopped_is_said_to_be_stalled(ctx: Context, team: Team) -> None:
+    job = jobs.upload_import(ctx, team.rob, "lead", "a.csv", b"name\nA\n")
+    assert not jobs.get_import(ctx, team.rob, job.id).stalled  # not started: nothing to wait for
+    jobs.start_import(ctx, team.rob, job.id)  # queued, then the server stops before running it
+    ctx.clock.advance(minutes=9)  # type: ignore[attr-defined]
+    assert not jobs.get_import(ctx, team.rob, job.id).stalled
+    ctx.clock.advance(minutes=2)  # type: ignore[attr-defined]
+    assert jobs.get_import(ctx, team.rob, job.id).stalled
+    jobs.run_import_job(ctx, job.id)  # run again (here: by hand), it finishes
+    done = jobs.get_import(ctx, team.rob, job.id)
+    assert (done.state, done.stalled) == ("done", False)

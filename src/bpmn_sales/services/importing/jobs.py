@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from bpmn_sales.context import Context
@@ -39,6 +40,9 @@ UPLOADED, QUEUED, CHECKING, IMPORTING, DONE, FAILED = (
     "failed",
 )
 FINISHED = (DONE, FAILED)
+# A running import writes its progress after every batch (seconds); this long without means
+# its server stopped (a restart): the page says to run the file again.
+STALLED_AFTER = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class ImportJobView:
     report: dict[str, Any] | None = None
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    stalled: bool = False
 
     @property
     def finished(self) -> bool:
@@ -79,7 +84,7 @@ def _kind(name: str) -> Kind:
     return KINDS[name]
 
 
-def _view(job: ImportJob) -> ImportJobView:
+def _view(job: ImportJob, now: datetime | None = None) -> ImportJobView:
     kind = KINDS[job.kind]
     report = job.report
     notes = []
@@ -107,6 +112,9 @@ def _view(job: ImportJob) -> ImportJobView:
         report,
         job.error,
         notes,
+        now is not None
+        and job.state not in (UPLOADED, *FINISHED)
+        and now - job.updated_at > STALLED_AFTER,
     )
 
 
@@ -173,7 +181,7 @@ def upload_import(
 def get_import(ctx: Context, actor: Actor, job_id: int) -> ImportJobView:
     """One of the actor's imports, with its progress."""
     with ctx.uow() as store:
-        return _view(_job(store, actor, job_id))
+        return _view(_job(store, actor, job_id), ctx.clock())
 
 
 def map_import(
