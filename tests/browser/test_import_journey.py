@@ -36,8 +36,8 @@ def test_upload_map_preview_apply_and_see_the_leads(
     page.get_by_label("Import the good rows even if some rows are bad").check()
     page.get_by_role("button", name="Preview the import").click()
 
-    counts = page.get_by_test_id("import-counts")
-    expect(counts).to_contain_text(f"{ROWS} leads to create")
+    counts = page.get_by_test_id("import-counts")  # once the preview has run beside
+    expect(counts).to_contain_text(f"{ROWS} leads to create", timeout=60_000)
     expect(counts).to_contain_text("1 bad row")
     expect(page.get_by_test_id("import-notes")).to_contain_text(
         f"line {ROWS + 2}: Courriel: email 'not-an-address' is not an e-mail address"

@@ -117,11 +117,20 @@ def test_a_job_uploaded_mapped_previewed_then_run(ctx: Context, team: Team, flow
     assert "external_id" in job.fields and "estimated_value" in job.fields
 
     job = jobs.map_import(ctx, team.mia, job.id, ["name", "email", "", "external_id"], True)
-    preview = jobs.preview_import(ctx, team.mia, job.id)
-    assert (preview.created, preview.dry_run, preview.applied) == (1, True, False)
-    assert [str(n) for n in preview.errors] == [
-        "line 3: Courriel: email 'pas-une-adresse' is not an e-mail address"
-    ]
+    assert (job.state, job.running, job.previewed) == ("previewing", True, False)
+    with pytest.raises(InvalidState):  # not before its preview
+        jobs.start_import(ctx, team.mia, job.id)
+    jobs.run_preview_job(ctx, job.id)
+    previewed = jobs.get_import(ctx, team.mia, job.id)
+    assert previewed.previewed and previewed.report is not None
+    report = previewed.report
+    assert (report["rows"], report["created"], report["dry_run"], report["applied"]) == (
+        2,
+        1,
+        True,
+        False,
+    )
+    assert previewed.notes == ["line 3: Courriel: email 'pas-une-adresse' is not an e-mail address"]
     assert flow.count("leads") == 0
 
     started = jobs.start_import(ctx, team.mia, job.id)

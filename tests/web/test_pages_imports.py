@@ -140,10 +140,21 @@ def test_an_import_is_its_uploaders_own(visitor: Visitor) -> None:
     for other in ("sara", "admin"):
         someone = visitor(other)
         someone.get(path, 404)
-        someone.get(f"{path}/preview", 404)
+        someone.get(f"{path}/mapping", 404)
         someone.get(f"{path}/progress", 404)
         someone.post(f"{path}/start", {}, 404)
     visitor(None).get(path, 302)
+
+
+def follow(pages: Pages, path: str, states: tuple[str, ...]) -> dict[str, object]:
+    """Poll the import's progress, as its page does, until the step under way is over."""
+    deadline = time.monotonic() + 60
+    while True:
+        progress = pages.get(f"{path}/progress").get_json()
+        assert progress["state"] in states, progress
+        if progress["finished"] or time.monotonic() > deadline:
+            return dict(progress)
+        time.sleep(0.2)
 
 
 def test_a_large_file_runs_beside_the_request_and_the_page_follows_it(
@@ -154,14 +165,11 @@ def test_a_large_file_runs_beside_the_request_and_the_page_follows_it(
     rob = visitor("rob")
     path = job_path(upload(rob, "/leads/import", ("name,email\n" + rows).encode(), "big.csv"))
     rob.post(f"{path}/mapping", {"field-0": "name", "field-1": "email"}, 302)
+    progress = follow(rob, path, ("previewing", "uploaded"))
+    assert (progress["state"], progress["done"]) == ("uploaded", 30)
+    assert "30 leads to create" in rob.text(rob.get(path))
     rob.post(f"{path}/start", {}, 302)
-    deadline = time.monotonic() + 60
-    while True:
-        progress = rob.get(f"{path}/progress").get_json()
-        assert progress["state"] in ("queued", "checking", "importing", "done"), progress
-        if progress["finished"] or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
+    progress = follow(rob, path, ("queued", "checking", "importing", "done"))
     assert (progress["state"], progress["percent"], progress["done"]) == ("done", 100, 30)
     assert progress["text"] == "Done: 30 created, 0 duplicate(s) skipped, 0 bad row(s)"
     page = rob.text(rob.get(path))
@@ -182,7 +190,7 @@ def test_the_pages_speak_the_readers_language(visitor: Visitor, demo_ctx: Contex
     assert re.search(r'id="process-error"[^>]*>[^<]*nope', refused)
     form["process"] = "openfire_pipeline"
     olga.post(f"{path}/mapping", form, 302)
-    preview = olga.text(olga.get(f"{path}/preview"))
+    preview = olga.text(olga.get(path))
     assert "1 opportunité à créer" in preview and "0 doublon à ignorer" in preview
     done = olga.text(olga.follow(olga.post(f"{path}/start", {}, 302)))
     assert "Terminé\u00a0: 1 créé(s), 0 doublon(s) ignoré(s), 0 ligne(s) erronée(s)" in done
@@ -195,3 +203,15 @@ def test_the_pages_speak_the_readers_language(visitor: Visitor, demo_ctx: Contex
     )
     zhangwei = visitor("zhangwei")
     assert "导入线索" in zhangwei.text(zhangwei.get("/leads"))
+
+
+def test_a_mapping_the_file_cannot_be_read_with_is_said_on_the_columns_step(
+    visitor: Visitor,
+) -> None:
+    rob = visitor("rob")
+    path = job_path(upload(rob, "/leads/import", b"Name,Full name\nA,B\n", "a.csv"))
+    page = rob.text(rob.follow(rob.post(f"{path}/mapping", {"field-0": "name", "field-1": "name"})))
+    assert "columns &#39;Name&#39; and &#39;Full name&#39; both hold name; ignore one" in page
+    assert 'data-testid="import-mapping"' in page  # the columns again, to choose better
+    rob.post(f"{path}/mapping", {"field-0": "name", "field-1": ""}, 302)
+    assert "1 lead to create" in rob.text(rob.get(path))

@@ -24,15 +24,16 @@ from bpmn_sales.persistence.models import ImportJob, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.importing.kinds import DEALS, LEADS, Kind
 from bpmn_sales.services.importing.reading import open_table
-from bpmn_sales.services.importing.run import ImportOptions, ImportReport, run_import
+from bpmn_sales.services.importing.run import ImportOptions, run_import
 from bpmn_sales.services.people.users import actor_of
 from bpmn_sales.services.processes.definitions import startable_version
 
 ID_FIELD = "external_id"  # the column of the other system's ids
 EXTENSIONS = ("csv", "txt", "xlsx")
 KINDS = {"lead": LEADS, "deal": DEALS}
-UPLOADED, QUEUED, CHECKING, IMPORTING, DONE, FAILED = (
+UPLOADED, PREVIEWING, QUEUED, CHECKING, IMPORTING, DONE, FAILED = (
     "uploaded",
+    "previewing",
     "queued",
     "checking",
     "importing",
@@ -40,6 +41,7 @@ UPLOADED, QUEUED, CHECKING, IMPORTING, DONE, FAILED = (
     "failed",
 )
 FINISHED = (DONE, FAILED)
+RUNNING = (PREVIEWING, QUEUED, CHECKING, IMPORTING)
 # A running import writes its progress after every batch (seconds); this long without means
 # its server stopped (a restart): the page says to run the file again.
 STALLED_AFTER = timedelta(minutes=10)
@@ -67,6 +69,16 @@ class ImportJobView:
     @property
     def finished(self) -> bool:
         return self.state in FINISHED
+
+    @property
+    def running(self) -> bool:
+        """The preview or the import is under way (the page follows it)."""
+        return self.state in RUNNING
+
+    @property
+    def previewed(self) -> bool:
+        """The dry run of the current mapping is done: `report` is what it would do."""
+        return self.state == UPLOADED and self.report is not None
 
     @property
     def percent(self) -> int:
@@ -112,9 +124,7 @@ def _view(job: ImportJob, now: datetime | None = None) -> ImportJobView:
         report,
         job.error,
         notes,
-        now is not None
-        and job.state not in (UPLOADED, *FINISHED)
-        and now - job.updated_at > STALLED_AFTER,
+        now is not None and job.state in RUNNING and now - job.updated_at > STALLED_AFTER,
     )
 
 
@@ -193,7 +203,8 @@ def map_import(
     process: str | None = None,
 ) -> ImportJobView:
     """Choose the field of each column ("" leaves it out), whether bad rows are skipped, and
-    for deals the process they all start on (None: each owner's)."""
+    for deals the process they all start on (None: each owner's); the preview of this mapping
+    is then due (`run_preview_job`)."""
     with ctx.uow() as store:
         job = _job(store, actor, job_id)
         if job.state != UPLOADED:
@@ -219,6 +230,7 @@ def map_import(
         job.mapping = [[h, f] for h, f in zip(headers, fields, strict=True)]
         job.skip_invalid = skip_invalid
         job.process = process if job.kind == "deal" else None
+        job.state, job.report, job.error, job.done_rows = PREVIEWING, None, None, 0
         job.updated_at = ctx.clock()
         store.commit()
         return _view(job)
@@ -231,12 +243,25 @@ def _options(job: ImportJob, dry_run: bool) -> ImportOptions:
     return ImportOptions(dry_run, job.skip_invalid, mapping, ignored, id_column, job.process)
 
 
-def preview_import(ctx: Context, actor: Actor, job_id: int) -> ImportReport:
-    """A dry run of the file with its mapping: what would be created, duplicates, bad rows."""
+def run_preview_job(ctx: Context, job_id: int) -> None:
+    """Do the dry run of a mapped file, recording the rows checked after each batch, then its
+    report (or why the mapping cannot read the file), and leave the import ready to apply."""
     with ctx.uow() as store:
-        job = _job(store, actor, job_id)
+        job = store.get(ImportJob, job_id, "import")
+        if job.state != PREVIEWING:
+            return
+        actor = actor_of(store.get(User, job.user_id, "user"))
         kind, data, options = KINDS[job.kind], job.data, _options(job, dry_run=True)
-    return run_import(ctx, actor, kind, io.BytesIO(data), options)
+
+    def progress(_phase: str, done: int, _total: int | None) -> None:
+        _record(ctx, job_id, done_rows=done)
+
+    try:
+        report = run_import(ctx, actor, kind, io.BytesIO(data), options, progress)
+    except SalesError as error:
+        _record(ctx, job_id, state=UPLOADED, error=error.message)
+        return
+    _record(ctx, job_id, state=UPLOADED, report=report.to_dict(), done_rows=report.rows)
 
 
 def start_import(ctx: Context, actor: Actor, job_id: int) -> ImportJobView:
@@ -245,7 +270,7 @@ def start_import(ctx: Context, actor: Actor, job_id: int) -> ImportJobView:
         job = _job(store, actor, job_id)
         if job.state != UPLOADED:
             raise InvalidState(_("this import has already started"))
-        job.state = QUEUED
+        job.state, job.report, job.done_rows = QUEUED, None, 0
         job.updated_at = ctx.clock()
         store.commit()
         return _view(job)

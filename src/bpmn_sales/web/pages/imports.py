@@ -1,15 +1,16 @@
 """Importing from the leads and deals pages: upload, map the columns, preview, apply, follow.
 
 Each step is a short request on an import job (services/importing/jobs.py). A small file is
-imported within the request that applies it; a larger one in a thread of the server process,
-batch by batch, while the progress page polls how far it got (and, without JavaScript,
-reloads itself).
+previewed (a dry run) and imported within the requests that ask for them; a larger one in a
+thread of the server process, batch by batch, while the page polls how far it got (and,
+without JavaScript, reloads itself).
 """
 
 from __future__ import annotations
 
 import contextvars
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, jsonify, redirect, render_template, request
@@ -107,12 +108,24 @@ def _mapping_page(job: ImportJobView, errors: dict[str, str], status: int) -> An
 @bp.get("/imports/<int:job_id>")
 @login_required
 def show(job_id: int) -> Any:
+    """The step the import is at: its columns, its preview, or its progress and result."""
     job = jobs.get_import(ctx(), page_actor(), job_id)
-    if job.state == jobs.UPLOADED:
-        return _mapping_page(job, {}, 200)
+    if job.previewed:
+        return _preview_page(job)
+    if job.state == jobs.UPLOADED:  # a mapping the file cannot be read with says why
+        return _mapping_page(job, {"form": job.error} if job.error else {}, 200)
     return render_template(
         "imports/progress.html", job=job, list_path=LISTS[job.kind], sentence=progress_text(job)
     )
+
+
+@bp.get("/imports/<int:job_id>/mapping")
+@login_required
+def mapping(job_id: int) -> Any:
+    job = jobs.get_import(ctx(), page_actor(), job_id)
+    if job.state != jobs.UPLOADED:
+        return redirect(f"/imports/{job_id}")
+    return _mapping_page(job, {}, 200)
 
 
 @bp.post("/imports/<int:job_id>/mapping")
@@ -129,40 +142,26 @@ def save_mapping(job_id: int) -> Any:
     except SalesError as error:
         flash_error(error)
         return redirect(f"/imports/{job_id}")
-    return redirect(f"/imports/{job_id}/preview")
+    _run(jobs.run_preview_job, job_id)
+    return redirect(f"/imports/{job_id}")
 
 
-@bp.get("/imports/<int:job_id>/preview")
-@login_required
-def preview(job_id: int) -> Any:
-    actor = page_actor()
-    job = jobs.get_import(ctx(), actor, job_id)
-    if job.state != jobs.UPLOADED:
-        return redirect(f"/imports/{job_id}")
-    try:
-        report = jobs.preview_import(ctx(), actor, job_id)
-    except InvalidInput as error:  # the mapping cannot read the file: back to it
-        return _mapping_page(job, field_errors(error), 400)
-    labels = field_labels()
-    page = render_template(
-        "imports/preview.html",
-        job=job,
-        report=report,
-        labels=labels,
-        notes=[str(n) for n in (*report.duplicates, *report.errors)],
-        list_path=LISTS[job.kind],
+def _preview_page(job: ImportJobView) -> Any:
+    return render_template(
+        "imports/preview.html", job=job, report=job.report, list_path=LISTS[job.kind]
     )
-    return page
 
 
-def _run_in_thread(context: Context, job_id: int) -> None:
-    """Run the import beside the request, in the language and time zone of its page."""
+def _run(step: Callable[[Context, int], None], job_id: int) -> None:
+    """Run a preview or an import: within this request for a small file, else beside it, in
+    the language and time zone of its page."""
+    context = ctx()
+    if jobs.file_size(context, job_id) <= INLINE_BYTES:
+        step(context, job_id)
+        return
     copied = contextvars.copy_context()
     thread = threading.Thread(
-        target=copied.run,
-        args=(jobs.run_import_job, context, job_id),
-        name=f"import-{job_id}",
-        daemon=True,
+        target=copied.run, args=(step, context, job_id), name=f"import-{job_id}", daemon=True
     )
     thread.start()
 
@@ -171,22 +170,19 @@ def _run_in_thread(context: Context, job_id: int) -> None:
 @login_required
 def start(job_id: int) -> Any:
     try:
-        job = jobs.start_import(ctx(), page_actor(), job_id)
+        jobs.start_import(ctx(), page_actor(), job_id)
     except NotFound:
         raise
     except SalesError as error:
         flash_error(error)
         return redirect(f"/imports/{job_id}")
-    if jobs.file_size(ctx(), job.id) <= INLINE_BYTES:
-        jobs.run_import_job(ctx(), job.id)
-    else:
-        _run_in_thread(ctx(), job.id)
+    _run(jobs.run_import_job, job_id)
     return redirect(f"/imports/{job_id}")
 
 
 def progress_text(job: ImportJobView) -> str:
     """Where the import is, in a sentence."""
-    if job.state in (jobs.QUEUED, jobs.CHECKING):
+    if job.state in (jobs.PREVIEWING, jobs.QUEUED, jobs.CHECKING):
         return _("Checking the rows: %(done)s read", done=job.done_rows)
     if job.state == jobs.IMPORTING:
         return _(
@@ -215,6 +211,6 @@ def progress(job_id: int) -> Any:
         done=job.done_rows,
         total=job.total_rows,
         percent=job.percent,
-        finished=job.finished,
+        finished=not job.running,
         text=progress_text(job),
     )
