@@ -10,7 +10,10 @@ CLI per row does), then a file of `--rows` other leads imported with `importing.
 transaction), twice. Then a file of `--big` rows is imported (`--big 0` skips it) and the
 process's peak resident memory is printed before and after it (getrusage's high-water mark:
 it must barely move if the import streams). The last line is
-`import_rows_per_s=X one_by_one_rows_per_s=Y ratio=Z rss_mb_before_big=A rss_mb_after_big=B`.
+`import_rows_per_s=X one_by_one_rows_per_s=Y ratio=Z rss_mb_before_big=A rss_mb_after_big=B
+big_rows_per_s=C statements_per_batch=D transactions=E` (the big import's rows per second, the
+SQL statements it sent per batch of `importing.run.BATCH` rows, and the transactions it
+committed: one per batch, so an interrupted import keeps its whole batches).
 """
 
 from __future__ import annotations
@@ -23,9 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import event
+
 from bpmn_sales.context import Context
 from bpmn_sales.services import importing, leads, processes
 from bpmn_sales.services.importing import ImportOptions
+from bpmn_sales.services.importing import run as import_run
 from bpmn_sales.services.people import users
 
 
@@ -86,16 +92,37 @@ def main() -> None:
         rate_again = imported(ctx, 20_000_000, args.rows)
         print(f"one by one: {hand:.0f} rows/s; import: {rate:.0f} and {rate_again:.0f} rows/s")
         before = after = peak_rss_mb()
+        big_rate = per_batch = 0.0
+        counts = {"statements": 0, "commits": 0}
+
+        def statement(*_args: object) -> None:
+            counts["statements"] += 1
+
+        def commit(*_args: object) -> None:
+            counts["commits"] += 1
+
         if args.big:
+            event.listen(ctx.db, "before_cursor_execute", statement)
+            event.listen(ctx.db, "commit", commit)
             started = time.perf_counter()
             big_rate = imported(ctx, 1_000_000, args.big)
             after = peak_rss_mb()
             took = time.perf_counter() - started
+            event.remove(ctx.db, "before_cursor_execute", statement)
+            event.remove(ctx.db, "commit", commit)
+            batches = -(-args.big // import_run.BATCH)
+            per_batch = counts["statements"] / batches
             print(f"{args.big} rows imported in {took:.0f} s: {big_rate:.0f} rows/s")
+            print(
+                f"{counts['statements']} statements in {batches} batches of {import_run.BATCH} "
+                f"rows, {counts['commits']} transactions"
+            )
         ctx.close()
     print(
         f"import_rows_per_s={rate_again:.0f} one_by_one_rows_per_s={hand:.0f} "
-        f"ratio={rate_again / hand:.2f} rss_mb_before_big={before:.0f} rss_mb_after_big={after:.0f}"
+        f"ratio={rate_again / hand:.2f} rss_mb_before_big={before:.0f} "
+        f"rss_mb_after_big={after:.0f} big_rows_per_s={big_rate:.0f} "
+        f"statements_per_batch={per_batch:.0f} transactions={counts['commits']}"
     )
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+
+from openpyxl import Workbook
 
 from tests.cli.cli_checks import Cli, assert_error, ok_json
 
@@ -75,3 +78,28 @@ def test_deals_with_an_id_column_and_a_progress_bar(ready: Cli, tmp_path: Path) 
     assert again.stdout.splitlines()[1] == "line 2: Ref: deal 15 has it already (skipped)"
     assert again.stderr == ""
     assert "Rollout" in ready("deal", "show", "15").stdout
+
+
+def test_an_xlsx_workbook_of_deals_at_their_stages_with_a_progress_bar(
+    ready: Cli, tmp_path: Path
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Affaire", "Client", "Étape", "Statut", "Clôturée le"])
+    sheet.append(["Toiture", "Dupont SA", "Devis", None, None])
+    sheet.append(["Isolation", "Martin SARL", "Estimation", "gagnée", datetime(2026, 5, 4)])
+    path = tmp_path / "affaires.xlsx"
+    book.save(path)
+    command = ("deal", "import", str(path), "--process", "openfire_pipeline", "--progress")
+    result = ready(*command, user="olga")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "created 2 deals; 0 duplicate(s) skipped; 0 bad row(s) of 2\n"
+    assert "checking" in result.stderr and "importing" in result.stderr
+    listed = ready("deal", "list", "--json", user="olga")
+    deals = {d["name"]: d for d in ok_json(listed)}
+    assert (deals["Toiture"]["stage"], deals["Toiture"]["status"]) == ("devis", "open")
+    assert (deals["Isolation"]["stage"], deals["Isolation"]["status"]) == ("estimation", "won")
+    xls = tmp_path / "old.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    assert_error(ready("deal", "import", str(xls), user="olga"), "old Excel (.xls) files")

@@ -1,11 +1,12 @@
-"""`lead import FILE` and `deal import FILE`: a CSV file checked, then imported, with progress."""
+"""`lead import FILE` and `deal import FILE`: a CSV or XLSX file checked, then imported, with
+progress."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from typing import IO, Any
+from typing import Any
 
 import click
 
@@ -15,15 +16,9 @@ from bpmn_sales.cli.leads import lead_group
 from bpmn_sales.domain.columns import mapping_pairs
 from bpmn_sales.services import importing
 from bpmn_sales.services.importing import ImportOptions, ImportReport, Progress
+from bpmn_sales.services.importing.reading import estimated_rows
 
 Importer = Callable[..., ImportReport]
-
-
-def _lines(stream: IO[bytes]) -> int:
-    """About how many rows the file has (its line breaks but the header's), for the bar."""
-    count = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
-    stream.seek(0)
-    return max(count - 1, 1)
 
 
 def summary(report: ImportReport) -> Iterator[str]:
@@ -73,7 +68,7 @@ def run(
         fail(f"cannot read {file}: {error.strerror}")
     with ExitStack() as stack:
         stack.enter_context(stream)
-        advance = _bar(stack, _lines(stream)) if progress else None
+        advance = _bar(stack, estimated_rows(stream)) if progress else None
         report = importer(ctx, actor, stream, options, advance)
     emit(report.to_dict(), as_json, summary(report))
     if report.errors:
@@ -137,7 +132,7 @@ def lead_import(
     progress: bool | None,
     as_json: bool,
 ) -> None:
-    """Import leads from a CSV file (all or nothing unless --skip-invalid)."""
+    """Import leads from a CSV or XLSX file (all or nothing unless --skip-invalid)."""
     options = ImportOptions(dry_run, skip_invalid, mapping_pairs(mapping), ignore, id_column)
     run(state, importing.import_leads, file, options, as_json, progress)
 
@@ -160,7 +155,7 @@ def deal_import(
     process: str | None,
     as_json: bool,
 ) -> None:
-    """Import deals from a CSV file (all or nothing unless --skip-invalid)."""
+    """Import deals from a CSV or XLSX file (all or nothing unless --skip-invalid)."""
     options = ImportOptions(
         dry_run, skip_invalid, mapping_pairs(mapping), ignore, id_column, process
     )

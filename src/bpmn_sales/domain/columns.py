@@ -140,7 +140,51 @@ DEAL_NAMES: dict[str, tuple[str, ...]] = {
         "预计成交日期", "结单日期", "预计结单日期",
     ),
     "owner": LEAD_NAMES["owner"],
+    "stage": (
+        "stage", "sales stage", "pipeline stage",
+        "etape", "etape de vente", "phase",
+        "etap", "etap sprzedazy",
+        "阶段", "销售阶段", "商机阶段",
+    ),
+    "status": (
+        "status", "outcome", "state",
+        "statut", "etat", "resultat",
+        "wynik", "stan",
+        "状态", "结果", "商机状态",
+    ),
+    "reason": (
+        "reason", "lost reason", "close reason",
+        "motif", "motif de perte", "raison",
+        "powod", "powod przegranej", "przyczyna",
+        "原因", "输单原因", "关闭原因",
+    ),
+    "closed_on": (
+        "closed on", "closed", "date closed", "closed date", "actual close date",
+        "cloturee le", "date de cloture effective", "fermee le",
+        "zamknieta dnia", "faktyczna data zamkniecia",
+        "成交日期", "关闭日期", "结单时间",
+    ),
 }  # fmt: skip
+
+# A deal's status as a file writes it, in the UI's languages (compared as headers are).
+STATUS_NAMES: dict[str, tuple[str, ...]] = {
+    "open": ("open", "ouverte", "en cours", "otwarta", "w toku", "进行中", "跟进中"),
+    "won": ("won", "win", "gagnee", "gagne", "wygrana", "赢单", "成交", "已成交"),
+    "lost": ("lost", "perdue", "perdu", "przegrana", "输单", "丢单", "已输单"),
+    "invalid": ("invalid", "invalide", "niewazna", "无效"),
+}
+
+
+def status_of(text: str) -> str | None:
+    """The status a cell names ("" is open), or None when it names none."""
+    key = header_key(text)
+    if not key:
+        return "open"
+    for status, names in STATUS_NAMES.items():
+        if key in {header_key(n) for n in (status, *names)}:
+            return status
+    return None
+
 
 # Letters NFKD does not take apart into a base letter and an accent.
 _LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
@@ -175,6 +219,18 @@ def _index(names: Mapping[str, Sequence[str]]) -> dict[str, str]:
         for alias in (field_name, *aliases):
             known.setdefault(header_key(alias), field_name)
     return known
+
+
+def suggested_fields(headers: Sequence[str], names: Mapping[str, Sequence[str]]) -> list[str]:
+    """The field each header names ("" for none, or for a field an earlier column took)."""
+    known = _index(names)
+    taken: set[str] = set()
+    fields = []
+    for header in headers:
+        field_name = known.get(header_key(header), "")
+        fields.append("" if field_name in taken else field_name)
+        taken.add(field_name)
+    return fields
 
 
 def resolve_columns(

@@ -8,6 +8,7 @@ from bpmn_sales.persistence.models.analytics import StageVisit, Target
 from bpmn_sales.persistence.models.base import Base, UTCDateTime, table_of
 from bpmn_sales.persistence.models.deals import Deal
 from bpmn_sales.persistence.models.delivery import Notification, OutboxMessage, Webhook
+from bpmn_sales.persistence.models.imports import ImportJob
 from bpmn_sales.persistence.models.instances import JournalEntry
 from bpmn_sales.persistence.models.leads import Lead
 from bpmn_sales.persistence.models.people import (
@@ -51,6 +52,7 @@ __all__ = [
     "FollowUp",
     "Group",
     "HistoryEntry",
+    "ImportJob",
     "JournalEntry",
     "Lead",
     "MigrationRun",

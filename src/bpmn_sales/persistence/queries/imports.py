@@ -8,7 +8,7 @@ from collections.abc import Collection
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bpmn_sales.persistence.models import Deal, Lead
+from bpmn_sales.persistence.models import Deal, ImportJob, Lead
 
 
 class ImportQueries:
@@ -42,3 +42,10 @@ class ImportQueries:
         name, customer = func.lower(Deal.name), func.lower(func.coalesce(Deal.customer, ""))
         rows = self.session.execute(select(name, customer, Deal.id).where(name.in_(list(names))))
         return {(n, c): deal_id for n, c, deal_id in rows}
+
+    def import_file_size(self, job_id: int) -> int:
+        """The size of an import job's file, without reading it."""
+        size = self.session.scalar(
+            select(func.length(ImportJob.data)).where(ImportJob.id == job_id)
+        )
+        return int(size or 0)

@@ -91,12 +91,15 @@ def apply_step(
     before: StageRef | None = None,
     changes: dict[str, Any] | None = None,
     waits: list[approval_waits.Wait] | None = None,
+    imported: bool = False,
 ) -> Snapshot:
     """Check the sales rules, store the state and every projection, and record the history.
 
     `changes` are other columns of the deal this step sets (the rules see them already); the
     deal row is written once, by SQL, with its version checked. `waits` receives what the
-    deal's ready approval tasks wait for.
+    deal's ready approval tasks wait for. An `imported` step (a deal brought from another
+    system at its stage, or closed there) does not enforce the rules of the stages it passes;
+    `changes` may then give the day it closed (`closed_at`).
     """
     rules = instance.rules
     snap = instance.snapshot()
@@ -112,8 +115,9 @@ def apply_step(
     status = terminal.outcome if terminal else DealStatus.OPEN
     values: dict[str, Any] = dict(changes or {})
     store.show_values(deal, values)
-    with store.no_autoflush():
-        check_rules(store, deal, rules, before, snap.running_stage, status)
+    if not imported:
+        with store.no_autoflush():
+            check_rules(store, deal, rules, before, snap.running_stage, status)
     before_stage, before_status = deal.stage_key, deal.status
     now = ctx.clock()
     stage_key = deal.stage_key
@@ -124,7 +128,7 @@ def apply_step(
     if terminal is not None:
         values["outcome_label"] = terminal.label
         if before_status == DealStatus.OPEN:
-            values["closed_at"] = now
+            values["closed_at"] = (values.get("closed_at") if imported else None) or now
             close = snap.data.get("close") or {}
             values["lost_reason"] = close.get("reason") if status != DealStatus.WON else None
     values["status"] = status

@@ -1,11 +1,13 @@
-"""The import use case: check every row, then create the good ones, in one transaction.
+"""The import use case: check every row, then create the good ones, batch by batch.
 
 Two passes over the file. The first parses each row, resolves its owner and process, and
 finds duplicates (in the file, and in the database one query per batch of rows); it writes
 nothing and keeps only line numbers. Unless it is a dry run, or a row is bad and bad rows are
 not to be skipped, the second pass reads the file again and creates the rows the first one
-found good through the same functions that create one lead or deal, flushing each batch and
-keeping no record, so a file of any length runs in the memory of one batch.
+found good through the same functions that create one lead or deal, committing each batch in
+its own transaction and keeping no record, so a file of any length runs in the memory of one
+batch. An import cut short (a crash, a restart) leaves whole batches behind: running the same
+file again skips them as duplicates and creates the rest.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.deals.start import resolve_owner
-from bpmn_sales.services.importing.kinds import Kind, Parsed, parse_row
-from bpmn_sales.services.importing.reading import CsvFile, Row
+from bpmn_sales.services.importing.kinds import Kind, Parsed, company_currency, parse_row
+from bpmn_sales.services.importing.reading import Row, TableFile, open_table
 from bpmn_sales.services.processes import choice
 from bpmn_sales.services.processes.definitions import startable_version
 
@@ -117,7 +119,7 @@ class _Import:
         store: Store,
         actor: Actor,
         kind: Kind,
-        file: CsvFile,
+        file: TableFile,
         columns: Columns,
         options: ImportOptions,
     ) -> None:
@@ -126,6 +128,7 @@ class _Import:
         self.owners: dict[str, tuple[User, ProcessVersion] | str] = {}
         self.seen: dict[Any, int] = {}  # duplicate key -> the line that has it first
         self.good: set[int] = set()
+        self.currency: str | None = None
 
     def cells(self, row: Row) -> tuple[dict[str, str], str | None]:
         """The row's cells by field, and its external id."""
@@ -170,6 +173,8 @@ class _Import:
         owner = self.owner(parsed.owner) if "owner" not in problems else None
         if isinstance(owner, str):
             problems["owner"] = owner
+        elif owner is not None and self.kind.verify is not None and not problems:
+            problems.update(self.kind.verify(self.ctx, self.store, owner[1], parsed))
         extra = [cell for cell in row.cells[len(self.columns.headers) :] if cell.strip()]
         if extra:
             count = len(self.columns.headers)
@@ -236,9 +241,10 @@ class _Import:
         return self.columns.column_of(field_name)
 
     def create(self, report: ImportReport, progress: Progress | None) -> None:
-        """The second pass: create the good rows, flushing batch by batch."""
+        """The second pass: create the good rows, each batch its own transaction."""
         self.store.bulk = True
         for batch in _batches(self.file.rows()):
+            finish: list[Callable[[], None]] = []
             for row in batch:
                 if row.line not in self.good:
                     continue
@@ -246,17 +252,33 @@ class _Import:
                 parsed, _rest = parse_row(self.kind, by_field)
                 owner = self.owner(parsed.owner)
                 assert not isinstance(owner, str)  # the first pass refused the row otherwise
-                self.create_row(parsed, owner, external, row.line)
+                after = self.create_row(parsed, owner, external, row.line)
+                if after is not None:
+                    finish.append(after)
                 report.created += 1
+            # The batch's new rows in one INSERT, then each one's first step, whose rows (history,
+            # tasks, search terms) are flushed together at the commit.
             self.store.flush()
+            with self.store.no_autoflush():
+                for after in finish:
+                    after()
+            self.store.commit()
             if progress:
                 progress("importing", report.created, len(self.good))
 
     def create_row(
         self, parsed: Parsed, owner: tuple[User, ProcessVersion], external: str | None, line: int
-    ) -> None:
+    ) -> Callable[[], None] | None:
         user, version = owner
-        self.kind.create(self.ctx, self.store, self.actor, user, version, parsed, external, line)
+        if self.kind.verify is not None:  # as in the first pass: the stage read as its key
+            self.kind.verify(self.ctx, self.store, version, parsed)
+        if not parsed.fields.get("currency"):  # the company's, read once for the whole file
+            if self.currency is None:
+                self.currency = company_currency(self.store)
+            parsed.fields["currency"] = self.currency
+        return self.kind.create(
+            self.ctx, self.store, self.actor, user, version, parsed, external, line
+        )
 
 
 def run_import(
@@ -267,8 +289,8 @@ def run_import(
     options: ImportOptions,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import a CSV file of leads or deals: check all rows, then create the good ones."""
-    file = CsvFile(stream)
+    """Import a CSV or XLSX file of leads or deals: check all rows, then create the good ones."""
+    file = open_table(stream)
     columns = resolve_columns(
         file.headers, kind.names, options.mapping, options.ignored, options.id_column
     )
@@ -282,6 +304,5 @@ def run_import(
             report.created = len(run.good)  # would create: nothing is written
             return report
         run.create(report, progress)
-        store.commit()
         report.applied = True
         return report

@@ -204,6 +204,24 @@ def add_lead(
     detail: dict[str, Any] | None = None,
 ) -> Lead:
     """Create a lead row of checked fields and start its process, in the caller's transaction."""
+    lead, instance = new_lead(ctx, store, owner, version, name, fields, external_id=external_id)
+    store.flush()
+    apply_step(ctx, store, actor, lead, instance, "created", detail)
+    return lead
+
+
+def new_lead(
+    ctx: Context,
+    store: Store,
+    owner: User,
+    version: ProcessVersion,
+    name: str,
+    fields: dict[str, Any],
+    *,
+    external_id: str | None = None,
+) -> tuple[Lead, Instance]:
+    """A lead row (added to the session, not yet flushed) and its started process: an import
+    flushes a batch of them at once, then applies each one's first step (`apply_step`)."""
     now = ctx.clock()
     lead = Lead(
         name=name,
@@ -219,9 +237,7 @@ def add_lead(
     key, loader = common.spec_loader(store, version)
     instance = ctx.engine.start(key, loader, {"lead": _lead_data(lead)})
     store.add(lead)
-    store.flush()
-    apply_step(ctx, store, actor, lead, instance, "created", detail)
-    return lead
+    return lead, instance
 
 
 def _load(store: Store, actor: Actor, lead_id: int, expected_version: int | None) -> Lead:
