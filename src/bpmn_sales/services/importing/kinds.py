@@ -289,7 +289,16 @@ def _imported_steps(
         instance.send_message(CLOSE_MESSAGE, payload)
         closed = {"closed_at": _noon(row.fields["closed_on"])}
         apply_step(
-            ctx, store, deal, instance, actor, "closed", {**payload, **detail}, before, closed, True
+            ctx,
+            store,
+            deal,
+            instance,
+            actor,
+            "closed",
+            {**payload, **detail},
+            before,
+            closed,
+            imported=True,
         )
 
 
