@@ -62,7 +62,7 @@ def test_every_page_a_rep_opens(open_as: OpenAs) -> None:
     deal = first_link(page, "/deals", r"/deals/\d+")
     closed = first_link(page, "/deals?status=won", r"/deals/\d+")
     paths = ["/tasks", task, "/leads", lead, "/leads/new", "/deals", deal, closed, "/deals/new"]
-    paths += ["/board", "/notifications", "/account"]
+    paths += ["/board", "/notifications", "/account", "/leads/import", "/deals/import"]
     assert_none(check(page, paths, diagram_ready))
 
 
@@ -90,6 +90,12 @@ def test_pages_showing_errors_beside_their_fields(open_as: OpenAs) -> None:
     lost.get_by_label("Lost reason").evaluate("el => el.removeAttribute('required')")
     lost.get_by_role("button", name="Close as lost").click()
     expect(page.locator(".field-error").first).to_be_visible()
+    found += violations(page)
+    # With a reason the close is asked to be confirmed, on a page of its own.
+    lost = page.get_by_test_id("close-lost")
+    lost.get_by_label("Lost reason").select_option(index=1)
+    lost.get_by_role("button", name="Close as lost").click()
+    expect(page.get_by_test_id("cancel-close")).to_be_visible()
     found += violations(page)
     assert_none(found)
 

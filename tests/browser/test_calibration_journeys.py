@@ -54,6 +54,7 @@ def test_the_modeler_shows_the_observed_rate_of_the_selected_stage(
     page = open_as("admin")
     page.goto("/processes/sales_process/modeler")
     expect(page.get_by_test_id("modeler")).to_have_attribute("data-state", "ready")
+    page.get_by_test_id("diagram-fit").click()  # the whole diagram, to reach the stage
     page.locator(f'.djs-element[data-element-id="{STAGE}"] > rect.djs-hit-all').click()
     group = page.locator('[data-group-id="group-sales-rules"]')
     note = group.get_by_test_id("stage-observed")

@@ -44,7 +44,7 @@ def assert_every_field_labelled(group: Locator) -> None:
 def test_a_card_moves_on_the_board_by_keyboard_only(open_as: OpenAs, demo_ctx: Context) -> None:
     kitchen = deal_id(demo_ctx, "Rénovation cuisine")
     page = open_as("rob")
-    page.goto("/board")
+    page.goto("/board?process=openfire_pipeline")
     card = page.get_by_test_id(f"card-{kitchen}")
     expect(
         page.get_by_test_id("column-visite_technique").get_by_test_id(f"card-{kitchen}")

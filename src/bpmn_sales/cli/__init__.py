@@ -46,7 +46,9 @@ verb("processes", "operators", "List deployed processes with their current versi
 verb(
     "report",
     "reports",
-    "Print an analytics report: funnel, losses, time-in-stage, stuck, forecast, targets.",
+    "Print an analytics report: funnel, losses, time-in-stage, stuck, forecast, targets, "
+    "calibration (each stage's configured win rate against the observed one, and past weighted "
+    "forecasts against what was won) or forecast-accuracy (that second part alone).",
 )
 verb("serve", "operators", "Serve the web app and the JSON API (waitress).")
 verb("settings", "settings", "The company's default language, time zone and currency.")
