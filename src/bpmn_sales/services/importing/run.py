@@ -4,10 +4,11 @@ Two passes over the file. The first parses each row, resolves its owner and proc
 finds duplicates (in the file, and in the database one query per batch of rows); it writes
 nothing and keeps only line numbers. Unless it is a dry run, or a row is bad and bad rows are
 not to be skipped, the second pass reads the file again and creates the rows the first one
-found good through the same functions that create one lead or deal, committing each batch in
-its own transaction and keeping no record, so a file of any length runs in the memory of one
-batch. An import cut short (a crash, a restart) leaves whole batches behind: running the same
-file again skips them as duplicates and creates the rest.
+found good (a batch's leads through `leads.lifecycle.new_leads`, which writes each kind of
+row once for the batch; deals one by one through the function that starts one deal),
+committing each batch in its own transaction and keeping no record, so a file of any length
+runs in the memory of one batch. An import cut short (a crash, a restart) leaves whole batches
+behind: running the same file again skips them as duplicates and creates the rest.
 """
 
 from __future__ import annotations

@@ -303,6 +303,7 @@ def new_leads(ctx: Context, store: Store, actor: Actor, wanted: Sequence[NewLead
         values = _step_values(ctx, snap)
         saved = ctx.engine.save(instance)  # a new instance's first save: a whole snapshot
         assert saved.snapshot is not None
+        values.setdefault("disqualify_reason", None)  # every row the same columns
         values.update(
             state=saved.snapshot,
             state_version=FIRST_STEP_VERSION,
