@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidInput, NotFound
 from bpmn_sales.services import deals, importing, leads
 from bpmn_sales.services.importing import ImportOptions, ImportReport
 from tests.integration.conftest import Flow
+from tests.statements import Statements
 from tests.team import Team
 
 LEADS = """name,company,email,phone,estimated_value,owner
@@ -222,3 +223,76 @@ def test_each_row_costs_no_more_statements_than_creating_one_lead(ctx: Context, 
         run(ctx, team, rows(100, 22))
     per_row = (len(large) - len(small)) / 20
     assert per_row <= len(one_lead), (per_row, len(one_lead))
+
+
+def lead_rows(first: int, count: int, owner: str = "rob") -> str:
+    body = "".join(
+        f"Lead {i},Company {i % 3},l{i}@batch.test,{owner}\n" for i in range(first, first + count)
+    )
+    return "name,company,email,owner\n" + body
+
+
+def test_a_batch_writes_each_kind_of_row_with_one_statement_whatever_its_rows(
+    ctx: Context, team: Team
+) -> None:
+    n = 20
+    run(ctx, team, lead_rows(0, 2))  # the caches of the first import
+    with Statements(ctx.db).counting() as small:
+        assert run(ctx, team, lead_rows(100, n)).created == n
+    small_sql = small.summary()
+    with Statements(ctx.db).counting() as large:
+        assert run(ctx, team, lead_rows(200, 3 * n)).created == 3 * n
+    assert 3 * n <= importing.run.BATCH  # both imports are one batch each
+    assert large.count == small.count, f"{small_sql}\n---\n{large.summary()}"
+    writes = [
+        s.split()[0:3] for s in large.sql if s.lstrip().upper().startswith(("INSERT", "UPDATE"))
+    ]
+    assert sorted(w[2] for w in writes) == ["history", "leads", "search_terms", "work_items"]
+
+
+def test_batches_of_many_leads_cost_the_same_statements_each(
+    ctx: Context, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    n = 10
+    monkeypatch.setattr(importing.run, "BATCH", n)
+    run(ctx, team, lead_rows(0, 2))
+    with Statements(ctx.db).counting() as one:
+        run(ctx, team, lead_rows(100, n))
+    with Statements(ctx.db).counting() as three:
+        run(ctx, team, lead_rows(200, 3 * n))
+    # Checking reads each batch's duplicates once, creating writes each batch's tables once.
+    per_batch = (three.count - one.count) / 2
+    assert per_batch <= 10, three.summary()
+    assert len([s for s in three.sql if s.lstrip().startswith("INSERT INTO leads")]) == 3
+
+
+def test_imported_leads_are_the_rows_of_leads_created_one_by_one(ctx: Context, team: Team) -> None:
+    by_hand = leads.create_lead(
+        ctx, team.admin, "Lead 0", "Company 0", "hand@batch.test", owner="rob"
+    )
+    run(ctx, team, lead_rows(1, 3))
+    found = {v.name: v for v in leads.list_leads(ctx, team.admin)}
+    columns = "status, owner_id, process_version_id, version, state_version, instance_version"
+
+    def lead_row(lead_id: int) -> tuple[object, ...]:
+        with ctx.db.connect() as conn:
+            sql = text(f"SELECT {columns} FROM leads WHERE id = :id")  # noqa: S608 - fixed names
+            return tuple(conn.execute(sql, {"id": lead_id}).one())
+
+    expected = lead_row(by_hand.id)
+    assert expected[3:] == (2, 2, 2)
+    for name in ("Lead 1", "Lead 2", "Lead 3"):
+        lead = found[name]
+        assert lead_row(lead.id) == expected
+        assert [t.title for t in lead.tasks] == [t.title for t in found["Lead 0"].tasks]
+        history = leads.lead_history(ctx, team.admin, lead.id)
+        line = int(name.split()[1]) + 1
+        assert [(h.action, h.to_status, h.detail) for h in history] == [
+            ("created", "new", {"source": "import", "line": line})
+        ]
+        # Found by its name and company, as a lead created by hand is.
+        assert [v.id for v in leads.list_leads(ctx, team.admin, q=name)] == [lead.id]
+    # Each one runs on: qualifying an imported lead opens its deal.
+    lead = found["Lead 2"]
+    view = leads.qualify_lead(ctx, team.rob, lead.id)
+    assert view.status == "qualified" and view.deal_id is not None

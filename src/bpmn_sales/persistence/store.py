@@ -3,7 +3,8 @@ callbacks. The queries use cases need are mixins by subject in persistence/queri
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -18,8 +19,9 @@ from bpmn_sales.i18n import _
 from bpmn_sales.persistence import search_terms  # noqa: F401 - registers the listener
 from bpmn_sales.persistence.models import Base
 from bpmn_sales.persistence.queries.analytics import AnalyticsQueries
+from bpmn_sales.persistence.queries.batches import Pending
 from bpmn_sales.persistence.queries.board import BoardQueries
-from bpmn_sales.persistence.queries.delivery import DeliveryQueries
+from bpmn_sales.persistence.queries.delivery import DeliveryQueries, announce_history
 from bpmn_sales.persistence.queries.drafts import DraftQueries
 from bpmn_sales.persistence.queries.imports import ImportQueries
 from bpmn_sales.persistence.queries.instances import InstanceQueries
@@ -63,10 +65,27 @@ class Store(
         # A bulk import sets this: it keeps no instance live after the commit, which would
         # hold every record it created in memory until then (services/importing/).
         self.bulk = False
+        # While `batched()` is open: the new rows of history, tasks and timers, kept to be
+        # written together (persistence/queries/batches.py).
+        self.pending: Pending | None = None
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once this transaction has committed (never if it rolls back)."""
         self._after_commit.append(callback)
+
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Inside, the history entries, work items and timers of new records are kept; they
+        are written when it closes, one statement per table, whatever the number of records."""
+        assert self.pending is None, "batches do not nest"
+        self.pending = pending = Pending()
+        try:
+            yield
+        finally:
+            self.pending = None
+        entries = pending.write(self.session.connection())
+        if entries:
+            announce_history(self.session, entries)
 
     # -- transaction -------------------------------------------------------------------
     def commit(self) -> None:

@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bpmn_sales.errors import Conflict
+from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, ImportJob, Lead
+from bpmn_sales.persistence.queries.batches import insert_leads
 
 
 class ImportQueries:
@@ -42,6 +47,16 @@ class ImportQueries:
         name, customer = func.lower(Deal.name), func.lower(func.coalesce(Deal.customer, ""))
         rows = self.session.execute(select(name, customer, Deal.id).where(name.in_(list(names))))
         return {(n, c): deal_id for n, c, deal_id in rows}
+
+    def insert_leads(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert whole lead rows (every column's final value) in one statement, with their
+        search terms in another; their ids in the order of `rows`."""
+        try:
+            return insert_leads(self.session, rows)
+        except IntegrityError as exc:  # e.g. two imports of one external id at the same time
+            raise Conflict(
+                _("the change conflicts with existing data: %(error)s", error=exc.orig)
+            ) from None
 
     def import_file_size(self, job_id: int) -> int:
         """The size of an import job's file, without reading it."""

@@ -23,6 +23,7 @@ from bpmn_sales.persistence.models import (
     Order,
     table_of,
 )
+from bpmn_sales.persistence.queries.batches import Pending
 from bpmn_sales.persistence.queries.delivery import announce_history
 from bpmn_sales.persistence.queries.paging import Sort, read_page
 
@@ -38,6 +39,7 @@ class RecordQueries:
     """Mixed into Store: methods here run on the Store's session."""
 
     session: Session
+    pending: Pending | None
 
     # -- deal records ------------------------------------------------------------------
     def customer_by_name(self, name: str) -> Customer | None:
@@ -153,6 +155,9 @@ class RecordQueries:
             "to_status": to_status,
             "detail": json.dumps(detail or {}, default=str),
         }
+        if self.pending is not None:  # written with the batch's others (Store.batched)
+            self.pending.history.append(values)
+            return
         self.session.connection().execute(ADD_HISTORY, values)
         announce_history(self.session, [HistoryEntry(**values)])
 

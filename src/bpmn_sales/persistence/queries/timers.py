@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from bpmn_sales.persistence.models import Timer, table_of
+from bpmn_sales.persistence.queries.batches import Pending
 
 TIMER_COLUMNS = tuple(c.key for c in Timer.__table__.columns)
 TIMERS = table_of(Timer)
@@ -25,6 +26,7 @@ class TimerQueries:
     """Mixed into Store: methods here run on the Store's session."""
 
     session: Session
+    pending: Pending | None
 
     def replace_timers(
         self,
@@ -46,6 +48,9 @@ class TimerQueries:
                 (r.task_id, r.due_at) for r in connection.execute(SUBJECT_TIMERS, key)
             )
         if previous == {(r.task_id, r.due_at) for r in rows}:
+            return
+        if not previous and self.pending is not None:  # none stored: add with the batch's
+            self.pending.add(TIMERS, [{c: getattr(r, c) for c in TIMER_COLUMNS} for r in rows])
             return
         connection.execute(DROP_TIMERS, key)
         if rows:

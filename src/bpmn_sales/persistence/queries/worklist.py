@@ -27,6 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from bpmn_sales.domain.attention import Due
 from bpmn_sales.domain.paging import COUNT_CAP, Cursor, Page
 from bpmn_sales.persistence.models import Deal, FollowUp, Lead, User, WorkItem, table_of
+from bpmn_sales.persistence.queries.batches import Pending
 from bpmn_sales.persistence.queries.delivery import WEBHOOKS_ON, knows_webhooks
 from bpmn_sales.persistence.queries.paging import Part, Sort, capped_counts, keyset, read_page
 
@@ -180,6 +181,7 @@ class WorklistQueries:
     """Mixed into Store: methods here run on the Store's session."""
 
     session: Session
+    pending: Pending | None
 
     # -- work items --------------------------------------------------------------------
     def replace_work_items(
@@ -202,10 +204,11 @@ class WorklistQueries:
             if gone:
                 connection.execute(DROP_ITEMS, {"ids": sorted(gone)})
             new = [item for item in items if item.task_id not in previous]
-            if new:
-                connection.execute(
-                    ADD_ITEMS, [{c: getattr(i, c) for c in WORK_ITEM_COLUMNS} for i in new]
-                )
+            rows = [{c: getattr(i, c) for c in WORK_ITEM_COLUMNS} for i in new]
+            if rows and self.pending is not None:  # written with the batch's (Store.batched)
+                self.pending.add(WORK_ITEMS, rows)
+            elif rows:
+                connection.execute(ADD_ITEMS, rows)
             return
         existing = {
             w.task_id: w

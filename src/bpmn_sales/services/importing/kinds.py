@@ -21,8 +21,7 @@ from bpmn_sales.services import common
 from bpmn_sales.services.deals.lifecycle import CLOSE_MESSAGE, MOVE_MESSAGE
 from bpmn_sales.services.deals.start import start_deal
 from bpmn_sales.services.deals.steps import apply_step
-from bpmn_sales.services.leads.lifecycle import apply_step as apply_step_of_lead
-from bpmn_sales.services.leads.lifecycle import new_lead
+from bpmn_sales.services.leads.lifecycle import NewLead, new_leads
 from bpmn_sales.services.people.preferences import CURRENCY_KEY
 from bpmn_sales.tasks import closing
 
@@ -41,6 +40,11 @@ class Parsed:
     owner: str
 
 
+# A row to create: its owner, the process version it starts on, its fields, its external id
+# and its line in the file.
+NewRow = tuple[User, ProcessVersion, Parsed, str | None, int]
+
+
 @dataclass(frozen=True)
 class Kind:
     """Leads or deals, as the import loop sees them."""
@@ -50,8 +54,8 @@ class Kind:
     checks: Mapping[str, Checker]
     keys: Callable[[Parsed, bool], list[Key]]
     existing: Callable[[Store, str, Collection[Any]], dict[Any, int]]
-    # Creates a row's record; may return what finishes it once the batch is flushed.
-    create: Callable[..., Callable[[], None] | None]
+    # Creates a batch's records, each from its owner, process, row, external id and line.
+    create: Callable[[Context, Store, Actor, Sequence[NewRow]], None]
     verify: Verifier | None = None
 
 
@@ -121,30 +125,16 @@ def _deal_existing(store: Store, field_name: str, values: Collection[Any]) -> di
     return {(n.casefold(), c.casefold()): deal_id for (n, c), deal_id in found.items()}
 
 
-def _create_lead(
-    ctx: Context,
-    store: Store,
-    actor: Actor,
-    owner: User,
-    version: ProcessVersion,
-    row: Parsed,
-    external_id: str | None,
-    line: int,
-) -> Callable[[], None]:
-    """Add the lead and start its process; what it returns records the first step, once the
-    batch's leads are flushed together (one INSERT for the batch, not one per row)."""
-    fields = {k: row.fields.get(k) for k in ("company", "email", "phone", "estimated_value")}
-    fields["currency"] = row.fields.get("currency") or _company_currency(store)
-    lead, instance = new_lead(
-        ctx, store, owner, version, row.fields["name"], fields, external_id=external_id
-    )
-
-    def first_step() -> None:
-        apply_step_of_lead(
-            ctx, store, actor, lead, instance, "created", {"source": "import", "line": line}
-        )
-
-    return first_step
+def _create_leads(ctx: Context, store: Store, actor: Actor, rows: Sequence[NewRow]) -> None:
+    """Add a batch's leads and start their processes: each kind of row they make (leads,
+    tasks, history) is written with one statement for the batch, not one per lead."""
+    wanted = []
+    for owner, version, row, external_id, line in rows:
+        fields = {k: row.fields.get(k) for k in ("company", "email", "phone", "estimated_value")}
+        fields["currency"] = row.fields.get("currency") or _company_currency(store)
+        detail = {"source": "import", "line": line}
+        wanted.append(NewLead(owner, version, row.fields["name"], fields, external_id, detail))
+    new_leads(ctx, store, actor, wanted)
 
 
 def _company_currency(store: Store) -> str:
@@ -154,6 +144,12 @@ def _company_currency(store: Store) -> str:
 
 def company_currency(store: Store) -> str:
     return _company_currency(store)
+
+
+def _create_deals(ctx: Context, store: Store, actor: Actor, rows: Sequence[NewRow]) -> None:
+    """Add a batch's deals one by one, each started and brought to its row's stage or end."""
+    for owner, version, row, external_id, line in rows:
+        _create_deal(ctx, store, actor, owner, version, row, external_id, line)
 
 
 def _create_deal(
@@ -302,9 +298,9 @@ def _imported_steps(
         )
 
 
-LEADS = Kind("lead", LEAD_NAMES, LEAD_CHECKS, _lead_keys, _lead_existing, _create_lead)
+LEADS = Kind("lead", LEAD_NAMES, LEAD_CHECKS, _lead_keys, _lead_existing, _create_leads)
 DEALS = Kind(
-    "deal", DEAL_NAMES, DEAL_CHECKS, _deal_keys, _deal_existing, _create_deal, _verify_deal
+    "deal", DEAL_NAMES, DEAL_CHECKS, _deal_keys, _deal_existing, _create_deals, _verify_deal
 )
 
 

@@ -4,10 +4,11 @@ Two passes over the file. The first parses each row, resolves its owner and proc
 finds duplicates (in the file, and in the database one query per batch of rows); it writes
 nothing and keeps only line numbers. Unless it is a dry run, or a row is bad and bad rows are
 not to be skipped, the second pass reads the file again and creates the rows the first one
-found good through the same functions that create one lead or deal, committing each batch in
-its own transaction and keeping no record, so a file of any length runs in the memory of one
-batch. An import cut short (a crash, a restart) leaves whole batches behind: running the same
-file again skips them as duplicates and creates the rest.
+found good (a batch's leads through `leads.lifecycle.new_leads`, which writes each kind of
+row once for the batch; deals one by one through the function that starts one deal),
+committing each batch in its own transaction and keeping no record, so a file of any length
+runs in the memory of one batch. An import cut short (a crash, a restart) leaves whole batches
+behind: running the same file again skips them as duplicates and creates the rest.
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.deals.start import resolve_owner
-from bpmn_sales.services.importing.kinds import Kind, Parsed, company_currency, parse_row
+from bpmn_sales.services.importing.kinds import (
+    Kind,
+    NewRow,
+    Parsed,
+    company_currency,
+    parse_row,
+)
 from bpmn_sales.services.importing.reading import Row, TableFile, open_table
 from bpmn_sales.services.processes import choice
 from bpmn_sales.services.processes.definitions import startable_version
@@ -241,10 +248,11 @@ class _Import:
         return self.columns.column_of(field_name)
 
     def create(self, report: ImportReport, progress: Progress | None) -> None:
-        """The second pass: create the good rows, each batch its own transaction."""
+        """The second pass: create the good rows, each batch its own transaction (its leads,
+        their tasks and history written table by table, not row by row)."""
         self.store.bulk = True
         for batch in _batches(self.file.rows()):
-            finish: list[Callable[[], None]] = []
+            rows: list[NewRow] = []
             for row in batch:
                 if row.line not in self.good:
                     continue
@@ -252,23 +260,16 @@ class _Import:
                 parsed, _rest = parse_row(self.kind, by_field)
                 owner = self.owner(parsed.owner)
                 assert not isinstance(owner, str)  # the first pass refused the row otherwise
-                after = self.create_row(parsed, owner, external, row.line)
-                if after is not None:
-                    finish.append(after)
-                report.created += 1
-            # The batch's new rows in one INSERT, then each one's first step, whose rows (history,
-            # tasks, search terms) are flushed together at the commit.
-            self.store.flush()
-            with self.store.no_autoflush():
-                for after in finish:
-                    after()
+                rows.append(self.new_row(parsed, owner, external, row.line))
+            self.kind.create(self.ctx, self.store, self.actor, rows)
+            report.created += len(rows)
             self.store.commit()
             if progress:
                 progress("importing", report.created, len(self.good))
 
-    def create_row(
+    def new_row(
         self, parsed: Parsed, owner: tuple[User, ProcessVersion], external: str | None, line: int
-    ) -> Callable[[], None] | None:
+    ) -> NewRow:
         user, version = owner
         if self.kind.verify is not None:  # as in the first pass: the stage read as its key
             self.kind.verify(self.ctx, self.store, version, parsed)
@@ -276,9 +277,7 @@ class _Import:
             if self.currency is None:
                 self.currency = company_currency(self.store)
             parsed.fields["currency"] = self.currency
-        return self.kind.create(
-            self.ctx, self.store, self.actor, user, version, parsed, external, line
-        )
+        return user, version, parsed, external, line
 
 
 def run_import(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bpmn_sales.context import Context
@@ -17,7 +19,7 @@ from bpmn_sales.domain.model import (
     required_text,
 )
 from bpmn_sales.domain.rules import ActivityRule
-from bpmn_sales.engine import Instance
+from bpmn_sales.engine import Instance, Snapshot
 from bpmn_sales.errors import Forbidden, InvalidInput, InvalidState
 from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Contact, Lead, ProcessVersion, User
@@ -59,16 +61,8 @@ def apply_step(
     `terms` (value, currency, expected close date) where given, else the lead's."""
     snap = instance.snapshot()
     before = lead.status
-    status = snap.state_properties.get("lead_status")
-    if status not in {s.value for s in LeadStatus}:
-        raise InvalidState(
-            _("the lead process left the lead in an unknown status %(status)s", status=repr(status))
-        )
-    values: dict[str, Any] = {"status": status, "updated_at": ctx.clock()}
-    if status == LeadStatus.DISQUALIFIED:
-        values["disqualify_reason"] = (snap.data.get("disqualification") or {}).get("reason")
-    elif status == LeadStatus.NEW:
-        values["disqualify_reason"] = None
+    values = _step_values(ctx, snap)
+    status = values["status"]
     common.save_step(ctx, store, lead, instance, values)
     common.project_work_items(ctx, store, lead, snap, instance)
     store.record(
@@ -83,6 +77,22 @@ def apply_step(
     )
     if status == LeadStatus.QUALIFIED and lead.deal_id is None:
         _open_deal(ctx, store, actor, lead, snap.data.get("opportunity") or {}, terms or {})
+
+
+def _step_values(ctx: Context, snap: Snapshot) -> dict[str, Any]:
+    """The lead row's values after a step: the status its process gives it, and why it was
+    disqualified."""
+    status = snap.state_properties.get("lead_status")
+    if status not in {s.value for s in LeadStatus}:
+        raise InvalidState(
+            _("the lead process left the lead in an unknown status %(status)s", status=repr(status))
+        )
+    values: dict[str, Any] = {"status": status, "updated_at": ctx.clock()}
+    if status == LeadStatus.DISQUALIFIED:
+        values["disqualify_reason"] = (snap.data.get("disqualification") or {}).get("reason")
+    elif status == LeadStatus.NEW:
+        values["disqualify_reason"] = None
+    return values
 
 
 def _open_deal(
@@ -219,9 +229,10 @@ def new_lead(
     fields: dict[str, Any],
     *,
     external_id: str | None = None,
+    add: bool = True,
 ) -> tuple[Lead, Instance]:
-    """A lead row (added to the session, not yet flushed) and its started process: an import
-    flushes a batch of them at once, then applies each one's first step (`apply_step`)."""
+    """A lead row (added to the session unless not `add`, not yet flushed) and its started
+    process, whose first step `apply_step` takes (`new_leads` writes many at once)."""
     now = ctx.clock()
     lead = Lead(
         name=name,
@@ -236,8 +247,93 @@ def new_lead(
     )
     key, loader = common.spec_loader(store, version)
     instance = ctx.engine.start(key, loader, {"lead": _lead_data(lead)})
-    store.add(lead)
+    if add:
+        store.add(lead)
     return lead, instance
+
+
+@dataclass(frozen=True)
+class NewLead:
+    """A lead to create among many (`new_leads`): its owner, process, checked fields and the
+    detail of its history's first entry."""
+
+    owner: User
+    version: ProcessVersion
+    name: str
+    fields: dict[str, Any]
+    external_id: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+# A new lead's row version once its first step is written: 1 as inserted, 2 after the step.
+FIRST_STEP_VERSION = 2
+LEAD_COLUMNS = (
+    "name",
+    "company",
+    "email",
+    "phone",
+    "estimated_value",
+    "currency",
+    "owner_id",
+    "process_version_id",
+    "external_id",
+    "created_at",
+)
+
+
+def new_leads(ctx: Context, store: Store, actor: Actor, wanted: Sequence[NewLead]) -> list[int]:
+    """Create many leads in the caller's transaction, each as `add_lead` would (its process
+    started, its first step 'created' taken, its tasks and history), in a constant number of
+    statements: each lead's row is inserted with its values after that step (no UPDATE per
+    row), then the leads' tasks, timers and history entries are written table by table."""
+    started: list[tuple[Lead, Instance, Snapshot, dict[str, Any]]] = []
+    rows: list[dict[str, Any]] = []
+    for item in wanted:
+        lead, instance = new_lead(
+            ctx,
+            store,
+            item.owner,
+            item.version,
+            item.name,
+            item.fields,
+            external_id=item.external_id,
+            add=False,
+        )
+        snap = instance.snapshot()
+        values = _step_values(ctx, snap)
+        saved = ctx.engine.save(instance)  # a new instance's first save: a whole snapshot
+        assert saved.snapshot is not None
+        values.setdefault("disqualify_reason", None)  # every row the same columns
+        values.update(
+            state=saved.snapshot,
+            state_version=FIRST_STEP_VERSION,
+            instance_version=FIRST_STEP_VERSION,
+            version=FIRST_STEP_VERSION,
+        )
+        rows.append({**{c: getattr(lead, c) for c in LEAD_COLUMNS}, **values})
+        started.append((lead, instance, snap, values))
+    ids = store.insert_leads(rows)
+    with store.batched():
+        for lead_id, item, (lead, instance, snap, values) in zip(ids, wanted, started, strict=True):
+            lead.id = lead_id
+            for name, value in values.items():
+                setattr(lead, name, value)
+            common.keep_live(ctx, store, lead, instance)
+            common.project_work_items(ctx, store, lead, snap, instance)
+            store.record(
+                "lead",
+                lead_id,
+                ctx.clock(),
+                actor.id,
+                "created",
+                to_status=values["status"],
+                detail=item.detail,
+            )
+    for lead_id, (_lead, _instance, snap, values) in zip(ids, started, strict=True):
+        if values["status"] == LeadStatus.QUALIFIED:  # a process that qualifies at once
+            stored = store.get(Lead, lead_id, "lead")
+            _open_deal(ctx, store, actor, stored, snap.data.get("opportunity") or {}, {})
+    return ids
 
 
 def _load(store: Store, actor: Actor, lead_id: int, expected_version: int | None) -> Lead:
