@@ -18,9 +18,11 @@ class WorkItem(Base):
         Index("ix_work_items_subject", "subject_type", "subject_id"),
         Index("ix_work_items_order", "created_at", "title", "task_id"),  # task lists (0010)
         # A user's approvals and assigned tasks in the lists' order; a team's group tasks
-        # counted without reading rows (0016).
+        # counted without reading rows (0016; `waiting` in it since 0025, as the lists ask).
         Index("ix_work_items_assignee_order", "assignee_id", "created_at", "title", "task_id"),
-        Index("ix_work_items_owner_group", "owner_id", "group_id", "assignee_id", "task_id"),
+        Index(
+            "ix_work_items_owner_group", "owner_id", "group_id", "waiting", "assignee_id", "task_id"
+        ),
         # Task lists grouped by due time, and a page of deals' next activities (0021).
         Index("ix_work_items_due", "due_at", "task_id"),
         Index("ix_work_items_subject_due", "subject_type", "subject_id", "due_at"),
