@@ -139,7 +139,14 @@ class XlsxFile:
         self.stream.seek(0)
         try:
             book = load_workbook(self.stream, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        except (
+            InvalidFileException,
+            zipfile.BadZipFile,
+            KeyError,
+            OSError,
+            ValueError,
+            SyntaxError,
+        ):
             raise InvalidInput(
                 _("the file is not an XLSX workbook; save it as .xlsx or as CSV (UTF-8)"),
                 field="file",
@@ -148,6 +155,13 @@ class XlsxFile:
             sheet = book.worksheets[0]
             for values in sheet.iter_rows(values_only=True):
                 yield [cell_text(value) for value in values]
+        except (ValueError, SyntaxError, KeyError, zipfile.BadZipFile, OSError):
+            # A damaged sheet, or XML with entities or a DTD (refused by defusedxml, which
+            # openpyxl parses with): the file, not a row, is wrong.
+            raise InvalidInput(
+                _("the file is not an XLSX workbook; save it as .xlsx or as CSV (UTF-8)"),
+                field="file",
+            ) from None
         finally:
             book.close()
 
