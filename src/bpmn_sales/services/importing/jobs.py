@@ -243,15 +243,26 @@ def _options(job: ImportJob, dry_run: bool) -> ImportOptions:
     return ImportOptions(dry_run, job.skip_invalid, mapping, ignored, id_column, job.process)
 
 
+def _work(
+    ctx: Context, job_id: int, state: str, dry_run: bool
+) -> tuple[Actor, Kind, bytes, ImportOptions] | None:
+    """What a job in `state` runs with: its uploader, kind, file and options (None when it is
+    in another state: already run, or started twice)."""
+    with ctx.uow() as store:
+        job = store.get(ImportJob, job_id, "import")
+        if job.state != state:
+            return None
+        actor = actor_of(store.get(User, job.user_id, "user"))
+        return actor, KINDS[job.kind], job.data, _options(job, dry_run)
+
+
 def run_preview_job(ctx: Context, job_id: int) -> None:
     """Do the dry run of a mapped file, recording the rows checked after each batch, then its
     report (or why the mapping cannot read the file), and leave the import ready to apply."""
-    with ctx.uow() as store:
-        job = store.get(ImportJob, job_id, "import")
-        if job.state != PREVIEWING:
-            return
-        actor = actor_of(store.get(User, job.user_id, "user"))
-        kind, data, options = KINDS[job.kind], job.data, _options(job, dry_run=True)
+    work = _work(ctx, job_id, PREVIEWING, dry_run=True)
+    if work is None:
+        return
+    actor, kind, data, options = work
 
     def progress(_phase: str, done: int, _total: int | None) -> None:
         _record(ctx, job_id, done_rows=done)
@@ -295,12 +306,10 @@ def _record(ctx: Context, job_id: int, **values: Any) -> None:
 def run_import_job(ctx: Context, job_id: int) -> None:
     """Do a queued import, as its uploader, recording progress after each batch and the
     report (or why it failed) at the end."""
-    with ctx.uow() as store:
-        job = store.get(ImportJob, job_id, "import")
-        if job.state != QUEUED:
-            return
-        actor = actor_of(store.get(User, job.user_id, "user"))
-        kind, data, options = KINDS[job.kind], job.data, _options(job, dry_run=False)
+    work = _work(ctx, job_id, QUEUED, dry_run=False)
+    if work is None:
+        return
+    actor, kind, data, options = work
 
     def progress(phase: str, done: int, total: int | None) -> None:
         _record(ctx, job_id, state=phase, done_rows=done, total_rows=total)
