@@ -37,6 +37,14 @@ from bpmn_sales.persistence.models.records import (
     Note,
     Order,
 )
+from bpmn_sales.persistence.models.rollups import (
+    ClosedRollup,
+    ForecastRollup,
+    FunnelRollup,
+    HistoryRollup,
+    LeadRollup,
+    StayRollup,
+)
 from bpmn_sales.persistence.models.search import SearchTerm
 from bpmn_sales.persistence.models.work import FollowUp, Timer, WorkItem
 
@@ -45,16 +53,21 @@ __all__ = [
     "Attachment",
     "Base",
     "BoardColumn",
+    "ClosedRollup",
     "Contact",
     "Customer",
     "Deal",
     "Department",
     "FollowUp",
+    "ForecastRollup",
+    "FunnelRollup",
     "Group",
     "HistoryEntry",
+    "HistoryRollup",
     "ImportJob",
     "JournalEntry",
     "Lead",
+    "LeadRollup",
     "MigrationRun",
     "Note",
     "Notification",
@@ -67,6 +80,7 @@ __all__ = [
     "Setting",
     "SignInFailure",
     "StageVisit",
+    "StayRollup",
     "Target",
     "Timer",
     "UTCDateTime",

@@ -1,14 +1,18 @@
 """Queries for analytics (part of the Store: persistence/store.py).
 
-Every figure is an aggregate over the deal projection (`deals`, with its covering indexes
-from 0006) or the stage-visit projection, grouped in the database; nothing loads instances.
+Every figure is an aggregate grouped in the database; nothing loads instances. Reports over
+the whole history (no date range) and the forecasts read the rollups (models/rollups.py: running
+totals the database's triggers keep), a few hundred rows whatever the number of deals; a date
+range reads the deal projection (`deals`, with its covering indexes from 0006) or the
+stage-visit projection, whose rows carry the instants the range cuts at.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from itertools import pairwise
 from typing import Any, TypeVar
 
@@ -17,10 +21,16 @@ from sqlalchemy.orm import Session, aliased
 
 from bpmn_sales.persistence import stage_visits  # noqa: F401 - registers the projection
 from bpmn_sales.persistence.models import (
+    ClosedRollup,
     Deal,
+    ForecastRollup,
+    FunnelRollup,
+    HistoryRollup,
     Lead,
+    LeadRollup,
     ProcessVersion,
     StageVisit,
+    StayRollup,
     Target,
     User,
     UTCDateTime,
@@ -72,6 +82,20 @@ def _owned(query: Q, column: Any, part: Slice) -> Q:
     return query
 
 
+def _whole(part: Slice) -> bool:
+    """Whether the slice covers all time: the rollups answer it."""
+    return part.start is None and part.end is None
+
+
+def _amount(total_cents: Any) -> Decimal:
+    return Decimal(int(total_cents or 0)) / 100
+
+
+def _blank(key: str) -> str | None:
+    """A rollup's key back to what the deal holds: '' stands for none."""
+    return key or None
+
+
 class AnalyticsQueries:
     """Mixed into Store: methods here run on the Store's session."""
 
@@ -100,6 +124,8 @@ class AnalyticsQueries:
     # -- funnel -----------------------------------------------------------------------------
     def funnel_rows(self, part: Slice) -> FunnelRows:
         """(stages reached, status, currency, deals, value) of deals created in the slice."""
+        if _whole(part):
+            return self._funnel_totals(part)
         query = select(
             Deal.process_version_id,
             Deal.stages_reached,
@@ -117,8 +143,22 @@ class AnalyticsQueries:
         rows = _merged(self.session.execute(query), 3)
         return [(r[0], r[1], r[2], int(r[3]), r[4]) for r in rows]
 
+    def _funnel_totals(self, part: Slice) -> FunnelRows:
+        r = FunnelRollup
+        query = select(
+            r.stages_reached, r.status, r.currency, func.sum(r.deals), func.sum(r.value_cents)
+        ).where(r.process_version_id.in_(part.version_ids))
+        query = _owned(query, r.owner_id, part).group_by(r.stages_reached, r.status, r.currency)
+        rows = self.session.execute(query.having(func.sum(r.deals) != 0))
+        return [(_blank(a), b, c, int(n), _amount(v)) for a, b, c, n, v in rows]
+
     def lead_rows(self, part: Slice) -> dict[str, int]:
         """Leads created in the slice (any lead process) by status."""
+        if _whole(part):
+            totals = select(LeadRollup.status, func.sum(LeadRollup.leads))
+            totals = _owned(totals, LeadRollup.owner_id, part).group_by(LeadRollup.status)
+            found = self.session.execute(totals.having(func.sum(LeadRollup.leads) != 0))
+            return {r[0]: int(r[1]) for r in found}
         query = select(Lead.status, func.count())
         query = _owned(_within(query, Lead.created_at, part), Lead.owner_id, part)
         return {r[0]: int(r[1]) for r in self.session.execute(query.group_by(Lead.status))}
@@ -126,6 +166,24 @@ class AnalyticsQueries:
     # -- closed deals -----------------------------------------------------------------------
     def closed_rows(self, part: Slice) -> list[tuple[str, str | None, str | None, str, int, Any]]:
         """(status, stage at close, lost reason, currency, deals, value) closed in the slice."""
+        if _whole(part):
+            r = ClosedRollup
+            totals = select(
+                r.status,
+                r.stage_key,
+                r.lost_reason,
+                r.currency,
+                func.sum(r.deals),
+                func.sum(r.value_cents),
+            ).where(r.process_version_id.in_(part.version_ids))
+            totals = _owned(totals, r.owner_id, part)
+            totals = totals.group_by(r.status, r.stage_key, r.lost_reason, r.currency)
+            return [
+                (status, _blank(stage), _blank(reason), code, int(n), _amount(v))
+                for status, stage, reason, code, n, v in self.session.execute(
+                    totals.having(func.sum(r.deals) != 0)
+                )
+            ]
         query = select(
             Deal.process_version_id,
             Deal.status,
@@ -170,6 +228,14 @@ class AnalyticsQueries:
 
     def cycle_seconds(self, part: Slice) -> tuple[int, float | None]:
         """(won deals closed in the slice, their mean seconds from creation to close)."""
+        if _whole(part):
+            r = ClosedRollup
+            totals = select(func.sum(r.deals), func.sum(r.cycle_seconds), func.sum(r.timed)).where(
+                r.status == "won", r.process_version_id.in_(part.version_ids)
+            )
+            deals, seconds, timed = self.session.execute(_owned(totals, r.owner_id, part)).one()
+            mean = float(seconds) / int(timed) if timed else None
+            return int(deals or 0), mean
         query = select(
             func.count(), func.avg(self._seconds_between(Deal.created_at, Deal.closed_at))
         ).where(Deal.status == "won", Deal.process_version_id.in_(part.version_ids))
@@ -180,6 +246,14 @@ class AnalyticsQueries:
     # -- time in stage ----------------------------------------------------------------------
     def stay_hours(self, process_id: int, part: Slice) -> list[tuple[str, int, int]]:
         """(stage, whole hours, stays) of stays that ended in the slice."""
+        if _whole(part):
+            r = StayRollup
+            totals = select(r.stage_key, r.hours, func.sum(r.stays)).where(
+                r.process_id == process_id
+            )
+            totals = _owned(totals, r.owner_id, part).group_by(r.stage_key, r.hours)
+            found = self.session.execute(totals.having(func.sum(r.stays) != 0))
+            return [(stage, int(hours), int(n)) for stage, hours, n in found]
         query = select(StageVisit.stage_key, StageVisit.hours, func.count()).where(
             StageVisit.process_id == process_id, StageVisit.left_at.is_not(None)
         )
@@ -210,20 +284,28 @@ class AnalyticsQueries:
     # -- forecast ---------------------------------------------------------------------------
     def forecast_rows(self, part: Slice) -> list[tuple[date | None, str, int, Any, Any]]:
         """(expected close date or None, currency, deals, value, value x probability%) of open
-        deals; grouped by day so the index streams in order (months are summed by the caller)."""
+        deals, from the rollup: by month (its first day stands for it; the caller sums months)."""
+        r = ForecastRollup
         query = select(
-            Deal.process_version_id,
-            Deal.expected_close_date,
-            Deal.currency,
-            func.count(),
-            func.sum(Deal.value),
-            func.sum(Deal.value * Deal.probability),
-        ).where(Deal.status == "open", Deal.process_version_id.in_(part.version_ids))
-        query = _owned(query, Deal.owner_id, part)
-        query = query.group_by(Deal.process_version_id, Deal.expected_close_date, Deal.currency)
-        query = query.with_hint(Deal, "INDEXED BY ix_deals_forecast", "sqlite")
-        rows = _merged(self.session.execute(query), 2)
-        return [(r[0], r[1], int(r[2]), r[3], r[4]) for r in rows]
+            r.close_month,
+            r.currency,
+            func.sum(r.deals),
+            func.sum(r.value_cents),
+            func.sum(r.weighted),
+        ).where(r.process_version_id.in_(part.version_ids))
+        query = _owned(query, r.owner_id, part).group_by(r.close_month, r.currency)
+        return [
+            (
+                date.fromisoformat(f"{month}-01") if month else None,
+                code,
+                int(n),
+                _amount(value),
+                Decimal(int(weighted or 0)) / 100,
+            )
+            for month, code, n, value, weighted in self.session.execute(
+                query.having(func.sum(r.deals) != 0)
+            )
+        ]
 
     def won_by_month(
         self, part: Slice, starts: Sequence[tuple[str, datetime]]
@@ -286,7 +368,33 @@ class AnalyticsQueries:
         """(month, stage, currency, deals, value) of the deals open when each month began that
         were expected to close in it, by the stage they were in then (the stage visit open at
         that instant). `months` are (YYYY-MM, first day, the instant it begins); `after` the
-        first day after the last month (None: none)."""
+        first day after the last month (None: none). Months that begin at UTC midnight are read
+        from the rollup, which holds the deals open then; other time zones' from the rows."""
+        if all(at == datetime(d.year, d.month, 1, tzinfo=UTC) for _, d, at in months):
+            return self._history_totals(part, [key for key, _, _ in months])
+        return self.history_scan(part, months, after)
+
+    def _history_totals(self, part: Slice, keys: list[str]) -> list[tuple[str, str, str, int, Any]]:
+        r = HistoryRollup
+        totals = select(
+            r.close_month, r.stage_key, r.currency, func.sum(r.deals), func.sum(r.value_cents)
+        ).where(
+            r.close_month.in_(keys),
+            r.process_version_id.in_(part.version_ids),
+        )
+        totals = _owned(totals, r.owner_id, part)
+        totals = totals.group_by(r.close_month, r.stage_key, r.currency)
+        return [
+            (month, stage, code, int(n), _amount(value))
+            for month, stage, code, n, value in self.session.execute(
+                totals.having(func.sum(r.deals) != 0)
+            )
+        ]
+
+    def history_scan(
+        self, part: Slice, months: Sequence[tuple[str, date, datetime]], after: date | None
+    ) -> list[tuple[str, str, str, int, Any]]:
+        """forecast_history from the deals and their stage visits (any time zone's months)."""
         visit = StageVisit
         whens = [
             (Deal.expected_close_date < next_day, literal(key))
