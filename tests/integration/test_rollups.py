@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
@@ -13,8 +14,9 @@ from sqlalchemy import text
 from bpmn_sales.context import Context
 from bpmn_sales.persistence import rollups
 from bpmn_sales.persistence.models import Deal
+from bpmn_sales.persistence.queries.analytics import Slice
 from bpmn_sales.services import analytics, deals, importing, leads
-from bpmn_sales.services.analytics.scope import Filters, resolve
+from bpmn_sales.services.analytics.scope import Filters, local_midnight, resolve
 from bpmn_sales.services.deals import records
 from bpmn_sales.services.demo import steps as demo_steps
 from bpmn_sales.services.importing import ImportOptions
@@ -31,8 +33,8 @@ LEADS = "name,company,estimated_value,owner\nJane,Northwind,12000,rob\nKim,Conto
 EVER = {"start": "2000-01-01", "end": "2999-12-31"}
 
 
-def at(clock: Any, month: int, day: int) -> None:
-    clock.now = datetime(2026, month, day, 9, 0, tzinfo=UTC)
+def at(clock: Any, month: int, day: int, hour: int = 9) -> None:
+    clock.now = datetime(2026, month, day, hour, 0, tzinfo=UTC)
 
 
 def assert_kept(ctx: Context) -> None:
@@ -122,6 +124,7 @@ def test_the_rollups_answer_as_the_rows_do(ctx: Context, team: Team, clock: Any)
     three = deals.create_deal(
         ctx, rob, "Three", "Gamma", "700", "EUR", expected_close_date="2026-03-01"
     )
+    four = deals.create_deal(ctx, sara, "Four", "Delta", "300", expected_close_date="2026-04-10")
     at(clock, 1, 20)
     demo_steps.initial_visit(ctx, rob, one.id, "Retail")
     demo_steps.initial_visit(ctx, sara, two.id, "Retail")
@@ -134,8 +137,13 @@ def test_the_rollups_answer_as_the_rows_do(ctx: Context, team: Team, clock: Any)
     demo_steps.do(ctx, sara, two.id, "Send quote")
     demo_steps.do(ctx, sara, two.id, "Negotiate terms")
     records.create_order(ctx, sara, two.id)
+    at(clock, 3, 31, 20)  # 1 April in Shanghai, still March in UTC and New York
     deals.close_deal(ctx, sara, two.id, "won")
     deals.close_deal(ctx, rob, one.id, "lost", "Too expensive")
+    deals.close_deal(ctx, sara, four.id, "lost", "No budget")
+    again = deals.reopen_deal(ctx, sara, four.id)
+    at(clock, 4, 1, 2)  # 31 March in New York
+    demo_steps.initial_visit(ctx, sara, again.id, "Retail")
     at(clock, 4, 2)
     for filters in ({}, {"owner": "rob"}, {"team": "mia"}):
         whole, period = Filters(**filters), Filters(**filters, **EVER)
@@ -153,3 +161,10 @@ def test_the_rollups_answer_as_the_rows_do(ctx: Context, team: Team, clock: Any)
             scanned = store.history_scan(scope.part, months, date(2026, 5, 1))
             assert sorted(kept) == sorted(scanned)
             assert kept or filters
+            for zone in ("UTC", "Asia/Shanghai", "America/New_York", "Asia/Kolkata"):
+                starts = [(key, local_midnight(first, zone)) for key, first, _ in months]
+                for end in (local_midnight(date(2026, 5, 1), zone), None):
+                    part = Slice(scope.part.version_ids, scope.part.owner_ids, starts[0][1], end)
+                    won = sorted(store.won_by_month(part, starts))
+                    scanned_won = store.won_scan(part, starts)
+                    assert won == sorted((m, c, Decimal(str(v))) for m, c, v in scanned_won)

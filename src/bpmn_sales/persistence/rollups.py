@@ -33,6 +33,7 @@ class Share:
     where: str = "1 = 1"
     join: str = ""
     backfill: bool = True  # False: the same pairs are filled from the other side
+    tag: str = ""  # tells apart two shares of one source in one rollup
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,17 @@ class Dialect:
         if self.name == "postgresql":
             return f"to_char({day}, 'YYYY-MM')"
         return f"strftime('%Y-%m', {day})"
+
+    def utc_month(self, instant: str) -> str:
+        if self.name == "postgresql":
+            return f"to_char({instant} AT TIME ZONE 'UTC', 'YYYY-MM')"
+        # As the reports' bound instants compare: a stamp written without its fraction
+        # ('...00:00:00+00:00') sorts before the month's first instant, so it is the month before.
+        return (
+            f"CASE WHEN {instant} < strftime('%Y-%m-01 00:00:00.000000', {instant}) "
+            f"THEN strftime('%Y-%m', {instant}, 'start of month', '-1 month') "
+            f"ELSE strftime('%Y-%m', {instant}) END"
+        )
 
     def began(self, day: str) -> str:
         """The UTC instant the month of `day` begins, as the reports' bound values compare."""
@@ -69,6 +81,16 @@ def _history_where(sql: Dialect, deal: str, visit: str) -> str:
         f"{deal}.expected_close_date IS NOT NULL AND {visit}.entered_at <= {began} "
         f"AND ({visit}.left_at IS NULL OR {visit}.left_at > {began}) "
         f"AND ({deal}.closed_at IS NULL OR {deal}.closed_at > {began})"
+    )
+
+
+def _reopened_keys(deal: str) -> tuple[tuple[str, str], ...]:
+    return (
+        ("process_version_id", f"{deal}.process_version_id"),
+        ("owner_id", f"{deal}.owner_id"),
+        ("stages_reached", f"COALESCE({deal}.stages_reached, '')"),
+        ("status", f"{deal}.status"),
+        ("stage_key", f"COALESCE({deal}.stage_key, '')"),
     )
 
 
@@ -130,18 +152,54 @@ def shares(sql: Dialect) -> list[Share]:
             (*deal_money, "status", "expected_close_date", "probability"),
             "@.status = 'open'",
         ),
+        *(
+            # Each owner's stays, and everyone's (owner 0): hours by owner are many groups.
+            Share(
+                "rollup_stays",
+                "stage_visits",
+                (
+                    ("process_id", "@.process_id"),
+                    ("owner_id", owner),
+                    ("stage_key", "@.stage_key"),
+                    ("hours", "COALESCE(@.hours, 0)"),
+                ),
+                (("stays", "1"),),
+                ("process_id", "owner_id", "stage_key", "hours", "left_at"),
+                "@.left_at IS NOT NULL",
+                tag=tag,
+            )
+            for owner, tag in (("@.owner_id", ""), ("0", "all"))
+        ),
         Share(
-            "rollup_stays",
-            "stage_visits",
-            (
-                ("process_id", "@.process_id"),
-                ("owner_id", "@.owner_id"),
-                ("stage_key", "@.stage_key"),
-                ("hours", "COALESCE(@.hours, 0)"),
-            ),
-            (("stays", "1"),),
-            ("process_id", "owner_id", "stage_key", "hours", "left_at"),
-            "@.left_at IS NOT NULL",
+            "rollup_won",
+            "deals",
+            (*owned, ("close_month", sql.utc_month("@.closed_at")), ("currency", "@.currency")),
+            money,
+            (*deal_money, "status", "closed_at"),
+            "@.status = 'won' AND @.closed_at IS NOT NULL",
+        ),
+        # A reopened deal's link counts for the deal it was reopened from (`o`), by that deal's
+        # groups: kept when the link is written and when that deal changes.
+        Share(
+            "rollup_reopened",
+            "deals",
+            _reopened_keys("o"),
+            (("deals", "1"),),
+            ("reopened_from_id",),
+            "o.id = @.reopened_from_id",
+            "deals o",
+            tag="link",
+        ),
+        Share(
+            "rollup_reopened",
+            "deals",
+            _reopened_keys("@"),
+            (("deals", "1"),),
+            ("process_version_id", "owner_id", "stages_reached", "status", "stage_key"),
+            "s.reopened_from_id = @.id",
+            "deals s",
+            backfill=False,
+            tag="source",
         ),
         Share(
             "rollup_leads",
@@ -189,7 +247,8 @@ def _select(share: Share, row: str, sign: str, source: str | None = None) -> str
         select += f" FROM {', '.join(tables)}"
     select += f" WHERE {at(share.where)}"
     if grouped:
-        select += f" GROUP BY {', '.join(keys)}"
+        # A constant key (everyone's owner 0) is no group: a number there names a column.
+        select += f" GROUP BY {', '.join(k for k in keys if not k.isdigit())}"
     return select
 
 
@@ -208,7 +267,7 @@ def _upsert(share: Share, row: str, sign: str, source: str | None = None) -> str
 
 
 def _name(share: Share) -> str:
-    return f"{share.rollup}_{share.source}"
+    return f"{share.rollup}_{share.source}" + (f"_{share.tag}" if share.tag else "")
 
 
 def create_triggers(connection: Connection) -> None:

@@ -43,7 +43,9 @@ from bpmn_sales.persistence.models.rollups import (
     FunnelRollup,
     HistoryRollup,
     LeadRollup,
+    ReopenedRollup,
     StayRollup,
+    WonRollup,
 )
 from bpmn_sales.persistence.models.search import SearchTerm
 from bpmn_sales.persistence.models.work import FollowUp, Timer, WorkItem
@@ -76,6 +78,7 @@ __all__ = [
     "Process",
     "ProcessDraft",
     "ProcessVersion",
+    "ReopenedRollup",
     "SearchTerm",
     "Setting",
     "SignInFailure",
@@ -87,6 +90,7 @@ __all__ = [
     "User",
     "WebSession",
     "Webhook",
+    "WonRollup",
     "WorkItem",
     "group_members",
     "process_departments",

@@ -63,7 +63,8 @@ class ForecastRollup(Base):
 
 
 class StayRollup(Base):
-    """Ended stage stays by whole hours (time in stage)."""
+    """Ended stage stays by whole hours (time in stage): each owner's, and everyone's under
+    owner 0 (by owner, the hours make many groups; the whole company reads few)."""
 
     __tablename__ = "rollup_stays"
 
@@ -97,3 +98,29 @@ class HistoryRollup(Base):
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)
     deals: Mapped[int] = mapped_column(Integer)
     value_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class WonRollup(Base):
+    """Won deals by the UTC month they were won in (the value won per month)."""
+
+    __tablename__ = "rollup_won"
+
+    process_version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    close_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    deals: Mapped[int] = mapped_column(Integer)
+    value_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReopenedRollup(Base):
+    """Deals reopened since they closed, by their own groups (losses, calibration)."""
+
+    __tablename__ = "rollup_reopened"
+
+    process_version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stages_reached: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    stage_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    deals: Mapped[int] = mapped_column(Integer)

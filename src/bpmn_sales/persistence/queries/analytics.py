@@ -16,7 +16,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, case, delete, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bpmn_sales.persistence import stage_visits  # noqa: F401 - registers the projection
@@ -29,11 +29,13 @@ from bpmn_sales.persistence.models import (
     Lead,
     LeadRollup,
     ProcessVersion,
+    ReopenedRollup,
     StageVisit,
     StayRollup,
     Target,
     User,
     UTCDateTime,
+    WonRollup,
 )
 
 Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
@@ -89,6 +91,16 @@ def _whole(part: Slice) -> bool:
 
 def _amount(total_cents: Any) -> Decimal:
     return Decimal(int(total_cents or 0)) / 100
+
+
+def _utc_month(key: str) -> datetime:
+    """The instant the month YYYY-MM begins in UTC."""
+    return datetime.fromisoformat(f"{key}-01").replace(tzinfo=UTC)
+
+
+def _month_after(key: str) -> str:
+    year, month = int(key[:4]), int(key[5:])
+    return f"{year + month // 12:04}-{month % 12 + 1:02}"
 
 
 def _blank(key: str) -> str | None:
@@ -212,6 +224,14 @@ class AnalyticsQueries:
 
     def reopened_lost(self, part: Slice) -> dict[str | None, int]:
         """Lost deals closed in the slice that were reopened since, by stage at close."""
+        if _whole(part):
+            r = ReopenedRollup
+            totals = select(r.stage_key, func.sum(r.deals)).where(
+                r.status == "lost", r.process_version_id.in_(part.version_ids)
+            )
+            totals = _owned(totals, r.owner_id, part).group_by(r.stage_key)
+            found = self.session.execute(totals.having(func.sum(r.deals) != 0))
+            return {_blank(stage): int(n) for stage, n in found}
         again = aliased(Deal)
         # From the (few) reopened deals to the lost ones, through the unique link's index.
         query = (
@@ -251,7 +271,10 @@ class AnalyticsQueries:
             totals = select(r.stage_key, r.hours, func.sum(r.stays)).where(
                 r.process_id == process_id
             )
-            totals = _owned(totals, r.owner_id, part).group_by(r.stage_key, r.hours)
+            # Everyone's stays are kept under owner 0 as well (fewer groups than by owner).
+            everyone = Slice(part.version_ids, [0])
+            totals = _owned(totals, r.owner_id, part if part.owner_ids is not None else everyone)
+            totals = totals.group_by(r.stage_key, r.hours)
             found = self.session.execute(totals.having(func.sum(r.stays) != 0))
             return [(stage, int(hours), int(n)) for stage, hours, n in found]
         query = select(StageVisit.stage_key, StageVisit.hours, func.count()).where(
@@ -311,7 +334,60 @@ class AnalyticsQueries:
         self, part: Slice, starts: Sequence[tuple[str, datetime]]
     ) -> list[tuple[str, str, Any]]:
         """(close month, currency, value) of deals won in the slice, by the months `starts`
-        names with the instant each begins (in the company's time zone, so not UTC's months)."""
+        names with the instant each begins (in the company's time zone, so not UTC's months).
+
+        From the won rollup's UTC months: what was won by an instant t is what was won by the
+        UTC month start U nearest it (the rollup), plus or minus what was won between U and t
+        (the rows of at most a few hours for a month in any time zone; none in UTC)."""
+        if not starts or part.start != starts[0][1]:
+            return self.won_scan(part, starts)
+        keys = [key for key, _ in starts]
+        bounds = [(_utc_month(key), at) for key, at in starts]
+        if part.end is not None:
+            bounds.append((_utc_month(_month_after(keys[-1])), part.end))
+        r = WonRollup
+        totals = select(
+            r.close_month, r.currency, func.sum(r.deals), func.sum(r.value_cents)
+        ).where(r.close_month >= keys[0], r.process_version_id.in_(part.version_ids))
+        if part.end is not None:
+            totals = totals.where(r.close_month < _month_after(keys[-1]))
+        totals = _owned(totals, r.owner_id, part).group_by(r.close_month, r.currency)
+        found: dict[tuple[str, str], tuple[int, Decimal]] = {}
+
+        def add(index: int, code: str, deals: int, amount: Decimal) -> None:
+            if 0 <= index < len(keys):
+                count, total = found.get((keys[index], code), (0, Decimal(0)))
+                found[keys[index], code] = count + deals, total + amount
+
+        for month, code, deals, cents in self.session.execute(totals):
+            at = keys.index(month) if month in keys else len(keys) - 1
+            add(at, code, int(deals), _amount(cents))
+        edges = [(n, utc, at) for n, (utc, at) in enumerate(bounds) if utc != at]
+        if edges:
+            windows = [
+                (and_(Deal.closed_at >= min(u, t), Deal.closed_at < max(u, t)), literal(n))
+                for n, u, t in edges
+            ]
+            edge = case(*windows).label("edge")
+            query = select(edge, Deal.currency, func.count(), func.sum(Deal.value)).where(
+                Deal.status == "won",
+                Deal.process_version_id.in_(part.version_ids),
+                or_(*(w for w, _ in windows)),
+            )
+            query = _owned(query, Deal.owner_id, part).group_by(edge, Deal.currency)
+            later = {n: utc < at for n, utc, at in edges}
+            for n, code, deals, value in self.session.execute(query):
+                # Won in [U, t): the month before t, not the one U begins; [t, U) the other way.
+                sign = 1 if later[n] else -1
+                amount = Decimal(str(value or 0)) * sign
+                add(n - 1, code, int(deals) * sign, amount)
+                add(n, code, -int(deals) * sign, -amount)
+        return [(month, code, value) for (month, code), (n, value) in found.items() if n]
+
+    def won_scan(
+        self, part: Slice, starts: Sequence[tuple[str, datetime]]
+    ) -> list[tuple[str, str, Any]]:
+        """won_by_month from the won deals' rows."""
         # CASE WHEN closed_at < start of month 2 THEN month 1 WHEN ... ELSE the last month.
         whens = [
             (Deal.closed_at < start, literal(key)) for (key, _), (_, start) in pairwise(starts)
@@ -350,6 +426,14 @@ class AnalyticsQueries:
     def calibration_reopened(self, part: Slice) -> list[tuple[str | None, str, int]]:
         """(stages reached, status, deals) of the slice's deals (created in its period) that were
         closed and reopened since: few, found from the reopened ones through the unique link."""
+        if _whole(part):
+            r = ReopenedRollup
+            totals = select(r.stages_reached, r.status, func.sum(r.deals)).where(
+                r.process_version_id.in_(part.version_ids)
+            )
+            totals = _owned(totals, r.owner_id, part).group_by(r.stages_reached, r.status)
+            found = self.session.execute(totals.having(func.sum(r.deals) != 0))
+            return [(_blank(reached), status, int(n)) for reached, status, n in found]
         again = aliased(Deal)
         query = (
             select(Deal.stages_reached, Deal.status, func.count())

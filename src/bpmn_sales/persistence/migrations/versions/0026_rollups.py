@@ -99,6 +99,25 @@ def upgrade() -> None:
             "close_month", "process_version_id", "owner_id", "stage_key", "currency"
         ),
     )
+    op.create_table(
+        "rollup_won",
+        *_owned(),
+        sa.Column("close_month", sa.String(7), nullable=False),
+        sa.Column("currency", sa.String(3), nullable=False),
+        *_money(),
+        sa.PrimaryKeyConstraint("process_version_id", "owner_id", "close_month", "currency"),
+    )
+    op.create_table(
+        "rollup_reopened",
+        *_owned(),
+        sa.Column("stages_reached", sa.String(1000), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("stage_key", sa.String(100), nullable=False),
+        sa.Column("deals", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "process_version_id", "owner_id", "stages_reached", "status", "stage_key"
+        ),
+    )
     connection = op.get_bind()
     rollups.backfill(connection)
     rollups.create_triggers(connection)
