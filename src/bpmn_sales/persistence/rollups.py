@@ -230,9 +230,11 @@ def shares(sql: Dialect) -> list[Share]:
     ]
 
 
-def _select(share: Share, row: str, sign: str, source: str | None = None) -> str:
+def _select(
+    share: Share, row: str, sign: str, source: str | None = None, named: bool = False
+) -> str:
     """The share of `row` (times `sign`) by group. With `source`, `row` is that table's alias
-    and the shares of all its rows are summed."""
+    and the shares of all its rows are summed; `named`: each value named as its column."""
 
     def at(expr: str) -> str:
         return expr.replace("@.", f"{row}.")
@@ -242,7 +244,10 @@ def _select(share: Share, row: str, sign: str, source: str | None = None) -> str
     sums = [f"{sign}SUM({at(e)})" if grouped else f"{sign}({at(e)})" for _, e in share.sums]
     tables = [f"{source} {row}"] if source else []
     tables += [share.join] if share.join else []
-    select = f"SELECT {', '.join(keys + sums)}"
+    values = keys + sums
+    if named:
+        values = [f"{value} AS {name}" for value, name in zip(values, _columns(share), strict=True)]
+    select = f"SELECT {', '.join(values)}"
     if tables:
         select += f" FROM {', '.join(tables)}"
     select += f" WHERE {at(share.where)}"
@@ -266,6 +271,21 @@ def _upsert(share: Share, row: str, sign: str, source: str | None = None) -> str
     )
 
 
+def _ordered_upsert(share: Share, parts: list[tuple[str, str]]) -> str:
+    """PostgreSQL: the shares of (row, sign) parts in one upsert whose groups are locked in key
+    order, so two writers moving deals between the same two groups cannot deadlock."""
+    keys = ", ".join(k for k, _ in share.keys)
+    sums = ", ".join(f"SUM({s})" for s, _ in share.sums)
+    moved = " UNION ALL ".join(_select(share, row, sign, named=True) for row, sign in parts)
+    added = ", ".join(f"{s} = {share.rollup}.{s} + excluded.{s}" for s, _ in share.sums)
+    return (
+        f"INSERT INTO {share.rollup} ({', '.join(_columns(share))}) "  # noqa: S608 - own SQL
+        f"SELECT {keys}, {sums} FROM ({moved}) AS moved "
+        f"GROUP BY {keys} ORDER BY {keys} "
+        f"ON CONFLICT ({keys}) DO UPDATE SET {added}"
+    )
+
+
 def _name(share: Share) -> str:
     return f"{share.rollup}_{share.source}" + (f"_{share.tag}" if share.tag else "")
 
@@ -278,11 +298,15 @@ def create_triggers(connection: Connection) -> None:
         add, take = _upsert(share, "NEW", ""), _upsert(share, "OLD", "-")
         changed = " OR ".join(sql.differs(c) for c in share.watched)
         if sql.name == "postgresql":
+            moved = _ordered_upsert(share, [("OLD", "-"), ("NEW", "")])
+            taken, added = (
+                _ordered_upsert(share, [("OLD", "-")]),
+                _ordered_upsert(share, [("NEW", "")]),
+            )
             connection.exec_driver_sql(
                 f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                f"IF TG_OP <> 'INSERT' THEN {take}; END IF; "
-                f"IF TG_OP <> 'DELETE' THEN {add}; END IF; "
-                "RETURN NULL; END $$"
+                f"IF TG_OP = 'UPDATE' THEN {moved}; ELSIF TG_OP = 'DELETE' THEN {taken}; "
+                f"ELSE {added}; END IF; RETURN NULL; END $$"
             )
             connection.exec_driver_sql(
                 f"CREATE TRIGGER {name}_write AFTER INSERT OR DELETE ON {share.source} "
