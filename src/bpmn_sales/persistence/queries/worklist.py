@@ -190,16 +190,18 @@ class WorklistQueries:
         subject_id: int,
         items: list[WorkItem],
         previous: set[str] | None = None,
+        ready: set[str] | None = None,
     ) -> None:
         """Swap the ready tasks of a subject for new ones, keeping rows that did not change.
 
         `previous` is the set of task ids projected last time, when the caller knows it; it
-        saves reading them back.
+        saves reading them back. With it, `ready` may give every ready task id, and `items`
+        then need hold only the tasks not in `previous` (the rows to add).
         """
         if previous is not None:
             # By SQL on the session's connection: no ORM bookkeeping for rows nobody reads here.
             connection = self.session.connection()
-            keep = {item.task_id for item in items}
+            keep = ready if ready is not None else {item.task_id for item in items}
             gone = previous - keep
             if gone:
                 connection.execute(DROP_ITEMS, {"ids": sorted(gone)})
