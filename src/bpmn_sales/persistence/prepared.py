@@ -28,7 +28,9 @@ class Prepared:
 
     def __init__(self, statement: UpdateBase) -> None:
         self.statement = statement
-        self._plans: dict[tuple[Dialect, tuple[str, ...]], _Plan] = {}
+        # By the dialect's class and parameter style, not the dialect object: every engine
+        # (a test makes hundreds) has its own, and they compile these statements alike.
+        self._plans: dict[tuple[type[Dialect], str, tuple[str, ...]], _Plan] = {}
         self._lock = threading.Lock()
 
     def _plan(self, dialect: Dialect, names: tuple[str, ...]) -> _Plan:
@@ -47,11 +49,12 @@ class Prepared:
         return compiled.string, order, processors
 
     def __call__(self, connection: Connection, params: Mapping[str, Any]) -> CursorResult[Any]:
-        key = (connection.dialect, tuple(params))
+        dialect = connection.dialect
+        key = (type(dialect), dialect.paramstyle, tuple(params))
         try:
             plan = self._plans[key]
         except KeyError:
-            plan = self._plan(*key)
+            plan = self._plan(dialect, key[2])
             with self._lock:
                 self._plans[key] = plan
         if plan is None:
