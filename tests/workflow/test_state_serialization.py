@@ -166,3 +166,25 @@ def test_info_describes_the_process(
         assert info.stages == []
         assert info.messages == ["lead_renewed"]
         assert info.lost_reasons == []
+
+
+def test_tasks_convert_as_spiffworkflow_converts_them(start: StartRun) -> None:
+    """Our task converter (the parent read once) gives SpiffWorkflow's dict for every task of
+    the top workflow and its sub-processes, at the start and after each completion."""
+    from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+    from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+    stock = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+    run = start(DEAL, {"deal": {"name": "Acme"}}, False)
+    steps = ["Meet the customer", "Identify decision makers", "Analyse needs"]
+    compared = 0
+    for title in [None, *steps]:
+        if title is not None:
+            run.complete(title, {"summary": title})
+        workflow = run.instance.workflow
+        for wf in [workflow, *workflow.subprocesses.values()]:
+            for task in wf.tasks.values():
+                ours = run.engine.serializer.registry.convert(task)
+                assert ours == stock.convert(task), task.task_spec.name
+                compared += 1
+    assert compared > 40

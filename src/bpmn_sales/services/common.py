@@ -235,10 +235,10 @@ def project_work_items(
     rules = instance.rules
     rows = []
     for item in snapshot.ready:
+        if previous is not None and item.task_id in previous:
+            continue  # its row stays as it is: no object built for it
         assignee_id = group_id = None
-        if item.rule.completed_by != ("anyone",) and (
-            previous is None or item.task_id not in previous
-        ):
+        if item.rule.completed_by != ("anyone",):
             owner = owner or owner_of(store, subject)
             assignee_id, group_id = assignment(store, owner, item.rule)
         rows.append(
@@ -259,7 +259,7 @@ def project_work_items(
                 due_at=due_at(rules, item.rule, item.stage.key if item.stage else None, now),
             )
         )
-    store.replace_work_items(kind, subject.id, rows, previous)
+    store.replace_work_items(kind, subject.id, rows, previous, instance.projected)
     project_timers(store, subject, snapshot, instance, now)
 
 

@@ -50,11 +50,6 @@ class Baseline:
     # Task id -> hash of its stored JSON, for the tasks last compared by content.
     contents: dict[UUID, int] = field(default_factory=dict)
 
-    def marks(self, key: UUID | None) -> dict[UUID, int]:
-        """Task id -> fingerprint of one workflow's tasks (empty: none known)."""
-        found = self.fingerprints.get(key)
-        return dict(zip(*found, strict=True)) if found is not None else {}
-
 
 def fingerprint(task: Task) -> int:
     """A hash of what can change on a task that is not running."""
@@ -78,14 +73,44 @@ def workflows(top: BpmnWorkflow) -> Iterator[tuple[UUID | None, Any]]:
     yield from top.subprocesses.items()
 
 
-def _candidates(workflow: Any, before: dict[UUID, int], now: dict[UUID, int]) -> set[UUID]:
-    """Tasks that may differ from what was stored; fills `now` with every fingerprint."""
+def _candidates(workflow: Any, before: Marks | None) -> tuple[set[UUID], Marks]:
+    """Tasks that may differ from what was stored, and every task's fingerprint now.
+
+    The tasks are mostly in the order the baseline lists them (the same UUID objects), so
+    their old fingerprints are read by position up to the first task out of place, and only
+    from there by id: a UUID hashes in Python, and dicts of them were a tenth of a delta."""
     found: set[UUID] = set()
-    for tid, task in workflow.tasks.items():
-        mark = now[tid] = fingerprint(task)
-        if task._state & ACTIVE or before.get(tid) != mark:
+    ids, marks = before if before is not None else ((), array("q"))
+    count = len(ids)
+    index = 0
+    known: dict[UUID, int] | None = None
+    tasks = workflow.tasks
+    now: list[int] = []
+    for tid, task in tasks.items():
+        mark = fingerprint(task)
+        now.append(mark)
+        if known is None and index < count and ids[index] is tid:
+            old: int | None = marks[index]
+            index += 1
+        else:
+            if known is None:
+                known = dict(zip(ids, marks, strict=True))
+            old = known.get(tid)
+        if task._state & ACTIVE or old != mark:
             found.add(tid)
-    return _with_children(workflow, found)
+    # A machine-integer array of the exact size, as _packed makes.
+    return _with_children(workflow, found), (tuple(tasks), array("q", now))
+
+
+def _removed(before: Marks | None, now: tuple[UUID, ...]) -> list[str]:
+    """Ids of the baseline's tasks the workflow no longer has."""
+    if before is None:
+        return []
+    ids = before[0]
+    if len(ids) <= len(now) and all(a is b for a, b in zip(ids, now, strict=False)):
+        return []  # every known task is still there, in its place
+    present = set(now)
+    return [str(tid) for tid in ids if tid not in present]
 
 
 def _with_children(workflow: Any, found: set[UUID]) -> set[UUID]:
@@ -134,10 +159,9 @@ def _changed_tasks(
     workflow: Any, key: UUID | None, before: Baseline, after: Baseline, convert: Convert
 ) -> tuple[dict[str, orjson.Fragment], list[str]]:
     """(changed or added tasks as JSON, in the workflow's task order; removed task ids)."""
-    known = before.marks(key)
-    now: dict[UUID, int] = {}
-    candidates = _candidates(workflow, known, now)
-    after.fingerprints[key] = _packed(now)
+    known = before.fingerprints.get(key)
+    candidates, now = _candidates(workflow, known)
+    after.fingerprints[key] = now
     changed = {}
     for tid, task in workflow.tasks.items():
         if tid not in candidates:
@@ -146,8 +170,7 @@ def _changed_tasks(
         mark = after.contents[tid] = hash(blob)
         if before.contents.get(tid) != mark:
             changed[str(tid)] = orjson.Fragment(blob)
-    removed = [str(tid) for tid in known if tid not in now]
-    return changed, removed
+    return changed, _removed(known, now[0])
 
 
 def delta(

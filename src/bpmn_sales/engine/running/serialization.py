@@ -11,12 +11,17 @@ from uuid import UUID
 
 import orjson
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnWorkflowConverter,
+    TaskConverter,
+    WorkflowConverter,
+)
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from SpiffWorkflow.task import TaskState
+from SpiffWorkflow.task import Task, TaskState
+from SpiffWorkflow.util.deep_merge import DeepMerge
 
 from bpmn_sales.engine.running import journal
 from bpmn_sales.engine.running.workflow import SalesSubWorkflow, SalesWorkflow
@@ -51,6 +56,35 @@ class InstanceStateConverter(BpmnWorkflowConverter):  # type: ignore[misc]
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+
+
+class TaskStateConverter(TaskConverter):  # type: ignore[misc]
+    """SpiffWorkflow's task converter, giving the same dict, with the parent read once: its
+    `parent` property looks the task up by id (a UUID, hashed in Python) and was read four
+    times for each task converted, a third of a journal delta's time."""
+
+    def to_dict(self, task: Task) -> dict[str, Any]:
+        parent = task.workflow.tasks.get(task._parent) if task._parent is not None else None
+        if parent is None:
+            data, delta = task.data, {}
+        else:
+            data = {}
+            delta = {
+                "updates": DeepMerge.get_updated_keys(parent.data, task.data),
+                "deletions": DeepMerge.get_deleted_keys(parent.data, task.data),
+            }
+        return {
+            "id": str(task.id),
+            "parent": str(task._parent) if parent is not None else None,
+            "children": [str(child) for child in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task._state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": self.registry.convert(task.internal_data),
+            "data": data,
+            "delta": delta,
+        }
 
 
 def share_ids(top: BpmnWorkflow) -> None:
@@ -155,7 +189,7 @@ class Serializer:
 
     def __init__(self) -> None:
         registry = BpmnWorkflowSerializer.configure(
-            {**SPIFF_CONFIG, BpmnWorkflow: InstanceStateConverter}
+            {**SPIFF_CONFIG, BpmnWorkflow: InstanceStateConverter, Task: TaskStateConverter}
         )
         # Restored instances are our workflow classes, stored under SpiffWorkflow's names.
         InstanceStateConverter(SalesWorkflow, registry, typename="BpmnWorkflow")

@@ -20,6 +20,7 @@ from bpmn_sales.errors import Conflict
 from bpmn_sales.i18n import lazy_gettext
 from bpmn_sales.persistence import stage_visits
 from bpmn_sales.persistence.models import Deal, JournalEntry, Lead, table_of
+from bpmn_sales.persistence.prepared import Prepared
 
 STALE = lazy_gettext("someone else changed this record since you read it; reload and try again")
 JOURNAL = table_of(JournalEntry)
@@ -41,7 +42,7 @@ READ_JOURNALS = (
     )
     .order_by(JOURNAL.c.subject_id, JOURNAL.c.version)
 )
-APPEND = insert(JOURNAL)
+APPEND = Prepared(insert(JOURNAL))
 CLEAR = delete(JOURNAL).where(
     JOURNAL.c.subject_type == bindparam("kind"),
     JOURNAL.c.subject_id == bindparam("id"),
@@ -49,7 +50,7 @@ CLEAR = delete(JOURNAL).where(
 )
 
 
-def _statements(table: Table) -> tuple[Any, Any, Any]:
+def _statements(table: Table) -> tuple[Any, Any, Prepared]:
     columns = (
         table.c.id,
         table.c.version,
@@ -60,13 +61,15 @@ def _statements(table: Table) -> tuple[Any, Any, Any]:
     state = select(*columns).where(table.c.id == bindparam("id"))
     states = select(*columns).where(table.c.id.in_(bindparam("ids", expanding=True)))
     # No .values(): the SET clause is the keys of each call's parameters.
-    write = update(table).where(
-        table.c.id == bindparam("_id"), table.c.version == bindparam("_version")
+    write = Prepared(
+        update(table).where(
+            table.c.id == bindparam("_id"), table.c.version == bindparam("_version")
+        )
     )
     return state, states, write
 
 
-_TABLES: dict[str, tuple[Any, Any, Any]] = {
+_TABLES: dict[str, tuple[Any, Any, Prepared]] = {
     "lead": _statements(table_of(Lead)),
     "deal": _statements(table_of(Deal)),
 }
@@ -219,16 +222,13 @@ class InstanceQueries:
             if len(written) != 1:
                 raise Conflict(str(STALE))
             delta = None  # written
-        elif (
-            connection.execute(
-                _TABLES[kind][2], {**changes, "_id": subject.id, "_version": old}
-            ).rowcount
-            != 1
-        ):
-            raise Conflict(str(STALE))
+        else:
+            params = {**changes, "_id": subject.id, "_version": old}
+            if _TABLES[kind][2](connection, params).rowcount != 1:
+                raise Conflict(str(STALE))
         if delta is not None:
-            connection.execute(
-                APPEND,
+            APPEND(
+                connection,
                 {
                     "subject_type": kind,
                     "subject_id": subject.id,

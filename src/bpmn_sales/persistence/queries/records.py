@@ -23,11 +23,12 @@ from bpmn_sales.persistence.models import (
     Order,
     table_of,
 )
+from bpmn_sales.persistence.prepared import Prepared
 from bpmn_sales.persistence.queries.batches import Pending
 from bpmn_sales.persistence.queries.delivery import announce_history
 from bpmn_sales.persistence.queries.paging import Sort, read_page
 
-ADD_HISTORY = insert(table_of(HistoryEntry))
+ADD_HISTORY = Prepared(insert(table_of(HistoryEntry)))
 
 HISTORY_SORTS = {
     "oldest": Sort("history.oldest", HistoryEntry.id),
@@ -158,7 +159,7 @@ class RecordQueries:
         if self.pending is not None:  # written with the batch's others (Store.batched)
             self.pending.history.append(values)
             return
-        self.session.connection().execute(ADD_HISTORY, values)
+        ADD_HISTORY(self.session.connection(), values)
         announce_history(self.session, [HistoryEntry(**values)])
 
     def history_page(

@@ -27,12 +27,15 @@ from sqlalchemy.sql.elements import ColumnElement
 from bpmn_sales.domain.attention import Due
 from bpmn_sales.domain.paging import COUNT_CAP, Cursor, Page
 from bpmn_sales.persistence.models import Deal, FollowUp, Lead, User, WorkItem, table_of
+from bpmn_sales.persistence.prepared import Prepared
 from bpmn_sales.persistence.queries.batches import Pending
 from bpmn_sales.persistence.queries.delivery import WEBHOOKS_ON, knows_webhooks
 from bpmn_sales.persistence.queries.paging import Part, Sort, capped_counts, keyset, read_page
 
 WORK_ITEMS = table_of(WorkItem)
 DROP_ITEMS = delete(WORK_ITEMS).where(WORK_ITEMS.c.task_id.in_(bindparam("ids", expanding=True)))
+# A step mostly takes one task off the list: the task completed.
+DROP_ITEM = Prepared(delete(WORK_ITEMS).where(WORK_ITEMS.c.task_id == bindparam("id")))
 ADD_ITEMS = insert(WORK_ITEMS)
 # Built once: completing a task starts with this lookup, and building the statement cost
 # more than running it.
@@ -190,18 +193,22 @@ class WorklistQueries:
         subject_id: int,
         items: list[WorkItem],
         previous: set[str] | None = None,
+        ready: set[str] | None = None,
     ) -> None:
         """Swap the ready tasks of a subject for new ones, keeping rows that did not change.
 
         `previous` is the set of task ids projected last time, when the caller knows it; it
-        saves reading them back.
+        saves reading them back. With it, `ready` may give every ready task id, and `items`
+        then need hold only the tasks not in `previous` (the rows to add).
         """
         if previous is not None:
             # By SQL on the session's connection: no ORM bookkeeping for rows nobody reads here.
             connection = self.session.connection()
-            keep = {item.task_id for item in items}
+            keep = ready if ready is not None else {item.task_id for item in items}
             gone = previous - keep
-            if gone:
+            if len(gone) == 1:
+                DROP_ITEM(connection, {"id": next(iter(gone))})
+            elif gone:
                 connection.execute(DROP_ITEMS, {"ids": sorted(gone)})
             new = [item for item in items if item.task_id not in previous]
             rows = [{c: getattr(i, c) for c in WORK_ITEM_COLUMNS} for i in new]
