@@ -296,3 +296,40 @@ def test_imported_leads_are_the_rows_of_leads_created_one_by_one(ctx: Context, t
     lead = found["Lead 2"]
     view = leads.qualify_lead(ctx, team.rob, lead.id)
     assert view.status == "qualified" and view.deal_id is not None
+
+
+def deal_rows(first: int, count: int) -> str:
+    stages = ("initial_visit", "needs_analysis", "quote_and_bid")
+    body = "".join(
+        f"Deal {i},Customer {i % 3},{stages[i % 3]},{('open', 'lost')[i % 2]},"
+        f"{('', 'No budget')[i % 2]},{('', '2026-03-01')[i % 2]},rob\n"
+        for i in range(first, first + count)
+    )
+    return "name,customer,stage,status,reason,closed on,owner\n" + body
+
+
+def test_a_batch_of_deals_writes_each_kind_of_row_with_one_statement_whatever_its_rows(
+    ctx: Context, team: Team
+) -> None:
+    def deals_import(text: str) -> ImportReport:
+        return importing.import_deals(ctx, team.admin, csv(text), ImportOptions())
+
+    n = 12
+    deals_import(deal_rows(0, 6))  # the caches of the first import
+    with Statements(ctx.db).counting() as small:
+        assert deals_import(deal_rows(100, n)).created == n
+    with Statements(ctx.db).counting() as large:
+        assert deals_import(deal_rows(200, 4 * n)).created == 4 * n
+    assert large.count == small.count, f"{small.summary()}\n---\n{large.summary()}"
+    writes = [
+        s.split()[2] for s in large.sql if s.lstrip().upper().startswith(("INSERT", "UPDATE"))
+    ]
+    assert sorted(writes) == [
+        "deals",
+        "history",
+        "search_terms",
+        "stage_visits",
+        "timers",
+        "work_items",
+    ], large.summary()
+    assert large.count <= 25, large.summary()  # the whole import: its reads and its writes

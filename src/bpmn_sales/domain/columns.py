@@ -164,6 +164,18 @@ DEAL_NAMES: dict[str, tuple[str, ...]] = {
         "zamknieta dnia", "faktyczna data zamkniecia",
         "成交日期", "关闭日期", "结单时间",
     ),
+    "created_on": (
+        "created on", "created", "date created", "created date", "creation date",
+        "creee le", "date de creation",
+        "utworzona dnia", "data utworzenia",
+        "创建日期", "创建时间",
+    ),
+    "stage_entered_on": (
+        "stage entered on", "in stage since", "stage since", "stage date",
+        "dans l etape depuis", "date d entree dans l etape",
+        "w etapie od", "data wejscia do etapu",
+        "进入阶段日期", "阶段开始日期",
+    ),
 }  # fmt: skip
 
 # A deal's status as a file writes it, in the UI's languages (compared as headers are).
