@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.i18n import _
@@ -203,6 +204,7 @@ _LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=4096)  # a file's cells repeat (statuses, stages): each is folded once
 def header_key(header: str) -> str:
     """The header as compared: no case, accents, spaces or punctuation."""
     folded = unicodedata.normalize("NFKD", header.casefold().translate(_LETTERS))

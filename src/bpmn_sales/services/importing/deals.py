@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +41,8 @@ from bpmn_sales.tasks.weights import whole_percent, win_probability
 DEAL_DATA = ("name", "customer", "currency", "expected_close_date", "value")
 # A deal's row once its imported steps are written: as inserted, plus one version per step.
 Situation = tuple[int, str | None, str, str | None]  # version id, stage, status, reason
+# How long the situations worked out are copied (their timers' due times are as of then).
+PLACED_FOR = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -260,6 +262,7 @@ class DealBatch:
     def __init__(self, ctx: Context, store: Store, actor: Actor) -> None:
         self.ctx, self.store, self.actor = ctx, store, actor
         self.placed: dict[Situation, Placed] = {}
+        self.placed_at: datetime | None = None
         self.assignments: dict[tuple[int, tuple[str, ...]], tuple[int | None, int | None]] = {}
 
     def situation(self, version: ProcessVersion, fields: dict[str, Any]) -> Situation:
@@ -275,8 +278,10 @@ class DealBatch:
 
     def create(self, rows: Sequence[tuple[User, ProcessVersion, Any, str | None, int]]) -> None:
         """Write a batch of imported deals (owner, version, parsed row, external id, line)."""
-        self.placed = {}  # timers and due times count from this batch's time
         now = self.ctx.clock()
+        if self.placed_at is None or now - self.placed_at > PLACED_FOR:
+            # The situations' timers count from when they were worked out: not long ago.
+            self.placed, self.placed_at = {}, now
         work: list[_Row] = []
         for owner, version, parsed, external_id, line in rows:
             fields = parsed.fields

@@ -51,8 +51,9 @@ class Kind:
     checks: Mapping[str, Checker]
     keys: Callable[[Parsed, bool], list[Key]]
     existing: Callable[[Store, str, Collection[Any]], dict[Any, int]]
-    # Creates a batch's records, each from its owner, process, row, external id and line.
-    create: Callable[[Context, Store, Actor, Sequence[NewRow]], None]
+    # For one import: what creates each batch's records (each from its owner, process, row,
+    # external id and line), keeping what it worked out for the next batches.
+    create: Callable[[Context, Store, Actor], Callable[[Sequence[NewRow]], None]]
     verify: Verifier | None = None
 
 
@@ -145,10 +146,14 @@ def company_currency(store: Store) -> str:
     return _company_currency(store)
 
 
-def _create_deals(ctx: Context, store: Store, actor: Actor, rows: Sequence[NewRow]) -> None:
-    """Add a batch's deals, each started and brought to its row's stage or end, each kind of
-    row they make written with one statement for the batch (`deals.DealBatch`)."""
-    DealBatch(ctx, store, actor).create(rows)
+def _deal_creator(ctx: Context, store: Store, actor: Actor) -> Callable[[Sequence[NewRow]], None]:
+    """Add each batch's deals, each started and brought to its row's stage or end, each kind
+    of row they make written with one statement for the batch (`deals.DealBatch`)."""
+    return DealBatch(ctx, store, actor).create
+
+
+def _lead_creator(ctx: Context, store: Store, actor: Actor) -> Callable[[Sequence[NewRow]], None]:
+    return lambda rows: _create_leads(ctx, store, actor, rows)
 
 
 def _rules(ctx: Context, store: Store, version: ProcessVersion) -> ProcessRules:
@@ -252,9 +257,9 @@ def _verify_deal(
     return problems
 
 
-LEADS = Kind("lead", LEAD_NAMES, LEAD_CHECKS, _lead_keys, _lead_existing, _create_leads)
+LEADS = Kind("lead", LEAD_NAMES, LEAD_CHECKS, _lead_keys, _lead_existing, _lead_creator)
 DEALS = Kind(
-    "deal", DEAL_NAMES, DEAL_CHECKS, _deal_keys, _deal_existing, _create_deals, _verify_deal
+    "deal", DEAL_NAMES, DEAL_CHECKS, _deal_keys, _deal_existing, _deal_creator, _verify_deal
 )
 
 
