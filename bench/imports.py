@@ -138,15 +138,19 @@ def main() -> None:
         if args.big:
             event.listen(ctx.db, "before_cursor_execute", statement)
             event.listen(ctx.db, "commit", commit)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             big_rate = imported(ctx, 1_000_000, args.big, kind, every)
+            cpu = time.process_time() - cpu
             after = peak_rss_mb()
             took = time.perf_counter() - started
             event.remove(ctx.db, "before_cursor_execute", statement)
             event.remove(ctx.db, "commit", commit)
             batches = -(-args.big // import_run.BATCH)
             per_batch = counts["statements"] / batches
-            print(f"{args.big} rows imported in {took:.0f} s: {big_rate:.0f} rows/s")
+            print(
+                f"{args.big} rows imported in {took:.0f} s: {big_rate:.0f} rows/s "
+                f"({cpu:.0f} s of this process's CPU: {args.big / cpu:.0f} rows per CPU second)"
+            )
             print(
                 f"{counts['statements']} statements in {batches} batches of {import_run.BATCH} "
                 f"rows, {counts['commits']} transactions"
