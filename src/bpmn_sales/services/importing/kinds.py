@@ -13,7 +13,7 @@ from bpmn_sales.domain.columns import DEAL_NAMES, LEAD_NAMES, header_key, status
 from bpmn_sales.domain.model import Actor, currency, optional_email, optional_text, required_text
 from bpmn_sales.domain.rules import ProcessRules, StageRule
 from bpmn_sales.errors import InvalidInput
-from bpmn_sales.i18n import _
+from bpmn_sales.i18n import _, current_language
 from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
@@ -185,9 +185,9 @@ def _verify_stage(rules: ProcessRules, version: ProcessVersion, text: str) -> st
     return stage
 
 
-# Whether deals can be imported in a situation (version digest, stage, status, reason): the
-# engine works it out once per process, not once per row.
-_SITUATIONS: dict[tuple[str, str | None, str, str | None], str | None] = {}
+# Whether deals can be imported in a situation (version digest, stage, status, reason, and the
+# language the answer is in): the engine works it out once per process, not once per row.
+_SITUATIONS: dict[tuple[str, str | None, str, str | None, str], str | None] = {}
 
 
 def _situation_problem(
@@ -195,7 +195,7 @@ def _situation_problem(
 ) -> str | None:
     status = fields.get("status") or "open"
     reason = fields.get("reason") if status != "open" else None
-    key = (version.digest, fields.get("stage"), status, reason)
+    key = (version.digest, fields.get("stage"), status, reason, current_language())
     if key not in _SITUATIONS:
         if len(_SITUATIONS) > 1024:
             _SITUATIONS.clear()
