@@ -1,10 +1,9 @@
 """Creating a batch of imported deals with a constant number of statements.
 
-Each deal is started on its process, brought to the stage of its row (by the process's move
-message where it has one, else placed there as `engine.place_at_stage` does) and closed as the
-row says, with the rules of the stages it passes not enforced and each step recorded as
-imported. The engine does that once per situation (process version, stage, status, reason) and
-per batch, and each deal's state is a copy of it with its own task ids and fields
+Each deal is started on its process, brought to the stage of its row and closed as the row
+says, with the rules of the stages it passes not enforced and each step recorded as imported
+(`situations.py`). The engine does that once per situation (process version, stage, status,
+reason), and each deal's state is a copy of it with its own task ids and fields
 (`engine.InstanceCopies`); a situation whose path reads a deal's own values in a way a copy
 cannot repeat runs the engine for each of its deals instead. The rows are then written as the
 steps would have left them: the deals with their final values and state (one INSERT), their
@@ -18,147 +17,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealStatus
-from bpmn_sales.domain.rules import ActivityRule, ProcessRules
-from bpmn_sales.engine import Instance, InstanceCopies, Snapshot, StageRef, place_at_stage
-from bpmn_sales.engine import placeholders as copy_placeholders
-from bpmn_sales.errors import DiagramError, InvalidState
+from bpmn_sales.domain.rules import ActivityRule
+from bpmn_sales.errors import DiagramError
 from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deals import approval_waits
-from bpmn_sales.services.deals.lifecycle import CLOSE_MESSAGE, MOVE_MESSAGE
-from bpmn_sales.tasks import closing
+from bpmn_sales.services.importing.situations import (
+    Dates,
+    Placed,
+    Situation,
+    Step,
+    dates,
+    deal_data,
+    place,
+    run_steps,
+)
 from bpmn_sales.tasks.weights import whole_percent, win_probability
 
-# The deal's own values in its instance's data (what `start_deal` gives the process).
-DEAL_DATA = ("name", "customer", "currency", "expected_close_date", "value")
-# A deal's row once its imported steps are written: as inserted, plus one version per step.
-Situation = tuple[int, str | None, str, str | None]  # version id, stage, status, reason
 # How long the situations worked out are copied (their timers' due times are as of then).
 PLACED_FOR = timedelta(minutes=1)
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of the imported deal's process: its history action, the instance after it,
-    and what the history entry's detail adds."""
-
-    action: str
-    snapshot: Snapshot
-    detail: dict[str, Any]
-
-
-@dataclass
-class Placed:
-    """A situation worked out once: the steps, and the copies of the instance (None: the
-    engine runs for each deal of it)."""
-
-    steps: list[Step]
-    copies: InstanceCopies | None
-    rules: ProcessRules
-    process_key: str
-    approvals: bool = False  # an approval task is ready at the end: its waits are per deal
-
-
-def _noon(day: date) -> datetime:
-    """A day as an instant that is that day in every time zone people work in."""
-    return datetime.combine(day, time(12), tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Dates:
-    """When the deal was created, entered the stage of its row, and closed (None: open)."""
-
-    created: datetime
-    stage: datetime
-    closed: datetime | None
-
-
-def dates(fields: dict[str, Any], now: datetime) -> Dates:
-    """The days of a row as instants: a day missing is the next one the row gives (created:
-    the stage's day, else the close day; the stage's day: the created day), and the import's
-    time when the row gives none."""
-    closed = _noon(fields["closed_on"]) if fields.get("closed_on") else None
-    stage = _noon(fields["stage_entered_on"]) if fields.get("stage_entered_on") else None
-    created = _noon(fields["created_on"]) if fields.get("created_on") else None
-    created = created or stage or closed or now
-    return Dates(created, stage or created, closed)
-
-
-def deal_data(fields: dict[str, Any]) -> dict[str, Any]:
-    """The deal's values as its instance holds them (as `start_deal` gives them)."""
-    due = fields.get("expected_close_date")
-    return {
-        "name": fields["name"],
-        "customer": fields.get("customer"),
-        "currency": fields["currency"],
-        "expected_close_date": due.isoformat() if isinstance(due, date) else due,
-        "value": str(fields.get("value") or Decimal("0.00")),
-    }
-
-
-def run_steps(
-    ctx: Context,
-    store: Store,
-    version: ProcessVersion,
-    data: dict[str, Any],
-    situation: Situation,
-    line: int | None,
-) -> tuple[Instance, list[Step]]:
-    """Start an instance with `data`, bring it to the situation's stage, close it as it says."""
-    _version_id, stage_key, status, reason = situation
-    key, loader = common.spec_loader(store, version)
-    instance = ctx.engine.start(key, loader, {"deal": data})
-    source = {"source": "import", "line": line}
-    steps = [Step("created", instance.snapshot(), {**source, "process": version.process.key})]
-    before = instance.running_stage()
-    if stage_key is not None and (before is None or before.key != stage_key):
-        if MOVE_MESSAGE in instance.waiting_messages():
-            instance.send_message(MOVE_MESSAGE, {"stage": stage_key})
-        else:
-            place_at_stage(instance, stage_key)
-        moved = {"from": before.key if before else None, "to": stage_key, **source}
-        steps.append(Step("moved", instance.snapshot(), moved))
-    if status != DealStatus.OPEN:
-        payload = closing.close_request(instance.rules, status, reason)
-        if CLOSE_MESSAGE not in instance.waiting_messages():
-            raise InvalidState(_("the process cannot close a deal at this stage"))
-        instance.send_message(CLOSE_MESSAGE, payload)
-        steps.append(Step("closed", instance.snapshot(), {**payload, **source}))
-    return instance, steps
-
-
-def place(ctx: Context, store: Store, version: ProcessVersion, situation: Situation) -> Placed:
-    """Work out a situation once: its steps, and its instance ready to copy."""
-    marks = copy_placeholders(DEAL_DATA)
-    instance, steps = run_steps(ctx, store, version, dict(marks), situation, None)
-    copies = InstanceCopies.of(ctx.engine.dump(instance), instance, marks)
-    approvals = any(item.rule.approval for item in steps[-1].snapshot.ready)
-    return Placed(
-        steps,
-        copies if copies.copyable else None,
-        instance.rules,
-        version.process.key,
-        approvals,
-    )
-
-
-def check_situation(
-    ctx: Context, store: Store, version: ProcessVersion, situation: Situation
-) -> str | None:
-    """Why deals cannot be imported in this situation (None: they can)."""
-    try:
-        place(ctx, store, version, situation)
-    except (InvalidState, DiagramError) as error:
-        return error.message
-    return None
 
 
 @dataclass
@@ -451,4 +336,4 @@ def _hours(entered: datetime, left: datetime | None) -> int | None:
     return max(0, int((left - entered).total_seconds() // 3600))
 
 
-__all__ = ["Dates", "DealBatch", "StageRef", "check_situation", "dates", "deal_data"]
+__all__ = ["DealBatch"]

@@ -17,7 +17,8 @@ from bpmn_sales.i18n import _, current_language
 from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
-from bpmn_sales.services.importing.deals import DealBatch, check_situation
+from bpmn_sales.services.importing.deals import DealBatch
+from bpmn_sales.services.importing.situations import check_situation
 from bpmn_sales.services.leads.lifecycle import NewLead, new_leads
 from bpmn_sales.services.people.preferences import CURRENCY_KEY
 from bpmn_sales.tasks import closing
