@@ -15,12 +15,13 @@ from openpyxl import Workbook
 from sqlalchemy import text as text_sql
 
 from bpmn_sales.context import Context
+from bpmn_sales.engine import InstanceCopies
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
 from bpmn_sales.persistence.models import Deal
 from bpmn_sales.services import common, deals, importing, leads, worklist
 from bpmn_sales.services.analytics import reports
 from bpmn_sales.services.analytics.scope import Filters
-from bpmn_sales.services.importing import ImportOptions, jobs, run
+from bpmn_sales.services.importing import ImportOptions, jobs, run, situations
 from bpmn_sales.services.importing.reading import cell_text, open_table
 from tests.integration.conftest import Flow
 from tests.team import Team
@@ -415,3 +416,27 @@ def test_openpyxl_parses_through_defusedxml() -> None:
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML
+
+
+def test_a_situation_that_cannot_be_copied_runs_the_engine_for_each_deal(
+    ctx: Context, team: Team, flow: Flow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class NotCopyable(InstanceCopies):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            self.copyable = False
+
+    monkeypatch.setattr(situations, "InstanceCopies", NotCopyable)
+    text = "name,customer,stage\nOne,Acme,needs_analysis\nTwo,Beta,needs_analysis\n"
+    report = importing.import_deals(ctx, team.rob, io.BytesIO(text.encode()), ImportOptions())
+    assert report.created == 2
+    for view in deals.list_deals(ctx, team.rob):
+        deal = deals.get_deal(ctx, team.rob, view.id)
+        assert deal.stage == "needs_analysis" and [t.title for t in deal.tasks] == [
+            "Analyse needs",
+            "Qualify budget",
+        ]
+        with ctx.uow() as store:
+            stored = orjson.loads(common.stored_state(ctx, store, store.get(Deal, view.id, "deal")))
+        assert stored["data"]["deal"]["name"] == view.name
+    assert flow.count("work_items") == flow.scalar("SELECT count(DISTINCT task_id) FROM work_items")
