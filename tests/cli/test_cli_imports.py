@@ -26,11 +26,11 @@ def write(tmp_path: Path, text: str, name: str = "leads.csv") -> str:
 def test_a_dry_run_prints_counts_and_each_row_then_exits_2(ready: Cli, tmp_path: Path) -> None:
     result = ready("lead", "import", write(tmp_path, FRENCH), "--dry-run")
     assert result.stdout.splitlines() == [
-        "would create 1 lead; 1 duplicate(s) skipped; 1 bad row(s) of 3",
+        "would create 1 lead; 1 duplicate skipped; 1 bad row of 3",
         "line 3: Courriel: duplicate of line 2 (skipped)",
         "line 4: Courriel: email 'pas-une-adresse' is not an e-mail address",
     ]
-    assert_error(result, "1 bad row(s); nothing written", "--skip-invalid")
+    assert_error(result, "1 bad row; nothing written", "--skip-invalid")
     assert "Jeanne" not in ready("lead", "list").stdout
 
 
@@ -43,8 +43,8 @@ def test_all_or_nothing_then_skip_invalid_then_a_rerun(ready: Cli, tmp_path: Pat
     )
     assert "Jeanne" not in ready("lead", "list").stdout
     partial = ready("lead", "import", path, "--skip-invalid")
-    assert_error(partial, "1 bad row(s) skipped; the others were imported")
-    assert partial.stdout.startswith("created 1 lead; 1 duplicate(s) skipped")
+    assert_error(partial, "1 bad row skipped; the others were imported")
+    assert partial.stdout.startswith("created 1 lead; 1 duplicate skipped")
     assert "Jeanne Dupont" in ready("lead", "list").stdout
 
 
@@ -71,7 +71,7 @@ def test_deals_with_an_id_column_and_a_progress_bar(ready: Cli, tmp_path: Path) 
     path = write(tmp_path, text, "deals.csv")
     result = ready("deal", "import", path, "--id-column", "Ref", "--progress", user="rob")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "created 1 deal; 0 duplicate(s) skipped; 0 bad row(s) of 1\n"
+    assert result.stdout == "created 1 deal; 0 duplicates skipped; 0 bad rows of 1\n"
     assert "checking" in result.stderr and "importing" in result.stderr
     again = ready("deal", "import", path, "--id-column", "Ref", user="rob")
     # The demo's deals are 1 to 14: the imported one is 15.
@@ -94,7 +94,7 @@ def test_an_xlsx_workbook_of_deals_at_their_stages_with_a_progress_bar(
     command = ("deal", "import", str(path), "--process", "openfire_pipeline", "--progress")
     result = ready(*command, user="olga")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "created 2 deals; 0 duplicate(s) skipped; 0 bad row(s) of 2\n"
+    assert result.stdout == "created 2 deals; 0 duplicates skipped; 0 bad rows of 2\n"
     assert "checking" in result.stderr and "importing" in result.stderr
     listed = ready("deal", "list", "--json", user="olga")
     deals = {d["name"]: d for d in ok_json(listed)}
@@ -103,3 +103,22 @@ def test_an_xlsx_workbook_of_deals_at_their_stages_with_a_progress_bar(
     xls = tmp_path / "old.xls"
     xls.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
     assert_error(ready("deal", "import", str(xls), user="olga"), "old Excel (.xls) files")
+
+
+def test_the_summary_speaks_the_language_of_the_environment_with_its_plurals(
+    ready: Cli, tmp_path: Path
+) -> None:
+    path = write(tmp_path, FRENCH)
+    french = ready("lead", "import", path, "--dry-run", env={"BPMN_SALES_LANGUAGE": "fr"})
+    assert french.stdout.splitlines()[0] == (
+        "créerait 1 piste; 1 doublon ignoré; 1 ligne erronée sur 3"
+    )
+    assert_error(french, "1 ligne erronée ; rien n'est écrit")
+    rows = "".join(f"Lead {n},l{n}@x.test\n" for n in range(5))
+    five = write(tmp_path, "name,email\n" + rows + "Bad,nope\n", "five.csv")
+    polish = ready("lead", "import", five, "--skip-invalid", env={"BPMN_SALES_LANGUAGE": "pl"})
+    assert polish.stdout.splitlines()[0] == (
+        "utworzono 5 leadów; pominięto 0 duplikatów; 1 błędny wiersz z 6"
+    )
+    chinese = ready("lead", "import", five, env={"BPMN_SALES_LANGUAGE": "zh_Hans"})
+    assert chinese.stdout.splitlines()[0].startswith("将创建 0 条线索; 跳过 5 条重复")

@@ -9,15 +9,19 @@ import zipfile
 from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import text as text_sql
 
 from bpmn_sales.context import Context
+from bpmn_sales.engine import InstanceCopies
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound
-from bpmn_sales.services import deals, importing, leads
+from bpmn_sales.persistence.models import Deal
+from bpmn_sales.services import common, deals, importing, leads, worklist
 from bpmn_sales.services.analytics import reports
 from bpmn_sales.services.analytics.scope import Filters
-from bpmn_sales.services.importing import ImportOptions, jobs, run
+from bpmn_sales.services.importing import ImportOptions, jobs, run, situations
 from bpmn_sales.services.importing.reading import cell_text, open_table
 from tests.integration.conftest import Flow
 from tests.team import Team
@@ -247,28 +251,101 @@ def test_deals_imported_at_their_stage_and_closed_deals_as_history(
     assert again.created == 0 and flow.count("deals") == 3
 
 
-def test_a_process_that_moves_by_activities_takes_imports_at_its_first_stage_only(
+ACTIVITY_PROCESSES = {
+    "sales_process": (
+        ("initial_visit", "needs_analysis", "solution_design", "quote_and_bid"),
+        "No budget",
+    ),
+    "zh_key_account": (
+        ("yan_zheng_ke_hu", "xu_qiu_que_ding", "fang_an_bao_jia", "tan_pan_shen_he"),
+        "没有预算",
+    ),
+}
+
+
+@pytest.mark.parametrize("process", sorted(ACTIVITY_PROCESSES))
+def test_a_process_that_moves_by_activities_takes_imports_at_any_stage(
+    ctx: Context, team: Team, flow: Flow, process: str
+) -> None:
+    stages, reason = ACTIVITY_PROCESSES[process]
+    rows = ["name,customer,stage,status,reason,created on,stage entered on,closed on"]
+    for stage in stages:
+        rows.append(f"Open {stage},Acme,{stage},,,2026-01-05,2026-02-01,")
+        rows.append(f"Lost {stage},Acme,{stage},lost,{reason},2026-01-05,,2026-03-01")
+        rows.append(f"Won {stage},Acme,{stage},won,,,,2026-03-02")
+    options = ImportOptions(process=process)
+    stream = io.BytesIO("\n".join(rows).encode())
+    report = importing.import_deals(ctx, team.rob, stream, options)
+    assert (report.errors, report.created) == ([], 3 * len(stages))
+    views = {v.name: v for v in deals.list_deals(ctx, team.rob)}
+    for stage in stages:
+        opened = deals.get_deal(ctx, team.rob, views[f"Open {stage}"].id)
+        assert (opened.status, opened.stage) == ("open", stage)
+        assert opened.created_at == datetime(2026, 1, 5, 12, tzinfo=UTC)
+        lost = views[f"Lost {stage}"]
+        assert (lost.status, lost.lost_reason) == ("lost", reason)
+        assert views[f"Won {stage}"].status == "won"
+        history = deals.deal_history(ctx, team.rob, opened.id, sort="oldest")
+        moves = [(h.action, h.detail.get("source"), h.to_stage) for h in history]
+        if stage == stages[0]:
+            assert moves == [("created", "import", stage)]
+        else:  # the stages before it passed without their rules, recorded as imported
+            assert moves == [("created", "import", stages[0]), ("moved", "import", stage)]
+            assert history[1].at == datetime(2026, 2, 1, 12, tzinfo=UTC)
+        # The next activity is done through the normal use case, on the state as stored.
+        task = next(t for t in opened.tasks if t.note_required == "none")
+        worklist.complete_task(ctx, team.rob, task.task_id)
+        after = deals.get_deal(ctx, team.rob, opened.id)
+        assert task.task_id not in {t.task_id for t in after.tasks}
+        assert after.tasks and after.stage == stage
+        # ... and the stored state survives a restore and a save unchanged.
+        with ctx.uow() as store:
+            deal = store.get(Deal, opened.id, "deal")
+            state = common.stored_state(ctx, store, deal)
+            instance = common.restore(ctx, store, deal)
+            assert orjson.loads(ctx.engine.dump(instance)) == orjson.loads(state)
+            assert [i.title for i in instance.snapshot().ready] == [t.title for t in after.tasks]
+    # Every imported deal has its own task ids.
+    assert flow.count("work_items") == flow.scalar("SELECT count(DISTINCT task_id) FROM work_items")
+
+
+def test_imported_closed_deals_stay_in_their_stages_on_the_days_of_the_file(
     ctx: Context, team: Team, flow: Flow
 ) -> None:
     text = (
-        "name,customer,stage,status,reason,closed on\n"
-        "First,Acme,Initial visit,,,\n"
-        "Later,Beta,needs_analysis,,,\n"
-        "Gone,Gamma,,lost,No budget,2026-03-01\n"
-        "Signed,Delta,initial_visit,won,,2026-03-02\n"
+        "name,customer,stage,status,reason,created on,stage entered on,closed on\n"
+        "Dated,Acme,needs_analysis,lost,No budget,2026-01-05,2026-02-01,2026-03-01\n"
+        "Closed only,Acme,needs_analysis,lost,No budget,,,2026-03-01\n"
+        "Backwards,Acme,needs_analysis,lost,No budget,2026-02-01,2026-01-05,2026-03-01\n"
     )
     options = ImportOptions(skip_invalid=True)
     report = importing.import_deals(ctx, team.rob, io.BytesIO(text.encode()), options)
     assert [str(n) for n in report.errors] == [
-        "line 3: stage: Sales process moves its deals by their activities: they can be imported "
-        "at its first stage 'Initial visit' only"
+        "line 4: stage entered on: 2026-01-05 is before the day the deal was created (2026-02-01)"
     ]
     views = {v.name: v for v in deals.list_deals(ctx, team.rob)}
-    assert (views["First"].status, views["First"].stage) == ("open", "initial_visit")
-    assert (views["Gone"].status, views["Gone"].lost_reason) == ("lost", "No budget")
-    # Won without the rules of winning: the history says it was imported so.
-    assert views["Signed"].status == "won"
-    assert views["Signed"].closed_at == datetime(2026, 3, 2, 12, tzinfo=UTC)
+
+    def stays(deal_id: int) -> list[tuple[str, str, str | None, int | None]]:
+        with ctx.db.connect() as conn:
+            rows = conn.execute(
+                text_sql(
+                    "SELECT stage_key, entered_at, left_at, hours FROM stage_visits "
+                    "WHERE deal_id = :id ORDER BY id"
+                ),
+                {"id": deal_id},
+            ).all()
+        return [(r[0], str(r[1])[:10], str(r[2])[:10] if r[2] else None, r[3]) for r in rows]
+
+    # First stage from the day created, the row's stage from the day it entered, left on the
+    # day it closed; without the earlier days, every stay is on the close day.
+    assert stays(views["Dated"].id) == [
+        ("initial_visit", "2026-01-05", "2026-02-01", 27 * 24),
+        ("needs_analysis", "2026-02-01", "2026-03-01", 28 * 24),
+    ]
+    assert stays(views["Closed only"].id) == [
+        ("initial_visit", "2026-03-01", "2026-03-01", 0),
+        ("needs_analysis", "2026-03-01", "2026-03-01", 0),
+    ]
 
 
 def test_an_import_whose_server_stopped_is_said_to_be_stalled(ctx: Context, team: Team) -> None:
@@ -339,3 +416,27 @@ def test_openpyxl_parses_through_defusedxml() -> None:
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML
+
+
+def test_a_situation_that_cannot_be_copied_runs_the_engine_for_each_deal(
+    ctx: Context, team: Team, flow: Flow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class NotCopyable(InstanceCopies):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            self.copyable = False
+
+    monkeypatch.setattr(situations, "InstanceCopies", NotCopyable)
+    text = "name,customer,stage\nOne,Acme,needs_analysis\nTwo,Beta,needs_analysis\n"
+    report = importing.import_deals(ctx, team.rob, io.BytesIO(text.encode()), ImportOptions())
+    assert report.created == 2
+    for view in deals.list_deals(ctx, team.rob):
+        deal = deals.get_deal(ctx, team.rob, view.id)
+        assert deal.stage == "needs_analysis" and [t.title for t in deal.tasks] == [
+            "Analyse needs",
+            "Qualify budget",
+        ]
+        with ctx.uow() as store:
+            stored = orjson.loads(common.stored_state(ctx, store, store.get(Deal, view.id, "deal")))
+        assert stored["data"]["deal"]["name"] == view.name
+    assert flow.count("work_items") == flow.scalar("SELECT count(DISTINCT task_id) FROM work_items")

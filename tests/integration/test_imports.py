@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy import text as text_sql
 
 from bpmn_sales.context import Context
 from bpmn_sales.errors import InvalidInput, NotFound
@@ -296,3 +297,100 @@ def test_imported_leads_are_the_rows_of_leads_created_one_by_one(ctx: Context, t
     lead = found["Lead 2"]
     view = leads.qualify_lead(ctx, team.rob, lead.id)
     assert view.status == "qualified" and view.deal_id is not None
+
+
+def deal_rows(first: int, count: int) -> str:
+    stages = ("initial_visit", "needs_analysis", "quote_and_bid")
+    body = "".join(
+        f"Deal {i},Customer {i % 3},{stages[i % 3]},{('open', 'lost')[i % 2]},"
+        f"{('', 'No budget')[i % 2]},{('', '2026-03-01')[i % 2]},rob\n"
+        for i in range(first, first + count)
+    )
+    return "name,customer,stage,status,reason,closed on,owner\n" + body
+
+
+def test_a_batch_of_deals_writes_each_kind_of_row_with_one_statement_whatever_its_rows(
+    ctx: Context, team: Team
+) -> None:
+    def deals_import(text: str) -> ImportReport:
+        return importing.import_deals(ctx, team.admin, csv(text), ImportOptions())
+
+    n = 12
+    deals_import(deal_rows(0, 6))  # the caches of the first import
+    with Statements(ctx.db).counting() as small:
+        assert deals_import(deal_rows(100, n)).created == n
+    with Statements(ctx.db).counting() as large:
+        assert deals_import(deal_rows(200, 4 * n)).created == 4 * n
+    assert large.count == small.count, f"{small.summary()}\n---\n{large.summary()}"
+    writes = [
+        s.split()[2] for s in large.sql if s.lstrip().upper().startswith(("INSERT", "UPDATE"))
+    ]
+    assert sorted(writes) == [
+        "deals",
+        "history",
+        "search_terms",
+        "stage_visits",
+        "timers",
+        "work_items",
+    ], large.summary()
+    assert large.count <= 25, large.summary()  # the whole import: its reads and its writes
+
+
+def state_version(ctx: Context, name: str) -> object:
+    with ctx.db.connect() as conn:
+        sql = text_sql("SELECT state_version FROM deals WHERE name = :name")
+        return conn.execute(sql, {"name": name}).scalar_one()
+
+
+def test_imported_deals_are_the_rows_of_deals_created_moved_and_closed_by_hand(
+    ctx: Context, team: Team
+) -> None:
+    """The batch writes what the use cases would: the same row values, tasks and timers."""
+    deals.create_deal(ctx, team.rob, "Hand", "Acme", "10", "EUR", process="openfire_pipeline")
+    moved = deals.create_deal(
+        ctx, team.rob, "Moved", "Acme", "10", "EUR", process="openfire_pipeline"
+    )
+    deals.move_deal(ctx, team.rob, moved.id, "estimation")
+    lost = deals.create_deal(
+        ctx, team.rob, "Lost", "Acme", "10", "EUR", process="openfire_pipeline"
+    )
+    deals.move_deal(ctx, team.rob, lost.id, "estimation")
+    deals.close_deal(ctx, team.rob, lost.id, "lost", "Trop cher")
+    text = (
+        "name,customer,value,currency,stage,status,reason,closed on\n"
+        "Hand 2,Acme,10,EUR,,,,\n"
+        "Moved 2,Acme,10,EUR,estimation,,,\n"
+        "Lost 2,Acme,10,EUR,estimation,lost,Trop cher,2026-03-01\n"
+    )
+    options = ImportOptions(process="openfire_pipeline")
+    assert importing.import_deals(ctx, team.rob, csv(text), options).created == 3
+    columns = (
+        "status, stage_key, stage_name, probability, outcome_label, lost_reason, stages_reached, "
+        "customer_id, currency, value, version, instance_version"
+    )
+
+    def deal_row(name: str) -> tuple[object, ...]:
+        with ctx.db.connect() as conn:
+            sql = text_sql(f"SELECT {columns} FROM deals WHERE name = :name")  # noqa: S608
+            return tuple(conn.execute(sql, {"name": name}).one())
+
+    def tasks(name: str) -> list[tuple[object, ...]]:
+        with ctx.db.connect() as conn:
+            sql = text_sql(
+                "SELECT w.title, w.stage_key, w.assignee_id, w.role FROM work_items w "
+                "JOIN deals d ON d.id = w.subject_id AND w.subject_type = 'deal' "
+                "WHERE d.name = :name ORDER BY w.title"
+            )
+            found = [tuple(r) for r in conn.execute(sql, {"name": name})]
+            sql = text_sql(
+                "SELECT t.element_id FROM timers t JOIN deals d ON d.id = t.subject_id "
+                "AND t.subject_type = 'deal' WHERE d.name = :name ORDER BY t.element_id"
+            )
+            return found + [tuple(r) for r in conn.execute(sql, {"name": name})]
+
+    for name in ("Hand", "Moved", "Lost"):
+        hand, imported = deal_row(name), deal_row(f"{name} 2")
+        assert imported == hand, name
+        # Its state is one snapshot at its version (a step by hand journals a delta instead).
+        assert imported[-1] == state_version(ctx, f"{name} 2")
+        assert tasks(f"{name} 2") == tasks(name), name

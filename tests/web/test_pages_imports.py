@@ -13,6 +13,8 @@ from werkzeug.test import TestResponse
 
 from bpmn_sales.context import Context
 from bpmn_sales.services import deals, leads
+from bpmn_sales.services.importing import jobs, kinds
+from bpmn_sales.services.leads import lifecycle as lead_lifecycle
 from bpmn_sales.services.people import users
 from bpmn_sales.web.pages import imports
 from tests.web.pages import Pages
@@ -215,3 +217,30 @@ def test_a_mapping_the_file_cannot_be_read_with_is_said_on_the_columns_step(
     assert 'data-testid="import-mapping"' in page  # the columns again, to choose better
     rob.post(f"{path}/mapping", {"field-0": "name", "field-1": ""}, 302)
     assert "1 lead to create" in rob.text(rob.get(path))
+
+
+def test_an_import_that_fails_unexpectedly_in_its_thread_says_so_at_once(
+    visitor: Visitor,
+    demo_ctx: Context,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(imports, "INLINE_BYTES", 0)
+    rows = "".join(f"Lead {n},lead{n}@broken.test\n" for n in range(30))
+    rob = visitor("rob")
+    path = job_path(upload(rob, "/leads/import", ("name,email\n" + rows).encode(), "big.csv"))
+    rob.post(f"{path}/mapping", {"field-0": "name", "field-1": "email"}, 302)
+    follow(rob, path, ("previewing", "uploaded"))
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("database connection lost")
+
+    monkeypatch.setattr(lead_lifecycle, "new_leads", broken)
+    monkeypatch.setattr(kinds, "new_leads", broken)
+    rob.post(f"{path}/start", {}, 302)
+    progress = follow(rob, path, ("queued", "checking", "importing", "failed"))
+    assert (progress["state"], progress["finished"]) == ("failed", True)
+    assert progress["text"] == str(jobs.UNEXPECTED)
+    page = rob.text(rob.get(path))
+    assert str(jobs.UNEXPECTED) in page and "RuntimeError" not in page
+    assert "database connection lost" in caplog.text  # the traceback goes to the log

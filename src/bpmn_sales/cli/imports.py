@@ -14,24 +14,47 @@ from bpmn_sales.cli.base import State, emit, fail, handled, json_option, pass_st
 from bpmn_sales.cli.deals import deal_group
 from bpmn_sales.cli.leads import lead_group
 from bpmn_sales.domain.columns import mapping_pairs
+from bpmn_sales.i18n import _, ngettext
 from bpmn_sales.services import importing
 from bpmn_sales.services.importing import ImportOptions, ImportReport, Progress
 from bpmn_sales.services.importing.reading import estimated_rows
 
 Importer = Callable[..., ImportReport]
+# The progress bars' labels, by the import's phase.
+PHASES: dict[str, Callable[[], str]] = {
+    "checking": lambda: _("checking"),
+    "importing": lambda: _("importing"),
+}
+
+
+def _created(report: ImportReport) -> str:
+    n = report.created
+    if report.kind == "lead":
+        if report.applied:
+            return ngettext("created %(num)s lead", "created %(num)s leads", n)
+        return ngettext("would create %(num)s lead", "would create %(num)s leads", n)
+    if report.applied:
+        return ngettext("created %(num)s deal", "created %(num)s deals", n)
+    return ngettext("would create %(num)s deal", "would create %(num)s deals", n)
 
 
 def summary(report: ImportReport) -> Iterator[str]:
     """The counts, then one line per duplicate and per bad row."""
-    kind = report.kind + ("s" if report.created != 1 else "")
-    done = "created" if report.applied else "would create"
-    yield (
-        f"{done} {report.created} {kind}; {len(report.duplicates)} duplicate(s) skipped; "
-        f"{report.bad_rows} bad row(s) of {report.rows}"
-        + ("" if report.applied or report.dry_run else "; nothing imported")
-    )
+    parts = [
+        _created(report),
+        ngettext("%(num)s duplicate skipped", "%(num)s duplicates skipped", len(report.duplicates)),
+        ngettext(
+            "%(num)s bad row of %(rows)s",
+            "%(num)s bad rows of %(rows)s",
+            report.bad_rows,
+            rows=report.rows,
+        ),
+    ]
+    if not (report.applied or report.dry_run):
+        parts.append(_("nothing imported"))
+    yield "; ".join(parts)
     for note in report.duplicates:
-        yield f"{note} (skipped)"
+        yield _("%(note)s (skipped)", note=str(note))
     for note in report.errors:
         yield str(note)
 
@@ -43,7 +66,8 @@ def _bar(stack: ExitStack, total: int) -> Progress:
         if phase not in bars:  # opened at the first batch: a refused file prints only its error
             for bar in bars.values():
                 bar.render_finish()
-            bar = click.progressbar(length=max(of or total, 1), label=phase, file=sys.stderr)
+            label = PHASES[phase]() if phase in PHASES else phase
+            bar = click.progressbar(length=max(of or total, 1), label=label, file=sys.stderr)
             bars[phase] = stack.enter_context(bar)
         bar = bars[phase]
         bar.update(min(done, bar.length) - bar.pos)
@@ -65,19 +89,40 @@ def run(
     try:
         stream = open(file, "rb")  # noqa: SIM115 - closed by the ExitStack below
     except OSError as error:
-        fail(f"cannot read {file}: {error.strerror}")
+        fail(_("cannot read %(file)s: %(error)s", file=file, error=error.strerror))
     with ExitStack() as stack:
         stack.enter_context(stream)
         advance = _bar(stack, estimated_rows(stream)) if progress else None
         report = importer(ctx, actor, stream, options, advance)
     emit(report.to_dict(), as_json, summary(report))
     if report.errors:
+        bad = report.bad_rows
         if report.applied:
-            fail(f"{report.bad_rows} bad row(s) skipped; the others were imported")
-        nothing = "nothing written" if options.dry_run else "nothing imported"
+            fail(
+                ngettext(
+                    "%(num)s bad row skipped; the others were imported",
+                    "%(num)s bad rows skipped; the others were imported",
+                    bad,
+                )
+            )
+        if options.dry_run:
+            fail(
+                ngettext(
+                    "%(num)s bad row; nothing written (fix it, or --skip-invalid to import the "
+                    "others)",
+                    "%(num)s bad rows; nothing written (fix them, or --skip-invalid to import "
+                    "the others)",
+                    bad,
+                )
+            )
         fail(
-            f"{report.bad_rows} bad row(s); {nothing} "
-            "(fix them, or --skip-invalid to import the others)"
+            ngettext(
+                "%(num)s bad row; nothing imported (fix it, or --skip-invalid to import the "
+                "others)",
+                "%(num)s bad rows; nothing imported (fix them, or --skip-invalid to import the "
+                "others)",
+                bad,
+            )
         )
 
 

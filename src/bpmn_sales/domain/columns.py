@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bpmn_sales.errors import InvalidInput
 from bpmn_sales.i18n import _
@@ -164,6 +165,18 @@ DEAL_NAMES: dict[str, tuple[str, ...]] = {
         "zamknieta dnia", "faktyczna data zamkniecia",
         "成交日期", "关闭日期", "结单时间",
     ),
+    "created_on": (
+        "created on", "created", "date created", "created date", "creation date",
+        "creee le", "date de creation",
+        "utworzona dnia", "data utworzenia",
+        "创建日期", "创建时间",
+    ),
+    "stage_entered_on": (
+        "stage entered on", "in stage since", "stage since", "stage date",
+        "dans l etape depuis", "date d entree dans l etape",
+        "w etapie od", "data wejscia do etapu",
+        "进入阶段日期", "阶段开始日期",
+    ),
 }  # fmt: skip
 
 # A deal's status as a file writes it, in the UI's languages (compared as headers are).
@@ -191,6 +204,7 @@ _LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=4096)  # a file's cells repeat (statuses, stages): each is folded once
 def header_key(header: str) -> str:
     """The header as compared: no case, accents, spaces or punctuation."""
     folded = unicodedata.normalize("NFKD", header.casefold().translate(_LETTERS))

@@ -1,5 +1,6 @@
-"""Rows of many records written together: an import's batch inserts its leads, and then their
-work items, timers and history entries, each kind with one statement for the whole batch
+"""Rows of many records written together: an import's batch inserts its leads (or its deals and
+their customers), and then their work items, timers, stage visits and history entries, each
+kind with one statement for the whole batch
 (an executemany, which SQLAlchemy sends as multi-row INSERTs), never one statement per row.
 
 While `Store.batched()` is open, `record`, `replace_work_items` and `replace_timers` of records
@@ -11,15 +12,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.orm import Session
 
-from bpmn_sales.persistence.models import HistoryEntry, Lead, SearchTerm, table_of
+from bpmn_sales.persistence.models import (
+    Customer,
+    Deal,
+    HistoryEntry,
+    Lead,
+    SearchTerm,
+    StageVisit,
+    Timer,
+    WorkItem,
+    table_of,
+)
 from bpmn_sales.persistence.search_terms import subject_terms
 
 LEADS = table_of(Lead)
 ADD_LEADS = insert(LEADS).returning(LEADS.c.id)
+DEALS = table_of(Deal)
+ADD_DEALS = insert(DEALS).returning(DEALS.c.id)
+CUSTOMERS = table_of(Customer)
+ADD_CUSTOMERS = insert(CUSTOMERS).returning(CUSTOMERS.c.id)
 ADD_TERMS = insert(table_of(SearchTerm))
+TABLES = {
+    "work_items": table_of(WorkItem),
+    "timers": table_of(Timer),
+    "stage_visits": table_of(StageVisit),
+}
 
 
 @dataclass
@@ -42,23 +62,55 @@ class Pending:
         return [HistoryEntry(**values) for values in self.history]
 
 
-def insert_leads(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert whole lead rows and their search terms; the new ids, in the order of `rows`.
-
-    One multi-row INSERT ... RETURNING (SQLite and PostgreSQL number the rows of one
-    statement in the order of its VALUES, so the ids sorted are the rows' ids in order).
-    """
-    if not rows:
-        return []
-    connection = session.connection()
-    ids = sorted(connection.execute(ADD_LEADS, rows).scalars())
+def _inserted(session: Session, statement: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """The ids of rows inserted by one multi-row INSERT ... RETURNING, in the order of `rows`
+    (SQLite and PostgreSQL number the rows of one statement in the order of its VALUES, so
+    the ids sorted are the rows' ids in order)."""
+    ids = sorted(session.connection().execute(statement, rows).scalars())
     if len(ids) != len(rows):  # pragma: no cover - the database inserts every row or fails
-        raise RuntimeError("the leads inserted do not match the rows given")
+        raise RuntimeError("the rows inserted do not match the rows given")
+    return ids
+
+
+def _add_terms(session: Session, kind: str, ids: list[int], texts: list[tuple[Any, ...]]) -> None:
     terms = [
         term
-        for lead_id, row in zip(ids, rows, strict=True)
-        for term in subject_terms("lead", lead_id, row["name"], row.get("company"))
+        for record_id, searched in zip(ids, texts, strict=True)
+        for term in subject_terms(kind, record_id, *searched)
     ]
     if terms:
-        connection.execute(ADD_TERMS, terms)
+        session.connection().execute(ADD_TERMS, terms)
+
+
+def insert_leads(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert whole lead rows and their search terms; the new ids, in the order of `rows`."""
+    if not rows:
+        return []
+    ids = _inserted(session, ADD_LEADS, rows)
+    _add_terms(session, "lead", ids, [(row["name"], row.get("company")) for row in rows])
     return ids
+
+
+def insert_deals(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert whole deal rows and their search terms; the new ids, in the order of `rows`."""
+    if not rows:
+        return []
+    ids = _inserted(session, ADD_DEALS, rows)
+    _add_terms(session, "deal", ids, [(row["name"], row.get("customer")) for row in rows])
+    return ids
+
+
+def customer_ids(session: Session, names: set[str], now: Any) -> dict[str, int]:
+    """The id of the customer of each name (the first of that name), the missing ones created
+    (with one statement for all)."""
+    if not names:
+        return {}
+    found: dict[str, int] = {}
+    query = select(CUSTOMERS.c.name, CUSTOMERS.c.id).where(CUSTOMERS.c.name.in_(sorted(names)))
+    for name, customer_id in session.connection().execute(query.order_by(CUSTOMERS.c.id)):
+        found.setdefault(name, customer_id)
+    missing = sorted(names - set(found))
+    if missing:
+        rows = [{"name": n, "fields": {}, "created_at": now, "updated_at": now} for n in missing]
+        found.update(zip(missing, _inserted(session, ADD_CUSTOMERS, rows), strict=True))
+    return found

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,13 +14,14 @@ from sqlalchemy.orm import Session
 from bpmn_sales.errors import Conflict
 from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, ImportJob, Lead
-from bpmn_sales.persistence.queries.batches import insert_leads
+from bpmn_sales.persistence.queries import batches
 
 
 class ImportQueries:
     """Mixed into Store: methods here run on the Store's session."""
 
     session: Session
+    pending: batches.Pending | None
 
     def lead_ids_by_email(self, emails: Collection[str]) -> dict[str, int]:
         """Lower-cased e-mail -> the id of a lead that has it (any case)."""
@@ -52,11 +54,31 @@ class ImportQueries:
         """Insert whole lead rows (every column's final value) in one statement, with their
         search terms in another; their ids in the order of `rows`."""
         try:
-            return insert_leads(self.session, rows)
+            return batches.insert_leads(self.session, rows)
         except IntegrityError as exc:  # e.g. two imports of one external id at the same time
             raise Conflict(
                 _("the change conflicts with existing data: %(error)s", error=exc.orig)
             ) from None
+
+    def insert_deals(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert whole deal rows (every column's final value, the instance's state included)
+        in one statement, with their search terms in another; their ids in order."""
+        try:
+            return batches.insert_deals(self.session, rows)
+        except IntegrityError as exc:
+            raise Conflict(
+                _("the change conflicts with existing data: %(error)s", error=exc.orig)
+            ) from None
+
+    def customer_ids(self, names: set[str], now: datetime) -> dict[str, int]:
+        """Customer name -> id, the missing customers created; two statements at most."""
+        return batches.customer_ids(self.session, names, now)
+
+    def add_batched(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Keep new rows of `table` (work_items, timers, stage_visits) to be written with the
+        batch's others when `Store.batched()` closes."""
+        assert self.pending is not None, "only inside Store.batched()"
+        self.pending.add(batches.TABLES[table], rows)
 
     def import_file_size(self, job_id: int) -> int:
         """The size of an import job's file, without reading it."""

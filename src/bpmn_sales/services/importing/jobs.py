@@ -10,6 +10,7 @@ each batch, which the page polls; it never holds a request for the length of the
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,7 +20,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.columns import suggested_fields
 from bpmn_sales.domain.model import Actor
 from bpmn_sales.errors import InvalidInput, InvalidState, NotFound, SalesError
-from bpmn_sales.i18n import _, formats
+from bpmn_sales.i18n import _, formats, lazy_gettext
 from bpmn_sales.persistence.models import ImportJob, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services.importing.kinds import DEALS, LEADS, Kind
@@ -28,6 +29,12 @@ from bpmn_sales.services.importing.run import ImportOptions, run_import
 from bpmn_sales.services.people.users import actor_of
 from bpmn_sales.services.processes.definitions import startable_version
 
+LOG = logging.getLogger(__name__)
+# What the page says of a failure that is not the file's: the batches done are kept.
+UNEXPECTED = lazy_gettext(
+    "the import stopped on an unexpected error; the batches imported before it are kept, "
+    "and running the file again imports the rest"
+)
 ID_FIELD = "external_id"  # the column of the other system's ids
 EXTENSIONS = ("csv", "txt", "xlsx")
 KINDS = {"lead": LEADS, "deal": DEALS}
@@ -272,6 +279,10 @@ def run_preview_job(ctx: Context, job_id: int) -> None:
     except SalesError as error:
         _record(ctx, job_id, state=UPLOADED, error=error.message)
         return
+    except Exception:  # a bug, a lost database: said at once, not after the stall delay
+        LOG.exception("import %s: the preview failed", job_id)
+        _record(ctx, job_id, state=UPLOADED, error=str(UNEXPECTED))
+        return
     _record(ctx, job_id, state=UPLOADED, report=report.to_dict(), done_rows=report.rows)
 
 
@@ -319,6 +330,10 @@ def run_import_job(ctx: Context, job_id: int) -> None:
         report = run_import(ctx, actor, kind, io.BytesIO(data), options, progress)
     except SalesError as error:
         _record(ctx, job_id, state=FAILED, error=error.message)
+        return
+    except Exception:  # a bug, a lost database: said at once, not after the stall delay
+        LOG.exception("import %s failed", job_id)
+        _record(ctx, job_id, state=FAILED, error=str(UNEXPECTED))
         return
     error_text = None
     if report.errors and not report.applied:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from decimal import Decimal
 from typing import Any, Literal
 
 from bpmn_sales.context import Context
@@ -13,14 +12,13 @@ from bpmn_sales.domain import cells
 from bpmn_sales.domain.columns import DEAL_NAMES, LEAD_NAMES, header_key, status_of
 from bpmn_sales.domain.model import Actor, currency, optional_email, optional_text, required_text
 from bpmn_sales.domain.rules import ProcessRules, StageRule
-from bpmn_sales.errors import InvalidInput, InvalidState
-from bpmn_sales.i18n import _
+from bpmn_sales.errors import InvalidInput
+from bpmn_sales.i18n import _, current_language
 from bpmn_sales.persistence.models import Deal, Lead, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
-from bpmn_sales.services.deals.lifecycle import CLOSE_MESSAGE, MOVE_MESSAGE
-from bpmn_sales.services.deals.start import start_deal
-from bpmn_sales.services.deals.steps import apply_step
+from bpmn_sales.services.importing.deals import DealBatch
+from bpmn_sales.services.importing.situations import check_situation
 from bpmn_sales.services.leads.lifecycle import NewLead, new_leads
 from bpmn_sales.services.people.preferences import CURRENCY_KEY
 from bpmn_sales.tasks import closing
@@ -54,8 +52,9 @@ class Kind:
     checks: Mapping[str, Checker]
     keys: Callable[[Parsed, bool], list[Key]]
     existing: Callable[[Store, str, Collection[Any]], dict[Any, int]]
-    # Creates a batch's records, each from its owner, process, row, external id and line.
-    create: Callable[[Context, Store, Actor, Sequence[NewRow]], None]
+    # For one import: what creates each batch's records (each from its owner, process, row,
+    # external id and line), keeping what it worked out for the next batches.
+    create: Callable[[Context, Store, Actor], Callable[[Sequence[NewRow]], None]]
     verify: Verifier | None = None
 
 
@@ -93,6 +92,8 @@ DEAL_CHECKS: dict[str, Checker] = {
     "status": _status,
     "reason": _text,
     "closed_on": cells.day,
+    "created_on": cells.day,
+    "stage_entered_on": cells.day,
 }
 
 
@@ -146,40 +147,14 @@ def company_currency(store: Store) -> str:
     return _company_currency(store)
 
 
-def _create_deals(ctx: Context, store: Store, actor: Actor, rows: Sequence[NewRow]) -> None:
-    """Add a batch's deals one by one, each started and brought to its row's stage or end."""
-    for owner, version, row, external_id, line in rows:
-        _create_deal(ctx, store, actor, owner, version, row, external_id, line)
+def _deal_creator(ctx: Context, store: Store, actor: Actor) -> Callable[[Sequence[NewRow]], None]:
+    """Add each batch's deals, each started and brought to its row's stage or end, each kind
+    of row they make written with one statement for the batch (`deals.DealBatch`)."""
+    return DealBatch(ctx, store, actor).create
 
 
-def _create_deal(
-    ctx: Context,
-    store: Store,
-    actor: Actor,
-    owner: User,
-    version: ProcessVersion,
-    row: Parsed,
-    external_id: str | None,
-    line: int,
-) -> None:
-    fields = {
-        "name": row.fields["name"],
-        "customer": row.fields.get("customer"),
-        "value": row.fields.get("value") or Decimal("0.00"),
-        "currency": row.fields.get("currency") or _company_currency(store),
-        "expected_close_date": row.fields.get("expected_close_date"),
-    }
-    deal = start_deal(
-        ctx,
-        store,
-        actor,
-        owner,
-        fields,
-        version=version,
-        external_id=external_id,
-        detail={"source": "import", "line": line},
-    )
-    _imported_steps(ctx, store, actor, deal, row, line)
+def _lead_creator(ctx: Context, store: Store, actor: Actor) -> Callable[[Sequence[NewRow]], None]:
+    return lambda rows: _create_leads(ctx, store, actor, rows)
 
 
 def _rules(ctx: Context, store: Store, version: ProcessVersion) -> ProcessRules:
@@ -208,15 +183,41 @@ def _verify_stage(rules: ProcessRules, version: ProcessVersion, text: str) -> st
         )
     if stage.post_sale:
         return _("stage '%(stage)s' comes after the win: import the deal won", stage=stage.name)
-    first = min(rules.pre_sale, key=lambda s: s.order)
-    if not rules.free_moves and stage.key != first.key:
-        return _(
-            "%(process)s moves its deals by their activities: they can be imported at its "
-            "first stage '%(first)s' only",
-            process=process,
-            first=first.name,
-        )
     return stage
+
+
+# Whether deals can be imported in a situation (version digest, stage, status, reason, and the
+# language the answer is in): the engine works it out once per process, not once per row.
+_SITUATIONS: dict[tuple[str, str | None, str, str | None, str], str | None] = {}
+
+
+def _situation_problem(
+    ctx: Context, store: Store, version: ProcessVersion, fields: dict[str, Any]
+) -> str | None:
+    status = fields.get("status") or "open"
+    reason = fields.get("reason") if status != "open" else None
+    key = (version.digest, fields.get("stage"), status, reason, current_language())
+    if key not in _SITUATIONS:
+        if len(_SITUATIONS) > 1024:
+            _SITUATIONS.clear()
+        situation = (version.id, fields.get("stage"), status, reason)
+        _SITUATIONS[key] = check_situation(ctx, store, version, situation)
+    return _SITUATIONS[key]
+
+
+def _verify_days(fields: dict[str, Any]) -> dict[str, str]:
+    """The days of a row in their order: created, then in its stage, then closed."""
+    order = ("created_on", "stage_entered_on", "closed_on")
+    given = [(name, fields[name]) for name in order if fields.get(name)]
+    for (earlier, first), (later, second) in itertools.pairwise(given):
+        if second < first:
+            values = {"day": second.isoformat(), "first": first.isoformat()}
+            return {
+                later: _("%(day)s is before the day the deal was created (%(first)s)", **values)
+                if earlier == "created_on"
+                else _("%(day)s is before the day the deal entered its stage (%(first)s)", **values)
+            }
+    return {}
 
 
 def _verify_deal(
@@ -226,10 +227,10 @@ def _verify_deal(
     deal's process; the stage is replaced by its key."""
     fields = row.fields
     status = fields.get("status") or "open"
+    problems: dict[str, str] = _verify_days(fields)
     if not fields.get("stage") and status == "open" and not fields.get("closed_on"):
-        return {}
+        return problems
     rules = _rules(ctx, store, version)
-    problems: dict[str, str] = {}
     if fields.get("stage"):
         stage = _verify_stage(rules, version, fields["stage"])
         if isinstance(stage, str):
@@ -239,6 +240,10 @@ def _verify_deal(
     if status == "open":
         if fields.get("closed_on"):
             problems["closed_on"] = _("an open deal has no close day; give its status")
+        elif not problems and fields.get("stage"):
+            problem = _situation_problem(ctx, store, version, fields)
+            if problem:
+                problems["stage"] = problem
         return problems
     try:
         closing.close_request(rules, status, fields.get("reason"))
@@ -246,61 +251,16 @@ def _verify_deal(
         problems["reason" if error.field == "reason" else "status"] = error.message
     if not fields.get("closed_on"):
         problems["closed_on"] = _("a closed deal needs the day it closed")
+    if not problems:
+        problem = _situation_problem(ctx, store, version, fields)
+        if problem:
+            problems["stage" if fields.get("stage") else "status"] = problem
     return problems
 
 
-def _noon(day: date) -> datetime:
-    """A day as an instant that is that day in every time zone people work in."""
-    return datetime.combine(day, time(12), tzinfo=UTC)
-
-
-def _imported_steps(
-    ctx: Context, store: Store, actor: Actor, deal: Deal, row: Parsed, line: int
-) -> None:
-    """Bring a new deal to the stage of its row, then close it as the row says, without the
-    rules of the stages it passes: the history records both steps as imported."""
-    stage_key = row.fields.get("stage")
-    status = row.fields.get("status") or "open"
-    moves = stage_key is not None and stage_key != deal.stage_key
-    if not moves and status == "open":
-        return
-    instance = common.restore(ctx, store, deal)
-    detail = {"source": "import", "line": line}
-    if moves:
-        before = instance.running_stage()
-        if MOVE_MESSAGE not in instance.waiting_messages():
-            raise InvalidState(
-                _("line %(line)s: the process cannot start a deal at another stage", line=line)
-            )
-        instance.send_message(MOVE_MESSAGE, {"stage": stage_key})
-        moved = {"from": before.key if before else None, "to": stage_key, **detail}
-        apply_step(ctx, store, deal, instance, actor, "moved", moved, before, imported=True)
-    if status != "open":
-        before = instance.running_stage()
-        payload = closing.close_request(instance.rules, status, row.fields.get("reason"))
-        if CLOSE_MESSAGE not in instance.waiting_messages():
-            raise InvalidState(
-                _("line %(line)s: the process cannot close a deal at this stage", line=line)
-            )
-        instance.send_message(CLOSE_MESSAGE, payload)
-        closed = {"closed_at": _noon(row.fields["closed_on"])}
-        apply_step(
-            ctx,
-            store,
-            deal,
-            instance,
-            actor,
-            "closed",
-            {**payload, **detail},
-            before,
-            closed,
-            imported=True,
-        )
-
-
-LEADS = Kind("lead", LEAD_NAMES, LEAD_CHECKS, _lead_keys, _lead_existing, _create_leads)
+LEADS = Kind("lead", LEAD_NAMES, LEAD_CHECKS, _lead_keys, _lead_existing, _lead_creator)
 DEALS = Kind(
-    "deal", DEAL_NAMES, DEAL_CHECKS, _deal_keys, _deal_existing, _create_deals, _verify_deal
+    "deal", DEAL_NAMES, DEAL_CHECKS, _deal_keys, _deal_existing, _deal_creator, _verify_deal
 )
 
 

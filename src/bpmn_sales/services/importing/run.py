@@ -4,8 +4,8 @@ Two passes over the file. The first parses each row, resolves its owner and proc
 finds duplicates (in the file, and in the database one query per batch of rows); it writes
 nothing and keeps only line numbers. Unless it is a dry run, or a row is bad and bad rows are
 not to be skipped, the second pass reads the file again and creates the rows the first one
-found good (a batch's leads through `leads.lifecycle.new_leads`, which writes each kind of
-row once for the batch; deals one by one through the function that starts one deal),
+found good (a batch's leads through `leads.lifecycle.new_leads`, its deals through
+`importing.deals.DealBatch`, each writing each kind of row once for the batch),
 committing each batch in its own transaction and keeping no record, so a file of any length
 runs in the memory of one batch. An import cut short (a crash, a restart) leaves whole batches
 behind: running the same file again skips them as duplicates and creates the rest.
@@ -251,6 +251,7 @@ class _Import:
         """The second pass: create the good rows, each batch its own transaction (its leads,
         their tasks and history written table by table, not row by row)."""
         self.store.bulk = True
+        create = self.kind.create(self.ctx, self.store, self.actor)
         for batch in _batches(self.file.rows()):
             rows: list[NewRow] = []
             for row in batch:
@@ -261,7 +262,7 @@ class _Import:
                 owner = self.owner(parsed.owner)
                 assert not isinstance(owner, str)  # the first pass refused the row otherwise
                 rows.append(self.new_row(parsed, owner, external, row.line))
-            self.kind.create(self.ctx, self.store, self.actor, rows)
+            create(rows)
             report.created += len(rows)
             self.store.commit()
             if progress:

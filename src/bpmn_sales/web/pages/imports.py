@@ -49,6 +49,8 @@ def field_labels() -> dict[str, str]:
         "status": _("Status (open, won, lost or invalid)"),
         "reason": _("Reason (of a lost deal)"),
         "closed_on": _("Day it closed"),
+        "created_on": _("Day it was created"),
+        "stage_entered_on": _("Day it entered its stage"),
         "external_id": _("Id in the other system (finds duplicates)"),
     }
 
