@@ -2,11 +2,13 @@
 
 The API adds one statement to the completion's own (tests/integration/test_step_statements.py):
 the token's user with the company's language, time zone and currency. No web session, no
-groups, no second read of the caller; the answer is the task done, not the deal.
+groups, no second read of the caller; the answer is the task done, not the deal. An API call
+does not open the session cookie a browser may send along.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from bpmn_sales.services.people import users
 from bpmn_sales.web import create_app
 from tests.statements import Statements
 from tests.web.api import Api
+from tests.web.pages import Pages
 
 RATED = Path(__file__).resolve().parents[1] / "data" / "rules" / "rated.bpmn"
 TOKEN = 1  # the caller with the company's settings
@@ -67,3 +70,20 @@ def test_a_rotated_token_stops_at_once_and_another_teams_task_is_not_found(
     assert stale("POST", f"/tasks/{task.task_id}/complete", json={}).status_code == 401
     fresh = Api(api.client, tokens)
     assert fresh("POST", f"/tasks/{task.task_id}/complete", json={}).status_code == 200
+
+
+def test_an_api_call_leaves_a_browsers_session_alone(
+    visitor: Callable[[str | None], Pages], demo_tokens: dict[str, str]
+) -> None:
+    """The API neither reads nor refreshes the session cookie a browser may send along; the
+    pages go on using it."""
+    browser = visitor("rob")
+    assert browser.get("/tasks").status_code == 200
+    assert browser.client.get("/tasks").headers.get("Set-Cookie"), "pages refresh their cookie"
+    answer = browser.client.get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {demo_tokens['rob']}"}
+    )
+    assert answer.status_code == 200 and answer.get_json()["username"] == "rob"
+    assert "Set-Cookie" not in answer.headers
+    assert "Cookie" not in answer.headers.get("Vary", "")
+    assert browser.get("/tasks").status_code == 200  # still signed in
