@@ -7,11 +7,15 @@ database's public schema is dropped and rebuilt), deploys tests/data/rules/rated
 deals and takes each one's first ready task, so no two requests touch one deal. Then starts P
 `bpmn-sales serve` processes (waitress; default 1 on SQLite, 2 on PostgreSQL) and posts
 `/api/v1/tasks/<id>/complete` from C client threads (keep-alive connections, the processes taken
-in turn), each task once: the run is bounded by N requests.
+in turn), each task once: the run is bounded by N requests. Before that, each process completes
+one task of a deal of its own, not counted: a running server has loaded the diagram already,
+and a fresh one's first requests would each load it (~30 ms of CPU each) at once.
 
-Reports requests per second, p50/p95/p99/max latency in ms, errors by status and how many
-answers or server log lines said "database is locked". The last line is
-`p50_ms=A p95_ms=B p99_ms=C errors=D locked=E`.
+Reports requests per second, p50/p95/p99/max latency in ms, errors by status, how many
+answers or server log lines said "database is locked", and the CPU the server processes and
+this client spent per request (from /proc on Linux: a figure the other load on a shared machine
+disturbs far less than latency). The last line is
+`p50_ms=A p95_ms=B p99_ms=C errors=D locked=E server_cpu_ms=F`.
 """
 
 from __future__ import annotations
@@ -54,6 +58,15 @@ def prepare(url: str, count: int) -> tuple[str, list[str]]:
         return token, tasks
     finally:
         ctx.close()
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU a process has used so far (None where /proc has no such figure)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -171,19 +184,34 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bpmn-sales-load-") as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'load.sqlite3'}"
         count = args.processes or (1 if url.startswith("sqlite") else 2)
-        token, tasks = prepare(url, args.requests)
+        token, tasks = prepare(url, args.requests + count)
         servers, ports = start_servers(url, count, args.threads, Path(tmp))
         try:
+            for port in ports:  # warm up: the diagram loaded once per process
+                warm = Client([port], 0, token, queue.Queue())
+                status, body = warm.post(tasks.pop())
+                warm.connection(port).close()
+                if status != 200:
+                    raise SystemExit(f"warming up failed: {status} {body[:200]}")
             work: queue.Queue[str] = queue.Queue()
             for task_id in tasks:
                 work.put(task_id)
             clients = [Client(ports, n, token, work) for n in range(args.concurrency)]
+            server_cpu = [cpu_seconds(server.pid) for server in servers]
+            client_cpu = time.process_time()
             started = time.perf_counter()
             for client in clients:
                 client.start()
             for client in clients:
                 client.join()
             wall = time.perf_counter() - started
+            client_cpu = time.process_time() - client_cpu
+            server_cpu = [
+                None if before is None or after is None else after - before
+                for before, after in zip(
+                    server_cpu, [cpu_seconds(server.pid) for server in servers], strict=True
+                )
+            ]
         finally:
             for server in servers:
                 server.terminate()
@@ -206,13 +234,22 @@ def main(argv: list[str] | None = None) -> None:
         f"latency ms: p50 {quantile_ms(times, 0.5):.0f}  p95 {quantile_ms(times, 0.95):.0f}  "
         f"p99 {quantile_ms(times, 0.99):.0f}  max {1000 * max(times):.0f}"
     )
+    served_ms = (
+        None if None in server_cpu else 1000 * sum(c or 0.0 for c in server_cpu) / len(times)
+    )
+    print(
+        "CPU ms per request: server "
+        + ("unknown" if served_ms is None else f"{served_ms:.1f}")
+        + f", client {1000 * client_cpu / len(times):.1f}"
+    )
     print("statuses: " + json.dumps({str(k): v for k, v in sorted(statuses.items())}))
     for client in clients:
         for sample in client.samples:
             print(f"  e.g. {sample}")
     print(
         f"p50_ms={quantile_ms(times, 0.5):.0f} p95_ms={quantile_ms(times, 0.95):.0f} "
-        f"p99_ms={quantile_ms(times, 0.99):.0f} errors={errors} locked={locked}"
+        f"p99_ms={quantile_ms(times, 0.99):.0f} errors={errors} locked={locked} "
+        f"server_cpu_ms={'unknown' if served_ms is None else f'{served_ms:.1f}'}"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -76,7 +76,9 @@ class TaskView:
     stage_name: str | None = None  # the stage's name as the diagram gives it
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Field by field: each is a plain value, and asdict's deep copy of every one was a
+        # tenth of the framework's time in answering a completed task.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["due_on"] = self.due_on.isoformat() if self.due_on else None
         data["approval_waits_for"] = list(self.approval_waits_for)
         data["due_at"] = self.due_at.isoformat() if self.due_at else None

@@ -4,7 +4,8 @@ The session cookie is signed and carries a random token and the CSRF token; who 
 in is kept on the server (services/people/sessions.py), so signing out ends it at once.
 
 The JSON API authenticates each request with a bearer token and sends no cookie, so CSRF
-checks apply to the pages only (every path outside /api/ and /static/).
+checks apply to the pages only (every path outside /api/ and /static/), and an API request does
+not open the session cookie at all (`PageSessions`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, Request, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
@@ -107,7 +110,32 @@ def _is_page(path: str) -> bool:
     return not (path.startswith("/api/") or path.startswith("/static/"))
 
 
+class PageSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, for the pages only.
+
+    An API call (bearer token, no cookie) gets Flask's null session: nothing is read, signed or
+    sent for it, and writing to it fails loudly. The signer is made once per secret key rather
+    than on every request (Flask builds it, and signs a test value, each time).
+    """
+
+    def __init__(self) -> None:
+        self._signers: dict[object, URLSafeTimedSerializer | None] = {}
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith("/api/"):
+            return None
+        return super().open_session(app, request)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if key not in self._signers:
+            self._signers[key] = super().get_signing_serializer(app)
+        return self._signers[key]
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = PageSessions()
+
     @app.before_request
     def load_actor() -> None:
         g.actor = None

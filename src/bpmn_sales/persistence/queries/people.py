@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Select, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -22,6 +24,29 @@ from bpmn_sales.persistence.models import (
 from bpmn_sales.persistence.queries.paging import Sort, read_page
 
 USER_SORT = Sort("users", User.id, (User.username,))
+
+
+class TokenHolder(NamedTuple):
+    """What an API call needs of the user its token belongs to: who acts, in which language."""
+
+    id: int
+    username: str
+    role: str
+    manager_id: int | None
+    language: str | None
+    time_zone: str | None
+
+
+@cache
+def _token_holder_statement(keys: tuple[str, ...]) -> Select[Any]:
+    """Built once per set of settings: every API call starts with this lookup, and building
+    the statement and loading a whole User through the ORM cost more than running it."""
+    users = User.__table__.c
+    settings = Setting.__table__.c
+    return select(
+        *(users[name] for name in TokenHolder._fields),
+        *(select(settings.value).where(settings.key == key).scalar_subquery() for key in keys),
+    ).where(users.token_hash == bindparam("token_hash"))
 
 
 class PeopleQueries:
@@ -156,16 +181,19 @@ class PeopleQueries:
             else:
                 row.value = value
 
-    def user_by_token_hash_with_settings(
+    def token_holder_with_settings(
         self, token_hash: str, keys: Sequence[str]
-    ) -> tuple[User, dict[str, str]] | None:
-        """A user by their API token's hash, with those settings, in one statement."""
-        row = self.session.execute(
-            select(User, *setting_columns(keys)).where(User.token_hash == token_hash)
-        ).first()
+    ) -> tuple[TokenHolder, dict[str, str]] | None:
+        """The user of an API token's hash, with those settings, in one statement."""
+        row = (
+            self.session.connection()
+            .execute(_token_holder_statement(tuple(keys)), {"token_hash": token_hash})
+            .first()
+        )
         if row is None:
             return None
-        return row[0], settings_in(keys, row[1:])
+        width = len(TokenHolder._fields)
+        return TokenHolder(*row[:width]), settings_in(keys, row[width:])
 
 
 def setting_columns(keys: Sequence[str]) -> list[ScalarSelect[str]]:

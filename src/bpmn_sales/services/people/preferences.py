@@ -6,7 +6,7 @@ else the company's; the web puts it in force per request (web/languages.py), the
 recipient, the CLI from the environment.
 
 The defaults are read with the reader's own row (one statement: `Store.web_session_with_settings`,
-`Store.user_by_token_hash_with_settings`), so a page costs no extra statement for them.
+`Store.token_holder_with_settings`), so a page costs no extra statement for them.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from babel.numbers import list_currencies
 
 from bpmn_sales import i18n
 from bpmn_sales.context import Context
-from bpmn_sales.domain.model import Actor
+from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import User
-from bpmn_sales.services.people.users import actor_of, hash_token
+from bpmn_sales.services.people.users import hash_token
 
 LANGUAGE_KEY = "company.language"
 TIME_ZONE_KEY = "company.time_zone"
@@ -79,20 +79,29 @@ class Visit:
 
 
 def token_visit(ctx: Context, token: str) -> Visit:
-    """The user of an API token with their preferences (one statement)."""
+    """The user of an API token with their preferences (one statement, on every API call)."""
     with ctx.uow() as store:
-        found = store.user_by_token_hash_with_settings(hash_token(token), COMPANY_KEYS)
-        if not token or found is None:
-            raise Unauthorized("the API token is not valid")
-        user, settings = found
-        return Visit(actor_of(user), user_preferences(user, settings))
+        found = store.token_holder_with_settings(hash_token(token), COMPANY_KEYS)
+    if not token or found is None:
+        raise Unauthorized("the API token is not valid")
+    user, settings = found
+    actor = Actor(user.id, user.username, Role(user.role), user.manager_id)
+    return Visit(actor, chosen_preferences(user.language, user.time_zone, settings))
 
 
 def user_preferences(user: User, settings: Mapping[str, str]) -> Preferences:
     """A user's preferences from their row and the company's settings read with it."""
+    return chosen_preferences(user.language, user.time_zone, settings)
+
+
+def chosen_preferences(
+    language: str | None, time_zone: str | None, settings: Mapping[str, str]
+) -> Preferences:
+    """A reader's own language and time zone (None, or no longer valid: not chosen) with the
+    company's settings."""
     return Preferences(
-        i18n.supported(user.language),
-        user.time_zone if user.time_zone and _is_zone(user.time_zone) else None,
+        i18n.supported(language),
+        time_zone if time_zone and _is_zone(time_zone) else None,
         CompanyPreferences.from_settings(settings),
     )
 
