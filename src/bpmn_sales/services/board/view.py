@@ -10,7 +10,7 @@ is never read.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,12 @@ from bpmn_sales.services.deals.attention import Watched, attention_of
 CARDS_PER_COLUMN = 20
 
 
+def _fields(item: Any, *leave: str) -> dict[str, Any]:
+    """A dataclass's fields by name, but those in `leave`, as they are: no deep copy (asdict
+    copies every card of every column once per level, a third of a board's answer time)."""
+    return {f.name: getattr(item, f.name) for f in fields(item) if f.name not in leave}
+
+
 @dataclass(frozen=True)
 class Card:
     id: int
@@ -49,7 +55,7 @@ class Card:
     quiet_since: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _fields(self)
         data["next_activity"] = self.next_activity.to_dict() if self.next_activity else None
         data["quiet_since"] = self.quiet_since.isoformat() if self.quiet_since else None
         return data
@@ -74,7 +80,7 @@ class Column:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            **{k: v for k, v in asdict(self).items() if k != "cards"},
+            **_fields(self, "cards"),
             "totals": dict(sorted(self.totals.items())),
             "cards": [card.to_dict() for card in self.cards],
         }
@@ -100,7 +106,7 @@ class Board:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            **{k: v for k, v in asdict(self).items() if k != "columns"},
+            **_fields(self, "columns"),
             "columns": [c.to_dict() for c in self.columns],
         }
 
