@@ -22,7 +22,12 @@ benchmark documents:
   query's, not more rows rendered);
 - notifications spread over the users: one per 10 deals, and at least about 120 per user
   (at 10k deals too, so every notification list's first page is full at both sizes);
-- the search terms of every deal and lead (as the product keeps them).
+- the search terms of every deal and lead (as the product keeps them);
+- the rep's board full at every size: each stage holds at least two pages of the rep's open
+  deals (2 x CARDS_PER_COLUMN; at 10k deals other reps' open deals are handed to the rep, with
+  their stays and tasks, in a kept database too), so the board and its "show more" render as
+  many cards at 10k as at 100k and their growth is the queries', not more cards shown (as
+  with approvals and notifications above).
 
 Then, signed in as a rep (rep0_1), a manager (manager0) and an admin, each page and list API
 a person opens daily is requested once to warm up and timed as the median of --repeat warm
@@ -60,6 +65,7 @@ from bpmn_sales.domain.model import Actor, Role
 from bpmn_sales.domain.search import terms
 from bpmn_sales.persistence.models import Deal, Lead
 from bpmn_sales.services import common, deals, leads, processes
+from bpmn_sales.services.board.view import CARDS_PER_COLUMN
 from bpmn_sales.services.people import sessions, users
 from bpmn_sales.web import create_app
 
@@ -142,6 +148,48 @@ def approval_element(ctx: Context) -> str:
 
     with ctx.uow() as store:
         return approval_elements(ctx, store)[0]
+
+
+def fill_board(ctx: Context, username: str) -> None:
+    """Hand `username` other reps' open deals (with their stays and tasks) until each stage
+    holds two pages of cards; nothing when it does already."""
+    wanted = 2 * CARDS_PER_COLUMN
+    with ctx.db.begin() as conn:
+        rep, manager = conn.execute(
+            text("SELECT id, manager_id FROM users WHERE username = :u"), {"u": username}
+        ).one()
+        stages = conn.execute(
+            text(
+                "SELECT stage_key, SUM(CASE WHEN owner_id = :r THEN 1 ELSE 0 END) FROM deals "
+                "WHERE status = 'open' AND stage_key IS NOT NULL GROUP BY stage_key"
+            ),
+            {"r": rep},
+        ).all()
+        for stage, held in stages:
+            if held >= wanted:
+                continue
+            ids = conn.execute(
+                text(
+                    # Spread over the history (not the oldest deals), as a rep's own are.
+                    "SELECT id FROM deals WHERE status = 'open' AND stage_key = :s "
+                    "AND owner_id != :r ORDER BY (id * 7919) % 10007, id LIMIT :n"
+                ),
+                {"s": stage, "r": rep, "n": wanted - held},
+            ).scalars()
+            for deal_id in ids.all():
+                given = {"r": rep, "m": manager, "d": deal_id}
+                conn.execute(text("UPDATE deals SET owner_id = :r WHERE id = :d"), given)
+                conn.execute(
+                    text("UPDATE stage_visits SET owner_id = :r WHERE deal_id = :d"), given
+                )
+                conn.execute(
+                    text(
+                        "UPDATE work_items SET owner_id = :r, assignee_id = CASE WHEN "
+                        "role = 'manager' THEN :m ELSE assignee_id END "
+                        "WHERE subject_type = 'deal' AND subject_id = :d"
+                    ),
+                    given,
+                )
 
 
 def add_mix(ctx: Context, size: int, rng: random.Random) -> None:
@@ -303,6 +351,7 @@ def built(url: str, size: int, keep: Path | None) -> tuple[Context, str]:
     if kept is not None and kept.exists():
         ctx = Context(f"sqlite:///{kept}", clock=lambda: NOW)
         ctx.migrate()  # indexes added since it was built
+        fill_board(ctx, REP)  # kept databases built before the rule
         second_version(ctx)
         with ctx.db.begin() as conn:
             conn.execute(text("ANALYZE"))
@@ -310,6 +359,7 @@ def built(url: str, size: int, keep: Path | None) -> tuple[Context, str]:
     ctx = fresh(f"sqlite:///{kept}" if kept else url)
     load(ctx, size)
     add_mix(ctx, size, random.Random(16))
+    fill_board(ctx, REP)
     second_version(ctx)
     return ctx, f"loaded in {time.perf_counter() - started:.0f} s"
 
