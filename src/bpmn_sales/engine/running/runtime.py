@@ -87,6 +87,7 @@ class ProcessEngine:
         self._cache: OrderedDict[str, _LoadedSpec] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._loading: dict[str, threading.Lock] = {}  # versions being loaded: their gates
 
     # -- deploy time -------------------------------------------------------------------
     def lint(self, files: Mapping[str, bytes]) -> list[Problem]:
@@ -107,12 +108,22 @@ class ProcessEngine:
             if loaded is not None:
                 self._cache.move_to_end(cache_key)
                 return loaded
-        spec, subs = self.serializer.load_spec(spec_json())
-        loaded = _LoadedSpec(spec, subs, _describe(spec, subs))
-        with self._lock:
-            self._cache[cache_key] = loaded
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            # One thread loads a version; the others wanting it meanwhile wait for that load
+            # (~30 ms of CPU each: after a restart, a burst of requests would all repeat it).
+            gate = self._loading.setdefault(cache_key, threading.Lock())
+        with gate:
+            with self._lock:
+                loaded = self._cache.get(cache_key)
+                if loaded is not None:
+                    self._cache.move_to_end(cache_key)
+                    return loaded
+            spec, subs = self.serializer.load_spec(spec_json())
+            loaded = _LoadedSpec(spec, subs, _describe(spec, subs))
+            with self._lock:
+                self._cache[cache_key] = loaded
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+                self._loading.pop(cache_key, None)
         return loaded
 
     def info(self, cache_key: str, spec_json: Callable[[], str]) -> ProcessInfo:
