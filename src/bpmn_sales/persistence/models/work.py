@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bpmn_sales.persistence.models.base import Base, UTCDateTime
 
+LIST_FILTERS = ("waiting", "owner_id", "assignee_id", "group_id", "role")
+
 
 class WorkItem(Base):
     """Projection of the ready user tasks of every lead and deal, for task lists."""
@@ -16,15 +18,18 @@ class WorkItem(Base):
     __tablename__ = "work_items"
     __table_args__ = (
         Index("ix_work_items_subject", "subject_type", "subject_id"),
-        Index("ix_work_items_order", "created_at", "title", "task_id"),  # task lists (0010)
+        # Task lists in their order, and grouped by due time (0010, 0021): who sees a task,
+        # whether it waits, its role (and due time) in them, so the lists' filters read no
+        # rows (0027).
+        Index("ix_work_items_order", "created_at", "title", "task_id", *LIST_FILTERS, "due_at"),
+        Index("ix_work_items_due", "due_at", "task_id", *LIST_FILTERS),
         # A user's approvals and assigned tasks in the lists' order; a team's group tasks
         # counted without reading rows (0016; `waiting` in it since 0025, as the lists ask).
         Index("ix_work_items_assignee_order", "assignee_id", "created_at", "title", "task_id"),
         Index(
             "ix_work_items_owner_group", "owner_id", "group_id", "waiting", "assignee_id", "task_id"
         ),
-        # Task lists grouped by due time, and a page of deals' next activities (0021).
-        Index("ix_work_items_due", "due_at", "task_id"),
+        # A page of deals' next activities (0021).
         Index("ix_work_items_subject_due", "subject_type", "subject_id", "due_at"),
     )
 
