@@ -44,7 +44,7 @@ def test_all_or_nothing_then_skip_invalid_then_a_rerun(ready: Cli, tmp_path: Pat
     assert "Jeanne" not in ready("lead", "list").stdout
     partial = ready("lead", "import", path, "--skip-invalid")
     assert_error(partial, "1 bad row skipped; the others were imported")
-    assert partial.stdout.startswith("created 1 lead; 1 duplicate skipped")
+    assert partial.stdout.startswith("1 lead created; 1 duplicate skipped")
     assert "Jeanne Dupont" in ready("lead", "list").stdout
 
 
@@ -71,7 +71,7 @@ def test_deals_with_an_id_column_and_a_progress_bar(ready: Cli, tmp_path: Path) 
     path = write(tmp_path, text, "deals.csv")
     result = ready("deal", "import", path, "--id-column", "Ref", "--progress", user="rob")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "created 1 deal; 0 duplicates skipped; 0 bad rows of 1\n"
+    assert result.stdout == "1 deal created; 0 duplicates skipped; 0 bad rows of 1\n"
     assert "checking" in result.stderr and "importing" in result.stderr
     again = ready("deal", "import", path, "--id-column", "Ref", user="rob")
     # The demo's deals are 1 to 14: the imported one is 15.
@@ -94,7 +94,7 @@ def test_an_xlsx_workbook_of_deals_at_their_stages_with_a_progress_bar(
     command = ("deal", "import", str(path), "--process", "openfire_pipeline", "--progress")
     result = ready(*command, user="olga")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "created 2 deals; 0 duplicates skipped; 0 bad rows of 2\n"
+    assert result.stdout == "2 deals created; 0 duplicates skipped; 0 bad rows of 2\n"
     assert "checking" in result.stderr and "importing" in result.stderr
     listed = ready("deal", "list", "--json", user="olga")
     deals = {d["name"]: d for d in ok_json(listed)}

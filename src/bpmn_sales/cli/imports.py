@@ -31,10 +31,10 @@ def _created(report: ImportReport) -> str:
     n = report.created
     if report.kind == "lead":
         if report.applied:
-            return ngettext("created %(num)s lead", "created %(num)s leads", n)
+            return ngettext("%(num)s lead created", "%(num)s leads created", n)
         return ngettext("would create %(num)s lead", "would create %(num)s leads", n)
     if report.applied:
-        return ngettext("created %(num)s deal", "created %(num)s deals", n)
+        return ngettext("%(num)s deal created", "%(num)s deals created", n)
     return ngettext("would create %(num)s deal", "would create %(num)s deals", n)
 
 

@@ -10,7 +10,7 @@ from bpmn_sales.domain.model import (
     Actor,
     DealStatus,
 )
-from bpmn_sales.domain.rules import ProcessRules
+from bpmn_sales.domain.rules import ProcessRules, TerminalRule
 from bpmn_sales.engine import Instance, Snapshot, StageRef
 from bpmn_sales.errors import DiagramError, RuleViolation
 from bpmn_sales.i18n import _
@@ -80,6 +80,21 @@ def check_rules(
         raise refuse(deal, unmet, before.name, running.name if running else None)
 
 
+def outcome_of(rules: ProcessRules, snap: Snapshot) -> TerminalRule | None:
+    """The terminal state a step ended the deal at (None: still open); a process that ended
+    at an end event without an outcome is the diagram's fault."""
+    terminal = rules.terminal_at(snap.outcome_event)
+    if snap.completed and terminal is None:
+        raise DiagramError(
+            _(
+                "the process ended at '%(element)s', which carries no outcome",
+                element=snap.end_event,
+            ),
+            element_id=snap.end_event,
+        )
+    return terminal
+
+
 def apply_step(
     ctx: Context,
     store: Store,
@@ -103,15 +118,7 @@ def apply_step(
     """
     rules = instance.rules
     snap = instance.snapshot()
-    terminal = rules.terminal_at(snap.outcome_event)
-    if snap.completed and terminal is None:
-        raise DiagramError(
-            _(
-                "the process ended at '%(element)s', which carries no outcome",
-                element=snap.end_event,
-            ),
-            element_id=snap.end_event,
-        )
+    terminal = outcome_of(rules, snap)
     status = terminal.outcome if terminal else DealStatus.OPEN
     values: dict[str, Any] = dict(changes or {})
     store.show_values(deal, values)

@@ -24,12 +24,11 @@ from typing import Any
 from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealStatus
 from bpmn_sales.domain.rules import ActivityRule
-from bpmn_sales.errors import DiagramError
-from bpmn_sales.i18n import _
 from bpmn_sales.persistence.models import Deal, ProcessVersion, User
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deals import approval_waits
+from bpmn_sales.services.deals.steps import outcome_of
 from bpmn_sales.services.importing.situations import (
     Dates,
     Placed,
@@ -72,15 +71,7 @@ def _values(row: _Row, when: Dates, now: datetime) -> tuple[dict[str, Any], list
     at = {"created": when.created, "moved": when.stage, "closed": when.closed or now}
     for step in row.steps:
         snap = step.snapshot
-        terminal = rules.terminal_at(snap.outcome_event)
-        if snap.completed and terminal is None:
-            raise DiagramError(
-                _(
-                    "the process ended at '%(element)s', which carries no outcome",
-                    element=snap.end_event,
-                ),
-                element_id=snap.end_event,
-            )
+        terminal = outcome_of(rules, snap)
         new_status = terminal.outcome if terminal else DealStatus.OPEN
         before_stage, before_status = stage_key, status
         stage = snap.running_stage or (snap.stage if stage_key is None else None)
