@@ -13,6 +13,7 @@ with zeros; readers skip those.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -107,6 +108,14 @@ def shares(sql: Dialect) -> list[Share]:
     history_sums = (("deals", "1"), ("value_cents", sql.cents("d.value")))
     deal_money = ("process_version_id", "owner_id", "currency", "value")
     return [
+        Share(  # the board's columns: open deals by stage (0028)
+            "rollup_open",
+            "deals",
+            (*owned, ("stage_key", "COALESCE(@.stage_key, '')"), ("currency", "@.currency")),
+            money,
+            (*deal_money, "stage_key", "status"),
+            where="@.status = 'open'",
+        ),
         Share(
             "rollup_funnel",
             "deals",
@@ -290,10 +299,14 @@ def _name(share: Share) -> str:
     return f"{share.rollup}_{share.source}" + (f"_{share.tag}" if share.tag else "")
 
 
-def create_triggers(connection: Connection) -> None:
-    """The triggers that keep every rollup (run by the migration; the DDL of both backends)."""
+def _chosen(sql: Dialect, only: Collection[str]) -> list[Share]:
+    return [share for share in shares(sql) if share.rollup in only]
+
+
+def create_triggers(connection: Connection, only: Collection[str]) -> None:
+    """The triggers that keep the rollups named (run by their migration; both backends' DDL)."""
     sql = Dialect(connection.dialect.name)
-    for share in shares(sql):
+    for share in _chosen(sql, only):
         name = _name(share)
         add, take = _upsert(share, "NEW", ""), _upsert(share, "OLD", "-")
         changed = " OR ".join(sql.differs(c) for c in share.watched)
@@ -328,9 +341,9 @@ def create_triggers(connection: Connection) -> None:
         )
 
 
-def drop_triggers(connection: Connection) -> None:
+def drop_triggers(connection: Connection, only: Collection[str]) -> None:
     sql = Dialect(connection.dialect.name)
-    for share in shares(sql):
+    for share in _chosen(sql, only):
         name = _name(share)
         if sql.name == "postgresql":
             connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}() CASCADE")
@@ -339,9 +352,9 @@ def drop_triggers(connection: Connection) -> None:
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}_{event}")
 
 
-def backfill(connection: Connection) -> None:
-    """Fill every rollup from the rows there are (one grouped INSERT ... SELECT each)."""
-    for share in shares(Dialect(connection.dialect.name)):
+def backfill(connection: Connection, only: Collection[str]) -> None:
+    """Fill the rollups named from the rows there are (one grouped INSERT ... SELECT each)."""
+    for share in _chosen(Dialect(connection.dialect.name), only):
         if share.backfill:
             connection.exec_driver_sql(_upsert(share, "r", "", share.source))
 

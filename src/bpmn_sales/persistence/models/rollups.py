@@ -15,6 +15,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bpmn_sales.persistence.models.base import Base
 
 
+class OpenRollup(Base):
+    """Open deals by stage: the board's column counts and totals (0028)."""
+
+    __tablename__ = "rollup_open"
+
+    process_version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    deals: Mapped[int] = mapped_column(Integer)
+    value_cents: Mapped[int] = mapped_column(BigInteger)
+
+
 class FunnelRollup(Base):
     """Deals by the stages they reached and their status (funnel, calibration)."""
 

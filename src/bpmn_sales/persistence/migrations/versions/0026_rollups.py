@@ -22,6 +22,18 @@ down_revision = "0025"
 branch_labels = None
 depends_on = None
 
+# The rollups this migration makes (later ones make their own).
+ROLLUPS = (
+    "rollup_funnel",
+    "rollup_closed",
+    "rollup_forecast",
+    "rollup_stays",
+    "rollup_leads",
+    "rollup_history",
+    "rollup_won",
+    "rollup_reopened",
+)
+
 
 def _owned() -> list[sa.Column[int]]:
     return [
@@ -119,11 +131,11 @@ def upgrade() -> None:
         ),
     )
     connection = op.get_bind()
-    rollups.backfill(connection)
-    rollups.create_triggers(connection)
+    rollups.backfill(connection, ROLLUPS)
+    rollups.create_triggers(connection, ROLLUPS)
 
 
 def downgrade() -> None:
-    rollups.drop_triggers(op.get_bind())
-    for table in reversed(rollups.ROLLUPS):
+    rollups.drop_triggers(op.get_bind(), ROLLUPS)
+    for table in reversed(ROLLUPS):
         op.drop_table(table)
