@@ -9,7 +9,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bpmn_sales.domain.paging import Cursor, Page
-from bpmn_sales.persistence.models import Deal, MigrationRun, ProcessVersion, WorkItem
+from bpmn_sales.persistence.models import (
+    Deal,
+    FunnelRollup,
+    MigrationRun,
+    OpenRollup,
+    ProcessVersion,
+    WorkItem,
+)
 from bpmn_sales.persistence.queries.paging import Sort, keyset, parts
 
 # The migration preview's order: oldest deal first, the order a run moves them in.
@@ -37,7 +44,20 @@ class MigrationQueries:
     def count_on_versions(
         self, version_ids: Collection[int], open_deals: bool = True, skip: Collection[int] = ()
     ) -> int:
-        """How many deals (open ones, or closed ones) are on some versions, leaving out `skip`."""
+        """How many deals (open ones, or closed ones) are on some versions, leaving out `skip`
+        (without `skip`, summed from the rollups: a few rows whatever the number of deals)."""
+        if not skip:
+            kept = (
+                select(func.sum(OpenRollup.deals)).where(
+                    OpenRollup.process_version_id.in_(version_ids)
+                )
+                if open_deals
+                else select(func.sum(FunnelRollup.deals)).where(
+                    FunnelRollup.process_version_id.in_(version_ids),
+                    FunnelRollup.status != "open",
+                )
+            )
+            return int(self.session.scalar(kept) or 0)
         query = select(func.count()).select_from(Deal)
         query = query.where(Deal.process_version_id.in_(version_ids))
         query = query.where((Deal.status == "open") if open_deals else (Deal.status != "open"))
@@ -54,23 +74,27 @@ class MigrationQueries:
         return Page(page.items, page.next, page.previous, total, exact=True)
 
     def open_positions(self, version_ids: Collection[int]) -> list[tuple[int, str | None, int]]:
-        """(version id, stage key, open deals) of the open deals on some versions, in one
-        grouped count read from the board's covering index."""
+        """(version id, stage key, open deals) of the open deals on some versions, summed from
+        the rollup of open deals (a few rows whatever the number of deals)."""
+        r = OpenRollup
         query = (
-            select(Deal.process_version_id, Deal.stage_key, func.count())
-            .where(Deal.process_version_id.in_(version_ids), Deal.status == "open")
-            .group_by(Deal.process_version_id, Deal.stage_key)
-            .with_hint(Deal, "INDEXED BY ix_deals_board", "sqlite")
+            select(r.process_version_id, r.stage_key, func.sum(r.deals))
+            .where(r.process_version_id.in_(version_ids))
+            .group_by(r.process_version_id, r.stage_key)
+            .having(func.sum(r.deals) != 0)
         )
-        return [(v, s, int(n)) for v, s, n in self.session.execute(query)]
+        return [(v, s or None, int(n)) for v, s, n in self.session.execute(query)]
 
     def open_by_version(self, process_id: int) -> dict[int, int]:
-        """Open deals on each version of a process (version id -> count), in one statement."""
+        """Open deals on each version of a process (version id -> count), in one statement
+        over the rollup of open deals."""
+        r = OpenRollup
         query = (
-            select(Deal.process_version_id, func.count())
-            .join(ProcessVersion, ProcessVersion.id == Deal.process_version_id)
-            .where(ProcessVersion.process_id == process_id, Deal.status == "open")
-            .group_by(Deal.process_version_id)
+            select(r.process_version_id, func.sum(r.deals))
+            .join(ProcessVersion, ProcessVersion.id == r.process_version_id)
+            .where(ProcessVersion.process_id == process_id)
+            .group_by(r.process_version_id)
+            .having(func.sum(r.deals) != 0)
         )
         return {v: int(n) for v, n in self.session.execute(query)}
 
