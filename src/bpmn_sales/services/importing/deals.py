@@ -25,6 +25,7 @@ from bpmn_sales.context import Context
 from bpmn_sales.domain.model import Actor, DealStatus
 from bpmn_sales.domain.rules import ActivityRule
 from bpmn_sales.persistence.models import Deal, ProcessVersion, User
+from bpmn_sales.persistence.stage_visits import hours_between
 from bpmn_sales.persistence.store import Store
 from bpmn_sales.services import common
 from bpmn_sales.services.deals import approval_waits
@@ -278,7 +279,7 @@ class DealBatch:
                 "owner_id": row.owner.id,
                 "entered_at": entered,
                 "left_at": left,
-                "hours": _hours(entered, left),
+                "hours": None if left is None else hours_between(entered, left),
             }
             for stage_key, entered, left in stays
         ]
@@ -319,12 +320,6 @@ class DealBatch:
         self.store.mark_waiting(
             [w.task_id for w in found if w.unmet], [w.task_id for w in found if not w.unmet]
         )
-
-
-def _hours(entered: datetime, left: datetime | None) -> int | None:
-    if left is None:
-        return None
-    return max(0, int((left - entered).total_seconds() // 3600))
 
 
 __all__ = ["DealBatch"]
