@@ -82,7 +82,7 @@ class Checkpointer:
             if run is None:
                 run = self._run = _Run()
                 run.thread = threading.Thread(
-                    target=self._work, args=(run,), name="sqlite-checkpoints", daemon=True
+                    target=self._work, args=(run,), name=f"checkpoints of {self.path}", daemon=True
                 )
                 run.thread.start()
             run.wake.set()
