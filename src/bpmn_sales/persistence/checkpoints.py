@@ -86,12 +86,18 @@ class Checkpointer:
         """Wake the thread, starting one if none is waiting."""
         with self._lock:
             run = self._run
-            if run is None:
+            # A thread that is not alive here was left behind by a fork (its own exit clears _run).
+            if run is None or run.thread is None or not run.thread.is_alive():
                 run = self._run = _Run()
                 run.thread = threading.Thread(
                     target=self._work, args=(run,), name=f"checkpoints of {self.path}", daemon=True
                 )
-                run.thread.start()
+                try:
+                    run.thread.start()
+                except RuntimeError as exc:  # the interpreter is shutting down
+                    self._run = None
+                    log.debug("no checkpoint thread for %s: %s", self.path, exc)
+                    return
             run.wake.set()
 
     def stop(self) -> None:
