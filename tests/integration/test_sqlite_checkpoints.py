@@ -98,15 +98,16 @@ def test_the_valve_bounds_the_wal_under_commits_back_to_back(engine: Engine, pat
     def watch() -> None:
         longest[0] = max(longest[0], wal.stat().st_size)
 
-    # Each commit writes some 6 pages, ~15000 in all, with no pause in which the thread could
-    # copy the whole WAL: it grows to the valve, where a request's checkpoint starts it over.
+    # Each commit writes some 12 pages, ~30000 in all, with no pause in which the thread could
+    # copy the whole WAL: it grows to the valve, where a request's checkpoint starts it over
+    # (a little past it when the thread's pass holds the checkpoint lock at that commit).
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE bodies (id INTEGER PRIMARY KEY, body BLOB)"))
     for _ in range(2500):
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO bodies (body) VALUES (zeroblob(20000))"))
+            conn.execute(text("INSERT INTO bodies (body) VALUES (zeroblob(45000))"))
         watch()
-    assert longest[0] < VALVE_PAGES * 1.1 * PAGE, f"the WAL grew to {longest[0] // PAGE} frames"
+    assert longest[0] < VALVE_PAGES * 1.5 * PAGE, f"the WAL grew to {longest[0] // PAGE} frames"
     made = checkpointer(engine)
     assert made is not None and made.passes > 0
 

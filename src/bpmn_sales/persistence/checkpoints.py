@@ -158,7 +158,8 @@ class Checkpointer:
                 row = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                 self.passes += 1
                 frames = row[1] if row else -1
-                if frames <= before:
+                # Past the valve the commits checkpoint themselves: leave them the lock.
+                if frames <= before or frames >= VALVE_PAGES:
                     return
                 before = frames
         except sqlite3.Error as exc:
