@@ -18,9 +18,9 @@ instead of ~35. Readers skip the frames already copied, so the longer WAL costs 
 ~40 MB), not reads.
 
 Measured on a busy 2-core machine, before/after, each pair run in turn. `bench/checkpoints.py`
-(1500 commits of ~27 pages, 1.5 ms of work between, 6 runs): commit mean 0.26-0.53 ms,
-0.10-0.22 ms; p99 11-19 ms, 0.24-4.3 ms; the slowest 17-29 ms, 3.5-22 ms (the valve); the
-median 0.07-0.10 ms, 0.09-0.12 ms (a WAL that grows writes new file space). `bench/roundtrip.py
+(1500 commits of ~27 pages, 1.5 ms of work between, 9 runs): commit mean 0.26-0.53 ms,
+0.09-0.22 ms; p99 11-19 ms, 0.24-4.3 ms; the slowest 16-29 ms, 2-22 ms (the valve); the
+median 0.06-0.10 ms, 0.09-0.12 ms (a WAL that grows writes new file space). `bench/roundtrip.py
 --tasks 1000` (3 runs): ours 1.91-2.09 ms a task, 1.71-1.88 ms; p95 4.1-4.5 ms, 3.2-3.5 ms.
 `bench/load.py` shows no difference beyond its noise: at 2 cores the server is CPU-bound, and
 the checkpoint's work moves to another thread, it does not go away.
