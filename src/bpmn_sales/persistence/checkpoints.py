@@ -21,7 +21,8 @@ Measured on a busy 2-core machine, before/after, each pair run in turn. `bench/c
 (1500 commits of ~27 pages, 1.5 ms of work between, 9 runs): commit mean 0.26-0.53 ms,
 0.09-0.22 ms; p99 11-19 ms, 0.24-4.3 ms; the slowest 16-29 ms, 2-22 ms (the valve); the
 median 0.06-0.10 ms, 0.09-0.12 ms (a WAL that grows writes new file space). `bench/roundtrip.py
---tasks 1000` (3 runs): ours 1.91-2.09 ms a task, 1.71-1.88 ms; p95 4.1-4.5 ms, 3.2-3.5 ms.
+--tasks 1000` (3 runs): ours 1.91-2.09 ms a task, 1.71-1.88 ms; p95 4.1-4.5 ms, 3.2-3.5 ms;
+4 more pairs on a busier machine were within its noise (2.15-3.04 ms, 1.92-3.56 ms).
 `bench/load.py` shows no difference beyond its noise: at 2 cores the server is CPU-bound, and
 the checkpoint's work moves to another thread, it does not go away.
 
