@@ -24,7 +24,12 @@ from SpiffWorkflow.task import Task, TaskState
 from SpiffWorkflow.util.deep_merge import DeepMerge
 
 from bpmn_sales.engine.running import journal
-from bpmn_sales.engine.running.workflow import SalesSubWorkflow, SalesWorkflow
+from bpmn_sales.engine.running.workflow import (
+    SalesSubWorkflow,
+    SalesTask,
+    SalesWorkflow,
+    adopt_tasks,
+)
 
 STATE_FORMAT = "bpmn-sales-state/1"
 
@@ -104,6 +109,7 @@ def share_ids(top: BpmnWorkflow) -> None:
                 task._parent = ids.get(task._parent, task._parent)
             # A slice copy: a list just big enough (a comprehension leaves room to grow).
             task._children = [ids.get(child, child) for child in task._children][:]
+        adopt_tasks(wf)
     subprocesses = {}
     for key, sub in top.subprocesses.items():
         sub.parent_task_id = ids.get(sub.parent_task_id, sub.parent_task_id)
@@ -194,6 +200,7 @@ class Serializer:
         # Restored instances are our workflow classes, stored under SpiffWorkflow's names.
         InstanceStateConverter(SalesWorkflow, registry, typename="BpmnWorkflow")
         SPIFF_CONFIG[BpmnSubWorkflow](SalesSubWorkflow, registry, typename="BpmnSubWorkflow")
+        TaskStateConverter(SalesTask, registry, typename="Task")
         self.registry = registry
 
     def dump_spec(self, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
