@@ -45,6 +45,7 @@ ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 ATTRIBUTES = ("root", "data", "correlations", "last_task", "success", "completed")
 
 Convert = Callable[[Any], Any]
+_EMPTY = b"{}"  # the JSON of an empty dict (a sub-process's data, most correlations)
 Marks = tuple[tuple[UUID, ...], "array[int]"]
 
 
@@ -65,7 +66,9 @@ class Stored:
 
     marks: Marks  # its task ids and their fingerprints
     contents: dict[Task, int]  # task -> hash of its stored JSON, for those compared by content
-    attributes: tuple[Any, ...]  # what the attributes are compared by (see _attributes)
+    attributes: tuple[Any, ...]  # what the attributes are compared by (see _keys)
+    # Of those, the ones without data of their own -> what their JSON takes from their parent
+    parent_keys: dict[Task, int]
 
 
 @dataclass
@@ -106,9 +109,9 @@ def workflows(top: BpmnWorkflow) -> Iterator[tuple[UUID | None, Any]]:
     yield from top.subprocesses.items()
 
 
-def _candidates(workflow: Any, before: Marks | None) -> tuple[list[Task], Marks]:
-    """Tasks that may differ from what was stored (without the children of candidates), and
-    every task's fingerprint now.
+def _candidates(workflow: Any, before: Marks | None) -> tuple[list[Task], Marks, list[str]]:
+    """Tasks that may differ from what was stored (without the children of candidates), every
+    task's fingerprint now, and the ids of the stored tasks the workflow no longer has.
 
     The tasks are mostly those the baseline lists, in its order (the same UUID objects), with
     new ones after them: then the ids compare by identity and the fingerprints as two machine-
@@ -120,6 +123,7 @@ def _candidates(workflow: Any, before: Marks | None) -> tuple[list[Task], Marks]
     now = fingerprints(listed)
     old_ids, old_marks = before if before is not None else ((), array("q"))
     count = len(old_ids)
+    removed: list[str] = []
     if count <= len(ids) and old_ids == ids[:count]:
         changed = listed[count:]
         if now[:count] != old_marks:
@@ -129,43 +133,42 @@ def _candidates(workflow: Any, before: Marks | None) -> tuple[list[Task], Marks]
         known = dict(zip(old_ids, old_marks, strict=True))
         marked = zip(ids, listed, now, strict=True)
         changed = [task for tid, task, mark in marked if known.get(tid) != mark]
+        removed = [str(tid) for tid in old_ids if tid not in tasks]
     changed += [task for task in listed if task._state & ACTIVE]
-    return changed, (ids, now)
+    return changed, (ids, now), removed
 
 
-def _removed(before: Marks | None, now: tuple[UUID, ...]) -> list[str]:
-    """Ids of the baseline's tasks the workflow no longer has."""
-    if before is None:
-        return []
-    ids = before[0]
-    # Every known task still there, in its place: the tuples compare item by item, by identity
-    # first (the same UUID objects), so no UUID is hashed.
-    if len(ids) <= len(now) and ids == now[: len(ids)]:
-        return []
-    present = set(now)
-    return [str(tid) for tid in ids if tid not in present]
-
-
-def _compared(workflow: Any, candidates: list[Task]) -> set[Task]:
-    """The candidates and their children: a child's stored data is relative to its parent's."""
-    compared = set(candidates)
+def _children(workflow: Any, candidates: list[Task]) -> set[Task]:
+    """The candidates' children: a child's stored data is relative to its parent's."""
+    children = set()
     get = workflow.tasks.get
     for task in candidates:
         for child in task._children:
             found = get(child)
             if found is not None:
-                compared.add(found)
-    return compared
+                children.add(found)
+    return children
+
+
+def _parent_keys(workflow: Any, task: Task) -> int:
+    """For a task without data of its own, a hash of all its stored JSON takes from its parent:
+    whether it has one, and the keys of the parent's data in their order (the task's delta
+    against its parent: no updates, those keys as deletions)."""
+    parent = workflow.tasks.get(task._parent) if task._parent is not None else None
+    return hash((False,)) if parent is None else hash((True, *parent.data))
 
 
 def _attributes(workflow: Any, plain: Convert) -> tuple[Any, ...]:
     """A workflow's own attributes, in ATTRIBUTES' order (the root too: a sub-process started
     again under the same task has a new one); ids as UUIDs, data and correlations as JSON."""
     last = workflow.last_task
+    data, correlations = workflow.data, workflow.correlations
     return (
         workflow.task_tree.id,
-        orjson.dumps(plain(workflow.data)),
-        orjson.dumps(workflow.correlations),
+        _EMPTY if data.__class__ is dict and not data else orjson.dumps(plain(data)),
+        _EMPTY
+        if correlations.__class__ is dict and not correlations
+        else orjson.dumps(correlations),
         last.id if last is not None else None,
         workflow.success,
         workflow.completed,
@@ -173,9 +176,17 @@ def _attributes(workflow: Any, plain: Convert) -> tuple[Any, ...]:
 
 
 def _keys(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    """What attributes are compared by: the JSON's hash for data and correlations."""
-    root, data, correlations, *rest = values
-    return (root, hash(data), hash(correlations), *rest)
+    """What attributes are compared by: the JSON's hash for data and correlations, and the
+    flags with their type (True == 1, but they are not the same JSON)."""
+    root, data, correlations, last_task, success, completed = values
+    return (
+        root,
+        hash(data),
+        hash(correlations),
+        last_task,
+        (type(success), success),
+        (type(completed), completed),
+    )
 
 
 def _written(name: str, value: Any) -> Any:
@@ -187,9 +198,8 @@ def _written(name: str, value: Any) -> Any:
     return value
 
 
-def _same(old: Any, new: Any) -> bool:
-    # Of the same type too: True == 1, but they are not the same JSON.
-    return old is new or (type(old) is type(new) and old == new)
+def _all_written(values: tuple[Any, ...]) -> dict[str, Any]:
+    return {name: _written(name, value) for name, value in zip(ATTRIBUTES, values, strict=True)}
 
 
 def _changed_attributes(
@@ -199,41 +209,73 @@ def _changed_attributes(
     what to compare them by next time."""
     values = _attributes(workflow, plain)
     keys = _keys(values)
-    old = before.attributes if before is not None else (object(),) * len(ATTRIBUTES)
+    if before is None:
+        return _all_written(values), keys
+    old = before.attributes
+    if old == keys:  # item by item, by identity first: the common case, at C speed
+        return {}, keys
     changed = {
         name: _written(name, values[index])
         for index, name in enumerate(ATTRIBUTES)
-        if not _same(old[index], keys[index])
+        if old[index] != keys[index]
     }
     return changed, keys
 
 
-def _task_contents(
-    workflow: Any, compared: set[Task], codec: Codec
-) -> Iterator[tuple[UUID, Task, bytes]]:
-    """The JSON of the compared tasks, in the workflow's task order."""
-    task_json = codec.task_json
+def _compare(
+    workflow: Any,
+    candidates: list[Task],
+    before: Stored | None,
+    codec: Codec,
+    written: dict[Task, bytes] | None = None,
+) -> tuple[dict[UUID, orjson.Fragment], dict[Task, int], dict[Task, int]]:
+    """Compare the candidates and their children with what was stored: (the JSON of those that
+    differ, in the workflow's task order; every compared task's JSON hash; the parent keys'
+    hash of those without data of their own). `written`: every task's JSON, just made.
+
+    A child that is no candidate and has no data of its own is not converted again when its
+    parent's data keys are those it was last stored with: its state, children and internal
+    data are as stored (its fingerprint), its data is empty, and the rest of its JSON is its
+    parent's keys."""
+    old_contents = before.contents if before is not None else {}
+    old_keys = before.parent_keys if before is not None else {}
+    changed: dict[UUID, orjson.Fragment] = {}
+    contents: dict[Task, int] = {}
+    parent_keys: dict[Task, int] = {}
+    if not candidates:
+        return changed, contents, parent_keys
+    first = set(candidates)
+    children = _children(workflow, candidates)
     for tid, task in workflow.tasks.items():
-        if task in compared:
-            yield tid, task, task_json(task)
+        if task in first:
+            keys = None if task.data else _parent_keys(workflow, task)
+        elif task in children:
+            keys = None if task.data else _parent_keys(workflow, task)
+            if keys is not None and old_keys.get(task) == keys:
+                contents[task], parent_keys[task] = old_contents[task], keys
+                continue
+        else:
+            continue
+        if keys is not None:
+            parent_keys[task] = keys
+        blob = written[task] if written is not None else codec.task_json(task)
+        mark = contents[task] = hash(blob)
+        if old_contents.get(task) != mark:
+            changed[tid] = orjson.Fragment(blob)
+    return changed, contents, parent_keys
 
 
 def _part(
     workflow: Any, before: Stored | None, codec: Codec
 ) -> tuple[dict[str, Any], bool, Stored]:
     """A workflow's part of the delta, whether anything in it changed, and what it now stores."""
-    candidates, marks = _candidates(workflow, before.marks if before is not None else None)
-    old_contents = before.contents if before is not None else {}
-    contents: dict[Task, int] = {}
-    tasks: dict[UUID, orjson.Fragment] = {}
-    for tid, task, blob in _task_contents(workflow, _compared(workflow, candidates), codec):
-        mark = contents[task] = hash(blob)
-        if old_contents.get(task) != mark:
-            tasks[tid] = orjson.Fragment(blob)
-    removed = _removed(before.marks if before is not None else None, marks[0])
+    old_marks = before.marks if before is not None else None
+    candidates, marks, removed = _candidates(workflow, old_marks)
+    tasks, contents, parent_keys = _compare(workflow, candidates, before, codec)
     attributes, keys = _changed_attributes(workflow, before, codec.plain)
     part = {"workflow": attributes, "tasks": tasks, "removed": removed}
-    return part, bool(tasks or removed or attributes), Stored(marks, contents, keys)
+    changed = bool(tasks or removed or attributes)
+    return part, changed, Stored(marks, contents, keys, parent_keys)
 
 
 def stored_of(workflow: Any, codec: Codec, written: dict[Task, bytes] | None = None) -> Stored:
@@ -242,21 +284,16 @@ def stored_of(workflow: Any, codec: Codec, written: dict[Task, bytes] | None = N
     the JSON of every task, when it was just written)."""
     tasks = workflow.tasks
     marks = (tuple(tasks), fingerprints(tasks.values()))
-    compared = _compared(workflow, [task for task in tasks.values() if task._state & ACTIVE])
-    if written is None:
-        contents = {task: hash(blob) for _, task, blob in _task_contents(workflow, compared, codec)}
-    else:
-        contents = {task: hash(written[task]) for task in compared}
-    return Stored(marks, contents, _keys(_attributes(workflow, codec.plain)))
+    active = [task for task in tasks.values() if task._state & ACTIVE]
+    _, contents, parent_keys = _compare(workflow, active, None, codec, written)
+    return Stored(marks, contents, _keys(_attributes(workflow, codec.plain)), parent_keys)
 
 
 def _full(sub: Any, codec: Codec) -> tuple[Any, Stored]:
     """A new sub-process's whole state, and what it stores."""
     written = {task: codec.task_json(task) for task in sub.tasks.values()}
     values = _attributes(sub, codec.plain)
-    attributes = {
-        name: _written(name, value) for name, value in zip(ATTRIBUTES, values, strict=True)
-    }
+    attributes = _all_written(values)
     tasks = {tid: orjson.Fragment(written[task]) for tid, task in sub.tasks.items()}
     return codec.subprocess(sub, attributes, tasks), stored_of(sub, codec, written)
 
