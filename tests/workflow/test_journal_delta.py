@@ -214,6 +214,23 @@ def test_a_ready_tasks_data_changed_in_place_reaches_its_children(start: StartRu
     assert tasks[str(child.id)]["delta"]["updates"] == {"deal": DEAL_DATA["deal"]}
 
 
+def test_a_key_added_in_place_to_a_ready_task_reaches_its_empty_child(start: StartRun) -> None:
+    """A child without data of its own stores its parent's keys as deletions: it is written
+    again when they change, and not when only the parent's values do."""
+    run = start(DEAL, DEAL_DATA, False)
+    key, task = next(active(run, READY))
+    child = task.workflow.tasks[task._children[0]]
+    assert child.state != READY and not child.data
+    task.data.update(deal={**task.data["deal"], "value": 5})
+    run.save()
+    tasks = last_delta(run)["subprocesses"][str(key)]["tasks"]
+    assert str(task.id) in tasks and str(child.id) not in tasks
+    task.data["note"] = "added in place"
+    run.save()
+    tasks = last_delta(run)["subprocesses"][str(key)]["tasks"]
+    assert tasks[str(child.id)]["delta"]["deletions"] == ["deal", "note"]
+
+
 def test_a_subprocess_whose_data_alone_changed_is_journalled(start: StartRun) -> None:
     run = start(DEAL, DEAL_DATA, False)
     run.complete("Meet the customer")
