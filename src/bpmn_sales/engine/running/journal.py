@@ -244,19 +244,18 @@ def _compare(
     parent_keys: dict[Task, int] = {}
     if not candidates:
         return changed, contents, parent_keys
-    first = set(candidates)
-    children = _children(workflow, candidates)
+    # Task -> whether it is a candidate (else a candidate's child).
+    compared = dict.fromkeys(_children(workflow, candidates), False)
+    compared.update(dict.fromkeys(candidates, True))
     for tid, task in workflow.tasks.items():
-        if task in first:
-            keys = None if task.data else _parent_keys(workflow, task)
-        elif task in children:
-            keys = None if task.data else _parent_keys(workflow, task)
-            if keys is not None and old_keys.get(task) == keys:
+        candidate = compared.get(task)
+        if candidate is None:
+            continue
+        keys = None if task.data else _parent_keys(workflow, task)
+        if keys is not None:
+            if not candidate and old_keys.get(task) == keys:
                 contents[task], parent_keys[task] = old_contents[task], keys
                 continue
-        else:
-            continue
-        if keys is not None:
             parent_keys[task] = keys
         blob = written[task] if written is not None else codec.task_json(task)
         mark = contents[task] = hash(blob)

@@ -136,7 +136,7 @@ class JournalJson:
     def task_json(self, task: Task) -> bytes:
         if task.__class__ is not Task:
             return orjson.dumps(self.registry.convert(task))
-        parent_id = task._parent
+        parent_id, internal = task._parent, task.internal_data
         parent = task.workflow.tasks.get(parent_id) if parent_id is not None else None
         if parent is None:
             data, delta = task.data, {}
@@ -155,7 +155,9 @@ class JournalJson:
             "state": task._state,
             "task_spec": task.task_spec.name,
             "triggered": task.triggered,
-            "internal_data": self.plain(task.internal_data),
+            "internal_data": {}
+            if not internal and internal.__class__ is dict
+            else self.plain(internal),
             "data": data,
             "delta": delta,
             "typename": self.typename,
