@@ -46,6 +46,8 @@ ATTRIBUTES = ("root", "data", "correlations", "last_task", "success", "completed
 
 Convert = Callable[[Any], Any]
 _EMPTY = b"{}"  # the JSON of an empty dict (a sub-process's data, most correlations)
+_EMPTY_HASH = hash(_EMPTY)
+_NOTHING: dict[Any, Any] = {}  # stands for every empty map a baseline keeps (never changed)
 Marks = tuple[tuple[UUID, ...], "array[int]"]
 
 
@@ -176,16 +178,17 @@ def _attributes(workflow: Any, plain: Convert) -> tuple[Any, ...]:
 
 
 def _keys(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    """What attributes are compared by: the JSON's hash for data and correlations, and the
-    flags with their type (True == 1, but they are not the same JSON)."""
+    """What attributes are compared by: the JSON's hash for data and correlations (the one int
+    for empty ones), and the flags with their type (True == 1, but they are not the same
+    JSON: a flag that is not a bool is kept with its type)."""
     root, data, correlations, last_task, success, completed = values
     return (
         root,
-        hash(data),
-        hash(correlations),
+        _EMPTY_HASH if data is _EMPTY else hash(data),
+        _EMPTY_HASH if correlations is _EMPTY else hash(correlations),
         last_task,
-        (type(success), success),
-        (type(completed), completed),
+        success if success.__class__ is bool else (type(success), success),
+        completed if completed.__class__ is bool else (type(completed), completed),
     )
 
 
@@ -274,7 +277,14 @@ def _part(
     attributes, keys = _changed_attributes(workflow, before, codec.plain)
     part = {"workflow": attributes, "tasks": tasks, "removed": removed}
     changed = bool(tasks or removed or attributes)
-    return part, changed, Stored(marks, contents, keys, parent_keys)
+    return part, changed, _stored(marks, contents, keys, parent_keys)
+
+
+def _stored(
+    marks: Marks, contents: dict[Task, int], keys: tuple[Any, ...], parent_keys: dict[Task, int]
+) -> Stored:
+    # A cached instance keeps one baseline: its empty maps are all the one empty dict.
+    return Stored(marks, contents or _NOTHING, keys, parent_keys or _NOTHING)
 
 
 def stored_of(workflow: Any, codec: Codec, written: dict[Task, bytes] | None = None) -> Stored:
@@ -285,7 +295,7 @@ def stored_of(workflow: Any, codec: Codec, written: dict[Task, bytes] | None = N
     marks = (tuple(tasks), fingerprints(tasks.values()))
     active = [task for task in tasks.values() if task._state & ACTIVE]
     _, contents, parent_keys = _compare(workflow, active, None, codec, written)
-    return Stored(marks, contents, _keys(_attributes(workflow, codec.plain)), parent_keys)
+    return _stored(marks, contents, _keys(_attributes(workflow, codec.plain)), parent_keys)
 
 
 def _full(sub: Any, codec: Codec) -> tuple[Any, Stored]:
