@@ -231,6 +231,22 @@ def test_a_key_added_in_place_to_a_ready_task_reaches_its_empty_child(start: Sta
     assert tasks[str(child.id)]["delta"]["deletions"] == ["deal", "note"]
 
 
+def test_an_empty_child_moved_to_another_parent_with_the_same_keys_is_journalled(
+    start: StartRun,
+) -> None:
+    run = start(DEAL, DEAL_DATA, False)
+    (key, first), (_, second) = list(active(run, READY))[:2]
+    child = first.workflow.tasks[first._children[0]]
+    run.save()  # the child compared (as a ready task's child) and stored
+    assert not child.data and list(first.data) == list(second.data)
+    first._children.remove(child.id)
+    second._children.append(child.id)
+    child._parent = second.id
+    run.save()
+    tasks = last_delta(run)["subprocesses"][str(key)]["tasks"]
+    assert tasks[str(child.id)]["parent"] == str(second.id)
+
+
 def test_a_subprocess_whose_data_alone_changed_is_journalled(start: StartRun) -> None:
     run = start(DEAL, DEAL_DATA, False)
     run.complete("Meet the customer")

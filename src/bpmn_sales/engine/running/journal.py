@@ -154,10 +154,10 @@ def _children(workflow: Any, candidates: list[Task]) -> set[Task]:
 
 def _parent_keys(workflow: Any, task: Task) -> int:
     """For a task without data of its own, a hash of all its stored JSON takes from its parent:
-    whether it has one, and the keys of the parent's data in their order (the task's delta
+    which it is, if any, and the keys of the parent's data in their order (the task's delta
     against its parent: no updates, those keys as deletions)."""
     parent = workflow.tasks.get(task._parent) if task._parent is not None else None
-    return hash((False,)) if parent is None else hash((True, *parent.data))
+    return hash((False,)) if parent is None else hash((task._parent, *parent.data))
 
 
 def _attributes(workflow: Any, plain: Convert) -> tuple[Any, ...]:
