@@ -122,6 +122,21 @@ def test_journal_json_at_every_step_of_the_benchs_diagram() -> None:
     assert steps >= 4 and stored[1]
 
 
+def test_the_engines_tasks_take_the_journals_own_path(
+    start: StartRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not the registry's: a task class the journal does not know would still be written
+    right, but as slowly as before."""
+    run = start(DEAL, DEAL_DATA, False)
+    run.complete("Meet the customer")
+    serializer = run.engine.serializer
+    calls: list[Any] = []
+    monkeypatch.setattr(serializer.registry, "convert", lambda value: calls.append(value))
+    tasks = [t for _, wf in journal.workflows(run.instance.workflow) for t in wf.tasks.values()]
+    assert all(serializer.codec.task_json(task) for task in tasks)
+    assert len(tasks) > 10 and calls == []
+
+
 class Weird(dict[str, Any]):
     pass
 

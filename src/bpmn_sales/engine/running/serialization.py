@@ -102,8 +102,9 @@ class JournalJson:
     """The JSON the registry gives of a task or a data value, built for the journal without the
     registry's walk (a journal delta converts a dozen tasks and every workflow's data).
 
-    `task_json(task)` is `orjson.dumps(registry.convert(task))` byte for byte: the dict of
-    TaskStateConverter.to_dict with the typename the registry adds, but holding the task ids as
+    `task_json(task)` is `orjson.dumps(registry.convert(task))` byte for byte, for the task
+    classes the registry converts with TaskStateConverter: the dict of its to_dict with the
+    typename the registry adds, but holding the task ids as
     the UUIDs themselves (orjson writes exactly what `str` gives of a UUID; it refuses anything
     else, and the registry's own conversion is used then) and its internal data through
     `plain`. `plain(value)` is `registry.convert(value)`: it takes the registry's own steps for
@@ -115,6 +116,12 @@ class JournalJson:
     def __init__(self, registry: Any) -> None:
         self.registry = registry
         self.typename = registry.typenames[Task]
+        # The task classes the registry converts with TaskStateConverter (Task, SalesTask).
+        converter = getattr(registry.convert_to_dict[self.typename], "args", (None, None))[1]
+        ours = getattr(converter, "__func__", None) is TaskStateConverter.to_dict
+        self.task_classes = frozenset(
+            cls for cls, name in registry.typenames.items() if ours and name == self.typename
+        )
         if (_SCALARS | {dict, list}) & set(registry.typenames):
             self.plain = registry.convert  # type: ignore[method-assign]
 
@@ -134,7 +141,7 @@ class JournalJson:
         return self.registry.convert(value)
 
     def task_json(self, task: Task) -> bytes:
-        if task.__class__ is not Task:
+        if task.__class__ not in self.task_classes:
             return orjson.dumps(self.registry.convert(task))
         parent_id, internal = task._parent, task.internal_data
         parent = task.workflow.tasks.get(parent_id) if parent_id is not None else None
