@@ -99,3 +99,27 @@ def test_the_live_instances_stay_within_their_memory_budget(ctx: Context, team: 
     ctx.live.budget = 0
     completions(ctx, team, ids[0], 1)
     assert ids[0] not in [key[1] for key, _ in ctx.live.entries()]
+
+
+def _deal_update(sql: str) -> str:
+    """The SET clause of the step's UPDATE of the deal row (or of its WITH on PostgreSQL)."""
+    line = next(s for s in sql.split("\n") if "UPDATE deals SET" in s)
+    return line.split("UPDATE deals SET", 1)[1].split("WHERE", 1)[0]
+
+
+def test_the_deal_row_update_sets_only_what_changed(ctx: Context, team: Any) -> None:
+    """An UPDATE rewrites an entry in every index holding a column it sets, whatever the value:
+    a step in its stage sets neither the status nor the stage, a stage change sets the stage,
+    and every column still reads what the step left (the activity done, the new probability)."""
+    deal_id = rated_deal(ctx, team, "Narrow")
+    before = deals.get_deal(ctx, team.rob, deal_id)
+    first, second = completions(ctx, team, deal_id, 2)
+    in_stage, moved = _deal_update(first[2]), _deal_update(second[2])
+    for column in ("status", "stage_key", "stage_name", "lost_reason", "closed_at"):
+        assert f"{column}=" not in in_stage.replace(" ", ""), in_stage
+    assert "activities_done" in in_stage and "version" in in_stage
+    assert "stage_key" in moved and "status=" not in moved.replace(" ", ""), moved
+    after = deals.get_deal(ctx, team.rob, deal_id)
+    assert after.status == before.status == "open"
+    assert after.stage != before.stage
+    assert after.probability != before.probability

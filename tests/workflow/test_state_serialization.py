@@ -172,9 +172,13 @@ def test_tasks_convert_as_spiffworkflow_converts_them(start: StartRun) -> None:
     """Our task converter (the parent read once) gives SpiffWorkflow's dict for every task of
     the top workflow and its sub-processes, at the start and after each completion."""
     from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+    from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
     from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+    from bpmn_sales.engine.running.workflow import SalesTask
+
     stock = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+    TaskConverter(SalesTask, stock, typename="Task")  # SpiffWorkflow's own, for our subclass
     run = start(DEAL, {"deal": {"name": "Acme"}}, False)
     steps = ["Meet the customer", "Identify decision makers", "Analyse needs"]
     compared = 0

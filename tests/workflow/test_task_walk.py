@@ -8,15 +8,23 @@ lists must be the same tasks in the same order.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 import pytest
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.task import TaskState
 from SpiffWorkflow.util.task import TaskIterator
 
-from bpmn_sales.engine.running.workflow import SalesSubWorkflow, SalesWorkflow, walk_tasks
+from bpmn_sales.engine.running.workflow import (
+    SalesSubWorkflow,
+    SalesTask,
+    SalesWorkflow,
+    TaskTable,
+    walk_tasks,
+)
 from tests.helpers import APPROVAL, APPROVED
 
 StartRun = Callable[..., Any]
@@ -45,6 +53,9 @@ def check_walks(top: Any) -> int:
     compared = 0
     for wf in [top, *top.subprocesses.values()]:
         assert wf is top or isinstance(wf, SalesSubWorkflow)
+        # Every task, new or restored, changes state without building an unseen log record.
+        assert type(wf.tasks) is TaskTable
+        assert {type(t) for t in wf.tasks.values()} == {SalesTask}
         names = sorted({t.task_spec.name for t in wf.tasks.values()})
         queries = [*QUERIES, *({"spec_name": n} for n in names)]
         queries += [{"end_at_spec": n} for n in names[:3]]
@@ -100,3 +111,25 @@ def test_lead_walks_match_spiffworkflow(start: StartRun) -> None:
             break
         run.complete(ready[0].title, {"decision": "qualify", "note": "ok"})
         check_walks(run.instance.workflow)
+
+
+def test_state_changes_are_logged_when_someone_listens(
+    start: StartRun, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With SpiffWorkflow's task log on, a SalesTask logs each state change as SpiffWorkflow's
+    own task does, with its details; off (the default), the change is made all the same."""
+    run = start("sales_process", {"deal": {"name": "Acme", "value": 1000}}, False)
+    task = run.snap().ready[0]
+    quiet_before = run.instance.workflow.get_task_from_id(UUID(task.task_id)).last_state_change
+    with caplog.at_level(logging.INFO, logger="spiff.task"):
+        run.complete(task.title, {"note": "done"})
+    changed = [r for r in caplog.records if r.getMessage() == "State changed to COMPLETED"]
+    assert str(task.task_id) in {str(getattr(r, "task_id", "")) for r in changed}
+    assert all(hasattr(r, "elapsed") and hasattr(r, "task_spec") for r in changed)
+    done = run.instance.workflow.get_task_from_id(UUID(task.task_id))
+    assert done.state == TaskState.COMPLETED and done.last_state_change > quiet_before
+    caplog.clear()
+    ready = run.snap().ready[0]  # the default: nothing recorded, the state still moves
+    run.complete(ready.title, {"note": "done"})
+    assert not [r for r in caplog.records if r.name == "spiff.task"]
+    assert run.instance.workflow.get_task_from_id(UUID(ready.task_id)).state == TaskState.COMPLETED

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 from uuid import UUID
 
 import orjson
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnSubWorkflowConverter,
     BpmnWorkflowConverter,
     TaskConverter,
     WorkflowConverter,
@@ -24,7 +26,12 @@ from SpiffWorkflow.task import Task, TaskState
 from SpiffWorkflow.util.deep_merge import DeepMerge
 
 from bpmn_sales.engine.running import journal
-from bpmn_sales.engine.running.workflow import SalesSubWorkflow, SalesWorkflow
+from bpmn_sales.engine.running.workflow import (
+    SalesSubWorkflow,
+    SalesTask,
+    SalesWorkflow,
+    adopt_tasks,
+)
 
 STATE_FORMAT = "bpmn-sales-state/1"
 
@@ -87,6 +94,108 @@ class TaskStateConverter(TaskConverter):  # type: ignore[misc]
         }
 
 
+# The types the registry hands back as they are: it registers none of them (JournalJson checks).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+class JournalJson:
+    """The JSON the registry gives of a task or a data value, built for the journal without the
+    registry's walk (a journal delta converts a dozen tasks and every workflow's data).
+
+    `task_json(task)` is `orjson.dumps(registry.convert(task))` byte for byte, for the task
+    classes the registry converts with TaskStateConverter: the dict of its to_dict with the
+    typename the registry adds, but holding the task ids as
+    the UUIDs themselves (orjson writes exactly what `str` gives of a UUID; it refuses anything
+    else, and the registry's own conversion is used then) and its internal data through
+    `plain`. `plain(value)` is `registry.convert(value)`: it takes the registry's own steps for
+    dicts (dropping callables and modules), lists and scalars, whose types the registry does not
+    register, and hands it every other value. tests/workflow/test_journal_delta.py compares both
+    with the registry for every task at every step of real runs.
+    """
+
+    def __init__(self, registry: Any) -> None:
+        self.registry = registry
+        self.typename = registry.typenames[Task]
+        # The task classes the registry converts with TaskStateConverter (Task, SalesTask).
+        converter = getattr(registry.convert_to_dict[self.typename], "args", (None, None))[1]
+        ours = getattr(converter, "__func__", None) is TaskStateConverter.to_dict
+        self.task_classes = frozenset(
+            cls for cls, name in registry.typenames.items() if ours and name == self.typename
+        )
+        if (_SCALARS | {dict, list}) & set(registry.typenames):
+            self.plain = registry.convert  # type: ignore[method-assign]
+
+    def plain(self, value: Any) -> Any:
+        cls = value.__class__
+        if cls in _SCALARS:
+            return value
+        if cls is dict:
+            plain = self.plain
+            return {
+                key: item if item.__class__ in _SCALARS else plain(item)
+                for key, item in value.items()
+                if not callable(item) and not isinstance(item, ModuleType)
+            }
+        if cls is list:
+            return [item if item.__class__ in _SCALARS else self.plain(item) for item in value]
+        return self.registry.convert(value)
+
+    def task_json(self, task: Task) -> bytes:
+        if task.__class__ not in self.task_classes:
+            return orjson.dumps(self.registry.convert(task))
+        parent_id, internal = task._parent, task.internal_data
+        parent = task.workflow.tasks.get(parent_id) if parent_id is not None else None
+        if parent is None:
+            data, delta = task.data, {}
+        else:
+            before, after = parent.data, task.data
+            data = {}
+            delta = {
+                "updates": {k: v for k, v in after.items() if k not in before or v != before[k]},
+                "deletions": [k for k in before if k not in after],
+            }
+        dct = {
+            "id": task.id,
+            "parent": parent_id if parent is not None else None,
+            "children": task._children,
+            "last_state_change": task.last_state_change,
+            "state": task._state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": {}
+            if not internal and internal.__class__ is dict
+            else self.plain(internal),
+            "data": data,
+            "delta": delta,
+            "typename": self.typename,
+        }
+        try:
+            return orjson.dumps(dct)
+        except TypeError:  # an id that is not a plain UUID: the registry writes it with str()
+            return orjson.dumps(self.registry.convert(task))
+
+    def subprocess(self, sub: Any, attributes: dict[str, Any], tasks: dict[Any, Any]) -> Any:
+        """`registry.convert(sub)` of a sub-process (as a dict, or as its JSON), from its
+        attributes as the journal writes them and its tasks' JSON: the dict of
+        BpmnSubWorkflowConverter, when the registry converts it with that."""
+        typename = self.registry.typenames.get(sub.__class__)
+        converter = getattr(self.registry.convert_to_dict.get(typename), "args", (None, None))[1]
+        if getattr(converter, "__func__", None) is not BpmnSubWorkflowConverter.to_dict:
+            return orjson.Fragment(orjson.dumps(self.registry.convert(sub)))
+        return {
+            "data": attributes["data"],
+            "correlations": attributes["correlations"],
+            "last_task": attributes["last_task"],
+            "success": attributes["success"],
+            "completed": attributes["completed"],
+            "tasks": tasks,
+            "root": attributes["root"],
+            "parent_task_id": str(sub.parent_task_id),
+            "spec": sub.spec.name,
+            "typename": typename,
+        }
+
+
 def share_ids(top: BpmnWorkflow) -> None:
     """Make every reference to a task id the task's own UUID object.
 
@@ -104,6 +213,7 @@ def share_ids(top: BpmnWorkflow) -> None:
                 task._parent = ids.get(task._parent, task._parent)
             # A slice copy: a list just big enough (a comprehension leaves room to grow).
             task._children = [ids.get(child, child) for child in task._children][:]
+        adopt_tasks(wf)
     subprocesses = {}
     for key, sub in top.subprocesses.items():
         sub.parent_task_id = ids.get(sub.parent_task_id, sub.parent_task_id)
@@ -194,7 +304,10 @@ class Serializer:
         # Restored instances are our workflow classes, stored under SpiffWorkflow's names.
         InstanceStateConverter(SalesWorkflow, registry, typename="BpmnWorkflow")
         SPIFF_CONFIG[BpmnSubWorkflow](SalesSubWorkflow, registry, typename="BpmnSubWorkflow")
+        TaskStateConverter(SalesTask, registry, typename="Task")
         self.registry = registry
+        fast = JournalJson(registry)
+        self.codec = journal.Codec(fast.task_json, fast.plain, registry.convert, fast.subprocess)
 
     def dump_spec(self, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
         return json.dumps(
@@ -265,10 +378,10 @@ class Serializer:
     # -- deltas (the journal) --------------------------------------------------------------
     def baseline(self, workflow: BpmnWorkflow) -> journal.Baseline:
         """What the next delta compares with, when the whole state was just stored or read."""
-        return journal.baseline_of(workflow, self.registry.convert)
+        return journal.baseline_of(workflow, self.codec)
 
     def dump_delta(
         self, workflow: BpmnWorkflow, before: journal.Baseline
     ) -> tuple[str, journal.Baseline]:
-        body, after = journal.delta(workflow, before, self.registry.convert, self.registry.clean)
-        return orjson.dumps(body).decode(), after
+        text, after = journal.delta(workflow, before, self.codec)
+        return text.decode(), after

@@ -12,6 +12,11 @@ with a stack and plain attribute reads, lazily like SpiffWorkflow's. It answers 
 it can answer exactly and hands every other one (breadth first, a custom filter, a tree deep
 enough for the depth limit to matter) to SpiffWorkflow's iterator.
 
+Their tasks are `SalesTask`s, which build SpiffWorkflow's log record of a state change only
+when it will be logged: a task's state changes about 14 times per completed user task, and
+each change gathered the task's details (a dict, its parent looked up, two state names) for a
+record that the default logging drops, 3.4 us of the 3.6 us a change took.
+
 The classes serialize under SpiffWorkflow's own type names (serialization.py), so the stored
 state does not change.
 """
@@ -19,8 +24,10 @@ state does not change.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
@@ -37,6 +44,42 @@ _FILTER = frozenset(
 _KNOWN = _WALK | _FILTER
 _MAX_DEPTH = 1000  # BpmnTaskIterator's default
 _WORKFLOW_LOG = logging.getLogger("spiff.workflow")  # where SpiffWorkflow logs workflow events
+_TASK_LOG = logging.getLogger("spiff.task")  # ... and task events
+
+
+class SalesTask(Task):  # type: ignore[misc]
+    """SpiffWorkflow's task, whose state changes skip the log record nobody will see."""
+
+    def _set_state(self, value: int) -> None:
+        task: Task = self  # (typed through its base: SpiffWorkflow's attributes are untyped)
+        # SpiffWorkflow logs a change at INFO and a repeated state at DEBUG.
+        if _TASK_LOG.isEnabledFor(logging.DEBUG if value == task._state else logging.INFO):
+            super()._set_state(value)
+        elif value != task._state:
+            task.last_state_change = time.time()
+            task._state = value
+
+
+class TaskTable(dict[UUID, Task]):
+    """A workflow's tasks by id: SpiffWorkflow creates each task as a plain `Task`, which adds
+    itself here, and becomes a SalesTask (same attributes; a subclass with no state of its own)."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key: UUID, task: Task) -> None:
+        if type(task) is Task:
+            task.__class__ = SalesTask
+        dict.__setitem__(self, key, task)
+
+
+def adopt_tasks(workflow: Any) -> None:
+    """Make the workflow's task table a TaskTable and each of its tasks a SalesTask."""
+    tasks = workflow.tasks
+    if type(tasks) is not TaskTable:
+        workflow.tasks = tasks = TaskTable(tasks)
+    for task in tasks.values():
+        if type(task) is Task:
+            task.__class__ = SalesTask
 
 
 def _few_tasks(top: Any, max_depth: int) -> bool:
@@ -153,6 +196,10 @@ class _FastWalk:
 class SalesWorkflow(_FastWalk, BpmnWorkflow):  # type: ignore[misc]
     """A BPMN workflow whose task queries walk the tree quickly; its sub-processes too."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        adopt_tasks(self)
+
     def create_subprocess(self, my_task: Task, spec_name: str) -> BpmnSubWorkflow:
         subprocess = SalesSubWorkflow(
             self.subprocess_specs[spec_name], parent_task_id=my_task.id, top_workflow=self
@@ -163,3 +210,7 @@ class SalesWorkflow(_FastWalk, BpmnWorkflow):  # type: ignore[misc]
 
 class SalesSubWorkflow(_FastWalk, BpmnSubWorkflow):  # type: ignore[misc]
     """A sub-process of a SalesWorkflow."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        adopt_tasks(self)
