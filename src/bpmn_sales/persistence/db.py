@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import URL, Engine, create_engine, event, inspect
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import Session, sessionmaker
 
+from bpmn_sales.persistence.checkpoints import VALVE_PAGES, Checkpointer
 from bpmn_sales.persistence.outages import storage_errors
 
 if TYPE_CHECKING:
@@ -17,6 +20,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 10000
+_CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -25,6 +29,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _checkpoint_valve(dbapi_connection: Any, _record: Any) -> None:
+    """Leave checkpoints to the engine's Checkpointer, short of a WAL this long."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA wal_autocheckpoint={VALVE_PAGES}")
     cursor.close()
 
 
@@ -42,10 +53,11 @@ class _Writers:
     KEY = "bpmn_sales.writing"
     WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, committed: Callable[[], None] | None = None) -> None:
         self.lock = threading.Lock()
         self.timeout = timeout
         self.owner: int | None = None
+        self.committed = committed  # told after each write transaction commits
 
     def before_execute(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         info = conn.info
@@ -76,6 +88,8 @@ class _Writers:
             del conn.info[self.KEY]
             self.owner = None
             self.lock.release()
+        if how == "commit" and self.committed is not None:
+            self.committed()
 
 
 class HintedSQLiteCompiler(SQLiteCompiler):
@@ -90,18 +104,38 @@ class HintedSQLiteCompiler(SQLiteCompiler):
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite files get WAL mode, foreign keys, a busy timeout and one writer
-    at a time among the process's threads."""
+    """Create an engine; SQLite files get WAL mode, foreign keys, a busy timeout, one writer
+    at a time among the process's threads and checkpoints in a thread of their own."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        writers = _Writers(BUSY_TIMEOUT_MS / 1000)
+        checkpointer = _checkpointer(engine.url)
+        if checkpointer is not None:
+            _CHECKPOINTERS[engine] = checkpointer
+            event.listen(engine, "connect", _checkpoint_valve)
+            event.listen(engine, "engine_disposed", lambda _engine: checkpointer.stop())
+        writers = _Writers(
+            BUSY_TIMEOUT_MS / 1000, checkpointer.committed if checkpointer is not None else None
+        )
         event.listen(engine, "before_cursor_execute", writers.before_execute)
         event.listen(engine, "commit", writers.commit)
         event.listen(engine, "rollback", writers.rollback)
         engine.dialect.statement_compiler = HintedSQLiteCompiler
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _checkpointer(url: URL) -> Checkpointer | None:
+    """One for a database file; none in memory (nor for a `file:` URI, left to SQLite)."""
+    name = url.database
+    if not name or name == ":memory:" or "uri" in url.query:
+        return None
+    return Checkpointer(Path(name).resolve(), BUSY_TIMEOUT_MS / 1000)
+
+
+def checkpointer(engine: Engine) -> Checkpointer | None:
+    """The engine's WAL checkpointer (SQLite files only): to stop it, or to count its passes."""
+    return _CHECKPOINTERS.get(engine)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
