@@ -14,8 +14,10 @@ WAL and the next transaction starts after that, its first write starts the WAL o
 transactions back to back that moment never comes (a pass syncs two files, 1-10 ms): the WAL
 then grows to the valve, where one commit's own checkpoint copies what the thread has not yet
 (at most `EVERY_COMMITS` commits' pages) and the WAL starts over: once in ~370 task commits
-instead of ~35. Readers skip the frames already copied, so the longer WAL costs disk (up to
-~40 MB), not reads.
+instead of ~35. A commit's checkpoint that meets the thread's pass holding the lock is skipped,
+so the WAL may pass the valve by what is written during that pass (1.7x once, on a loaded
+machine with slow syncs). Readers skip the frames already copied, so the longer WAL costs disk
+(~40 MB and more), not reads.
 
 Measured on a busy 2-core machine, before/after, each pair run in turn. `bench/checkpoints.py`
 (1500 commits of ~27 pages, 1.5 ms of work between, 9 runs): commit mean 0.26-0.53 ms,
