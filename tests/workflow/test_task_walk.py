@@ -9,13 +9,14 @@ lists must be the same tasks in the same order.
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 import pytest
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
-from SpiffWorkflow.task import TaskState
+from SpiffWorkflow.task import Task, TaskState
 from SpiffWorkflow.util.task import TaskIterator
 
 from bpmn_sales.engine.running.workflow import (
@@ -23,6 +24,7 @@ from bpmn_sales.engine.running.workflow import (
     SalesTask,
     SalesWorkflow,
     TaskTable,
+    ready_tasks,
     walk_tasks,
 )
 from tests.helpers import APPROVAL, APPROVED
@@ -70,6 +72,16 @@ def check_walks(top: Any) -> int:
             assert wf.get_tasks(task, spec_name=name) == list(
                 BpmnTaskIterator(task, spec_name=name)
             )
+        # Ancestry (parallel gateways ask it), against the chain of SpiffWorkflow's `parent`.
+        listed = list(wf.tasks.values())
+        for task in listed[::3]:
+            ancestors = []
+            parent = task.parent
+            while parent is not None:
+                ancestors.append(parent)
+                parent = parent.parent
+            for other in listed:
+                assert task.is_descendant_of(other) == any(a is other for a in ancestors)
         # The waiting tasks SpiffWorkflow updates after each task (its plain iterator).
         ours_waiting = list(walk_tasks(wf.task_tree, TaskState.WAITING, plain=True))
         assert ours_waiting == list(TaskIterator(wf.task_tree, state=TaskState.WAITING))
@@ -133,3 +145,87 @@ def test_state_changes_are_logged_when_someone_listens(
     run.complete(ready.title, {"note": "done"})
     assert not [r for r in caplog.records if r.name == "spiff.task"]
     assert run.instance.workflow.get_task_from_id(UUID(ready.task_id)).state == TaskState.COMPLETED
+
+
+STATES = [
+    TaskState.MAYBE,
+    TaskState.LIKELY,
+    TaskState.FUTURE,
+    TaskState.WAITING,
+    TaskState.READY,
+    TaskState.STARTED,
+    TaskState.COMPLETED,
+    TaskState.ERROR,
+    TaskState.CANCELLED,
+]
+
+
+def check_ready(top: Any) -> int:
+    """The ready tasks of the top workflow and of each sub-process, answered from the tables'
+    marks (ready_tasks, what the engine asks between tasks), equal SpiffWorkflow's walk;
+    return how many READY tasks that walk found."""
+    found = 0
+    for wf in [top, *top.subprocesses.values()]:
+        for manual in (None, True, False):
+            query: dict[str, Any] = {"state": TaskState.READY}
+            if manual is not None:
+                query["manual"] = manual
+            theirs = list(BpmnTaskIterator(wf.task_tree, **query))
+            assert ready_tasks(wf, manual) == theirs, (wf, manual)
+            assert wf.get_tasks(**query) == theirs
+            found += len(theirs) if manual is None else 0
+    return found
+
+
+def test_ready_tasks_match_spiffworkflow_in_any_state(start: StartRun) -> None:
+    """Any mix of states, set on a deal's restored copy at each step of its life: a READY task
+    under a parent the walk does not enter, ready tasks both inside a sub-process and among
+    the children of the task that runs it, ready tasks of another sub-process than the one
+    asked about. (The engine never makes most of these; the answer must still be the walk's.)"""
+    run = start("sales_process", {"deal": {"name": "Acme", "value": 1000}}, False)
+    rng = random.Random(17)
+    found = steps = 0
+    while steps < 12:
+        top = run.restore(run.dump()).workflow
+        workflows = [top, *top.subprocesses.values()]
+        for _ in range(15):
+            for wf in workflows:
+                for task in wf.tasks.values():
+                    task._set_state(rng.choice(STATES))
+            found += check_ready(top)
+            # Tasks added READY (as SpiffWorkflow adds a loop's first pass), then tasks taken
+            # out of the tree while READY (as a cancelled branch's are).
+            for wf in workflows:
+                parents = [t for t in wf.tasks.values() if t._state & TaskState.DEFINITE_MASK]
+                if not parents:
+                    continue
+                first, *others = rng.sample(parents, min(3, len(parents)))
+                # Made READY, with no state change to see: the table marks it when added.
+                Task(wf, first.task_spec, first, state=TaskState.READY)
+                for parent in others:
+                    parent._add_child(parent.task_spec, TaskState.READY)
+            found += check_ready(top)
+            for wf in workflows:
+                ready = [t for t in wf.tasks.values() if t._state == TaskState.READY]
+                for task in rng.sample(ready, min(2, len(ready))):
+                    if task.id in wf.tasks and task is not wf.task_tree:
+                        wf._remove_task(task.id)
+            found += check_ready(top)
+        ready = run.snap().ready
+        if not ready:
+            break
+        run.complete(ready[0].title, APPROVED if ready[0].title == APPROVAL else {"note": "done"})
+        steps += 1
+    assert steps > 5 and found > 500
+
+
+def test_ready_tasks_are_the_walks_after_a_restore(start: StartRun) -> None:
+    """A restored instance's tables mark the tasks READY as read; the ready tasks are the
+    walk's at every step, live and restored."""
+    for roundtrip in (False, True):
+        run = start("sales_process", {"deal": {"name": "Acme", "value": 1000}}, roundtrip)
+        for _ in range(8):
+            assert check_ready(run.instance.workflow) > 0
+            assert check_ready(run.restore(run.dump()).workflow) > 0
+            ready = run.snap().ready
+            run.complete(ready[0].title, APPROVED if ready[0].title == APPROVAL else {})

@@ -43,12 +43,15 @@ _FILTER = frozenset(
 )
 _KNOWN = _WALK | _FILTER
 _MAX_DEPTH = 1000  # BpmnTaskIterator's default
+_READY = TaskState.READY
+_READY_QUERY = frozenset({"state", "manual"})  # what ready_tasks answers
 _WORKFLOW_LOG = logging.getLogger("spiff.workflow")  # where SpiffWorkflow logs workflow events
 _TASK_LOG = logging.getLogger("spiff.task")  # ... and task events
 
 
 class SalesTask(Task):  # type: ignore[misc]
-    """SpiffWorkflow's task, whose state changes skip the log record nobody will see."""
+    """SpiffWorkflow's task, whose state changes skip the log record nobody will see and mark
+    the task in its workflow's table when it becomes READY (see TaskTable)."""
 
     def _set_state(self, value: int) -> None:
         task: Task = self  # (typed through its base: SpiffWorkflow's attributes are untyped)
@@ -58,18 +61,46 @@ class SalesTask(Task):  # type: ignore[misc]
         elif value != task._state:
             task.last_state_change = time.time()
             task._state = value
+        if value == _READY:
+            tasks = task.workflow.tasks
+            if type(tasks) is TaskTable:
+                tasks.ready[id(task)] = task
+
+    def is_descendant_of(self, task: Task) -> bool:
+        """SpiffWorkflow's, as a loop: a parallel gateway asks it of each task of its name on
+        each update, which recursed through the `parent` property once per level."""
+        node: Task = self
+        while True:
+            parent = node.workflow.tasks.get(node._parent)
+            if parent is None:
+                return False
+            if parent is task:
+                return True
+            node = parent
 
 
 class TaskTable(dict[UUID, Task]):
     """A workflow's tasks by id: SpiffWorkflow creates each task as a plain `Task`, which adds
-    itself here, and becomes a SalesTask (same attributes; a subclass with no state of its own)."""
+    itself here, and becomes a SalesTask (same attributes; a subclass with no state of its own).
 
-    __slots__ = ()
+    `ready` holds every task that may be READY (by `id()`): those READY when the table was made,
+    each task added since (before its state is set) and each SalesTask set READY since. A
+    question for the ready tasks reads these and drops those no longer READY (see ready_tasks).
+    """
+
+    __slots__ = ("ready",)
+
+    def __init__(self, tasks: dict[UUID, Task] | None = None) -> None:
+        super().__init__(tasks or {})
+        self.ready: dict[int, Task] = {
+            id(task): task for task in self.values() if task._state == _READY
+        }
 
     def __setitem__(self, key: UUID, task: Task) -> None:
         if type(task) is Task:
             task.__class__ = SalesTask
         dict.__setitem__(self, key, task)
+        self.ready[id(task)] = task
 
 
 def adopt_tasks(workflow: Any) -> None:
@@ -154,6 +185,87 @@ def _tasks_iterator(workflow: Any, first_task: Task | None, kwargs: dict[str, An
     return None
 
 
+def ready_tasks(workflow: Any, manual: bool | None = None) -> list[Task] | None:
+    """`workflow.get_tasks(state=READY, manual=manual)` without walking the tree: the tasks the
+    tables mark as maybe ready (see TaskTable) that are READY and that the walk from
+    `workflow.task_tree` reaches, in its order. None when it cannot answer exactly (a table
+    that is not a TaskTable, a tree big enough for the iterator's depth limit).
+
+    The engine asks this about seven times per user task completed (the ready tasks of each
+    sub-process and of the top workflow, until none is left to run), each a walk of the whole
+    tree before; a handful of tasks is marked at a time."""
+    top = workflow.top_workflow
+    found: list[Task] = []
+    for wf in (top, *top.subprocesses.values()):
+        table = wf.tasks
+        if type(table) is not TaskTable:
+            return None
+        marked = table.ready
+        for key, task in list(marked.items()):
+            held = table.get(task.id)
+            if task._state != _READY or held is not task:
+                del marked[key]  # set READY again later, it is marked again
+            elif manual is None or task.task_spec.manual == manual:
+                found.append(task)
+    if not found:
+        return found
+    if not _few_tasks(top, _MAX_DEPTH):
+        return None
+    placed = [(place, task) for task in found if (place := _place(task, workflow, top)) is not None]
+    placed.sort(key=lambda pair: pair[0])
+    return [task for _, task in placed]
+
+
+def _place(task: Task, workflow: Any, top: Any) -> list[int] | None:
+    """Where the walk from `workflow.task_tree` (BpmnTaskIterator's for READY) meets the task,
+    as a list that sorts in the walk's order: the child index at each level down, and -1 where
+    it enters the sub-process a task runs (before that task's children); empty for the root.
+    None when the walk does not reach it: a parent under FUTURE keeps its children unwalked,
+    unless it runs a sub-process."""
+    path: list[int] = []
+    node, wf = task, task.workflow
+    while True:
+        tasks = wf.tasks
+        parent_id = node._parent
+        while parent_id is not None:
+            parent = tasks.get(parent_id)
+            if parent is None:
+                return None
+            if parent._state < TaskState.FUTURE and not _runs(top, parent):
+                return None
+            path.append(parent._children.index(node.id))
+            node, parent_id = parent, parent._parent
+        if node is not wf.task_tree:
+            return None
+        if wf is workflow:
+            break
+        runner = None if wf is top else _runner(top, wf)
+        if runner is None:
+            return None
+        path.append(-1)
+        node, wf = runner, runner.workflow
+    path.reverse()
+    return path
+
+
+def _runs(top: Any, task: Task) -> bool:
+    """True when the task runs a sub-process (the walk then enters it and walks its children
+    whatever its state)."""
+    return isinstance(task.task_spec, SubWorkflowTask) and task.id in top.subprocesses
+
+
+def _runner(top: Any, sub: Any) -> Task | None:
+    """The task that runs the sub-process, as the walk finds it (top.subprocesses by its id)."""
+    task_id = sub.parent_task_id
+    if top.subprocesses.get(task_id) is not sub:
+        return None
+    for wf in (top, *top.subprocesses.values()):
+        runner = wf.tasks.get(task_id)
+        if runner is not None:
+            return runner if isinstance(runner.task_spec, SubWorkflowTask) else None
+    return None
+
+
 def _log_extras(collect: Any, dct: dict[str, Any] | None) -> dict[str, Any]:
     """SpiffWorkflow's details for a log record about the workflow, or only `dct` when the
     record will be dropped (the default): its details list every task id, a walk of the whole
@@ -178,6 +290,14 @@ class _FastWalk:
     """What SalesWorkflow and its sub-processes share: the fast task walk, the fast update of
     waiting tasks and log details gathered only when logged (each falls back to SpiffWorkflow's
     own, next in the method resolution order)."""
+
+    def get_tasks(self, first_task: Task | None = None, **kwargs: Any) -> list[Task]:
+        if first_task is None and kwargs.get("state") == _READY and kwargs.keys() <= _READY_QUERY:
+            ready = ready_tasks(self, kwargs.get("manual"))
+            if ready is not None:
+                return ready
+        found: list[Task] = super().get_tasks(first_task, **kwargs)  # type: ignore[misc]
+        return found
 
     def get_tasks_iterator(self, first_task: Task | None = None, **kwargs: Any) -> Any:
         found = _tasks_iterator(self, first_task, kwargs)
