@@ -202,10 +202,10 @@ def ready_tasks(workflow: Any, manual: bool | None = None) -> list[Task] | None:
             return None
         marked = table.ready
         for key, task in list(marked.items()):
-            held = table.get(task.id)
-            if task._state != _READY or held is not task:
+            spec = task.task_spec
+            if task._state != _READY or table.get(task.id) is not task:
                 del marked[key]  # set READY again later, it is marked again
-            elif manual is None or task.task_spec.manual == manual:
+            elif manual is None or spec.manual == manual:
                 found.append(task)
     if not found:
         return found
