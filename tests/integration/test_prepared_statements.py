@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import StatementError
 
 from bpmn_sales.context import Context
 from bpmn_sales.persistence.models import HistoryEntry, WorkItem, table_of
@@ -77,3 +79,45 @@ def test_a_statement_needing_more_than_its_parameters_runs_the_ordinary_way(
     assert waiting is False or waiting == 0
     [plan] = add._plans.values()
     assert plan is None
+
+
+def test_many_rows_go_in_one_statement_with_their_values_typed(ctx: Context, team: Any) -> None:
+    """`many` writes every row in one executemany, whatever order each row names its values
+    in; a row lacking one of the first row's names gets SQLAlchemy's error naming it."""
+    add = Prepared(insert(ITEMS))
+    at = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    row = {c.key: None for c in ITEMS.columns} | {
+        "subject_type": "deal",
+        "subject_id": 1,
+        "element_id": "Activity_X",
+        "role": "rep",
+        "owner_id": team.rob.id,
+        "created_at": at,
+        "waiting": False,
+    }
+    rows = [{**row, "task_id": f"many-{i}", "title": f"T{i}"} for i in range(3)]
+    counter = Statements(ctx.db)
+    with ctx.db.connect() as connection:
+        with counter.counting():
+            add.many(connection, rows)
+            add.many(connection, [])
+        assert counter.count == 1
+        later = {**row, "task_id": "many-4", "title": "T4"}
+        add.many(connection, [{**rows[0], "task_id": "many-3"}, dict(reversed(later.items()))])
+        lacking = {k: v for k, v in later.items() if k != "due_at"} | {"task_id": "many-5"}
+        with pytest.raises(StatementError, match="due_at"):
+            add.many(connection, [{**rows[0], "task_id": "many-6"}, lacking])
+        stored = connection.execute(
+            select(ITEMS.c.task_id, ITEMS.c.title, ITEMS.c.created_at)
+            .where(ITEMS.c.task_id.like("many-%"))
+            .order_by(ITEMS.c.task_id)
+        ).all()
+        connection.rollback()
+    assert [(r.task_id, r.title) for r in stored] == [
+        ("many-0", "T0"),
+        ("many-1", "T1"),
+        ("many-2", "T2"),
+        ("many-3", "T0"),
+        ("many-4", "T4"),
+    ]
+    assert all(r.created_at.replace(tzinfo=r.created_at.tzinfo or UTC) == at for r in stored)

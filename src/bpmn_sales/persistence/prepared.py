@@ -12,7 +12,7 @@ the parameters given (a Python-side default, an expanding IN) is run the ordinar
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import CursorResult
@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 
-_Plan = tuple[str, tuple[str, ...] | None, dict[str, Callable[[Any], Any]]] | None
+_Found = tuple[str, tuple[str, ...] | None, dict[str, Callable[[Any], Any]]]
+_Plan = _Found | None
 
 
 class Prepared:
@@ -48,26 +49,44 @@ class Prepared:
         order = tuple(compiled.positiontup or ()) if compiled.positional else None
         return compiled.string, order, processors
 
-    def __call__(self, connection: Connection, params: Mapping[str, Any]) -> CursorResult[Any]:
-        dialect = connection.dialect
-        key = (type(dialect), dialect.paramstyle, tuple(params))
+    def _plan_for(self, dialect: Dialect, names: tuple[str, ...]) -> _Plan:
+        key = (type(dialect), dialect.paramstyle, names)
         try:
-            plan = self._plans[key]
+            return self._plans[key]
         except KeyError:
-            plan = self._plan(dialect, key[2])
+            plan = self._plan(dialect, names)
             with self._lock:
                 self._plans[key] = plan
+            return plan
+
+    def __call__(self, connection: Connection, params: Mapping[str, Any]) -> CursorResult[Any]:
+        plan = self._plan_for(connection.dialect, tuple(params))
         if plan is None:
             return connection.execute(self.statement, dict(params))
-        sql, order, processors = plan
-        if order is not None:
-            args: Any = tuple(
-                processors[name](params[name]) if name in processors else params[name]
-                for name in order
-            )
-        else:
-            args = {
-                name: processors[name](value) if name in processors else value
-                for name, value in params.items()
-            }
-        return connection.exec_driver_sql(sql, args)
+        return connection.exec_driver_sql(plan[0], _args(plan, params))
+
+    def many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run the statement once per row, as one executemany. Rows naming other parameters
+        than the first row (in any order is fine), or a statement not on this path, run the
+        ordinary way: SQLAlchemy then names a parameter a row lacks."""
+        names = tuple(rows[0]) if rows else ()
+        plan = self._plan_for(connection.dialect, names) if rows else None
+        first = rows[0].keys() if rows else None
+        if plan is None or any(row.keys() != first for row in rows):
+            if rows:
+                connection.execute(self.statement, [dict(row) for row in rows])
+            return
+        connection.exec_driver_sql(plan[0], [_args(plan, row) for row in rows])
+
+
+def _args(plan: _Found, params: Mapping[str, Any]) -> Any:
+    """The driver's parameters of one call: positional in the SQL's order, or by name."""
+    _sql, order, processors = plan
+    if order is not None:
+        return tuple(
+            processors[name](params[name]) if name in processors else params[name] for name in order
+        )
+    return {
+        name: processors[name](value) if name in processors else value
+        for name, value in params.items()
+    }

@@ -37,7 +37,7 @@ WORK_ITEMS = table_of(WorkItem)
 DROP_ITEMS = delete(WORK_ITEMS).where(WORK_ITEMS.c.task_id.in_(bindparam("ids", expanding=True)))
 # A step mostly takes one task off the list: the task completed.
 DROP_ITEM = Prepared(delete(WORK_ITEMS).where(WORK_ITEMS.c.task_id == bindparam("id")))
-ADD_ITEMS = insert(WORK_ITEMS)
+ADD_ITEMS = Prepared(insert(WORK_ITEMS))
 
 
 def _with_subject(model: type[Deal | Lead], kind: str) -> Joined:
@@ -227,7 +227,7 @@ class WorklistQueries:
             if rows and self.pending is not None:  # written with the batch's (Store.batched)
                 self.pending.add(WORK_ITEMS, rows)
             elif rows:
-                connection.execute(ADD_ITEMS, rows)
+                ADD_ITEMS.many(connection, rows)
             return
         existing = {
             w.task_id: w
