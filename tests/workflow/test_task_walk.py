@@ -24,6 +24,8 @@ from bpmn_sales.engine.running.workflow import (
     SalesTask,
     SalesWorkflow,
     TaskTable,
+    forget_names,
+    named_tasks,
     ready_tasks,
     walk_tasks,
 )
@@ -162,8 +164,9 @@ STATES = [
 
 def check_ready(top: Any) -> int:
     """The ready tasks of the top workflow and of each sub-process, answered from the tables'
-    marks (ready_tasks, what the engine asks between tasks), equal SpiffWorkflow's walk;
-    return how many READY tasks that walk found."""
+    marks (ready_tasks, what the engine asks between tasks), and the tasks of each spec name,
+    from their index (named_tasks), equal SpiffWorkflow's walk; return how many READY tasks
+    that walk found."""
     found = 0
     for wf in [top, *top.subprocesses.values()]:
         for manual in (None, True, False):
@@ -174,6 +177,14 @@ def check_ready(top: Any) -> int:
             assert ready_tasks(wf, manual) == theirs, (wf, manual)
             assert wf.get_tasks(**query) == theirs
             found += len(theirs) if manual is None else 0
+    names = {
+        t.task_spec.name for wf in [top, *top.subprocesses.values()] for t in wf.tasks.values()
+    }
+    for wf in [top, *top.subprocesses.values()]:
+        for name in sorted(names):  # by name, from the tables' index (parallel gateways ask)
+            theirs = list(BpmnTaskIterator(wf.task_tree, spec_name=name))
+            assert named_tasks(wf, name) == theirs, (wf, name)
+            assert wf.get_tasks(spec_name=name) == theirs
     return found
 
 
@@ -229,3 +240,23 @@ def test_ready_tasks_are_the_walks_after_a_restore(start: StartRun) -> None:
             assert check_ready(run.restore(run.dump()).workflow) > 0
             ready = run.snap().ready
             run.complete(ready[0].title, APPROVED if ready[0].title == APPROVAL else {})
+
+
+def test_tasks_by_name_follow_a_change_of_spec(start: StartRun) -> None:
+    """A migration points tasks at other specs and then forgets the index by spec name: the
+    answers by name are the walk's again (and were not before it forgot)."""
+    run = start("sales_process", {"deal": {"name": "Acme", "value": 1000}}, False)
+    top = run.restore(run.dump()).workflow
+    check_ready(top)  # every table's index built
+    tasks = list(top.tasks.values())
+    first = tasks[1]
+    second = next(t for t in tasks if t.task_spec.name != first.task_spec.name)
+    old = first.task_spec
+    first.task_spec = second.task_spec
+    walked = list(BpmnTaskIterator(top.task_tree, spec_name=second.task_spec.name))
+    assert first in walked
+    assert first not in named_tasks(top, second.task_spec.name)  # stale until forgotten
+    forget_names(top)
+    assert named_tasks(top, second.task_spec.name) == walked
+    assert named_tasks(top, old.name) == list(BpmnTaskIterator(top.task_tree, spec_name=old.name))
+    check_ready(top)

@@ -36,6 +36,7 @@ from bpmn_sales.engine.diagrams.wording import words
 from bpmn_sales.engine.running.instance import Instance, translate_errors
 from bpmn_sales.engine.running.projection import StageRef, stage_of
 from bpmn_sales.engine.running.runtime import ProcessEngine, ProcessInfo
+from bpmn_sales.engine.running.workflow import forget_names
 from bpmn_sales.errors import SalesError
 from bpmn_sales.i18n import _
 
@@ -256,7 +257,11 @@ class VersionMove:
                 for t in wf.get_tasks(state=TaskState.WAITING, skip_subprocesses=True)
             }
             _fold_removed(wf, part.diff)
+            # The tasks' specs change: indexes by spec name are rebuilt when next asked, on
+            # every table (a gateway's question reads them all), before and after.
+            forget_names(workflow)
             migrate_workflow(part.diff, wf, part.new_spec)
+            forget_names(workflow)
             for task_id, (name, data) in timers.items():
                 task = wf.tasks.get(task_id)
                 if task is not None and task.task_spec.name == name and "event_value" in data:

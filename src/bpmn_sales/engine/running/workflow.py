@@ -45,6 +45,7 @@ _KNOWN = _WALK | _FILTER
 _MAX_DEPTH = 1000  # BpmnTaskIterator's default
 _READY = TaskState.READY
 _READY_QUERY = frozenset({"state", "manual"})  # what ready_tasks answers
+_NAMED_QUERY = frozenset({"spec_name"})  # what named_tasks answers
 _WORKFLOW_LOG = logging.getLogger("spiff.workflow")  # where SpiffWorkflow logs workflow events
 _TASK_LOG = logging.getLogger("spiff.task")  # ... and task events
 
@@ -86,21 +87,54 @@ class TaskTable(dict[UUID, Task]):
     `ready` holds every task that may be READY (by `id()`): those READY when the table was made,
     each task added since (before its state is set) and each SalesTask set READY since. A
     question for the ready tasks reads these and drops those no longer READY (see ready_tasks).
+
+    `named` indexes the tasks by their spec's name, built at the first question by name (a
+    parallel gateway asks one each time it is updated); tasks added since are indexed at the
+    next. A task's spec changes only when an instance migrates to another version: the
+    migration then calls `forget_names`.
     """
 
-    __slots__ = ("ready",)
+    __slots__ = ("named", "ready", "unnamed")
 
     def __init__(self, tasks: dict[UUID, Task] | None = None) -> None:
         super().__init__(tasks or {})
         self.ready: dict[int, Task] = {
             id(task): task for task in self.values() if task._state == _READY
         }
+        self.named: dict[str, dict[int, Task]] | None = None
+        self.unnamed: list[Task] = []
 
     def __setitem__(self, key: UUID, task: Task) -> None:
         if type(task) is Task:
             task.__class__ = SalesTask
         dict.__setitem__(self, key, task)
         self.ready[id(task)] = task
+        if self.named is not None:
+            self.unnamed.append(task)  # its spec is set after it is added
+
+    def with_name(self, name: str) -> list[Task]:
+        """The tasks in the table whose spec has this name (in no particular order)."""
+        named = self.named
+        if named is None:
+            named = self.named = {}
+            pending: Any = self.values()
+        else:
+            pending = self.unnamed
+        for task in pending:
+            named.setdefault(task.task_spec.name, {})[id(task)] = task
+        self.unnamed = []
+        found = named.get(name)
+        if not found:
+            return []
+        held = [task for task in found.values() if self.get(task.id) is task]
+        if len(held) != len(found):  # taken out of the tree since
+            named[name] = {id(task): task for task in held}
+        return held
+
+    def forget_names(self) -> None:
+        """Drop the index by spec name (the tasks' specs changed): rebuilt when next asked."""
+        self.named = None
+        self.unnamed = []
 
 
 def adopt_tasks(workflow: Any) -> None:
@@ -111,6 +145,13 @@ def adopt_tasks(workflow: Any) -> None:
     for task in tasks.values():
         if type(task) is Task:
             task.__class__ = SalesTask
+
+
+def forget_names(top: Any) -> None:
+    """Drop every table's index by spec name (see TaskTable), as the tasks' specs change."""
+    for wf in (top, *top.subprocesses.values()):
+        if type(wf.tasks) is TaskTable:
+            wf.tasks.forget_names()
 
 
 def _few_tasks(top: Any, max_depth: int) -> bool:
@@ -211,17 +252,44 @@ def ready_tasks(workflow: Any, manual: bool | None = None) -> list[Task] | None:
         return found
     if not _few_tasks(top, _MAX_DEPTH):
         return None
-    placed = [(place, task) for task in found if (place := _place(task, workflow, top)) is not None]
+    return _in_walk_order(found, workflow, top, TaskState.FUTURE)
+
+
+def named_tasks(workflow: Any, name: str) -> list[Task] | None:
+    """`workflow.get_tasks(spec_name=name)` from the tables' index by spec name (see TaskTable),
+    in the walk's order; None when it cannot answer exactly (as ready_tasks)."""
+    top = workflow.top_workflow
+    found: list[Task] = []
+    for wf in (top, *top.subprocesses.values()):
+        table = wf.tasks
+        if type(table) is not TaskTable:
+            return None
+        found += table.with_name(name)
+    if not found:
+        return found
+    if not _few_tasks(top, _MAX_DEPTH):
+        return None
+    # Every state is asked for: the walk enters the children of a task in any state.
+    return _in_walk_order(found, workflow, top, TaskState.MAYBE)
+
+
+def _in_walk_order(found: list[Task], workflow: Any, top: Any, min_state: int) -> list[Task]:
+    """Those of the tasks the walk from `workflow.task_tree` reaches, in its order."""
+    placed = [
+        (place, task)
+        for task in found
+        if (place := _place(task, workflow, top, min_state)) is not None
+    ]
     placed.sort(key=lambda pair: pair[0])
     return [task for _, task in placed]
 
 
-def _place(task: Task, workflow: Any, top: Any) -> list[int] | None:
-    """Where the walk from `workflow.task_tree` (BpmnTaskIterator's for READY) meets the task,
-    as a list that sorts in the walk's order: the child index at each level down, and -1 where
-    it enters the sub-process a task runs (before that task's children); empty for the root.
-    None when the walk does not reach it: a parent under FUTURE keeps its children unwalked,
-    unless it runs a sub-process."""
+def _place(task: Task, workflow: Any, top: Any, min_state: int) -> list[int] | None:
+    """Where the walk from `workflow.task_tree` (BpmnTaskIterator's) meets the task, as a list
+    that sorts in the walk's order: the child index at each level down, and -1 where it enters
+    the sub-process a task runs (before that task's children); empty for the root. None when
+    the walk does not reach it: a parent under `min_state` (FUTURE when the walk asks for
+    READY) keeps its children unwalked, unless it runs a sub-process."""
     path: list[int] = []
     node, wf = task, task.workflow
     while True:
@@ -231,7 +299,7 @@ def _place(task: Task, workflow: Any, top: Any) -> list[int] | None:
             parent = tasks.get(parent_id)
             if parent is None:
                 return None
-            if parent._state < TaskState.FUTURE and not _runs(top, parent):
+            if parent._state < min_state and not _runs(top, parent):
                 return None
             path.append(parent._children.index(node.id))
             node, parent_id = parent, parent._parent
@@ -296,6 +364,10 @@ class _FastWalk:
             ready = ready_tasks(self, kwargs.get("manual"))
             if ready is not None:
                 return ready
+        elif first_task is None and kwargs.keys() == _NAMED_QUERY:
+            named = named_tasks(self, kwargs["spec_name"])
+            if named is not None:
+                return named
         found: list[Task] = super().get_tasks(first_task, **kwargs)  # type: ignore[misc]
         return found
 
