@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.task import Task, TaskState
 from SpiffWorkflow.util.task import TaskIterator
 
+from bpmn_sales.engine.running.projection import walk
 from bpmn_sales.engine.running.workflow import (
     SalesSubWorkflow,
     SalesTask,
@@ -177,10 +178,11 @@ def check_ready(top: Any) -> int:
             assert ready_tasks(wf, manual) == theirs, (wf, manual)
             assert wf.get_tasks(**query) == theirs
             found += len(theirs) if manual is None else 0
-    names = {
-        t.task_spec.name for wf in [top, *top.subprocesses.values()] for t in wf.tasks.values()
-    }
-    for wf in [top, *top.subprocesses.values()]:
+    workflows = [top, *top.subprocesses.values()]
+    # The projection's walk of every task (projection.walk) is the iterator's.
+    assert list(walk(top)) == list(BpmnTaskIterator(top.task_tree))
+    names = {t.task_spec.name for wf in workflows for t in wf.tasks.values()}
+    for wf in workflows:
         for name in sorted(names):  # by name, from the tables' index (parallel gateways ask)
             theirs = list(BpmnTaskIterator(wf.task_tree, spec_name=name))
             assert named_tasks(wf, name) == theirs, (wf, name)

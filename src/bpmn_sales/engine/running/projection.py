@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import (
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task, TaskState
@@ -93,14 +94,17 @@ def walk(top: BpmnWorkflow) -> Iterator[Task]:
     tasks before the children of the task that runs it), without its per-task filter work."""
     subprocesses = top.subprocesses
     stack = [top.task_tree]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        task = stack.pop()
+        task = pop()
         yield task
-        tasks = task.workflow.tasks
-        stack.extend(tasks[child] for child in reversed(task._children) if child in tasks)
-        sub = subprocesses.get(task.id)
-        if sub is not None:
-            stack.append(sub.task_tree)
+        # A task is never falsy: filter drops only the ids the table no longer holds.
+        extend(filter(None, map(task.workflow.tasks.get, reversed(task._children))))
+        # Only a sub-process task runs one (checked first: hashing a UUID is not free).
+        if isinstance(task.task_spec, SubWorkflowTask):
+            sub = subprocesses.get(task.id)
+            if sub is not None:
+                push(sub.task_tree)
 
 
 def enclosing_task(top: BpmnWorkflow, task: Task) -> Task | None:
