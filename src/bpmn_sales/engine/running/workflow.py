@@ -65,7 +65,7 @@ class SalesTask(Task):  # type: ignore[misc]
         if value == _READY:
             tasks = task.workflow.tasks
             if type(tasks) is TaskTable:
-                tasks.ready[id(task)] = task
+                tasks.ready.append(task)
 
     def is_descendant_of(self, task: Task) -> bool:
         """SpiffWorkflow's, as a loop: a parallel gateway asks it of each task of its name on
@@ -84,42 +84,41 @@ class TaskTable(dict[UUID, Task]):
     """A workflow's tasks by id: SpiffWorkflow creates each task as a plain `Task`, which adds
     itself here, and becomes a SalesTask (same attributes; a subclass with no state of its own).
 
-    `ready` holds every task that may be READY (by `id()`): those READY when the table was made,
-    each task added since (before its state is set) and each SalesTask set READY since. A
-    question for the ready tasks reads these and drops those no longer READY (see ready_tasks).
+    `ready` holds every task that may be READY: those READY when the table was made, each task
+    added since (before its state is set) and each SalesTask set READY since (a task may be
+    there twice). A question for the ready tasks reads these and drops those no longer READY
+    (see ready_tasks).
 
     `named` indexes the tasks by their spec's name, built at the first question by name (a
     parallel gateway asks one each time it is updated); tasks added since are indexed at the
     next. A task's spec changes only when an instance migrates to another version: the
-    migration then calls `forget_names`.
+    migration then calls `forget_names`. (Both cost a restored instance's cache little: a short
+    list, and nothing until a gateway asks.)
     """
 
     __slots__ = ("named", "ready", "unnamed")
 
     def __init__(self, tasks: dict[UUID, Task] | None = None) -> None:
         super().__init__(tasks or {})
-        self.ready: dict[int, Task] = {
-            id(task): task for task in self.values() if task._state == _READY
-        }
+        self.ready: list[Task] = [task for task in self.values() if task._state == _READY]
         self.named: dict[str, dict[int, Task]] | None = None
-        self.unnamed: list[Task] = []
+        self.unnamed: list[Task] | None = None  # added since `named` was built
 
     def __setitem__(self, key: UUID, task: Task) -> None:
         if type(task) is Task:
             task.__class__ = SalesTask
         dict.__setitem__(self, key, task)
-        self.ready[id(task)] = task
-        if self.named is not None:
+        self.ready.append(task)
+        if self.unnamed is not None:
             self.unnamed.append(task)  # its spec is set after it is added
 
     def with_name(self, name: str) -> list[Task]:
         """The tasks in the table whose spec has this name (in no particular order)."""
         named = self.named
+        pending: Any = self.unnamed
         if named is None:
             named = self.named = {}
-            pending: Any = self.values()
-        else:
-            pending = self.unnamed
+            pending = self.values()
         for task in pending:
             named.setdefault(task.task_spec.name, {})[id(task)] = task
         self.unnamed = []
@@ -134,7 +133,7 @@ class TaskTable(dict[UUID, Task]):
     def forget_names(self) -> None:
         """Drop the index by spec name (the tasks' specs changed): rebuilt when next asked."""
         self.named = None
-        self.unnamed = []
+        self.unnamed = None
 
 
 def adopt_tasks(workflow: Any) -> None:
@@ -242,12 +241,17 @@ def ready_tasks(workflow: Any, manual: bool | None = None) -> list[Task] | None:
         if type(table) is not TaskTable:
             return None
         marked = table.ready
-        for key, task in list(marked.items()):
+        if not marked:
+            continue
+        kept: list[Task] = []
+        for task in marked:
             spec = task.task_spec
-            if task._state != _READY or table.get(task.id) is not task:
-                del marked[key]  # set READY again later, it is marked again
-            elif manual is None or spec.manual == manual:
+            if task._state != _READY or table.get(task.id) is not task or task in kept:
+                continue  # dropped: set READY again later, it is marked again
+            kept.append(task)
+            if manual is None or spec.manual == manual:
                 found.append(task)
+        table.ready = kept
     if not found:
         return found
     if not _few_tasks(top, _MAX_DEPTH):
