@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import statistics
 import tempfile
 import time
@@ -84,18 +85,49 @@ class Result:
         return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+# A task of a contender: what to do untimed first (ours: look up the ready task's id), and
+# the timed part, given what the first returned.
+Step = tuple[Callable[[], Any], Callable[[Any], None]]
+
+
+def _nothing() -> None:
+    return None
+
+
+def plain(steps: Sequence[Callable[[], None]]) -> list[Step]:
+    """Steps with nothing to do before the timed part."""
+    return [(_nothing, lambda _arg, step=step: step()) for step in steps]
+
+
 def timed(steps: Sequence[Callable[[], None]], warmup: int, name: str) -> Result:
     """Run the first `warmup` steps untimed, then time each of the rest on its own."""
-    for step in steps[:warmup]:
-        step()
+    return in_rounds({name: plain(steps)}, warmup, 1)[name]
+
+
+def in_rounds(contenders: dict[str, list[Step]], warmup: int, rounds: int) -> dict[str, Result]:
+    """Warm every contender up (its first `warmup` steps, untimed), then time the rest in
+    `rounds` turns: each turn runs the next share of every contender's steps, the contenders
+    in a rotating order. A burst of other work on a shared machine then falls on all of them
+    alike instead of on whichever ran alone through it."""
+    for steps in contenders.values():
+        for prepare, act in steps[:warmup]:
+            act(prepare())
     gc.collect()
-    times, cpu = [], []
-    for step in steps[warmup:]:
-        start, start_cpu = time.perf_counter(), time.thread_time()
-        step()
-        times.append(time.perf_counter() - start)
-        cpu.append(time.thread_time() - start_cpu)
-    return Result(name, times, cpu)
+    results = {name: Result(name, [], []) for name in contenders}
+    count = min(len(steps) for steps in contenders.values()) - warmup
+    rounds = max(1, min(rounds, count))
+    bounds = [warmup + count * turn // rounds for turn in range(rounds + 1)]
+    names = list(contenders)
+    for turn, (low, high) in enumerate(itertools.pairwise(bounds)):
+        for name in names[turn % len(names) :] + names[: turn % len(names)]:
+            result = results[name]
+            for prepare, act in contenders[name][low:high]:
+                argument = prepare()
+                start, start_cpu = time.perf_counter(), time.thread_time()
+                act(argument)
+                result.times.append(time.perf_counter() - start)
+                result.cpu.append(time.thread_time() - start_cpu)
+    return results
 
 
 def deal_data(index: int) -> dict[str, Any]:
@@ -197,18 +229,15 @@ class Ours:
             ).scalar_one()
         return task_id
 
-    def run(self, order: list[int], warmup: int) -> Result:
-        for index in order[:warmup]:
-            worklist.complete_task(self.ctx, self.actor, self.ready_task(self.deal_ids[index]))
-        gc.collect()
-        times, cpu = [], []
-        for index in order[warmup:]:
-            task_id = self.ready_task(self.deal_ids[index])
-            start, start_cpu = time.perf_counter(), time.thread_time()
-            worklist.complete_task(self.ctx, self.actor, task_id)
-            times.append(time.perf_counter() - start)
-            cpu.append(time.thread_time() - start_cpu)
-        return Result(self.name, times, cpu)
+    def steps(self, order: list[int]) -> list[Step]:
+        """Look up the deal's ready task (untimed), then complete it."""
+        return [
+            (
+                lambda deal_id=self.deal_ids[index]: self.ready_task(deal_id),
+                lambda task_id: worklist.complete_task(self.ctx, self.actor, task_id),
+            )
+            for index in order
+        ]
 
     def sizes(self) -> list[int]:
         ids = ",".join(str(i) for i in self.deal_ids)
@@ -367,6 +396,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tasks", type=int, default=300, help="timed user tasks per contender")
     parser.add_argument("--warmup", type=int, default=12, help="untimed tasks first")
     parser.add_argument("--database-url", help="one database for all three (default: temp)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=10,
+        help="turns the contenders take through their tasks (1: each runs all of its alone)",
+    )
     args = parser.parse_args(argv)
     tasks, warmup = args.tasks, args.warmup
     if tasks < 1 or warmup < 0:
@@ -387,15 +422,25 @@ def main(argv: list[str] | None = None) -> None:
         floor_engine = make_engine(url("floor"))
         try:
             where = args.database_url or f"fresh SQLite files (WAL) in {tmp}"
-            print(f"{tasks} timed tasks (+{warmup} warm-up) over {deals_count} deals; {where}")
+            print(
+                f"{tasks} timed tasks (+{warmup} warm-up) over {deals_count} deals, "
+                f"in {args.rounds} rounds; {where}"
+            )
             naive = Naive(naive_engine, deals_count)
             ours = Ours(ctx, deals_count, "ours (complete_task)")
             cold = Ours(cold_ctx, deals_count, "ours, no live cache")
             floor = Floor(floor_engine, deals_count)
-            naive_result = timed(naive.steps(order), warmup, "naive Spiff round trip")
-            our_result = ours.run(order, warmup)
-            floor_result = timed(floor.steps(order), warmup, "floor (engine + INSERT)")
-            cold_result = cold.run(order, warmup)
+            results = in_rounds(
+                {
+                    "naive Spiff round trip": plain(naive.steps(order)),
+                    ours.name: ours.steps(order),
+                    cold.name: cold.steps(order),
+                    "floor (engine + INSERT)": plain(floor.steps(order)),
+                },
+                warmup,
+                args.rounds,
+            )
+            naive_result, our_result, cold_result, floor_result = results.values()
             our_sizes = ours.sizes()
             limit = Limit(limit_engine, deals_count, mean_int(our_sizes))
             limit_result = timed(limit.steps(order), warmup, "limit (blob UPDATE)")
