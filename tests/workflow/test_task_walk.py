@@ -179,6 +179,10 @@ def check_ready(top: Any) -> int:
             assert wf.get_tasks(**query) == theirs
             found += len(theirs) if manual is None else 0
     workflows = [top, *top.subprocesses.values()]
+    for wf in workflows:  # the waiting tasks' update is skipped when this says there are none
+        assert wf.tasks.any_waiting() == any(
+            t._state == TaskState.WAITING for t in wf.tasks.values()
+        )
     # The projection's walk of every task (projection.walk) is the iterator's.
     assert list(walk(top)) == list(BpmnTaskIterator(top.task_tree))
     names = {t.task_spec.name for wf in workflows for t in wf.tasks.values()}
@@ -213,8 +217,10 @@ def test_ready_tasks_match_spiffworkflow_in_any_state(start: StartRun) -> None:
                 if not parents:
                     continue
                 first, *others = rng.sample(parents, min(3, len(parents)))
-                # Made READY, with no state change to see: the table marks it when added.
+                # Made READY or WAITING, with no state change to see: the table marks it when
+                # added.
                 Task(wf, first.task_spec, first, state=TaskState.READY)
+                Task(wf, first.task_spec, first, state=TaskState.WAITING)
                 for parent in others:
                     parent._add_child(parent.task_spec, TaskState.READY)
             found += check_ready(top)

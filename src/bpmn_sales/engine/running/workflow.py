@@ -44,6 +44,7 @@ _FILTER = frozenset(
 _KNOWN = _WALK | _FILTER
 _MAX_DEPTH = 1000  # BpmnTaskIterator's default
 _READY = TaskState.READY
+_WAITING = TaskState.WAITING
 _READY_QUERY = frozenset({"state", "manual"})  # what ready_tasks answers
 _NAMED_QUERY = frozenset({"spec_name"})  # what named_tasks answers
 _WORKFLOW_LOG = logging.getLogger("spiff.workflow")  # where SpiffWorkflow logs workflow events
@@ -52,7 +53,7 @@ _TASK_LOG = logging.getLogger("spiff.task")  # ... and task events
 
 class SalesTask(Task):  # type: ignore[misc]
     """SpiffWorkflow's task, whose state changes skip the log record nobody will see and mark
-    the task in its workflow's table when it becomes READY (see TaskTable)."""
+    the task in its workflow's table when it becomes READY or WAITING (see TaskTable)."""
 
     def _set_state(self, value: int) -> None:
         task: Task = self  # (typed through its base: SpiffWorkflow's attributes are untyped)
@@ -62,10 +63,10 @@ class SalesTask(Task):  # type: ignore[misc]
         elif value != task._state:
             task.last_state_change = time.time()
             task._state = value
-        if value == _READY:
+        if value in (_READY, _WAITING):
             tasks = task.workflow.tasks
             if type(tasks) is TaskTable:
-                tasks.ready.append(task)
+                (tasks.ready if value == _READY else tasks.waiting).append(task)
 
     def is_descendant_of(self, task: Task) -> bool:
         """SpiffWorkflow's, as a loop: a parallel gateway asks it of each task of its name on
@@ -87,7 +88,8 @@ class TaskTable(dict[UUID, Task]):
     `ready` holds every task that may be READY: those READY when the table was made, each task
     added since (before its state is set) and each SalesTask set READY since (a task may be
     there twice). A question for the ready tasks reads these and drops those no longer READY
-    (see ready_tasks).
+    (see ready_tasks). `waiting` does the same for WAITING tasks: SpiffWorkflow updates the
+    waiting tasks of a workflow after each task completes, and most times there is none.
 
     `named` indexes the tasks by their spec's name, built at the first question by name (a
     parallel gateway asks one each time it is updated); tasks added since are indexed at the
@@ -96,11 +98,12 @@ class TaskTable(dict[UUID, Task]):
     list, and nothing until a gateway asks.)
     """
 
-    __slots__ = ("named", "ready", "unnamed")
+    __slots__ = ("named", "ready", "unnamed", "waiting")
 
     def __init__(self, tasks: dict[UUID, Task] | None = None) -> None:
         super().__init__(tasks or {})
         self.ready: list[Task] = [task for task in self.values() if task._state == _READY]
+        self.waiting: list[Task] = [task for task in self.values() if task._state == _WAITING]
         self.named: dict[str, dict[int, Task]] | None = None
         self.unnamed: list[Task] | None = None  # added since `named` was built
 
@@ -109,8 +112,17 @@ class TaskTable(dict[UUID, Task]):
             task.__class__ = SalesTask
         dict.__setitem__(self, key, task)
         self.ready.append(task)
+        self.waiting.append(task)
         if self.unnamed is not None:
             self.unnamed.append(task)  # its spec is set after it is added
+
+    def any_waiting(self) -> bool:
+        """True when a task of the table may be WAITING (those marked that no longer are, or
+        are gone from the table, are dropped)."""
+        self.waiting = [
+            task for task in self.waiting if task._state == _WAITING and self.get(task.id) is task
+        ]
+        return bool(self.waiting)
 
     def with_name(self, name: str) -> list[Task]:
         """The tasks in the table whose spec has this name (in no particular order)."""
@@ -350,7 +362,11 @@ def _log_extras(collect: Any, dct: dict[str, Any] | None) -> dict[str, Any]:
 
 def _update_waiting_tasks(workflow: Any) -> bool:
     """`Workflow.update_waiting_tasks` (run after every task completes) with the fast walk;
-    False when the tree is too big for it."""
+    False when the tree is too big for it. With no WAITING task in the workflow's table, the
+    walk would find none: nothing to do (five times in six on the bench's diagram)."""
+    tasks = workflow.tasks
+    if type(tasks) is TaskTable and not tasks.any_waiting():
+        return True
     if not _few_tasks(workflow.top_workflow, _MAX_DEPTH):
         return False
     for task in walk_tasks(workflow.task_tree, TaskState.WAITING, plain=True):
