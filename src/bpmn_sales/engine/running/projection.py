@@ -89,6 +89,34 @@ def stage_of(spec: Any) -> StageRef | None:
     return StageRef(key, spec.bpmn_name or key, int(props["stage_order"]))
 
 
+@dataclass(frozen=True, slots=True)
+class _Traits:
+    """What the projection reads of a task spec, worked out once per spec (the projection
+    visits every task of the tree after each step; most are finished)."""
+
+    properties: dict[str, str]
+    end_event: bool
+    outcome: bool  # its properties name an outcome
+    event_gateway: bool
+    stage: StageRef | None
+
+
+_TRAITS = "_bpmn_sales_traits"  # where a spec keeps its _Traits (specs never change once parsed)
+
+
+def _traits_of(spec: Any) -> _Traits:
+    props = properties(spec)
+    traits = _Traits(
+        props,
+        isinstance(spec, EndEvent),
+        "outcome" in props,
+        isinstance(spec, EventBasedGateway),
+        stage_of(spec),
+    )
+    setattr(spec, _TRAITS, traits)
+    return traits
+
+
 def walk(top: BpmnWorkflow) -> Iterator[Task]:
     """Every task, in the order `workflow.get_tasks()` gives them (depth first, a sub-process's
     tasks before the children of the task that runs it), without its per-task filter work."""
@@ -165,22 +193,23 @@ def project(top: BpmnWorkflow, rules: ProcessRules) -> Snapshot:
     outcome: Task | None = None
     for task in walk(top):
         state, spec = task._state, task.task_spec
+        traits = spec.__dict__.get(_TRAITS) or _traits_of(spec)
         if state == TaskState.COMPLETED:
             # A side path's plain end event (e.g. after a reminder) does not hide the
             # end event that carries the outcome or status.
             if (
-                isinstance(spec, EndEvent)
+                traits.end_event
                 and task.workflow is top
-                and (end is None or not properties(end.task_spec) or properties(spec))
+                and (end is None or not properties(end.task_spec) or traits.properties)
             ):
                 end = task
-            if "outcome" in properties(spec) and (
+            if traits.outcome and (
                 outcome is None or task.last_state_change >= outcome.last_state_change
             ):
                 outcome = task
         elif state & READY_OR_WAITING:
-            state_props.update(properties(spec))
-            if isinstance(spec, EventBasedGateway):
+            state_props.update(traits.properties)
+            if traits.event_gateway:
                 # It waits for its events, which carry the properties (Spiff parses none
                 # on gateways).
                 for event_spec in spec.outputs:
@@ -193,7 +222,7 @@ def project(top: BpmnWorkflow, rules: ProcessRules) -> Snapshot:
                 timer = waiting_timer(task)
                 if timer is not None:
                     timers.append(timer)
-        stage = stage_of(spec) if state & STARTED_OR_COMPLETED else None
+        stage = traits.stage if state & STARTED_OR_COMPLETED else None
         if stage is not None:
             (started if state == TaskState.STARTED else finished).append(stage)
     running = max(started, key=lambda s: s.order) if started else None
