@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from uuid import UUID
 
@@ -115,6 +115,23 @@ class TaskTable(dict[UUID, Task]):
         self.waiting.append(task)
         if self.unnamed is not None:
             self.unnamed.append(task)  # its spec is set after it is added
+
+    def ready_now(self, manual: bool | None) -> list[Task]:
+        """The table's READY tasks (of `manual`, unless None), in no particular order; the marks
+        of tasks no longer READY, or gone from the table, are dropped."""
+        if not self.ready:
+            return []
+        kept: list[Task] = []
+        found: list[Task] = []
+        for task in self.ready:
+            spec = task.task_spec
+            if task._state != _READY or self.get(task.id) is not task or task in kept:
+                continue  # set READY again later, it is marked again
+            kept.append(task)
+            if manual is None or spec.manual == manual:
+                found.append(task)
+        self.ready = kept
+        return found
 
     def any_waiting(self) -> bool:
         """True when a task of the table may be WAITING (those marked that no longer are, or
@@ -246,47 +263,33 @@ def ready_tasks(workflow: Any, manual: bool | None = None) -> list[Task] | None:
     The engine asks this about seven times per user task completed (the ready tasks of each
     sub-process and of the top workflow, until none is left to run), each a walk of the whole
     tree before; a handful of tasks is marked at a time."""
-    top = workflow.top_workflow
-    found: list[Task] = []
-    for wf in (top, *top.subprocesses.values()):
-        table = wf.tasks
-        if type(table) is not TaskTable:
-            return None
-        marked = table.ready
-        if not marked:
-            continue
-        kept: list[Task] = []
-        for task in marked:
-            spec = task.task_spec
-            if task._state != _READY or table.get(task.id) is not task or task in kept:
-                continue  # dropped: set READY again later, it is marked again
-            kept.append(task)
-            if manual is None or spec.manual == manual:
-                found.append(task)
-        table.ready = kept
-    if not found:
-        return found
-    if not _few_tasks(top, _MAX_DEPTH):
-        return None
-    return _in_walk_order(found, workflow, top, TaskState.FUTURE)
+    return _from_tables(workflow, lambda table: table.ready_now(manual), TaskState.FUTURE)
 
 
 def named_tasks(workflow: Any, name: str) -> list[Task] | None:
     """`workflow.get_tasks(spec_name=name)` from the tables' index by spec name (see TaskTable),
     in the walk's order; None when it cannot answer exactly (as ready_tasks)."""
+    # Every state is asked for: the walk enters the children of a task in any state.
+    return _from_tables(workflow, lambda table: table.with_name(name), TaskState.MAYBE)
+
+
+def _from_tables(
+    workflow: Any, pick: Callable[[TaskTable], list[Task]], min_state: int
+) -> list[Task] | None:
+    """What `pick` finds in the task tables of the top workflow and of each sub-process, those
+    of them the walk from `workflow.task_tree` reaches, in its order (`min_state`: the walk's
+    pruning, see _place). None when it cannot answer exactly: a table that is not a TaskTable
+    (no marks, no index), a tree big enough for the iterator's depth limit."""
     top = workflow.top_workflow
-    found: list[Task] = []
-    for wf in (top, *top.subprocesses.values()):
-        table = wf.tasks
-        if type(table) is not TaskTable:
-            return None
-        found += table.with_name(name)
+    tables = [wf.tasks for wf in (top, *top.subprocesses.values())]
+    if not all(type(table) is TaskTable for table in tables):
+        return None
+    found = [task for table in tables for task in pick(table)]
     if not found:
         return found
     if not _few_tasks(top, _MAX_DEPTH):
         return None
-    # Every state is asked for: the walk enters the children of a task in any state.
-    return _in_walk_order(found, workflow, top, TaskState.MAYBE)
+    return _in_walk_order(found, workflow, top, min_state)
 
 
 def _in_walk_order(found: list[Task], workflow: Any, top: Any, min_state: int) -> list[Task]:

@@ -43,7 +43,8 @@ ADD_ITEMS = Prepared(insert(WORK_ITEMS))
 def _with_subject(model: type[Deal | Lead], kind: str) -> Joined:
     """A ready task with its lead or deal and that record's owner. Built once: completing a
     task starts with this lookup, and building the statement cost more than running it; it
-    runs through Core into the session (persistence/attached.py), at half the ORM's cost.
+    runs through Core into the session (persistence/attached.py), the statement at about half
+    the cost it had through the ORM.
     The same statement answers whether any webhook is on, which every history entry of the
     step asks (queries/delivery.py): one statement fewer per completed task."""
 
