@@ -69,12 +69,12 @@ class Prepared:
         """Run the statement once per row, as one executemany. Rows naming other parameters
         than the first row (in any order is fine), or a statement not on this path, run the
         ordinary way: SQLAlchemy then names a parameter a row lacks."""
-        names = tuple(rows[0]) if rows else ()
-        plan = self._plan_for(connection.dialect, names) if rows else None
-        first = rows[0].keys() if rows else None
+        if not rows:
+            return
+        first = rows[0].keys()
+        plan = self._plan_for(connection.dialect, tuple(first))
         if plan is None or any(row.keys() != first for row in rows):
-            if rows:
-                connection.execute(self.statement, [dict(row) for row in rows])
+            connection.execute(self.statement, [dict(row) for row in rows])
             return
         connection.exec_driver_sql(plan[0], [_args(plan, row) for row in rows])
 
