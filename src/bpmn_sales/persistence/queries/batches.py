@@ -27,6 +27,7 @@ from bpmn_sales.persistence.models import (
     WorkItem,
     table_of,
 )
+from bpmn_sales.persistence.queries.delivery import NewHistory
 from bpmn_sales.persistence.search_terms import subject_terms
 
 LEADS = table_of(Lead)
@@ -54,14 +55,14 @@ class Pending:
     def add(self, table: Table, rows: list[dict[str, Any]]) -> None:
         self.rows.setdefault(table, []).extend(rows)
 
-    def write(self, connection: Connection) -> list[HistoryEntry]:
+    def write(self, connection: Connection) -> list[NewHistory]:
         """Insert every table's rows (one executemany each); the history entries written."""
         for table, rows in self.rows.items():
             if rows:
                 connection.execute(insert(table), rows)
         if self.history:
             connection.execute(insert(table_of(HistoryEntry)), self.history)
-        return [HistoryEntry(**values) for values in self.history]
+        return [NewHistory.of(values) for values in self.history]
 
 
 def _inserted(session: Session, statement: Any, rows: list[dict[str, Any]]) -> list[int]:
