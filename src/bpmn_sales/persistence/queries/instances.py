@@ -76,7 +76,7 @@ def _upsert(dialect: Any) -> Any:
 
 
 # Writing a snapshot, by dialect name.
-WRITE_SNAPSHOT = {"sqlite": _upsert(sqlite), "postgresql": _upsert(postgresql)}
+WRITE_SNAPSHOT = {"sqlite": Prepared(_upsert(sqlite)), "postgresql": Prepared(_upsert(postgresql))}
 
 
 def _statements(kind: str, table: Table) -> tuple[Any, Any, Prepared]:
@@ -276,9 +276,8 @@ class InstanceQueries:
                 },
             )
         if snapshot is not None:
-            connection.execute(
-                WRITE_SNAPSHOT[connection.dialect.name],
-                {"subject_type": kind, "subject_id": subject.id, "state": snapshot},
+            WRITE_SNAPSHOT[connection.dialect.name](
+                connection, {"subject_type": kind, "subject_id": subject.id, "state": snapshot}
             )
             if subject.instance_version != subject.state_version:
                 connection.execute(CLEAR, {"kind": kind, "id": subject.id, "upto": new})
