@@ -11,8 +11,8 @@ every stage change also gets its history row and stage visit, as the product wri
 about 2% of lost deals are reopened. After ANALYZE, the funnel, losses (with win rate),
 forecast and win-rate calibration reports run through the real use cases (services.analytics*)
 as an admin, all deals, no filters (the heaviest case), plus one team and one quarter; each
-timed as the median of --repeat warm runs. The workflow state column holds a short placeholder (the
-reports never read it). The last line is `funnel_ms=X losses_ms=Y forecast_ms=Z deals=N`.
+timed as the median of --repeat warm runs. The deals have no stored instance snapshot (the
+reports never read one). The last line is `funnel_ms=X losses_ms=Y forecast_ms=Z deals=N`.
 """
 
 from __future__ import annotations
@@ -117,7 +117,6 @@ def _deal(
         "lost_reason": rng.choice(REASONS) if status == "lost" else None,
         "closed_at": closed,
         "process_version_id": version_id,
-        "state": "{}",
         "fields": "{}",
         "stage_fields": "{}",
         "activities_done": "[]",

@@ -200,9 +200,14 @@ def add_mix(ctx: Context, size: int, rng: random.Random) -> None:
     waiting = min(1.0, APPROVALS / (0.06 * size))
     with ctx.db.begin() as conn:
         conn.execute(
+            text("UPDATE deals SET state_version = 0, instance_version = 0 WHERE id <= :n"),
+            {"n": size},
+        )
+        conn.execute(
             text(
-                "UPDATE deals SET state = :s, state_version = 0, instance_version = 0 "
-                "WHERE id <= :n"
+                "INSERT INTO instance_snapshots (subject_type, subject_id, state) "
+                "SELECT 'deal', id, :s FROM deals WHERE id <= :n "
+                "ON CONFLICT (subject_type, subject_id) DO UPDATE SET state = excluded.state"
             ),
             {"s": deal_state, "n": size},
         )
@@ -307,11 +312,18 @@ def add_mix(ctx: Context, size: int, rng: random.Random) -> None:
             conn.execute(
                 text(
                     "INSERT INTO leads (id, name, company, estimated_value, status, owner_id, "
-                    "process_version_id, state, disqualify_reason, version, created_at, "
+                    "process_version_id, disqualify_reason, version, created_at, "
                     "updated_at) VALUES (:id, :name, :company, :value, :status, :owner, "
-                    ":version, :state, :reason, 1, :at, :at)"
+                    ":version, :reason, 1, :at, :at)"
                 ),
                 rows,
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO instance_snapshots (subject_type, subject_id, state) "
+                    "VALUES ('lead', :id, :state)"
+                ),
+                [{"id": r["id"], "state": r["state"]} for r in rows],
             )
             conn.execute(
                 text(

@@ -241,7 +241,11 @@ class Ours:
 
     def sizes(self) -> list[int]:
         ids = ",".join(str(i) for i in self.deal_ids)
-        return byte_sizes(self.ctx.db, f"SELECT state FROM deals WHERE id IN ({ids})")
+        sql = (
+            "SELECT state FROM instance_snapshots WHERE subject_type = 'deal' "
+            f"AND subject_id IN ({ids})"
+        )
+        return byte_sizes(self.ctx.db, sql)
 
     def journal_sizes(self) -> list[int]:
         """Bytes of each deal's journal (the deltas after its snapshot), 0 for none."""

@@ -39,7 +39,6 @@ from bpmn_sales.services.people import users
 from bpmn_sales.services.worker.loop import Worker
 
 CHUNK = 20_000
-STUB_STATE = '{"format":"bench-filler"}'
 
 
 def reset(url: str) -> None:
@@ -70,9 +69,7 @@ def fill(ctx: Context, size: int, due: int) -> None:
         made = due + 1
         while made < size:
             batch = min(CHUNK, size - made)
-            copies = [
-                {**row, "name": f"Filler {made + i}", "state": STUB_STATE} for i in range(batch)
-            ]
+            copies = [{**row, "name": f"Filler {made + i}"} for i in range(batch)]
             first = conn.execute(select(table.c.id).order_by(table.c.id.desc()).limit(1))
             start_id = first.scalar_one() + 1
             conn.execute(insert(table), [{**c, "id": start_id + i} for i, c in enumerate(copies)])

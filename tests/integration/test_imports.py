@@ -248,7 +248,8 @@ def test_a_batch_writes_each_kind_of_row_with_one_statement_whatever_its_rows(
     writes = [
         s.split()[0:3] for s in large.sql if s.lstrip().upper().startswith(("INSERT", "UPDATE"))
     ]
-    assert sorted(w[2] for w in writes) == ["history", "leads", "search_terms", "work_items"]
+    written = ["history", "instance_snapshots", "leads", "search_terms", "work_items"]
+    assert sorted(w[2] for w in writes) == written
 
 
 def test_batches_of_many_leads_cost_the_same_statements_each(
@@ -328,6 +329,7 @@ def test_a_batch_of_deals_writes_each_kind_of_row_with_one_statement_whatever_it
     assert sorted(writes) == [
         "deals",
         "history",
+        "instance_snapshots",
         "search_terms",
         "stage_visits",
         "timers",

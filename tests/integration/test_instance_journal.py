@@ -170,3 +170,37 @@ def test_migration_0011_folds_and_restarts_the_journal(ctx: Context, team: Any, 
     view = helpers.complete_stage(ctx, team.rob, team.mia, deal.id)
     assert view.stage == "quote_and_bid"
     assert journal_rows(flow, deal.id) >= 1
+
+
+def test_migration_0030_moves_the_snapshots_out_of_the_rows(
+    ctx: Context, team: Any, flow: Any
+) -> None:
+    """Downgrading puts each snapshot back in its deal's or lead's row; upgrading moves it out
+    again, unchanged; the deal and the lead go on from there."""
+    deal = deals.create_deal(ctx, team.rob, "Moved out", value="10")
+    helpers.walk_to(ctx, team.rob, team.mia, deal.id, "solution_design")
+    lead = leads.create_lead(ctx, team.rob, "Moved out", "Acme")
+    snapshot = "SELECT state FROM instance_snapshots WHERE subject_type = :k AND subject_id = :i"
+    before = {
+        "deal": flow.scalar(snapshot, k="deal", i=deal.id),
+        "lead": flow.scalar(snapshot, k="lead", i=lead.id),
+    }
+    assert all(state.startswith("{") for state in before.values())
+
+    config = alembic_config(ctx.db)
+    command.downgrade(config, "0029")
+    assert "instance_snapshots" not in inspect(ctx.db).get_table_names()
+    assert flow.scalar("SELECT state FROM deals WHERE id = :i", i=deal.id) == before["deal"]
+    assert flow.scalar("SELECT state FROM leads WHERE id = :i", i=lead.id) == before["lead"]
+
+    command.upgrade(config, "head")
+    assert "state" not in {c["name"] for c in inspect(ctx.db).get_columns("deals")}
+    assert "state" not in {c["name"] for c in inspect(ctx.db).get_columns("leads")}
+    assert flow.scalar(snapshot, k="deal", i=deal.id) == before["deal"]
+    assert flow.scalar(snapshot, k="lead", i=lead.id) == before["lead"]
+    ctx.live.clear()  # a process started after the upgrade restores from what was moved
+    view = helpers.complete_stage(ctx, team.rob, team.mia, deal.id)
+    assert view.stage == "quote_and_bid"
+    assert leads.qualify_lead(ctx, team.rob, lead.id).status == "qualified"
+    assert stored_matches_live(ctx, "deal", deal.id)
+    assert stored_matches_live(ctx, "lead", lead.id)

@@ -101,7 +101,10 @@ def test_deal_state_does_not_contain_the_spec(ctx: Context, team: Any, flow: Any
         "ON d.process_version_id = pv.id WHERE d.id = :i",
         i=deal.id,
     )
-    state = flow.scalar("SELECT state FROM deals WHERE id = :i", i=deal.id)
+    state = flow.scalar(
+        "SELECT state FROM instance_snapshots WHERE subject_type = 'deal' AND subject_id = :i",
+        i=deal.id,
+    )
     assert state.startswith("{")
     # the state is the task tree only (~55% of the spec's size for a fresh deal)
     assert len(state) < len(spec), (len(state), len(spec))
@@ -112,7 +115,10 @@ def test_deal_state_does_not_contain_the_spec(ctx: Context, team: Any, flow: Any
     assert "task_specs" not in state
     # the lead's state neither
     lead = leads.create_lead(ctx, team.rob, "Lead")
-    lead_state = flow.scalar("SELECT state FROM leads WHERE id = :i", i=lead.id)
+    lead_state = flow.scalar(
+        "SELECT state FROM instance_snapshots WHERE subject_type = 'lead' AND subject_id = :i",
+        i=lead.id,
+    )
     lead_spec = flow.scalar(
         "SELECT pv.spec_json FROM process_versions pv JOIN leads l "
         "ON l.process_version_id = pv.id WHERE l.id = :i",

@@ -2,7 +2,7 @@
 
 `Desk` calls the use cases the way the web and CLI do. With `roundtrip`, it empties the
 in-memory live-instance cache before every step, so each step restores the instance from the
-stored state, the snapshot in `deals.state` with the deltas journalled after it (the
+stored state, the snapshot in `instance_snapshots` with the deltas journalled after it (the
 serialize/restore round trip of every workflow test). Without it, after every step each
 instance kept in memory must equal what storage holds of it (snapshot plus journal).
 """
@@ -190,8 +190,13 @@ class Desk:
         """Everything a refused step must leave alone: the row, work items, history."""
         return {
             "deal": self.rows(
-                "SELECT version, state, state_version, instance_version, stage_key, status, "
+                "SELECT version, state_version, instance_version, stage_key, status, "
                 "probability, activities_done FROM deals WHERE id = :i",
+                i=deal_id,
+            ),
+            "snapshot": self.rows(
+                "SELECT state FROM instance_snapshots WHERE subject_type = 'deal' "
+                "AND subject_id = :i",
                 i=deal_id,
             ),
             "journal": self.rows(

@@ -34,6 +34,7 @@ from bpmn_sales.persistence.models import (
     UTCDateTime,
     table_of,
 )
+from bpmn_sales.persistence.prepared import Prepared
 
 SEPARATOR = "|"
 VISITS = table_of(StageVisit)
@@ -43,22 +44,26 @@ OPEN_STAYS = select(VISITS.c.id, VISITS.c.entered_at).where(
 CLOSE_STAY = update(VISITS).where(VISITS.c.id == bindparam("_id"))
 # The deal's open stay began when the deal entered its stage (stage_entered_at), which the
 # writer knows: one UPDATE closes it, with its hours worked out here as everywhere else.
-CLOSE_KNOWN_STAY = update(VISITS).where(
-    VISITS.c.deal_id == bindparam("_deal_id"),
-    VISITS.c.left_at.is_(None),
-    VISITS.c.entered_at == bindparam("_since"),
+CLOSE_KNOWN_STAY = Prepared(
+    update(VISITS).where(
+        VISITS.c.deal_id == bindparam("_deal_id"),
+        VISITS.c.left_at.is_(None),
+        VISITS.c.entered_at == bindparam("_since"),
+    )
 )
 VERSIONS = table_of(ProcessVersion)
 # One statement: the stay's process is the one of the deal's process version.
-ENTER_STAY = insert(VISITS).from_select(
-    ["deal_id", "process_id", "stage_key", "owner_id", "entered_at"],
-    select(
-        bindparam("deal_id", type_=Integer),
-        VERSIONS.c.process_id,
-        bindparam("stage_key", type_=String),
-        bindparam("owner_id", type_=Integer),
-        bindparam("entered_at", type_=UTCDateTime()),
-    ).where(VERSIONS.c.id == bindparam("version_id")),
+ENTER_STAY = Prepared(
+    insert(VISITS).from_select(
+        ["deal_id", "process_id", "stage_key", "owner_id", "entered_at"],
+        select(
+            bindparam("deal_id", type_=Integer),
+            VERSIONS.c.process_id,
+            bindparam("stage_key", type_=String),
+            bindparam("owner_id", type_=Integer),
+            bindparam("entered_at", type_=UTCDateTime()),
+        ).where(VERSIONS.c.id == bindparam("version_id")),
+    )
 )
 
 
@@ -103,8 +108,8 @@ def write(connection: Connection, deal: Any, move: Move, since: datetime | None 
     if move.close_at is not None:
         closed = 0
         if since is not None:
-            closed = connection.execute(
-                CLOSE_KNOWN_STAY,
+            closed = CLOSE_KNOWN_STAY(
+                connection,
                 {
                     "_deal_id": deal.id,
                     "_since": since,
@@ -119,8 +124,8 @@ def write(connection: Connection, deal: Any, move: Move, since: datetime | None 
                     CLOSE_STAY, {"_id": row.id, "left_at": move.close_at, "hours": hours}
                 )
     if move.enter is not None:
-        connection.execute(
-            ENTER_STAY,
+        ENTER_STAY(
+            connection,
             {
                 "deal_id": deal.id,
                 "version_id": deal.process_version_id,

@@ -242,22 +242,22 @@ def project_work_items(
             owner = owner or owner_of(store, subject)
             assignee_id, group_id = assignment(store, owner, item.rule)
         rows.append(
-            WorkItem(
-                task_id=item.task_id,
-                subject_type=kind,
-                subject_id=subject.id,
-                element_id=item.element_id,
-                title=item.title,
-                lane=item.lane,
-                role=item.role,
-                stage_key=item.stage.key if item.stage else None,
-                owner_id=subject.owner_id,
-                assignee_id=assignee_id,
-                group_id=group_id,
-                created_at=now,
-                waiting=False,
-                due_at=due_at(rules, item.rule, item.stage.key if item.stage else None, now),
-            )
+            {
+                "task_id": item.task_id,
+                "subject_type": kind,
+                "subject_id": subject.id,
+                "element_id": item.element_id,
+                "title": item.title,
+                "lane": item.lane,
+                "role": item.role,
+                "stage_key": item.stage.key if item.stage else None,
+                "owner_id": subject.owner_id,
+                "assignee_id": assignee_id,
+                "group_id": group_id,
+                "created_at": now,
+                "waiting": False,
+                "due_at": due_at(rules, item.rule, item.stage.key if item.stage else None, now),
+            }
         )
     store.replace_work_items(kind, subject.id, rows, previous, instance.projected)
     project_timers(store, subject, snapshot, instance, now)

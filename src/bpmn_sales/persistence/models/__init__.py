@@ -9,7 +9,7 @@ from bpmn_sales.persistence.models.base import Base, UTCDateTime, table_of
 from bpmn_sales.persistence.models.deals import Deal
 from bpmn_sales.persistence.models.delivery import Notification, OutboxMessage, Webhook
 from bpmn_sales.persistence.models.imports import ImportJob
-from bpmn_sales.persistence.models.instances import JournalEntry
+from bpmn_sales.persistence.models.instances import InstanceSnapshot, JournalEntry
 from bpmn_sales.persistence.models.leads import Lead
 from bpmn_sales.persistence.models.people import (
     Department,
@@ -68,6 +68,7 @@ __all__ = [
     "HistoryEntry",
     "HistoryRollup",
     "ImportJob",
+    "InstanceSnapshot",
     "JournalEntry",
     "Lead",
     "LeadRollup",

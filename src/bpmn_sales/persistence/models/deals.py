@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bpmn_sales.persistence.models.base import Base, UTCDateTime
@@ -124,10 +124,9 @@ class Deal(Base):
     lost_reason: Mapped[str | None] = mapped_column(String(200))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
-    # The process instance: `state` is a full snapshot written at row version `state_version`;
-    # the deltas in instance_journal after it lead to the state at `instance_version`
-    # (persistence/queries/instances.py). Read paths never need it, hence deferred.
-    state: Mapped[str] = mapped_column(Text, deferred=True)
+    # The process instance: its full snapshot (instance_snapshots) was written at row version
+    # `state_version`; the deltas in instance_journal after it lead to the state at
+    # `instance_version` (persistence/queries/instances.py).
     state_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     instance_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     customer_id: Mapped[int | None] = mapped_column(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bpmn_sales.persistence.models.base import Base, UTCDateTime
@@ -35,10 +35,9 @@ class Lead(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
-    # The process instance: `state` is a full snapshot written at row version `state_version`;
-    # the deltas in instance_journal after it lead to the state at `instance_version`
-    # (persistence/queries/instances.py). Read paths never need it, hence deferred.
-    state: Mapped[str] = mapped_column(Text, deferred=True)
+    # The process instance: its full snapshot (instance_snapshots) was written at row version
+    # `state_version`; the deltas in instance_journal after it lead to the state at
+    # `instance_version` (persistence/queries/instances.py).
     state_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     instance_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     disqualify_reason: Mapped[str | None] = mapped_column(String(500))

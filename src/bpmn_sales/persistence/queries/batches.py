@@ -19,6 +19,7 @@ from bpmn_sales.persistence.models import (
     Customer,
     Deal,
     HistoryEntry,
+    InstanceSnapshot,
     Lead,
     SearchTerm,
     StageVisit,
@@ -26,6 +27,7 @@ from bpmn_sales.persistence.models import (
     WorkItem,
     table_of,
 )
+from bpmn_sales.persistence.queries.delivery import NewHistory
 from bpmn_sales.persistence.search_terms import subject_terms
 
 LEADS = table_of(Lead)
@@ -35,6 +37,7 @@ ADD_DEALS = insert(DEALS).returning(DEALS.c.id)
 CUSTOMERS = table_of(Customer)
 ADD_CUSTOMERS = insert(CUSTOMERS).returning(CUSTOMERS.c.id)
 ADD_TERMS = insert(table_of(SearchTerm))
+ADD_SNAPSHOTS = insert(table_of(InstanceSnapshot))
 TABLES = {
     "work_items": table_of(WorkItem),
     "timers": table_of(Timer),
@@ -52,14 +55,14 @@ class Pending:
     def add(self, table: Table, rows: list[dict[str, Any]]) -> None:
         self.rows.setdefault(table, []).extend(rows)
 
-    def write(self, connection: Connection) -> list[HistoryEntry]:
+    def write(self, connection: Connection) -> list[NewHistory]:
         """Insert every table's rows (one executemany each); the history entries written."""
         for table, rows in self.rows.items():
             if rows:
                 connection.execute(insert(table), rows)
         if self.history:
             connection.execute(insert(table_of(HistoryEntry)), self.history)
-        return [HistoryEntry(**values) for values in self.history]
+        return [NewHistory.of(values) for values in self.history]
 
 
 def _inserted(session: Session, statement: Any, rows: list[dict[str, Any]]) -> list[int]:
@@ -83,21 +86,39 @@ def _add_terms(session: Session, kind: str, ids: list[int], texts: list[tuple[An
 
 
 def insert_leads(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert whole lead rows and their search terms; the new ids, in the order of `rows`."""
+    """Insert whole lead rows (each with its instance's snapshot as "state"), their snapshots
+    and search terms; the new ids, in the order of `rows`."""
     if not rows:
         return []
-    ids = _inserted(session, ADD_LEADS, rows)
+    states = [row["state"] for row in rows]
+    ids = _inserted(session, ADD_LEADS, _without_state(rows))
+    _add_snapshots(session, "lead", ids, states)
     _add_terms(session, "lead", ids, [(row["name"], row.get("company")) for row in rows])
     return ids
 
 
 def insert_deals(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert whole deal rows and their search terms; the new ids, in the order of `rows`."""
+    """Insert whole deal rows (each with its instance's snapshot as "state"), their snapshots
+    and search terms; the new ids, in the order of `rows`."""
     if not rows:
         return []
-    ids = _inserted(session, ADD_DEALS, rows)
+    states = [row["state"] for row in rows]
+    ids = _inserted(session, ADD_DEALS, _without_state(rows))
+    _add_snapshots(session, "deal", ids, states)
     _add_terms(session, "deal", ids, [(row["name"], row.get("customer")) for row in rows])
     return ids
+
+
+def _without_state(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{name: value for name, value in row.items() if name != "state"} for row in rows]
+
+
+def _add_snapshots(session: Session, kind: str, ids: list[int], states: list[str]) -> None:
+    snapshots = [
+        {"subject_type": kind, "subject_id": record_id, "state": state}
+        for record_id, state in zip(ids, states, strict=True)
+    ]
+    session.connection().execute(ADD_SNAPSHOTS, snapshots)
 
 
 def customer_ids(session: Session, names: set[str], now: Any) -> dict[str, int]:

@@ -3,8 +3,9 @@ deal's snapshot and journal, and writing one step in a few SQL statements.
 
 A step writes the subject's row by SQL with the version check (the row version is still the
 only guard against a stale instance, in this process or another), then either appends its delta
-to the journal or, with a new snapshot, clears the journal. The ORM object is told the values it
-now has, so the session never flushes the row a second time.
+to the journal or, with a new snapshot, writes it to instance_snapshots and clears the journal.
+The ORM object is told the values it now has, so the session never flushes the row a second
+time.
 """
 
 from __future__ import annotations
@@ -12,18 +13,33 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Integer, String, Table, Text, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from bpmn_sales.errors import Conflict
 from bpmn_sales.i18n import lazy_gettext
 from bpmn_sales.persistence import stage_visits
-from bpmn_sales.persistence.models import Deal, JournalEntry, Lead, table_of
+from bpmn_sales.persistence.models import Deal, InstanceSnapshot, JournalEntry, Lead, table_of
 from bpmn_sales.persistence.prepared import Prepared
 
 STALE = lazy_gettext("someone else changed this record since you read it; reload and try again")
 JOURNAL = table_of(JournalEntry)
+SNAPSHOTS = table_of(InstanceSnapshot)
 READ_JOURNAL = (
     select(JOURNAL.c.version, JOURNAL.c.base_version, JOURNAL.c.body)
     .where(
@@ -50,16 +66,36 @@ CLEAR = delete(JOURNAL).where(
 )
 
 
-def _statements(table: Table) -> tuple[Any, Any, Prepared]:
+def _upsert(dialect: Any) -> Any:
+    """A snapshot's INSERT that replaces the subject's last one."""
+    statement = dialect.insert(SNAPSHOTS)
+    return statement.on_conflict_do_update(
+        index_elements=[SNAPSHOTS.c.subject_type, SNAPSHOTS.c.subject_id],
+        set_={"state": statement.excluded.state},
+    )
+
+
+# Writing a snapshot, by dialect name.
+WRITE_SNAPSHOT = {"sqlite": Prepared(_upsert(sqlite)), "postgresql": Prepared(_upsert(postgresql))}
+
+
+def _statements(kind: str, table: Table) -> tuple[Any, Any, Prepared]:
+    # A row without a snapshot (none can be read) restores as an unreadable state.
     columns = (
         table.c.id,
         table.c.version,
-        table.c.state,
+        func.coalesce(SNAPSHOTS.c.state, "").label("state"),
         table.c.state_version,
         table.c.instance_version,
     )
-    state = select(*columns).where(table.c.id == bindparam("id"))
-    states = select(*columns).where(table.c.id.in_(bindparam("ids", expanding=True)))
+    joined = table.outerjoin(
+        SNAPSHOTS,
+        and_(SNAPSHOTS.c.subject_type == literal(kind), SNAPSHOTS.c.subject_id == table.c.id),
+    )
+    state = select(*columns).select_from(joined).where(table.c.id == bindparam("id"))
+    states = (
+        select(*columns).select_from(joined).where(table.c.id.in_(bindparam("ids", expanding=True)))
+    )
     # No .values(): the SET clause is the keys of each call's parameters.
     write = Prepared(
         update(table).where(
@@ -70,8 +106,8 @@ def _statements(table: Table) -> tuple[Any, Any, Prepared]:
 
 
 _TABLES: dict[str, tuple[Any, Any, Prepared]] = {
-    "lead": _statements(table_of(Lead)),
-    "deal": _statements(table_of(Deal)),
+    "lead": _statements("lead", table_of(Lead)),
+    "deal": _statements("deal", table_of(Deal)),
 }
 # PostgreSQL: the row's UPDATE and the delta's INSERT as one statement, by the columns a step
 # sets (a handful of combinations, each built once).
@@ -198,7 +234,7 @@ class InstanceQueries:
         new = old + 1
         changes = {**_changed(subject, values), "version": new}
         if snapshot is not None:
-            changes.update(state=snapshot, state_version=new, instance_version=new)
+            changes.update(state_version=new, instance_version=new)
         elif delta is not None:
             changes["instance_version"] = new
         move = None
@@ -239,8 +275,12 @@ class InstanceQueries:
                     "body": delta,
                 },
             )
-        if snapshot is not None and subject.instance_version != subject.state_version:
-            connection.execute(CLEAR, {"kind": kind, "id": subject.id, "upto": new})
+        if snapshot is not None:
+            WRITE_SNAPSHOT[connection.dialect.name](
+                connection, {"subject_type": kind, "subject_id": subject.id, "state": snapshot}
+            )
+            if subject.instance_version != subject.state_version:
+                connection.execute(CLEAR, {"kind": kind, "id": subject.id, "upto": new})
         for name, value in changes.items():
             set_committed_value(subject, name, value)
         if move is not None:

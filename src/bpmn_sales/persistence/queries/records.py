@@ -25,7 +25,7 @@ from bpmn_sales.persistence.models import (
 )
 from bpmn_sales.persistence.prepared import Prepared
 from bpmn_sales.persistence.queries.batches import Pending
-from bpmn_sales.persistence.queries.delivery import announce_history
+from bpmn_sales.persistence.queries.delivery import NewHistory, announce_history
 from bpmn_sales.persistence.queries.paging import Sort, read_page
 
 ADD_HISTORY = Prepared(insert(table_of(HistoryEntry)))
@@ -160,7 +160,7 @@ class RecordQueries:
             self.pending.history.append(values)
             return
         ADD_HISTORY(self.session.connection(), values)
-        announce_history(self.session, [HistoryEntry(**values)])
+        announce_history(self.session, [NewHistory.of(values)])
 
     def history_page(
         self, subject_type: str, subject_id: int, sort: str, cursor: Cursor | None, limit: int

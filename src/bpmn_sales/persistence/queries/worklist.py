@@ -62,7 +62,6 @@ def _with_subject(model: type[Deal | Lead], kind: str) -> Joined:
 
 WITH_SUBJECT = (_with_subject(Deal, "deal"), _with_subject(Lead, "lead"))
 
-WORK_ITEM_COLUMNS = tuple(c.key for c in WorkItem.__table__.columns)
 # The approvals inbox: ready tasks oldest first (then by title, as a stage's activities read).
 # The task list reads its ready tasks by due time and its follow-ups by due date, in the groups
 # of DUE_GROUPS; tasks without a due time come last, oldest first.
@@ -204,32 +203,33 @@ class WorklistQueries:
         self,
         subject_type: str,
         subject_id: int,
-        items: list[WorkItem],
+        rows: list[dict[str, Any]],
         previous: set[str] | None = None,
         ready: set[str] | None = None,
     ) -> None:
-        """Swap the ready tasks of a subject for new ones, keeping rows that did not change.
+        """Swap the ready tasks of a subject for new ones (each a work item's values, every
+        column), keeping rows that did not change.
 
         `previous` is the set of task ids projected last time, when the caller knows it; it
-        saves reading them back. With it, `ready` may give every ready task id, and `items`
+        saves reading them back. With it, `ready` may give every ready task id, and `rows`
         then need hold only the tasks not in `previous` (the rows to add).
         """
         if previous is not None:
-            # By SQL on the session's connection: no ORM bookkeeping for rows nobody reads here.
+            # By SQL on the session's connection: no ORM object for rows nobody reads here.
             connection = self.session.connection()
-            keep = ready if ready is not None else {item.task_id for item in items}
+            keep = ready if ready is not None else {row["task_id"] for row in rows}
             gone = previous - keep
             if len(gone) == 1:
                 DROP_ITEM(connection, {"id": next(iter(gone))})
             elif gone:
                 connection.execute(DROP_ITEMS, {"ids": sorted(gone)})
-            new = [item for item in items if item.task_id not in previous]
-            rows = [{c: getattr(i, c) for c in WORK_ITEM_COLUMNS} for i in new]
-            if rows and self.pending is not None:  # written with the batch's (Store.batched)
-                self.pending.add(WORK_ITEMS, rows)
-            elif rows:
-                ADD_ITEMS.many(connection, rows)
+            new = [row for row in rows if row["task_id"] not in previous]
+            if new and self.pending is not None:  # written with the batch's (Store.batched)
+                self.pending.add(WORK_ITEMS, new)
+            elif new:
+                ADD_ITEMS.many(connection, new)
             return
+        items = [WorkItem(**row) for row in rows]
         existing = {
             w.task_id: w
             for w in self.session.scalars(

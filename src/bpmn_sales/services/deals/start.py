@@ -112,7 +112,6 @@ def start_deal(
         reopened_from_id=reopened_from_id,
         external_id=external_id,
         process_version_id=version.id,
-        state="",
         created_at=now,
         updated_at=now,
     )

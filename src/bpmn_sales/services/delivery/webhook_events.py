@@ -11,8 +11,8 @@ import json
 import re
 from typing import Any
 
-from bpmn_sales.persistence.models import HistoryEntry, OutboxMessage, Webhook
-from bpmn_sales.persistence.queries.delivery import DeliveryQueries, on_new_history
+from bpmn_sales.persistence.models import OutboxMessage, Webhook
+from bpmn_sales.persistence.queries.delivery import DeliveryQueries, NewHistory, on_new_history
 
 EVENT_NAME = re.compile(r"^(\*|ping|deal\.\*|deal\.[a-z][a-z0-9_]{0,48})$")
 DEFAULT_EVENTS = ("deal.*",)
@@ -25,7 +25,7 @@ def matches(subscribed: list[str], event: str) -> bool:
     )
 
 
-def deal_event(queries: DeliveryQueries, entry: HistoryEntry) -> dict[str, Any]:
+def deal_event(queries: DeliveryQueries, entry: NewHistory) -> dict[str, Any]:
     """The JSON an integration receives for one history entry (the delivery adds its id)."""
     deal, owner, actor = queries.deal_and_people(entry.subject_id, entry.actor_id)
     try:
@@ -74,7 +74,7 @@ def outbox_row(hook: Webhook, event: str, data: dict[str, Any], at: Any) -> Outb
     )
 
 
-def enqueue_deal_events(queries: DeliveryQueries, entries: list[HistoryEntry]) -> None:
+def enqueue_deal_events(queries: DeliveryQueries, entries: list[NewHistory]) -> None:
     """The history hook: queue one message per (deal entry, webhook subscribed to it)."""
     deal_entries = [e for e in entries if e.subject_type == "deal"]
     if not deal_entries or not queries.any_webhook_enabled():

@@ -239,7 +239,6 @@ def new_lead(
         status=LeadStatus.NEW,
         owner_id=owner.id,
         process_version_id=version.id,
-        state="",
         external_id=external_id,
         created_at=now,
         updated_at=now,
@@ -305,12 +304,12 @@ def new_leads(ctx: Context, store: Store, actor: Actor, wanted: Sequence[NewLead
         assert saved.snapshot is not None
         values.setdefault("disqualify_reason", None)  # every row the same columns
         values.update(
-            state=saved.snapshot,
             state_version=FIRST_STEP_VERSION,
             instance_version=FIRST_STEP_VERSION,
             version=FIRST_STEP_VERSION,
         )
-        rows.append({**{c: getattr(lead, c) for c in LEAD_COLUMNS}, **values})
+        lead_row = {c: getattr(lead, c) for c in LEAD_COLUMNS}
+        rows.append({**lead_row, **values, "state": saved.snapshot})
         started.append((lead, instance, snap, values))
     ids = store.insert_leads(rows)
     with store.batched():
