@@ -62,7 +62,7 @@ class Pending:
                 connection.execute(insert(table), rows)
         if self.history:
             connection.execute(insert(table_of(HistoryEntry)), self.history)
-        return [NewHistory.of(values) for values in self.history]
+        return [NewHistory(**values) for values in self.history]
 
 
 def _inserted(session: Session, statement: Any, rows: list[dict[str, Any]]) -> list[int]:

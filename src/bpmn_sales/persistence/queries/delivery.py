@@ -7,7 +7,7 @@ with the change they report (RecordQueries.record calls `announce_history`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,10 +38,6 @@ class NewHistory:
     from_status: str | None
     to_status: str | None
     detail: str
-
-    @classmethod
-    def of(cls, values: Mapping[str, Any]) -> NewHistory:
-        return cls(**values)
 
 
 HistoryHook = Callable[["DeliveryQueries", list[NewHistory]], None]

@@ -144,7 +144,7 @@ class RecordQueries:
         detail: dict[str, Any] | None = None,
     ) -> None:
         """Write a history entry now (by SQL, not at the next flush) and announce it."""
-        values = {
+        values: dict[str, Any] = {
             "subject_type": subject_type,
             "subject_id": subject_id,
             "at": at,
@@ -160,7 +160,7 @@ class RecordQueries:
             self.pending.history.append(values)
             return
         ADD_HISTORY(self.session.connection(), values)
-        announce_history(self.session, [NewHistory.of(values)])
+        announce_history(self.session, [NewHistory(**values)])
 
     def history_page(
         self, subject_type: str, subject_id: int, sort: str, cursor: Cursor | None, limit: int
